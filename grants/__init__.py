@@ -1,0 +1,7 @@
+"""grants: grant contests for public tasks (UDPP), from the first idea to the last złoty settled."""
+from __future__ import annotations
+
+
+def create_app(test_config: dict | None = None):
+    from .app import create_app as _create
+    return _create(test_config)

@@ -1,0 +1,17 @@
+"""The uniform JSON API (ARCHITECTURE.md "Uniform API"): /api/v1, bearer tokens, problem+json."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_api(app: Flask) -> None:
+    from grants.web.security import csrf
+
+    from . import collections, docs, errors, tokens
+    from .blueprint import bp
+    collections.load_all()
+    csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole
+    app.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
+    errors.init(app)
+    tokens  # noqa: B018 - routes registered on import

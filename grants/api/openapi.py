@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 document, built from the registered collections and their pydantic schemas."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from .collections import REGISTRY
+from .tokens import TokenRequest, TokenResponse
+
+PROBLEM = {
+    "type": "object", "required": ["type", "title", "status"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "detail": {"type": "string"},
+                   "errors": {"type": "array", "items": {"type": "object", "properties": {
+                       "field": {"type": "string"}, "message": {"type": "string"}}}}},
+}
+TRANSITION = {"type": "object", "required": ["name", "allowed"], "properties": {
+    "name": {"type": "string"}, "label": {"type": "string"}, "allowed": {"type": "boolean"},
+    "reason": {"type": ["string", "null"]}, "rule": {"type": ["string", "null"]},
+    "automatic": {"type": "boolean"}}}
+
+
+def _schema(model: type[BaseModel], components: dict) -> dict:
+    js = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in js.pop("$defs", {}).items():
+        components[name] = sub
+    components[model.__name__] = js
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _problem(desc: str) -> dict:
+    return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _json(schema: dict, desc: str) -> dict:
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+
+def document() -> dict:
+    components: dict = {"Problem": PROBLEM, "Transition": TRANSITION}
+    paths: dict = {}
+    bearer = [{"bearer": []}]
+    paths["/api/v1/tokens"] = {"post": {
+        "summary": "Issue a bearer token", "operationId": "createToken", "security": [],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(TokenRequest, components)}}},
+        "responses": {"201": _json(_schema(TokenResponse, components), "Token issued"),
+                      "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password"),
+                      "422": _problem("Invalid input"), "429": _problem("Too many failed attempts")}}}
+    id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
+    for name, c in sorted(REGISTRY.items()):
+        item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}
+        full = {"allOf": [item_ref, {"type": "object", "required": ["transitions"], "properties": {
+            "transitions": {"type": "array", "items": {"$ref": "#/components/schemas/Transition"}}}}]}
+        sec = [{}, *bearer] if c.public else bearer
+        tag = [name]
+        coll = {"get": {
+            "summary": f"List {name}", "operationId": f"list_{name.replace('-', '_')}", "tags": tag, "security": sec,
+            "parameters": [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+            "responses": {"200": _json({"type": "object", "required": ["items", "total"], "properties": {
+                "items": {"type": "array", "items": item_ref}, "total": {"type": "integer"},
+                "page": {"type": "integer"}, "per_page": {"type": "integer"}}}, "A page of objects"),
+                "401": _problem("Token required or invalid"), "422": _problem("Invalid paging")}}}
+        if c.create is not None:
+            coll["post"] = {
+                "summary": f"Create in {name}", "operationId": f"create_{name.replace('-', '_')}", "tags": tag,
+                "security": bearer,
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.create_schema, components)}}},
+                "responses": {"201": _json(full, "Created"), "400": _problem("Malformed JSON"),
+                              "401": _problem("Token required"), "403": _problem("Not allowed"),
+                              "422": _problem("Invalid input")}}
+        paths[f"/api/v1/{name}"] = coll
+        one = {"get": {
+            "summary": f"One of {name}, with the caller's transitions", "operationId": f"get_{name.replace('-', '_')}",
+            "tags": tag, "security": sec, "parameters": [id_param],
+            "responses": {"200": _json(full, "The object"), "401": _problem("Token required or invalid"),
+                          "404": _problem("Missing or not visible")}}}
+        if c.patch is not None:
+            one["patch"] = {
+                "summary": f"Edit one of {name} while its state allows", "operationId": f"patch_{name.replace('-', '_')}",
+                "tags": tag, "security": bearer,
+                "parameters": [id_param, {"name": "If-Match", "in": "header", "schema": {"type": "string", "maxLength": 30}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.patch_schema, components)}}},
+                "responses": {"200": _json(full, "Edited"), "400": _problem("Malformed JSON or If-Match"),
+                              "401": _problem("Token required"), "403": _problem("Not allowed"),
+                              "404": _problem("Missing or not visible"),
+                              "409": _problem("Stale version or not editable in this state"),
+                              "422": _problem("Invalid input")}}
+        paths[f"/api/v1/{name}/{{id}}"] = one
+        paths[f"/api/v1/{name}/{{id}}/transitions/{{name}}"] = {"post": {
+            "summary": f"Perform a transition on one of {name}", "operationId": f"transition_{name.replace('-', '_')}",
+            "tags": tag, "security": bearer,
+            "parameters": [id_param,
+                           {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 60}},
+                           {"name": "If-Match", "in": "header", "schema": {"type": "string", "maxLength": 30}},
+                           {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": _json(full, "Performed"), "400": _problem("Malformed JSON"),
+                          "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
+                          "404": _problem("Missing or not visible"),
+                          "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
+                          "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "grants API", "version": "1.0.0",
+                 "description": "Grant contests for public tasks (UDPP). Money is a string with two decimals; "
+                                "ids are opaque strings; errors are application/problem+json (RFC 9457)."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": components,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }

@@ -1,0 +1,84 @@
+"""The application factory: configuration, database, jobs, web and API blueprints."""
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+
+from flask import Flask, g, request
+
+from grants.core import config as core_config
+from grants.core import db
+from grants.core.context import request_id
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    settings = core_config.load()
+    app = Flask(__name__, instance_path=str(settings.instance_path), template_folder="web/templates",
+                static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        GRANTS_SETTINGS=settings,
+        GRANTS_ENV=settings.env,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.production,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        BABEL_DEFAULT_LOCALE="pl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Warsaw",
+        # the embedded default runs the worker and the scheduler as threads in this process
+        GRANTS_BACKGROUND_THREADS=os.environ.get("GRANTS_BACKGROUND_THREADS", "1") == "1",
+    )
+    if test_config:
+        app.config.update(test_config)
+    db.init_engine(app.config.get("DATABASE_URL") or settings.database_url)
+
+    import grants.models  # noqa: F401 - every table known
+
+    from grants.jobs import broker, relay
+    broker.bind_app(app)
+    relay.install()
+
+    @app.before_request
+    def _request_id():
+        rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        g.request_id = rid
+        g.request_id_token = request_id.set(rid)
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self'; frame-ancestors 'none'")
+        if getattr(g, "request_id", None):
+            resp.headers["X-Request-Id"] = g.request_id
+        return resp
+
+    @app.teardown_appcontext
+    def _remove_session(exc=None):
+        db.session.remove()
+
+    from grants.web import init_web
+    init_web(app)
+    from grants.api import init_api
+    init_api(app)
+    from grants import cli
+    cli.register(app)
+
+    if app.config["GRANTS_BACKGROUND_THREADS"] and not app.config.get("TESTING") and broker.is_inprocess():
+        # started by the first request, so CLI commands (db upgrade, demo) start no threads
+        from grants.jobs import embedded
+
+        @app.before_request
+        def _start_embedded():
+            embedded.start(app)
+
+    logging.getLogger("grants").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,206 @@
+"""The `grants` command line (also `flask --app grants ...`)."""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+import click
+from flask.cli import FlaskGroup
+
+from grants.core import db as core_db
+
+db_cli = click.Group("db", help="Database migrations (Alembic).")
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    from grants.core.config import REPO_ROOT
+    from grants.core.db import get_engine
+    cfg = Config()
+    cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply migrations up to REVISION (default: head)."""
+    from alembic import command
+    command.upgrade(_alembic_config(), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Revert migrations down to REVISION (e.g. base)."""
+    from alembic import command
+    command.downgrade(_alembic_config(), revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Autogenerate a revision from the models (run against a database at head)."""
+    from alembic import command
+    command.revision(_alembic_config(), message=message, autogenerate=True)
+
+
+@db_cli.command("current")
+def db_current():
+    from alembic import command
+    command.current(_alembic_config())
+
+
+users_cli = click.Group("users", help="User accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="applicant, officer, commission_member, "
+              "finance, admin, participant; repeat for several")
+@click.option("--password", required=True)
+@click.option("--name", "full_name", default="")
+@click.option("--organisation", "organisation", default=None, help="KRS number of the user's organisation")
+@click.option("--department", default=None, help="department code (officers)")
+@click.option("--stakeholder-type", default=None, help="participants: business, resident, school, city_unit")
+def users_create(email, roles, password, full_name, organisation, department, stakeholder_type):
+    """Create a user with one or more roles."""
+    from grants.accounts.operations import AccountError, create_user
+    s = core_db.session()
+    try:
+        user = create_user(s, email=email, password=password, roles=list(roles), full_name=full_name,
+                           organisation_krs=organisation, department_code=department,
+                           stakeholder_type=stakeholder_type)
+        s.commit()
+    except AccountError as e:
+        s.rollback()
+        raise click.ClickException(f"{e.field}: {e.message}") from None
+    click.echo(f"created user {user.id} {user.email} roles={','.join(sorted(user.role_names))}")
+
+
+clock_cli = click.Group("clock", help="The business clock (movable outside production).")
+
+
+@clock_cli.command("set")
+@click.argument("moment")
+def clock_set(moment):
+    """Move business time to MOMENT (ISO; no zone means Europe/Warsaw). Time keeps running."""
+    from grants.core import clock
+    try:
+        now = clock.set_clock(clock.parse_moment(moment))
+    except clock.ClockError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"clock set: {now.astimezone(clock.WARSAW).isoformat()}")
+
+
+@clock_cli.command("reset")
+def clock_reset():
+    """Return business time to real time."""
+    from grants.core import clock
+    try:
+        clock.reset_clock()
+    except clock.ClockError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo("clock reset to real time")
+
+
+@clock_cli.command("show")
+def clock_show():
+    from grants.core import clock
+    off = clock.offset_seconds()
+    click.echo(f"{clock.now().astimezone(clock.WARSAW).isoformat()} (offset {off:+.0f} s)")
+
+
+audit_cli = click.Group("audit", help="The tamper-evident audit trail.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Walk every chain and seal; exit non-zero at the first broken link."""
+    from grants.core import audit
+    s = core_db.session()
+    result = audit.verify(s)
+    if not result.ok:
+        click.echo(f"BROKEN: {result.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"audit trail intact: {result.entries} entries, {result.seals} seals")
+
+
+@audit_cli.command("seal")
+def audit_seal():
+    """Seal the heads of all chains now."""
+    from grants.core import audit
+    s = core_db.session()
+    seal = audit.checkpoint(s)
+    s.commit()
+    click.echo(f"seal {seal.id}" if seal else "nothing new to seal")
+
+
+@click.command("demo")
+@click.option("--first-run", is_flag=True, help="seed only when the database has no grantor yet")
+def demo(first_run):
+    """Seed the demo Kraków (idempotent)."""
+    from grants.demo import already_seeded, seed
+    if first_run and already_seeded():
+        click.echo("demo data already present")
+        return
+    click.echo(seed())
+
+
+@click.command("worker")
+@click.option("--threads", default=4, show_default=True)
+def worker(threads):
+    """Run a job worker (Redis broker), with the outbox relay."""
+    from dramatiq import Worker
+
+    from grants.jobs import actors, broker, relay  # noqa: F401
+    w = Worker(broker.broker, worker_threads=threads)
+    w.start()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"worker running ({broker.BROKER_URL.split('@')[-1]}), {threads} threads")
+    from flask import current_app
+    app = current_app._get_current_object()
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                relay.relay_pending()
+            except Exception as e:  # noqa: BLE001
+                click.echo(f"relay: {e}", err=True)
+        stop.wait(15)
+    w.stop()
+
+
+@click.command("scheduler")
+@click.option("--interval", default=15.0, show_default=True)
+def scheduler(interval):
+    """Run the scheduler: due transitions, outbox relay, audit seals."""
+    from flask import current_app
+
+    from grants.jobs.scheduler import Scheduler
+    sch = Scheduler(current_app._get_current_object(), interval=interval)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: sch.stop())
+    click.echo(f"scheduler running every {interval:.0f} s")
+    sch.run_forever()
+
+
+def register(app) -> None:
+    for cmd in (db_cli, users_cli, clock_cli, audit_cli, demo, worker, scheduler):
+        app.cli.add_command(cmd)
+
+
+def main() -> None:
+    from grants import create_app
+    from grants.core.config import ConfigError
+    try:
+        FlaskGroup(create_app=create_app, name="grants")(prog_name="grants")
+    except ConfigError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import Base
+from grants.core.types import UTCDateTime
+from grants.registry.models import Department
+from grants.workflows.base import WorkflowMixin
+from grants.workflows.consultation import CONSULTATION
+from grants.workflows.registry import register
+
+
+@register
+class Consultation(WorkflowMixin, Base):
+    __tablename__ = "consultations"
+    __workflow__ = CONSULTATION
+    __table_args__ = (CONSULTATION.check_constraint(),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    report: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    department: Mapped[Department | None] = relationship()
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != "draft"

@@ -1,0 +1,113 @@
+"""The only place that changes consultations. Transitions go through the workflow engine."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grants.core import clock
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.registry.dictionaries import FIELDS
+from grants.workflows.base import apply_transition, record_change
+from grants.workflows.consultation import CONSULTATION, same_department
+from grants.workflows.errors import NotEditable, stale
+
+from .models import Consultation
+
+EDITABLE_STATES = ("draft",)
+EDITABLE_FIELDS = ("title", "description", "fields", "starts_at", "ends_at")
+
+
+class ConsultationError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def visible(q, user):
+    """Drafts: the department's officers and admins; everything else is public."""
+    if has_role(user, ADMIN):
+        return q
+    if has_role(user, OFFICER):
+        return q.where(or_(Consultation.state != "draft", Consultation.department_id == user.department_id))
+    return q.where(Consultation.state != "draft")
+
+
+def can_edit(user, obj: Consultation) -> bool:
+    return has_role(user, OFFICER, ADMIN) and same_department(obj, user)
+
+
+def _check(values: dict) -> None:
+    errors = []
+    title = values.get("title")
+    if title is not None and not title.strip():
+        errors.append({"field": "title", "message": str(_("Podaj tytuł."))})
+    unknown = [f for f in values.get("fields") or [] if f not in FIELDS]
+    if unknown:
+        errors.append({"field": "fields", "message": str(_("Nieznane sfery pożytku publicznego: %(f)s.",
+                                                            f=", ".join(unknown)))})
+    s, e = values.get("starts_at"), values.get("ends_at")
+    for name in ("starts_at", "ends_at"):
+        v = values.get(name)
+        if v is not None and (not isinstance(v, datetime) or v.tzinfo is None):
+            errors.append({"field": name, "message": str(_("Podaj datę i godzinę ze strefą czasową."))})
+    if isinstance(s, datetime) and isinstance(e, datetime) and s.tzinfo and e.tzinfo and e <= s:
+        errors.append({"field": "ends_at", "message": str(_("Koniec musi następować po początku."))})
+    if errors:
+        raise ConsultationError(errors)
+
+
+def create(session: Session, actor, *, title: str, description: str = "", fields: list[str] | None = None,
+           starts_at: datetime | None = None, ends_at: datetime | None = None,
+           department_id: int | None = None) -> Consultation:
+    if not has_role(actor, OFFICER, ADMIN):
+        raise PermissionDenied()
+    if not has_role(actor, ADMIN) or department_id is None:
+        department_id = actor.department_id
+    values = {"title": title, "description": description, "fields": fields or [], "starts_at": starts_at,
+              "ends_at": ends_at}
+    _check(values)
+    obj = Consultation(state=CONSULTATION.initial, version=1, department_id=department_id,
+                       created_by_id=actor.id, created_at=clock.now(), report="", **values)
+    session.add(obj)
+    session.flush()
+    record_change(session, obj, "create", actor, {k: [None, v] for k, v in values.items()})
+    return obj
+
+
+def check_editable(actor, obj: Consultation, expected_version: int | None = None) -> None:
+    """Permission first, then the state, then the version (the API's order of answers)."""
+    if not can_edit(actor, obj):
+        raise PermissionDenied()
+    if obj.state not in EDITABLE_STATES:
+        raise NotEditable(_("Konsultację można edytować tylko w stanie szkicu."))
+    if expected_version is not None and expected_version != obj.version:
+        raise stale(obj.version)
+
+
+def update(session: Session, obj: Consultation, actor, values: dict, expected_version: int | None = None):
+    """Edit a draft."""
+    check_editable(actor, obj, expected_version)
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    merged = {k: getattr(obj, k) for k in EDITABLE_FIELDS} | values
+    _check(merged)
+    changes = {}
+    for k, v in values.items():
+        if getattr(obj, k) != v:
+            changes[k] = [getattr(obj, k), v]
+            setattr(obj, k, v)
+    if changes:
+        session.flush()
+        record_change(session, obj, "update", actor, changes)
+    return obj
+
+
+def transition(session: Session, obj: Consultation, name: str, actor, payload=None, expected_version=None):
+    return apply_transition(session, obj, name, actor, payload, expected_version)
+
+
+def open_list(session: Session):
+    return session.scalars(select(Consultation).where(Consultation.state == "open")
+                           .order_by(Consultation.ends_at)).all()

@@ -1,0 +1,158 @@
+"""Consultation pages: public list and page, officers' create/edit, transitions as buttons."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from grants.core import audit, db
+from grants.core.dates import WARSAW, local
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.forms.consultations import ConsultationForm, TransitionForm
+from grants.registry.dictionaries import FIELDS
+from grants.web.home import Item, Section, section
+from grants.web.security import roles_required
+from grants.workflows.base import available_transitions
+from grants.workflows.diagram import mermaid
+from grants.workflows.errors import WorkflowError
+
+from . import operations as ops
+from .models import Consultation
+
+bp = Blueprint("consultations", __name__, url_prefix="/consultations", template_folder="templates")
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _get(cid: int) -> Consultation:
+    obj = db.session.scalar(ops.visible(select(Consultation).where(Consultation.id == cid), _user()))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/")
+def index():
+    rows = db.session.scalars(ops.visible(select(Consultation), _user())
+                              .order_by(Consultation.state, Consultation.ends_at.desc())).all()
+    return render_template("consultations/index.html", rows=rows,
+                           can_create=has_role(_user(), OFFICER, ADMIN))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(OFFICER, ADMIN)
+def new():
+    form = ConsultationForm()
+    if form.validate_on_submit():
+        try:
+            obj = ops.create(db.session(), current_user, title=form.title.data, description=form.description.data,
+                             fields=form.fields.data, starts_at=form.aware("starts_at"), ends_at=form.aware("ends_at"))
+            db.session.commit()
+        except ops.ConsultationError as e:
+            db.session.rollback()
+            for err in e.errors:
+                getattr(form, err["field"]).errors.append(err["message"])
+        else:
+            flash(_("Utworzono szkic konsultacji."), "success")
+            return redirect(url_for(".show", cid=obj.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("consultations/form.html", form=form, obj=None), status
+
+
+@bp.route("/<int:cid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(cid):
+    obj = _get(cid)
+    if not ops.can_edit(current_user, obj) or obj.state != "draft":
+        abort(403)
+    form = ConsultationForm(obj=obj) if request.method == "GET" else ConsultationForm()
+    if request.method == "GET":
+        form.starts_at.data = obj.starts_at.astimezone(WARSAW).replace(tzinfo=None) if obj.starts_at else None
+        form.ends_at.data = obj.ends_at.astimezone(WARSAW).replace(tzinfo=None) if obj.ends_at else None
+    if form.validate_on_submit():
+        try:
+            ops.update(db.session(), obj, current_user,
+                       {"title": form.title.data, "description": form.description.data, "fields": form.fields.data,
+                        "starts_at": form.aware("starts_at"), "ends_at": form.aware("ends_at")},
+                       int(request.form.get("version", obj.version)))
+            db.session.commit()
+        except ops.ConsultationError as e:
+            db.session.rollback()
+            for err in e.errors:
+                getattr(form, err["field"]).errors.append(err["message"])
+        except WorkflowError as e:
+            db.session.rollback()
+            flash(str(e.detail), "error")
+            return redirect(url_for(".show", cid=cid))
+        else:
+            flash(_("Zapisano zmiany."), "success")
+            return redirect(url_for(".show", cid=cid))
+    status = 422 if request.method == "POST" else 200
+    return render_template("consultations/form.html", form=form, obj=obj), status
+
+
+@bp.route("/<int:cid>")
+def show(cid):
+    obj = _get(cid)
+    user = _user()
+    staff = has_role(user, OFFICER, ADMIN)
+    return render_template(
+        "consultations/show.html", obj=obj, wf=obj.__workflow__, fields=FIELDS,
+        diagram=mermaid(obj.__workflow__, obj.state),
+        transitions=available_transitions(db.session(), obj, user) if user else [],
+        history=audit.history(db.session(), "consultation", obj.id) if staff else None,
+        can_edit=user is not None and ops.can_edit(user, obj) and obj.state == "draft",
+        form=TransitionForm())
+
+
+@bp.route("/<int:cid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(cid, name):
+    obj = _get(cid)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash(_("Nie udało się wykonać czynności: formularz jest niekompletny."), "error")
+        return redirect(url_for(".show", cid=cid))
+    payload = {}
+    if name == "publish_report" and form.report.data:
+        payload["report"] = form.report.data
+    if name == "close_early":
+        payload["reason"] = form.reason.data or ""
+    try:
+        ops.transition(db.session(), obj, name, current_user, payload, form.version.data)
+    except WorkflowError as e:
+        errors = getattr(e, "errors", None)
+        detail = str(e.detail) + ("" if not errors else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errors))
+        flash(detail, "error")
+        return redirect(url_for(".show", cid=cid)), 303
+    except PermissionDenied as e:
+        flash(str(e.reason), "error")
+        return redirect(url_for(".show", cid=cid)), 303
+    flash(_("Wykonano: %(label)s.", label=str(obj.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", cid=cid)), 303
+
+
+@section("public")
+def _open_consultations(user):
+    rows = ops.open_list(db.session())
+    return Section(_("Otwarte konsultacje"),
+                   [Item(c.title, url_for("consultations.show", cid=c.id),
+                         str(_("do %(d)s", d=local(c.ends_at).strftime("%Y-%m-%d %H:%M"))))
+                    for c in rows],
+                   empty=_("Brak otwartych konsultacji."), order=30)
+
+
+@section(OFFICER, ADMIN)
+def _consultations_waiting(user):
+    q = ops.visible(select(Consultation), user).where(Consultation.state.in_(("draft", "closed")))
+    if not has_role(user, ADMIN):
+        q = q.where(Consultation.department_id == user.department_id)
+    rows = db.session.scalars(q.order_by(Consultation.id)).all()
+    items = [Item(c.title, url_for("consultations.show", cid=c.id),
+                  str(_("szkic do otwarcia")) if c.state == "draft" else str(_("zamknięta: czeka na raport")),
+                  flag=str(_("raport do opublikowania")) if c.state == "closed" else "")
+             for c in rows]
+    return Section(_("Konsultacje do prowadzenia"), items, empty=_("Brak konsultacji do prowadzenia."), order=15)

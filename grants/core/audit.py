@@ -1,0 +1,182 @@
+"""Append-only, hash-chained audit trail (ARCHITECTURE.md "Audit trail").
+
+Each entry's SHA-256 covers its canonical content and the hash of the previous entry of the
+same object, so appends contend only where the object's own version lock serialises them.
+A checkpoint (seal) hashes the heads of all chains together with the previous seal.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from . import canonical, clock
+from .context import request_id as _request_id
+from .db import Base
+from .types import UTCDateTime
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "seq", name="object_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(50), index=True)
+    object_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(80))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_label: Mapped[str] = mapped_column(String(255), default="")
+    clock_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def content(self) -> dict:
+        return {
+            "object_type": self.object_type, "object_id": self.object_id, "seq": self.seq,
+            "action": self.action, "actor_id": self.actor_id, "actor_label": self.actor_label,
+            "clock_at": self.clock_at, "recorded_at": self.recorded_at,
+            "changes": self.changes, "payload": self.payload, "request_id": self.request_id,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(canonical.dumps(self.content()).encode()).hexdigest()
+
+    @property
+    def changes_data(self) -> dict:
+        import json
+        return json.loads(self.changes or "{}")
+
+    @property
+    def payload_data(self) -> dict:
+        import json
+        return json.loads(self.payload or "{}")
+
+
+class AuditSeal(Base):
+    __tablename__ = "audit_seals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_entry_id: Mapped[int] = mapped_column(Integer)
+    heads: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def compute_hash(self) -> str:
+        body = {"created_at": self.created_at, "last_entry_id": self.last_entry_id,
+                "heads": self.heads, "prev_hash": self.prev_hash}
+        return hashlib.sha256(canonical.dumps(body).encode()).hexdigest()
+
+
+def _actor_fields(actor) -> tuple[int | None, str]:
+    if actor is None:
+        return None, "system"
+    return getattr(actor, "id", None), getattr(actor, "email", None) or str(actor)
+
+
+def record(session: Session, object_type: str, object_id, action: str, actor=None,
+           changes: dict | None = None, payload: dict | None = None) -> AuditEntry:
+    """Append an entry to the object's chain, in the caller's transaction."""
+    object_id = str(object_id)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    actor_id, actor_label = _actor_fields(actor)
+    entry = AuditEntry(
+        object_type=object_type, object_id=object_id, seq=(last.seq + 1) if last else 1,
+        action=action, actor_id=actor_id, actor_label=actor_label,
+        clock_at=clock.now(), recorded_at=clock.real_now(),
+        changes=canonical.dumps(changes or {}), payload=canonical.dumps(payload or {}),
+        request_id=_request_id.get(), prev_hash=last.hash if last else None,
+    )
+    entry.hash = entry.compute_hash()
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, object_type: str, object_id) -> list[AuditEntry]:
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == object_type,
+                                 AuditEntry.object_id == str(object_id)).order_by(AuditEntry.seq)))
+
+
+def _heads(session: Session, upto_id: int) -> list[list]:
+    last = (select(AuditEntry.object_type, AuditEntry.object_id, func.max(AuditEntry.seq).label("seq"))
+            .where(AuditEntry.id <= upto_id).group_by(AuditEntry.object_type, AuditEntry.object_id).subquery())
+    rows = session.execute(
+        select(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.seq, AuditEntry.hash)
+        .join(last, (AuditEntry.object_type == last.c.object_type) & (AuditEntry.object_id == last.c.object_id)
+              & (AuditEntry.seq == last.c.seq))
+        .order_by(AuditEntry.object_type, AuditEntry.object_id))
+    return [[r.object_type, r.object_id, r.seq, r.hash] for r in rows]
+
+
+def checkpoint(session: Session) -> AuditSeal | None:
+    """Seal the heads of all chains; nothing new since the last seal → no seal."""
+    last_id = session.scalar(select(func.max(AuditEntry.id)))
+    prev = session.scalars(select(AuditSeal).order_by(AuditSeal.id.desc()).limit(1)).first()
+    if last_id is None or (prev and prev.last_entry_id >= last_id):
+        return None
+    seal = AuditSeal(created_at=clock.real_now(), last_entry_id=last_id,
+                     heads=canonical.dumps(_heads(session, last_id)), prev_hash=prev.hash if prev else None)
+    seal.hash = seal.compute_hash()
+    session.add(seal)
+    return seal
+
+
+@dataclass
+class Verification:
+    ok: bool
+    entries: int
+    seals: int
+    problem: str = ""
+
+
+def verify(session: Session) -> Verification:
+    """Walk every chain and every seal; report the first broken link."""
+    import json
+
+    count = 0
+    prev_key, prev_seq, prev_hash = None, 0, None
+    hashes: dict[tuple[str, str, int], str] = {}
+    q = select(AuditEntry).order_by(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.seq)
+    for e in session.scalars(q).yield_per(1000):
+        count += 1
+        key = (e.object_type, e.object_id)
+        if key != prev_key:
+            prev_key, prev_seq, prev_hash = key, 0, None
+        where = f"entry {e.id} ({e.object_type} {e.object_id} #{e.seq})"
+        if e.seq != prev_seq + 1:
+            return Verification(False, count, 0, f"{where}: sequence gap after #{prev_seq}")
+        if e.prev_hash != prev_hash:
+            return Verification(False, count, 0, f"{where}: does not link to the previous entry's hash")
+        if e.compute_hash() != e.hash:
+            return Verification(False, count, 0, f"{where}: content does not match its hash")
+        hashes[(e.object_type, e.object_id, e.seq)] = e.hash
+        prev_seq, prev_hash = e.seq, e.hash
+        session.expunge(e)
+    seals = 0
+    prev_seal = None
+    for s in session.scalars(select(AuditSeal).order_by(AuditSeal.id)):
+        seals += 1
+        if s.prev_hash != (prev_seal.hash if prev_seal else None):
+            return Verification(False, count, seals, f"seal {s.id}: does not link to the previous seal")
+        if s.compute_hash() != s.hash:
+            return Verification(False, count, seals, f"seal {s.id}: content does not match its hash")
+        for object_type, object_id, seq, h in json.loads(s.heads):
+            if hashes.get((object_type, object_id, seq)) != h:
+                return Verification(False, count, seals,
+                                    f"seal {s.id}: chain head {object_type} {object_id} #{seq} is missing or altered")
+        prev_seal = s
+    return Verification(True, count, seals)

@@ -1,0 +1,110 @@
+"""The one clock for business time (ARCHITECTURE.md "Time and money").
+
+Outside production the clock can be moved: the offset from real time is stored in the database,
+so the web app, workers and the scheduler all see the same business time. Technical time (audit
+timestamps, sessions, rate limits) uses `real_now()`.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select
+
+from . import db
+from .dates import WARSAW
+from .models import AppSetting
+
+_KEY = "clock_offset_seconds"
+_CACHE_TTL = 1.0  # seconds: other processes see a moved clock within this
+_lock = threading.Lock()
+_cache: tuple[float, float] | None = None  # (offset, read at monotonic)
+
+
+class ClockError(RuntimeError):
+    pass
+
+
+def real_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _production() -> bool:
+    return os.environ.get("GRANTS_ENV", "development") == "production"
+
+
+def offset_seconds() -> float:
+    global _cache
+    if _production():
+        return 0.0
+    engine = db.get_engine()
+    if engine is None:
+        return 0.0
+    with _lock:
+        if _cache is not None and time.monotonic() - _cache[1] < _CACHE_TTL:
+            return _cache[0]
+    try:
+        with engine.connect() as conn:
+            raw = conn.execute(select(AppSetting.value).where(AppSetting.key == _KEY)).scalar()
+    except Exception:  # table not migrated yet: real time
+        raw = None
+    value = float(raw) if raw else 0.0
+    with _lock:
+        _cache = (value, time.monotonic())
+    return value
+
+
+def now() -> datetime:
+    """Business time, aware UTC."""
+    return real_now() + timedelta(seconds=offset_seconds())
+
+
+def today():
+    """Today's date in Europe/Warsaw by the business clock."""
+    return now().astimezone(WARSAW).date()
+
+
+def parse_moment(text: str) -> datetime:
+    """ISO datetime; a time without zone is Europe/Warsaw."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as e:
+        raise ClockError(f"not an ISO datetime: {text!r}") from e
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WARSAW)
+    return moment.astimezone(timezone.utc)
+
+
+def _store(value: float | None) -> None:
+    global _cache
+    if _production():
+        raise ClockError("the clock cannot be moved in production (GRANTS_ENV=production)")
+    engine = db.get_engine()
+    if engine is None:
+        raise ClockError("no database configured")
+    with engine.begin() as conn:
+        conn.execute(delete(AppSetting).where(AppSetting.key == _KEY))
+        if value is not None:
+            conn.execute(AppSetting.__table__.insert().values(key=_KEY, value=repr(value)))
+    with _lock:
+        _cache = None
+
+
+def set_clock(moment: datetime) -> datetime:
+    """Business time becomes `moment` now and keeps running from there."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WARSAW)
+    _store((moment - real_now()).total_seconds())
+    return now()
+
+
+def reset_clock() -> None:
+    _store(None)
+
+
+def invalidate_cache() -> None:
+    global _cache
+    with _lock:
+        _cache = None

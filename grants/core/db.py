@@ -1,0 +1,62 @@
+"""Declarative base, engine and the scoped session shared by web, CLI, jobs and tests."""
+from __future__ import annotations
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# One session per thread; the web app removes it at the end of each request,
+# jobs and CLI commands at the end of their work.
+session = scoped_session(sessionmaker(expire_on_commit=False))
+_engine: Engine | None = None
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    # web, worker and scheduler threads share the file
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str, **kw) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kw)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        # stay well under PostgreSQL's 100 connections, even with several processes
+        kw.setdefault("pool_size", 5)
+        kw.setdefault("max_overflow", 5)
+        kw.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kw)
+    return engine
+
+
+def init_engine(url: str, **kw) -> Engine:
+    global _engine
+    if _engine is not None and str(_engine.url) == url:
+        return _engine
+    if _engine is not None:
+        session.remove()
+        _engine.dispose()
+    _engine = make_engine(url, **kw)
+    session.configure(bind=_engine)
+    return _engine
+
+
+def get_engine() -> Engine | None:
+    return _engine

@@ -1,0 +1,1 @@
+"""Background jobs: the broker, the outbox relay, the actors and the scheduler."""

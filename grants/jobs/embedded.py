@@ -1,0 +1,27 @@
+"""The embedded default: an in-process dramatiq worker and a scheduler thread."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from dramatiq import Worker
+
+from . import broker as _broker
+from .scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+_started = False
+_lock = threading.Lock()
+
+
+def start(app) -> None:
+    global _started
+    with _lock:
+        if _started:
+            return
+        _started = True
+    import grants.jobs.actors  # noqa: F401 - declare actors before the worker starts
+    worker = Worker(_broker.broker, worker_threads=2, worker_timeout=500)
+    worker.start()
+    Scheduler(app).start_thread()
+    log.info("embedded worker and scheduler started")

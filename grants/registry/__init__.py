@@ -1,0 +1,1 @@
+"""One organisation registry for all departments (S3), the grantor and its departments."""

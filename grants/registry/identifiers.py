@@ -1,0 +1,49 @@
+"""KRS, NIP, REGON checks (DOMAIN.md "Identifiers"): python-stdnum for the checksums."""
+from __future__ import annotations
+
+import re
+
+from stdnum import iban as _iban
+from stdnum.exceptions import ValidationError
+from stdnum.pl import nip as _nip
+from stdnum.pl import regon as _regon
+
+from grants.core.i18n import _
+
+
+class IdentifierError(ValueError):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def normalise_krs(value: str) -> str:
+    """KRS: 10 digits, zero-padded; no checksum exists, so the format is all we check."""
+    digits = re.sub(r"\s", "", value or "")
+    if not digits.isdigit() or len(digits) > 10 or int(digits) == 0:
+        raise IdentifierError(_("Numer KRS to do 10 cyfr (np. 0000123456)."))
+    return digits.zfill(10)
+
+
+def normalise_nip(value: str) -> str:
+    try:
+        return _nip.validate(value)
+    except ValidationError:
+        raise IdentifierError(_("Nieprawidłowy NIP: wymagane 10 cyfr z poprawną sumą kontrolną.")) from None
+
+
+def normalise_regon(value: str) -> str:
+    try:
+        return _regon.validate(value)
+    except ValidationError:
+        raise IdentifierError(_("Nieprawidłowy REGON: wymagane 9 lub 14 cyfr z poprawną sumą kontrolną.")) from None
+
+
+def normalise_iban(value: str) -> str:
+    v = (value or "").strip().replace(" ", "").upper()
+    if v.isdigit() and len(v) == 26:  # Polish account numbers are written without the country code
+        v = "PL" + v
+    try:
+        return _iban.validate(v)
+    except ValidationError:
+        raise IdentifierError(_("Nieprawidłowy numer rachunku bankowego (IBAN).")) from None

@@ -1,0 +1,19 @@
+"""The web layer: layout, i18n, login, CSRF, role homes. Pages of each area live in its views.py."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_web(app: Flask) -> None:
+    from . import auth, filters, health, home, i18n, security, workflows_page
+    i18n.init(app)
+    security.init(app)
+    filters.init(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(workflows_page.bp)
+    from grants.consultations.views import bp as consultations_bp
+    app.register_blueprint(consultations_bp)
+    from . import errors
+    errors.init(app)

@@ -1,0 +1,59 @@
+"""Login and logout."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from grants.accounts.operations import authenticate
+from grants.core import db
+from grants.core.i18n import _
+from grants.forms.auth import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("home.index")
+    parts = urlparse(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(db.session(), form.email.data, form.password.data, request.remote_addr or "")
+        if result.user is not None:
+            lang = session.get("lang")
+            session.clear()  # no session fixation
+            if lang:
+                session["lang"] = lang
+            login_user(result.user)
+            flash(_("Zalogowano."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        error = result.error
+        status = 429 if result.locked_minutes else 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Wylogowano."), "success")
+    return redirect(url_for("home.index"))

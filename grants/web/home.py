@@ -1,0 +1,76 @@
+"""Each role's home lists what waits for them. Areas add sections through `section()`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from grants.core.i18n import LazyText, _
+from grants.core.permissions import ROLES, has_role
+
+bp = Blueprint("home", __name__)
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    meta: str = ""
+    flag: str = ""  # e.g. "overdue": shown as text, never by colour alone
+
+
+@dataclass
+class Section:
+    title: LazyText
+    items: list[Item] = field(default_factory=list)
+    empty: LazyText = _("Nic nie czeka.")
+    order: int = 50
+
+
+Provider = Callable[[object], "Section | None"]
+_providers: list[tuple[tuple[str, ...], Provider]] = []
+
+
+def section(*roles: str):
+    """Register a provider of a home section for users holding any of `roles` ("public" for all)."""
+    def deco(fn: Provider):
+        _providers.append((roles, fn))
+        return fn
+    return deco
+
+
+def sections_for(user) -> list[Section]:
+    out = []
+    for roles, fn in _providers:
+        if "public" in roles or has_role(user, *roles):
+            s = fn(user)
+            if s is not None:
+                out.append(s)
+    return sorted(out, key=lambda s: s.order)
+
+
+@bp.route("/")
+def index():
+    user = current_user if current_user.is_authenticated else None
+    return render_template("home/index.html", sections=sections_for(user),
+                           roles=[r for r in ROLES if has_role(user, r)])
+
+
+@section("applicant")
+def _my_organisations(user):
+    orgs = [m.organisation for m in user.memberships]
+    return Section(_("Moje organizacje"), [Item(o.name, "#", f"KRS {o.krs}" if o.krs else "") for o in orgs],
+                   empty=_("Nie należysz jeszcze do żadnej organizacji: nie widzisz danych żadnej z nich."),
+                   order=10)
+
+
+@section("commission_member")
+def _cards(user):
+    return Section(_("Karty oceny do wypełnienia"), [], empty=_("Nie masz kart do oceny."), order=20)
+
+
+@section("finance")
+def _tranches(user):
+    return Section(_("Transze do wypłaty w tym tygodniu"), [], empty=_("Brak transz do wypłaty."), order=20)

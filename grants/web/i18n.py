@@ -1,0 +1,48 @@
+"""Flask-Babel: Polish first (the source strings are Polish), English second."""
+from __future__ import annotations
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import Babel, gettext
+from flask_login import current_user
+
+from grants.core import i18n as core_i18n
+
+LANGUAGES = ("pl", "en")
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return "pl"
+
+
+def _translate(msgid: str) -> str:
+    from flask import has_request_context
+    if not has_request_context():
+        return msgid
+    return gettext(msgid)
+
+
+def init(app: Flask) -> None:
+    from pathlib import Path
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations"))
+    Babel(app, locale_selector=select_locale)
+    core_i18n.set_translator(_translate)
+
+    @app.route("/lang/<code>", methods=["POST"])
+    def set_language(code):
+        if code in LANGUAGES:
+            session["lang"] = code
+        target = request.form.get("next") or url_for("home.index")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("home.index")
+        return redirect(target)
+
+    @app.context_processor
+    def _lang():
+        return {"current_lang": select_locale(), "languages": LANGUAGES}
+
+    current_app  # noqa: B018 - keep import used in tooling

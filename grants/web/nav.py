@@ -1,0 +1,16 @@
+"""Navigation per role."""
+from __future__ import annotations
+
+from flask import url_for
+
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, has_role
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    items = [(url_for("home.index"), _("Start")),
+             (url_for("consultations.index"), _("Konsultacje"))]
+    if has_role(user, OFFICER, ADMIN):
+        items.append((url_for("workflows.index"), _("Procesy")))
+    items.append((url_for("api_docs.docs"), _("API")))
+    return items

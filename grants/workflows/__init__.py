@@ -1,0 +1,1 @@
+"""The workflow engine (base) and one declaration module per state machine."""

@@ -1,0 +1,270 @@
+"""The workflow engine: workflows declared once as data, bound to SQLAlchemy rows through
+`transitions`, performed through one entry point (`apply_transition`).
+
+A declaration lists states, transitions with the roles allowed, an object-level relation check,
+guards that return a reason, side effects, and time-driven transitions with their due moment.
+The `transitions.Machine` is built once per workflow; each call binds a short-lived proxy
+(SQLAlchemy does not call __init__ on loaded rows, and binding the row itself would add
+trigger methods to the model class namespace).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, ClassVar, Iterable
+
+from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine
+
+from grants.core import audit, clock, outbox
+from grants.core.i18n import LazyText, _
+from grants.core.permissions import has_role
+from grants.core.types import UTCDateTime
+
+from .errors import (GuardRefused, InvalidPayload, MalformedPayload, TransitionForbidden,
+                     TransitionNotAvailable, UnknownTransition, stale)
+
+MALFORMED = object()  # a request body that is not JSON: refused only after the checks before it
+
+SYSTEM = "system"  # the actor of time-driven transitions
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a transition is refused: shown on a greyed-out button and returned by the API."""
+
+    message: LazyText | str
+    rule: str | None = None
+
+    @property
+    def text(self) -> str:
+        msg = str(self.message)
+        return f"{self.rule}: {msg}" if self.rule else msg
+
+
+@dataclass
+class Context:
+    session: Session
+    actor: Any
+    payload: dict
+    now: datetime
+    changes: dict = field(default_factory=dict)
+
+
+Guard = Callable[[Any, Context], "Reason | None"]
+Effect = Callable[[Any, Context], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    dest: str
+    label: LazyText
+    roles: frozenset[str] = frozenset()
+    relation: Callable[[Any, Any], bool] | None = None  # object-level: may this actor act on this object?
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    payload: type | None = None  # a pydantic model validating the payload
+    when: Callable[[Any], datetime | None] | None = None  # time-driven: the moment it becomes due
+    rule: str | None = None
+
+    @property
+    def automatic(self) -> bool:
+        return self.when is not None
+
+
+def transition(name: str, source: str | Iterable[str], dest: str, label: LazyText, *,
+               roles: Iterable[str] = (), **kw) -> Transition:
+    src = (source,) if isinstance(source, str) else tuple(source)
+    return Transition(name=name, source=src, dest=dest, label=label, roles=frozenset(roles), **kw)
+
+
+class _Proxy:
+    """What the machine changes; its state is copied onto the row."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+class Workflow:
+    def __init__(self, name: str, object_type: str, states: dict[str, LazyText], initial: str,
+                 transitions: list[Transition]):
+        self.name, self.object_type, self.initial = name, object_type, initial
+        self.states = states
+        self.transitions = transitions
+        self.by_name = {t.name: t for t in transitions}
+        unknown = {s for t in transitions for s in (*t.source, t.dest)} - set(states)
+        if unknown or initial not in states:
+            raise ValueError(f"{name}: undeclared states {unknown or initial}")
+        self.machine = Machine(
+            model=None, states=list(states), initial=initial, auto_transitions=False,
+            model_attribute="state",
+            transitions=[{"trigger": t.name, "source": list(t.source), "dest": t.dest} for t in transitions])
+        self._lock = threading.Lock()
+
+    def fire(self, state: str, name: str) -> str:
+        proxy = _Proxy(state)
+        with self._lock:  # Machine.models is shared between threads
+            self.machine.add_model(proxy, initial=state)
+        try:
+            if not self.machine.events[name].trigger(proxy):
+                raise TransitionNotAvailable(name)
+        finally:
+            with self._lock:
+                self.machine.remove_model(proxy)
+        return proxy.state
+
+    def next_check(self, obj) -> datetime | None:
+        """The earliest moment a time-driven transition from the current state becomes due."""
+        moments = [t.when(obj) for t in self.transitions if t.automatic and obj.state in t.source]
+        moments = [m for m in moments if m is not None]
+        return min(moments) if moments else None
+
+    def state_label(self, state: str) -> str:
+        return str(self.states.get(state, state))
+
+    def check_constraint(self) -> CheckConstraint:
+        return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in self.states), name="state_valid")
+
+
+class WorkflowMixin:
+    """Columns every workflow object has. `version` is the optimistic lock counter."""
+
+    __workflow__: ClassVar[Workflow]
+
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+    @property
+    def workflow_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def state_label(self) -> str:
+        return self.__workflow__.state_label(self.state)
+
+
+def _permission_reason(t: Transition, obj, actor) -> Reason | None:
+    if t.automatic:
+        return Reason(_("Wykonywane automatycznie przez system w wyznaczonym terminie."))
+    if actor is None or not has_role(actor, *t.roles):
+        return Reason(_("Twoja rola nie pozwala na tę czynność."))
+    if t.relation is not None and not t.relation(obj, actor):
+        return Reason(_("Nie możesz wykonać tej czynności na tym obiekcie."))
+    return None
+
+
+def _guard_reason(t: Transition, obj, ctx: Context) -> Reason | None:
+    for guard in t.guards:
+        reason = guard(obj, ctx)
+        if reason is not None:
+            return reason
+    return None
+
+
+def available_transitions(session: Session, obj, actor) -> list[dict]:
+    """For every transition from the current state: name, label, allowed, reason when not."""
+    wf: Workflow = obj.__workflow__
+    ctx = Context(session=session, actor=actor, payload={}, now=clock.now())
+    out = []
+    for t in wf.transitions:
+        if obj.state not in t.source:
+            continue
+        reason = _permission_reason(t, obj, actor)
+        if reason is None:
+            reason = _guard_reason(t, obj, ctx)
+        out.append({"name": t.name, "label": t.label, "allowed": reason is None,
+                    "reason": reason.text if reason else None, "rule": reason.rule if reason else None,
+                    "automatic": t.automatic, "has_payload": t.payload is not None})
+    return out
+
+
+def _validate_payload(t: Transition, payload) -> dict:
+    if payload is MALFORMED:
+        raise MalformedPayload(_("Treść żądania nie jest poprawnym JSON-em."))
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise InvalidPayload(_("Nieprawidłowe dane czynności."),
+                             [{"field": "payload", "message": "must be a JSON object"}])
+    if t.payload is None:
+        if payload:
+            raise InvalidPayload(_("Ta czynność nie przyjmuje danych."),
+                                 [{"field": k, "message": "unexpected field"} for k in sorted(payload)])
+        return payload
+    from pydantic import ValidationError
+    try:
+        return t.payload.model_validate(payload).model_dump(mode="json")
+    except ValidationError as e:
+        errors = [{"field": ".".join(str(p) for p in err["loc"]) or "payload", "message": err["msg"]}
+                  for err in e.errors()]
+        raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
+
+
+def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
+                     expected_version: int | None = None, *, commit: bool = True):
+    """Performs transition `name` for `actor`: lock or version-check the row, check permission and
+    guards, fire the machine, run the side effects, append the audit entry, queue the outbox
+    event, commit. Anything failing rolls the whole change back."""
+    wf: Workflow = obj.__workflow__
+    try:
+        if session.bind.dialect.name == "postgresql":
+            session.refresh(obj, with_for_update=True)
+        t = wf.by_name.get(name)
+        if t is None:
+            raise UnknownTransition(_("Nieznana czynność: %(name)s.", name=name),
+                                    available=[x["name"] for x in available_transitions(session, obj, actor)])
+        if obj.state not in t.source:
+            raise TransitionNotAvailable(
+                _("Czynność „%(name)s” nie jest dostępna w stanie „%(state)s”.", name=name, state=obj.state_label),
+                available=[x["name"] for x in available_transitions(session, obj, actor)])
+        if actor is not SYSTEM:
+            reason = _permission_reason(t, obj, actor)
+            if reason is not None:
+                raise TransitionForbidden(reason.text)
+        if expected_version is not None and int(expected_version) != obj.version:
+            raise stale(obj.version)
+        data = _validate_payload(t, payload)
+        now = clock.now()
+        ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=data, now=now)
+        reason = _guard_reason(t, obj, ctx)
+        if reason is not None:
+            raise GuardRefused(reason)
+        before = obj.state
+        obj.state = wf.fire(before, name)
+        for effect in t.effects:
+            effect(obj, ctx)
+        obj.next_check_at = wf.next_check(obj)
+        session.flush()  # the version-checked UPDATE: a concurrent change raises StaleDataError
+        audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor,
+                     changes={"state": [before, obj.state], **ctx.changes}, payload=data)
+        outbox.emit(session, f"{wf.name}.{name}",
+                    {"object_type": wf.object_type, "id": obj.workflow_id, "from": before, "to": obj.state,
+                     "actor_id": getattr(ctx.actor, "id", None)})
+        if commit:
+            session.commit()
+        return obj
+    except StaleDataError:
+        session.rollback()
+        current = session.get(type(obj), obj.id)
+        raise stale(current.version if current else 0) from None
+    except Exception:
+        session.rollback()
+        raise
+
+
+def record_change(session: Session, obj, action: str, actor, changes: dict, payload: dict | None = None) -> None:
+    """Audit + outbox for an edit that is not a transition (e.g. PATCH), in the caller's transaction."""
+    wf: Workflow = obj.__workflow__
+    audit.record(session, wf.object_type, obj.workflow_id, action, actor, changes=changes, payload=payload)
+    outbox.emit(session, f"{wf.name}.{action}", {"object_type": wf.object_type, "id": obj.workflow_id,
+                                                "actor_id": getattr(actor, "id", None)})
