@@ -1,9 +1,14 @@
 """Money is Decimal with two places, ROUND_HALF_UP. Never float."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# ASCII digits only (Decimal() would also take e.g. Arabic-Indic digits, underscores and tuples)
+_AMOUNT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 class MoneyError(ValueError):
@@ -11,22 +16,34 @@ class MoneyError(ValueError):
 
 
 def to_money(value) -> Decimal:
-    """Decimal, int or a numeric string to a two-place Decimal; floats are refused."""
+    """Decimal, int or a numeric string ("1 250,50", "1250.5") to a two-place Decimal,
+    ROUND_HALF_UP. Floats, booleans, NaN, infinities and anything else raise MoneyError."""
+    original = value
     if isinstance(value, bool) or isinstance(value, float):
         raise MoneyError("money must not be a float")
     if isinstance(value, str):
-        value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+        if not _AMOUNT.fullmatch(text):
+            raise MoneyError(f"not an amount: {original!r}")
+        value = text
+    elif not isinstance(value, (int, Decimal)):
+        raise MoneyError(f"not an amount: {original!r}")
     try:
         d = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError) as e:
-        raise MoneyError(f"not an amount: {value!r}") from e
-    if not d.is_finite():
-        raise MoneyError(f"not an amount: {value!r}")
-    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+        finite = d.is_finite()
+        if finite:
+            d = d.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as e:  # more digits or a larger exponent than the decimal context holds
+        raise MoneyError(f"amount too large: {original!r}") from e
+    if not finite:
+        raise MoneyError(f"not an amount: {original!r}")
+    if d.is_zero():
+        return ZERO  # never "-0.00"
+    return d
 
 
 def format_pln(value: Decimal | None, locale: str = "pl") -> str:
-    """1250.5 -> '1 250,50 zł' (pl) or 'PLN 1,250.50' (en)."""
+    """1250.5 -> '1 250,50 zł' (pl, non-breaking spaces) or 'PLN 1,250.50' (en)."""
     if value is None:
         return ""
     d = to_money(value)

@@ -7,7 +7,9 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
-from .money import to_money
+from .money import MoneyError, to_money
+
+_BIGINT_MAX = 2**63 - 1
 
 
 class Money(TypeDecorator):
@@ -19,12 +21,15 @@ class Money(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return int(to_money(value) * 100)
+        grosze = int(to_money(value).scaleb(2))
+        if abs(grosze) > _BIGINT_MAX:
+            raise MoneyError(f"amount out of range for a Money column: {value!r}")
+        return grosze
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+        return Decimal(int(value)).scaleb(-2)
 
 
 class UTCDateTime(TypeDecorator):
