@@ -40,9 +40,13 @@ def days_after(start: date, n: int) -> date:
 
 
 def working_days_after(start: date, n: int) -> date:
-    """The n-th working day after `start` (the starting day not counted)."""
+    """R-DAYS: the n-th working day after `start` (the starting day not counted). For n == 0
+    the result is `start` itself when it is a working day, else the next working day (as
+    `days_after(start, 0)`), so the result is always a working day."""
     if n < 0:
         raise ValueError("n must not be negative")
+    if n == 0:
+        return roll_to_working_day(start)
     d = start
     while n > 0:
         d += timedelta(days=1)
