@@ -48,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
         g.request_id = rid
         g.request_id_token = request_id.set(rid)
+        # R-OFF-DEADLINE: what counts is when the request was received (the clock at its start)
+        from grants.core import clock
+        g.received_at = clock.now()
 
     @app.after_request
     def _security_headers(resp):

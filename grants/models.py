@@ -6,3 +6,5 @@ from grants.registry.models import Department, Grantor, Membership, Organisation
 from grants.accounts.models import LoginAttempt, User, UserRole  # noqa: F401
 from grants.api.models import ApiToken, IdempotencyRecord  # noqa: F401
 from grants.consultations.models import Consultation  # noqa: F401
+from grants.contests.models import Contest  # noqa: F401,E402
+from grants.offers.models import Offer, OfferPartner, OfferRevision  # noqa: F401,E402

@@ -50,3 +50,69 @@ def make_user(session, *roles: str, org: Organisation | None = None, department_
                        full_name="Test User")
     session.commit()
     return user
+
+
+# ---------------------------------------------------------------- contests and offers
+
+def contest_values(**overrides) -> dict:
+    """A complete standard announcement (R-ANN-CONTENT) with its parameters (R-ANN-PARAMS)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+    now = clock.now()
+    year = now.year + 1
+    values = {
+        "title": f"Wspieranie kultury w dzielnicach {year}", "year": year,
+        "task_type": "Upowszechnianie kultury w dzielnicach Krakowa", "field": "culture", "form": "support",
+        "budget": Decimal("300000.00"), "min_grant": Decimal("5000.00"), "max_grant": Decimal("50000.00"),
+        "min_own_total_pct": Decimal("10"), "min_own_financial_pct": Decimal("0"),
+        "min_own_nonfinancial_pct": Decimal("0"), "max_admin_pct": Decimal("10"),
+        "grant_rules": "Dotacja do 90% kosztów zadania.", "task_conditions": "Zadanie realizowane w Krakowie.",
+        "procedure": "Ocena formalna i merytoryczna przez komisję konkursową.",
+        "previous_tasks": "W roku bieżącym i poprzednim: 12 zadań, 280 000 zł.",
+        "deadline": now + timedelta(days=30), "decision_by": (now + timedelta(days=60)).date(),
+        "task_start": date(year, 1, 1), "task_end": date(year, 12, 31),
+        "eligible_categories": ["personnel", "materials", "services", "venue", "admin"],
+        "ineligible_categories": ["investment"], "pass_threshold": Decimal("20"),
+    }
+    values.update(overrides)
+    return values
+
+
+def make_contest(session, officer, publish: bool = True, **overrides):
+    from grants.contests import operations as cops
+    c = cops.create(session, officer, contest_values(**overrides))
+    session.commit()
+    if publish:
+        cops.transition(session, c, "publish", officer)
+    return c
+
+
+def offer_content(contest, grant: str = "9000.00") -> dict:
+    """A complete offer for `contest`: passes every submission rule."""
+    from decimal import Decimal
+    from grants.offers.content import DECLARATIONS, empty
+    year = contest.task_start.year
+    c = empty()
+    c["basic"]["task_type"] = contest.task_type
+    c["applicant"].update(contact_person="Jan Kowalski", contact_email="jan@example.org", contact_phone="123456789")
+    c["task"].update(title="Warsztaty teatralne dla seniorów", start_date=f"{year}-03-01", end_date=f"{year}-11-30",
+                     place="Nowa Huta", target_group="Seniorzy 60+", need="Brak oferty kulturalnej",
+                     summary="Cykl warsztatów", expected_results="Spektakl i 40 uczestników",
+                     actions=[{"name": "Warsztaty", "description": "20 spotkań", "schedule": "III-XI"}],
+                     results=[{"result": "Uczestnicy", "planned_value": "40", "monitoring": "Listy obecności"}])
+    c["profile"]["experience"] = "10 lat warsztatów"
+    total = Decimal(grant) / Decimal("0.9")
+    total = total.quantize(Decimal("0.01"))
+    admin = (total * Decimal("0.05")).quantize(Decimal("0.01"))
+    action = total - admin
+    c["costs"] = [
+        {"category": "action", "action_no": 1, "cost_type": "personnel", "name": "Instruktor", "unit": "godz.",
+         "unit_cost": str(action), "units": "1"},
+        {"category": "admin", "cost_type": "admin", "name": "Koordynacja", "unit": "mies.",
+         "unit_cost": str(admin), "units": "1"},
+    ]
+    own = total - Decimal(grant)
+    c["sources"] = {"grant": grant, "own_financial": str(own), "own_personal": "0.00", "own_in_kind": "0.00",
+                    "beneficiaries": "0.00"}
+    c["declarations"]["accepted"] = list(DECLARATIONS)
+    return c

@@ -1,0 +1,161 @@
+"""/api/v1/contests on the generic collection endpoints."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+
+from grants.api.collections import Collection, register
+from grants.api.problems import invalid
+from grants.core import canonical
+from grants.offers.content import _decimal
+
+from . import operations as ops
+from .models import Contest
+
+
+def _money(v):
+    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
+
+
+def _pct(v):
+    return Decimal(_decimal(v, places=2, maximum=Decimal("100")))
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Pct = Annotated[Decimal, BeforeValidator(_pct)]
+
+
+class Criterion(BaseModel):
+    model_config = {"extra": "forbid"}
+    code: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=500)
+    max_points: str = Field(pattern=r"^\d{1,3}(\.\d{1,2})?$")
+    support_only: bool = False
+
+
+class CheckItem(BaseModel):
+    model_config = {"extra": "forbid"}
+    code: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=500)
+
+
+class ContestFields(BaseModel):
+    model_config = {"extra": "forbid"}
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    call_type: str | None = Field(default=None, max_length=40)
+    task_type: str | None = Field(default=None, max_length=5000)
+    field: str | None = Field(default=None, max_length=40)
+    form: Literal["support", "entrustment"] | None = None
+    budget: Money | None = None
+    grant_rules: str | None = Field(default=None, max_length=20000)
+    task_conditions: str | None = Field(default=None, max_length=20000)
+    procedure: str | None = Field(default=None, max_length=20000)
+    previous_tasks: str | None = Field(default=None, max_length=20000)
+    deadline: AwareDatetime | None = None
+    decision_by: date | None = None
+    planned_announcement: date | None = None
+    min_grant: Money | None = None
+    max_grant: Money | None = None
+    min_own_total_pct: Pct | None = None
+    min_own_financial_pct: Pct | None = None
+    min_own_nonfinancial_pct: Pct | None = None
+    own_tolerance_pp: Pct | None = None
+    max_admin_pct: Pct | None = None
+    shift_pct: Pct | None = None
+    eligible_categories: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=100)
+    ineligible_categories: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=100)
+    task_start: date | None = None
+    task_end: date | None = None
+    formal_checklist: list[CheckItem] | None = Field(default=None, max_length=50)
+    criteria: list[Criterion] | None = Field(default=None, max_length=30)
+    pass_threshold: Pct | None = None
+    half_points: bool | None = None
+    correction_days: int | None = Field(default=None, ge=1, le=60)
+    tranche_pattern: str | None = Field(default=None, max_length=200)
+    attachments_allowed: bool | None = None
+
+
+class ContestCreate(ContestFields):
+    title: str = Field(min_length=1, max_length=500)
+    department_id: str | None = Field(default=None, max_length=20)
+    planned: bool = False
+
+
+class ContestItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    title: str
+    call_type: str
+    year: int
+    department_id: str | None
+    form: str
+    budget: str | None
+    deadline: str | None
+    published_at: str | None
+    cancellation_mandatory: bool
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(c: Contest, user) -> dict:
+    body = {"id": str(c.id), "state": c.state, "version": c.version, "title": c.title, "call_type": c.call_type,
+            "year": c.year, "department_id": str(c.department_id) if c.department_id else None, "form": c.form,
+            "budget": _s(c.budget), "deadline": _s(c.deadline), "published_at": _s(c.published_at),
+            "cancellation_mandatory": False}
+    for name in ops.FIELDS_EDITABLE:
+        if name not in body:
+            body[name] = _s(getattr(c, name))
+    body["announcement_sha256"] = c.announcement_hash
+    body["cancel_reason"] = c.cancel_reason
+    return body
+
+
+def serialize_full(c: Contest, user) -> dict:
+    from grants.core import db
+    body = serialize(c, user)
+    body["cancellation_mandatory"] = ops.cancellation_mandatory(db.session(), c)
+    return body
+
+
+def _values(data: BaseModel) -> dict:
+    values = data.model_dump(exclude_unset=True, exclude={"department_id", "planned"})
+    for k in ("formal_checklist", "criteria"):
+        if k in values and values[k] is not None:
+            values[k] = [dict(x) for x in values[k]]
+    return values
+
+
+def _create(session, user, data: ContestCreate):
+    values = _values(data)
+    if data.department_id is not None:
+        try:
+            values["department_id"] = int(data.department_id)
+        except ValueError:
+            raise invalid([{"field": "department_id", "message": "unknown department"}]) from None
+    try:
+        return ops.create(session, user, values, planned=data.planned)
+    except ops.ContestError as e:
+        raise invalid(e.errors) from None
+
+
+def _patch(session, obj, user, validated, expected_version):
+    ops.check_editable(user, obj, expected_version)
+    data = validated()
+    try:
+        return ops.update(session, obj, user, _values(data), expected_version)
+    except ops.ContestError as e:
+        raise invalid(e.errors) from None
+
+
+register(Collection(
+    name="contests", model=Contest, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
+    public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, patch_schema=ContestFields,
+    patch=_patch, summary="Open contests: announcement, parameters, publication (R-ANN-*), closing, formal review, cancellation",
+))

@@ -1,0 +1,188 @@
+"""The only place that changes contests."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grants.calltypes import get as get_call_type
+from grants.calltypes import registry as call_types
+from grants.core import clock
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.registry.dictionaries import FIELDS
+from grants.registry.models import Grantor
+from grants.workflows.base import apply_transition, record_change
+from grants.workflows.contest import CONTEST, same_department
+from grants.workflows.errors import NotEditable, stale
+
+from .models import Contest
+from .rules import FORMS, param_problems
+
+EDITABLE_STATES = ("planned", "draft")
+FIELDS_EDITABLE = (
+    "title", "year", "call_type", "call_params", "task_type", "field", "form", "budget", "grant_rules",
+    "task_conditions", "procedure", "previous_tasks", "deadline", "decision_by", "planned_announcement",
+    "min_grant", "max_grant", "min_own_total_pct", "min_own_financial_pct", "min_own_nonfinancial_pct",
+    "own_tolerance_pp", "max_admin_pct", "shift_pct", "eligible_categories", "ineligible_categories",
+    "task_start", "task_end", "formal_checklist", "criteria", "pass_threshold", "half_points", "correction_days",
+    "tranche_pattern", "attachments_allowed")
+
+
+class ContestError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def visible(q, user):
+    """Drafts: the department's officers and admins; planned and later: everyone."""
+    if has_role(user, ADMIN):
+        return q
+    if has_role(user, OFFICER):
+        return q.where(or_(Contest.state != "draft", Contest.department_id == user.department_id))
+    return q.where(Contest.state != "draft")
+
+
+def can_edit(user, c: Contest) -> bool:
+    return has_role(user, OFFICER, ADMIN) and same_department(c, user)
+
+
+def _validate(values: dict, c: Contest) -> None:
+    errors = []
+    if "title" in values and not (values["title"] or "").strip():
+        errors.append({"field": "title", "message": str(_("Podaj tytuł konkursu."))})
+    if values.get("call_type") is not None and values["call_type"] not in call_types():
+        errors.append({"field": "call_type", "message": str(_("Nieznany typ naboru."))})
+    if values.get("field") and values["field"] not in FIELDS:
+        errors.append({"field": "field", "message": str(_("Nieznana sfera pożytku publicznego."))})
+    if values.get("form") is not None and values["form"] not in FORMS:
+        errors.append({"field": "form", "message": str(_("Forma realizacji zadania to wspieranie albo powierzanie."))})
+    for name in ("deadline",):
+        v = values.get(name)
+        if v is not None and (not isinstance(v, datetime) or v.tzinfo is None):
+            errors.append({"field": name, "message": str(_("Podaj datę i godzinę ze strefą czasową."))})
+    for name in ("budget", "min_grant", "max_grant"):
+        v = values.get(name)
+        if v is not None and Decimal(v) < 0:
+            errors.append({"field": name, "message": str(_("Kwota nie może być ujemna."))})
+    crit = values.get("criteria")
+    if crit is not None:
+        for i, x in enumerate(crit):
+            try:
+                pts = Decimal(str(x.get("max_points")))
+                ok = pts > 0 and bool(str(x.get("code", "")).strip()) and bool(str(x.get("label", "")).strip())
+            except Exception:  # noqa: BLE001
+                ok = False
+            if not ok:
+                errors.append({"field": f"criteria.{i}", "message": str(_("Kryterium wymaga kodu, nazwy i dodatniej liczby punktów."))})
+    if errors:
+        raise ContestError(errors)
+    # the parameters must hang together on the merged result
+    probe = Contest(**{k: getattr(c, k) for k in FIELDS_EDITABLE})
+    for k, v in values.items():
+        setattr(probe, k, v)
+    problems = param_problems(probe)
+    if problems:
+        raise ContestError([{"field": f, "message": str(m)} for f, m in problems])
+
+
+def create(session: Session, actor, values: dict, *, planned: bool = False) -> Contest:
+    if not has_role(actor, OFFICER, ADMIN):
+        raise PermissionDenied()
+    values = {k: v for k, v in values.items() if k in FIELDS_EDITABLE or k == "department_id"}
+    department_id = values.pop("department_id", None)
+    if not has_role(actor, ADMIN) or department_id is None:
+        department_id = actor.department_id
+    grantor = session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
+    if grantor is None:
+        raise ContestError([{"field": "grantor", "message": str(_("Brak organu dotującego w systemie."))}])
+    ct = get_call_type(values.get("call_type") or "standard")
+    form = values.get("form") or "support"
+    base = Contest(grantor_id=grantor.id, department_id=department_id, call_type=ct.code, call_params={},
+                   year=values.get("year") or clock.today().year + (0 if planned else 0), title="",
+                   task_type="", form=form, grant_rules="", task_conditions="", procedure="", previous_tasks="",
+                   min_own_total_pct=Decimal(0), min_own_financial_pct=Decimal(0), min_own_nonfinancial_pct=Decimal(0),
+                   own_tolerance_pp=Decimal(5), shift_pct=Decimal(10), eligible_categories=[], ineligible_categories=[],
+                   formal_checklist=ct.default_checklist(), criteria=ct.default_criteria(form), half_points=False,
+                   correction_days=7, tranche_pattern="", attachments_allowed=True)
+    _validate(values, base)
+    for k, v in values.items():
+        setattr(base, k, v)
+    base.state = "planned" if planned else CONTEST.initial
+    base.version = 1
+    base.created_by_id = actor.id
+    base.created_at = clock.now()
+    session.add(base)
+    session.flush()
+    record_change(session, base, "create", actor, {k: [None, v] for k, v in values.items()})
+    return base
+
+
+def check_editable(actor, c: Contest, expected_version: int | None = None) -> None:
+    if not can_edit(actor, c):
+        raise PermissionDenied()
+    if c.state not in EDITABLE_STATES:
+        raise NotEditable(_("Ogłoszenie można zmieniać tylko przed publikacją."))
+    if expected_version is not None and expected_version != c.version:
+        raise stale(c.version)
+
+
+def update(session: Session, c: Contest, actor, values: dict, expected_version: int | None = None) -> Contest:
+    check_editable(actor, c, expected_version)
+    values = {k: v for k, v in values.items() if k in FIELDS_EDITABLE}
+    _validate(values, c)
+    changes = {}
+    for k, v in values.items():
+        if getattr(c, k) != v:
+            changes[k] = [getattr(c, k), v]
+            setattr(c, k, v)
+    if changes:
+        session.flush()
+        record_change(session, c, "update", actor, changes)
+    return c
+
+
+def _shift(d, years: int):
+    if d is None:
+        return None
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def clone(session: Session, source: Contest, actor) -> Contest:
+    """Next year's edition: the same parameters, dates a year later, a fresh draft."""
+    if not has_role(actor, OFFICER, ADMIN) or not same_department(source, actor):
+        raise PermissionDenied()
+    values = {k: getattr(source, k) for k in FIELDS_EDITABLE}
+    values["year"] = source.year + 1
+    for k in ("deadline", "decision_by", "task_start", "task_end", "planned_announcement"):
+        values[k] = _shift(values[k], 1)
+    values["title"] = source.title.replace(str(source.year), str(source.year + 1)) if str(source.year) in source.title \
+        else f"{source.title} ({source.year + 1})"
+    values["department_id"] = source.department_id
+    c = create(session, actor, values)
+    c.cloned_from_id = source.id
+    return c
+
+
+def transition(session: Session, c: Contest, name: str, actor, payload=None, expected_version=None):
+    return apply_transition(session, c, name, actor, payload, expected_version)
+
+
+def cancellation_mandatory(session: Session, c: Contest) -> bool:
+    """R-CANCEL: closed with no offer, or none meets the requirements (a flag, not a state)."""
+    if c.state not in ("closed", "formal_review", "evaluation"):
+        return False
+    from grants.offers.queries import counts_by_state
+    counts = counts_by_state(session, c.id)
+    alive = sum(n for s, n in counts.items() if s not in ("draft", "withdrawn", "formally_rejected"))
+    return alive == 0
+
+
+def public_list(session: Session, states=("published",)):
+    return session.scalars(select(Contest).where(Contest.state.in_(states)).order_by(Contest.deadline)).all()

@@ -1,0 +1,223 @@
+"""/api/v1/offers on the generic endpoints, plus its parts: cost lines, formal checks, revisions."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.problems import ApiProblem, invalid
+from grants.api.validation import raw_json, validate
+from grants.core import canonical, db
+
+from . import content as cm
+from . import operations as ops
+from .models import Offer
+from .validation import problems_for
+
+
+class OfferCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    contest_id: str = Field(max_length=20)
+    organisation_id: str = Field(max_length=20)
+
+
+class OfferPatch(BaseModel):
+    model_config = {"extra": "forbid"}
+    basic: cm.Basic | None = None
+    applicant: cm.Applicant | None = None
+    task: cm.Task | None = None
+    profile: cm.Profile | None = None
+    costs: list[cm.CostLine] | None = Field(default=None, max_length=300)
+    sources: cm.Sources | None = None
+    other: cm.Other | None = None
+    declarations: cm.Declarations | None = None
+    partners: list[str] | None = Field(default=None, max_length=20)
+
+
+class OfferItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    contest_id: str
+    organisation_id: str
+    number: str | None
+    title: str
+    requested_grant: str | None
+    total_cost: str | None
+    submitted_at: str | None
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(o: Offer, user) -> dict:
+    return {"id": str(o.id), "state": o.state, "version": o.version, "contest_id": str(o.contest_id),
+            "organisation_id": str(o.organisation_id), "number": o.number, "title": o.title,
+            "requested_grant": _s(o.requested_grant), "total_cost": _s(o.total_cost),
+            "submitted_at": _s(o.submitted_at)}
+
+
+def serialize_full(o: Offer, user) -> dict:
+    body = serialize(o, user)
+    body.update({"content": o.content, "partners": [str(i) for i in o.partner_ids], "receipt": o.receipt,
+                 "revision_count": o.revision_count, "correction_due_at": _s(o.correction_due_at),
+                 "deficiencies": o.deficiencies, "rejection_reasons": o.rejection_reasons,
+                 "formal_checks": o.formal_checks})
+    if o.state in ops.EDITABLE_STATES:
+        body["problems"] = [{"field": p.field, "rule": p.rule, "message": p.text}
+                            for p in problems_for(db.session(), o)]
+    return body
+
+
+def _id(v: str, field: str) -> int:
+    try:
+        return int(v)
+    except ValueError:
+        raise invalid([{"field": field, "message": "unknown id"}]) from None
+
+
+def _create(session, user, data: OfferCreate):
+    from grants.contests.models import Contest
+    from grants.contests.operations import visible as contest_visible
+    from sqlalchemy import select
+    contest = session.scalar(contest_visible(select(Contest).where(Contest.id == _id(data.contest_id, "contest_id")), user))
+    if contest is None:
+        raise invalid([{"field": "contest_id", "message": "no such contest"}])
+    try:
+        return ops.create(session, user, contest, _id(data.organisation_id, "organisation_id"))
+    except ops.OfferError as e:
+        raise invalid(e.errors) from None
+
+
+def _patch(session, obj, user, validated, expected_version):
+    ops.check_editable(user, obj, expected_version)
+    data = validated()
+    sections = data.model_dump(mode="json", exclude_unset=True, exclude={"partners"})
+    try:
+        if data.partners is not None:
+            ops.set_partners(session, obj, user, [_id(p, "partners") for p in data.partners], expected_version)
+        if sections:
+            ops.save_sections(session, obj, user, sections, expected_version)
+    except ops.OfferError as e:
+        raise invalid(e.errors) from None
+    return obj
+
+
+def _visible(q, user):
+    return ops.visible(q, user)
+
+
+COLLECTION = register(Collection(
+    name="offers", model=Offer, serialize=serialize, serialize_full=serialize_full, visible=_visible, public=False,
+    item_schema=OfferItem, create_schema=OfferCreate, create=_create, patch_schema=OfferPatch, patch=_patch,
+    summary="Offers on the statutory template: drafts, submission (R-OFF-DEADLINE, R-OFF-RECEIPT), formal review",
+))
+
+
+# ---- parts as sub-resources
+
+class CostLines(BaseModel):
+    model_config = {"extra": "forbid"}
+    line: cm.CostLine
+
+
+def _offer(obj_id):
+    user = auth.require_user()
+    return user, _object(COLLECTION, obj_id, user)
+
+
+@bp.route("/offers/<obj_id>/cost-lines", methods=["GET"])
+def offer_cost_lines(obj_id):
+    _user, offer = _offer(obj_id)
+    lines = (offer.content or {}).get("costs", [])
+    return _json({"items": lines, "total": len(lines)}, 200, offer)
+
+
+@bp.route("/offers/<obj_id>/cost-lines", methods=["POST"])
+def add_cost_line(obj_id):
+    user, offer = _offer(obj_id)
+    expected = _expected_version()
+    ops.check_editable(user, offer, expected)
+    line = validate(cm.CostLine, raw_json())
+    s = db.session()
+    lines = list((offer.content or {}).get("costs", [])) + [line.model_dump(mode="json")]
+    try:
+        ops.save_sections(s, offer, user, {"costs": lines}, expected)
+    except ops.OfferError as e:
+        raise invalid(e.errors) from None
+    s.commit()
+    return _json({"index": len(lines) - 1, "line": lines[-1]}, 201, offer)
+
+
+def _line_index(offer, n: str) -> int:
+    try:
+        i = int(n)
+    except ValueError:
+        raise ApiProblem(404, "No such cost line.") from None
+    if not 0 <= i < len((offer.content or {}).get("costs", [])):
+        raise ApiProblem(404, "No such cost line.")
+    return i
+
+
+@bp.route("/offers/<obj_id>/cost-lines/<n>", methods=["PATCH", "DELETE"])
+def change_cost_line(obj_id, n):
+    from flask import request
+    user, offer = _offer(obj_id)
+    i = _line_index(offer, n)
+    expected = _expected_version()
+    ops.check_editable(user, offer, expected)
+    lines = list(offer.content.get("costs", []))
+    if request.method == "DELETE":
+        lines.pop(i)
+    else:
+        body = raw_json()
+        if isinstance(body, dict):
+            body = {**lines[i], **body}
+        lines[i] = validate(cm.CostLine, body).model_dump(mode="json")
+    s = db.session()
+    try:
+        ops.save_sections(s, offer, user, {"costs": lines}, expected)
+    except ops.OfferError as e:
+        raise invalid(e.errors) from None
+    s.commit()
+    return _json({"items": lines, "total": len(lines)}, 200, offer)
+
+
+class FormalChecks(BaseModel):
+    model_config = {"extra": "forbid"}
+    checks: dict[str, bool] = Field(max_length=50)
+
+
+@bp.route("/offers/<obj_id>/formal-checks", methods=["PATCH"])
+def formal_checks(obj_id):
+    user, offer = _offer(obj_id)
+    expected = _expected_version()
+    from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+    if not has_role(user, OFFICER, ADMIN) or not ops.officer_of_contest(offer, user):
+        raise PermissionDenied()  # before looking at the body: 403 precedes 400/422
+    data = validate(FormalChecks, raw_json())
+    s = db.session()
+    try:
+        ops.set_formal_checks(s, offer, user, data.checks, expected)
+    except ops.OfferError as e:
+        raise invalid(e.errors) from None
+    s.commit()
+    return _json(full(COLLECTION, offer, user), 200, offer)
+
+
+@bp.route("/offers/<obj_id>/revisions", methods=["GET"])
+def revisions(obj_id):
+    _user, offer = _offer(obj_id)
+    items = [{"number": r.number, "kind": r.kind, "received_at": _s(r.received_at), "sha256": r.content_hash,
+              "content": r.content} for r in offer.revisions]
+    return _json({"items": items, "total": len(items)}, 200, offer)
+
+
+EXTRA_PATHS_DOC = {
+    "/api/v1/offers/{id}/cost-lines": ["get", "post"],
+    "/api/v1/offers/{id}/cost-lines/{n}": ["patch", "delete"],
+    "/api/v1/offers/{id}/formal-checks": ["patch"],
+    "/api/v1/offers/{id}/revisions": ["get"],
+}

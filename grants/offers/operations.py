@@ -1,0 +1,159 @@
+"""The only place that changes offers. Transitions go through the workflow engine."""
+from __future__ import annotations
+
+from pydantic import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grants.core import clock
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.registry.models import Organisation
+from grants.workflows.base import apply_transition, record_change
+from grants.workflows.errors import NotEditable, stale
+from grants.workflows.offer import OFFER, member_of_applicant, officer_of_contest
+
+from . import content as content_mod
+from .models import Offer, OfferPartner
+
+EDITABLE_STATES = ("draft", "needs_correction")
+
+
+class OfferError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def visible(q, user):
+    """An organisation sees its own offers (and those it partners in); officers of the contest's
+    department and admins see submitted ones; nobody sees another organisation's draft."""
+    from grants.contests.models import Contest
+    if user is None:
+        return q.where(False)
+    conds = []
+    orgs = list(getattr(user, "organisation_ids", ()))
+    if orgs:
+        partnered = select(OfferPartner.offer_id).where(OfferPartner.organisation_id.in_(orgs))
+        conds.append(or_(Offer.organisation_id.in_(orgs), Offer.id.in_(partnered)))
+    if has_role(user, ADMIN):
+        conds.append(Offer.state != "draft")
+    elif has_role(user, OFFICER) and user.department_id is not None:
+        dept = select(Contest.id).where(Contest.department_id == user.department_id)
+        conds.append((Offer.state != "draft") & Offer.contest_id.in_(dept))
+    if not conds:
+        return q.where(False)
+    return q.where(or_(*conds))
+
+
+def _check_member(actor, offer: Offer) -> None:
+    if not has_role(actor, APPLICANT) or not member_of_applicant(offer, actor):
+        raise PermissionDenied(_("Tylko członkowie organizacji składającej ofertę mogą ją edytować."))
+
+
+def create(session: Session, actor, contest, organisation_id: int) -> Offer:
+    if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
+        raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    if contest.state != "published" or contest.deadline is None or clock.now() > contest.deadline:
+        raise NotEditable(_("Nabór ofert w tym konkursie nie trwa."))
+    org = session.get(Organisation, organisation_id)
+    content = content_mod.empty()
+    content["basic"]["task_type"] = contest.task_type[:500]
+    content["applicant"]["address"] = org.address if org else ""
+    content["applicant"]["contact_email"] = getattr(actor, "email", "")
+    content["applicant"]["contact_person"] = getattr(actor, "full_name", "")
+    offer = Offer(contest_id=contest.id, organisation_id=organisation_id, state=OFFER.initial, version=1,
+                  content=content, title="", revision_count=0, formal_checks={}, created_by_id=actor.id,
+                  created_at=clock.now())
+    session.add(offer)
+    session.flush()
+    record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id})
+    return offer
+
+
+def check_editable(actor, offer: Offer, expected_version: int | None = None) -> None:
+    _check_member(actor, offer)
+    if offer.state not in EDITABLE_STATES:
+        raise NotEditable(_("Złożonej oferty nie można zmieniać; zmiany są możliwe po wezwaniu do uzupełnienia."))
+    if expected_version is not None and expected_version != offer.version:
+        raise stale(offer.version)
+
+
+def parse_sections(sections: dict) -> dict:
+    """Validates the given sections' format; returns them as stored JSON. Raises OfferError."""
+    unknown = [k for k in sections if k not in content_mod.SECTIONS]
+    if unknown:
+        raise OfferError([{"field": k, "message": str(_("Nieznana część oferty."))} for k in unknown])
+    try:
+        parsed = content_mod.Content.model_validate(sections)
+    except ValidationError as e:
+        raise OfferError([{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+                          for err in e.errors()]) from None
+    dumped = parsed.model_dump(mode="json")
+    return {k: dumped[k] for k in sections}
+
+
+def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None) -> Offer:
+    """Saves a draft section by section; nothing is lost when leaving and coming back."""
+    check_editable(actor, offer, expected_version)
+    parsed = parse_sections(sections)
+    merged = dict(offer.content or content_mod.empty())
+    changed = [k for k, v in parsed.items() if merged.get(k) != v]
+    if not changed:
+        return offer
+    merged.update(parsed)
+    offer.content = merged
+    offer.title = merged.get("task", {}).get("title", "") or offer.title
+    offer.updated_at = clock.now()
+    session.flush()
+    record_change(session, offer, "save", actor, {"sections": changed})
+    return offer
+
+
+def set_partners(session: Session, offer: Offer, actor, organisation_ids: list[int],
+                 expected_version: int | None = None) -> Offer:
+    """R-OFF-JOINT: partners of a joint offer come from the registry."""
+    check_editable(actor, offer, expected_version)
+    ids = list(dict.fromkeys(int(i) for i in organisation_ids))
+    if offer.organisation_id in ids:
+        raise OfferError([{"field": "partners", "message": str(_("Oferent wiodący nie może być swoim partnerem."))}])
+    found = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(ids)))) if ids else set()
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise OfferError([{"field": "partners", "message": str(_("Nie ma w rejestrze organizacji o id %(ids)s.",
+                                                                  ids=", ".join(map(str, missing))))}])
+    before = offer.partner_ids
+    if before == ids:
+        return offer
+    offer.partners = [OfferPartner(organisation_id=i) for i in ids]
+    offer.updated_at = clock.now()
+    session.flush()
+    record_change(session, offer, "partners", actor, {"partners": [before, ids]})
+    return offer
+
+
+def set_formal_checks(session: Session, offer: Offer, actor, checks: dict[str, bool], expected_version=None) -> Offer:
+    """The officer works through the contest's formal checklist."""
+    if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(offer, actor):
+        raise PermissionDenied()
+    if offer.state != "submitted" or offer.contest.state != "formal_review":
+        raise NotEditable(_("Listę kontrolną wypełnia się dla złożonej oferty w trakcie oceny formalnej."))
+    if expected_version is not None and expected_version != offer.version:
+        raise stale(offer.version)
+    codes = {c["code"] for c in offer.contest.formal_checklist or []}
+    unknown = [k for k in checks if k not in codes]
+    if unknown:
+        raise OfferError([{"field": f"checks.{k}", "message": str(_("Nieznany punkt listy kontrolnej."))} for k in unknown])
+    new = dict(offer.formal_checks or {})
+    new.update({k: bool(v) for k, v in checks.items()})
+    if new != offer.formal_checks:
+        changes = {"formal_checks": [offer.formal_checks, new]}
+        offer.formal_checks = new
+        session.flush()
+        record_change(session, offer, "formal_checks", actor, changes)
+    return offer
+
+
+def transition(session: Session, offer: Offer, name: str, actor, payload=None, expected_version=None,
+               received_at=None):
+    return apply_transition(session, offer, name, actor, payload, expected_version, received_at=received_at)

@@ -1,0 +1,128 @@
+"""Everything an offer must satisfy at submission (and shown while editing): required sections
+(R-OFF-SECTIONS), cost estimate (R-OFF-COSTS), sources (R-OFF-SOURCES), the contest's limits
+(R-OFF-LIMITS), joint offers (R-OFF-JOINT), the call type's own checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgets import cost_estimate as ce
+from grants.core.i18n import _
+
+from .content import DECLARATIONS, Content, load
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str
+    rule: str | None
+    text: str
+
+
+def lines_of(c: Content, fallback_year: int | None) -> list[ce.Line]:
+    out = []
+    for l in c.costs:
+        by_year = {int(y): Decimal(v) for y, v in l.by_year.items()}
+        value = (Decimal(l.unit_cost) * Decimal(l.units)).quantize(Decimal("0.01"))
+        if not by_year and fallback_year:
+            by_year = {fallback_year: value}
+        out.append(ce.Line(category=l.category, action_no=l.action_no, cost_type=l.cost_type, name=l.name,
+                           unit=l.unit, unit_cost=Decimal(l.unit_cost), units=Decimal(l.units), by_year=by_year,
+                           by_partner={k: Decimal(v) for k, v in l.by_partner.items()}))
+    return out
+
+
+def sources_of(c: Content, lines: list[ce.Line]) -> ce.Sources:
+    s = c.sources
+    own = Decimal(s.own_financial) + Decimal(s.own_personal) + Decimal(s.own_in_kind) + Decimal(s.beneficiaries)
+    grant = Decimal(s.grant) if s.grant is not None else ce.total(lines) - own
+    return ce.Sources(grant=grant, own_financial=Decimal(s.own_financial), own_personal=Decimal(s.own_personal),
+                      own_in_kind=Decimal(s.own_in_kind), beneficiaries=Decimal(s.beneficiaries))
+
+
+def limits_of(contest) -> ce.Limits:
+    return ce.Limits(min_grant=contest.min_grant, max_grant=contest.max_grant,
+                     min_own_total_pct=contest.min_own_total_pct or Decimal(0),
+                     min_own_financial_pct=contest.min_own_financial_pct or Decimal(0),
+                     min_own_nonfinancial_pct=contest.min_own_nonfinancial_pct or Decimal(0),
+                     max_admin_pct=contest.max_admin_pct, eligible=frozenset(contest.eligible_categories or []),
+                     ineligible=frozenset(contest.ineligible_categories or []), form=contest.form)
+
+
+def _required(c: Content) -> list[Issue]:
+    r = "R-OFF-SECTIONS"
+    need = [
+        ("basic.task_type", c.basic.task_type, _("I. Podaj rodzaj zadania publicznego.")),
+        ("applicant.contact_person", c.applicant.contact_person, _("II. Podaj osobę do kontaktu.")),
+        ("applicant.contact_email", c.applicant.contact_email, _("II. Podaj adres e-mail do kontaktu.")),
+        ("task.title", c.task.title, _("III. Podaj tytuł zadania.")),
+        ("task.start_date", c.task.start_date, _("III. Podaj datę rozpoczęcia zadania.")),
+        ("task.end_date", c.task.end_date, _("III. Podaj datę zakończenia zadania.")),
+        ("task.place", c.task.place, _("III. Opisz miejsce realizacji zadania.")),
+        ("task.target_group", c.task.target_group, _("III. Opisz grupę docelową.")),
+        ("task.need", c.task.need, _("III. Opisz potrzebę, na którą odpowiada zadanie.")),
+        ("task.summary", c.task.summary, _("III. Podaj syntetyczny opis zadania.")),
+        ("task.expected_results", c.task.expected_results, _("III. Opisz zakładane rezultaty.")),
+        ("profile.experience", c.profile.experience, _("IV. Opisz doświadczenie oferenta.")),
+    ]
+    out = [Issue(f, r, str(m)) for f, v, m in need if not v]
+    if not [a for a in c.task.actions if a.name]:
+        out.append(Issue("task.actions", r, str(_("III. Podaj plan i harmonogram: co najmniej jedno działanie."))))
+    if not [x for x in c.task.results if x.result and x.planned_value]:
+        out.append(Issue("task.results", r, str(_("III. Podaj tabelę rezultatów: rezultat i planowaną wartość."))))
+    missing = [d for d in DECLARATIONS if d not in c.declarations.accepted]
+    if missing:
+        out.append(Issue("declarations", r, str(_("VII. Zaznacz wszystkie oświadczenia (%(n)s brakuje).", n=len(missing)))))
+    return out
+
+
+def problems(contest, content: dict, organisation_id: int, partner_ids: list[int]) -> list[Issue]:
+    c = load(content)
+    out = _required(c)
+    t = c.task
+    years: list[int] = []
+    if t.start_date and t.end_date:
+        if t.end_date < t.start_date:
+            out.append(Issue("task.end_date", "R-OFF-SECTIONS", str(_("Zadanie nie może kończyć się przed rozpoczęciem."))))
+        else:
+            years = list(range(t.start_date.year, t.end_date.year + 1))
+        if contest.task_start and t.start_date < contest.task_start:
+            out.append(Issue("task.start_date", "R-OFF-LIMITS",
+                             str(_("Zadanie nie może zacząć się przed %(d)s (ogłoszenie).", d=contest.task_start.isoformat()))))
+        if contest.task_end and t.end_date > contest.task_end:
+            out.append(Issue("task.end_date", "R-OFF-LIMITS",
+                             str(_("Zadanie musi skończyć się najpóźniej %(d)s (ogłoszenie).", d=contest.task_end.isoformat()))))
+    lines = lines_of(c, years[0] if len(years) == 1 else None)
+    problems_ = ce.check_lines(lines, years or [l_year for l in lines for l_year in l.by_year])
+    n_actions = len(t.actions)
+    for i, l in enumerate(lines):
+        if l.category == ce.ACTION and l.action_no and l.action_no > n_actions:
+            out.append(Issue(f"costs.{i}.action_no", "R-OFF-COSTS",
+                             str(_("Pozycja wskazuje działanie nr %(n)s, którego nie ma w planie.", n=l.action_no))))
+    src = sources_of(c, lines)
+    problems_ += ce.check_sources(lines, src)
+    problems_ += ce.check_limits(lines, src, limits_of(contest))
+    if partner_ids:
+        if organisation_id in partner_ids:
+            out.append(Issue("partners", "R-OFF-JOINT", str(_("Oferent wiodący nie może być swoim partnerem."))))
+        problems_ += ce.check_joint(lines, [organisation_id, *partner_ids])
+    from grants.calltypes import get
+    problems_ += get(contest.call_type).extra_offer_problems(contest, content)
+    out += [Issue(p.field, p.rule, str(p.message)) for p in problems_]
+    return out
+
+
+def problems_for(session, offer) -> list[Issue]:
+    return problems(offer.contest, offer.content, offer.organisation_id, offer.partner_ids)
+
+
+def figures(content: dict) -> dict:
+    """Totals and shares for display (V.A sums, V.B shares)."""
+    c = load(content)
+    years = []
+    if c.task.start_date and c.task.end_date and c.task.end_date >= c.task.start_date:
+        years = list(range(c.task.start_date.year, c.task.end_date.year + 1))
+    lines = lines_of(c, years[0] if len(years) == 1 else None)
+    src = sources_of(c, lines)
+    return {"lines": lines, "total": ce.total(lines), "admin": ce.admin_total(lines), "by_year": ce.totals_by_year(lines),
+            "sources": src, "shares": ce.shares(src)}

@@ -1,0 +1,94 @@
+"""Contest (DOMAIN.md §4): planned → draft → published → closed → formal_review → evaluation →
+decided → concluded; cancelled from any state before decided. R-ANN-*, R-CANCEL."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER
+
+from .base import Reason, Workflow, transition
+
+STATES = {
+    "planned": _("planowany"),
+    "draft": _("w przygotowaniu"),
+    "published": _("ogłoszony"),
+    "closed": _("nabór zamknięty"),
+    "formal_review": _("ocena formalna"),
+    "evaluation": _("ocena merytoryczna"),
+    "decided": _("rozstrzygnięty"),
+    "concluded": _("zakończony"),
+    "cancelled": _("unieważniony"),
+}
+STAFF = (OFFICER, ADMIN)
+BEFORE_DECISION = ("planned", "draft", "published", "closed", "formal_review", "evaluation")
+
+
+def same_department(obj, actor) -> bool:
+    if ADMIN in actor.role_names:
+        return True
+    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
+
+
+def announcement_complete(obj, ctx):
+    from grants.calltypes import get
+    from grants.contests.rules import content_problems, param_problems
+    problems = content_problems(obj) + param_problems(obj)
+    problems += [(p.field, p.message) for p in get(obj.call_type).extra_publish_problems(obj)]
+    if problems:
+        return Reason(_("Ogłoszenie jest niekompletne: %(list)s",
+                        list=" ".join(str(m) for _f, m in problems)), "R-ANN-CONTENT")
+    return None
+
+
+def deadline_21_days(obj, ctx):
+    from grants.contests.rules import days21_problem
+    problem = days21_problem(obj, ctx.now)
+    return Reason(problem, "R-ANN-21DAYS") if problem else None
+
+
+def freeze_announcement(obj, ctx):
+    from grants.contests.announcement import freeze
+    freeze(obj, ctx.now)
+    ctx.changes["published_at"] = [None, ctx.now]
+
+
+def all_offers_decided_formally(obj, ctx):
+    from grants.offers.queries import count_in_states
+    pending = count_in_states(ctx.session, obj.id, ("submitted", "needs_correction"))
+    if pending:
+        return Reason(_("Ocena formalna trwa: %(n)s ofert czeka na decyzję lub uzupełnienie.", n=pending),
+                      "R-FORM-CORRECT")
+    if not count_in_states(ctx.session, obj.id, ("eligible",)):
+        return Reason(_("Żadna oferta nie spełnia wymogów formalnych: konkurs należy unieważnić."), "R-CANCEL")
+    return None
+
+
+def record_cancellation(obj, ctx):
+    obj.cancel_reason = ctx.payload["reason"]
+    obj.cancelled_at = ctx.now
+    ctx.changes["cancel_reason"] = [None, obj.cancel_reason]
+
+
+class ReasonPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    reason: str = Field(min_length=3, max_length=4000)
+
+
+CONTEST = Workflow(
+    name="contest", object_type="contest", states=STATES, initial="draft",
+    transitions=[
+        transition("prepare", "planned", "draft", _("Rozpocznij przygotowanie"), roles=STAFF, relation=same_department),
+        transition("publish", "draft", "published", _("Opublikuj ogłoszenie"), roles=STAFF, relation=same_department,
+                   guards=(announcement_complete, deadline_21_days), effects=(freeze_announcement,),
+                   rule="R-ANN-21DAYS"),
+        transition("close", "published", "closed", _("Zamknij nabór (termin składania ofert)"),
+                   when=lambda c: c.deadline),
+        transition("start_formal_review", "closed", "formal_review", _("Rozpocznij ocenę formalną"), roles=STAFF,
+                   relation=same_department),
+        transition("start_evaluation", "formal_review", "evaluation", _("Przekaż do oceny merytorycznej"),
+                   roles=STAFF, relation=same_department, guards=(all_offers_decided_formally,)),
+        transition("cancel", BEFORE_DECISION, "cancelled", _("Unieważnij konkurs"), roles=STAFF,
+                   relation=same_department, payload=ReasonPayload, effects=(record_cancellation,), rule="R-CANCEL"),
+    ],
+)

@@ -1,0 +1,150 @@
+"""Offer (DOMAIN.md §4). Submission by the deadline (R-OFF-DEADLINE) with a receipt (R-OFF-RECEIPT),
+formal review with corrections (R-FORM-CORRECT), withdrawal before the decision."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+
+from .base import Reason, Workflow, transition
+
+STATES = {
+    "draft": _("szkic"),
+    "submitted": _("złożona"),
+    "needs_correction": _("do uzupełnienia"),
+    "eligible": _("poprawna formalnie"),
+    "formally_rejected": _("odrzucona formalnie"),
+    "selected": _("wybrana"),
+    "not_selected": _("niewybrana"),
+    "update_required": _("wymaga aktualizacji"),
+    "ready_for_agreement": _("gotowa do umowy"),
+    "declined": _("rezygnacja"),
+    "withdrawn": _("wycofana"),
+}
+STAFF = (OFFICER, ADMIN)
+
+
+def member_of_applicant(obj, actor) -> bool:
+    """Only members of the offer's own (lead) organisation act for it."""
+    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
+
+
+def officer_of_contest(obj, actor) -> bool:
+    if ADMIN in actor.role_names:
+        return True
+    return obj.contest.department_id is not None and obj.contest.department_id == getattr(actor, "department_id", None)
+
+
+def received_by_deadline(obj, ctx):
+    c = obj.contest
+    if c.state not in ("published", "closed") or c.deadline is None:
+        return Reason(_("Nabór ofert w tym konkursie nie trwa."), "R-OFF-DEADLINE")
+    if ctx.now > c.deadline:
+        from grants.core.dates import local
+        return Reason(_("Termin składania ofert minął %(d)s (czas warszawski). Oferty złożonej po terminie nie można przyjąć.",
+                        d=local(c.deadline).strftime("%Y-%m-%d %H:%M:%S")), "R-OFF-DEADLINE")
+    return None
+
+
+def content_valid(obj, ctx):
+    from grants.offers.validation import problems_for
+    problems = problems_for(ctx.session, obj)
+    if problems:
+        first = problems[0]
+        more = len(problems) - 1
+        return Reason(_("Oferta ma błędy (%(n)s). Pierwszy: %(field)s: %(msg)s", n=len(problems), field=first.field,
+                        msg=first.text) if more else _("Oferta ma błąd: %(field)s: %(msg)s", field=first.field, msg=first.text),
+                      first.rule)
+    return None
+
+
+def in_formal_review(obj, ctx):
+    if obj.contest.state != "formal_review":
+        return Reason(_("Konkurs nie jest na etapie oceny formalnej."), "R-FORM-CORRECT")
+    return None
+
+
+def checklist_passed(obj, ctx):
+    checks = obj.formal_checks or {}
+    missing = [c["code"] for c in obj.contest.formal_checklist or [] if checks.get(c["code"]) is not True]
+    if missing:
+        return Reason(_("Nie wszystkie wymogi formalne z listy kontrolnej są potwierdzone (%(n)s brakuje).",
+                        n=len(missing)), "R-FORM-CORRECT")
+    return None
+
+
+def before_correction_due(obj, ctx):
+    if obj.correction_due_at is not None and ctx.now > obj.correction_due_at:
+        return Reason(_("Termin na uzupełnienie braków minął."), "R-FORM-CORRECT")
+    return None
+
+
+def do_submit(obj, ctx):
+    from grants.offers.revisions import freeze_submission
+    freeze_submission(ctx.session, obj, ctx, kind="submission")
+
+
+def do_resubmit(obj, ctx):
+    from grants.offers.revisions import freeze_submission
+    freeze_submission(ctx.session, obj, ctx, kind="correction")
+    obj.correction_due_at = None
+
+
+def do_request_correction(obj, ctx):
+    from grants.core.dates import days_after, end_of_day, warsaw_date
+    due = end_of_day(days_after(warsaw_date(ctx.now), obj.contest.correction_days))
+    obj.deficiencies = ctx.payload["deficiencies"]
+    obj.correction_due_at = due
+    ctx.changes["correction_due_at"] = [None, due]
+    ctx.changes["deficiencies"] = obj.deficiencies
+
+
+def do_reject(obj, ctx):
+    obj.rejection_reasons = ctx.payload.get("reasons") or str(_("Nie uzupełniono braków formalnych w terminie."))
+    ctx.changes["rejection_reasons"] = obj.rejection_reasons
+
+
+def do_withdraw(obj, ctx):
+    obj.withdraw_reason = ctx.payload.get("reason") or ""
+
+
+class DeficienciesPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    deficiencies: list[str] = Field(min_length=1, max_length=50)
+
+
+class ReasonsPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    reasons: str = Field(min_length=3, max_length=4000)
+
+
+class OptionalReason(BaseModel):
+    model_config = {"extra": "forbid"}
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+OFFER = Workflow(
+    name="offer", object_type="offer", states=STATES, initial="draft",
+    transitions=[
+        transition("submit", "draft", "submitted", _("Złóż ofertę"), roles=(APPLICANT,), relation=member_of_applicant,
+                   guards=(received_by_deadline, content_valid), effects=(do_submit,), rule="R-OFF-DEADLINE"),
+        transition("accept_formally", "submitted", "eligible", _("Uznaj za poprawną formalnie"), roles=STAFF,
+                   relation=officer_of_contest, guards=(in_formal_review, checklist_passed)),
+        transition("request_correction", "submitted", "needs_correction", _("Wezwij do uzupełnienia braków"),
+                   roles=STAFF, relation=officer_of_contest, guards=(in_formal_review,),
+                   payload=DeficienciesPayload, effects=(do_request_correction,), rule="R-FORM-CORRECT"),
+        transition("reject_formally", "submitted", "formally_rejected", _("Odrzuć z przyczyn formalnych"),
+                   roles=STAFF, relation=officer_of_contest, guards=(in_formal_review,), payload=ReasonsPayload,
+                   effects=(do_reject,)),
+        transition("resubmit", "needs_correction", "submitted", _("Złóż poprawioną ofertę"), roles=(APPLICANT,),
+                   relation=member_of_applicant, guards=(before_correction_due, content_valid),
+                   effects=(do_resubmit,), rule="R-FORM-CORRECT"),
+        transition("reject_uncorrected", "needs_correction", "formally_rejected",
+                   _("Odrzuć (braki nieuzupełnione w terminie)"), when=lambda o: o.correction_due_at,
+                   effects=(do_reject,), rule="R-FORM-CORRECT"),
+        transition("withdraw", ("draft", "submitted", "needs_correction", "eligible"), "withdrawn",
+                   _("Wycofaj ofertę"), roles=(APPLICANT,), relation=member_of_applicant, payload=OptionalReason,
+                   effects=(do_withdraw,)),
+    ],
+)
