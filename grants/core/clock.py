@@ -6,14 +6,13 @@ timestamps, sessions, rate limits) uses `real_now()`.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
 
-from . import db
+from . import config, db
 from .dates import WARSAW
 from .models import AppSetting
 
@@ -32,7 +31,8 @@ def real_now() -> datetime:
 
 
 def _production() -> bool:
-    return os.environ.get("GRANTS_ENV", "development") == "production"
+    # the same reading of GRANTS_ENV as the configuration ("Production", typos: production)
+    return config.is_production()
 
 
 def offset_seconds() -> float:
@@ -70,8 +70,9 @@ def parse_moment(text: str) -> datetime:
     """ISO datetime; a time without zone is Europe/Warsaw."""
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError as e:
-        raise ClockError(f"not an ISO datetime: {text!r}") from e
+    except (ValueError, AttributeError) as e:
+        raise ClockError(f"not an ISO datetime: {text!r} (e.g. 2027-03-01T10:00, Europe/Warsaw, "
+                         f"or 2027-03-01T09:00Z)") from e
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=WARSAW)
     return moment.astimezone(timezone.utc)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = REPO_ROOT / "instance"
+ENVIRONMENTS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -27,7 +28,7 @@ class Settings:
 
     @property
     def production(self) -> bool:
-        return self.env == "production"
+        return self.env != "development"  # an unknown GRANTS_ENV is treated as production
 
     @property
     def sqlite(self) -> bool:
@@ -38,36 +39,66 @@ class Settings:
         return self.instance_path / "outbox"
 
 
+def env_name() -> str:
+    """GRANTS_ENV as given, trimmed and lower-cased ("Production " is production too)."""
+    return (os.environ.get("GRANTS_ENV") or "").strip().lower() or "development"
+
+
+def is_production() -> bool:
+    """Read from the environment on each call, so the clock and config always agree. An unknown
+    value (e.g. a typo such as "prod") counts as production here: the safe side."""
+    return env_name() != "development"
+
+
 def _secret_key(instance: Path) -> str:
-    given = os.environ.get("GRANTS_SECRET_KEY")
+    given = os.environ.get("GRANTS_SECRET_KEY", "").strip()
     if given:
         return given
     path = instance / "secret_key"
     if path.exists():
-        return path.read_text().strip()
+        key = path.read_text().strip()
+        if key:
+            return key
+        path.unlink()  # an empty file (e.g. a crash while writing) is no key: make a new one
     instance.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    # written once, readable by the owner only
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
+    # written once, readable by the owner only; written aside and linked into place, so a
+    # process starting at the same moment never reads a half-written file, and the first wins
+    tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_text().strip()
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
 
 
 def load(validate: bool = True) -> Settings:
     instance = Path(os.environ.get("GRANTS_INSTANCE_PATH") or DEFAULT_INSTANCE)
-    env = os.environ.get("GRANTS_ENV", "development").strip() or "development"
+    env = env_name()
+    if validate and env not in ENVIRONMENTS:
+        raise ConfigError(f"GRANTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     db = os.environ.get("GRANTS_DATABASE_URL") or f"sqlite:///{instance / 'grants.db'}"
-    if db.startswith("postgresql://") or db.startswith("postgres://"):
+    if db.startswith(("postgresql://", "postgres://")):
         # psycopg 3 is the driver we ship
         db = "postgresql+psycopg://" + db.split("://", 1)[1]
+    try:
+        port = int(os.environ.get("GRANTS_PORT") or "5000")
+    except ValueError:
+        raise ConfigError(f"GRANTS_PORT must be a number, not {os.environ.get('GRANTS_PORT')!r}") from None
     settings = Settings(
         env=env,
         database_url=db,
         broker_url=os.environ.get("GRANTS_BROKER_URL", "") or "inprocess",
         smtp_url=os.environ.get("GRANTS_SMTP_URL", ""),
-        secret_key=_secret_key(instance) if env != "production" else os.environ.get("GRANTS_SECRET_KEY", ""),
-        port=int(os.environ.get("GRANTS_PORT", "5000")),
+        secret_key=(_secret_key(instance) if env == "development"
+                    else os.environ.get("GRANTS_SECRET_KEY", "").strip()),
+        port=port,
         instance_path=instance,
     )
     if validate and settings.production:
