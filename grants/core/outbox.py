@@ -6,6 +6,7 @@ short-lived process exits before a worker ran: the relay picks pending rows up a
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import datetime
 from typing import Callable
@@ -18,6 +19,8 @@ from .db import Base
 from .types import UTCDateTime
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+
+log = logging.getLogger(__name__)
 
 
 class OutboxEvent(Base):
@@ -67,10 +70,13 @@ def _after_commit(session: Session) -> None:
     if ids and _dispatch is not None:
         try:
             _dispatch(ids)
-        except Exception:  # broker down: the relay will pick the rows up again
-            pass
+        except Exception as e:  # noqa: BLE001 - the change is committed; the relay re-sends the rows
+            log.warning("outbox: %d event(s) left pending, dispatch failed: %s: %s",
+                        len(ids), type(e).__name__, e)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("outbox_new", None)
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # the outermost transaction ended without a commit (rollback, close): its events never existed
+    if transaction.parent is None:
+        session.info.pop("outbox_new", None)

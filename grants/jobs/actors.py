@@ -1,40 +1,59 @@
 """Actors take ids, not objects, and are idempotent by the outbox event id."""
 from __future__ import annotations
 
+import logging
+
 import dramatiq
 from sqlalchemy import select
 
 from grants.core import clock, db
-from grants.core.outbox import DONE, OutboxEvent
+from grants.core.outbox import DONE, FAILED, PENDING, OutboxEvent
 
-from . import broker as _broker  # noqa: F401 - the broker is set before any actor is declared
+from . import broker as _broker  # the broker is set before any actor is declared
 from . import handlers
 
+log = logging.getLogger(__name__)
+
+#: deliveries of one event (across dramatiq retries and relay re-sends) before it is marked failed
 MAX_ATTEMPTS = 10
 
 
-@dramatiq.actor(queue_name="grants", max_retries=3, min_backoff=1000)
+def _locked(s, event_id: str):
+    q = select(OutboxEvent).where(OutboxEvent.id == event_id).execution_options(populate_existing=True)
+    if s.bind.dialect.name == "postgresql":
+        # two deliveries of the same id: the second waits, then sees it done
+        q = q.with_for_update()
+    return s.scalar(q)
+
+
+@dramatiq.actor(queue_name="grants", max_retries=3, min_backoff=1000, broker=_broker.broker)
 def process_outbox_event(event_id: str) -> None:
     s = db.session()
     try:
-        q = select(OutboxEvent).where(OutboxEvent.id == event_id)
-        if s.bind.dialect.name == "postgresql":
-            # two deliveries of the same id: the second waits, then sees it done
-            q = q.with_for_update()
-        ev = s.scalar(q)
-        if ev is None or ev.status == DONE:
+        ev = _locked(s, event_id)
+        if ev is None or ev.status != PENDING:  # unknown (rolled back), done, or given up
             s.rollback()
             return
         try:
             for handler in handlers.for_topic(ev.topic):
                 handler(ev.data, ev.id)
         except Exception as e:
+            # whatever the handler wrote is discarded; only the attempt is recorded
+            s.rollback()
+            ev = _locked(s, event_id)
+            if ev is None or ev.status != PENDING:
+                s.rollback()
+                return
             ev.attempts += 1
             ev.last_error = f"{type(e).__name__}: {e}"[:2000]
             if ev.attempts >= MAX_ATTEMPTS:
-                ev.status = "failed"
+                ev.status = FAILED
             s.commit()
-            raise
+            if ev.status == FAILED:
+                log.error("outbox event %s (%s) failed after %d attempts: %s",
+                          event_id, ev.topic, ev.attempts, ev.last_error)
+                return  # no dramatiq retry: the row says it has failed
+            raise  # dramatiq retries with backoff; the relay re-sends it later otherwise
         ev.status = DONE
         ev.attempts += 1
         ev.done_at = clock.real_now()
@@ -43,7 +62,7 @@ def process_outbox_event(event_id: str) -> None:
         db.session.remove()
 
 
-@dramatiq.actor(queue_name="grants", max_retries=0)
+@dramatiq.actor(queue_name="grants", max_retries=0, broker=_broker.broker)
 def run_due_transitions() -> None:
     """Performs every time-driven transition whose next_check_at has passed (idempotent)."""
     from grants.workflows import scheduler

@@ -5,6 +5,9 @@ from datetime import timedelta
 
 from grants.core import clock, db, outbox
 
+#: a pending row younger than this is probably still on its way (sent after commit, queued)
+DEFAULT_GRACE_SECONDS = 30.0
+
 
 def dispatch(ids: list[str]) -> None:
     from .actors import process_outbox_event
@@ -16,15 +19,12 @@ def install() -> None:
     outbox.set_dispatcher(dispatch)
 
 
-def relay_pending(grace_seconds: float = 30.0) -> int:
+def relay_pending(grace_seconds: float = DEFAULT_GRACE_SECONDS) -> int:
     """Re-sends rows still pending after `grace_seconds` (broker was down, process exited).
-    Safe to repeat: the actor skips events already done."""
-    s = db.session()
-    try:
+    Safe to repeat: the actor skips events already done. Returns how many were sent.
+    Uses a session of its own, so the caller's scoped session is left alone."""
+    with db.session.session_factory() as s:
         ids = outbox.pending_ids(s, older_than=clock.real_now() - timedelta(seconds=grace_seconds))
-        s.rollback()
-    finally:
-        db.session.remove()
     if ids:
         dispatch(ids)
     return len(ids)
