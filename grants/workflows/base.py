@@ -210,11 +210,21 @@ def _validate_payload(t: Transition, payload) -> dict:
         raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
 
 
+def _version(value) -> int | None:
+    """An If-Match value as a version; anything unreadable matches no version (a 409, not a 500)."""
+    try:
+        return int(str(value).strip().strip('"'))
+    except ValueError:
+        return None
+
+
 def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
-                     expected_version: int | None = None, *, commit: bool = True):
+                     expected_version: int | None = None, *, commit: bool = True,
+                     received_at: datetime | None = None):
     """Performs transition `name` for `actor`: lock or version-check the row, check permission and
     guards, fire the machine, run the side effects, append the audit entry, queue the outbox
-    event, commit. Anything failing rolls the whole change back."""
+    event, commit. Anything failing rolls the whole change back. `received_at` is the business time
+    the request arrived (a submission counts when received, not when processed)."""
     wf: Workflow = obj.__workflow__
     try:
         if session.bind.dialect.name == "postgresql":
@@ -231,10 +241,10 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
             reason = _permission_reason(t, obj, actor)
             if reason is not None:
                 raise TransitionForbidden(reason.text)
-        if expected_version is not None and int(expected_version) != obj.version:
+        if expected_version is not None and _version(expected_version) != obj.version:
             raise stale(obj.version)
         data = _validate_payload(t, payload)
-        now = clock.now()
+        now = received_at or clock.now()
         ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=data, now=now)
         reason = _guard_reason(t, obj, ctx)
         if reason is not None:

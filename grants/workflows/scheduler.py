@@ -60,6 +60,8 @@ def run_due(limit: int = 1000) -> int:
                     done += 1
                 except WorkflowError as e:
                     log.info("scheduled %s on %s %s skipped: %s", t.name, model.__name__, obj_id, e)
+                except Exception:  # noqa: BLE001 - one broken object must not block every later one
+                    log.exception("scheduled %s on %s %s failed", t.name, model.__name__, obj_id)
     finally:
         db.session.remove()
     return done
