@@ -20,7 +20,8 @@ class IdentifierError(ValueError):
 def normalise_krs(value: str) -> str:
     """KRS: 10 digits, zero-padded; no checksum exists, so the format is all we check."""
     digits = re.sub(r"\s", "", value or "")
-    if not digits.isdigit() or len(digits) > 10 or int(digits) == 0:
+    # ASCII digits only: str.isdigit() also takes e.g. "²" and Arabic-Indic digits
+    if not re.fullmatch(r"[0-9]{1,10}", digits, re.ASCII) or int(digits) == 0:
         raise IdentifierError(_("Numer KRS to do 10 cyfr (np. 0000123456)."))
     return digits.zfill(10)
 
