@@ -14,6 +14,12 @@ VARS = ("GRANTS_ENV", "GRANTS_DATABASE_URL", "GRANTS_BROKER_URL", "GRANTS_SECRET
 PG = "postgresql+psycopg://grants:pw@db.example:5432/grants"
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Pure functions, no rows written: skip the conftest's per-test database wipe (speed)."""
+    yield
+
+
 @pytest.fixture
 def env(monkeypatch, tmp_path):
     """A clean environment with the instance directory in tmp_path."""

@@ -25,6 +25,12 @@ from grants.core.dates import (
 UTC = timezone.utc
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Pure functions, no rows written: skip the conftest's per-test database wipe (speed)."""
+    yield
+
+
 def test_r_days_polish_public_holidays_2026():
     expected = {
         date(2026, 1, 1), date(2026, 1, 6),               # New Year, Epiphany

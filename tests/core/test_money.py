@@ -12,6 +12,12 @@ from grants.core.money import MoneyError, format_pln, to_money
 NBSP = "\u00a0"
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Pure functions, no rows written: skip the conftest's per-test database wipe (speed)."""
+    yield
+
+
 @pytest.mark.parametrize("given_value, expected", [
     ("1250.50", "1250.50"),
     ("1250,5", "1250.50"),           # Polish decimal comma

@@ -29,6 +29,12 @@ DB_SETTINGS = settings(max_examples=60, deadline=None,
                        suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Every row here is rolled back with its connection: skip the conftest's per-test wipe."""
+    yield
+
+
 @pytest.fixture(scope="module")
 def engine():
     eng = db.get_engine()

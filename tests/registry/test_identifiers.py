@@ -18,6 +18,12 @@ REGON_MSG = "Nieprawidłowy REGON: wymagane 9 lub 14 cyfr z poprawną sumą kont
 IBAN_MSG = "Nieprawidłowy numer rachunku bankowego (IBAN)."
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Pure functions, no rows written: skip the conftest's per-test database wipe (speed)."""
+    yield
+
+
 def _refused(fn, value, message):
     with pytest.raises(IdentifierError) as info:
         fn(value)
