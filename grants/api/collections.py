@@ -8,10 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import Response, request
+from flask import Response, g, request
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from grants.core import clock, db
 from grants.workflows.base import available_transitions, apply_transition
@@ -22,7 +21,7 @@ from .models import IdempotencyRecord
 from .problems import ApiProblem
 from .validation import raw_json, validate
 
-AREAS = ("grants.consultations.api",)
+AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api")
 
 
 @dataclass
@@ -32,12 +31,15 @@ class Collection:
     serialize: Callable[[Any, Any], dict]
     visible: Callable[[Any, Any], Any]  # (select, user) -> select filtered to what the caller may see
     public: bool = False  # readable without a token (visible(q, None) says what)
+    serialize_full: Callable[[Any, Any], dict] | None = None  # one object's page (may cost more queries)
     item_schema: type[BaseModel] | None = None
     create_schema: type[BaseModel] | None = None
     create: Callable[[Any, Any, BaseModel], Any] | None = None  # (session, user, data) -> obj
     patch_schema: type[BaseModel] | None = None
     # (session, obj, user, validated_data_fn, expected_version) -> obj: permission, version, then data
     patch: Callable[..., Any] | None = None
+    # (user) -> None when the caller may create, else the reason (403 before the body is read)
+    may_create: Callable[[Any], Any] | None = None
     summary: str = ""
 
 
@@ -78,14 +80,17 @@ def _object(c: Collection, obj_id: str, user):
     return obj
 
 
+MAX_PAGE = 100_000  # keeps OFFSET within a BIGINT whatever per_page is
+
+
 def _page_args() -> tuple[int, int]:
     errors = []
     try:
         page = int(request.args.get("page", "1"))
-        if page < 1:
+        if not 1 <= page <= MAX_PAGE:
             raise ValueError
     except ValueError:
-        errors.append({"field": "page", "message": "must be an integer ≥ 1"})
+        errors.append({"field": "page", "message": f"must be an integer from 1 to {MAX_PAGE}"})
         page = 1
     try:
         per_page = int(request.args.get("per_page", "50"))
@@ -100,7 +105,7 @@ def _page_args() -> tuple[int, int]:
 
 
 def full(c: Collection, obj, user) -> dict:
-    body = c.serialize(obj, user)
+    body = (c.serialize_full or c.serialize)(obj, user)
     body["transitions"] = [
         {"name": t["name"], "label": str(t["label"]), "allowed": t["allowed"], "reason": t["reason"],
          "rule": t["rule"], "automatic": t["automatic"]}
@@ -108,18 +113,23 @@ def full(c: Collection, obj, user) -> dict:
     return body
 
 
+NEVER_MATCHES = -1
+
+
 def _expected_version() -> int | None:
+    """The version in If-Match, None when absent or "*". A value that is not a version can match
+    no version, so it is a stale If-Match (409 in its place in the order of checks), not a 400
+    that would jump ahead of the 404/409/403 answers."""
     raw = request.headers.get("If-Match")
-    if raw is None:
+    if raw is None or raw.strip() in ("", "*"):
         return None
     value = raw.strip()
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')
-    try:
-        return int(value)
-    except ValueError:
-        raise ApiProblem(400, "If-Match must be a quoted version number, e.g. \"3\".") from None
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return NEVER_MATCHES
+    return int(value)
 
 
 def _json(body: dict, status: int, obj=None) -> Response:
@@ -129,14 +139,35 @@ def _json(body: dict, status: int, obj=None) -> Response:
     return resp
 
 
+def _valid_key(key: str) -> bool:
+    return 1 <= len(key) <= 200 and all(33 <= ord(ch) <= 126 for ch in key)
+
+
+def _replay(rec: IdempotencyRecord) -> Response:
+    resp = Response(rec.body, status=rec.status, mimetype="application/json")
+    resp.headers["Idempotent-Replayed"] = "true"
+    try:
+        version = json.loads(rec.body).get("version")
+    except (ValueError, AttributeError):
+        version = None
+    if isinstance(version, int):
+        resp.headers["ETag"] = f'"{version}"'
+    return resp
+
+
 def idempotent(user, perform: Callable[[], Response]) -> Response:
-    """A retry with the same Idempotency-Key and caller returns the first (successful) result."""
-    key = request.headers.get("Idempotency-Key")
-    if not key:
-        return perform()
-    if len(key) > 200:
-        raise ApiProblem(400, "Idempotency-Key is at most 200 characters.")
+    """Runs `perform` (which leaves its changes uncommitted) and commits. With an Idempotency-Key,
+    the first successful result is stored in the same transaction as the change, so a retry with
+    the same key and caller (also a concurrent one) returns that result and changes nothing."""
     s = db.session()
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        resp = perform()
+        s.commit()
+        return resp
+    if not _valid_key(key):
+        raise ApiProblem(400, "Idempotency-Key must be 1 to 200 visible ASCII characters.",
+                         "/problems/idempotency-key")
 
     def stored() -> Response | None:
         rec = s.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id,
@@ -145,30 +176,24 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
             return None
         if rec.method != request.method or rec.path != request.path:
             raise ApiProblem(422, "This Idempotency-Key was used for another request.", "/problems/idempotency-key")
-        resp = Response(rec.body, status=rec.status, mimetype="application/json")
-        resp.headers["Idempotent-Replayed"] = "true"
-        return resp
+        return _replay(rec)
 
     first = stored()
     if first is not None:
         return first
     try:
         resp = perform()
+        if 200 <= resp.status_code < 300:
+            s.add(IdempotencyRecord(user_id=user.id, key=key, method=request.method, path=request.path,
+                                    status=resp.status_code, body=resp.get_data(as_text=True),
+                                    created_at=clock.real_now()))
+        s.commit()
     except Exception:
         s.rollback()
-        replay = stored()  # a concurrent twin got there first
+        replay = stored()  # a concurrent twin with the same key got there first
         if replay is not None:
             return replay
         raise
-    if 200 <= resp.status_code < 300:
-        s.add(IdempotencyRecord(user_id=user.id, key=key, method=request.method, path=request.path,
-                                status=resp.status_code, body=resp.get_data(as_text=True),
-                                created_at=clock.real_now()))
-        try:
-            s.commit()
-        except IntegrityError:
-            s.rollback()
-            return stored() or resp
     return resp
 
 
@@ -198,12 +223,16 @@ def create_object(collection):
     user = auth.require_user()
     if c.create is None:
         raise ApiProblem(405, f"Objects of '{collection}' are not created through the API.")
+    if c.may_create is not None:
+        reason = c.may_create(user)
+        if reason is not None:
+            raise ApiProblem(403, str(reason), "/problems/forbidden")
 
     def perform():
         data = validate(c.create_schema, raw_json())
         s = db.session()
         obj = c.create(s, user, data)
-        s.commit()
+        s.flush()
         return _json(full(c, obj, user), 201, obj)
 
     return idempotent(user, perform)
@@ -232,7 +261,8 @@ def perform_transition(collection, obj_id, name):
 
     def perform():
         expected = _expected_version()
-        done = apply_transition(db.session(), obj, name, user, raw_json(), expected)
+        done = apply_transition(db.session(), obj, name, user, raw_json(), expected,
+                                received_at=g.get("received_at"))
         return _json(full(c, done, user), 200, done)
 
     return idempotent(user, perform)

@@ -40,7 +40,8 @@ def init(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
         if request.path.startswith("/api/"):
-            return problem(e.code or 500, None, e.description or "")
+            headers = {k: v for k, v in e.get_headers() if k.lower() not in ("content-type", "content-length")}
+            return problem(e.code or 500, None, e.description or "", headers=headers)
         return e
 
     @app.errorhandler(Exception)

@@ -1,20 +1,31 @@
 """/api/v1/consultations on the generic collection endpoints."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.core.i18n import _
 
 from . import operations as ops
 from .models import Consultation
 
 
 def _dt(v: datetime | None) -> str | None:
-    return v.isoformat().replace("+00:00", "Z") if v else None
+    return v.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if v else None
+
+
+def _in_range(v: datetime) -> datetime:
+    if not ops.MIN_YEAR <= v.year <= ops.MAX_YEAR:
+        raise ValueError(f"must be between the years {ops.MIN_YEAR} and {ops.MAX_YEAR}")
+    return v
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 def serialize(c: Consultation, user) -> dict:
@@ -46,9 +57,9 @@ class ConsultationCreate(BaseModel):
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(default="", max_length=20000)
     fields: list[str] = Field(default_factory=list, max_length=30)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    department_id: str | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    department_id: str | None = Field(default=None, max_length=30)
 
 
 class ConsultationPatch(BaseModel):
@@ -56,17 +67,17 @@ class ConsultationPatch(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=255)
     description: str | None = Field(default=None, max_length=20000)
     fields: list[str] | None = Field(default=None, max_length=30)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
 
 
 def _create(session: Session, user, data: ConsultationCreate):
     dept = None
     if data.department_id is not None:
-        try:
-            dept = int(data.department_id)
-        except ValueError:
-            raise invalid([{"field": "department_id", "message": "unknown department"}]) from None
+        raw = data.department_id.strip()
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
+            raise invalid([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
+        dept = int(raw)
     try:
         return ops.create(session, user, title=data.title, description=data.description, fields=data.fields,
                           starts_at=data.starts_at, ends_at=data.ends_at, department_id=dept)
@@ -74,8 +85,12 @@ def _create(session: Session, user, data: ConsultationCreate):
         raise invalid(e.errors) from None
 
 
+def _may_create(user):
+    return None if ops.can_create(user) else _("Konsultacje tworzą urzędnicy i administratorzy.")
+
+
 def _patch(session: Session, obj, user, validated, expected_version):
-    ops.check_editable(user, obj, expected_version)
+    ops.check_editable(user, obj, expected_version)  # 409 state, 403, 409 version: before the body
     data = validated()
     try:
         return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
@@ -85,7 +100,7 @@ def _patch(session: Session, obj, user, validated, expected_version):
 
 register(Collection(
     name="consultations", model=Consultation, serialize=serialize, visible=ops.visible, public=True,
-    item_schema=ConsultationItem, create_schema=ConsultationCreate, create=_create,
+    item_schema=ConsultationItem, create_schema=ConsultationCreate, create=_create, may_create=_may_create,
     patch_schema=ConsultationPatch, patch=_patch,
     summary="Consultations (draft → open → closed → reported), R-CONSULT",
 ))

@@ -10,6 +10,7 @@ from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.registry.dictionaries import FIELDS
+from grants.registry.models import Department
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.consultation import CONSULTATION, same_department
 from grants.workflows.errors import NotEditable, stale
@@ -18,6 +19,7 @@ from .models import Consultation
 
 EDITABLE_STATES = ("draft",)
 EDITABLE_FIELDS = ("title", "description", "fields", "starts_at", "ends_at")
+MIN_YEAR, MAX_YEAR = 2000, 2200  # a period outside is a typing error (and year 1 overflows in UTC)
 
 
 class ConsultationError(ValueError):
@@ -35,6 +37,10 @@ def visible(q, user):
     return q.where(Consultation.state != "draft")
 
 
+def can_create(user) -> bool:
+    return has_role(user, OFFICER, ADMIN)
+
+
 def can_edit(user, obj: Consultation) -> bool:
     return has_role(user, OFFICER, ADMIN) and same_department(obj, user)
 
@@ -44,6 +50,9 @@ def _check(values: dict) -> None:
     title = values.get("title")
     if title is not None and not title.strip():
         errors.append({"field": "title", "message": str(_("Podaj tytuł."))})
+    for name in ("title", "description"):
+        if isinstance(values.get(name), str) and "\x00" in values[name]:
+            errors.append({"field": name, "message": str(_("Tekst zawiera niedozwolony znak (NUL)."))})
     unknown = [f for f in values.get("fields") or [] if f not in FIELDS]
     if unknown:
         errors.append({"field": "fields", "message": str(_("Nieznane sfery pożytku publicznego: %(f)s.",
@@ -53,6 +62,10 @@ def _check(values: dict) -> None:
         v = values.get(name)
         if v is not None and (not isinstance(v, datetime) or v.tzinfo is None):
             errors.append({"field": name, "message": str(_("Podaj datę i godzinę ze strefą czasową."))})
+        elif v is not None and not MIN_YEAR <= v.year <= MAX_YEAR:
+            errors.append({"field": name, "message": str(_("Podaj datę z lat %(a)s–%(b)s.", a=MIN_YEAR, b=MAX_YEAR))})
+    if errors:
+        raise ConsultationError(errors)
     if isinstance(s, datetime) and isinstance(e, datetime) and s.tzinfo and e.tzinfo and e <= s:
         errors.append({"field": "ends_at", "message": str(_("Koniec musi następować po początku."))})
     if errors:
@@ -62,10 +75,15 @@ def _check(values: dict) -> None:
 def create(session: Session, actor, *, title: str, description: str = "", fields: list[str] | None = None,
            starts_at: datetime | None = None, ends_at: datetime | None = None,
            department_id: int | None = None) -> Consultation:
-    if not has_role(actor, OFFICER, ADMIN):
+    if not can_create(actor):
         raise PermissionDenied()
-    if not has_role(actor, ADMIN) or department_id is None:
+    if department_id is None:
         department_id = actor.department_id
+    elif department_id != actor.department_id:
+        if not has_role(actor, ADMIN):
+            raise PermissionDenied(_("Urzędnik tworzy konsultacje tylko w swoim wydziale."))
+        if session.get(Department, department_id) is None:
+            raise ConsultationError([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
     values = {"title": title, "description": description, "fields": fields or [], "starts_at": starts_at,
               "ends_at": ends_at}
     _check(values)
@@ -78,11 +96,12 @@ def create(session: Session, actor, *, title: str, description: str = "", fields
 
 
 def check_editable(actor, obj: Consultation, expected_version: int | None = None) -> None:
-    """Permission first, then the state, then the version (the API's order of answers)."""
-    if not can_edit(actor, obj):
-        raise PermissionDenied()
+    """In the API's order of answers (as for a transition): the state (409), then the caller's
+    role and department (403), then the version (409)."""
     if obj.state not in EDITABLE_STATES:
         raise NotEditable(_("Konsultację można edytować tylko w stanie szkicu."))
+    if not can_edit(actor, obj):
+        raise PermissionDenied(_("Edytować szkic może urzędnik jego wydziału lub administrator."))
     if expected_version is not None and expected_version != obj.version:
         raise stale(obj.version)
 
