@@ -188,6 +188,16 @@ def available_transitions(session: Session, obj, actor) -> list[dict]:
     return out
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _validate_payload(t: Transition, payload) -> dict:
     if payload is MALFORMED:
         raise MalformedPayload(_("Treść żądania nie jest poprawnym JSON-em."))
@@ -196,6 +206,10 @@ def _validate_payload(t: Transition, payload) -> dict:
     if not isinstance(payload, dict):
         raise InvalidPayload(_("Nieprawidłowe dane czynności."),
                              [{"field": "payload", "message": "must be a JSON object"}])
+    nul = [str(k) for k, v in payload.items() if _has_nul(k) or _has_nul(v)]
+    if nul:  # PostgreSQL refuses NUL in text: a 422 here, not a 500 at the flush
+        raise InvalidPayload(_("Nieprawidłowe dane czynności."),
+                             [{"field": k, "message": "must not contain the NUL character"} for k in nul])
     if t.payload is None:
         if payload:
             raise InvalidPayload(_("Ta czynność nie przyjmuje danych."),

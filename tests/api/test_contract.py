@@ -517,3 +517,12 @@ def test_officer_creates_in_own_department_only(client, headers, officer, sessio
     assert r.status_code == 201
     assert r.get_json()["department_id"] == str(officer.department_id)
     assert session.get(Department, other.id) is not None
+
+
+def test_nul_character_in_payload_is_422_not_500(client, headers, officer, make_consultation, snapshot):
+    c = make_consultation(officer, "open")
+    before = snapshot(c.id)
+    body = assert_problem(client.post(f"{BASE}/{c.id}/transitions/close_early", headers=headers,
+                                      json={"reason": "koniec\u0000zbierania"}), 422)
+    assert [e["field"] for e in body["errors"]] == ["reason"]
+    assert snapshot(c.id) == before
