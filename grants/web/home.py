@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from grants.core.i18n import LazyText, _
-from grants.core.permissions import ROLES, has_role
+from grants.core.permissions import ADMIN, PARTICIPANT, ROLES, STAKEHOLDER_TYPES, has_role
 
 bp = Blueprint("home", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("home", __name__)
 @dataclass
 class Item:
     title: str
-    url: str
+    url: str = ""  # empty: shown as text, not as a link
     meta: str = ""
     flag: str = ""  # e.g. "overdue": shown as text, never by colour alone
 
@@ -61,7 +61,7 @@ def index():
 @section("applicant")
 def _my_organisations(user):
     orgs = [m.organisation for m in user.memberships]
-    return Section(_("Moje organizacje"), [Item(o.name, "#", f"KRS {o.krs}" if o.krs else "") for o in orgs],
+    return Section(_("Moje organizacje"), [Item(o.name, "", f"KRS {o.krs}" if o.krs else "") for o in orgs],
                    empty=_("Nie należysz jeszcze do żadnej organizacji: nie widzisz danych żadnej z nich."),
                    order=10)
 
@@ -74,3 +74,31 @@ def _cards(user):
 @section("finance")
 def _tranches(user):
     return Section(_("Transze do wypłaty w tym tygodniu"), [], empty=_("Brak transz do wypłaty."), order=20)
+
+
+@section(PARTICIPANT)
+def _participant_profile(user):
+    kind = STAKEHOLDER_TYPES.get(user.stakeholder_type or "")
+    items = [Item(str(_("Biorę udział jako: %(kind)s", kind=kind)))] if kind else []
+    return Section(_("Mój udział w konsultacjach"), items,
+                   empty=_("Nie podano typu interesariusza: poproś administratora o uzupełnienie profilu."),
+                   order=12)
+
+
+@section(ADMIN)
+def _administration(user):
+    from sqlalchemy import func, select
+
+    from grants.accounts.models import User, UserRole
+    from grants.core import db
+    from grants.core.permissions import ROLE_LABELS
+    from grants.registry.models import Department, Organisation
+    s = db.session()
+    by_role = dict(s.execute(select(UserRole.role, func.count()).join(User).where(User.active.is_(True))
+                             .group_by(UserRole.role)).all())
+    items = [Item(str(_("Konta z rolą „%(label)s”: %(n)s", label=ROLE_LABELS[r], n=by_role.get(r, 0))))
+             for r in ROLES]
+    items.append(Item(str(_("Wydziały: %(n)s", n=s.scalar(select(func.count()).select_from(Department))))))
+    items.append(Item(str(_("Organizacje w rejestrze: %(n)s",
+                            n=s.scalar(select(func.count()).select_from(Organisation))))))
+    return Section(_("Administracja: użytkownicy i rejestr"), items, order=90)

@@ -200,3 +200,12 @@ def test_logged_in_user_visiting_login_is_sent_home(client, make_user, login):
     login(make_user("applicant"))
     r = client.get("/login")
     assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+def test_production_password_hash_parameters():
+    """The hasher's own parameters (the tests use cheaper ones): argon2id, at least OWASP's minimum."""
+    from grants.accounts import passwords
+    m = re.match(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$", passwords.DUMMY_HASH)
+    assert m, passwords.DUMMY_HASH
+    memory_kib, time_cost, _par = map(int, m.groups())
+    assert memory_kib >= 19 * 1024 and time_cost >= 2

@@ -1,0 +1,11 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    """argon2id with tiny costs, so many logins stay fast; the production parameters are
+    checked by test_production_password_hash_parameters."""
+    from argon2 import PasswordHasher
+
+    from grants.accounts import passwords
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
