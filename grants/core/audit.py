@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import Integer, String, Text, UniqueConstraint, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import canonical, clock
@@ -122,8 +122,16 @@ def _heads(session: Session, upto_id: int) -> list[list]:
     return [[r.object_type, r.object_id, r.seq, r.hash] for r in rows]
 
 
+_SEAL_LOCK = 0x6772616E7473  # "grants": the advisory lock serialising checkpoints
+
+
 def checkpoint(session: Session) -> AuditSeal | None:
-    """Seal the heads of all chains; nothing new since the last seal → no seal."""
+    """Seal the heads of all chains; nothing new since the last seal → no seal.
+
+    Seals form one chain: concurrent checkpoints (the scheduler and `grants audit seal`) take
+    turns on PostgreSQL, so two seals never link to the same predecessor."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEAL_LOCK})
     last_id = session.scalar(select(func.max(AuditEntry.id)))
     prev = session.scalars(select(AuditSeal).order_by(AuditSeal.id.desc()).limit(1)).first()
     if last_id is None or (prev and prev.last_entry_id >= last_id):
