@@ -1,4 +1,5 @@
-"""GET /healthz: the database and the broker."""
+"""GET /healthz: the database and the broker. 200 when both answer, otherwise 503 with the
+failing parts named in `failing` (and each part's own `ok`)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -15,11 +16,19 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         database = {"ok": True, "kind": db.get_engine().dialect.name}
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - any failure means down; the type only, no details
         database = {"ok": False, "error": type(e).__name__}
     finally:
-        db.session.remove()
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001 - a broken connection may refuse its rollback too
+            pass
     ok, detail = broker.ping()
-    body = {"status": "ok" if database["ok"] and ok else "unavailable",
-            "database": database, "broker": {"ok": ok, "kind": detail}}
-    return jsonify(body), 200 if body["status"] == "ok" else 503
+    broker_state = {"ok": ok, "kind": detail}
+    failing = [name for name, part in (("database", database), ("broker", broker_state)) if not part["ok"]]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing,
+            "database": database, "broker": broker_state}
+    resp = jsonify(body)
+    resp.status_code = 503 if failing else 200
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
