@@ -13,26 +13,38 @@ log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    def __init__(self, app, interval: float = 15.0, seal_every: float = 300.0):
+    def __init__(self, app=None, interval: float = 15.0, seal_every: float = 300.0):
+        # `app` is kept for callers; the jobs themselves run in the worker's app context
         self.app, self.interval, self.seal_every = app, interval, seal_every
         self._stop = threading.Event()
-        self._last_seal = 0.0
+        self._last_seal: float | None = None
 
-    def tick(self) -> None:
+    def tick(self) -> dict:
+        """One round; each step on its own, so a broker hiccup does not stop the seals and a
+        database hiccup does not stop the clock. Returns what each step did (or its error).
+        Every step uses a session of its own: the calling thread's scoped session (a request's,
+        a test's) is left alone."""
         from . import actors, relay
-        with self.app.app_context():
+        done: dict = {}
+        for name, step in (("due", lambda: actors.run_due_transitions.send() is not None),
+                           ("relayed", relay.relay_pending),
+                           ("sealed", self._seal)):
             try:
-                actors.run_due_transitions.send()
-                relay.relay_pending()
-                if time.monotonic() - self._last_seal >= self.seal_every:
-                    s = db.session()
-                    audit.checkpoint(s)
-                    s.commit()
-                    self._last_seal = time.monotonic()
-            except Exception:  # keep ticking: a broker or database hiccup must not stop the clock
-                log.exception("scheduler tick failed")
-            finally:
-                db.session.remove()
+                done[name] = step()
+            except Exception as e:  # noqa: BLE001 - keep ticking
+                log.exception("scheduler step %s failed", name)
+                done[name] = e
+        return done
+
+    def _seal(self) -> bool:
+        now = time.monotonic()
+        if self._last_seal is not None and now - self._last_seal < self.seal_every:
+            return False
+        with db.session.session_factory() as s:
+            seal = audit.checkpoint(s)
+            s.commit()
+        self._last_seal = now
+        return seal is not None
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
