@@ -123,11 +123,15 @@ def wipe() -> None:
     the superuser does in tests only)."""
     from sqlalchemy import text
 
+    from sqlalchemy.orm import close_all_sessions
+
     from grants.core import clock, db
     db.session.remove()
+    close_all_sessions()  # a test may hold a Session the scoped registry no longer knows
     eng = db.get_engine()
     with eng.begin() as c:
         if eng.dialect.name == "postgresql":
+            c.execute(text("SET LOCAL lock_timeout = '20s'"))  # fail loudly rather than hang
             c.execute(text("SET LOCAL session_replication_role = replica"))
             c.execute(text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{t}"' for t in _tables())))
         else:
@@ -211,6 +215,9 @@ def worker(stub_broker, app):
     w.start()
     yield w
     w.stop()
+    # dramatiq leaves each worker's middleware on the broker; a later queue declaration would
+    # start consumers for this stopped worker
+    stub_broker.middleware[:] = [m for m in stub_broker.middleware if getattr(m, "worker", None) is not w]
 
 
 # ---------------------------------------------------------------- people
