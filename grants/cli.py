@@ -154,7 +154,9 @@ def demo(first_run):
 
 @click.command("worker")
 @click.option("--threads", default=4, show_default=True)
-def worker(threads):
+@click.option("--relay-interval", default=15.0, show_default=True, type=float,
+              help="seconds between re-sends of outbox rows left pending")
+def worker(threads, relay_interval):
     """Run a job worker (Redis broker), with the outbox relay."""
     from dramatiq import Worker
 
@@ -173,7 +175,7 @@ def worker(threads):
                 relay.relay_pending()
             except Exception as e:  # noqa: BLE001
                 click.echo(f"relay: {e}", err=True)
-        stop.wait(15)
+        stop.wait(relay_interval)
     w.stop()
 
 
