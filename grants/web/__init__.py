@@ -15,5 +15,9 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(workflows_page.bp)
     from grants.consultations.views import bp as consultations_bp
     app.register_blueprint(consultations_bp)
+    from grants.contests.views import bp as contests_bp
+    from grants.offers.views import bp as offers_bp
+    app.register_blueprint(contests_bp)
+    app.register_blueprint(offers_bp)
     from . import errors
     errors.init(app)

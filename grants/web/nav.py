@@ -9,6 +9,7 @@ from grants.core.permissions import ADMIN, OFFICER, has_role
 
 def nav_for(user) -> list[tuple[str, str]]:
     items = [(url_for("home.index"), _("Start")),
+             (url_for("contests.index"), _("Konkursy")),
              (url_for("consultations.index"), _("Konsultacje"))]
     if has_role(user, OFFICER, ADMIN):
         items.append((url_for("workflows.index"), _("Procesy")))

@@ -1,0 +1,209 @@
+"""Contest pages: the public portal and announcement, officers' preparation, publication,
+closing, formal review overview, cancellation and cloning."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from grants.calltypes import get as get_call_type
+from grants.core import audit, db
+from grants.core.dates import local
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.forms.contests import ContestForm, ReasonForm
+from grants.registry.dictionaries import FIELDS
+from grants.web.home import Item, Section, section
+from grants.web.security import roles_required
+from grants.workflows.base import available_transitions
+from grants.workflows.diagram import mermaid
+from grants.workflows.errors import WorkflowError
+
+from . import operations as ops
+from .models import Contest
+from .rules import CONTENT_FIELDS, FORMS
+
+bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates")
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _get(cid: int) -> Contest:
+    c = db.session.scalar(ops.visible(select(Contest).where(Contest.id == cid), _user()))
+    if c is None:
+        abort(404)
+    return c
+
+
+@bp.route("/")
+def index():
+    state = request.args.get("state")
+    q = ops.visible(select(Contest), _user())
+    if state:
+        q = q.where(Contest.state == state)
+    rows = db.session.scalars(q.options(selectinload(Contest.department))
+                              .order_by(Contest.deadline.desc().nulls_last(), Contest.id.desc())).all()
+    return render_template("contests/index.html", rows=rows, state=state, states=Contest.__workflow__.states,
+                           can_create=has_role(_user(), OFFICER, ADMIN))
+
+
+def _apply_errors(form, errors):
+    for err in errors:
+        name = err["field"].split(".")[0]
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(err["message"])
+        else:
+            form.form_errors.append(f"{err['field']}: {err['message']}")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(OFFICER, ADMIN)
+def new():
+    form = ContestForm()
+    if request.method == "GET":
+        from types import SimpleNamespace
+        from grants.core import clock
+        ct = get_call_type("standard")
+        form.year.data = clock.today().year + 1
+        defaults = SimpleNamespace(criteria=ct.default_criteria("support"), formal_checklist=ct.default_checklist())
+        for entry, item in zip(form.criteria, defaults.criteria + [{}] * 10):
+            entry.code.data, entry.title.data = item.get("code", ""), item.get("label", "")
+            entry.max_points.data = Decimal(str(item["max_points"])) if item.get("max_points") else None
+        for entry, item in zip(form.formal_checklist, defaults.formal_checklist + [{}] * 10):
+            entry.code.data, entry.title.data = item.get("code", ""), item.get("label", "")
+    if form.validate_on_submit():
+        try:
+            c = ops.create(db.session(), current_user, form.values(), planned=request.form.get("planned") == "1")
+            db.session.commit()
+        except ops.ContestError as e:
+            db.session.rollback()
+            _apply_errors(form, e.errors)
+        else:
+            flash(_("Zapisano konkurs."), "success")
+            return redirect(url_for(".show", cid=c.id))
+    return render_template("contests/form.html", form=form, obj=None), 422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:cid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(cid):
+    c = _get(cid)
+    if not ops.can_edit(current_user, c) or c.state not in ops.EDITABLE_STATES:
+        abort(403)
+    form = ContestForm()
+    if request.method == "GET":
+        form.fill(c)
+    if form.validate_on_submit():
+        try:
+            ops.update(db.session(), c, current_user, form.values(), int(request.form.get("version", c.version)))
+            db.session.commit()
+        except ops.ContestError as e:
+            db.session.rollback()
+            _apply_errors(form, e.errors)
+        except WorkflowError as e:
+            db.session.rollback()
+            flash(str(e.detail), "error")
+            return redirect(url_for(".show", cid=cid))
+        else:
+            flash(_("Zapisano zmiany."), "success")
+            return redirect(url_for(".show", cid=cid))
+    return render_template("contests/form.html", form=form, obj=c), 422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:cid>")
+def show(cid):
+    c = _get(cid)
+    user = _user()
+    staff = user is not None and ops.can_edit(user, c)
+    offers = []
+    my_offers = []
+    from grants.offers.models import Offer
+    from grants.offers.operations import visible as offer_visible
+    if user is not None:
+        rows = db.session.scalars(offer_visible(select(Offer).where(Offer.contest_id == c.id), user)
+                                  .options(selectinload(Offer.organisation)).order_by(Offer.id)).all()
+        if staff:
+            offers = rows
+        my_offers = [o for o in rows if o.organisation_id in getattr(user, "organisation_ids", ())]
+    my_orgs = [m.organisation for m in user.memberships] if user is not None and has_role(user, APPLICANT) else []
+    return render_template(
+        "contests/show.html", c=c, wf=c.__workflow__, fields=FIELDS, forms=FORMS, content_fields=CONTENT_FIELDS,
+        diagram=mermaid(c.__workflow__, c.state), call_type=get_call_type(c.call_type),
+        transitions=available_transitions(db.session(), c, user) if staff else [],
+        history=audit.history(db.session(), "contest", c.id) if staff else None,
+        can_edit=staff and c.state in ops.EDITABLE_STATES, staff=staff, offers=offers, my_offers=my_offers,
+        my_orgs=my_orgs, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
+        form=ReasonForm())
+
+
+@bp.route("/<int:cid>/print")
+def printable(cid):
+    c = _get(cid)
+    return render_template("contests/print.html", c=c, fields=FIELDS, forms=FORMS, call_type=get_call_type(c.call_type))
+
+
+@bp.route("/<int:cid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(cid, name):
+    c = _get(cid)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Nie udało się wykonać czynności: formularz jest niekompletny."), "error")
+        return redirect(url_for(".show", cid=cid), 303)
+    payload = {"reason": form.reason.data or ""} if name == "cancel" else {}
+    try:
+        ops.transition(db.session(), c, name, current_user, payload, form.version.data)
+    except WorkflowError as e:
+        errors = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
+        return redirect(url_for(".show", cid=cid), 303)
+    flash(_("Wykonano: %(label)s.", label=str(c.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", cid=cid), 303)
+
+
+@bp.route("/<int:cid>/clone", methods=["POST"])
+@login_required
+def clone(cid):
+    c = _get(cid)
+    try:
+        new_c = ops.clone(db.session(), c, current_user)
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except ops.ContestError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+        return redirect(url_for(".show", cid=cid), 303)
+    flash(_("Utworzono kolejną edycję konkursu jako szkic."), "success")
+    return redirect(url_for(".show", cid=new_c.id), 303)
+
+
+@section("public")
+def _open_contests(user):
+    rows = ops.public_list(db.session())
+    return Section(_("Otwarte konkursy ofert"),
+                   [Item(c.title, url_for("contests.show", cid=c.id),
+                         str(_("oferty do %(d)s", d=local(c.deadline).strftime("%Y-%m-%d %H:%M")))) for c in rows],
+                   empty=_("Obecnie nie trwa nabór w żadnym konkursie."), order=25)
+
+
+@section(OFFICER, ADMIN)
+def _contests_waiting(user):
+    q = select(Contest).where(Contest.state.in_(("draft", "closed", "formal_review")))
+    if not has_role(user, ADMIN):
+        q = q.where(Contest.department_id == user.department_id)
+    rows = db.session.scalars(q.order_by(Contest.id)).all()
+    s = db.session()
+    items = []
+    for c in rows:
+        flag = str(_("unieważnienie obowiązkowe (R-CANCEL)")) if ops.cancellation_mandatory(s, c) else ""
+        meta = {"draft": _("szkic ogłoszenia do publikacji"), "closed": _("nabór zamknięty: rozpocznij ocenę formalną"),
+                "formal_review": _("ocena formalna w toku")}[c.state]
+        items.append(Item(c.title, url_for("contests.show", cid=c.id), str(meta), flag=flag))
+    return Section(_("Konkursy do prowadzenia"), items, empty=_("Brak konkursów do prowadzenia."), order=12)
