@@ -3,7 +3,7 @@ is looked up by its natural key first. Workflow objects are made through operati
 carry their history."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta  # noqa: I001
 
 from sqlalchemy import select
 from stdnum.pl import nip as nip_mod
@@ -167,6 +167,181 @@ def _consultations(s, users) -> None:
                                       "z uzasadnieniem w tabeli odpowiedzi."})
 
 
+# more members, so that demo offers come from many organisations (password as above)
+EXTRA_MEMBERS = [(f"czlonek{i}@demo.krakow.pl", i) for i in range(4, 16)]
+
+
+def _extra_members(s, orgs, users) -> None:
+    for email, i in EXTRA_MEMBERS:
+        u = s.scalar(select(User).where(User.email == email))
+        if u is None:
+            u = create_user(s, email=email, password=DEMO_PASSWORD, roles=["applicant"],
+                            full_name=f"Członek zarządu: {orgs[i].name}", organisation_krs=orgs[i].krs)
+        users[email] = u
+    s.flush()
+
+
+def _contest_values(title: str, year: int, field: str, budget: str, deadline, **kw) -> dict:
+    from datetime import date
+    from decimal import Decimal
+    values = {
+        "title": title, "year": year, "field": field, "form": "support",
+        "task_type": f"{title}: realizacja zadania publicznego w sferze „{field}”",
+        "budget": Decimal(budget), "min_grant": Decimal("5000.00"), "max_grant": Decimal("60000.00"),
+        "min_own_total_pct": Decimal("10"), "max_admin_pct": Decimal("10"),
+        "grant_rules": "Dotacja może pokryć do 90% kosztów zadania. Wkład własny co najmniej 10%, "
+                       "w tym może być wkładem osobowym (wolontariat).",
+        "task_conditions": f"Zadanie realizowane w Krakowie w roku {year}, zgodnie z umową i harmonogramem oferty.",
+        "procedure": "Ocena formalna (lista kontrolna), następnie ocena merytoryczna komisji konkursowej "
+                     "według kryteriów z art. 15 ust. 1 UDPP. Decyzję podejmuje Prezydent Miasta Krakowa.",
+        "previous_tasks": f"W roku {year - 2} i {year - 1} Gmina zleciła 14 zadań tego rodzaju na łączną kwotę "
+                          "412 000 zł (dotacje).",
+        "deadline": deadline, "decision_by": (deadline + timedelta(days=30)).date(),
+        "task_start": date(year, 1, 1), "task_end": date(year, 12, 31),
+        "eligible_categories": ["personnel", "materials", "services", "venue", "admin"],
+        "ineligible_categories": ["investment"], "pass_threshold": Decimal("25"),
+    }
+    values.update(kw)
+    return values
+
+
+def _offer_content(contest, org, i: int, grant: str) -> dict:
+    from decimal import Decimal
+
+    from grants.offers.content import DECLARATIONS, empty
+    year = contest.year
+    total = (Decimal(grant) / Decimal("0.85")).quantize(Decimal("0.01"))
+    admin = (total * Decimal("0.06")).quantize(Decimal("0.01"))
+    c = empty()
+    c["basic"]["task_type"] = contest.task_type
+    c["applicant"].update(address=org.address, contact_person="Koordynator projektu", contact_email=org.email,
+                          contact_phone=org.phone)
+    c["task"].update(
+        title=["Warsztaty międzypokoleniowe", "Spacery z historią dzielnicy", "Klub aktywnego seniora",
+               "Teatr podwórkowy", "Zielone podwórka", "Liga osiedlowa"][i % 6] + f" ({org.name.split()[-1]})",
+        start_date=f"{year}-03-01", end_date=f"{year}-11-30", place=f"Kraków, dzielnica {org.district}",
+        target_group="Mieszkańcy dzielnicy, ok. 60 osób", need="Mało oferty dostępnej bezpłatnie w dzielnicy.",
+        summary="Cykl spotkań i warsztatów prowadzonych przez doświadczonych instruktorów.",
+        expected_results="60 uczestników, 20 spotkań, wydarzenie podsumowujące.",
+        actions=[{"name": "Rekrutacja uczestników", "description": "Plakaty, media lokalne", "schedule": "III"},
+                 {"name": "Warsztaty", "description": "20 spotkań po 2 godziny", "schedule": "IV–X"},
+                 {"name": "Wydarzenie podsumowujące", "description": "Pokaz efektów", "schedule": "XI"}],
+        results=[{"result": "Liczba uczestników", "planned_value": "60", "monitoring": "Listy obecności"},
+                 {"result": "Liczba spotkań", "planned_value": "20", "monitoring": "Dziennik zajęć"}])
+    c["profile"].update(experience="Organizacja działa od 2012 r.; zrealizowała 9 zadań zleconych przez Gminę.",
+                        resources="Dwóch instruktorów, sala w siedzibie, 10 wolontariuszy.")
+    action_total = total - admin
+    c["costs"] = [
+        {"category": "action", "action_no": 1, "cost_type": "materials", "name": "Materiały promocyjne",
+         "unit": "kpl.", "unit_cost": "500.00", "units": "1"},
+        {"category": "action", "action_no": 2, "cost_type": "personnel", "name": "Wynagrodzenie instruktora",
+         "unit": "godz.", "unit_cost": str(((action_total - Decimal("500.00")) / 40).quantize(Decimal("0.01"))),
+         "units": "40"},
+        {"category": "admin", "cost_type": "admin", "name": "Koordynacja i księgowość", "unit": "mies.",
+         "unit_cost": str(admin), "units": "1"},
+    ]
+    from grants.offers.validation import figures
+    real_total = figures(c)["total"]
+    own = real_total - Decimal(grant)
+    c["sources"] = {"grant": grant, "own_financial": str((own / 2).quantize(Decimal("0.01"))),
+                    "own_personal": str(own - (own / 2).quantize(Decimal("0.01"))), "own_in_kind": "0.00",
+                    "beneficiaries": "0.00"}
+    c["declarations"]["accepted"] = list(DECLARATIONS)
+    return c
+
+
+def _contests(s, users, orgs) -> None:
+    from grants.contests import operations as cops
+    from grants.contests.models import Contest
+    from grants.offers import operations as oops
+    from grants.workflows.base import SYSTEM, apply_transition
+    now = clock.now()
+    year = clock.today().year + 1
+    officer = users["urzednik@demo.krakow.pl"]
+    officer_sz = users["urzedniczka.sz@demo.krakow.pl"]
+    officer_kd = users["urzednik.kd@demo.krakow.pl"]
+    members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
+               if m.organisation in orgs}
+
+    def offer(c, i, grant, at, submit=True):
+        u = members[i]
+        o = oops.create(s, u, c, orgs[i].id, at=at)
+        oops.save_sections(s, o, u, _offer_content(c, orgs[i], i, grant))
+        s.commit()
+        if submit:
+            oops.transition(s, o, "submit", u, received_at=at + timedelta(hours=1))
+        return o
+
+    plan = [
+        # title, officer, field, budget, target state, days from now of publication and deadline
+        (f"Kultura w dzielnicach {year}", officer_kd, "culture", "400000.00", "published", -5, 25),
+        (f"Aktywni seniorzy {year}", officer_sz, "seniors", "250000.00", "formal_review", -60, -30),
+        (f"Profilaktyka zdrowotna {year}", officer_sz, "health", "180000.00", "evaluation", -70, -40),
+        (f"Sport dzieci i młodzieży {year}", officer, "sport", "300000.00", "closed", -50, -2),
+        (f"Festiwal sąsiedzki {year}", officer, "local_communities", "60000.00", "cancelled", -45, -20),
+        (f"Ekologia w szkołach {year}", officer, "ecology", "90000.00", "draft", None, 40),
+        (f"Budowanie reprezentacji i federacji NGO {year}", officer, "ngo_support", "120000.00", "planned", None, 90),
+    ]
+    for title, who, field, budget, target, pub_days, dl_days in plan:
+        if s.scalar(select(Contest.id).where(Contest.title == title)) is not None:
+            continue
+        deadline = (now + timedelta(days=dl_days)).replace(hour=15, minute=0, second=0, microsecond=0)
+        values = _contest_values(title, year, field, budget, deadline)
+        if target == "planned":
+            values["planned_announcement"] = (now + timedelta(days=60)).date()
+        c = cops.create(s, who, values, planned=target == "planned")
+        s.commit()
+        if target in ("planned", "draft"):
+            continue
+        published = now + timedelta(days=pub_days)
+        cops.transition(s, c, "publish", who, received_at=published)
+        if target == "published":
+            offer(c, 0, "30000.00", published + timedelta(days=1), submit=False)
+            offer(c, 3, "45000.00", published + timedelta(days=2), submit=False)
+            offer(c, 1, "25000.00", published + timedelta(days=3))
+            continue
+        if target == "cancelled":
+            apply_transition(s, c, "close", SYSTEM)  # what the scheduler does at the deadline
+            cops.transition(s, c, "cancel", who, {"reason": "Nie złożono żadnej oferty (R-CANCEL): konkurs "
+                                                            "unieważniony obowiązkowo."}, received_at=now - timedelta(days=19))
+            continue
+        subs = {"formal_review": [(0, "40000.00"), (1, "35000.00"), (4, "20000.00"), (5, "15000.00"), (6, "50000.00"),
+                                  (7, "30000.00")],
+                "evaluation": [(12, "30000.00"), (8, "45000.00"), (9, "25000.00")],
+                "closed": [(10, "20000.00"), (11, "28000.00")]}[target]
+        made = [offer(c, i, grant, published + timedelta(days=2 + k)) for k, (i, grant) in enumerate(subs)]
+        apply_transition(s, c, "close", SYSTEM)  # the deadline has passed: what the scheduler does
+        if target == "closed":
+            continue
+        review_at = now - timedelta(days=2)
+        cops.transition(s, c, "start_formal_review", who, received_at=review_at)
+        checks = {x["code"]: True for x in c.formal_checklist}
+
+        def accept(o):
+            oops.set_formal_checks(s, o, who, checks)
+            s.commit()
+            oops.transition(s, o, "accept_formally", who, received_at=review_at + timedelta(hours=2))
+
+        if target == "formal_review":
+            accept(made[0])
+            oops.transition(s, made[1], "request_correction", who,
+                            {"deficiencies": ["Brak podpisu drugiej osoby upoważnionej do reprezentacji.",
+                                              "Niewypełniona tabela rezultatów dla działania 3."]},
+                            received_at=now - timedelta(days=1))
+            oops.transition(s, made[2], "reject_formally", who,
+                            {"reasons": "Zadanie nie mieści się w działalności statutowej oferenta."},
+                            received_at=review_at + timedelta(hours=3))
+            oops.transition(s, made[3], "withdraw", members[5], {"reason": "Zmiana planów organizacji."},
+                            received_at=review_at + timedelta(hours=4))
+            # made[4], made[5]: submitted, waiting for the officer
+        else:
+            accept(made[0])
+            accept(made[1])
+            oops.transition(s, made[2], "reject_formally", who, {"reasons": "Oferta złożona przez podmiot nieuprawniony."},
+                            received_at=review_at + timedelta(hours=3))
+            cops.transition(s, c, "start_evaluation", who, received_at=review_at + timedelta(hours=5))
+
+
 def already_seeded() -> bool:
     s = db.session()
     try:
@@ -191,6 +366,10 @@ def seed() -> str:
         users = _users(s, orgs)
         s.commit()
         _consultations(s, users)
+        s.commit()
+        _extra_members(s, orgs, users)
+        s.commit()
+        _contests(s, users, orgs)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

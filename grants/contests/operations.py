@@ -170,8 +170,9 @@ def clone(session: Session, source: Contest, actor) -> Contest:
     return c
 
 
-def transition(session: Session, c: Contest, name: str, actor, payload=None, expected_version=None):
-    return apply_transition(session, c, name, actor, payload, expected_version)
+def transition(session: Session, c: Contest, name: str, actor, payload=None, expected_version=None,
+               received_at=None):
+    return apply_transition(session, c, name, actor, payload, expected_version, received_at=received_at)
 
 
 def cancellation_mandatory(session: Session, c: Contest) -> bool:

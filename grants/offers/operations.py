@@ -51,10 +51,12 @@ def _check_member(actor, offer: Offer) -> None:
         raise PermissionDenied(_("Tylko członkowie organizacji składającej ofertę mogą ją edytować."))
 
 
-def create(session: Session, actor, contest, organisation_id: int) -> Offer:
+def create(session: Session, actor, contest, organisation_id: int, at=None) -> Offer:
+    """A new draft; `at` is when the request arrived (the clock by default)."""
+    at = at or clock.now()
     if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
-    if contest.state != "published" or contest.deadline is None or clock.now() > contest.deadline:
+    if contest.state != "published" or contest.deadline is None or at > contest.deadline:
         raise NotEditable(_("Nabór ofert w tym konkursie nie trwa."))
     org = session.get(Organisation, organisation_id)
     content = content_mod.empty()
@@ -64,7 +66,7 @@ def create(session: Session, actor, contest, organisation_id: int) -> Offer:
     content["applicant"]["contact_person"] = getattr(actor, "full_name", "")
     offer = Offer(contest_id=contest.id, organisation_id=organisation_id, state=OFFER.initial, version=1,
                   content=content, title="", revision_count=0, formal_checks={}, created_by_id=actor.id,
-                  created_at=clock.now())
+                  created_at=at)
     session.add(offer)
     session.flush()
     record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id})
