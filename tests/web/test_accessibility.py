@@ -74,7 +74,7 @@ def problems(html: str) -> list[str]:
         if not f["id"]:
             out.append(f"{f['tag']} name={f['name']!r} has no id")
         elif f["id"] not in p.label_for:
-            out.append(f"{f['tag']} #{f['id']} has no <label for>")
+            out.append(f"{f['tag']} #{f['id']} has no <label for> (in a table: macros/forms.html cell())")
     if p.headings.count(1) != 1:
         out.append(f"{p.headings.count(1)} h1 headings")
     prev = 1
@@ -205,3 +205,22 @@ def test_flags_and_states_are_text_not_colour(app, demo):
     html = c.get("/consultations/").get_data(as_text=True)
     states = re.findall(r'<span class="state">([^<]*)</span>', html)
     assert states and all(s.strip() for s in states)
+
+
+def test_cell_macro_gives_table_fields_a_label(app):
+    """The macro for fields in table rows renders a visually hidden <label for>."""
+    from flask import render_template_string
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    class F(FlaskForm):
+        code = StringField("Kod")
+
+    with app.test_request_context("/"):
+        html = render_template_string(
+            '{% from "macros/forms.html" import cell %}<html lang="pl"><a class="skip-link" href="#main">x</a>'
+            '<main id="main"><h1>T</h1><form>{{ cell(form.code, "Kod kryterium 1", class="wide") }}</form></main>',
+            form=F(meta={"csrf": False}))
+    assert problems(html) == []
+    assert '<label class="visually-hidden" for="code">Kod kryterium 1</label>' in html
+    assert 'class="wide"' in html
