@@ -3,7 +3,7 @@ applicants (V.C): plain values in, problems out. R-OFF-COSTS, R-OFF-SOURCES, R-O
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from grants.core.i18n import _
 
@@ -93,6 +93,14 @@ def share(part: Decimal, whole: Decimal) -> Decimal:
     return q2(part * HUNDRED / whole)
 
 
+def _share_towards(part: Decimal, whole: Decimal, rounding: str) -> Decimal:
+    """A share for a refusal message, rounded away from the limit it failed (9.999 % below a minimum
+    of 10 % reads 9.99 %, not a contradictory 10.00 %)."""
+    if whole == 0:
+        return Decimal("0.00")
+    return (part * HUNDRED / whole).quantize(CENT, rounding=rounding)
+
+
 def shares(src: Sources) -> dict[str, Decimal]:
     t = src.total
     return {"grant": share(src.grant, t), "own_total": share(src.own_total, t),
@@ -173,10 +181,11 @@ def check_limits(lines: list[Line], src: Sources, lim: Limits) -> list[Problem]:
                  _("Wkład własny niefinansowy stanowi %(share)s%%, wymagane co najmniej %(min)s%%."))):
             if minimum and getattr(src, attr) * HUNDRED < minimum * t:  # exact comparison, no rounding
                 out.append(Problem(f"sources.{attr}", "R-OFF-LIMITS",
-                                   _(message.msgid, share=share(getattr(src, attr), t), min=minimum)))
+                                   _(message.msgid, share=_share_towards(getattr(src, attr), t, ROUND_DOWN),
+                                     min=minimum)))
     ct = total(lines)
     if lim.max_admin_pct is not None and ct > 0 and admin_total(lines) * HUNDRED > lim.max_admin_pct * ct:
-        out.append(Problem("costs", "R-OFF-LIMITS", _("Koszty administracyjne stanowią %(share)s%%, dopuszczalne %(max)s%%.", **{"share": share(admin_total(lines), ct), "max": lim.max_admin_pct})))
+        out.append(Problem("costs", "R-OFF-LIMITS", _("Koszty administracyjne stanowią %(share)s%%, dopuszczalne %(max)s%%.", **{"share": _share_towards(admin_total(lines), ct, ROUND_UP), "max": lim.max_admin_pct})))
     for i, l in enumerate(lines):
         if l.cost_type in lim.ineligible or (lim.eligible and l.cost_type not in lim.eligible):
             out.append(Problem(f"costs.{i}.cost_type", "R-OFF-LIMITS",
