@@ -10,6 +10,7 @@ def init_api(app: Flask) -> None:
     from . import collections, docs, errors, tokens
     from .blueprint import bp
     collections.load_all()
+    app.url_map.converters["collection"] = collections.collection_converter()
     csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Response, g, request
+from werkzeug.routing import BaseConverter
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
@@ -56,6 +58,18 @@ def load_all() -> None:
         importlib.import_module(mod)
 
 
+def collection_converter() -> type[BaseConverter]:
+    """A URL converter matching exactly the registered collection names (call after load_all), so
+    /api/v1/tokens is not taken for a collection (a 405's Allow lists what a path really
+    supports) and an unknown name is the router's 404."""
+    names = sorted(REGISTRY, key=len, reverse=True)
+
+    class CollectionConverter(BaseConverter):
+        regex = "(?:%s)" % "|".join(re.escape(n) for n in names) if names else "(?!)"
+
+    return CollectionConverter
+
+
 def _collection(name: str) -> Collection:
     c = REGISTRY.get(name)
     if c is None:
@@ -72,7 +86,7 @@ def _object(c: Collection, obj_id: str, user):
         pk = int(obj_id)
     except ValueError:
         raise ApiProblem(404, "No such object, or not visible to you.") from None
-    if not (0 < pk < 2**63):
+    if not (0 < pk < 2**31):  # ids are INTEGER columns
         raise ApiProblem(404, "No such object, or not visible to you.")
     obj = db.session.scalar(c.visible(select(c.model).where(c.model.id == pk), user))
     if obj is None:
@@ -197,7 +211,7 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
     return resp
 
 
-@bp.route("/<collection>", methods=["GET"])
+@bp.route("/<collection:collection>", methods=["GET"])
 def list_objects(collection):
     c = _collection(collection)
     user = _caller(c)
@@ -209,7 +223,7 @@ def list_objects(collection):
                   "page": page, "per_page": per_page}, 200)
 
 
-@bp.route("/<collection>/<obj_id>", methods=["GET"])
+@bp.route("/<collection:collection>/<obj_id>", methods=["GET"])
 def get_object(collection, obj_id):
     c = _collection(collection)
     user = _caller(c)
@@ -217,7 +231,7 @@ def get_object(collection, obj_id):
     return _json(full(c, obj, user), 200, obj)
 
 
-@bp.route("/<collection>", methods=["POST"])
+@bp.route("/<collection:collection>", methods=["POST"])
 def create_object(collection):
     c = _collection(collection)
     user = auth.require_user()
@@ -238,7 +252,7 @@ def create_object(collection):
     return idempotent(user, perform)
 
 
-@bp.route("/<collection>/<obj_id>", methods=["PATCH"])
+@bp.route("/<collection:collection>/<obj_id>", methods=["PATCH"])
 def patch_object(collection, obj_id):
     c = _collection(collection)
     user = auth.require_user()
@@ -253,7 +267,7 @@ def patch_object(collection, obj_id):
     return _json(full(c, obj, user), 200, obj)
 
 
-@bp.route("/<collection>/<obj_id>/transitions/<name>", methods=["POST"])
+@bp.route("/<collection:collection>/<obj_id>/transitions/<name>", methods=["POST"])
 def perform_transition(collection, obj_id, name):
     c = _collection(collection)
     user = auth.require_user()
@@ -261,7 +275,9 @@ def perform_transition(collection, obj_id, name):
 
     def perform():
         expected = _expected_version()
-        done = apply_transition(db.session(), obj, name, user, raw_json(), expected,
+        # not committed here: the idempotency record goes into the change's own transaction, so a
+        # concurrent twin waiting on the row lock finds it (a replay, not a 409)
+        done = apply_transition(db.session(), obj, name, user, raw_json(), expected, commit=False,
                                 received_at=g.get("received_at"))
         return _json(full(c, done, user), 200, done)
 

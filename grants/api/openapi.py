@@ -19,6 +19,11 @@ TRANSITION = {"type": "object", "required": ["name", "allowed"], "properties": {
     "automatic": {"type": "boolean"}}}
 
 
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header",
+                   "description": "A retry with the same key and caller returns the first result.",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]{1,200}$"}}
+
+
 def _schema(model: type[BaseModel], components: dict) -> dict:
     js = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in js.pop("$defs", {}).items():
@@ -65,7 +70,7 @@ def document() -> dict:
             coll["post"] = {
                 "summary": f"Create in {name}", "operationId": f"create_{name.replace('-', '_')}", "tags": tag,
                 "security": bearer,
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
+                "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.create_schema, components)}}},
                 "responses": {"201": _json(full, "Created"), "400": _problem("Malformed JSON"),
                               "401": _problem("Token required"), "403": _problem("Not allowed"),
@@ -94,7 +99,7 @@ def document() -> dict:
             "parameters": [id_param,
                            {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 60}},
                            {"name": "If-Match", "in": "header", "schema": {"type": "string", "maxLength": 30}},
-                           {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}],
+                           IDEMPOTENCY_KEY],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
             "responses": {"200": _json(full, "Performed"), "400": _problem("Malformed JSON"),
                           "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),

@@ -62,11 +62,16 @@ class ConsultationCreate(BaseModel):
     department_id: str | None = Field(default=None, max_length=30)
 
 
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)  # absent means unchanged; null is not a value of these
+
+
 class ConsultationPatch(BaseModel):
     model_config = {"extra": "forbid"}
-    title: str | None = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=20000)
-    fields: list[str] | None = Field(default=None, max_length=30)
+    # absent = unchanged; these three cannot be emptied to null (the period can, while a draft)
+    title: str = Field(default=None, min_length=1, max_length=255, json_schema_extra=_no_default)  # type: ignore[assignment]
+    description: str = Field(default=None, max_length=20000, json_schema_extra=_no_default)  # type: ignore[assignment]
+    fields: list[str] = Field(default=None, max_length=30, json_schema_extra=_no_default)  # type: ignore[assignment]
     starts_at: Moment | None = None
     ends_at: Moment | None = None
 

@@ -110,6 +110,9 @@ def update(session: Session, obj: Consultation, actor, values: dict, expected_ve
     """Edit a draft."""
     check_editable(actor, obj, expected_version)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    required = [k for k in ("title", "description", "fields") if k in values and values[k] is None]
+    if required:
+        raise ConsultationError([{"field": k, "message": str(_("Pole nie może być puste (null)."))} for k in required])
     merged = {k: getattr(obj, k) for k in EDITABLE_FIELDS} | values
     _check(merged)
     changes = {}

@@ -8,11 +8,11 @@ from grants.core.i18n import _
 
 
 def init(app: Flask) -> None:
-    def page(status, title, message):
+    def page(status, title, message, headers=None):
         if request.path.startswith("/api/"):
             from grants.api.problems import problem
-            return problem(status, str(title), str(message))
-        return render_template("errors/error.html", status=status, title=title, message=message), status
+            return problem(status, str(title), str(message), headers=headers)
+        return render_template("errors/error.html", status=status, title=title, message=message), status, headers or {}
 
     @app.errorhandler(CSRFError)
     def _csrf(e):
@@ -29,7 +29,8 @@ def init(app: Flask) -> None:
 
     @app.errorhandler(405)
     def _method(e):
-        return page(405, _("Niedozwolona metoda"), _("Ta strona nie obsługuje takiego żądania."))
+        allow = {k: v for k, v in e.get_headers() if k.lower() == "allow"}  # RFC 9110: a 405 lists them
+        return page(405, _("Niedozwolona metoda"), _("Ta strona nie obsługuje takiego żądania."), allow)
 
     @app.errorhandler(413)
     def _too_large(e):

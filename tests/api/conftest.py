@@ -10,28 +10,40 @@ from grants.core import clock
 from grants.core.audit import AuditEntry
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """argon2 with its production cost takes ~0.3 s per hash here; these tests log in a lot and
+    test the API, not the hasher (which keeps its production parameters outside tests)."""
+    from argon2 import PasswordHasher
+
+    from grants.accounts import passwords
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def build_consultation(session, actor, state: str = "draft", **values):
+    """A consultation of `actor`'s department walked to `state` (draft, open, closed, reported)."""
+    from grants.consultations import operations as ops
+
+    now = clock.now()
+    values.setdefault("title", "Program współpracy 2027")
+    values.setdefault("starts_at", now + timedelta(days=1))
+    values.setdefault("ends_at", now + timedelta(days=15))
+    obj = ops.create(session, actor, **values)
+    session.commit()
+    if state in ("open", "closed", "reported"):
+        ops.transition(session, obj, "open", actor)
+    if state in ("closed", "reported"):
+        ops.transition(session, obj, "close_early", actor, {"reason": "koniec zbierania uwag"})
+    if state == "reported":
+        ops.transition(session, obj, "publish_report", actor, {"report": "Odpowiedzi na uwagi."})
+    session.close()  # nothing left open to block the wipe; obj stays readable (detached)
+    return obj
+
+
 @pytest.fixture
 def make_consultation(session):
     """make_consultation(officer, state="draft"|"open"|"closed"|"reported", **values)."""
-    from grants.consultations import operations as ops
-    from grants.workflows.base import SYSTEM
-
-    def _make(actor, state: str = "draft", **values):
-        now = clock.now()
-        values.setdefault("title", "Program współpracy 2027")
-        values.setdefault("starts_at", now + timedelta(days=1))
-        values.setdefault("ends_at", now + timedelta(days=15))
-        obj = ops.create(session, actor, **values)
-        session.commit()
-        if state in ("open", "closed", "reported"):
-            ops.transition(session, obj, "open", actor)
-        if state in ("closed", "reported"):
-            ops.transition(session, obj, "close_early", actor, {"reason": "koniec zbierania uwag"})
-        if state == "reported":
-            ops.transition(session, obj, "publish_report", actor, {"report": "Odpowiedzi na uwagi."})
-        session.close()  # nothing left open to block the wipe; obj stays readable (detached)
-        return obj
-    return _make
+    return lambda actor, state="draft", **values: build_consultation(session, actor, state, **values)
 
 
 @pytest.fixture

@@ -526,3 +526,14 @@ def test_nul_character_in_payload_is_422_not_500(client, headers, officer, make_
                                       json={"reason": "koniec\u0000zbierania"}), 422)
     assert [e["field"] for e in body["errors"]] == ["reason"]
     assert snapshot(c.id) == before
+
+
+def test_patch_null_for_a_required_field_is_422(client, headers, officer, make_consultation, snapshot):
+    c = make_consultation(officer)
+    before = snapshot(c.id)
+    for field in ("title", "description", "fields"):
+        body = assert_problem(client.patch(f"{BASE}/{c.id}", headers=headers, json={field: None}), 422)
+        assert [e["field"] for e in body["errors"]] == [field]
+    assert snapshot(c.id) == before
+    r = client.patch(f"{BASE}/{c.id}", headers=headers, json={"starts_at": None, "ends_at": None})
+    assert r.status_code == 200 and r.get_json()["starts_at"] is None
