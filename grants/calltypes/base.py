@@ -25,8 +25,8 @@ DEFAULT_CHECKLIST = [
 
 class CallType:
     code: str = ""
-    label: LazyText = _("")
-    description: LazyText = _("")
+    label: LazyText
+    description: LazyText
 
     def default_criteria(self, form: str) -> list[dict]:
         return [dict(c) for c in DEFAULT_CRITERIA if form == "support" or not c["support_only"]]
