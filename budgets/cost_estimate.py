@@ -10,6 +10,8 @@ from grants.core.i18n import _
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ACTION, ADMIN = "action", "admin"
+# 10 bln PLN: a line or an estimate above it is a typing error (and would not fit a Money column)
+MAX_VALUE = Decimal("10000000000.00")
 
 
 def q2(d: Decimal) -> Decimal:
@@ -136,6 +138,9 @@ def check_lines(lines: list[Line], years: list[int]) -> list[Problem]:
             out.append(Problem(f"{f}.unit_cost", "R-OFF-COSTS", _("Koszt jednostkowy musi być większy od zera.")))
         if l.units <= 0:
             out.append(Problem(f"{f}.units", "R-OFF-COSTS", _("Liczba jednostek musi być większa od zera.")))
+        elif l.value > MAX_VALUE:
+            out.append(Problem(f"{f}.units", "R-OFF-COSTS", _("Wartość pozycji (%(value)s) jest nierealnie duża.",
+                                                              **{"value": l.value})))
         if l.by_year:
             unknown = [y for y in l.by_year if int(y) not in years]
             if unknown:
@@ -146,6 +151,9 @@ def check_lines(lines: list[Line], years: list[int]) -> list[Problem]:
                                    _("Podział na lata (%(split)s) nie równa się wartości pozycji (%(value)s).", **{"split": split, "value": l.value})))
         elif len(years) > 1:
             out.append(Problem(f"{f}.by_year", "R-OFF-COSTS", _("Zadanie wieloletnie: podziel wartość pozycji na lata.")))
+    if total(lines) > MAX_VALUE:
+        out.append(Problem("costs", "R-OFF-COSTS", _("Suma kosztów (%(value)s) jest nierealnie duża.",
+                                                     **{"value": total(lines)})))
     return out
 
 

@@ -23,7 +23,7 @@ def lines_of(c: Content, fallback_year: int | None) -> list[ce.Line]:
     out = []
     for l in c.costs:
         by_year = {int(y): Decimal(v) for y, v in l.by_year.items()}
-        value = (Decimal(l.unit_cost) * Decimal(l.units)).quantize(Decimal("0.01"))
+        value = ce.q2(Decimal(l.unit_cost) * Decimal(l.units))  # R-OFF-COSTS: half up, as Line.value
         if not by_year and fallback_year:
             by_year = {fallback_year: value}
         out.append(ce.Line(category=l.category, action_no=l.action_no, cost_type=l.cost_type, name=l.name,

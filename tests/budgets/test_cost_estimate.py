@@ -286,3 +286,12 @@ def test_r_off_joint_unknown_organisation_and_missing_split():
     missing = line("100", "1")
     assert rules(ce.check_joint([missing], [1, 2])) == {("costs.0.by_partner", "R-OFF-JOINT")}
     assert ce.check_joint([missing], []) == []  # not a joint offer
+
+
+def test_r_off_costs_absurd_value_refused_at_the_bound():
+    at = line("10000000.00", "1000")  # 10 bln PLN exactly
+    assert ce.check_lines([at], [2027]) == []
+    over = line("10000000.01", "1000")
+    assert rules(ce.check_lines([over], [2027])) == {("costs.0.units", "R-OFF-COSTS"), ("costs", "R-OFF-COSTS")}
+    # each line fine, the estimate as a whole absurd
+    assert rules(ce.check_lines([at, line("0.01", "1")], [2027])) == {("costs", "R-OFF-COSTS")}
