@@ -77,7 +77,7 @@ def edit(cid):
             ops.update(db.session(), obj, current_user,
                        {"title": form.title.data, "description": form.description.data, "fields": form.fields.data,
                         "starts_at": form.aware("starts_at"), "ends_at": form.aware("ends_at")},
-                       int(request.form.get("version", obj.version)))
+                       _posted_version())
             db.session.commit()
         except ops.ConsultationError as e:
             db.session.rollback()
@@ -94,6 +94,24 @@ def edit(cid):
     return render_template("consultations/form.html", form=form, obj=obj), status
 
 
+def _posted_version() -> int:
+    """The version the form was rendered with; anything unreadable matches no version (stale)."""
+    raw = (request.form.get("version") or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
+
+
+def _buttons(obj, user) -> list[dict]:
+    """The transitions for the caller. `input` marks one the caller may perform once they fill in
+    its fields (e.g. the report): its button stays enabled and the guard's reason is the hint."""
+    wf = obj.__workflow__
+    out = []
+    for t in available_transitions(db.session(), obj, user):
+        spec = wf.by_name[t["name"]]
+        may = has_role(user, *spec.roles) and (spec.relation is None or spec.relation(obj, user))
+        out.append({**t, "input": bool(t["has_payload"] and may and not t["automatic"])})
+    return out
+
+
 @bp.route("/<int:cid>")
 def show(cid):
     obj = _get(cid)
@@ -102,7 +120,7 @@ def show(cid):
     return render_template(
         "consultations/show.html", obj=obj, wf=obj.__workflow__, fields=FIELDS,
         diagram=mermaid(obj.__workflow__, obj.state),
-        transitions=available_transitions(db.session(), obj, user) if user else [],
+        transitions=_buttons(obj, user) if user else [],
         history=audit.history(db.session(), "consultation", obj.id) if staff else None,
         can_edit=user is not None and ops.can_edit(user, obj) and obj.state == "draft",
         form=TransitionForm())
