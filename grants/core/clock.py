@@ -20,6 +20,7 @@ _KEY = "clock_offset_seconds"
 _CACHE_TTL = 1.0  # seconds: other processes see a moved clock within this
 _lock = threading.Lock()
 _cache: tuple[float, float] | None = None  # (offset, read at monotonic)
+_refreshing = False  # a thread is reading the offset from the database
 
 
 class ClockError(RuntimeError):
@@ -36,23 +37,31 @@ def _production() -> bool:
 
 
 def offset_seconds() -> float:
-    global _cache
+    global _cache, _refreshing
     if _production():
         return 0.0
     engine = db.get_engine()
     if engine is None:
         return 0.0
     with _lock:
-        if _cache is not None and time.monotonic() - _cache[1] < _CACHE_TTL:
+        if _cache is not None and (_refreshing or time.monotonic() - _cache[1] < _CACHE_TTL):
+            # one thread re-reads the offset; the others go on with the last value meanwhile (a
+            # thread holding its session's connection must not queue for a second one behind
+            # every other such thread: with a full pool that waits until the pool timeout)
             return _cache[0]
+        _refreshing = True
     try:
-        with engine.connect() as conn:
-            raw = conn.execute(select(AppSetting.value).where(AppSetting.key == _KEY)).scalar()
-    except Exception:  # table not migrated yet: real time
-        raw = None
-    value = float(raw) if raw else 0.0
-    with _lock:
-        _cache = (value, time.monotonic())
+        try:
+            with engine.connect() as conn:
+                raw = conn.execute(select(AppSetting.value).where(AppSetting.key == _KEY)).scalar()
+            value = float(raw) if raw else 0.0
+        except Exception:  # table not migrated yet: real time; the database busy: the last value
+            value = _cache[0] if _cache is not None else 0.0
+        with _lock:
+            _cache = (value, time.monotonic())
+    finally:
+        with _lock:
+            _refreshing = False
     return value
 
 
