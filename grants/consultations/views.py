@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants.core import audit, db
 from grants.core.dates import WARSAW, local
@@ -37,6 +38,7 @@ def _get(cid: int) -> Consultation:
 @bp.route("/")
 def index():
     rows = db.session.scalars(ops.visible(select(Consultation), _user())
+                              .options(selectinload(Consultation.department))  # the list shows it
                               .order_by(Consultation.state, Consultation.ends_at.desc())).all()
     return render_template("consultations/index.html", rows=rows,
                            can_create=has_role(_user(), OFFICER, ADMIN))
