@@ -8,3 +8,4 @@ from grants.api.models import ApiToken, IdempotencyRecord  # noqa: F401
 from grants.consultations.models import Consultation  # noqa: F401
 from grants.contests.models import Contest  # noqa: F401,E402
 from grants.offers.models import Offer, OfferPartner, OfferRevision  # noqa: F401,E402
+from reviewers.models import Commission, CommissionMember, Declaration, ScoreCard  # noqa: F401,E402

@@ -1,0 +1,1 @@
+"""Commissions, impartiality declarations, score cards, ranking (domain logic, Flask-free)."""

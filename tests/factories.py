@@ -101,8 +101,8 @@ def offer_content(contest, grant: str = "9000.00") -> dict:
                      actions=[{"name": "Warsztaty", "description": "20 spotkań", "schedule": "III-XI"}],
                      results=[{"result": "Uczestnicy", "planned_value": "40", "monitoring": "Listy obecności"}])
     c["profile"]["experience"] = "10 lat warsztatów"
-    total = Decimal(grant) / Decimal("0.9")
-    total = total.quantize(Decimal("0.01"))
+    from decimal import ROUND_UP
+    total = (Decimal(grant) / Decimal("0.9")).quantize(Decimal("0.01"), rounding=ROUND_UP)  # own share ≥ 10%
     admin = (total * Decimal("0.05")).quantize(Decimal("0.01"))
     action = total - admin
     c["costs"] = [
@@ -116,3 +116,33 @@ def offer_content(contest, grant: str = "9000.00") -> dict:
                     "beneficiaries": "0.00"}
     c["declarations"]["accepted"] = list(DECLARATIONS)
     return c
+
+
+def contest_in_evaluation(session, officer, members_and_grants):
+    """A contest whose offers (one per (applicant user, organisation, grant)) were submitted, the
+    deadline passed and all were accepted formally; the contest is in evaluation."""
+    from datetime import timedelta
+    from grants.contests import operations as cops
+    from grants.offers import operations as oops
+    from grants.workflows.base import SYSTEM, apply_transition
+    now = clock.now()
+    published = now - timedelta(days=40)
+    c = cops.create(session, officer, contest_values(deadline=now - timedelta(days=10)))
+    session.commit()
+    cops.transition(session, c, "publish", officer, received_at=published)
+    offers = []
+    for k, (user, org, grant) in enumerate(members_and_grants):
+        o = oops.create(session, user, c, org.id, at=published + timedelta(days=1))
+        oops.save_sections(session, o, user, offer_content(c, grant))
+        session.commit()
+        oops.transition(session, o, "submit", user, received_at=published + timedelta(days=2, minutes=k))
+        offers.append(o)
+    apply_transition(session, c, "close", SYSTEM)
+    cops.transition(session, c, "start_formal_review", officer)
+    checks = {x["code"]: True for x in c.formal_checklist}
+    for o in offers:
+        oops.set_formal_checks(session, o, officer, checks)
+        session.commit()
+        oops.transition(session, o, "accept_formally", officer)
+    cops.transition(session, c, "start_evaluation", officer)
+    return c, offers

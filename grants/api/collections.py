@@ -23,7 +23,7 @@ from .models import IdempotencyRecord
 from .problems import ApiProblem
 from .validation import raw_json, validate
 
-AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api")
+AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api")
 
 
 @dataclass

@@ -67,6 +67,7 @@ class Contest(WorkflowMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     announcement: Mapped[dict | None] = mapped_column(JSON)  # frozen at publication
     announcement_hash: Mapped[str | None] = mapped_column(String(64))
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id"))

@@ -199,10 +199,10 @@ def _contests_waiting(user):
     if not has_role(user, ADMIN):
         q = q.where(Contest.department_id == user.department_id)
     rows = db.session.scalars(q.order_by(Contest.id)).all()
-    s = db.session()
+    mandatory = ops.cancellation_mandatory_ids(db.session(), rows)  # one query, not one per contest
     items = []
     for c in rows:
-        flag = str(_("unieważnienie obowiązkowe (R-CANCEL)")) if ops.cancellation_mandatory(s, c) else ""
+        flag = str(_("unieważnienie obowiązkowe (R-CANCEL)")) if c.id in mandatory else ""
         meta = {"draft": _("szkic ogłoszenia do publikacji"), "closed": _("nabór zamknięty: rozpocznij ocenę formalną"),
                 "formal_review": _("ocena formalna w toku")}[c.state]
         items.append(Item(c.title, url_for("contests.show", cid=c.id), str(meta), flag=flag))

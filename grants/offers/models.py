@@ -28,6 +28,8 @@ class Offer(WorkflowMixin, Base):
     content: Mapped[dict] = mapped_column(JSON, default=dict)  # the working copy (draft or being corrected)
     requested_grant: Mapped[Decimal | None] = mapped_column(Money())
     total_cost: Mapped[Decimal | None] = mapped_column(Money())
+    proposed_grant: Mapped[Decimal | None] = mapped_column(Money())  # R-ALLOC: the officer's proposal
+    awarded_grant: Mapped[Decimal | None] = mapped_column(Money())  # the authority's decision (R-RESULTS)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     receipt: Mapped[dict | None] = mapped_column(JSON)

@@ -16,7 +16,7 @@ from grants.workflows.offer import OFFER, member_of_applicant, officer_of_contes
 from . import content as content_mod
 from .models import Offer, OfferPartner
 
-EDITABLE_STATES = ("draft", "needs_correction")
+EDITABLE_STATES = ("draft", "needs_correction", "update_required")
 
 
 class OfferError(ValueError):

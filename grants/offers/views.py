@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core import audit, db
 from grants.core.dates import local
@@ -285,7 +285,7 @@ def _my_offers(user):
         return None
     rows = db.session.scalars(ops.visible(select(Offer), user).where(Offer.state.in_(
         ("draft", "submitted", "needs_correction", "eligible", "update_required", "selected", "ready_for_agreement")))
-        .order_by(Offer.id)).all()
+        .options(joinedload(Offer.contest)).order_by(Offer.id)).all()  # each row shows its contest's deadline
     items = []
     for o in rows:
         meta = str(o.state_label)

@@ -70,6 +70,35 @@ def record_cancellation(obj, ctx):
     ctx.changes["cancel_reason"] = [None, obj.cancel_reason]
 
 
+def commission_approved(obj, ctx):
+    from sqlalchemy import select
+
+    from reviewers.models import Commission
+    c = ctx.session.scalar(select(Commission).where(Commission.contest_id == obj.id))
+    if c is None or c.state != "approved":
+        return Reason(_("Decyzję podejmuje się po zaopiniowaniu ofert przez komisję: protokół musi być zatwierdzony."),
+                      "R-COM-MANDATORY")
+    return None
+
+
+def within_budget(obj, ctx):
+    from decimal import Decimal
+
+    from grants.offers.models import Offer
+    from sqlalchemy import func, select
+    total = ctx.session.scalar(select(func.coalesce(func.sum(Offer.proposed_grant), 0))
+                               .where(Offer.contest_id == obj.id)) or 0
+    total = Decimal(int(total)) / 100 if isinstance(total, int) else Decimal(total)
+    if obj.budget is not None and total > obj.budget:
+        return Reason(_("Suma proponowanych dotacji przekracza budżet konkursu."), "R-ALLOC")
+    return None
+
+
+def apply_decision(obj, ctx):
+    from grants.contests.decision import decide
+    decide(ctx, obj)
+
+
 class ReasonPayload(BaseModel):
     model_config = {"extra": "forbid"}
     reason: str = Field(min_length=3, max_length=4000)
@@ -88,6 +117,9 @@ CONTEST = Workflow(
                    relation=same_department),
         transition("start_evaluation", "formal_review", "evaluation", _("Przekaż do oceny merytorycznej"),
                    roles=STAFF, relation=same_department, guards=(all_offers_decided_formally,)),
+        transition("decide", "evaluation", "decided", _("Rozstrzygnij konkurs i opublikuj wyniki"), roles=STAFF,
+                   relation=same_department, guards=(commission_approved, within_budget), effects=(apply_decision,),
+                   rule="R-RESULTS"),
         transition("cancel", BEFORE_DECISION, "cancelled", _("Unieważnij konkurs"), roles=STAFF,
                    relation=same_department, payload=ReasonPayload, effects=(record_cancellation,), rule="R-CANCEL"),
     ],

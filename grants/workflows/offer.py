@@ -124,6 +124,39 @@ class OptionalReason(BaseModel):
     reason: str | None = Field(default=None, max_length=4000)
 
 
+def contest_decided(obj, ctx):
+    if obj.contest.state != "decided":
+        return Reason(_("O wyborze ofert rozstrzyga organ w decyzji konkursowej."), "R-COM-MANDATORY")
+    return None
+
+
+def full_award(obj, ctx):
+    if obj.awarded_grant is None or obj.awarded_grant != obj.requested_grant:
+        return Reason(_("Przyznana kwota różni się od wnioskowanej: wymagana aktualizacja oferty."), "R-UPDATE")
+    return None
+
+
+def partial_award(obj, ctx):
+    if obj.awarded_grant is None or obj.awarded_grant >= (obj.requested_grant or 0):
+        return Reason(_("Przyznano pełną kwotę: aktualizacja nie jest potrzebna."), "R-UPDATE")
+    return None
+
+
+def update_matches_award(obj, ctx):
+    from grants.offers.update import update_problems
+    problems = update_problems(ctx.session, obj)
+    if problems:
+        return Reason(_("Aktualizacja oferty: %(msg)s", msg=" ".join(problems)), "R-UPDATE")
+    return None
+
+
+def do_submit_update(obj, ctx):
+    from grants.offers.revisions import freeze_submission
+    freeze_submission(ctx.session, obj, ctx, kind="update")
+
+
+STAFF_DECISION = STAFF
+
 OFFER = Workflow(
     name="offer", object_type="offer", states=STATES, initial="draft",
     transitions=[
@@ -143,6 +176,20 @@ OFFER = Workflow(
         transition("reject_uncorrected", "needs_correction", "formally_rejected",
                    _("Odrzuć (braki nieuzupełnione w terminie)"), when=lambda o: o.correction_due_at,
                    effects=(do_reject,), rule="R-FORM-CORRECT"),
+        transition("select", "eligible", "selected", _("Wybierz (decyzja konkursowa)"), roles=STAFF_DECISION,
+                   relation=officer_of_contest, guards=(contest_decided,), rule="R-RESULTS"),
+        transition("not_select", "eligible", "not_selected", _("Nie wybieraj (decyzja konkursowa)"),
+                   roles=STAFF_DECISION, relation=officer_of_contest, guards=(contest_decided,), rule="R-RESULTS"),
+        transition("confirm", "selected", "ready_for_agreement", _("Przekaż do umowy"), roles=STAFF_DECISION,
+                   relation=officer_of_contest, guards=(full_award,), rule="R-UPDATE"),
+        transition("require_update", "selected", "update_required", _("Wezwij do aktualizacji oferty"),
+                   roles=STAFF_DECISION, relation=officer_of_contest, guards=(partial_award,), rule="R-UPDATE"),
+        transition("submit_update", "update_required", "ready_for_agreement", _("Złóż aktualizację oferty"),
+                   roles=(APPLICANT,), relation=member_of_applicant, guards=(update_matches_award,),
+                   effects=(do_submit_update,), rule="R-UPDATE"),
+        transition("decline", ("selected", "update_required", "ready_for_agreement"), "declined",
+                   _("Zrezygnuj z realizacji zadania"), roles=(APPLICANT,), relation=member_of_applicant,
+                   payload=OptionalReason, effects=(do_withdraw,), rule="R-UPDATE"),
         transition("withdraw", ("draft", "submitted", "needs_correction", "eligible"), "withdrawn",
                    _("Wycofaj ofertę"), roles=(APPLICANT,), relation=member_of_applicant, payload=OptionalReason,
                    effects=(do_withdraw,)),

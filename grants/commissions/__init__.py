@@ -1,0 +1,1 @@
+"""Commission pages and API: the web and JSON wiring of reviewers/ (domain logic lives there)."""

@@ -1,0 +1,274 @@
+"""/api/v1/commissions and its parts: members, declarations, score cards, ranking, allocation, protocol."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.problems import ApiProblem, invalid
+from grants.api.validation import raw_json, validate
+from grants.core import canonical, db
+from grants.core.permissions import PermissionDenied
+from reviewers import operations as ops
+from reviewers.models import Commission
+from reviewers.scoring import ranking
+
+from .access import hidden_offers, is_staff, visible_cards
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(c: Commission, user) -> dict:
+    return {"id": str(c.id), "state": c.state, "version": c.version, "contest_id": str(c.contest_id), "name": c.name,
+            "without_ngo_reason": c.without_ngo_reason, "protocol_sha256": c.protocol_hash}
+
+
+def serialize_full(c: Commission, user) -> dict:
+    body = serialize(c, user)
+    body["members"] = [{"id": str(m.id), "user_id": str(m.user_id), "name": m.user.display_name, "kind": m.kind,
+                        "chair": m.is_chair, "voting": m.voting,
+                        "nominating_organisation_id": str(m.nominating_organisation_id) if m.nominating_organisation_id else None,
+                        "excluded_reason": m.excluded_reason} for m in c.members]
+    return body
+
+
+class CommissionItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    contest_id: str
+    name: str
+    without_ngo_reason: str | None
+    protocol_sha256: str | None
+
+
+class CommissionCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    contest_id: str = Field(max_length=20)
+    name: str = Field(default="", max_length=255)
+
+
+def _create(session, user, data: CommissionCreate):
+    from grants.contests.models import Contest
+    from grants.contests.operations import visible
+    try:
+        cid = int(data.contest_id)
+    except ValueError:
+        raise invalid([{"field": "contest_id", "message": "unknown contest"}]) from None
+    contest = session.scalar(visible(select(Contest).where(Contest.id == cid), user))
+    if contest is None:
+        raise invalid([{"field": "contest_id", "message": "unknown contest"}])
+    try:
+        return ops.create(session, user, contest, data.name)
+    except ops.ReviewError as e:
+        raise invalid(e.errors) from None
+
+
+COLLECTION = register(Collection(
+    name="commissions", model=Commission, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
+    item_schema=CommissionItem, create_schema=CommissionCreate, create=_create,
+    summary="Commissions: composition (R-COM-NGO), declarations (R-COM-IMPARTIAL), scoring (R-SCORE), protocol (R-REVIEW)",
+))
+
+
+def _commission(cid):
+    user = auth.require_user()
+    return user, _object(COLLECTION, cid, user)
+
+
+def _done(user, c):
+    db.session.commit()
+    return _json(full(COLLECTION, c, user), 200, c)
+
+
+class MemberIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    user_id: str = Field(max_length=20)
+    kind: str = Field(max_length=10)
+    nominating_organisation_id: str | None = Field(default=None, max_length=20)
+    is_chair: bool = False
+
+
+def _int(v, field):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        raise invalid([{"field": field, "message": "must be an id"}]) from None
+
+
+@bp.route("/commissions/<cid>/members", methods=["POST"])
+def add_member(cid):
+    user, c = _commission(cid)
+    if not is_staff(user, c):
+        raise PermissionDenied()
+    expected = _expected_version()
+    data = validate(MemberIn, raw_json())
+    try:
+        ops.add_member(db.session(), user, c, user_id=_int(data.user_id, "user_id"), kind=data.kind,
+                       nominating_organisation_id=_int(data.nominating_organisation_id, "nominating_organisation_id")
+                       if data.nominating_organisation_id else None, is_chair=data.is_chair, expected_version=expected)
+    except ops.ReviewError as e:
+        raise invalid(e.errors) from None
+    return _done(user, c)
+
+
+@bp.route("/commissions/<cid>/members/<mid>", methods=["DELETE"])
+def remove_member(cid, mid):
+    user, c = _commission(cid)
+    try:
+        ops.remove_member(db.session(), user, c, _int(mid, "member_id"), _expected_version())
+    except ops.ReviewError as e:
+        raise ApiProblem(404, e.errors[0]["message"]) from None
+    return _done(user, c)
+
+
+class DeclarationIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    organisation_id: str = Field(max_length=20)
+    conflict: bool
+    grounds: list[str] = Field(default_factory=list, max_length=10)
+    note: str = Field(default="", max_length=4000)
+
+
+@bp.route("/commissions/<cid>/declarations", methods=["GET"])
+def list_declarations(cid):
+    user, c = _commission(cid)
+    from reviewers.declarations import declarations_of, organisations_to_declare
+    member = c.member_for(user)
+    rows = declarations_of(db.session(), c)
+    if not is_staff(user, c):
+        rows = [d for d in rows if member is not None and d.member_id == member.id]
+    items = [{"member_id": str(d.member_id), "organisation_id": str(d.organisation_id), "conflict": d.conflict,
+              "grounds": d.grounds, "note": d.note, "declared_at": _s(d.declared_at)} for d in rows]
+    return _json({"items": items, "total": len(items),
+                  "organisations": [str(o) for o in organisations_to_declare(db.session(), c)]}, 200, c)
+
+
+@bp.route("/commissions/<cid>/declarations", methods=["POST"])
+def declare(cid):
+    user, c = _commission(cid)
+    if c.member_for(user) is None:
+        raise PermissionDenied()
+    data = validate(DeclarationIn, raw_json())
+    try:
+        d = ops.declare(db.session(), user, c, _int(data.organisation_id, "organisation_id"), data.conflict,
+                        data.grounds, data.note)
+    except ops.ReviewError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json({"member_id": str(d.member_id), "organisation_id": str(d.organisation_id), "conflict": d.conflict,
+                  "grounds": d.grounds}, 201)
+
+
+def _card(c):
+    return {"member_id": str(c.member_id), "offer_id": str(c.offer_id), "state": c.state, "scores": c.scores,
+            "justifications": c.justifications, "submitted_at": _s(c.submitted_at), "version": c.version}
+
+
+@bp.route("/commissions/<cid>/score-cards", methods=["GET"])
+def list_cards(cid):
+    user, c = _commission(cid)
+    items = [_card(x) for x in visible_cards(db.session(), c, user)]
+    return _json({"items": items, "total": len(items)}, 200, c)
+
+
+class CardIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    scores: dict[str, str] = Field(default_factory=dict, max_length=30)
+    justifications: dict[str, str] = Field(default_factory=dict, max_length=30)
+    submit: bool = False
+
+
+@bp.route("/commissions/<cid>/score-cards/<oid>", methods=["PUT"])
+def save_card(cid, oid):
+    user, c = _commission(cid)
+    from grants.offers.models import Offer
+    offer = db.session.get(Offer, _int(oid, "offer_id")) if oid.isdigit() else None
+    if offer is None or offer.contest_id != c.contest_id:
+        raise ApiProblem(404, "No such offer in this commission's contest.")
+    member = c.member_for(user)
+    if member is None:
+        raise PermissionDenied()
+    reason = ops.may_score(db.session(), c, member, offer)
+    if reason is not None:
+        raise PermissionDenied(reason)
+    data = validate(CardIn, raw_json())
+    try:
+        card = ops.save_card(db.session(), user, c, offer, data.scores, data.justifications, data.submit,
+                             _expected_version())
+    except ops.ReviewError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json(_card(card), 200)
+
+
+@bp.route("/commissions/<cid>/ranking", methods=["GET"])
+def get_ranking(cid):
+    user, c = _commission(cid)
+    if c.state not in ("closed", "approved"):
+        raise ApiProblem(409, "The ranking is available once scoring is closed.")
+    hidden = hidden_offers(db.session(), c, user)
+    from grants.offers.models import Offer
+    offers = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.contest_id == c.contest_id))}
+    items = []
+    for r in ranking(db.session(), c):
+        o = offers[r.offer_id]
+        row = {"rank": r.rank, "offer_id": str(r.offer_id), "number": o.number, "passed": r.passed,
+               "requested": _s(o.requested_grant), "proposed": _s(o.proposed_grant)}
+        if r.offer_id in hidden:
+            row["score"] = None  # R-COM-IMPARTIAL: an excluded member never sees these scores
+        else:
+            row["score"] = str(r.score_display)
+            row["advisory"] = None if r.advisory is None else str(round(float(r.advisory), 2))
+        items.append(row)
+    return _json({"items": items, "total": len(items)}, 200, c)
+
+
+class AmountsIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    amounts: dict[str, str] = Field(max_length=5000)
+
+
+@bp.route("/commissions/<cid>/allocation", methods=["PATCH"])
+def set_allocation(cid):
+    user, c = _commission(cid)
+    if not is_staff(user, c):
+        raise PermissionDenied()
+    data = validate(AmountsIn, raw_json())
+    from grants.offers.content import _decimal
+    amounts, errors = {}, []
+    for k, v in data.amounts.items():
+        try:
+            amounts[int(k)] = Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
+        except ValueError as e:
+            errors.append({"field": f"amounts.{k}", "message": str(e)})
+    if errors:
+        raise invalid(errors)
+    try:
+        merged = ops.set_amounts(db.session(), user, c, amounts)
+    except ops.ReviewError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json({"amounts": {str(k): _s(v) for k, v in merged.items()}}, 200, c)
+
+
+@bp.route("/commissions/<cid>/protocol", methods=["GET"])
+def protocol(cid):
+    user, c = _commission(cid)
+    if not is_staff(user, c) and c.member_for(user) is None:
+        raise PermissionDenied()
+    if c.protocol is None:
+        raise ApiProblem(409, "The protocol is frozen when the chair approves it.")
+    hidden = {str(o) for o in hidden_offers(db.session(), c, user)}
+    doc = c.protocol
+    if hidden:  # R-COM-IMPARTIAL: an excluded member never sees those offers' scores, not even here
+        doc = {**doc, "cards": [x for x in doc["cards"] if str(x["offer_id"]) not in hidden],
+               "ranking": [{**r, "score": None, "score_exact": None, "advisory": None}
+                           if str(r["offer_id"]) in hidden else r for r in doc["ranking"]]}
+    return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)

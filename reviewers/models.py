@@ -1,0 +1,112 @@
+"""Commissions, their members, impartiality declarations and score cards."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import Base
+from grants.core.types import UTCDateTime
+from grants.workflows.base import WorkflowMixin
+from grants.workflows.commission import COMMISSION
+from grants.workflows.registry import register
+
+KINDS = ("city", "ngo", "expert")  # city representative, NGO nominee, expert (advisory vote, R-COM-EXPERT)
+
+# KPA art. 24 grounds for excluding an official, as declared by members (R-COM-IMPARTIAL)
+GROUNDS = ("own_interest", "family", "household", "representation", "subordination", "earlier_involvement", "other")
+
+
+@register
+class Commission(WorkflowMixin, Base):
+    __tablename__ = "commissions"
+    __workflow__ = COMMISSION
+    __table_args__ = (COMMISSION.check_constraint(),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    without_ngo_reason: Mapped[str | None] = mapped_column(String(40))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    protocol: Mapped[dict | None] = mapped_column(JSON)
+    protocol_hash: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    contest = relationship("Contest")
+    members: Mapped[list["CommissionMember"]] = relationship(back_populates="commission", cascade="all, delete-orphan",
+                                                              order_by="CommissionMember.id")
+
+    def member_for(self, user) -> "CommissionMember | None":
+        uid = getattr(user, "id", None)
+        return next((m for m in self.members if m.user_id == uid), None)
+
+
+class CommissionMember(Base):
+    __tablename__ = "commission_members"
+    __table_args__ = (
+        UniqueConstraint("commission_id", "user_id", name="commission_user"),
+        CheckConstraint("kind IN ('city', 'ngo', 'expert')", name="kind_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    nominating_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    excluded_reason: Mapped[str | None] = mapped_column(Text)  # R-COM-NGO: excluded from the whole commission
+    declined: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    commission: Mapped[Commission] = relationship(back_populates="members")
+    user = relationship("User")
+    nominating_organisation = relationship("Organisation")
+
+    @property
+    def active(self) -> bool:
+        return not self.excluded_reason and not self.declined
+
+    @property
+    def voting(self) -> bool:
+        """Experts have an advisory vote: shown, not counted (R-COM-EXPERT)."""
+        return self.active and self.kind in ("city", "ngo")
+
+
+class Declaration(Base):
+    """A member's impartiality declaration towards one organisation taking part (R-COM-IMPARTIAL)."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (UniqueConstraint("member_id", "organisation_id", name="member_org"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    conflict: Mapped[bool] = mapped_column(Boolean)
+    grounds: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ScoreCard(Base):
+    """One member's scores for one offer: a score and a justification per criterion (R-SCORE)."""
+
+    __tablename__ = "score_cards"
+    __table_args__ = (
+        UniqueConstraint("member_id", "offer_id", name="member_offer"),
+        CheckConstraint("state IN ('draft', 'submitted')", name="state_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion code -> "7.5"
+    justifications: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    member = relationship("CommissionMember")

@@ -1,0 +1,300 @@
+"""The only place that changes commissions, declarations, score cards and proposed amounts."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from budgets.allocation import Candidate, default_proposal, edit_problems
+from grants.core import audit, clock
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.workflows.base import apply_transition, record_change
+from grants.workflows.commission import COMMISSION, officer_of_contest
+from grants.workflows.errors import NotEditable, stale
+
+from .composition import ngo_exclusion_reason
+from .declarations import conflicts, organisations_to_declare
+from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration, ScoreCard
+from .scoring import offers_to_score, ranking
+
+
+class ReviewError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def _err(field, message):
+    return ReviewError([{"field": field, "message": str(message)}])
+
+
+def visible(q, user):
+    """Officers of the contest's department and admins see commissions; members see the ones they sit on."""
+    from grants.contests.models import Contest
+    if user is None:
+        return q.where(False)
+    if has_role(user, ADMIN):
+        return q
+    conds = [Commission.id.in_(select(CommissionMember.commission_id).where(CommissionMember.user_id == user.id))]
+    if has_role(user, OFFICER) and user.department_id is not None:
+        conds.append(Commission.contest_id.in_(select(Contest.id).where(Contest.department_id == user.department_id)))
+    from sqlalchemy import or_
+    return q.where(or_(*conds))
+
+
+def _require_officer(actor, commission) -> None:
+    if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(commission, actor):
+        raise PermissionDenied()
+
+
+def create(session: Session, actor, contest, name: str = "") -> Commission:
+    if not has_role(actor, OFFICER, ADMIN):
+        raise PermissionDenied()
+    from grants.workflows.contest import same_department
+    if not same_department(contest, actor):
+        raise PermissionDenied()
+    if session.scalar(select(Commission.id).where(Commission.contest_id == contest.id)) is not None:
+        raise _err("contest_id", _("Ten konkurs ma już komisję."))
+    c = Commission(contest_id=contest.id, contest=contest, name=name or str(_("Komisja konkursowa")),
+                   state=COMMISSION.initial, version=1, created_at=clock.now())
+    session.add(c)
+    session.flush()
+    record_change(session, c, "create", actor, {"contest_id": contest.id})
+    return c
+
+
+def _forming(commission, expected_version):
+    if commission.state != "forming":
+        raise NotEditable(_("Skład komisji można zmieniać tylko przed otwarciem oświadczeń."))
+    if expected_version is not None and expected_version != commission.version:
+        raise stale(commission.version)
+
+
+def add_member(session: Session, actor, commission: Commission, *, user_id: int, kind: str,
+               nominating_organisation_id: int | None = None, is_chair: bool = False,
+               expected_version: int | None = None) -> CommissionMember:
+    _require_officer(actor, commission)
+    _forming(commission, expected_version)
+    from grants.accounts.models import User
+    from grants.core.permissions import COMMISSION_MEMBER
+    if kind not in KINDS:
+        raise _err("kind", _("Rodzaj członka: przedstawiciel miasta, osoba wskazana przez organizacje albo ekspert."))
+    user = session.get(User, user_id)
+    if user is None:
+        raise _err("user_id", _("Nie ma takiego użytkownika."))
+    if not has_role(user, OFFICER, ADMIN, COMMISSION_MEMBER):
+        raise _err("user_id", _("Członkiem komisji może być urzędnik albo osoba z rolą członka komisji."))
+    if commission.member_for(user) is not None:
+        raise _err("user_id", _("Ta osoba już zasiada w komisji."))
+    if kind == "ngo" and nominating_organisation_id is None:
+        raise _err("nominating_organisation_id", _("Podaj organizację, która wskazała tę osobę (R-COM-NGO)."))
+    if is_chair and kind == "expert":
+        raise _err("is_chair", _("Ekspert ma głos doradczy i nie może przewodniczyć komisji (R-COM-EXPERT)."))
+    if is_chair:
+        for m in commission.members:
+            m.is_chair = False
+    m = CommissionMember(commission=commission, user_id=user_id, kind=kind, is_chair=is_chair,
+                         nominating_organisation_id=nominating_organisation_id if kind == "ngo" else None)
+    session.add(m)
+    session.flush()
+    session.refresh(m)
+    m.excluded_reason = ngo_exclusion_reason(session, commission, m)
+    session.flush()
+    record_change(session, commission, "add_member", actor,
+                  {"member": {"user_id": user_id, "kind": kind, "chair": is_chair,
+                              "nominated_by": nominating_organisation_id, "excluded": m.excluded_reason}})
+    _touch(session, commission)
+    return m
+
+
+def _touch(session, commission) -> None:
+    """Changing a part of the commission changes the commission: its version moves (optimistic lock)."""
+    from sqlalchemy.orm.attributes import flag_modified
+    flag_modified(commission, "name")
+    session.flush()
+
+
+def remove_member(session: Session, actor, commission: Commission, member_id: int, expected_version=None) -> None:
+    _require_officer(actor, commission)
+    _forming(commission, expected_version)
+    m = next((x for x in commission.members if x.id == member_id), None)
+    if m is None:
+        raise _err("member_id", _("Nie ma takiego członka komisji."))
+    commission.members.remove(m)
+    session.flush()
+    record_change(session, commission, "remove_member", actor, {"member_id": member_id, "user_id": m.user_id})
+    _touch(session, commission)
+
+
+def declare(session: Session, actor, commission: Commission, organisation_id: int, conflict: bool,
+            grounds: list[str] | None = None, note: str = "") -> Declaration:
+    """R-COM-IMPARTIAL: the member's own declaration towards one organisation of the contest."""
+    member = commission.member_for(actor)
+    if member is None:
+        raise PermissionDenied(_("Oświadczenie składa członek komisji osobiście."))
+    if not member.active:
+        raise PermissionDenied(_("Członek wyłączony z komisji nie składa oświadczeń."))
+    if commission.state not in ("declarations", "scoring"):
+        raise NotEditable(_("Oświadczenia składa się po otwarciu oświadczeń, przed zakończeniem oceny."))
+    if organisation_id not in organisations_to_declare(session, commission):
+        raise _err("organisation_id", _("Ta organizacja nie złożyła oferty w tym konkursie."))
+    grounds = list(dict.fromkeys(grounds or []))
+    unknown = [g for g in grounds if g not in GROUNDS]
+    if unknown:
+        raise _err("grounds", _("Nieznana podstawa wyłączenia."))
+    if conflict and not grounds:
+        raise _err("grounds", _("Wskaż podstawę wyłączenia (art. 24 KPA)."))
+    if not conflict and grounds:
+        raise _err("grounds", _("Podstawy wyłączenia podaje się tylko przy konflikcie interesów."))
+    existing = session.scalar(select(Declaration).where(Declaration.member_id == member.id,
+                                                        Declaration.organisation_id == organisation_id))
+    if existing is not None:
+        raise _err("organisation_id", _("Oświadczenie wobec tej organizacji zostało już złożone i nie podlega zmianie."))
+    d = Declaration(member_id=member.id, organisation_id=organisation_id, conflict=conflict, grounds=grounds,
+                    note=(note or "")[:4000], declared_at=clock.now())
+    session.add(d)
+    session.flush()
+    audit.record(session, "commission", commission.id, "declare", actor,
+                 changes={"member_id": member.id, "organisation_id": organisation_id, "conflict": conflict,
+                          "grounds": grounds})
+    return d
+
+
+def _parse_score(raw, maximum: Decimal, half: bool):
+    try:
+        v = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None, _("To nie jest liczba.")
+    if not v.is_finite() or v < 0 or v > maximum:
+        return None, _("Ocena musi mieścić się w przedziale 0–%(max)s.", max=maximum)
+    step = Decimal("0.5") if half else Decimal(1)
+    if v % step != 0:
+        return None, _("Dozwolone są tylko pełne punkty.") if not half else _("Dozwolone są pełne lub połówki punktów.")
+    return v, None
+
+
+def card_for(session, commission, member, offer) -> ScoreCard | None:
+    return session.scalar(select(ScoreCard).where(ScoreCard.member_id == member.id, ScoreCard.offer_id == offer.id))
+
+
+def may_score(session, commission, member, offer) -> object | None:
+    """None when the member may open this offer's card; otherwise the reason."""
+    if member is None or not member.active:
+        return _("Nie jesteś aktywnym członkiem tej komisji.")
+    if commission.state != "scoring":
+        return _("Ocena nie trwa.")
+    orgs = {offer.organisation_id, *offer.partner_ids}
+    declared = {d for d in organisations_to_declare(session, commission)}
+    from .declarations import declarations_of
+    mine = {d.organisation_id: d for d in declarations_of(session, commission) if d.member_id == member.id}
+    if any(o not in mine for o in declared):
+        return _("Najpierw złóż oświadczenia o bezstronności wobec wszystkich organizacji (R-COM-IMPARTIAL).")
+    if any(mine[o].conflict for o in orgs if o in mine):
+        return _("Jesteś wyłączony z oceny tej oferty (R-COM-IMPARTIAL).")
+    if offer.contest_id != commission.contest_id or offer not in offers_to_score(session, commission):
+        return _("Ta oferta nie podlega ocenie komisji.")
+    return None
+
+
+def save_card(session: Session, actor, commission: Commission, offer, scores: dict, justifications: dict,
+              submit: bool = False, expected_version: int | None = None) -> ScoreCard:
+    member = commission.member_for(actor)
+    reason = may_score(session, commission, member, offer)
+    if reason is not None:
+        raise PermissionDenied(reason)
+    card = card_for(session, commission, member, offer)
+    if card is not None and card.state == "submitted":
+        raise NotEditable(_("Karta oceny została już złożona."))
+    if card is not None and expected_version is not None and expected_version != card.version:
+        raise stale(card.version)
+    contest = commission.contest
+    errors = []
+    clean_scores, clean_just = {}, {}
+    for crit in contest.criteria or []:
+        code, maximum = crit["code"], Decimal(str(crit["max_points"]))
+        raw = scores.get(code)
+        just = (justifications.get(code) or "").strip()
+        if raw not in (None, ""):
+            v, err = _parse_score(raw, maximum, contest.half_points)
+            if err:
+                errors.append({"field": f"scores.{code}", "message": str(err)})
+            else:
+                clean_scores[code] = str(v)
+        elif submit:
+            errors.append({"field": f"scores.{code}", "message": str(_("Oceń każde kryterium."))})
+        if submit and not just:
+            errors.append({"field": f"justifications.{code}", "message": str(_("Uzasadnij ocenę (R-SCORE)."))})
+        if len(just) > 4000:
+            errors.append({"field": f"justifications.{code}", "message": str(_("Uzasadnienie jest za długie."))})
+        clean_just[code] = just[:4000]
+    unknown = [k for k in list(scores) + list(justifications) if k not in {c["code"] for c in contest.criteria or []}]
+    if unknown:
+        errors.append({"field": "scores", "message": str(_("Nieznane kryterium: %(c)s.", c=", ".join(sorted(set(unknown)))))})
+    if errors:
+        raise ReviewError(errors)
+    if card is None:
+        card = ScoreCard(commission_id=commission.id, member_id=member.id, offer_id=offer.id, state="draft",
+                         scores={}, justifications={})
+        session.add(card)
+    card.scores = clean_scores
+    card.justifications = clean_just
+    if submit:
+        card.state = "submitted"
+        card.submitted_at = clock.now()
+    session.flush()
+    audit.record(session, "score_card", card.id, "submit" if submit else "save", actor,
+                 changes={"offer_id": offer.id, "member_id": member.id, "scores": clean_scores, "state": card.state})
+    return card
+
+
+def proposal(session, commission) -> dict[int, Decimal]:
+    """R-ALLOC default proposal from the current ranking."""
+    offers = {o.id: o for o in offers_to_score(session, commission)}
+    ranked = ranking(session, commission)
+    cands = [Candidate(r.offer_id, offers[r.offer_id].requested_grant or Decimal(0), r.passed) for r in ranked]
+    c = commission.contest
+    return default_proposal(cands, c.budget or Decimal(0), c.min_grant)
+
+
+def set_amounts(session: Session, actor, commission: Commission, amounts: dict[int, Decimal]) -> dict[int, Decimal]:
+    """The officer's proposed amounts within [minimum grant, requested]; the sum never exceeds the budget,
+    under any concurrency: the contest row is locked while the totals are checked."""
+    _require_officer(actor, commission)
+    if commission.state != "closed":
+        raise NotEditable(_("Kwoty proponuje się po zamknięciu oceny, przed zatwierdzeniem protokołu."))
+    from grants.contests.models import Contest
+    q = select(Contest).where(Contest.id == commission.contest_id)
+    if session.bind.dialect.name == "postgresql":
+        q = q.with_for_update()
+    contest = session.scalar(q.execution_options(populate_existing=True))
+    offers = {o.id: o for o in offers_to_score(session, commission)}
+    ranked = {r.offer_id: r for r in ranking(session, commission)}
+    cands = {oid: Candidate(oid, o.requested_grant or Decimal(0), ranked[oid].passed) for oid, o in offers.items()}
+    merged = {oid: (o.proposed_grant or Decimal("0.00")) for oid, o in offers.items()}
+    merged.update(amounts)
+    problems = edit_problems(merged, cands, contest.budget or Decimal(0), contest.min_grant)
+    if problems:
+        raise ReviewError([{"field": f"amounts.{oid}" if oid else "amounts", "message": str(m)} for oid, m in problems])
+    changes = {}
+    for oid, amount in amounts.items():
+        o = offers[oid]
+        if o.proposed_grant != amount:
+            changes[str(oid)] = [o.proposed_grant, amount]
+            o.proposed_grant = amount
+    session.flush()
+    if changes:
+        audit.record(session, "commission", commission.id, "set_amounts", actor, changes=changes)
+    return merged
+
+
+def fill_proposal(session, commission) -> None:
+    """At the close of scoring the default proposal (R-ALLOC) is filled in for the officer to review."""
+    from grants.offers.models import Offer
+    for oid, amount in proposal(session, commission).items():
+        session.get(Offer, oid).proposed_grant = amount
+
+
+def transition(session: Session, commission: Commission, name: str, actor, payload=None, expected_version=None):
+    return apply_transition(session, commission, name, actor, payload, expected_version)
