@@ -104,11 +104,23 @@ def _s(v):
     return canonical.jsonable(v) if v is not None else None
 
 
+def _prefetch(rows, user) -> None:
+    from flask import g
+
+    from grants.core import db
+    g.contests_cancellation_mandatory = ops.cancellation_mandatory_ids(db.session(), rows)  # one query
+
+
+def _listed_mandatory(c: Contest) -> bool:
+    from flask import g, has_app_context
+    return has_app_context() and c.id in g.get("contests_cancellation_mandatory", ())
+
+
 def serialize(c: Contest, user) -> dict:
     body = {"id": str(c.id), "state": c.state, "version": c.version, "title": c.title, "call_type": c.call_type,
             "year": c.year, "department_id": str(c.department_id) if c.department_id else None, "form": c.form,
             "budget": _s(c.budget), "deadline": _s(c.deadline), "published_at": _s(c.published_at),
-            "cancellation_mandatory": False}
+            "cancellation_mandatory": _listed_mandatory(c)}
     for name in ops.FIELDS_EDITABLE:
         if name not in body:
             body[name] = _s(getattr(c, name))
@@ -157,5 +169,6 @@ def _patch(session, obj, user, validated, expected_version):
 register(Collection(
     name="contests", model=Contest, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
     public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, patch_schema=ContestFields,
+    prefetch=_prefetch,
     patch=_patch, summary="Open contests: announcement, parameters, publication (R-ANN-*), closing, formal review, cancellation",
 ))
