@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 MAX_AMOUNT = Decimal("10000000000")  # 10 bln PLN: anything above is a typing error
 MAX_UNITS = Decimal("10000000")
@@ -28,27 +29,34 @@ DECLARATIONS = {
 }
 
 
+def _bad(message: str) -> PydanticCustomError:
+    """A field error shown as it is (a plain ValueError would read "Value error, …" to the user)."""
+    return PydanticCustomError("number", message)
+
+
 def _decimal(value, *, places: int, maximum: Decimal, allow_zero: bool = True) -> str:
     if isinstance(value, bool) or isinstance(value, float):
         # floats lose grosze; JSON numbers with a fraction arrive as float: ask for a string
         if isinstance(value, float):
-            raise ValueError("podaj kwotę jako tekst, np. \"1250.00\"")
-        raise ValueError("to nie jest liczba")
+            raise _bad("podaj kwotę jako tekst, np. \"1250.00\"")
+        raise _bad("to nie jest liczba")
+    if not isinstance(value, (str, int, Decimal)):
+        raise _bad("to nie jest liczba")
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         d = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValueError("to nie jest liczba") from None
+        raise _bad("to nie jest liczba") from None
     if not d.is_finite():
-        raise ValueError("to nie jest liczba")
-    if -d.as_tuple().exponent > places:
-        raise ValueError(f"najwyżej {places} miejsca po przecinku")
-    if d < 0:
-        raise ValueError("wartość nie może być ujemna")
-    if d == 0 and not allow_zero:
-        raise ValueError("wartość musi być większa od zera")
+        raise _bad("to nie jest liczba")
     if d > maximum:
-        raise ValueError("wartość jest nierealnie duża")
+        raise _bad("wartość jest nierealnie duża")
+    if -d.as_tuple().exponent > places:
+        raise _bad(f"najwyżej {places} miejsca po przecinku")
+    if d < 0:
+        raise _bad("wartość nie może być ujemna")
+    if d == 0 and not allow_zero:
+        raise _bad("wartość musi być większa od zera")
     return f"{d:.{places}f}"
 
 

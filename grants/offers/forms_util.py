@@ -42,10 +42,22 @@ def _blank(row: dict) -> bool:
                if k not in ("category",))
 
 
+_KEYED = re.compile(r"^(costs\.\d+\.)(by_year|by_partner)\.([^.]+)(?:\.\[key\])?$")
+
+
+def form_path(field: str) -> str:
+    """An error's content path as the form names its input: the year and partner keys carry the
+    letter `keyed` strips ("costs.0.by_year.2028" → "costs.0.by_year.y2028")."""
+    m = _KEYED.match(field)
+    if not m:
+        return field
+    return f"{m.group(1)}{m.group(2)}.{'y' if m.group(2) == 'by_year' else 'o'}{m.group(3)}"
+
+
 def errors_by_field(errors: list[dict]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for e in errors:
-        out.setdefault(e["field"], []).append(e["message"])
+        out.setdefault(form_path(e["field"]), []).append(e["message"])
     return out
 
 
