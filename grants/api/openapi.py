@@ -19,6 +19,9 @@ TRANSITION = {"type": "object", "required": ["name", "allowed"], "properties": {
     "automatic": {"type": "boolean"}}}
 
 
+IF_MATCH = {"name": "If-Match", "in": "header",
+            "description": 'The version read, e.g. "3" (the ETag); when stale, 409 with the current version.',
+            "schema": {"type": "string", "maxLength": 30}}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header",
                    "description": "A retry with the same key and caller returns the first result.",
                    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]{1,200}$"}}
@@ -72,7 +75,8 @@ def document() -> dict:
                 "security": bearer,
                 "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.create_schema, components)}}},
-                "responses": {"201": _json(full, "Created"), "400": _problem("Malformed JSON"),
+                "responses": {"201": _json(full, "Created"),
+                              "400": _problem("Malformed JSON, or an Idempotency-Key that is not 1-200 visible ASCII"),
                               "401": _problem("Token required"), "403": _problem("Not allowed"),
                               "422": _problem("Invalid input")}}
         paths[f"/api/v1/{name}"] = coll
@@ -85,9 +89,9 @@ def document() -> dict:
             one["patch"] = {
                 "summary": f"Edit one of {name} while its state allows", "operationId": f"patch_{name.replace('-', '_')}",
                 "tags": tag, "security": bearer,
-                "parameters": [id_param, {"name": "If-Match", "in": "header", "schema": {"type": "string", "maxLength": 30}}],
+                "parameters": [id_param, IF_MATCH],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.patch_schema, components)}}},
-                "responses": {"200": _json(full, "Edited"), "400": _problem("Malformed JSON or If-Match"),
+                "responses": {"200": _json(full, "Edited"), "400": _problem("Malformed JSON"),
                               "401": _problem("Token required"), "403": _problem("Not allowed"),
                               "404": _problem("Missing or not visible"),
                               "409": _problem("Stale version or not editable in this state"),
@@ -98,10 +102,11 @@ def document() -> dict:
             "tags": tag, "security": bearer,
             "parameters": [id_param,
                            {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 60}},
-                           {"name": "If-Match", "in": "header", "schema": {"type": "string", "maxLength": 30}},
+                           IF_MATCH,
                            IDEMPOTENCY_KEY],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": _json(full, "Performed"), "400": _problem("Malformed JSON"),
+            "responses": {"200": _json(full, "Performed"),
+                          "400": _problem("Malformed JSON, or an Idempotency-Key that is not 1-200 visible ASCII"),
                           "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
                           "404": _problem("Missing or not visible"),
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),

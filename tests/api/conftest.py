@@ -16,8 +16,10 @@ def _cheap_password_hashing(monkeypatch):
     test the API, not the hasher (which keeps its production parameters outside tests)."""
     from argon2 import PasswordHasher
 
-    from grants.accounts import passwords
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    from grants.accounts import operations, passwords
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(operations, "DUMMY_HASH", cheap.hash("not-a-real-password"))  # unknown e-mails
 
 
 def build_consultation(session, actor, state: str = "draft", **values):
