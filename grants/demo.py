@@ -83,6 +83,9 @@ USERS = [
     ("urzednik.kd@demo.krakow.pl", ["officer"], "Piotr Kowalski (KD)", "KD", None, None),
     ("finanse@demo.krakow.pl", ["finance"], "Barbara Księgowa", None, None, None),
     ("komisja@demo.krakow.pl", ["commission_member"], "Jan Ekspert", None, None, None),
+    ("urzednik2.sz@demo.krakow.pl", ["officer"], "Marek Zieliński (SZ)", "SZ", None, None),
+    ("nominat@demo.krakow.pl", ["commission_member"], "Alicja Wskazana (Federacja NGO)", None, None, None),
+    ("nominat2@demo.krakow.pl", ["commission_member"], "Bogdan Wskazany (Przyjaciele Nowej Huty)", None, None, None),
     ("ngo@demo.krakow.pl", ["applicant"], "Maria Działaczka", None, 0, None),
     ("ngo2@demo.krakow.pl", ["applicant"], "Krzysztof Prezes", None, 1, None),
     ("ngo3@demo.krakow.pl", ["applicant"], "Zofia Fundatorka", None, 3, None),
@@ -342,6 +345,140 @@ def _contests(s, users, orgs) -> None:
             cops.transition(s, c, "start_evaluation", who, received_at=review_at + timedelta(hours=5))
 
 
+def _commissions(s, users, orgs) -> None:
+    """Commissions in several states; one contest goes all the way to published results, with a declared
+    conflict, an excluded NGO nominee, a partial award and its update."""
+    from datetime import date
+
+    from grants.contests import operations as cops
+    from grants.contests.models import Contest
+    from grants.offers import operations as oops
+    from grants.workflows.base import SYSTEM, apply_transition
+    from reviewers import operations as rops
+    from reviewers.models import Commission
+    from reviewers.scoring import offers_to_score
+
+    now = clock.now()
+    year = clock.today().year + 1
+    chair = users["urzedniczka.sz@demo.krakow.pl"]
+    city2 = users["urzednik2.sz@demo.krakow.pl"]
+    expert = users["komisja@demo.krakow.pl"]
+    nominee = users["nominat@demo.krakow.pl"]
+    nominee_taking_part = users["nominat2@demo.krakow.pl"]
+    members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
+               if m.organisation in orgs}
+
+    def in_evaluation(title, field, subs):
+        c = s.scalar(select(Contest).where(Contest.title == title))
+        if c is not None:
+            return c, None
+        published = now - timedelta(days=75)
+        c = cops.create(s, chair, _contest_values(title, year, field, "150000.00", now - timedelta(days=45)))
+        s.commit()
+        cops.transition(s, c, "publish", chair, received_at=published)
+        made = []
+        for k, (i, grant) in enumerate(subs):
+            o = oops.create(s, members[i], c, orgs[i].id, at=published + timedelta(days=1))
+            oops.save_sections(s, o, members[i], _offer_content(c, orgs[i], i, grant))
+            s.commit()
+            oops.transition(s, o, "submit", members[i], received_at=published + timedelta(days=3, hours=k))
+            made.append(o)
+        apply_transition(s, c, "close", SYSTEM)
+        cops.transition(s, c, "start_formal_review", chair, received_at=now - timedelta(days=30))
+        checks = {x["code"]: True for x in c.formal_checklist}
+        for o in made:
+            oops.set_formal_checks(s, o, chair, checks)
+            s.commit()
+            oops.transition(s, o, "accept_formally", chair, received_at=now - timedelta(days=29))
+        cops.transition(s, c, "start_evaluation", chair, received_at=now - timedelta(days=28))
+        return c, made
+
+    def compose(c, with_ngo=True):
+        com = rops.create(s, chair, c)
+        rops.add_member(s, chair, com, user_id=chair.id, kind="city", is_chair=True)
+        rops.add_member(s, chair, com, user_id=city2.id, kind="city")
+        if with_ngo:
+            rops.add_member(s, chair, com, user_id=nominee.id, kind="ngo", nominating_organisation_id=orgs[9].id)
+            rops.add_member(s, chair, com, user_id=nominee_taking_part.id, kind="ngo",
+                            nominating_organisation_id=orgs[0].id)
+        rops.add_member(s, chair, com, user_id=expert.id, kind="expert")
+        s.commit()
+        return com
+
+    def declare_all(com, conflict_member=None, conflict_org=None):
+        from reviewers.declarations import organisations_to_declare
+        for m in com.members:
+            if not m.active:
+                continue
+            for org_id in organisations_to_declare(s, com):
+                conflict = m.user_id == getattr(conflict_member, "id", None) and org_id == conflict_org
+                rops.declare(s, m.user, com, org_id, conflict, ["family"] if conflict else [],
+                             "Siostra jest członkinią zarządu." if conflict else "")
+        s.commit()
+
+    def score_all(com, points):
+        for m in com.members:
+            if not m.active:
+                continue
+            for o in offers_to_score(s, com):
+                if rops.may_score(s, com, m, o) is not None:
+                    continue
+                base = points[o.id] - (1 if m.kind == "expert" else 0)
+                scores = {cr["code"]: str(max(0, min(int(Decimal(str(cr["max_points"]))), base)))
+                          for cr in com.contest.criteria}
+                just = {cr["code"]: "Ocena zgodna z opisem oferty i kosztorysem." for cr in com.contest.criteria}
+                rops.save_card(s, m.user, com, o, scores, just, submit=True)
+        s.commit()
+
+    from decimal import Decimal
+
+    # 1. all the way to results: declarations with a conflict, an excluded nominee, a partial award and its update
+    title = f"Wypoczynek letni dzieci i młodzieży {year}"
+    c, made = in_evaluation(title, "children_youth", [(0, "60000.00"), (13, "50000.00"), (14, "45000.00"),
+                                                     (15, "30000.00")])
+    if made:
+        com = compose(c)
+        rops.transition(s, com, "open_declarations", chair)
+        declare_all(com, conflict_member=city2, conflict_org=orgs[13].id)
+        rops.transition(s, com, "start_scoring", chair)
+        score_all(com, {made[0].id: 5, made[1].id: 5, made[2].id: 5, made[3].id: 2})
+        rops.transition(s, com, "close_scoring", chair)
+        s.expire_all()
+        rops.transition(s, com, "approve_protocol", chair)
+        cops.transition(s, c, "decide", chair)
+        s.expire_all()
+        partial = next((o for o in made if o.state == "update_required"), None)
+        if partial is not None:
+            i = orgs.index(partial.organisation)
+            oops.save_sections(s, partial, members[i], _offer_content(c, orgs[i], i, str(partial.awarded_grant)))
+            s.commit()
+            oops.transition(s, partial, "submit_update", members[i])
+    # 2. scoring in progress
+    c, made = in_evaluation(f"Integracja osób z niepełnosprawnościami {year}", "disability",
+                            [(4, "40000.00"), (6, "35000.00"), (7, "25000.00")])
+    if made:
+        com = compose(c)
+        rops.transition(s, com, "open_declarations", chair)
+        declare_all(com)
+        rops.transition(s, com, "start_scoring", chair)
+        o = made[0]
+        rops.save_card(s, chair, com, o, {cr["code"]: "4" for cr in c.criteria}, {cr["code"]: "Dobrze opisane." for cr in c.criteria},
+                       submit=True)
+        s.commit()
+    # 3. declarations open; 4. composition being formed
+    c, made = in_evaluation(f"Przeciwdziałanie samotności seniorów {year}", "seniors", [(10, "30000.00"), (11, "20000.00")])
+    if made:
+        com = compose(c, with_ngo=False)
+        rops.transition(s, com, "open_declarations", chair, {"without_ngo_reason": "none_nominated"})
+    c, made = in_evaluation(f"Zdrowie psychiczne młodzieży {year}", "health", [(5, "30000.00"), (12, "25000.00")])
+    if made:
+        com = rops.create(s, chair, c)
+        rops.add_member(s, chair, com, user_id=chair.id, kind="city", is_chair=True)
+        s.commit()
+    date  # noqa: B018
+    Commission  # noqa: B018
+
+
 def already_seeded() -> bool:
     s = db.session()
     try:
@@ -370,6 +507,8 @@ def seed() -> str:
         _extra_members(s, orgs, users)
         s.commit()
         _contests(s, users, orgs)
+        s.commit()
+        _commissions(s, users, orgs)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

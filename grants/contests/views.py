@@ -20,7 +20,7 @@ from grants.web.home import Item, Section, section
 from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
+from grants.workflows.errors import TransitionForbidden, WorkflowError
 
 from . import operations as ops
 from .models import Contest
@@ -132,13 +132,20 @@ def show(cid):
             offers = rows
         my_offers = [o for o in rows if o.organisation_id in getattr(user, "organisation_ids", ())]
     my_orgs = [m.organisation for m in user.memberships] if user is not None and has_role(user, APPLICANT) else []
+    from reviewers.models import Commission
+    commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))
+    results = []
+    if c.results_published_at is not None:  # R-RESULTS: public, funded and not funded, with amounts
+        results = db.session.scalars(select(Offer).where(Offer.contest_id == c.id, Offer.state.in_(
+            ("selected", "not_selected", "update_required", "ready_for_agreement", "declined")))
+            .options(selectinload(Offer.organisation)).order_by(Offer.awarded_grant.desc().nulls_last(), Offer.id)).all()
     return render_template(
         "contests/show.html", c=c, wf=c.__workflow__, fields=FIELDS, forms=FORMS, content_fields=CONTENT_FIELDS,
         diagram=mermaid(c.__workflow__, c.state), call_type=get_call_type(c.call_type),
         transitions=available_transitions(db.session(), c, user) if staff else [],
         history=audit.history(db.session(), "contest", c.id) if staff else None,
         can_edit=staff and c.state in ops.EDITABLE_STATES, staff=staff, offers=offers, my_offers=my_offers,
-        my_orgs=my_orgs, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
+        my_orgs=my_orgs, commission=commission, results=results, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
         form=ReasonForm())
 
 
@@ -159,6 +166,9 @@ def transition(cid, name):
     payload = {"reason": form.reason.data or ""} if name == "cancel" else {}
     try:
         ops.transition(db.session(), c, name, current_user, payload, form.version.data)
+    except TransitionForbidden:
+        db.session.rollback()
+        abort(403)  # visible, but the caller's role or relation may not do this
     except WorkflowError as e:
         errors = getattr(e, "errors", None)
         flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")

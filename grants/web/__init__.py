@@ -19,5 +19,7 @@ def init_web(app: Flask) -> None:
     from grants.offers.views import bp as offers_bp
     app.register_blueprint(contests_bp)
     app.register_blueprint(offers_bp)
+    from grants.commissions.views import bp as commissions_bp
+    app.register_blueprint(commissions_bp)
     from . import errors
     errors.init(app)

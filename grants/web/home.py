@@ -66,11 +66,6 @@ def _my_organisations(user):
                    order=10)
 
 
-@section("commission_member")
-def _cards(user):
-    return Section(_("Karty oceny do wypełnienia"), [], empty=_("Nie masz kart do oceny."), order=20)
-
-
 @section("finance")
 def _tranches(user):
     return Section(_("Transze do wypłaty w tym tygodniu"), [], empty=_("Brak transz do wypłaty."), order=20)

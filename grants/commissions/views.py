@@ -1,0 +1,290 @@
+"""Commission pages: composition (officer), declarations and score cards (members), ranking and
+allocation (officer), protocol (R-REVIEW)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.accounts.models import User, UserRole
+from grants.core import audit, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
+from grants.offers.content import _decimal
+from grants.registry.models import Organisation
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.diagram import mermaid
+from grants.workflows.errors import WorkflowError
+from reviewers import operations as ops
+from reviewers.composition import WITHOUT_NGO
+from reviewers.declarations import declarations_of, organisations_to_declare
+from reviewers.models import GROUNDS, Commission, CommissionMember
+from reviewers.protocol import build as build_protocol
+from reviewers.scoring import missing_cards, offers_to_score, ranking
+
+from .access import hidden_offers, is_staff, visible_cards
+
+bp = Blueprint("commissions", __name__, template_folder="templates")
+
+KIND_LABELS = {"city": _("przedstawiciel miasta"), "ngo": _("osoba wskazana przez organizacje"),
+               "expert": _("ekspert (głos doradczy)")}
+GROUND_LABELS = {"own_interest": _("sprawa dotyczy mnie osobiście"), "family": _("pokrewieństwo lub powinowactwo"),
+                 "household": _("wspólne gospodarstwo domowe"), "representation": _("reprezentuję oferenta"),
+                 "subordination": _("stosunek podległości służbowej"),
+                 "earlier_involvement": _("udział w przygotowaniu oferty"), "other": _("inna okoliczność")}
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def _get(cid: int) -> Commission:
+    c = db.session.scalar(ops.visible(select(Commission).where(Commission.id == cid), current_user))
+    if c is None:
+        abort(404)
+    return c
+
+
+def _csrf():
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/contests/<int:cid>/commission", methods=["POST"])
+@login_required
+def create(cid):
+    from grants.contests.models import Contest
+    from grants.contests.operations import visible
+    _csrf()
+    contest = db.session.scalar(visible(select(Contest).where(Contest.id == cid), current_user))
+    if contest is None:
+        abort(404)
+    try:
+        c = ops.create(db.session(), current_user, contest)
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except ops.ReviewError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+        return redirect(url_for("contests.show", cid=cid), 303)
+    return redirect(url_for(".show", cid=c.id), 303)
+
+
+@bp.route("/commissions/<int:cid>")
+@login_required
+def show(cid):
+    c = _get(cid)
+    s = db.session()
+    staff = is_staff(current_user, c)
+    member = c.member_for(current_user)
+    orgs = {o.id: o for o in s.scalars(select(Organisation).where(
+        Organisation.id.in_(organisations_to_declare(s, c))))} if c.state != "forming" else {}
+    mine = {d.organisation_id: d for d in declarations_of(s, c) if member and d.member_id == member.id}
+    offers = offers_to_score(s, c)
+    my_cards = {x.offer_id: x for x in visible_cards(s, c, current_user) if member and x.member_id == member.id}
+    hidden = hidden_offers(s, c, current_user)
+    ranked = ranking(s, c) if c.state in ("closed", "approved") and (staff or member) else []
+    candidates = []
+    if staff and c.state == "forming":
+        candidates = s.scalars(select(User).join(UserRole).where(UserRole.role.in_((OFFICER, ADMIN, COMMISSION_MEMBER)))
+                               .order_by(User.full_name).distinct()).all()
+    return render_template(
+        "commissions/show.html", c=c, contest=c.contest, staff=staff, member=member, orgs=orgs, mine=mine,
+        offers=offers, offers_by_id={o.id: o for o in offers}, my_cards=my_cards, hidden=hidden, ranked=ranked,
+        may={o.id: ops.may_score(s, c, member, o) for o in offers} if member else {},
+        missing=len(missing_cards(s, c)) if c.state == "scoring" else 0,
+        candidates=candidates, all_orgs=s.scalars(select(Organisation).order_by(Organisation.name)).all() if candidates else [],
+        kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
+        transitions=available_transitions(s, c, current_user), wf=c.__workflow__, diagram=mermaid(c.__workflow__, c.state),
+        history=audit.history(s, "commission", c.id) if staff else None, form=CsrfForm())
+
+
+@bp.route("/commissions/<int:cid>/members", methods=["POST"])
+@login_required
+def add_member(cid):
+    c = _get(cid)
+    _csrf()
+    try:
+        org = request.form.get("nominating_organisation_id") or None
+        ops.add_member(db.session(), current_user, c, user_id=int(request.form.get("user_id", "0")),
+                       kind=request.form.get("kind", ""), nominating_organisation_id=int(org) if org else None,
+                       is_chair=request.form.get("is_chair") == "1",
+                       expected_version=int(request.form.get("version", c.version)))
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except ValueError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in getattr(e, "errors", [{"message": str(e)}])), "error")
+    except WorkflowError as e:
+        db.session.rollback()
+        flash(str(e.detail), "error")
+    return redirect(url_for(".show", cid=cid) + "#members", 303)
+
+
+@bp.route("/commissions/<int:cid>/members/<int:mid>/remove", methods=["POST"])
+@login_required
+def remove_member(cid, mid):
+    c = _get(cid)
+    _csrf()
+    try:
+        ops.remove_member(db.session(), current_user, c, mid, int(request.form.get("version", c.version)))
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except (ops.ReviewError, WorkflowError) as e:
+        db.session.rollback()
+        flash(str(getattr(e, "detail", e)), "error")
+    return redirect(url_for(".show", cid=cid) + "#members", 303)
+
+
+@bp.route("/commissions/<int:cid>/declarations", methods=["POST"])
+@login_required
+def declare(cid):
+    c = _get(cid)
+    _csrf()
+    try:
+        ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
+                    request.form.get("conflict") == "1", request.form.getlist("grounds"), request.form.get("note", ""))
+        db.session.commit()
+    except PermissionDenied as e:
+        db.session.rollback()
+        flash(str(e.reason), "error")
+    except (ops.ReviewError, WorkflowError) as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
+    else:
+        flash(_("Złożono oświadczenie."), "success")
+    return redirect(url_for(".show", cid=cid) + "#declarations", 303)
+
+
+@bp.route("/commissions/<int:cid>/cards/<int:oid>", methods=["GET", "POST"])
+@login_required
+def card(cid, oid):
+    c = _get(cid)
+    from grants.offers.models import Offer
+    offer = db.session.get(Offer, oid)
+    if offer is None or offer.contest_id != c.contest_id:
+        abort(404)
+    member = c.member_for(current_user)
+    reason = ops.may_score(db.session(), c, member, offer)
+    existing = ops.card_for(db.session(), c, member, offer) if member else None
+    if reason is not None and not (existing is not None and existing.state == "submitted"):
+        if member is None:
+            abort(404)
+        flash(str(reason), "error")
+        return redirect(url_for(".show", cid=cid), 303)
+    errors: dict[str, list[str]] = {}
+    values = {"scores": dict(existing.scores) if existing else {}, "justifications": dict(existing.justifications) if existing else {}}
+    status = 200
+    if request.method == "POST":
+        _csrf()
+        codes = [x["code"] for x in c.contest.criteria or []]
+        values = {"scores": {k: request.form.get(f"scores.{k}", "") for k in codes},
+                  "justifications": {k: request.form.get(f"justifications.{k}", "") for k in codes}}
+        try:
+            version = int(request.form["version"]) if request.form.get("version") else None
+            ops.save_card(db.session(), current_user, c, offer, values["scores"], values["justifications"],
+                          submit=request.form.get("submit") == "1", expected_version=version)
+            db.session.commit()
+        except ops.ReviewError as e:
+            db.session.rollback()
+            for x in e.errors:
+                errors.setdefault(x["field"], []).append(x["message"])
+            status = 422
+        except (WorkflowError, PermissionDenied) as e:
+            db.session.rollback()
+            flash(str(getattr(e, "detail", None) or getattr(e, "reason", e)), "error")
+            return redirect(url_for(".show", cid=cid), 303)
+        else:
+            flash(_("Złożono kartę oceny.") if request.form.get("submit") == "1" else _("Zapisano szkic karty."), "success")
+            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+    return render_template("commissions/card.html", c=c, offer=offer, card=existing, values=values, errors=errors,
+                           form=CsrfForm()), status
+
+
+@bp.route("/commissions/<int:cid>/allocation", methods=["POST"])
+@login_required
+def allocation(cid):
+    c = _get(cid)
+    _csrf()
+    amounts, errors = {}, []
+    for key, raw in request.form.items():
+        if key.startswith("amount."):
+            try:
+                amounts[int(key.split(".", 1)[1])] = Decimal(_decimal(raw or "0", places=2, maximum=Decimal("10000000000")))
+            except ValueError as e:
+                errors.append(str(e))
+    if errors:
+        flash("; ".join(errors), "error")
+        return redirect(url_for(".show", cid=cid) + "#ranking", 303)
+    try:
+        ops.set_amounts(db.session(), current_user, c, amounts)
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except (ops.ReviewError, WorkflowError) as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
+    else:
+        flash(_("Zapisano proponowane kwoty."), "success")
+    return redirect(url_for(".show", cid=cid) + "#ranking", 303)
+
+
+@bp.route("/commissions/<int:cid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(cid, name):
+    c = _get(cid)
+    _csrf()
+    payload = {}
+    if request.form.get("reason"):
+        payload["reason"] = request.form["reason"]
+    if request.form.get("without_ngo_reason"):
+        payload["without_ngo_reason"] = request.form["without_ngo_reason"]
+    try:
+        ops.transition(db.session(), c, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errors = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
+    else:
+        flash(_("Wykonano: %(label)s.", label=str(c.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", cid=cid), 303)
+
+
+@bp.route("/commissions/<int:cid>/protocol")
+@login_required
+def protocol(cid):
+    c = _get(cid)
+    if not is_staff(current_user, c) and c.member_for(current_user) is None:
+        abort(403)
+    doc = c.protocol or build_protocol(db.session(), c)
+    hidden = {str(o) for o in hidden_offers(db.session(), c, current_user)}
+    return render_template("commissions/protocol.html", c=c, doc=doc, frozen=c.protocol is not None, hidden=hidden,
+                           kinds=KIND_LABELS)
+
+
+@section(COMMISSION_MEMBER, OFFICER, ADMIN)
+def _my_commission_work(user):
+    s = db.session()
+    rows = s.scalars(select(Commission).join(CommissionMember).where(
+        CommissionMember.user_id == user.id, Commission.state.in_(("declarations", "scoring")))).all()
+    if not rows and COMMISSION_MEMBER not in user.role_names:
+        return None
+    items = []
+    for c in rows:
+        member = c.member_for(user)
+        if c.state == "declarations" or (member and len({d.organisation_id for d in declarations_of(s, c)
+                                                          if d.member_id == member.id}) < len(organisations_to_declare(s, c))):
+            items.append(Item(c.contest.title, url_for("commissions.show", cid=c.id) + "#declarations",
+                              str(_("złóż oświadczenia o bezstronności"))))
+        if c.state == "scoring" and member:
+            todo = [oid for mid, oid in missing_cards(s, c) if mid == member.id]
+            if todo:
+                items.append(Item(c.contest.title, url_for("commissions.show", cid=c.id) + "#scoring",
+                                  str(_("karty oceny do wypełnienia: %(n)s", n=len(todo)))))
+    return Section(_("Karty oceny do wypełnienia"), items, empty=_("Nie masz kart do oceny."), order=20)
