@@ -537,3 +537,13 @@ def test_patch_null_for_a_required_field_is_422(client, headers, officer, make_c
     assert snapshot(c.id) == before
     r = client.patch(f"{BASE}/{c.id}", headers=headers, json={"starts_at": None, "ends_at": None})
     assert r.status_code == 200 and r.get_json()["starts_at"] is None
+
+
+def test_api_needs_no_csrf_token_even_when_the_web_enforces_it(csrf_app, officer, make_consultation, snapshot):
+    client = csrf_app.test_client()
+    r = client.post("/api/v1/tokens", json={"email": officer.email, "password": PASSWORD})
+    assert r.status_code == 201
+    h = {"Authorization": f"Bearer {r.get_json()['token']}"}
+    c = make_consultation(officer)
+    assert client.post(f"{BASE}/{c.id}/transitions/open", headers=h).status_code == 200
+    assert snapshot(c.id)[1] == "open"

@@ -344,3 +344,25 @@ def _history(cid: int):
     from grants.core import audit
     with Session(db.get_engine()) as s:
         return audit.history(s, "consultation", cid)
+
+
+def test_web_transition_without_csrf_token_is_refused(csrf_app, login, officer, clock_at):
+    clock_at("2027-02-20T10:00")
+    from grants.consultations import operations as ops
+    s = db.session()
+    cid = ops.create(s, officer, title="CSRF", starts_at=utc("2027-03-01T08:00"), ends_at=utc("2027-03-15T15:00")).id
+    s.commit()
+    client = csrf_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    from tests.factories import PASSWORD
+    assert client.post("/login", data={"email": officer.email, "password": PASSWORD,
+                                       "csrf_token": token}).status_code == 302
+    rows = count_rows()
+    r = client.post(f"/consultations/{cid}/transitions/open", data={"version": "1"})
+    assert r.status_code in (302, 303, 400)
+    assert fresh(cid).state == "draft" and count_rows() == rows
+    page = client.get(f"/consultations/{cid}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post(f"/consultations/{cid}/transitions/open", data={"version": "1", "csrf_token": token})
+    assert r.status_code == 303 and fresh(cid).state == "open"
