@@ -74,6 +74,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_api(app)
     from grants import cli
     cli.register(app)
+    if os.environ.get("GRANTS_BENCH_ENDPOINT"):  # bench/submissions.py's bare endpoint, only then
+        from grants import bench
+        if bench.enabled(app):
+            bench.init(app)
 
     if app.config["GRANTS_BACKGROUND_THREADS"] and not app.config.get("TESTING") and broker.is_inprocess():
         # started by the first request, so CLI commands (db upgrade, demo) start no threads
