@@ -12,6 +12,7 @@ from stdnum.pl import regon as regon_mod
 from grants.accounts.models import User
 from grants.accounts.operations import create_user
 from grants.core import clock, db
+from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor, Membership, Organisation
 
 DEMO_PASSWORD = "Demo-Grants-2026"
@@ -189,7 +190,7 @@ def _contest_values(title: str, year: int, field: str, budget: str, deadline, **
     from decimal import Decimal
     values = {
         "title": title, "year": year, "field": field, "form": "support",
-        "task_type": f"{title}: realizacja zadania publicznego w sferze „{field}”",
+        "task_type": f"{title}: realizacja zadania publicznego w sferze „{FIELDS[field]}”",
         "budget": Decimal(budget), "min_grant": Decimal("5000.00"), "max_grant": Decimal("60000.00"),
         "min_own_total_pct": Decimal("10"), "max_admin_pct": Decimal("10"),
         "grant_rules": "Dotacja może pokryć do 90% kosztów zadania. Wkład własny co najmniej 10%, "
