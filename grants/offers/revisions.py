@@ -29,7 +29,8 @@ def content_hash(frozen: dict) -> str:
 
 
 def freeze_submission(session, offer, ctx, kind: str) -> OfferRevision:
-    frozen = frozen_content(offer)
+    with session.no_autoflush:  # loading the applicants must not flush the new state: one UPDATE, not two
+        frozen = frozen_content(offer)
     digest = content_hash(frozen)
     number = (offer.revision_count or 0) + 1
     rev = OfferRevision(offer_id=offer.id, number=number, kind=kind, content=frozen, content_hash=digest,
