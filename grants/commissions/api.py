@@ -192,6 +192,8 @@ def save_card(cid, oid):
     offer = db.session.get(Offer, _int(oid, "offer_id")) if oid.isdigit() else None
     if offer is None or offer.contest_id != c.contest_id:
         raise ApiProblem(404, "No such offer in this commission's contest.")
+    if c.state != "scoring":  # the state answers before the role (409 before 403)
+        raise ApiProblem(409, "Score cards are filled in while scoring is open.", "/problems/not-editable")
     member = c.member_for(user)
     if member is None:
         raise PermissionDenied()

@@ -18,7 +18,7 @@ from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
+from grants.workflows.errors import TransitionForbidden, WorkflowError
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
@@ -26,7 +26,7 @@ from reviewers.models import GROUNDS, Commission, CommissionMember
 from reviewers.protocol import build as build_protocol
 from reviewers.scoring import missing_cards, offers_to_score, ranking
 
-from .access import hidden_offers, is_staff, visible_cards
+from .access import hidden_offers, is_staff, redact_protocol, scores_closed, visible_cards
 
 bp = Blueprint("commissions", __name__, template_folder="templates")
 
@@ -83,21 +83,33 @@ def show(cid):
     staff = is_staff(current_user, c)
     member = c.member_for(current_user)
     orgs = {o.id: o for o in s.scalars(select(Organisation).where(
-        Organisation.id.in_(organisations_to_declare(s, c))))} if c.state != "forming" else {}
-    mine = {d.organisation_id: d for d in declarations_of(s, c) if member and d.member_id == member.id}
+        Organisation.id.in_(organisations_to_declare(s, c))).order_by(Organisation.name))} if c.state != "forming" else {}
+    declarations = declarations_of(s, c)
+    mine = {d.organisation_id: d for d in declarations if member and d.member_id == member.id}
     offers = offers_to_score(s, c)
     my_cards = {x.offer_id: x for x in visible_cards(s, c, current_user) if member and x.member_id == member.id}
     hidden = hidden_offers(s, c, current_user)
-    ranked = ranking(s, c) if c.state in ("closed", "approved") and (staff or member) else []
-    candidates = []
+    ranked = ranking(s, c) if scores_closed(c) else []
+    candidates, overview, progress = [], [], []
     if staff and c.state == "forming":
-        candidates = s.scalars(select(User).join(UserRole).where(UserRole.role.in_((OFFICER, ADMIN, COMMISSION_MEMBER)))
-                               .order_by(User.full_name).distinct()).all()
+        sitting = {m.user_id for m in c.members}
+        candidates = [u for u in s.scalars(select(User).join(UserRole).where(
+            UserRole.role.in_((OFFICER, ADMIN, COMMISSION_MEMBER))).order_by(User.full_name, User.id).distinct())
+            if u.id not in sitting]
+    if staff and c.state != "forming":  # officers follow the declarations (never the scores while blind)
+        for m in c.members:
+            own = [d for d in declarations if d.member_id == m.id]
+            overview.append({"member": m, "declared": len(own), "conflicts": [d for d in own if d.conflict]})
+    if staff and c.state == "scoring":
+        todo = {}
+        for mid, _oid in missing_cards(s, c):
+            todo[mid] = todo.get(mid, 0) + 1
+        progress = [{"member": m, "missing": todo.get(m.id, 0)} for m in c.members if m.voting]
     return render_template(
         "commissions/show.html", c=c, contest=c.contest, staff=staff, member=member, orgs=orgs, mine=mine,
         offers=offers, offers_by_id={o.id: o for o in offers}, my_cards=my_cards, hidden=hidden, ranked=ranked,
         may={o.id: ops.may_score(s, c, member, o) for o in offers} if member else {},
-        missing=len(missing_cards(s, c)) if c.state == "scoring" else 0,
+        missing=sum(p["missing"] for p in progress), progress=progress, overview=overview,
         candidates=candidates, all_orgs=s.scalars(select(Organisation).order_by(Organisation.name)).all() if candidates else [],
         kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
         transitions=available_transitions(s, c, current_user), wf=c.__workflow__, diagram=mermaid(c.__workflow__, c.state),
@@ -152,9 +164,9 @@ def declare(cid):
         ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
                     request.form.get("conflict") == "1", request.form.getlist("grounds"), request.form.get("note", ""))
         db.session.commit()
-    except PermissionDenied as e:
+    except PermissionDenied:
         db.session.rollback()
-        flash(str(e.reason), "error")
+        abort(403)  # only an active member declares, for themselves
     except (ops.ReviewError, WorkflowError) as e:
         db.session.rollback()
         flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
@@ -167,30 +179,39 @@ def declare(cid):
 @login_required
 def card(cid, oid):
     c = _get(cid)
+    s = db.session()
     from grants.offers.models import Offer
-    offer = db.session.get(Offer, oid)
-    if offer is None or offer.contest_id != c.contest_id:
+    offer = s.get(Offer, oid)
+    if offer is None or offer.contest_id != c.contest_id or offer not in offers_to_score(s, c):
         abort(404)
     member = c.member_for(current_user)
-    reason = ops.may_score(db.session(), c, member, offer)
-    existing = ops.card_for(db.session(), c, member, offer) if member else None
-    if reason is not None and not (existing is not None and existing.state == "submitted"):
-        if member is None:
-            abort(404)
+    if member is None or not member.active or offer.id in hidden_offers(s, c, current_user):
+        abort(403)  # a visible commission, but not a card this caller may open (R-COM-IMPARTIAL)
+    existing = ops.card_for(s, c, member, offer)
+    reason = ops.may_score(s, c, member, offer)
+    submitted = existing is not None and existing.state == "submitted"
+    if reason is not None and not (submitted and request.method == "GET"):
         flash(str(reason), "error")
-        return redirect(url_for(".show", cid=cid), 303)
+        return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+    criteria = c.contest.criteria or []
+    labels = {}
+    for crit in criteria:
+        labels[f"scores.{crit['code']}"] = str(_("%(c)s: punkty", c=crit["label"]))
+        labels[f"justifications.{crit['code']}"] = str(_("%(c)s: uzasadnienie", c=crit["label"]))
     errors: dict[str, list[str]] = {}
-    values = {"scores": dict(existing.scores) if existing else {}, "justifications": dict(existing.justifications) if existing else {}}
+    values = {"scores": dict(existing.scores) if existing else {},
+              "justifications": dict(existing.justifications) if existing else {}}
     status = 200
     if request.method == "POST":
         _csrf()
-        codes = [x["code"] for x in c.contest.criteria or []]
+        codes = [x["code"] for x in criteria]
         values = {"scores": {k: request.form.get(f"scores.{k}", "") for k in codes},
                   "justifications": {k: request.form.get(f"justifications.{k}", "") for k in codes}}
+        submit = request.form.get("submit") == "1"
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
-            ops.save_card(db.session(), current_user, c, offer, values["scores"], values["justifications"],
-                          submit=request.form.get("submit") == "1", expected_version=version)
+            ops.save_card(s, current_user, c, offer, values["scores"], values["justifications"],
+                          submit=submit, expected_version=version)
             db.session.commit()
         except ops.ReviewError as e:
             db.session.rollback()
@@ -200,12 +221,13 @@ def card(cid, oid):
         except (WorkflowError, PermissionDenied) as e:
             db.session.rollback()
             flash(str(getattr(e, "detail", None) or getattr(e, "reason", e)), "error")
-            return redirect(url_for(".show", cid=cid), 303)
+            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
         else:
-            flash(_("Złożono kartę oceny.") if request.form.get("submit") == "1" else _("Zapisano szkic karty."), "success")
+            flash(_("Złożono kartę oceny oferty %(n)s.", n=offer.number) if submit
+                  else _("Zapisano szkic karty oceny oferty %(n)s.", n=offer.number), "success")
             return redirect(url_for(".show", cid=cid) + "#scoring", 303)
     return render_template("commissions/card.html", c=c, offer=offer, card=existing, values=values, errors=errors,
-                           form=CsrfForm()), status
+                           labels=labels, member=member, form=CsrfForm()), status
 
 
 @bp.route("/commissions/<int:cid>/allocation", methods=["POST"])
@@ -213,27 +235,51 @@ def card(cid, oid):
 def allocation(cid):
     c = _get(cid)
     _csrf()
+    if not is_staff(current_user, c):
+        abort(403)  # amounts are proposed by officers of the contest (R-ALLOC)
+    s = db.session()
+    numbers = {o.id: o.number for o in offers_to_score(s, c)}
     amounts, errors = {}, []
     for key, raw in request.form.items():
         if key.startswith("amount."):
             try:
-                amounts[int(key.split(".", 1)[1])] = Decimal(_decimal(raw or "0", places=2, maximum=Decimal("10000000000")))
+                oid = int(key.split(".", 1)[1])
+            except ValueError:
+                abort(400)
+            if oid not in numbers:
+                abort(400)
+            try:
+                amounts[oid] = Decimal(_decimal(raw or "0", places=2, maximum=Decimal("10000000000")))
             except ValueError as e:
-                errors.append(str(e))
+                errors.append(f"{numbers[oid]}: {e}")
     if errors:
         flash("; ".join(errors), "error")
         return redirect(url_for(".show", cid=cid) + "#ranking", 303)
     try:
-        ops.set_amounts(db.session(), current_user, c, amounts)
+        ops.set_amounts(s, current_user, c, amounts)
         db.session.commit()
     except PermissionDenied:
-        abort(403)
-    except (ops.ReviewError, WorkflowError) as e:
         db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
+        abort(403)
+    except ops.ReviewError as e:
+        db.session.rollback()
+        flash("; ".join(_field_message(x, numbers) for x in e.errors), "error")
+    except WorkflowError as e:
+        db.session.rollback()
+        flash(str(e.detail), "error")
     else:
         flash(_("Zapisano proponowane kwoty."), "success")
     return redirect(url_for(".show", cid=cid) + "#ranking", 303)
+
+
+def _field_message(err: dict, numbers: dict) -> str:
+    field = err.get("field") or ""
+    if field.startswith("amounts."):
+        try:
+            return f"{numbers[int(field.split('.', 1)[1])]}: {err['message']}"
+        except (KeyError, ValueError):
+            pass
+    return err["message"]
 
 
 @bp.route("/commissions/<int:cid>/transitions/<name>", methods=["POST"])
@@ -247,8 +293,16 @@ def transition(cid, name):
     if request.form.get("without_ngo_reason"):
         payload["without_ngo_reason"] = request.form["without_ngo_reason"]
     try:
-        ops.transition(db.session(), c, name, current_user, payload, int(request.form.get("version", "0")))
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    try:
+        ops.transition(db.session(), c, name, current_user, payload, version)
+    except TransitionForbidden:
+        db.session.rollback()
+        abort(403)  # visible, but the caller's role or relation may not do this
     except WorkflowError as e:
+        db.session.rollback()
         errors = getattr(e, "errors", None)
         flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
     else:
@@ -260,12 +314,36 @@ def transition(cid, name):
 @login_required
 def protocol(cid):
     c = _get(cid)
-    if not is_staff(current_user, c) and c.member_for(current_user) is None:
+    s = db.session()
+    staff = is_staff(current_user, c)
+    member = c.member_for(current_user)
+    if not staff and member is None:
         abort(403)
-    doc = c.protocol or build_protocol(db.session(), c)
-    hidden = {str(o) for o in hidden_offers(db.session(), c, current_user)}
-    return render_template("commissions/protocol.html", c=c, doc=doc, frozen=c.protocol is not None, hidden=hidden,
-                           kinds=KIND_LABELS)
+    doc = c.protocol or build_protocol(s, c)
+    keep = None
+    if not staff and not scores_closed(c):  # members see only their own declarations until scoring closes
+        mine = [d.member_id == member.id for d in sorted(declarations_of(s, c), key=lambda d: (d.member_id, d.organisation_id))]
+        keep = lambda i: i < len(mine) and mine[i]  # noqa: E731
+    doc = redact_protocol(doc, hidden_offers(s, c, current_user), scores_closed(c), member.id if member else None, keep)
+    doc["declarations"] = [{**d, "declared_at": _when(d.get("declared_at"))} for d in doc.get("declarations", [])]
+    org_ids = {d["organisation_id"] for d in doc.get("declarations", [])}
+    orgs = {o.id: o.name for o in s.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))} if org_ids else {}
+    return render_template("commissions/protocol.html", c=c, doc=doc, frozen=c.protocol is not None,
+                           closed=scores_closed(c), kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
+                           members={m["id"]: m["name"] for m in doc.get("members", [])},
+                           offers={o.id: o for o in offers_to_score(s, c)}, orgs=orgs,
+                           criteria={x["code"]: x for x in (doc.get("contest", {}).get("criteria") or [])})
+
+
+def _when(value):
+    """The protocol stores instants as ISO strings (UTC, 'Z'); pages show them in Warsaw time."""
+    from datetime import datetime
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return value
 
 
 @section(COMMISSION_MEMBER, OFFICER, ADMIN)
