@@ -22,36 +22,79 @@ def participating_organisations(session, contest_id: int) -> set[int]:
     return lead | partners
 
 
-def ngo_exclusion_reason(session, commission, member) -> str | None:
+def ngo_exclusion_reason(session, commission, member, participating: set[int] | None = None) -> str | None:
     """R-COM-NGO: a person nominated by an organisation taking part in the contest is excluded."""
     if member.kind != "ngo" or member.nominating_organisation_id is None:
         return None
-    if member.nominating_organisation_id in participating_organisations(session, commission.contest_id):
+    if participating is None:
+        participating = participating_organisations(session, commission.contest_id)
+    if member.nominating_organisation_id in participating:
         name = member.nominating_organisation.name if member.nominating_organisation else member.nominating_organisation_id
         return str(_("Wyłączony (R-COM-NGO): organizacja wskazująca (%(org)s) złożyła ofertę w tym konkursie.", org=name))
     return None
 
 
-def composition_problems(commission, without_ngo_reason: str | None) -> list[tuple[str, object]]:
+def pending_exclusions(session, commission) -> dict[int, str]:
+    """member id → reason, for NGO nominees not (yet) excluded whose organisation has since submitted an
+    offer: a commission may be composed while offers come in, and the exclusion follows the facts."""
+    if session is None:
+        return {}
+    participating = participating_organisations(session, commission.contest_id)
+    out = {}
+    for m in commission.members:
+        if not m.excluded_reason:
+            reason = ngo_exclusion_reason(session, commission, m, participating)
+            if reason:
+                out[m.id] = reason
+    return out
+
+
+def refresh_exclusions(session, commission) -> dict[int, str]:
+    """Writes the pending R-COM-NGO exclusions (at the opening of declarations); returns them."""
+    pending = pending_exclusions(session, commission)
+    for m in commission.members:
+        if m.id in pending:
+            m.excluded_reason = pending[m.id]
+    return pending
+
+
+def composition_problems(commission, without_ngo_reason: str | None, session=None) -> list[tuple[str, object]]:
+    """Judged on the facts now: a nominee whose organisation has submitted an offer since being added
+    counts as excluded (refresh_exclusions writes it when declarations open)."""
+    from sqlalchemy.orm import object_session
+    pending = pending_exclusions(session or object_session(commission), commission)
+
+    def excluded(m):
+        return bool(m.excluded_reason) or m.id in pending
+
+    def active(m):
+        return not excluded(m) and not m.declined
+
+    def voting(m):
+        return active(m) and m.kind in ("city", "ngo")
+
     out: list[tuple[str, object]] = []
     members = commission.members
     chairs = [m for m in members if m.is_chair]
-    voting = [m for m in members if m.voting]
+    voters = [m for m in members if voting(m)]
     if len(chairs) != 1:
         out.append(("R-COM-MANDATORY", _("Komisja musi mieć dokładnie jednego przewodniczącego.")))
-    elif not chairs[0].voting:
+    elif not voting(chairs[0]):
         out.append(("R-COM-MANDATORY", _("Przewodniczący musi mieć głos stanowiący (nie ekspert, nie wyłączony).")))
-    if len(voting) < 2:
+    if len(voters) < 2:
         out.append(("R-COM-MANDATORY", _("Komisja potrzebuje co najmniej dwóch członków z głosem stanowiącym.")))
     ngo = [m for m in members if m.kind == "ngo"]
-    active_ngo = [m for m in ngo if m.active]
+    active_ngo = [m for m in ngo if active(m)]
     reason = without_ngo_reason or commission.without_ngo_reason
-    if not active_ngo:
+    if active_ngo and without_ngo_reason:
+        out.append(("R-COM-NGO", _("W komisji zasiadają osoby wskazane przez organizacje: nie podaje się powodu "
+                                   "pracy bez nich.")))
+    elif not active_ngo:
         if reason is None:
             out.append(("R-COM-NGO", _("Brak członków wskazanych przez organizacje: podaj, który przypadek z art. 15 "
                                        "ust. 2d UDPP zachodzi (nikt nie został wskazany, wskazani nie wezmą udziału, "
                                        "wszyscy podlegają wyłączeniu).")))
-        elif reason == "all_excluded" and not (ngo and all(m.excluded_reason for m in ngo)):
+        elif reason == "all_excluded" and not (ngo and all(excluded(m) for m in ngo)):
             out.append(("R-COM-NGO", _("Nie wszyscy członkowie wskazani przez organizacje zostali wyłączeni.")))
         elif reason == "none_nominated" and ngo:
             out.append(("R-COM-NGO", _("Organizacje wskazały kandydatów: nie można uznać, że nikogo nie wskazano.")))

@@ -39,7 +39,7 @@ def chair_or_officer(obj, actor) -> bool:
 
 def composed(obj, ctx):
     from reviewers.composition import composition_problems
-    problems = composition_problems(obj, ctx.payload.get("without_ngo_reason"))
+    problems = composition_problems(obj, ctx.payload.get("without_ngo_reason"), ctx.session)
     return Reason(problems[0][1], problems[0][0]) if problems else None
 
 
@@ -50,6 +50,10 @@ def contest_in_evaluation(obj, ctx):
 
 
 def record_without_ngo(obj, ctx):
+    from reviewers.composition import refresh_exclusions
+    excluded = refresh_exclusions(ctx.session, obj)  # R-COM-NGO: nominees whose organisation submitted since
+    if excluded:
+        ctx.changes["excluded"] = {str(k): v for k, v in excluded.items()}
     if ctx.payload.get("without_ngo_reason"):
         obj.without_ngo_reason = ctx.payload["without_ngo_reason"]
         ctx.changes["without_ngo_reason"] = obj.without_ngo_reason
