@@ -38,7 +38,13 @@ def current_api_user():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiProblem(401, "Use 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"})
-        row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token.strip())))
+        from sqlalchemy.orm import joinedload, selectinload
+
+        from grants.accounts.models import User
+        # the caller, roles and memberships in as few round trips as possible: every API call starts here
+        row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token.strip()))
+                                .options(joinedload(ApiToken.user).selectinload(User.roles),
+                                         joinedload(ApiToken.user).selectinload(User.memberships)))
         if row is None or row.expires_at <= clock.real_now() or not row.user.is_active:
             raise ApiProblem(401, "The token is unknown, revoked or expired.")
         user = row.user
