@@ -19,6 +19,8 @@ def init_web(app: Flask) -> None:
     from grants.offers.views import bp as offers_bp
     app.register_blueprint(contests_bp)
     app.register_blueprint(offers_bp)
+    from grants.registry.views import bp as registry_bp
+    app.register_blueprint(registry_bp)
     from grants.commissions.views import bp as commissions_bp
     app.register_blueprint(commissions_bp)
     from . import errors

@@ -10,7 +10,8 @@ from grants.core.permissions import ADMIN, OFFICER, has_role
 def nav_for(user) -> list[tuple[str, str]]:
     items = [(url_for("home.index"), _("Start")),
              (url_for("contests.index"), _("Konkursy")),
-             (url_for("consultations.index"), _("Konsultacje"))]
+             (url_for("consultations.index"), _("Konsultacje")),
+             (url_for("registry.index"), _("Organizacje"))]
     if has_role(user, OFFICER, ADMIN):
         items.append((url_for("workflows.index"), _("Procesy")))
     items.append((url_for("api_docs.docs"), _("API")))

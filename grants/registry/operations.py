@@ -1,0 +1,134 @@
+"""The only place that changes the organisation registry (S3: one registry for all departments)."""
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grants.core import audit, clock
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+
+from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
+from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
+from .models import Membership, Organisation
+
+EDITABLE = ("name", "legal_form", "krs", "nip", "regon", "fields", "district", "address", "email", "phone",
+            "description")
+
+
+class RegistryError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def can_edit(actor, org: Organisation | None) -> bool:
+    """Officers and admins keep the registry; an organisation's members keep their own record."""
+    if has_role(actor, OFFICER, ADMIN):
+        return True
+    return org is not None and org.id in getattr(actor, "organisation_ids", ())
+
+
+def clean(session: Session, values: dict, current: Organisation | None = None) -> dict:
+    """Normalised values, or RegistryError naming each bad field. Identifiers by python-stdnum."""
+    out, errors = {}, []
+
+    def err(field, message):
+        errors.append({"field": field, "message": str(message)})
+
+    name = (values.get("name") or "").strip()
+    if not name:
+        err("name", _("Podaj nazwę organizacji."))
+    out["name"] = name[:255]
+    if values.get("legal_form") not in LEGAL_FORMS:
+        err("legal_form", _("Wybierz formę prawną."))
+    out["legal_form"] = values.get("legal_form")
+    for field, fn in (("krs", normalise_krs), ("nip", normalise_nip), ("regon", normalise_regon)):
+        raw = (values.get(field) or "").strip()
+        if not raw:
+            out[field] = None
+            continue
+        try:
+            out[field] = fn(raw)
+        except IdentifierError as e:
+            err(field, e.message)
+    if not out.get("krs") and not out.get("nip"):
+        if not any(e["field"] in ("krs", "nip") for e in errors):
+            err("krs", _("Podaj numer KRS albo NIP (organizacja spoza KRS)."))
+    for field in ("krs", "nip"):
+        v = out.get(field)
+        if v:
+            q = select(Organisation.id).where(getattr(Organisation, field) == v)
+            if current is not None:
+                q = q.where(Organisation.id != current.id)
+            if session.scalar(q) is not None:
+                err(field, _("Organizacja z tym numerem jest już w rejestrze."))
+    fields = list(dict.fromkeys(values.get("fields") or []))
+    if [f for f in fields if f not in FIELDS]:
+        err("fields", _("Nieznana sfera pożytku publicznego."))
+    out["fields"] = fields
+    district = values.get("district") or None
+    if district is not None and district not in DISTRICTS:
+        err("district", _("Nieznana dzielnica."))
+    out["district"] = district
+    email = (values.get("email") or "").strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            err("email", _("Nieprawidłowy adres e-mail."))
+    out["email"] = email
+    out["address"] = (values.get("address") or "").strip()[:255]
+    out["phone"] = (values.get("phone") or "").strip()[:40]
+    out["description"] = (values.get("description") or "").strip()[:10000]
+    if errors:
+        raise RegistryError(errors)
+    return out
+
+
+def create(session: Session, actor, values: dict) -> Organisation:
+    if not has_role(actor, OFFICER, ADMIN):
+        raise PermissionDenied()
+    data = clean(session, values)
+    org = Organisation(created_at=clock.real_now(), **data)
+    session.add(org)
+    session.flush()
+    audit.record(session, "organisation", org.id, "create", actor, changes=data)
+    return org
+
+
+def update(session: Session, actor, org: Organisation, values: dict) -> Organisation:
+    if not can_edit(actor, org):
+        raise PermissionDenied()
+    data = clean(session, {**{k: getattr(org, k) for k in EDITABLE}, **values}, current=org)
+    if not has_role(actor, OFFICER, ADMIN):
+        # members keep contact data; identity (name, form, identifiers) is the registry keepers'
+        for k in ("name", "legal_form", "krs", "nip", "regon"):
+            data[k] = getattr(org, k)
+    changes = {k: [getattr(org, k), v] for k, v in data.items() if getattr(org, k) != v}
+    for k, v in data.items():
+        setattr(org, k, v)
+    if changes:
+        session.flush()
+        audit.record(session, "organisation", org.id, "update", actor, changes=changes)
+    return org
+
+
+def add_member(session: Session, actor, org: Organisation, email: str) -> Membership:
+    from grants.accounts.models import User, UserRole
+    from grants.core.permissions import APPLICANT
+    if not has_role(actor, ADMIN, OFFICER):
+        raise PermissionDenied()
+    user = session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    if user is None:
+        raise RegistryError([{"field": "email", "message": str(_("Nie ma użytkownika z tym adresem e-mail."))}])
+    if org.id in user.organisation_ids:
+        raise RegistryError([{"field": "email", "message": str(_("Ta osoba już działa w imieniu organizacji."))}])
+    m = Membership(user=user, organisation=org)
+    session.add(m)
+    if APPLICANT not in user.role_names:
+        user.roles.append(UserRole(role=APPLICANT))
+    session.flush()
+    audit.record(session, "organisation", org.id, "add_member", actor, changes={"user": user.email})
+    return m

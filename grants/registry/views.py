@@ -1,0 +1,138 @@
+"""The organisation registry pages: public list and record (S3, S5), officers keep it, members keep
+their own contact data."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from grants.core import audit, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.forms.registry import MemberForm, OrganisationForm
+
+from . import operations as ops
+from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
+from .models import Membership, Organisation
+
+bp = Blueprint("registry", __name__, url_prefix="/organisations", template_folder="templates")
+PER_PAGE = 50
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.route("/")
+def index():
+    q = select(Organisation)
+    text = (request.args.get("q") or "").strip()[:100]
+    field = request.args.get("field") or ""
+    district = request.args.get("district") or ""
+    if text:
+        like = f"%{text.lower()}%"
+        q = q.where(or_(func.lower(Organisation.name).like(like), Organisation.krs == text, Organisation.nip == text))
+    if district in DISTRICTS:
+        q = q.where(Organisation.district == district)
+    rows = db.session.scalars(q.order_by(Organisation.name)).all()
+    if field in FIELDS:  # JSON list column: filtered here, portable across SQLite and PostgreSQL
+        rows = [o for o in rows if field in (o.fields or [])]
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    total = len(rows)
+    rows = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+    return render_template("registry/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE, q=text,
+                           field=field, district=district, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
+                           can_create=has_role(_user(), OFFICER, ADMIN))
+
+
+@bp.route("/<int:oid>")
+def show(oid):
+    org = db.session.get(Organisation, oid)
+    if org is None:
+        abort(404)
+    user = _user()
+    staff = has_role(user, OFFICER, ADMIN)
+    members = []
+    if staff or (user is not None and org.id in user.organisation_ids):
+        members = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)
+                                     .options(selectinload(Membership.user))).all()
+    return render_template("registry/show.html", org=org, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
+                           members=members, can_edit=user is not None and ops.can_edit(user, org), staff=staff,
+                           history=audit.history(db.session(), "organisation", org.id) if staff else None,
+                           member_form=MemberForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not has_role(current_user, OFFICER, ADMIN):
+        abort(403)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            org = ops.create(db.session(), current_user, form.values())
+            db.session.commit()
+        except ops.RegistryError as e:
+            db.session.rollback()
+            for err in e.errors:
+                getattr(form, err["field"]).errors.append(err["message"])
+        else:
+            flash(_("Dodano organizację do rejestru."), "success")
+            return redirect(url_for(".show", oid=org.id))
+    return render_template("registry/form.html", form=form, org=None), 422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:oid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(oid):
+    org = db.session.get(Organisation, oid)
+    if org is None:
+        abort(404)
+    if not ops.can_edit(current_user, org):
+        abort(403)
+    form = OrganisationForm(obj=org) if request.method == "GET" else OrganisationForm()
+    if request.method == "GET":
+        form.district.data = org.district or ""
+    identity_locked = not has_role(current_user, OFFICER, ADMIN)
+    if form.validate_on_submit():
+        try:
+            ops.update(db.session(), current_user, org, form.values())
+            db.session.commit()
+        except ops.RegistryError as e:
+            db.session.rollback()
+            for err in e.errors:
+                getattr(form, err["field"]).errors.append(err["message"])
+        except PermissionDenied:
+            abort(403)
+        else:
+            flash(_("Zapisano zmiany."), "success")
+            return redirect(url_for(".show", oid=org.id))
+    return render_template("registry/form.html", form=form, org=org, identity_locked=identity_locked), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:oid>/members", methods=["POST"])
+@login_required
+def add_member(oid):
+    org = db.session.get(Organisation, oid)
+    if org is None:
+        abort(404)
+    if not has_role(current_user, OFFICER, ADMIN):
+        abort(403)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        flash(_("Podaj prawidłowy adres e-mail."), "error")
+        return redirect(url_for(".show", oid=oid), 303)
+    try:
+        ops.add_member(db.session(), current_user, org, form.email.data)
+        db.session.commit()
+    except ops.RegistryError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+    else:
+        flash(_("Dodano osobę działającą w imieniu organizacji."), "success")
+    return redirect(url_for(".show", oid=oid), 303)

@@ -1,0 +1,75 @@
+"""The one organisation registry (S3): identifiers validated on the field, nothing stored on bad input."""
+import pytest
+from sqlalchemy import func, select
+
+from grants.registry.models import Organisation
+
+GOOD = {"name": "Fundacja Nowa", "legal_form": "foundation", "krs": "123456", "nip": "5260250274",
+        "regon": "123456785", "fields": ["culture"], "district": "I", "email": "biuro@nowa.org.pl"}
+
+
+def _count(session):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Organisation))
+
+
+def test_officer_adds_an_organisation_with_valid_identifiers(app, session, make_user, login):
+    client = login(make_user("officer"), app.test_client())
+    r = client.post("/organisations/new", data=GOOD)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    org = session.scalar(select(Organisation).where(Organisation.name == "Fundacja Nowa"))
+    assert org.krs == "0000123456" and org.nip == "5260250274"
+    assert "Fundacja Nowa" in app.test_client().get("/organisations/?q=nowa").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("nip", "5260250275", "Nieprawidłowy NIP"),
+    ("regon", "123456786", "Nieprawidłowy REGON"),
+    ("krs", "12345678901", "Numer KRS to do 10 cyfr"),
+    ("krs", "abc", "Numer KRS to do 10 cyfr"),
+    ("legal_form", "kingdom", "Not a valid choice"),
+    ("district", "XIX", "Not a valid choice"),
+])
+def test_bad_identifier_is_refused_on_its_field_and_nothing_is_stored(app, session, make_user, login, field, value,
+                                                                        message):
+    client = login(make_user("officer"), app.test_client())
+    before = _count(session)
+    r = client.post("/organisations/new", data={**GOOD, field: value})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert f'id="{field}-error"' in page or message in page
+    assert _count(session) == before
+
+
+def test_duplicate_krs_is_refused(app, session, make_user, make_org, login):
+    org = make_org()
+    client = login(make_user("officer"), app.test_client())
+    r = client.post("/organisations/new", data={**GOOD, "krs": org.krs, "nip": ""})
+    assert r.status_code == 422 and "już w rejestrze" in r.get_data(as_text=True)
+
+
+def test_applicants_cannot_add_and_members_edit_only_contact_data(app, session, make_user, make_org, login):
+    org = make_org()
+    member = make_user("applicant", org=org)
+    client = login(member, app.test_client())
+    assert client.post("/organisations/new", data=GOOD).status_code == 403
+    r = client.post(f"/organisations/{org.id}/edit", data={**GOOD, "name": "Przejęta", "krs": org.krs,
+                                                           "nip": org.nip, "regon": org.regon, "phone": "12 345 67 89"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    session.expire_all()
+    fresh = session.get(Organisation, org.id)
+    assert fresh.name != "Przejęta" and fresh.phone == "12 345 67 89"
+    other = make_org()
+    assert client.post(f"/organisations/{other.id}/edit", data=GOOD).status_code == 403
+
+
+def test_officer_links_a_member_who_then_acts_for_the_organisation(app, session, make_user, make_org, login):
+    org = make_org()
+    person = make_user("participant")
+    client = login(make_user("officer"), app.test_client())
+    r = client.post(f"/organisations/{org.id}/members", data={"email": person.email})
+    assert r.status_code == 303
+    session.expire_all()
+    from grants.accounts.models import User
+    fresh = session.get(User, person.id)
+    assert org.id in fresh.organisation_ids and "applicant" in fresh.role_names
