@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from budgets.allocation import Candidate, default_proposal, edit_problems
 from grants.core import audit, clock
@@ -17,7 +17,7 @@ from grants.workflows.errors import NotEditable, stale
 from .composition import ngo_exclusion_reason
 from .declarations import conflicts, organisations_to_declare
 from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration, ScoreCard
-from .scoring import offers_to_score, ranking
+from .scoring import Board
 
 
 class ReviewError(ValueError):
@@ -30,9 +30,16 @@ def _err(field, message):
     return ReviewError([{"field": field, "message": str(message)}])
 
 
+PEOPLE = selectinload(Commission.members).options(joinedload(CommissionMember.user),
+                                                  joinedload(CommissionMember.nominating_organisation))
+
+
 def visible(q, user):
-    """Officers of the contest's department and admins see commissions; members see the ones they sit on."""
+    """Officers of the contest's department and admins see commissions; members see the ones they sit on.
+    The members come with the commission, with their users and nominating organisations: every page
+    and answer about a commission reads them (one query for them all, not one per member)."""
     from grants.contests.models import Contest
+    q = q.options(PEOPLE)
     if user is None:
         return q.where(False)
     if has_role(user, ADMIN):
@@ -180,20 +187,20 @@ def card_for(session, commission, member, offer) -> ScoreCard | None:
 
 
 def may_score(session, commission, member, offer) -> object | None:
-    """None when the member may open this offer's card; otherwise the reason."""
+    """None when the member may open this offer's card; otherwise the reason. Reads the session's
+    `Board` (declarations and offers loaded once), so a page may ask it for every offer."""
     if member is None or not member.active:
         return _("Nie jesteś aktywnym członkiem tej komisji.")
     if commission.state != "scoring":
         return _("Ocena nie trwa.")
-    orgs = {offer.organisation_id, *offer.partner_ids}
-    declared = {d for d in organisations_to_declare(session, commission)}
-    from .declarations import declarations_of
-    mine = {d.organisation_id: d for d in declarations_of(session, commission) if d.member_id == member.id}
-    if any(o not in mine for o in declared):
+    board = Board.of(session, commission)
+    mine = board.declared_by(member)
+    if any(o not in mine for o in board.organisations):
         return _("Najpierw złóż oświadczenia o bezstronności wobec wszystkich organizacji (R-COM-IMPARTIAL).")
+    orgs = {offer.organisation_id, *offer.partner_ids}
     if any(mine[o].conflict for o in orgs if o in mine):
         return _("Jesteś wyłączony z oceny tej oferty (R-COM-IMPARTIAL).")
-    if offer.contest_id != commission.contest_id or offer not in offers_to_score(session, commission):
+    if offer.contest_id != commission.contest_id or offer.id not in board.offers_by_id:
         return _("Ta oferta nie podlega ocenie komisji.")
     return None
 
@@ -249,28 +256,41 @@ def save_card(session: Session, actor, commission: Commission, offer, scores: di
     return card
 
 
-def proposal(session, commission) -> dict[int, Decimal]:
+def proposal(session, commission, board: Board | None = None) -> dict[int, Decimal]:
     """R-ALLOC default proposal from the current ranking."""
-    offers = {o.id: o for o in offers_to_score(session, commission)}
-    ranked = ranking(session, commission)
-    cands = [Candidate(r.offer_id, offers[r.offer_id].requested_grant or Decimal(0), r.passed) for r in ranked]
+    board = board or Board.of(session, commission)
+    cands = [Candidate(r.offer_id, board.offers_by_id[r.offer_id].requested_grant or Decimal(0), r.passed)
+             for r in board.ranking]
     c = commission.contest
     return default_proposal(cands, c.budget or Decimal(0), c.min_grant)
 
 
+def _lock_for_amounts(session, commission):
+    """PostgreSQL: SELECT ... FOR UPDATE on the contest (whose budget bounds the sum, and which
+    `decide` locks too), then on the commission (whose state says amounts may change, and which
+    approve_protocol and reopen lock), always in this order; both re-read. Returns the contest."""
+    from grants.contests.models import Contest
+    pg = session.bind.dialect.name == "postgresql"
+    q = select(Contest).where(Contest.id == commission.contest_id).execution_options(populate_existing=True)
+    contest = session.scalar(q.with_for_update() if pg else q)
+    q = select(Commission).where(Commission.id == commission.id).execution_options(populate_existing=True)
+    session.scalar(q.with_for_update() if pg else q)
+    return contest
+
+
 def set_amounts(session: Session, actor, commission: Commission, amounts: dict[int, Decimal]) -> dict[int, Decimal]:
     """The officer's proposed amounts within [minimum grant, requested]; the sum never exceeds the budget,
-    under any concurrency: the contest row is locked while the totals are checked."""
+    under any concurrency (R-ALLOC): the contest and the commission rows are locked, then the offers'
+    current amounts are read again (not from anything loaded before the lock) and the total checked."""
     _require_officer(actor, commission)
     if commission.state != "closed":
         raise NotEditable(_("Kwoty proponuje się po zamknięciu oceny, przed zatwierdzeniem protokołu."))
-    from grants.contests.models import Contest
-    q = select(Contest).where(Contest.id == commission.contest_id)
-    if session.bind.dialect.name == "postgresql":
-        q = q.with_for_update()
-    contest = session.scalar(q.execution_options(populate_existing=True))
-    offers = {o.id: o for o in offers_to_score(session, commission)}
-    ranked = {r.offer_id: r for r in ranking(session, commission)}
+    contest = _lock_for_amounts(session, commission)
+    if commission.state != "closed":  # changed while waiting for the lock (approved, reopened)
+        raise NotEditable(_("Kwoty proponuje się po zamknięciu oceny, przed zatwierdzeniem protokołu."))
+    board = Board(session, commission, fresh=True)
+    offers = board.offers_by_id
+    ranked = {r.offer_id: r for r in board.ranking}
     cands = {oid: Candidate(oid, o.requested_grant or Decimal(0), ranked[oid].passed) for oid, o in offers.items()}
     merged = {oid: (o.proposed_grant or Decimal("0.00")) for oid, o in offers.items()}
     merged.update(amounts)
@@ -291,9 +311,9 @@ def set_amounts(session: Session, actor, commission: Commission, amounts: dict[i
 
 def fill_proposal(session, commission) -> None:
     """At the close of scoring the default proposal (R-ALLOC) is filled in for the officer to review."""
-    from grants.offers.models import Offer
-    for oid, amount in proposal(session, commission).items():
-        session.get(Offer, oid).proposed_grant = amount
+    board = Board.of(session, commission)
+    for oid, amount in proposal(session, commission, board).items():
+        board.offers_by_id[oid].proposed_grant = amount
 
 
 def transition(session: Session, commission: Commission, name: str, actor, payload=None, expected_version=None):
