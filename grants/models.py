@@ -9,3 +9,8 @@ from grants.consultations.models import Consultation  # noqa: F401
 from grants.contests.models import Contest  # noqa: F401,E402
 from grants.offers.models import Offer, OfferPartner, OfferRevision  # noqa: F401,E402
 from reviewers.models import Commission, CommissionMember, Declaration, ScoreCard  # noqa: F401,E402
+from grants.params.models import DatedParameter  # noqa: F401,E402
+from grants.directions.models import Direction, DirectionComment, DirectionSupport  # noqa: F401,E402
+from grants.initiatives.models import Initiative  # noqa: F401,E402
+from grants.small_grants.models import SmallGrant, SmallGrantComment  # noqa: F401,E402
+from grants.programmes.models import Programme  # noqa: F401,E402

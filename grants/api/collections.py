@@ -3,6 +3,7 @@ GET list (paged), GET one (with the caller's transitions), POST create, PATCH ed
 POST …/transitions/<name> (If-Match, Idempotency-Key). Areas declare a `Collection` in their api.py."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import re
@@ -23,7 +24,8 @@ from .models import IdempotencyRecord
 from .problems import ApiProblem
 from .validation import raw_json, validate
 
-AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api")
+AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
+         "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api")
 
 
 @dataclass
@@ -172,6 +174,14 @@ def _replay(rec: IdempotencyRecord) -> Response:
     return resp
 
 
+def _request_target() -> str:
+    """What a retry must repeat: the path and the body (by its SHA-256), kept in the record's
+    `path` column. The same key with another path or body is a 422, never the first answer
+    (draft-ietf-httpapi-idempotency-key-header)."""
+    path = request.path if len(request.path) <= 400 else "sha256:" + hashlib.sha256(request.path.encode()).hexdigest()
+    return f"{path} body-sha256:{hashlib.sha256(request.get_data(cache=True)).hexdigest()}"
+
+
 def idempotent(user, perform: Callable[[], Response]) -> Response:
     """Runs `perform` (which leaves its changes uncommitted) and commits. With an Idempotency-Key,
     the first successful result is stored in the same transaction as the change, so a retry with
@@ -186,13 +196,16 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
         raise ApiProblem(400, "Idempotency-Key must be 1 to 200 visible ASCII characters.",
                          "/problems/idempotency-key")
 
+    target = _request_target()
+
     def stored() -> Response | None:
         rec = s.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id,
                                                        IdempotencyRecord.key == key))
         if rec is None:
             return None
-        if rec.method != request.method or rec.path != request.path:
-            raise ApiProblem(422, "This Idempotency-Key was used for another request.", "/problems/idempotency-key")
+        if rec.method != request.method or rec.path != target:
+            raise ApiProblem(422, "This Idempotency-Key was used for another request (another path or body).",
+                             "/problems/idempotency-key")
         return _replay(rec)
 
     first = stored()
@@ -201,7 +214,7 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
     try:
         resp = perform()
         if 200 <= resp.status_code < 300:
-            s.add(IdempotencyRecord(user_id=user.id, key=key, method=request.method, path=request.path,
+            s.add(IdempotencyRecord(user_id=user.id, key=key, method=request.method, path=target,
                                     status=resp.status_code, body=resp.get_data(as_text=True),
                                     created_at=clock.real_now()))
         s.commit()

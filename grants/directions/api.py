@@ -1,0 +1,127 @@
+"""/api/v1/directions: proposals in consultations, supports and comments."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field
+from sqlalchemy import select
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import Collection, _json, _object, register
+from grants.api.problems import invalid
+from grants.api.validation import raw_json, validate
+from grants.core import canonical, db
+from grants.offers.content import _decimal
+
+from . import operations as ops
+from .models import Direction
+
+
+def _money(v):
+    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(d: Direction, user) -> dict:
+    return {"id": str(d.id), "state": d.state, "version": d.version, "consultation_id": str(d.consultation_id),
+            "title": d.title, "problem": d.problem, "target_group": d.target_group, "proposed_task": d.proposed_task,
+            "estimated_funds": _s(d.estimated_funds), "field": d.field, "district": d.district,
+            "stakeholder_type": d.stakeholder_type, "answer": d.answer if d.answered_at else None,
+            "merged_into_id": str(d.merged_into_id) if d.merged_into_id else None}
+
+
+class DirectionItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    consultation_id: str
+    title: str
+    stakeholder_type: str
+
+
+class DirectionFields(BaseModel):
+    model_config = {"extra": "forbid"}
+    title: str | None = Field(default=None, min_length=1, max_length=255)
+    problem: str | None = Field(default=None, max_length=10000)
+    target_group: str | None = Field(default=None, max_length=10000)
+    proposed_task: str | None = Field(default=None, max_length=10000)
+    estimated_funds: Money | None = None
+    field: str | None = Field(default=None, max_length=40)
+    district: str | None = Field(default=None, max_length=10)
+
+
+class DirectionCreate(DirectionFields):
+    consultation_id: str = Field(max_length=20)
+    title: str = Field(min_length=1, max_length=255)
+    organisation_id: str | None = Field(default=None, max_length=20)
+
+
+def _create(session, user, data: DirectionCreate):
+    from grants.consultations.models import Consultation
+    from grants.consultations.operations import visible
+    try:
+        cid = int(data.consultation_id)
+        org = int(data.organisation_id) if data.organisation_id else None
+    except ValueError:
+        raise invalid([{"field": "consultation_id", "message": "unknown id"}]) from None
+    c = session.scalar(visible(select(Consultation).where(Consultation.id == cid), user))
+    if c is None:
+        raise invalid([{"field": "consultation_id", "message": "no such consultation"}])
+    try:
+        return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
+    except ops.DirectionError as e:
+        raise invalid(e.errors) from None
+
+
+def _patch(session, obj, user, validated, expected_version):
+    from grants.core.permissions import PermissionDenied
+    if obj.author_id != user.id:
+        raise PermissionDenied()
+    data = validated()
+    try:
+        return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
+    except ops.DirectionError as e:
+        raise invalid(e.errors) from None
+
+
+COLLECTION = register(Collection(
+    name="directions", model=Direction, serialize=serialize, visible=ops.visible, public=True,
+    item_schema=DirectionItem, create_schema=DirectionCreate, create=_create, patch_schema=DirectionFields,
+    patch=_patch, summary="Contest directions proposed in consultations (S1, S7, R-CONSULT)",
+))
+
+
+@bp.route("/directions/<did>/supports", methods=["POST"])
+def direction_support(did):
+    user = auth.require_user()
+    d = _object(COLLECTION, did, user)
+    ops.support(db.session(), d, user)
+    db.session.commit()
+    n = ops.supports_count(db.session(), [d.id]).get(d.id, 0)
+    return _json({"direction_id": str(d.id), "supports": n}, 201)
+
+
+class CommentIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    body: str = Field(min_length=1, max_length=4000)
+
+
+@bp.route("/directions/<did>/comments", methods=["POST"])
+def direction_comment(did):
+    user = auth.require_user()
+    d = _object(COLLECTION, did, user)
+    data = validate(CommentIn, raw_json())
+    try:
+        c = ops.comment(db.session(), d, user, data.body)
+    except ops.DirectionError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json({"id": str(c.id), "body": c.body}, 201)

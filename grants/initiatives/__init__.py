@@ -1,0 +1,1 @@
+"""Own-initiative offers, art. 12 UDPP (S8): confidential until the decision."""

@@ -1,0 +1,67 @@
+"""/api/v1/initiatives (art. 12): confidential (R-ART12-CONFIDENTIAL), token required."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field
+
+from grants.api.collections import Collection, register
+from grants.api.problems import invalid
+from grants.core import canonical
+from grants.offers.content import _decimal
+
+from . import operations as ops
+from .models import Initiative
+
+
+def _money(v):
+    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(o: Initiative, user) -> dict:
+    return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
+            "title": o.title, "description": o.description, "field": o.field,
+            "estimated_cost": _s(o.estimated_cost), "submitted_at": _s(o.submitted_at),
+            "assessment_due": _s(o.assessment_due), "decision": o.decision,
+            "planned_contest_id": str(o.planned_contest_id) if o.planned_contest_id else None}
+
+
+class InitiativeItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    organisation_id: str
+    title: str
+    assessment_due: str
+
+
+class InitiativeCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    organisation_id: str = Field(max_length=20)
+    title: str = Field(min_length=1, max_length=255)
+    description: str = Field(min_length=1, max_length=20000)
+    field: str | None = Field(default=None, max_length=40)
+    estimated_cost: Annotated[Decimal, BeforeValidator(_money)] | None = None
+
+
+def _create(session, user, data: InitiativeCreate):
+    try:
+        org = int(data.organisation_id)
+    except ValueError:
+        raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
+    try:
+        return ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
+    except ops.InitiativeError as e:
+        raise invalid(e.errors) from None
+
+
+register(Collection(
+    name="initiatives", model=Initiative, serialize=serialize, visible=ops.visible, public=False,
+    item_schema=InitiativeItem, create_schema=InitiativeCreate, create=_create,
+    summary="Own-initiative offers, art. 12 (R-ART12-MONTH, R-ART12-OUTCOME, R-ART12-CONFIDENTIAL)",
+))

@@ -1,0 +1,80 @@
+"""The only place that changes own-initiative offers (art. 12)."""
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grants.core import clock
+from grants.core.dates import roll_to_working_day, warsaw_date
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.params import values as params
+from grants.registry.dictionaries import FIELDS
+from grants.workflows.base import apply_transition, record_change
+from grants.workflows.initiative import INITIATIVE
+
+from .models import Initiative
+
+
+class InitiativeError(ValueError):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def visible(q, user):
+    """R-ART12-CONFIDENTIAL: until the decision only the applicant's members, officers and admins see it;
+    after a decision too (the idea stays the applicant's: nothing is published)."""
+    if user is None:
+        return q.where(False)
+    conds = []
+    orgs = list(getattr(user, "organisation_ids", ()))
+    if orgs:
+        conds.append(Initiative.organisation_id.in_(orgs))
+    if has_role(user, OFFICER, ADMIN):
+        conds.append(True)
+    return q.where(or_(*conds)) if conds else q.where(False)
+
+
+def assessment_due(session, submitted_at):
+    """R-ART12-MONTH with R-DAYS: one month from receipt, moved to the next working day."""
+    on = warsaw_date(submitted_at)
+    months = params.integer(session, "art12.assessment_months", on)
+    return roll_to_working_day(on + relativedelta(months=months))
+
+
+def is_late(obj: Initiative, today) -> bool:
+    return obj.state in ("submitted", "under_assessment") and today > obj.assessment_due
+
+
+def submit(session: Session, actor, organisation_id: int, values: dict) -> Initiative:
+    if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
+        raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    errors = []
+    title = (values.get("title") or "").strip()
+    description = (values.get("description") or "").strip()
+    if not title:
+        errors.append({"field": "title", "message": str(_("Podaj tytuł zadania."))})
+    if len(description) < 20:
+        errors.append({"field": "description", "message": str(_("Opisz zadanie (co najmniej 20 znaków)."))})
+    if values.get("field") and values["field"] not in FIELDS:
+        errors.append({"field": "field", "message": str(_("Nieznana sfera pożytku publicznego."))})
+    cost = values.get("estimated_cost")
+    if cost is not None and cost <= 0:
+        errors.append({"field": "estimated_cost", "message": str(_("Szacowany koszt musi być większy od zera."))})
+    if errors:
+        raise InitiativeError(errors)
+    now = clock.now()
+    obj = Initiative(organisation_id=organisation_id, author_id=actor.id, title=title[:255], description=description,
+                     field=values.get("field") or None, estimated_cost=cost, submitted_at=now,
+                     assessment_due=assessment_due(session, now), state=INITIATIVE.initial, version=1,
+                     department_id=values.get("department_id"))
+    session.add(obj)
+    session.flush()
+    record_change(session, obj, "submit", actor, {"title": title, "organisation_id": organisation_id})
+    return obj
+
+
+def transition(session: Session, obj: Initiative, name: str, actor, payload=None, expected_version=None):
+    return apply_transition(session, obj, name, actor, payload, expected_version)

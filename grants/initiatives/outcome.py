@@ -1,0 +1,43 @@
+"""R-ART12-OUTCOME: an expedient own-initiative offer leads to an open contest (a planned one, with
+its announcement date), never a direct grant; the applicant is notified either way."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from grants.core import outbox
+from grants.core.i18n import _
+
+
+def plan_contest(ctx, initiative):
+    from grants.calltypes import get
+    from grants.contests.models import Contest
+    from grants.registry.models import Grantor
+    grantor = ctx.session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
+    ct = get("standard")
+    d = ctx.payload["announcement_date"]
+    from datetime import date
+    d = d if isinstance(d, date) else date.fromisoformat(str(d))
+    c = Contest(grantor_id=grantor.id, department_id=initiative.department_id or getattr(ctx.actor, "department_id", None),
+                call_type="standard", call_params={"from_initiative": initiative.id}, year=d.year,
+                title=initiative.title, task_type=initiative.description[:5000], field=initiative.field,
+                form="support", budget=initiative.estimated_cost, grant_rules="", task_conditions="", procedure="",
+                previous_tasks="", planned_announcement=d, formal_checklist=ct.default_checklist(),
+                criteria=ct.default_criteria("support"), eligible_categories=[], ineligible_categories=[],
+                state="planned", version=1, created_by_id=getattr(ctx.actor, "id", None), created_at=ctx.now)
+    ctx.session.add(c)
+    ctx.session.flush()
+    return c
+
+
+def notify_applicant(ctx, initiative) -> None:
+    email = initiative.organisation.email if initiative.organisation else ""
+    if not email:
+        return
+    if initiative.state == "expedient":
+        body = str(_("Oferta z własnej inicjatywy „%(t)s” została uznana za celową. Gmina ogłosi otwarty konkurs ofert "
+                     "(planowana data ogłoszenia: %(d)s).", t=initiative.title, d=ctx.payload.get("announcement_date")))
+    else:
+        body = str(_("Oferta z własnej inicjatywy „%(t)s” została uznana za niecelową. Uzasadnienie: %(j)s",
+                     t=initiative.title, j=initiative.decision or ""))
+    outbox.emit(ctx.session, "email.send", {"to": email, "subject": str(_("Ocena oferty z własnej inicjatywy (art. 12)")),
+                                            "body": body})

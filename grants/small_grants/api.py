@@ -1,0 +1,92 @@
+"""/api/v1/small-grants (art. 19a): public while published (R-19A-PUBLISH), comments as a part."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import Collection, _json, _object, register
+from grants.api.problems import invalid
+from grants.api.validation import raw_json, validate
+from grants.core import canonical, db
+from grants.offers.content import _decimal
+
+from . import operations as ops
+from .models import SmallGrant
+
+
+def _money(v):
+    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(o: SmallGrant, user) -> dict:
+    return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
+            "title": o.title, "description": o.description, "amount": _s(o.amount), "task_start": _s(o.task_start),
+            "task_end": _s(o.task_end), "received_at": _s(o.received_at), "publish_due": _s(o.publish_due),
+            "published_at": _s(o.published_at), "comments_close_at": _s(o.comments_close_at), "decision": o.decision}
+
+
+class SmallGrantItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    organisation_id: str
+    title: str
+    amount: str
+
+
+class SmallGrantCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    organisation_id: str = Field(max_length=20)
+    title: str = Field(min_length=1, max_length=255)
+    description: str = Field(default="", max_length=20000)
+    field: str | None = Field(default=None, max_length=40)
+    amount: Annotated[Decimal, BeforeValidator(_money)]
+    task_start: date
+    task_end: date
+
+
+def _create(session, user, data: SmallGrantCreate):
+    try:
+        org = int(data.organisation_id)
+    except ValueError:
+        raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
+    try:
+        obj, _warnings = ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
+    except ops.SmallGrantError as e:
+        raise invalid(e.errors) from None
+    return obj
+
+
+COLLECTION = register(Collection(
+    name="small-grants", model=SmallGrant, serialize=serialize, visible=ops.visible, public=True,
+    item_schema=SmallGrantItem, create_schema=SmallGrantCreate, create=_create,
+    summary="Small grants outside the contest, art. 19a (R-19A-LIMITS, R-19A-PUBLISH)",
+))
+
+
+class CommentIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    author_name: str = Field(default="", max_length=255)
+    body: str = Field(min_length=1, max_length=4000)
+
+
+@bp.route("/small-grants/<sid>/comments", methods=["POST"])
+def small_grant_comment(sid):
+    user = auth.require_user()
+    obj = _object(COLLECTION, sid, user)
+    data = validate(CommentIn, raw_json())
+    try:
+        c = ops.add_comment(db.session(), obj, user, data.author_name, data.body)
+    except ops.SmallGrantError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json({"id": str(c.id), "author_name": c.author_name, "body": c.body}, 201)

@@ -1,0 +1,81 @@
+"""R-19A-LIMITS against dated parameters: amount and duration at submission; yearly caps at award
+(warned at submission). Each refusal names the limit and the current figure."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select, text
+
+from grants.core.dates import warsaw_date
+from grants.core.i18n import _
+from grants.params import values as params
+
+
+def submission_problems(session, amount: Decimal, start: date, end: date, received: datetime) -> list:
+    on = warsaw_date(received)
+    out = []
+    max_amount = params.decimal(session, "art19a.max_amount", on)
+    max_days = params.integer(session, "art19a.max_days", on)
+    if amount <= 0:
+        out.append(_("Kwota dotacji musi być większa od zera."))
+    if amount > max_amount:
+        out.append(_("Kwota %(a)s zł przekracza limit małego grantu %(m)s zł (R-19A-LIMITS).", a=amount, m=max_amount))
+    days = (end - start).days + 1
+    if end < start:
+        out.append(_("Koniec zadania nie może poprzedzać jego początku."))
+    elif days > max_days:
+        out.append(_("Zadanie trwa %(d)s dni; limit to %(m)s dni (R-19A-LIMITS).", d=days, m=max_days))
+    return out
+
+
+def _awarded_sum(session, year: int, organisation_id: int | None = None) -> Decimal:
+    from .models import SmallGrant
+    # awards counted by the calendar year of the award (R-19A-LIMITS)
+    got = session.execute(select(SmallGrant.amount, SmallGrant.decided_at, SmallGrant.organisation_id)
+                          .where(SmallGrant.state == "awarded")).all()
+    rows = [a for a, d, o in got if d is not None and warsaw_date(d).year == year
+            and (organisation_id is None or o == organisation_id)]
+    return sum(rows, Decimal("0.00"))
+
+
+def planned_grants(session, year: int) -> Decimal:
+    """The year's planned grants: the cooperation programme's planned funds, else the year's contest budgets."""
+    from grants.contests.models import Contest
+    from grants.programmes.models import Programme
+    from grants.programmes.rules import planned_total
+    prog = session.scalar(select(Programme).where(Programme.year == year))
+    if prog is not None and prog.planned_funds:
+        return planned_total(prog.planned_funds)
+    budgets = session.scalars(select(Contest.budget).where(Contest.year == year, Contest.state != "cancelled")).all()
+    return sum((b for b in budgets if b is not None), Decimal("0.00"))
+
+
+def _lock_year(session, year: int) -> None:
+    """Awards of one year are serialised so that no race passes the caps (PostgreSQL advisory lock)."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 19_000_000 + year})
+
+
+def cap_problems(session, obj, year: int) -> list:
+    out = []
+    on = date(year, 12, 31)
+    per_org = params.decimal(session, "art19a.max_per_organisation_year", on)
+    share = params.decimal(session, "art19a.max_share_of_planned_pct", on)
+    org_sum = _awarded_sum(session, year, obj.organisation_id)
+    if org_sum + obj.amount > per_org:
+        out.append(_("Organizacja otrzymała w %(y)s r. już %(s)s zł w tym trybie; z tą ofertą byłoby %(t)s zł, "
+                     "limit to %(m)s zł (R-19A-LIMITS).", y=year, s=org_sum, t=org_sum + obj.amount, m=per_org))
+    planned = planned_grants(session, year)
+    cap = (planned * share / Decimal(100)).quantize(Decimal("0.01"))
+    total = _awarded_sum(session, year)
+    if total + obj.amount > cap:
+        out.append(_("Małe granty w %(y)s r. wyniosłyby %(t)s zł, a limit to %(p)s%% planowanych dotacji "
+                     "(%(c)s zł) (R-19A-LIMITS).", y=year, t=total + obj.amount, p=share, c=cap))
+    return out
+
+
+def award_problems(session, obj, now: datetime) -> list:
+    year = warsaw_date(now).year
+    _lock_year(session, year)
+    return cap_problems(session, obj, year)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import Base
+from grants.core.types import Money, UTCDateTime
+from grants.workflows.base import WorkflowMixin
+from grants.workflows.registry import register
+from grants.workflows.small_grant import SMALL_GRANT
+
+
+@register
+class SmallGrant(WorkflowMixin, Base):
+    __tablename__ = "small_grants"
+    __workflow__ = SMALL_GRANT
+    __table_args__ = (SMALL_GRANT.check_constraint(),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str | None] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    task_start: Mapped[date] = mapped_column(Date)
+    task_end: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    publish_due: Mapped[date] = mapped_column(Date)  # R-19A-PUBLISH: 7 working days from receipt
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comments_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation = relationship("Organisation")
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in ("published", "comments_closed", "awarded", "refused")
+
+
+class SmallGrantComment(Base):
+    """Anyone may comment while the offer is published (R-19A-PUBLISH)."""
+
+    __tablename__ = "small_grant_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    small_grant_id: Mapped[int] = mapped_column(ForeignKey("small_grants.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

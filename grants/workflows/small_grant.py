@@ -1,0 +1,84 @@
+"""Small grant, art. 19a UDPP (DOMAIN.md §4): submitted → published → comments_closed → awarded |
+refused; withdrawn. R-19A-LIMITS, R-19A-PUBLISH."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+
+from .base import Reason, Workflow, transition
+
+STATES = {
+    "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
+    "awarded": _("dotacja przyznana"), "refused": _("odmowa"), "withdrawn": _("wycofana"),
+}
+STAFF = (OFFICER, ADMIN)
+
+
+def member(obj, actor) -> bool:
+    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
+
+
+def officer_of(obj, actor) -> bool:
+    if ADMIN in actor.role_names:
+        return True
+    return obj.department_id is None or obj.department_id == getattr(actor, "department_id", None)
+
+
+def open_for_comments(obj, ctx):
+    from grants.core.dates import days_after, end_of_day, warsaw_date
+    obj.published_at = ctx.now
+    obj.comments_close_at = end_of_day(days_after(warsaw_date(ctx.now), 7))
+    ctx.changes["comments_close_at"] = obj.comments_close_at
+
+
+def yearly_caps(obj, ctx):
+    from grants.small_grants.limits import award_problems
+    problems = award_problems(ctx.session, obj, ctx.now)
+    if problems:
+        return Reason(" ".join(str(p) for p in problems), "R-19A-LIMITS")
+    return None
+
+
+def record_award(obj, ctx):
+    obj.decided_at = ctx.now
+    obj.decision = ctx.payload.get("justification") or ""
+
+
+def record_refusal(obj, ctx):
+    obj.decided_at = ctx.now
+    obj.decision = ctx.payload["justification"]
+    ctx.changes["decision"] = obj.decision
+
+
+class JustificationPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    justification: str = Field(min_length=3, max_length=10000)
+
+
+class OptionalJustification(BaseModel):
+    model_config = {"extra": "forbid"}
+    justification: str | None = Field(default=None, max_length=10000)
+
+
+class OptionalReason(BaseModel):
+    model_config = {"extra": "forbid"}
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+SMALL_GRANT = Workflow(
+    name="small_grant", object_type="small_grant", states=STATES, initial="submitted",
+    transitions=[
+        transition("publish", "submitted", "published", _("Opublikuj na 7 dni (uwagi)"), roles=STAFF,
+                   relation=officer_of, effects=(open_for_comments,), rule="R-19A-PUBLISH"),
+        transition("close_comments", "published", "comments_closed", _("Zamknij zbieranie uwag"),
+                   when=lambda o: o.comments_close_at, rule="R-19A-PUBLISH"),
+        transition("award", "comments_closed", "awarded", _("Przyznaj dotację"), roles=STAFF, relation=officer_of,
+                   payload=OptionalJustification, guards=(yearly_caps,), effects=(record_award,), rule="R-19A-LIMITS"),
+        transition("refuse", "comments_closed", "refused", _("Odmów (z uzasadnieniem)"), roles=STAFF,
+                   relation=officer_of, payload=JustificationPayload, effects=(record_refusal,)),
+        transition("withdraw", ("submitted", "published"), "withdrawn", _("Wycofaj ofertę"), roles=(APPLICANT,),
+                   relation=member, payload=OptionalReason),
+    ],
+)
