@@ -71,6 +71,18 @@ def redact_protocol(doc: dict, hidden: set, closed: bool, own_member_id: int | N
         doc["declarations"] = [d for i, d in enumerate(doc.get("declarations", [])) if keep_declaration(i)]
     if hidden:
         doc["cards"] = [x for x in doc.get("cards", []) if str(x["offer_id"]) not in hidden]
-        doc["ranking"] = [{**r, "score": None, "score_exact": None, "advisory": None}
-                          if str(r["offer_id"]) in hidden else r for r in doc.get("ranking", [])]
+        doc["ranking"] = redact_ranking(doc.get("ranking", []), hidden)
     return doc
+
+
+def redact_ranking(rows: list[dict], hidden) -> list[dict]:
+    """A ranking without what would tell an excluded member the hidden offers' scores: their score,
+    advisory score and pass mark blanked, the hidden rows moved to the end, and every rank number
+    left out (a gap in the numbering, or a position between two scores, would give the score away)."""
+    hidden = {str(h) for h in hidden}
+    if not hidden:
+        return rows
+    shown = [{**r, "rank": None} for r in rows if str(r["offer_id"]) not in hidden]
+    blank = [{**r, "rank": None, "score": None, "score_exact": None, "advisory": None, "passed": None}
+             for r in rows if str(r["offer_id"]) in hidden]
+    return shown + blank

@@ -17,7 +17,7 @@ from reviewers import operations as ops
 from reviewers.models import Commission
 from reviewers.scoring import ranking
 
-from .access import hidden_offers, is_staff, visible_cards
+from .access import hidden_offers, is_staff, redact_ranking, visible_cards
 
 
 def _s(v):
@@ -221,14 +221,11 @@ def get_ranking(cid):
     items = []
     for r in ranking(db.session(), c):
         o = offers[r.offer_id]
-        row = {"rank": r.rank, "offer_id": str(r.offer_id), "number": o.number, "passed": r.passed,
-               "requested": _s(o.requested_grant), "proposed": _s(o.proposed_grant)}
-        if r.offer_id in hidden:
-            row["score"] = None  # R-COM-IMPARTIAL: an excluded member never sees these scores
-        else:
-            row["score"] = str(r.score_display)
-            row["advisory"] = None if r.advisory is None else str(round(float(r.advisory), 2))
-        items.append(row)
+        items.append({"rank": r.rank, "offer_id": str(r.offer_id), "number": o.number, "passed": r.passed,
+                      "requested": _s(o.requested_grant), "proposed": _s(o.proposed_grant),
+                      "score": str(r.score_display),
+                      "advisory": None if r.advisory is None else str(round(float(r.advisory), 2))})
+    items = redact_ranking(items, hidden)  # R-COM-IMPARTIAL: an excluded member never sees these scores
     return _json({"items": items, "total": len(items)}, 200, c)
 
 
@@ -271,6 +268,5 @@ def protocol(cid):
     doc = c.protocol
     if hidden:  # R-COM-IMPARTIAL: an excluded member never sees those offers' scores, not even here
         doc = {**doc, "cards": [x for x in doc["cards"] if str(x["offer_id"]) not in hidden],
-               "ranking": [{**r, "score": None, "score_exact": None, "advisory": None}
-                           if str(r["offer_id"]) in hidden else r for r in doc["ranking"]]}
+               "ranking": redact_ranking(doc["ranking"], hidden)}
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)

@@ -26,7 +26,7 @@ from reviewers.models import GROUNDS, Commission, CommissionMember
 from reviewers.protocol import build as build_protocol
 from reviewers.scoring import missing_cards, offers_to_score, ranking
 
-from .access import hidden_offers, is_staff, redact_protocol, scores_closed, visible_cards
+from .access import hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
 
 bp = Blueprint("commissions", __name__, template_folder="templates")
 
@@ -89,7 +89,9 @@ def show(cid):
     offers = offers_to_score(s, c)
     my_cards = {x.offer_id: x for x in visible_cards(s, c, current_user) if member and x.member_id == member.id}
     hidden = hidden_offers(s, c, current_user)
-    ranked = ranking(s, c) if scores_closed(c) else []
+    ranked = redact_ranking([{"rank": r.rank, "offer_id": r.offer_id, "score": str(r.score_display), "passed": r.passed,
+                              "advisory": None if r.advisory is None else "%.2f" % r.advisory}
+                             for r in ranking(s, c)], hidden) if scores_closed(c) else []
     candidates, overview, progress = [], [], []
     if staff and c.state == "forming":
         sitting = {m.user_id for m in c.members}

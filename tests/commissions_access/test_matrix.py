@@ -56,6 +56,11 @@ def _row(page: str, offer_id: int) -> str:
     return m.group(1)
 
 
+def _assert_hidden_last(page: str, hidden_ids: list) -> None:
+    order = [int(x) for x in re.findall(r'<tr id="rank-(\d+)">', page)]
+    assert set(order[len(order) - len(hidden_ids):]) == set(hidden_ids), order
+
+
 def _score_cell(row: str) -> str:
     return re.search(r'<td class="score">(.*?)</td>', row, re.S).group(1).strip()
 
@@ -71,11 +76,16 @@ def test_r_com_impartial_web_commission_page(world, role, k):
     page = r.get_data(as_text=True)
     if k in CLOSED:
         for o in OFFERS:
-            cell = _score_cell(_row(page, world.ids[(k, o)]))
+            row = _row(page, world.ids[(k, o)])
+            cell = _score_cell(row)
             if hidden_for(role, o):
                 assert "ukryte" in cell and not re.search(r"\d", cell), (role, o, cell)
+                assert "próg" not in row  # passing the threshold would tell the score too
             else:
                 assert re.fullmatch(r"\d+\.\d\d", cell), (role, o, cell)
+        _assert_hidden_last(page, [world.ids[(k, o)] for o in OFFERS if hidden_for(role, o)])
+        assert ("<th scope=\"col\">Miejsce</th>" in page) == (role not in MEMBERS or not any(
+            hidden_for(role, o) for o in OFFERS))  # with a hidden offer, no rank numbers (gaps would tell)
     else:
         assert 'id="rank-' not in page  # no ranking while blind
     if role in ("officer_same", "admin") and k == "k_scoring":
@@ -259,13 +269,18 @@ def test_r_com_impartial_api_ranking(world, role, k):
         assert r.status_code == 409  # blind until scoring closes, for everyone
         return
     assert r.status_code == 200
-    rows = {x["offer_id"]: x for x in r.get_json()["items"]}
+    items = r.get_json()["items"]
+    rows = {x["offer_id"]: x for x in items}
+    any_hidden = role in MEMBERS and any(hidden_for(role, o) for o in OFFERS)
     for o in OFFERS:
         row = rows[str(world.ids[(k, o)])]
         if role in MEMBERS and hidden_for(role, o):
-            assert row["score"] is None and row.get("advisory") is None
+            assert row["score"] is None and row.get("advisory") is None and row["passed"] is None
         else:
-            assert row["score"] is not None
+            assert row["score"] is not None and row["passed"] is not None
+        assert (row["rank"] is None) == any_hidden  # gaps in the numbering would tell the hidden scores
+    hidden = [str(world.ids[(k, o)]) for o in OFFERS if role in MEMBERS and hidden_for(role, o)]
+    assert {x["offer_id"] for x in items[len(items) - len(hidden):]} == set(hidden)  # hidden ones last
 
 
 @pytest.mark.parametrize("role,k", cases())
@@ -298,6 +313,7 @@ def test_r_review_api_protocol(world, role, k):
     for o in OFFERS:
         hidden = role in MEMBERS and hidden_for(role, o)
         assert (ranking[str(world.ids[(k, o)])]["score"] is None) == hidden
+        assert (ranking[str(world.ids[(k, o)])]["passed"] is None) == hidden
         assert any(str(c["offer_id"]) == str(world.ids[(k, o)]) for c in body["protocol"]["cards"]) != hidden
     assert body["redacted"] == (role in ("excluded_nominee", "conflicted"))
 
