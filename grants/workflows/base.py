@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Integer, String, bindparam, inspect, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
@@ -232,6 +232,38 @@ def _version(value) -> int | None:
         return None
 
 
+_LOCK_STATEMENTS: dict[tuple[type, str], Any] = {}
+
+
+def _lock_statement(model, wf: Workflow):
+    """Built once per model (building it costs more CPU than running it)."""
+    q = _LOCK_STATEMENTS.get((model, wf.object_type))
+    if q is None:
+        pk = bindparam("lock_pk")
+        snap = model.__table__.alias("snapshot")  # an alias: not correlated to the locked row
+        seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
+        q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
+             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True))
+        _LOCK_STATEMENTS[(model, wf.object_type)] = q
+    return q
+
+
+def _lock(session: Session, obj, wf: Workflow):
+    """PostgreSQL: lock the row and re-read it (the checks see what no one can change under
+    them), reading the object's audit chain head in the same round trip. The head is trusted only
+    when the row did not change while this statement waited for the lock (the version its own
+    snapshot saw equals the one it locked); otherwise audit.record reads it again."""
+    pk = inspect(obj).identity[0]
+    row = session.execute(_lock_statement(type(obj), wf),
+                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
+    if row is None or row[0] is not obj:
+        session.refresh(obj, with_for_update=True)  # gone, or not this session's object: the plain way
+        return audit.UNKNOWN
+    if row.seen_version != obj.version:
+        return audit.UNKNOWN
+    return (row.audit_head_seq, row.audit_head_hash)
+
+
 def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
                      expected_version: int | None = None, *, commit: bool = True,
                      received_at: datetime | None = None):
@@ -241,8 +273,7 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
     the request arrived (a submission counts when received, not when processed)."""
     wf: Workflow = obj.__workflow__
     try:
-        if session.bind.dialect.name == "postgresql":
-            session.refresh(obj, with_for_update=True)
+        head = _lock(session, obj, wf) if session.bind.dialect.name == "postgresql" else audit.UNKNOWN
         t = wf.by_name.get(name)
         if t is None:
             raise UnknownTransition(_("Nieznana czynność: %(name)s.", name=name),
@@ -268,9 +299,13 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         for effect in t.effects:
             effect(obj, ctx)
         obj.next_check_at = wf.next_check(obj)
-        session.flush()  # the version-checked UPDATE: a concurrent change raises StaleDataError
+        if head is audit.UNKNOWN or not commit:
+            # the version-checked UPDATE now, so that a concurrent change (SQLite: no row lock)
+            # raises StaleDataError here, not in the caller's later commit; under the row lock
+            # with a commit to come, one flush at the commit sends it with the audit and outbox rows
+            session.flush()
         audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor,
-                     changes={"state": [before, obj.state], **ctx.changes}, payload=data)
+                     changes={"state": [before, obj.state], **ctx.changes}, payload=data, head=head)
         outbox.emit(session, f"{wf.name}.{name}",
                     {"object_type": wf.object_type, "id": obj.workflow_id, "from": before, "to": obj.state,
                      "actor_id": getattr(ctx.actor, "id", None)})

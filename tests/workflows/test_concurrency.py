@@ -109,3 +109,45 @@ def test_two_schedulers_close_each_due_object_exactly_once(session, make_user, c
     assert states == {"closed"}
     assert closes == {str(i): 1 for i in ids}
     assert run_due() == 0
+
+
+def test_transition_waiting_on_a_concurrent_edit_appends_after_it(session, make_user, engine):
+    """The engine reads the audit chain head in the statement that locks the row; when that
+    statement had to wait for another transaction's change, the head it saw is stale and must be
+    read again, or the chain would fork (a duplicate seq) or the transition fail."""
+    from grants.consultations import operations as ops
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    obj_id = c.id
+    editor = Session(engine, expire_on_commit=False)
+    mover = Session(engine, expire_on_commit=False)
+    try:
+        draft = editor.get(Consultation, obj_id)
+        ops.update(editor, draft, editor.get(User, officer.id), {"description": "Nowy opis"})
+        editor.flush()  # the row is locked and an audit entry written, not yet committed
+        outcome = []
+        theirs = mover.get(Consultation, obj_id)
+        actor = mover.get(User, officer.id)
+        actor.role_names
+
+        def move():
+            try:
+                apply_transition(mover, theirs, "open", actor)
+                outcome.append("ok")
+            except Exception as e:  # noqa: BLE001
+                outcome.append(e)
+
+        th = threading.Thread(target=move)
+        th.start()
+        th.join(timeout=0.5)
+        assert th.is_alive(), "the transition should wait for the row lock"
+        editor.commit()
+        th.join(timeout=30)
+        assert outcome == ["ok"], outcome
+    finally:
+        editor.close()
+        mover.close()
+    from grants.core import audit
+    entries = audit.history(session, "consultation", obj_id)
+    assert [(e.seq, e.action) for e in entries] == [(1, "create"), (2, "update"), (3, "open")]
+    assert audit.verify(session).ok
