@@ -179,7 +179,8 @@ def _parse_score(raw, maximum: Decimal, half: bool):
     step = Decimal("0.5") if half else Decimal(1)
     if v % step != 0:
         return None, _("Dozwolone są tylko pełne punkty.") if not half else _("Dozwolone są pełne lub połówki punktów.")
-    return v, None
+    # stored in one spelling ("10", "7.5"): not "1E+1", "-0" or "7.0" as typed
+    return (v.quantize(Decimal(1)) if v % 1 == 0 else v.quantize(Decimal("0.1"))) + 0, None
 
 
 def card_for(session, commission, member, offer) -> ScoreCard | None:

@@ -85,25 +85,72 @@ def score(session, c, user, offer, points, submit=True, justification="Uzasadnie
 class World:
     """A contest with three offers (40 000, 30 000, 9 000 requested) and a commission: chair and a
     second city member, an NGO nominee of a non-participating organisation, an expert, and an NGO
-    nominee of organisation A (excluded automatically)."""
+    nominee of organisation A (excluded automatically).
+
+    Everything is kept as ids and re-read from the current scoped session: an API call through the
+    test client ends the request's session, which would leave loaded objects detached."""
+
+    USERS = ("officer", "city2", "nominee", "excluded_nominee", "expert")
 
     def __init__(self, session, make_user, make_org, grants=("40000.00", "30000.00", "9000.00"), **overrides):
-        self.s = session
-        self.officer = make_user("officer")
-        self.orgs = [make_org() for _ in grants]
-        self.ngo_org = make_org()
-        self.applicants = [make_user("applicant", org=o) for o in self.orgs]
-        self.contest, self.offers = contest_in_evaluation(
-            session, self.officer, list(zip(self.applicants, self.orgs, grants)), **overrides)
-        self.chair = self.officer
-        self.city2 = make_user("officer")
-        self.nominee = make_user("commission_member")
-        self.excluded_nominee = make_user("commission_member")
-        self.expert = make_user("commission_member")
-        self.c = compose(session, self.officer, self.contest, [
-            (self.chair, "city", None, True), (self.city2, "city", None, False),
-            (self.nominee, "ngo", self.ngo_org, False), (self.expert, "expert", None, False),
-            (self.excluded_nominee, "ngo", self.orgs[0], False)])
+        officer = make_user("officer")
+        orgs = [make_org() for _ in grants]
+        ngo_org = make_org()
+        applicants = [make_user("applicant", org=o) for o in orgs]
+        contest, offers = contest_in_evaluation(session, officer, list(zip(applicants, orgs, grants)), **overrides)
+        city2, nominee = make_user("officer"), make_user("commission_member")
+        excluded_nominee, expert = make_user("commission_member"), make_user("commission_member")
+        c = compose(session, officer, contest, [
+            (officer, "city", None, True), (city2, "city", None, False), (nominee, "ngo", ngo_org, False),
+            (expert, "expert", None, False), (excluded_nominee, "ngo", orgs[0], False)])
+        self._users = {k: v.id for k, v in zip(self.USERS, (officer, city2, nominee, excluded_nominee, expert))}
+        self._applicants = [u.id for u in applicants]
+        self._orgs = [o.id for o in orgs]
+        self.cid, self.contest_id = c.id, contest.id
+        self.offer_ids = [o.id for o in offers]
+
+    @property
+    def s(self):
+        from grants.core import db
+        return db.session()
+
+    def _user(self, key):
+        from grants.accounts.models import User
+        return self.s.get(User, self._users[key])
+
+    officer = chair = property(lambda self: self._user("officer"))
+    city2 = property(lambda self: self._user("city2"))
+    nominee = property(lambda self: self._user("nominee"))
+    excluded_nominee = property(lambda self: self._user("excluded_nominee"))
+    expert = property(lambda self: self._user("expert"))
+
+    @property
+    def applicants(self):
+        from grants.accounts.models import User
+        return [self.s.get(User, i) for i in self._applicants]
+
+    @property
+    def orgs(self):
+        from grants.registry.models import Organisation
+        return [self.s.get(Organisation, i) for i in self._orgs]
+
+    @property
+    def c(self):
+        return self.s.get(Commission, self.cid)
+
+    @property
+    def contest(self):
+        from grants.contests.models import Contest
+        return self.s.get(Contest, self.contest_id)
+
+    @property
+    def offers(self):
+        from grants.offers.models import Offer
+        return [self.s.get(Offer, i) for i in self.offer_ids]
+
+    @property
+    def crit(self):
+        return [x["code"] for x in self.contest.criteria]
 
     @property
     def declaring(self):
@@ -130,10 +177,12 @@ class World:
         """plan: offer index -> points per criterion for every voter not excluded."""
         from reviewers.operations import may_score
         plan = plan or {0: 4, 1: 5, 2: 1}
+        c = self.c
         for u in self.declaring:
             for i, o in enumerate(self.offers):
-                if may_score(self.s, self.c, self.member(u), o) is None:
-                    score(self.s, self.c, u, o, expert_points if u is self.expert else plan[i])
+                if i in plan and may_score(self.s, c, c.member_for(u), o) is None and ops.card_for(
+                        self.s, c, c.member_for(u), o) is None:
+                    score(self.s, c, u, o, expert_points if u.id == self._users["expert"] else plan[i])
         return self
 
     def closed(self, reason=None):
