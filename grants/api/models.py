@@ -35,7 +35,7 @@ class IdempotencyRecord(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     method: Mapped[str] = mapped_column(String(10))
-    path: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(String(500))  # the path and the body's SHA-256 (collections._request_target)
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

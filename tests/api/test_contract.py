@@ -547,3 +547,13 @@ def test_api_needs_no_csrf_token_even_when_the_web_enforces_it(csrf_app, officer
     c = make_consultation(officer)
     assert client.post(f"{BASE}/{c.id}/transitions/open", headers=h).status_code == 200
     assert snapshot(c.id)[1] == "open"
+
+
+def test_idempotency_key_with_another_body_is_422(client, headers):
+    h = {**headers, "Idempotency-Key": "create-2"}
+    assert client.post(BASE, headers=h, json={"title": "Pierwsza"}).status_code == 201
+    body = assert_problem(client.post(BASE, headers=h, json={"title": "Druga"}), 422)
+    assert "Idempotency-Key" in body["detail"]
+    body = assert_problem(client.post(BASE, headers=h, data=b"\x00", content_type="application/json"), 422)
+    titles = [i["title"] for i in client.get(BASE, headers=headers).get_json()["items"]]
+    assert titles == ["Pierwsza"]
