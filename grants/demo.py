@@ -480,6 +480,131 @@ def _commissions(s, users, orgs) -> None:
     Commission  # noqa: B018
 
 
+def _before_the_contest(s, users, orgs) -> None:
+    """Directions in a consultation, next year's programme, art. 12 initiatives and art. 19a small grants."""
+    from datetime import date
+    from decimal import Decimal
+
+    from grants.consultations.models import Consultation
+    from grants.directions import operations as dops
+    from grants.directions.models import Direction
+    from grants.initiatives import operations as iops
+    from grants.initiatives.models import Initiative
+    from grants.programmes.models import Programme
+    from grants.programmes.operations import plan_contest_from_direction, save as save_programme
+    from grants.small_grants import operations as gops
+    from grants.small_grants.models import SmallGrant
+    from grants.workflows.base import SYSTEM, apply_transition
+
+    now = clock.now()
+    year = clock.today().year + 1
+    officer = users["urzednik@demo.krakow.pl"]
+    ngo, business, resident = users["ngo@demo.krakow.pl"], users["firma@demo.krakow.pl"], users["mieszkanka@demo.krakow.pl"]
+    ngo2 = users["ngo2@demo.krakow.pl"]
+    consultation = s.scalar(select(Consultation).where(Consultation.state == "open").order_by(Consultation.id))
+    if consultation is not None and s.scalar(select(Direction.id).limit(1)) is None:
+        plan = [
+            (ngo, orgs[0].id, "Kluby sąsiedzkie w Nowej Hucie", "Samotność starszych mieszkańców bloków",
+             "Seniorzy i ich sąsiedzi", "Sieć klubów sąsiedzkich prowadzonych przez organizacje", "120000", "seniors", "XVIII"),
+            (business, None, "Start-upy i artyści razem: pilotaże innowacji", "Pomysły łączące sztukę i technologię nie "
+             "mieszczą się w zwykłych konkursach", "Artyści, start-upy, organizacje kultury",
+             "Konkurs na pilotaże innowacyjnych projektów międzysektorowych", "200000", "culture", None),
+            (resident, None, "Więcej ławek i zieleni przy szkołach", "Brak miejsc do odpoczynku",
+             "Uczniowie i rodzice", "Mikrogranty na zazielenianie otoczenia szkół", "50000", "ecology", "IV"),
+            (ngo2, orgs[1].id, "Kluby seniora w dzielnicach", "Samotność seniorów", "Seniorzy",
+             "Kluby dla seniorów w każdej dzielnicy", "100000", "seniors", None),
+        ]
+        made = []
+        for author, org_id, title, problem, target, task, funds, field, district in plan:
+            d = dops.create(s, author, consultation, {"title": title, "problem": problem, "target_group": target,
+                                                      "proposed_task": task, "estimated_funds": Decimal(funds),
+                                                      "field": field, "district": district}, org_id)
+            s.commit()
+            dops.transition(s, d, "submit", author)
+            made.append(d)
+        for d in made[:3]:
+            for supporter in (ngo, business, resident, ngo2):
+                if supporter.id != d.author_id:
+                    dops.support(s, d, supporter)
+        dops.comment(s, made[1], ngo, "Chętnie dołączymy jako partner: mamy doświadczenie z instalacjami miejskimi.")
+        s.commit()
+        dops.transition(s, made[0], "start_review", officer)
+        dops.transition(s, made[0], "accept", officer, {"answer": "Przyjęto: zadanie trafi do programu współpracy na "
+                                                                  f"rok {year} jako konkurs w sferze działalności na rzecz seniorów."})
+        plan_contest_from_direction(s, officer, made[0], announcement=date(year, 2, 1))
+        s.commit()
+        dops.transition(s, made[2], "start_review", officer)
+        dops.transition(s, made[2], "reject", officer, {"answer": "To zadanie inwestycyjne Zarządu Zieleni Miejskiej, "
+                                                                  "nie zadanie pożytku publicznego; przekazano do ZZM."})
+        dops.transition(s, made[3], "merge", officer, {"into_id": str(made[0].id)})
+    this_year = clock.today().year
+    if s.scalar(select(Programme.id).where(Programme.year == this_year)) is None:
+        save_programme(s, officer, {"year": str(this_year), "title": f"Program współpracy na rok {this_year}",
+                                    "adopted_on": date(this_year - 1, 11, 26).isoformat(),
+                                    "funds.seniors": "700000", "funds.culture": "1400000", "funds.sport": "1100000"})
+        s.commit()
+    if s.scalar(select(Programme.id).where(Programme.year == year)) is None:
+        save_programme(s, officer, {"year": str(year), "title": f"Program współpracy Gminy Miejskiej Kraków z organizacjami "
+                                                               f"pozarządowymi na rok {year}",
+                                    "priorities": "Przeciwdziałanie samotności seniorów\nKultura w dzielnicach\n"
+                                                  "Wzmacnianie federacji i reprezentacji organizacji",
+                                    "commission_rules": "Komisje powołuje Prezydent; co najmniej dwie osoby wskazane przez organizacje.",
+                                    "funds.seniors": "800000", "funds.culture": "1500000", "funds.sport": "1200000",
+                                    "funds.ngo_support": "300000", "funds.health": "600000"})
+        s.commit()
+    if s.scalar(select(Initiative.id).limit(1)) is None:
+        specs = [("Miejskie ogrody społeczne na osiedlach", "under_assessment"),
+                 ("Rowerowa szkoła dla dorosłych", "expedient"),
+                 ("Festiwal kuchni mniejszości", "not_expedient"),
+                 ("Warsztaty cyfrowe dla seniorów", "submitted")]
+        for i, (title, target) in enumerate(specs):
+            m = members_of(users, orgs)[i + 4]
+            o = iops.submit(s, m, orgs[i + 4].id, {"title": title, "description": f"{title}: zadanie zaproponowane z "
+                                                   "własnej inicjatywy organizacji, z opisem odbiorców, działań i rezultatów.",
+                                                   "field": "local_communities", "estimated_cost": Decimal("45000.00")})
+            s.commit()
+            if target == "submitted":
+                continue
+            iops.transition(s, o, "start_assessment", officer)
+            if target == "expedient":
+                iops.transition(s, o, "deem_expedient", officer, {"announcement_date": date(year, 3, 1).isoformat(),
+                                                                 "justification": "Zgodne z priorytetami programu."})
+            elif target == "not_expedient":
+                iops.transition(s, o, "deem_not_expedient", officer,
+                                {"justification": "Zadanie jest już finansowane w konkursie na kulturę w dzielnicach."})
+    if s.scalar(select(SmallGrant.id).limit(1)) is None:
+        specs = [("Piknik sąsiedzki na Bieżanowie", "6000.00", "submitted"),
+                 ("Warsztaty pierwszej pomocy dla seniorów", "8000.00", "published"),
+                 ("Turniej szachowy dla dzieci", "4500.00", "comments_closed"),
+                 ("Sprzątanie brzegów Wisły", "7000.00", "awarded"),
+                 ("Koncert charytatywny", "9500.00", "refused")]
+        for i, (title, amount, target) in enumerate(specs):
+            m = members_of(users, orgs)[i + 8]
+            start = clock.today() + timedelta(days=30)
+            g, _warnings = gops.submit(s, m, orgs[i + 8].id, {"title": title, "description": f"{title}: małe zadanie "
+                                                                "lokalne w trybie art. 19a.", "amount": Decimal(amount),
+                                                                "task_start": start, "task_end": start + timedelta(days=40)})
+            s.commit()
+            if target == "submitted":
+                continue
+            if target == "published":
+                gops.transition(s, g, "publish", officer)
+                gops.add_comment(s, g, None, "Jan Mieszkaniec", "Bardzo potrzebne, zgłoszę mamę!")
+                s.commit()
+                continue
+            apply_transition(s, g, "publish", officer, received_at=now - timedelta(days=10))
+            apply_transition(s, g, "close_comments", SYSTEM)
+            if target == "awarded":
+                gops.transition(s, g, "award", officer, {"justification": "Uwag nie zgłoszono; zadanie celowe."})
+            elif target == "refused":
+                gops.transition(s, g, "refuse", officer, {"justification": "Zadanie nie ma charakteru pożytku publicznego."})
+
+
+def members_of(users, orgs) -> dict:
+    return {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
+            if m.organisation in orgs}
+
+
 def already_seeded() -> bool:
     s = db.session()
     try:
@@ -510,6 +635,8 @@ def seed() -> str:
         _contests(s, users, orgs)
         s.commit()
         _commissions(s, users, orgs)
+        s.commit()
+        _before_the_contest(s, users, orgs)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

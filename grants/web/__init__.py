@@ -19,6 +19,12 @@ def init_web(app: Flask) -> None:
     from grants.offers.views import bp as offers_bp
     app.register_blueprint(contests_bp)
     app.register_blueprint(offers_bp)
+    from grants.directions.views import bp as directions_bp
+    from grants.initiatives.views import bp as initiatives_bp
+    from grants.programmes.views import bp as programmes_bp
+    from grants.small_grants.views import bp as small_grants_bp
+    for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp):
+        app.register_blueprint(blueprint)
     from grants.registry.views import bp as registry_bp
     app.register_blueprint(registry_bp)
     from grants.commissions.views import bp as commissions_bp

@@ -11,6 +11,8 @@ def nav_for(user) -> list[tuple[str, str]]:
     items = [(url_for("home.index"), _("Start")),
              (url_for("contests.index"), _("Konkursy")),
              (url_for("consultations.index"), _("Konsultacje")),
+             (url_for("programmes.calendar"), _("Kalendarz")),
+             (url_for("small_grants.index"), _("Małe granty")),
              (url_for("registry.index"), _("Organizacje"))]
     if has_role(user, OFFICER, ADMIN):
         items.append((url_for("workflows.index"), _("Procesy")))

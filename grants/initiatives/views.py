@@ -1,0 +1,100 @@
+"""Art. 12 own-initiative offers: a guide, the NGO's submission, the officer's assessment within a month."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.core import clock, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.offers.content import _decimal
+from grants.registry.dictionaries import FIELDS
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.errors import WorkflowError
+
+from . import operations as ops
+from .models import Initiative
+
+bp = Blueprint("initiatives", __name__, url_prefix="/initiatives", template_folder="templates")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+@bp.route("/guide")
+def guide():
+    return render_template("initiatives/guide.html")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost")}
+        try:
+            data = dict(values)
+            data["estimated_cost"] = Decimal(_decimal(values["estimated_cost"], places=2, maximum=Decimal("10000000000"))) \
+                if values["estimated_cost"] else None
+            obj = ops.submit(db.session(), current_user, int(request.form.get("organisation_id", "0")), data)
+            db.session.commit()
+        except PermissionDenied as e:
+            abort(403)
+        except ValueError as e:
+            db.session.rollback()
+            errors = {x["field"]: x["message"] for x in e.errors} if hasattr(e, "errors") else {"estimated_cost": str(e)}
+            status = 422
+        else:
+            flash(_("Złożono ofertę z własnej inicjatywy. Urząd oceni jej celowość w ciągu miesiąca."), "success")
+            return redirect(url_for(".show", iid=obj.id), 303)
+    rows = db.session.scalars(ops.visible(select(Initiative), current_user).order_by(Initiative.id.desc())).all()
+    orgs = [m.organisation for m in current_user.memberships] if has_role(current_user, APPLICANT) else []
+    return render_template("initiatives/index.html", rows=rows, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+                           today=clock.today(), late=ops.is_late, form=CsrfForm()), status
+
+
+@bp.route("/<int:iid>")
+@login_required
+def show(iid):
+    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
+    if obj is None:
+        abort(404)
+    return render_template("initiatives/show.html", o=obj, fields=FIELDS, late=ops.is_late(obj, clock.today()),
+                           transitions=available_transitions(db.session(), obj, current_user), form=CsrfForm())
+
+
+@bp.route("/<int:iid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(iid, name):
+    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
+    if obj is None:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {k: request.form[k] for k in ("announcement_date", "justification", "reason") if request.form.get(k)}
+    try:
+        ops.transition(db.session(), obj, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(obj.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", iid=iid), 303)
+
+
+@section(OFFICER, ADMIN)
+def _initiatives_waiting(user):
+    rows = db.session.scalars(select(Initiative).where(Initiative.state.in_(("submitted", "under_assessment")))
+                              .order_by(Initiative.assessment_due)).all()
+    today = clock.today()
+    items = [Item(o.title, url_for("initiatives.show", iid=o.id), str(_("ocena do %(d)s", d=o.assessment_due)),
+                  flag=str(_("po terminie (R-ART12-MONTH)")) if ops.is_late(o, today) else "") for o in rows]
+    return Section(_("Oferty z własnej inicjatywy do oceny"), items, empty=_("Brak ofert do oceny."), order=14)

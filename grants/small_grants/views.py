@@ -1,0 +1,139 @@
+"""Art. 19a small grants: the NGO's simplified offer, the public 7-day comment window, the officer's award."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.core import clock, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.offers.content import _decimal
+from grants.registry.dictionaries import FIELDS
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.errors import WorkflowError
+
+from . import operations as ops
+from .models import SmallGrant, SmallGrantComment
+
+bp = Blueprint("small_grants", __name__, url_prefix="/small-grants", template_folder="templates")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _get(sid):
+    obj = db.session.scalar(ops.visible(select(SmallGrant).where(SmallGrant.id == sid), _user()))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    errors, values, warnings, status = {}, {}, [], 200
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            abort(401)
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
+        try:
+            data = dict(values)
+            data["amount"] = Decimal(_decimal(values["amount"] or "x", places=2, maximum=Decimal("10000000000")))
+            data["task_start"] = date.fromisoformat(values["task_start"]) if values["task_start"] else None
+            data["task_end"] = date.fromisoformat(values["task_end"]) if values["task_end"] else None
+            obj, warnings = ops.submit(db.session(), current_user, int(request.form.get("organisation_id", "0")), data)
+            db.session.commit()
+        except PermissionDenied:
+            abort(403)
+        except ValueError as e:
+            db.session.rollback()
+            errors = {x["field"]: x["message"] for x in e.errors} if hasattr(e, "errors") else {"amount": str(e)}
+            status = 422
+        else:
+            flash(_("Złożono ofertę w trybie art. 19a. Urząd opublikuje ją na 7 dni do uwag."), "success")
+            for w in warnings:
+                flash(_("Uwaga: %(w)s", w=w), "info")
+            return redirect(url_for(".show", sid=obj.id), 303)
+    rows = db.session.scalars(ops.visible(select(SmallGrant), _user()).order_by(SmallGrant.id.desc())).all()
+    orgs = [m.organisation for m in current_user.memberships] if _user() and has_role(current_user, APPLICANT) else []
+    return render_template("small_grants/index.html", rows=rows, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+                           form=CsrfForm()), status
+
+
+@bp.route("/<int:sid>", methods=["GET", "POST"])
+def show(sid):
+    obj = _get(sid)
+    if request.method == "POST":  # a comment: anyone may comment while published (R-19A-PUBLISH)
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        try:
+            ops.add_comment(db.session(), obj, _user(), request.form.get("author_name", ""), request.form.get("body", ""))
+            db.session.commit()
+        except (ops.SmallGrantError, WorkflowError) as e:
+            db.session.rollback()
+            errs = getattr(e, "errors", None)
+            flash("; ".join(x["message"] for x in errs) if errs else str(e.detail), "error")
+        else:
+            flash(_("Dziękujemy, uwaga została przyjęta."), "success")
+        return redirect(url_for(".show", sid=sid) + "#comments", 303)
+    comments = db.session.scalars(select(SmallGrantComment).where(SmallGrantComment.small_grant_id == obj.id)
+                                  .order_by(SmallGrantComment.id)).all()
+    now = clock.now()
+    return render_template("small_grants/show.html", o=obj, comments=comments, fields=FIELDS,
+                           can_comment=obj.state == "published" and obj.comments_close_at and now <= obj.comments_close_at,
+                           late=ops.publish_late(obj, clock.today()),
+                           transitions=available_transitions(db.session(), obj, _user()) if _user() else [],
+                           form=CsrfForm())
+
+
+@bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(sid, name):
+    obj = _get(sid)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {k: request.form[k] for k in ("justification", "reason") if request.form.get(k)}
+    try:
+        ops.transition(db.session(), obj, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(obj.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", sid=sid), 303)
+
+
+@section("public")
+def _open_for_comments(user):
+    rows = db.session.scalars(select(SmallGrant).where(SmallGrant.state == "published").order_by(SmallGrant.id)).all()
+    return Section(_("Małe granty (art. 19a): zgłoś uwagi"),
+                   [Item(o.title, url_for("small_grants.show", sid=o.id), str(_("uwagi do %(d)s",
+                                                                                d=o.comments_close_at.strftime("%Y-%m-%d"))))
+                    for o in rows], empty=_("Brak ofert otwartych na uwagi."), order=35)
+
+
+@section(OFFICER, ADMIN)
+def _small_grants_waiting(user):
+    rows = db.session.scalars(select(SmallGrant).where(SmallGrant.state.in_(("submitted", "comments_closed")))
+                              .order_by(SmallGrant.id)).all()
+    today = clock.today()
+    items = []
+    for o in rows:
+        if o.state == "submitted":
+            items.append(Item(o.title, url_for("small_grants.show", sid=o.id), str(_("opublikuj do %(d)s", d=o.publish_due)),
+                              flag=str(_("termin publikacji minął (R-19A-PUBLISH)")) if ops.publish_late(o, today) else ""))
+        else:
+            items.append(Item(o.title, url_for("small_grants.show", sid=o.id), str(_("uwagi zebrane: rozstrzygnij"))))
+    return Section(_("Małe granty do obsłużenia"), items, empty=_("Brak małych grantów do obsłużenia."), order=16)
