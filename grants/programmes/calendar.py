@@ -79,9 +79,12 @@ def ical(evts: list[Event], base_url: str) -> bytes:
     cal.add("prodid", "-//grants//Kalendarz konkursów//PL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Konkursy i konsultacje")
+    from grants.core.clock import real_now
+    stamp = real_now()
     for e in evts:
         ev = IEvent()
         ev.add("uid", f"{e.uid}@grants")
+        ev.add("dtstamp", stamp)  # required by RFC 5545
         ev.add("summary", f"{KINDS[e.kind]}: {e.title}")
         ev.add("dtstart", e.start)
         if e.end is not None:
