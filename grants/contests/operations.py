@@ -52,6 +52,10 @@ def can_edit(user, c: Contest) -> bool:
 
 def _validate(values: dict, c: Contest) -> None:
     errors = []
+    required = {col.name for col in Contest.__table__.columns if not col.nullable}
+    for name, v in values.items():
+        if v is None and name in required:
+            errors.append({"field": name, "message": str(_("To pole nie może być puste."))})
     if "title" in values and not (values["title"] or "").strip():
         errors.append({"field": "title", "message": str(_("Podaj tytuł konkursu."))})
     if values.get("call_type") is not None and values["call_type"] not in call_types():
