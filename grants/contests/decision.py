@@ -16,6 +16,7 @@ def decide(ctx, contest) -> None:
     offers = list(ctx.session.scalars(select(Offer).where(Offer.contest_id == contest.id, Offer.state == "eligible")
                                       .order_by(Offer.id)))
     summary = []
+    by_org: dict[int, list] = {}
     for o in offers:
         amount = o.proposed_grant or Decimal("0.00")
         o.awarded_grant = amount if amount > 0 else None
@@ -27,15 +28,22 @@ def decide(ctx, contest) -> None:
         else:
             apply_transition(ctx.session, o, "not_select", ctx.actor, commit=False, received_at=ctx.now)
         summary.append({"offer_id": o.id, "awarded": amount})
-        email = (o.content or {}).get("applicant", {}).get("contact_email") or o.organisation.email
-        if email:
+        by_org.setdefault(o.organisation_id, []).append((o, amount))
+    # R-RESULTS: each organisation is notified once, of all its offers, in this transaction
+    for rows in by_org.values():
+        first = rows[0][0]
+        email = (first.content or {}).get("applicant", {}).get("contact_email") or first.organisation.email
+        if not email:
+            continue
+        lines = []
+        for o, amount in rows:
             if amount > 0:
-                body = str(_("Oferta %(n)s „%(t)s” została wybrana w konkursie „%(c)s”. Przyznana dotacja: %(a)s zł.",
-                             n=o.number, t=o.title, c=contest.title, a=amount))
+                lines.append(str(_("Oferta %(n)s „%(t)s” została wybrana w konkursie „%(c)s”. Przyznana dotacja: %(a)s zł.",
+                                   n=o.number, t=o.title, c=contest.title, a=amount)))
             else:
-                body = str(_("Oferta %(n)s „%(t)s” nie została wybrana w konkursie „%(c)s”.",
-                             n=o.number, t=o.title, c=contest.title))
-            outbox.emit(ctx.session, "email.send", {"to": email, "subject": str(_("Wyniki konkursu: %(c)s", c=contest.title)),
-                                                    "body": body})
+                lines.append(str(_("Oferta %(n)s „%(t)s” nie została wybrana w konkursie „%(c)s”.",
+                                   n=o.number, t=o.title, c=contest.title)))
+        outbox.emit(ctx.session, "email.send", {"to": email, "subject": str(_("Wyniki konkursu: %(c)s", c=contest.title)),
+                                                "body": "\n".join(lines)})
     contest.results_published_at = ctx.now
     ctx.changes["results"] = summary
