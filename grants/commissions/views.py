@@ -131,6 +131,7 @@ def add_member(cid):
                        expected_version=int(request.form.get("version", c.version)))
         db.session.commit()
     except PermissionDenied:
+        db.session.rollback()
         abort(403)
     except ValueError as e:
         db.session.rollback()
@@ -138,6 +139,8 @@ def add_member(cid):
     except WorkflowError as e:
         db.session.rollback()
         flash(str(e.detail), "error")
+    else:
+        flash(_("Dodano członka komisji."), "success")
     return redirect(url_for(".show", cid=cid) + "#members", 303)
 
 
@@ -154,6 +157,8 @@ def remove_member(cid, mid):
     except (ops.ReviewError, WorkflowError) as e:
         db.session.rollback()
         flash(str(getattr(e, "detail", e)), "error")
+    else:
+        flash(_("Usunięto członka komisji."), "success")
     return redirect(url_for(".show", cid=cid) + "#members", 303)
 
 

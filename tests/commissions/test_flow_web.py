@@ -302,7 +302,7 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
     states = {k: fresh(Offer, ids[k]).state for k in ("oa", "ob", "oc")}
     assert states == {"oa": "update_required", "ob": "ready_for_agreement", "oc": "not_selected"}
     public = anon.get(f"/contests/{ids['contest']}").get_data(as_text=True)  # R-RESULTS
-    assert "Wyniki konkursu" in public and "35\u00a0000,00\u00a0zł" in public and "niedofinansowana" in public
+    assert "Wyniki konkursu" in public and "35\u00a0000,00\u00a0zł" in public and "niewybrana: bez dotacji" in public
     assert f"/commissions/{cid}" not in public and "Uzasadnienie" not in public
 
     # ------------------------------------------------------------ the partially funded applicant updates (R-UPDATE)
