@@ -82,15 +82,22 @@ def commission_approved(obj, ctx):
 
 
 def within_budget(obj, ctx):
+    """R-ALLOC: the amounts the decision will award (the proposals of the offers still eligible, as
+    `decide` reads them) sum to no more than the budget. Money is whole grosze in a BIGINT: the
+    SUM keeps the column's Money type, so it comes back as exact PLN (None when nothing to sum),
+    read here under the contest's row lock (apply_transition), which set_amounts takes too."""
     from decimal import Decimal
 
-    from grants.offers.models import Offer
     from sqlalchemy import func, select
-    total = ctx.session.scalar(select(func.coalesce(func.sum(Offer.proposed_grant), 0))
-                               .where(Offer.contest_id == obj.id)) or 0
-    total = Decimal(int(total)) / 100 if isinstance(total, int) else Decimal(total)
+
+    from grants.core.types import Money
+    from grants.offers.models import Offer
+    total = ctx.session.scalar(select(func.sum(Offer.proposed_grant, type_=Money()))
+                               .where(Offer.contest_id == obj.id, Offer.state == "eligible"))
+    total = Decimal("0.00") if total is None else total
     if obj.budget is not None and total > obj.budget:
-        return Reason(_("Suma proponowanych dotacji przekracza budżet konkursu."), "R-ALLOC")
+        return Reason(_("Suma proponowanych dotacji (%(t)s zł) przekracza budżet konkursu (%(b)s zł).",
+                        t=total, b=obj.budget), "R-ALLOC")
     return None
 
 

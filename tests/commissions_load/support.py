@@ -29,11 +29,13 @@ class World:
     member_ids: dict = field(default_factory=dict)  # user id -> commission member id
 
 
-def build(session, *, real: int, extra: int = 0, members: int = 3, grants=None, experts: int = 1) -> World:
+def build(session, *, real: int, extra: int = 0, members: int = 3, grants=None, experts: int = 1,
+          points=None, complete: bool = False) -> World:
     """`real` offers submitted through the operations (one organisation and applicant each) and
     `extra` bulk-inserted eligible ones; `members` people on the commission (the chair, the
     conflicted member, the plain member, then more voting members, and `experts` advisory ones
-    among them when there is room)."""
+    among them when there is room). `points(k, member id)` is each card's score per criterion
+    (default: spread over 1-5); `complete` gives the plain member every card too."""
     assert members >= 3
     officer = make_user(session, "officer")
     pairs = []
@@ -77,9 +79,9 @@ def build(session, *, real: int, extra: int = 0, members: int = 3, grants=None, 
         for k, oid in enumerate(offer_ids):
             if uid == conflicted.id and k == 0:
                 continue  # excluded: never a card
-            if uid == member.id and k % 2:
+            if uid == member.id and k % 2 and not complete:
                 continue  # the plain member still has cards to fill in
-            pts = str(1 + (k * 7 + mid) % 5)
+            pts = str(points(k, mid) if points else 1 + (k * 7 + mid) % 5)
             rows.append({"commission_id": com.id, "member_id": mid, "offer_id": oid, "state": "submitted",
                          "scores": {c: pts for c in codes}, "justifications": {c: "Uzasadnienie" for c in codes},
                          "submitted_at": now, "version": 1})
