@@ -157,6 +157,13 @@ def _create(session, user, data: ContestCreate):
         raise invalid(e.errors) from None
 
 
+def _may_create(user):
+    """Officers and admins announce contests; anyone else is refused before the body is read."""
+    from grants.core.i18n import _
+    from grants.core.permissions import ADMIN, OFFICER, has_role
+    return None if has_role(user, OFFICER, ADMIN) else _("Brak uprawnień do tej czynności.")
+
+
 def _patch(session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)
     data = validated()
@@ -168,7 +175,8 @@ def _patch(session, obj, user, validated, expected_version):
 
 register(Collection(
     name="contests", model=Contest, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
-    public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, patch_schema=ContestFields,
+    public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, may_create=_may_create,
+    patch_schema=ContestFields,
     prefetch=_prefetch,
     patch=_patch, summary="Open contests: announcement, parameters, publication (R-ANN-*), closing, formal review, cancellation",
 ))

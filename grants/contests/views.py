@@ -130,7 +130,12 @@ def show(cid):
                                   .options(selectinload(Offer.organisation)).order_by(Offer.id)).all()
         if staff:
             offers = rows
-        my_offers = [o for o in rows if o.organisation_id in getattr(user, "organisation_ids", ())]
+        orgs = getattr(user, "organisation_ids", frozenset())
+        if orgs:  # the organisation's own offers and those it is a partner in (R-OFF-JOINT)
+            from grants.offers.models import OfferPartner
+            partnered = set(db.session.scalars(select(OfferPartner.offer_id).join(Offer).where(
+                Offer.contest_id == c.id, OfferPartner.organisation_id.in_(orgs))))
+            my_offers = [o for o in rows if o.organisation_id in orgs or o.id in partnered]
     my_orgs = [m.organisation for m in user.memberships] if user is not None and has_role(user, APPLICANT) else []
     from reviewers.models import Commission
     commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))

@@ -105,13 +105,24 @@ def _patch(session, obj, user, validated, expected_version):
     return obj
 
 
+def _may_create(user):
+    """Only applicants act for organisations: anyone else is refused before the body is read
+    (403 precedes 400/422); the organisation itself is checked by operations.create."""
+    from grants.core.i18n import _
+    from grants.core.permissions import APPLICANT, has_role
+    if not has_role(user, APPLICANT):
+        return _("Ofertę składa członek organizacji, w której imieniu działa.")
+    return None
+
+
 def _visible(q, user):
     return ops.visible(q, user)
 
 
 COLLECTION = register(Collection(
     name="offers", model=Offer, serialize=serialize, serialize_full=serialize_full, visible=_visible, public=False,
-    item_schema=OfferItem, create_schema=OfferCreate, create=_create, patch_schema=OfferPatch, patch=_patch,
+    item_schema=OfferItem, create_schema=OfferCreate, create=_create, may_create=_may_create,
+    patch_schema=OfferPatch, patch=_patch,
     summary="Offers on the statutory template: drafts, submission (R-OFF-DEADLINE, R-OFF-RECEIPT), formal review",
 ))
 

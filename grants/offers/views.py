@@ -16,7 +16,7 @@ from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
+from grants.workflows.errors import TransitionForbidden, WorkflowError
 from grants.workflows.offer import officer_of_contest
 
 from . import content as cm
@@ -197,6 +197,9 @@ def transition(oid, name):
         abort(400)
     try:
         ops.transition(db.session(), o, name, current_user, payload, version, received_at=g.get("received_at"))
+    except TransitionForbidden:
+        db.session.rollback()
+        abort(403)  # visible, but the caller's role or relation may not do this
     except WorkflowError as e:
         db.session.rollback()
         fresh = db.session.get(Offer, oid)
