@@ -363,8 +363,10 @@ def _my_commission_work(user):
     items = []
     for c in rows:
         member = c.member_for(user)
-        if c.state == "declarations" or (member and len({d.organisation_id for d in declarations_of(s, c)
-                                                          if d.member_id == member.id}) < len(organisations_to_declare(s, c))):
+        if member is None or not member.active:  # excluded from the commission: nothing to do
+            continue
+        declared = {d.organisation_id for d in declarations_of(s, c) if d.member_id == member.id}
+        if not set(organisations_to_declare(s, c)) <= declared:
             items.append(Item(c.contest.title, url_for("commissions.show", cid=c.id) + "#declarations",
                               str(_("złóż oświadczenia o bezstronności"))))
         if c.state == "scoring" and member:

@@ -15,8 +15,8 @@ import re
 
 import pytest
 
-from .conftest import (ACTIVE, CLOSED, COMMISSIONS, MEMBERS, OFFERS, ROLES, STAFF, hidden_for, is_login_redirect,
-                       may_read_card, sees_commission)
+from .conftest import (ACTIVE, CLOSED, COMMISSIONS, MEMBERS, OFFERS, ROLES, STAFF, VOTERS, hidden_for,
+                       is_login_redirect, may_read_card, sees_commission)
 
 NOT_FOUND = 404
 
@@ -211,6 +211,16 @@ def test_web_refusals_are_explained(world):
     r = world.clients["member_city"].post(f"/commissions/{world.ids['k_closed']}/cards/{world.ids[('k_closed', 'oc')]}",
                                           data={"scores.capacity": "1"}, follow_redirects=True)
     assert "Ocena nie trwa" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_home_lists_commission_work_only_for_active_members(world, role):
+    """Everyone declared; the voting members still miss their card for offer C in k_scoring. The
+    excluded nominee has nothing to do and is not sent to declare."""
+    page = world.web(role, "GET", "/").get_data(as_text=True)
+    k = world.ids["k_scoring"]
+    assert f"/commissions/{k}#declarations" not in page
+    assert (f"/commissions/{k}#scoring" in page) == (role in VOTERS)
 
 
 # ====================================================================== the contest page
