@@ -107,7 +107,8 @@ def update(session: Session, d: Direction, actor, values: dict, expected_version
 
 def support(session: Session, d: Direction, actor) -> DirectionSupport:
     """One support per person (S7); not your own, and only while the consultation is open."""
-    if d.state not in ("submitted", "under_review") or d.consultation.state != "open":
+    c = d.consultation
+    if d.state not in ("submitted", "under_review") or c.state != "open" or (c.ends_at and clock.now() > c.ends_at):
         raise NotEditable(_("Propozycję można poprzeć tylko w czasie trwania konsultacji."))
     if d.author_id == actor.id:
         raise NotEditable(_("Nie można poprzeć własnej propozycji."))

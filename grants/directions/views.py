@@ -236,8 +236,11 @@ def plan(did):
 def report(cid):
     """R-CONSULT: the report lists every proposal and its answer; printable."""
     c = _consultation(cid)
-    rows = db.session.scalars(select(Direction).where(Direction.consultation_id == c.id,
-                                                      Direction.state.in_(ops.PUBLIC_STATES))
-                              .order_by(Direction.id)).all()
+    every = db.session.scalars(select(Direction).where(Direction.consultation_id == c.id,
+                                                       Direction.state.in_(ops.PUBLIC_STATES))
+                               .order_by(Direction.id)).all()
+    # proposals hidden by moderation are not published (their reasons stay in the audit trail)
+    rows = [d for d in every if not d.hidden_reason]
     counts = ops.supports_count(db.session(), [d.id for d in rows])
-    return render_template("directions/report.html", c=c, rows=rows, counts=counts, stakeholders=STAKEHOLDER_TYPES)
+    return render_template("directions/report.html", c=c, rows=rows, counts=counts, stakeholders=STAKEHOLDER_TYPES,
+                           hidden=len(every) - len(rows))

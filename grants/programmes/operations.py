@@ -71,8 +71,9 @@ def plan_contest_from_direction(session, actor, direction, *, announcement: date
     from grants.contests.models import Contest
     from grants.registry.models import Grantor
     from grants.workflows.errors import NotEditable
-    if not has_role(actor, OFFICER, ADMIN):
-        raise PermissionDenied()
+    from grants.workflows.direction import consultation_staff
+    if not has_role(actor, OFFICER, ADMIN) or not consultation_staff(direction, actor):
+        raise PermissionDenied(_("Konkurs planuje urzędnik wydziału, który prowadził konsultację."))
     if direction.state != "accepted":
         raise NotEditable(_("Do programu trafiają tylko przyjęte propozycje."))
     if direction.planned_contest_id:
