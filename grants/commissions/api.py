@@ -224,7 +224,7 @@ def get_ranking(cid):
         items.append({"rank": r.rank, "offer_id": str(r.offer_id), "number": o.number, "passed": r.passed,
                       "requested": _s(o.requested_grant), "proposed": _s(o.proposed_grant),
                       "score": str(r.score_display),
-                      "advisory": None if r.advisory is None else str(round(float(r.advisory), 2))})
+                      "advisory": None if r.advisory is None else str(r.advisory_display)})
     items = redact_ranking(items, hidden)  # R-COM-IMPARTIAL: an excluded member never sees these scores
     return _json({"items": items, "total": len(items)}, 200, c)
 

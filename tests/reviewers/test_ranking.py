@@ -203,3 +203,20 @@ def test_r_com_expert_advisory_cards_never_change_the_ranking(p, data):
     counted = [c for c in cards if c.member_id in voting]
     other = rank(subs, crit, counted + rewritten, voting, excluded, threshold)
     assert [(r.offer_id, r.score, r.passed) for r in base] == [(r.offer_id, r.score, r.passed) for r in other]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fractions(min_value=0, max_value=1000, max_denominator=10_000))
+def test_r_score_display_is_exact_half_up(f):
+    from reviewers.ranking import display
+    shown = display(f)
+    assert shown == shown.quantize(D("0.01"))
+    # half up, decided exactly: f − 0.005 < shown ≤ f + 0.005 (never via float)
+    assert Fraction(str(shown)) - Fraction(1, 200) <= f < Fraction(str(shown)) + Fraction(1, 200)
+
+
+def test_r_com_expert_advisory_shown_with_two_decimals():
+    cards = [card(1, 1, 5, 5, 5), card(9, 1, 1, 1, 1), card(8, 1, 1, 1, D("1.5"))]
+    (r,) = rank(offers(1), CRIT, cards, voting={1}, excluded=set(), threshold=None)
+    assert r.advisory == Fraction(13, 4) and r.advisory_display == D("3.25")
+    assert r.score_display == D("15.00")

@@ -324,3 +324,11 @@ def test_r_score_outsiders_and_foreign_offers_refused(client, session, world, ap
     assert _put(client, api_token(w.excluded_nominee), w, w.offer_ids[1], _full(w)).status_code == 403
     assert _put(client, api_token(w.applicants[0]), w, w.offer_ids[0], _full(w)).status_code == 404
     assert counts(session) == before
+
+
+def test_r_com_expert_scores_shown_not_counted_through_the_api(client, session, world, api_token):
+    w = _ready(world.declared().scored(expert_points=10).closed())  # the expert gives everything full marks
+    rank = client.get(f"/api/v1/commissions/{w.cid}/ranking", headers=api_token(w.officer)).get_json()["items"]
+    assert [(x["offer_id"], x["score"], x["passed"], x["advisory"]) for x in rank] == [
+        (str(w.offer_ids[1]), "30.00", True, "45.00"), (str(w.offer_ids[0]), "24.00", True, "45.00"),
+        (str(w.offer_ids[2]), "6.00", False, "45.00")]
