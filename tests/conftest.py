@@ -222,6 +222,19 @@ def worker(stub_broker, app):
 
 # ---------------------------------------------------------------- people
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """argon2 at its production cost takes ~0.3 s a hash here and the suite logs in thousands of
+    times; the tests check behaviour, not the hasher. The production parameters stay in force outside
+    tests and are checked by test_production_password_hash_parameters."""
+    from argon2 import PasswordHasher
+
+    from grants.accounts import operations, passwords
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(operations, "DUMMY_HASH", cheap.hash("not-a-real-password"))  # unknown e-mails
+
+
 @pytest.fixture
 def make_user(session):
     from tests.factories import make_user as _make

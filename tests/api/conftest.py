@@ -10,18 +10,6 @@ from grants.core import clock
 from grants.core.audit import AuditEntry
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """argon2 with its production cost takes ~0.3 s per hash here; these tests log in a lot and
-    test the API, not the hasher (which keeps its production parameters outside tests)."""
-    from argon2 import PasswordHasher
-
-    from grants.accounts import operations, passwords
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    monkeypatch.setattr(operations, "DUMMY_HASH", cheap.hash("not-a-real-password"))  # unknown e-mails
-
-
 def build_consultation(session, actor, state: str = "draft", **values):
     """A consultation of `actor`'s department walked to `state` (draft, open, closed, reported)."""
     from grants.consultations import operations as ops
