@@ -37,7 +37,7 @@ def save(session, actor, form) -> Programme:
         if raw:
             try:
                 v = Decimal(raw)
-                if v < 0 or -v.as_tuple().exponent > 2 or v > Decimal("10000000000"):
+                if not v.is_finite() or v < 0 or -v.as_tuple().exponent > 2 or v > Decimal("10000000000"):
                     raise InvalidOperation
                 funds[code] = f"{v:.2f}"
             except InvalidOperation:
