@@ -332,3 +332,22 @@ def test_r_com_expert_scores_shown_not_counted_through_the_api(client, session, 
     assert [(x["offer_id"], x["score"], x["passed"], x["advisory"]) for x in rank] == [
         (str(w.offer_ids[1]), "30.00", True, "45.00"), (str(w.offer_ids[0]), "24.00", True, "45.00"),
         (str(w.offer_ids[2]), "6.00", False, "45.00")]
+
+
+def test_r_score_only_submitted_cards_count_and_closing_with_missing_needs_reason(client, session, world, api_token):
+    w = _ready(world.declared())
+    h = api_token(w.chair)
+    draft = _full(w, "5")
+    draft["submit"] = False
+    assert _put(client, h, w, w.offer_ids[2], draft).status_code == 200  # the chair's draft of 30 points on C
+    w.scored({0: 4, 1: 5, 2: 1})  # everyone else submits; the chair's C card stays a draft
+    before = counts(session)
+    r = client.post(f"/api/v1/commissions/{w.cid}/transitions/close_scoring", json={}, headers=h)
+    assert r.status_code == 422 and "R-SCORE" in r.get_data(as_text=True)
+    assert counts(session) == before
+    r = client.post(f"/api/v1/commissions/{w.cid}/transitions/close_scoring",
+                    json={"reason": "Przewodniczący nie złożył karty C"}, headers=h)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    rank = client.get(f"/api/v1/commissions/{w.cid}/ranking", headers=h).get_json()["items"]
+    assert next(x for x in rank if x["offer_id"] == str(w.offer_ids[2]))["score"] == "6.00"  # the draft not counted
+    assert w.c.close_reason == "Przewodniczący nie złożył karty C"
