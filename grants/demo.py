@@ -13,7 +13,7 @@ from grants.accounts.models import User
 from grants.accounts.operations import create_user
 from grants.core import clock, db
 from grants.registry.dictionaries import FIELDS
-from grants.registry.models import Department, Grantor, Membership, Organisation
+from grants.registry.models import Department, Grantor, Organisation
 
 DEMO_PASSWORD = "Demo-Grants-2026"
 

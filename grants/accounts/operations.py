@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, PARTICIPANT, ROLES, STAKEHOLDER_TYPES
+from grants.core.permissions import APPLICANT, ROLES, STAKEHOLDER_TYPES
 from grants.registry.models import Department, Membership, Organisation
 
 from .models import LoginAttempt, User, UserRole

@@ -38,7 +38,7 @@ def current_api_user():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiProblem(401, "Use 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"})
-        from sqlalchemy.orm import joinedload, selectinload
+        from sqlalchemy.orm import joinedload
 
         from grants.accounts.models import User
         # the caller, roles and memberships in as few round trips as possible: every API call starts here

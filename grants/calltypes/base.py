@@ -1,7 +1,7 @@
 """The call-type mechanism: a registry of CallType objects looked up by the contest's code."""
 from __future__ import annotations
 
-from grants.core.i18n import LazyText, _
+from grants.core.i18n import LazyText
 
 # R-EVAL-CRITERIA: art. 15 ust. 1 criteria; own funds apply to support contests only
 DEFAULT_CRITERIA = [

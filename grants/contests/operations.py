@@ -1,7 +1,7 @@
 """The only place that changes contests."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import or_, select

@@ -88,6 +88,11 @@ class ContestForm(FlaskForm):
             "min_own_total_pct", "min_own_financial_pct", "min_own_nonfinancial_pct", "own_tolerance_pp",
             "max_admin_pct", "shift_pct", "task_start", "task_end", "pass_threshold", "half_points",
             "correction_days", "tranche_pattern", "attachments_allowed")}
+        for k in ("title", "task_type", "grant_rules", "task_conditions", "procedure", "previous_tasks",
+                  "tranche_pattern"):
+            v[k] = v[k] or ""  # an absent text input is an empty text, not "no value"
+        v["half_points"] = bool(v["half_points"])
+        v["attachments_allowed"] = bool(v["attachments_allowed"])
         v["field"] = self.field.data or None
         for k in ("min_own_total_pct", "min_own_financial_pct", "min_own_nonfinancial_pct", "own_tolerance_pp", "shift_pct"):
             if v[k] is None:

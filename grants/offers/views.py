@@ -161,7 +161,7 @@ def edit_section(oid, name):
             db.session.rollback()
             flash(str(e.detail), "error")
             return redirect(url_for(".show", oid=oid), 303)
-        except PermissionDenied as e:
+        except PermissionDenied:
             abort(403)
         else:
             flash(_("Zapisano: %(s)s.", s=str(SECTION_NAMES[name])), "success")
