@@ -30,7 +30,12 @@ def plan_contest(ctx, initiative):
 
 
 def notify_applicant(ctx, initiative) -> None:
+    # the organisation's address; else the member who submitted it (the applicant is notified either way)
     email = initiative.organisation.email if initiative.organisation else ""
+    if not email:
+        from grants.accounts.models import User
+        author = ctx.session.get(User, initiative.author_id)
+        email = author.email if author is not None else ""
     if not email:
         return
     if initiative.state == "expedient":

@@ -65,6 +65,8 @@ def record_merge(obj, ctx):
 
 def merge_target_valid(obj, ctx):
     from grants.directions.models import Direction
+    if "into_id" not in ctx.payload:
+        return None  # asking what is available (no payload yet): the payload schema requires into_id
     try:
         target = ctx.session.get(Direction, int(ctx.payload.get("into_id", 0)))
     except (TypeError, ValueError):

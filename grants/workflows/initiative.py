@@ -31,8 +31,10 @@ def officer_of(obj, actor) -> bool:
 def announcement_in_future(obj, ctx):
     d = ctx.payload.get("announcement_date")
     if d is None:
-        return Reason(_("Podaj planowaną datę ogłoszenia otwartego konkursu ofert."), "R-ART12-OUTCOME")
-    if date.fromisoformat(str(d)) < ctx.now.date():
+        # asking what is available (no payload yet): the payload schema requires the date anyway
+        return None
+    from grants.core.dates import warsaw_date
+    if date.fromisoformat(str(d)) < warsaw_date(ctx.now):  # "today" in Warsaw, not in UTC
         return Reason(_("Data ogłoszenia konkursu nie może być w przeszłości."), "R-ART12-OUTCOME")
     return None
 

@@ -367,6 +367,15 @@ def test_r_consult_officer_answers_through_the_web_page(client, login, api_token
     assert r.status_code == 303
     got = fresh(Direction, int(d["id"]))
     assert got.state == "accepted" and got.answer == "Przyjmujemy: konkurs w 2028 r."
+    # merging a duplicate through the page: the form offers the kept proposals of the consultation
+    dup = api_propose(client, api_token(business), consultation.id, title="Duplikat")
+    page = client.get(f"/directions/{dup['id']}").get_data(as_text=True)
+    assert 'action="/directions/%s/transitions/merge"' % dup["id"] in page
+    assert '<option value="%s">' % d["id"] in page
+    r = client.post(f"/directions/{dup['id']}/transitions/merge", data={"version": version_of(page), "into_id": d["id"]})
+    assert r.status_code == 303
+    got = fresh(Direction, int(dup["id"]))
+    assert got.state == "merged" and got.merged_into_id == int(d["id"])
     client.post("/logout")
     assert "Przyjmujemy: konkurs w 2028 r." in client.get(f"/directions/{d['id']}").get_data(as_text=True)
 
