@@ -159,6 +159,7 @@ def declare(session: Session, actor, commission: Commission, organisation_id: in
                                                         Declaration.organisation_id == organisation_id))
     if existing is not None:
         raise _err("organisation_id", _("Oświadczenie wobec tej organizacji zostało już złożone i nie podlega zmianie."))
+    audit.lock_object(session, Commission, commission.id)
     d = Declaration(member_id=member.id, organisation_id=organisation_id, conflict=conflict, grounds=grounds,
                     note=(note or "")[:4000], declared_at=clock.now())
     session.add(d)
@@ -306,6 +307,7 @@ def set_amounts(session: Session, actor, commission: Commission, amounts: dict[i
             o.proposed_grant = amount
     session.flush()
     if changes:
+        audit.lock_object(session, Commission, commission.id)
         audit.record(session, "commission", commission.id, "set_amounts", actor, changes=changes)
     return merged
 

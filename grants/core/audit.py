@@ -137,6 +137,14 @@ def record(session: Session, object_type: str, object_id, action: str, actor=Non
 _HEADS = "audit_heads"  # chain heads appended in the session's current transaction
 
 
+def lock_object(session: Session, model, object_id) -> None:
+    """Appends to an object's chain are serialised by the object's row lock. Code that appends an
+    entry without changing the object's row (a support, a comment, a declaration) takes the lock
+    here first, or two concurrent appends would both claim the next sequence number."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(select(model.id).where(model.id == object_id).with_for_update())
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_heads(session: Session, _transaction) -> None:
     # commit, rollback, close, or a savepoint's end: from here on the database is asked again

@@ -122,6 +122,7 @@ def support(session: Session, d: Direction, actor) -> DirectionSupport:
     except IntegrityError:  # a concurrent double click
         session.rollback()
         raise NotEditable(_("Ta propozycja ma już Twoje poparcie.")) from None
+    audit.lock_object(session, Direction, d.id)
     audit.record(session, "direction", d.id, "support", actor, changes={"user_id": actor.id})
     return s
 
@@ -145,6 +146,7 @@ def comment(session: Session, d: Direction, actor, body: str) -> DirectionCommen
     c = DirectionComment(direction_id=d.id, user_id=actor.id, body=body, flagged=False, created_at=clock.now())
     session.add(c)
     session.flush()
+    audit.lock_object(session, Direction, d.id)
     audit.record(session, "direction", d.id, "comment", actor, changes={"comment_id": c.id})
     return c
 
@@ -152,6 +154,7 @@ def comment(session: Session, d: Direction, actor, body: str) -> DirectionCommen
 def flag(session: Session, c: DirectionComment, actor) -> None:
     c.flagged = True
     session.flush()
+    audit.lock_object(session, Direction, c.direction_id)
     audit.record(session, "direction", c.direction_id, "flag_comment", actor, changes={"comment_id": c.id})
 
 
@@ -169,6 +172,7 @@ def hide(session: Session, actor, d: Direction, reason: str, comment_obj: Direct
         d.hidden_reason = reason
         target = {"direction_id": d.id}
     session.flush()
+    audit.lock_object(session, Direction, d.id)
     audit.record(session, "direction", d.id, "hide", actor, changes={**target, "reason": reason})
 
 

@@ -130,5 +130,6 @@ def add_member(session: Session, actor, org: Organisation, email: str) -> Member
     if APPLICANT not in user.role_names:
         user.roles.append(UserRole(role=APPLICANT))
     session.flush()
+    audit.lock_object(session, Organisation, org.id)
     audit.record(session, "organisation", org.id, "add_member", actor, changes={"user": user.email})
     return m

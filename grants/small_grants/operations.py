@@ -95,6 +95,7 @@ def add_comment(session: Session, obj: SmallGrant, actor, author_name: str, body
                           body=body, created_at=now)
     session.add(c)
     session.flush()
+    audit.lock_object(session, SmallGrant, obj.id)
     audit.record(session, "small_grant", obj.id, "comment", actor, changes={"comment_id": c.id})
     return c
 
