@@ -112,7 +112,15 @@ class Board:
 
     @cached_property
     def conflicts(self) -> set[tuple[int, int]]:
-        return {(d.member_id, d.organisation_id) for d in self.declarations if d.conflict}
+        """(member id, organisation id) with a declared conflict: from the declarations when they
+        are loaded, else only the conflicting pairs are read (a few rows, not members x organisations)."""
+        if "declarations" in self.__dict__:
+            return {(d.member_id, d.organisation_id) for d in self.declarations if d.conflict}
+        from .models import CommissionMember, Declaration
+        return set(self.session.execute(
+            select(Declaration.member_id, Declaration.organisation_id)
+            .join(CommissionMember, CommissionMember.id == Declaration.member_id)
+            .where(CommissionMember.commission_id == self.commission.id, Declaration.conflict.is_(True))).all())
 
     @cached_property
     def excluded(self) -> set[tuple[int, int]]:
@@ -145,8 +153,12 @@ class Board:
     def ranking(self) -> list[Ranked]:
         """R-SCORE over submitted cards; excluded members' cards never count."""
         c = self.commission
-        cards = [Card(x.member_id, x.offer_id, {k: Decimal(v) for k, v in (x.scores or {}).items()})
-                 for x in self.cards if x.state == "submitted"]
+        if "cards" in self.__dict__ or self.fresh:
+            rows = [(x.member_id, x.offer_id, x.scores) for x in self.cards if x.state == "submitted"]
+        else:  # the ranking alone needs no card objects: three columns of the submitted ones
+            rows = self.session.execute(select(ScoreCard.member_id, ScoreCard.offer_id, ScoreCard.scores).where(
+                ScoreCard.commission_id == c.id, ScoreCard.state == "submitted")).all()
+        cards = [Card(mid, oid, {k: Decimal(v) for k, v in (scores or {}).items()}) for mid, oid, scores in rows]
         voting = {m.id for m in c.members if m.voting}
         return rank([OfferIn(o.id, o.submitted_at) for o in self.offers], criteria_codes(c.contest), cards,
                     voting, self.excluded, c.contest.pass_threshold)
