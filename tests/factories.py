@@ -146,3 +146,31 @@ def contest_in_evaluation(session, officer, members_and_grants):
         oops.transition(session, o, "accept_formally", officer)
     cops.transition(session, c, "start_evaluation", officer)
     return c, offers
+
+
+def decided_contest(session, officer, members_and_grants, second_officer):
+    """contest_in_evaluation, then a two-officer commission scores every offer full marks, the chair
+    approves the protocol and the officer decides: every offer ready for an agreement (full awards)."""
+    from grants.contests import operations as cops
+    from reviewers import operations as rops
+    from reviewers.declarations import organisations_to_declare
+    contest, offers = contest_in_evaluation(session, officer, members_and_grants)
+    com = rops.create(session, officer, contest)
+    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
+    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
+    session.commit()
+    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
+    for m in com.members:
+        for org_id in organisations_to_declare(session, com):
+            rops.declare(session, m.user, com, org_id, False)
+    session.commit()
+    rops.transition(session, com, "start_scoring", officer)
+    for m in com.members:
+        for o in offers:
+            rops.save_card(session, m.user, com, o, {c["code"]: str(c["max_points"]) for c in contest.criteria},
+                           {c["code"]: "ok" for c in contest.criteria}, submit=True)
+    session.commit()
+    rops.transition(session, com, "close_scoring", officer)
+    rops.transition(session, com, "approve_protocol", officer)
+    cops.transition(session, contest, "decide", officer)
+    return contest, offers

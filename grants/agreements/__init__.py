@@ -1,0 +1,1 @@
+"""Agreements drafted from offers (R-AGR-FROM-OFFER) and their tranches (R-AGR-TRANCHES)."""

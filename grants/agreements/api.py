@@ -1,0 +1,114 @@
+"""/api/v1/agreements and /api/v1/tranches on the generic endpoints."""
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from grants.api.collections import Collection, register
+from grants.api.problems import invalid
+from grants.core import canonical
+
+from . import operations as ops
+from .models import Agreement, Tranche
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(a: Agreement, user) -> dict:
+    return {"id": str(a.id), "state": a.state, "version": a.version, "number": a.number, "title": a.title,
+            "offer_id": str(a.offer_id), "contest_id": str(a.contest_id), "organisation_id": str(a.organisation_id),
+            "grant": _s(a.grant), "task_start": _s(a.task_start), "task_end": _s(a.task_end),
+            "final_report_due": _s(a.final_report_due), "shift_pct": _s(a.shift_pct),
+            "own_tolerance_pp": _s(a.own_tolerance_pp), "iban": a.iban,
+            "signed_by_organisation_on": _s(a.signed_by_organisation_on),
+            "signed_by_grantor_on": _s(a.signed_by_grantor_on), "terminated_reason": a.terminated_reason}
+
+
+def serialize_full(a: Agreement, user) -> dict:
+    body = serialize(a, user)
+    body["tranches"] = [{"id": str(t.id), "number": t.number, "amount": _s(t.amount), "due_on": _s(t.due_on),
+                         "condition": t.condition, "state": t.state} for t in a.tranches]
+    return body
+
+
+class AgreementItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    number: str
+    grant: str
+
+
+class AgreementCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    offer_id: str = Field(max_length=20)
+    tranche_pattern: str | None = Field(default=None, max_length=100)
+    iban: str = Field(default="", max_length=40)
+
+
+class AgreementPatch(BaseModel):
+    model_config = {"extra": "forbid"}
+    iban: str | None = Field(default=None, max_length=40)
+    task_start: date | None = None
+    task_end: date | None = None
+
+
+def _create(session, user, data: AgreementCreate):
+    from grants.offers.models import Offer
+    from grants.offers.operations import visible
+    try:
+        oid = int(data.offer_id)
+    except ValueError:
+        raise invalid([{"field": "offer_id", "message": "unknown offer"}]) from None
+    offer = session.scalar(visible(select(Offer).where(Offer.id == oid), user))
+    if offer is None:
+        raise invalid([{"field": "offer_id", "message": "no such offer"}])
+    try:
+        a = ops.draft_from_offer(session, user, offer, pattern=data.tranche_pattern)
+        if data.iban:
+            ops.update(session, user, a, {"iban": data.iban})
+        return a
+    except ops.AgreementError as e:
+        raise invalid(e.errors) from None
+
+
+def _patch(session, obj, user, validated, expected_version):
+    ops.check_editable(user, obj, expected_version)
+    data = validated()
+    try:
+        return ops.update(session, user, obj, data.model_dump(exclude_unset=True), expected_version)
+    except ops.AgreementError as e:
+        raise invalid(e.errors) from None
+
+
+register(Collection(
+    name="agreements", model=Agreement, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
+    item_schema=AgreementItem, create_schema=AgreementCreate, create=_create, patch_schema=AgreementPatch,
+    patch=_patch, summary="Agreements drafted from offers (R-AGR-FROM-OFFER), signed, terminated",
+))
+
+
+def serialize_tranche(t: Tranche, user) -> dict:
+    return {"id": str(t.id), "state": t.state, "version": t.version, "agreement_id": str(t.agreement_id),
+            "number": t.number, "amount": _s(t.amount), "due_on": _s(t.due_on), "condition": t.condition,
+            "paid_on": _s(t.paid_on), "paid_amount": _s(t.paid_amount), "transfer_ref": t.transfer_ref,
+            "withheld_reason": t.withheld_reason}
+
+
+class TrancheItem(BaseModel):
+    id: str
+    state: str
+    version: int
+    agreement_id: str
+    number: int
+    amount: str
+
+
+register(Collection(
+    name="tranches", model=Tranche, serialize=serialize_tranche, visible=ops.visible_tranches,
+    item_schema=TrancheItem, summary="Tranches: due by date or released, paid once, withheld (R-AGR-TRANCHES)",
+))

@@ -1,0 +1,48 @@
+"""Checks the agreement and tranche workflows call (R-AGR-TRANCHES)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select, text
+
+from budgets import tranches as tr
+from grants.core.i18n import _
+from grants.registry.identifiers import IdentifierError, normalise_iban
+
+
+def sign_problems(a) -> list:
+    out = []
+    try:
+        normalise_iban(a.iban)
+    except IdentifierError as e:
+        out.append(e.message)
+    sched = [tr.Tranche(t.amount, t.due_on, t.condition) for t in a.tranches]
+    if not sched:
+        out.append(_("Umowa musi mieć harmonogram transz."))
+    else:
+        out += [p.message for p in tr.check_schedule(a.grant, sched)]
+    return out
+
+
+def schedule_tranches(ctx, a) -> None:
+    """Signed: every tranche starts its own clock (due by date, or released by finance on a condition)."""
+    for t in a.tranches:
+        t.next_check_at = t.__workflow__.next_check(t)
+
+
+def payment_reason(ctx, t):
+    """Paid total never above the grant; the agreement row is locked so concurrent payments serialise."""
+    from .models import Agreement, Tranche
+    session = ctx.session
+    if session.bind.dialect.name == "postgresql":
+        session.execute(select(Agreement.id).where(Agreement.id == t.agreement_id).with_for_update())
+    rows = session.execute(select(Tranche.paid_amount).where(Tranche.agreement_id == t.agreement_id,
+                                                             Tranche.state == "paid")).scalars().all()
+    paid = sum((r for r in rows if r is not None), Decimal("0.00"))
+    problems = tr.payment_problems(t.agreement.grant, paid, t.amount)
+    if problems:
+        return " ".join(str(p.message) for p in problems)
+    if ctx.payload.get("paid_on") and t.agreement.signed_by_grantor_on and ctx.payload["paid_on"] < str(
+            t.agreement.signed_by_grantor_on):
+        return _("Data wypłaty nie może poprzedzać podpisania umowy.")
+    return None

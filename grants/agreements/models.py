@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import Base
+from grants.core.types import Money, Percent, UTCDateTime
+from grants.workflows.agreement import AGREEMENT
+from grants.workflows.base import WorkflowMixin
+from grants.workflows.registry import register
+from grants.workflows.tranche import TRANCHE
+
+
+@register
+class Agreement(WorkflowMixin, Base):
+    __tablename__ = "agreements"
+    __workflow__ = AGREEMENT
+    __table_args__ = (AGREEMENT.check_constraint(),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    grant: Mapped[Decimal] = mapped_column(Money())
+    task_start: Mapped[date] = mapped_column(Date)
+    task_end: Mapped[date] = mapped_column(Date)
+    shift_pct: Mapped[Decimal] = mapped_column(Percent())
+    own_tolerance_pp: Mapped[Decimal] = mapped_column(Percent())
+    iban: Mapped[str] = mapped_column(String(34), default="")
+    final_report_due: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict] = mapped_column(JSON)  # the (updated) offer's cost estimate and sources (R-AGR-FROM-OFFER)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    signed_by_organisation_on: Mapped[date | None] = mapped_column(Date)
+    signed_by_grantor_on: Mapped[date | None] = mapped_column(Date)
+    terminated_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    offer = relationship("Offer")
+    organisation = relationship("Organisation")
+    tranches: Mapped[list["Tranche"]] = relationship(back_populates="agreement", order_by="Tranche.number",
+                                                     cascade="all, delete-orphan")
+
+
+@register
+class Tranche(WorkflowMixin, Base):
+    __tablename__ = "tranches"
+    __workflow__ = TRANCHE
+    __table_args__ = (TRANCHE.check_constraint(), UniqueConstraint("agreement_id", "number", name="agreement_number"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    due_on: Mapped[date | None] = mapped_column(Date)
+    condition: Mapped[str | None] = mapped_column(String(500))
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_amount: Mapped[Decimal | None] = mapped_column(Money())
+    transfer_ref: Mapped[str | None] = mapped_column(String(100))
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="tranches")

@@ -1,0 +1,81 @@
+"""Agreement (DOMAIN.md §4): draft → signed → in_progress → reporting → settling → closed; terminated
+from any state before closed. R-AGR-FROM-OFFER, R-AGR-TRANCHES."""
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER
+
+from .base import Reason, Workflow, transition
+
+STATES = {
+    "draft": _("projekt"), "signed": _("podpisana"), "in_progress": _("w realizacji"),
+    "reporting": _("sprawozdawczość"), "settling": _("rozliczenie"), "closed": _("zamknięta"),
+    "terminated": _("rozwiązana"),
+}
+STAFF = (OFFICER, ADMIN)
+
+
+def officer_of(obj, actor) -> bool:
+    if ADMIN in actor.role_names:
+        return True
+    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
+
+
+def ready_to_sign(obj, ctx):
+    from grants.agreements.checks import sign_problems
+    problems = sign_problems(obj)
+    if problems:
+        return Reason(" ".join(str(p) for p in problems), "R-AGR-TRANCHES")
+    return None
+
+
+def record_signatures(obj, ctx):
+    obj.signed_by_organisation_on = ctx.payload["signed_by_organisation_on"]
+    obj.signed_by_grantor_on = ctx.payload["signed_by_grantor_on"]
+    ctx.changes["signed"] = [str(obj.signed_by_organisation_on), str(obj.signed_by_grantor_on)]
+    from grants.agreements.checks import schedule_tranches
+    schedule_tranches(ctx, obj)
+
+
+def record_termination(obj, ctx):
+    obj.terminated_reason = ctx.payload["reason"]
+    ctx.changes["terminated_reason"] = obj.terminated_reason
+
+
+class SignPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    signed_by_organisation_on: date
+    signed_by_grantor_on: date
+
+
+class ReasonPayload(BaseModel):
+    model_config = {"extra": "forbid"}
+    reason: str = Field(min_length=3, max_length=4000)
+
+
+def _start(a):
+    from grants.core.dates import start_of_day
+    return start_of_day(a.task_start) if a.task_start else None
+
+
+def _end(a):
+    from grants.core.dates import end_of_day
+    return end_of_day(a.task_end) if a.task_end else None
+
+
+AGREEMENT = Workflow(
+    name="agreement", object_type="agreement", states=STATES, initial="draft",
+    transitions=[
+        transition("sign", "draft", "signed", _("Zarejestruj podpisanie umowy"), roles=STAFF, relation=officer_of,
+                   payload=SignPayload, guards=(ready_to_sign,), effects=(record_signatures,), rule="R-AGR-TRANCHES"),
+        transition("start", "signed", "in_progress", _("Rozpoczęcie realizacji (termin)"), when=_start),
+        transition("finish", "in_progress", "reporting", _("Zakończenie realizacji (termin)"), when=_end),
+        transition("terminate", ("draft", "signed", "in_progress", "reporting", "settling"), "terminated",
+                   _("Rozwiąż umowę"), roles=STAFF, relation=officer_of, payload=ReasonPayload,
+                   effects=(record_termination,)),
+    ],
+)
