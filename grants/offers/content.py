@@ -10,22 +10,24 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from grants.core.i18n import _
+
 MAX_AMOUNT = Decimal("10000000000")  # 10 bln PLN: anything above is a typing error
 MAX_UNITS = Decimal("10000000")
 
 DECLARATIONS = {
-    "public_benefit": "Proponowane zadanie publiczne będzie realizowane wyłącznie w zakresie działalności pożytku "
-                      "publicznego oferenta(-tów).",
-    "no_profit": "Pobieranie świadczeń pieniężnych będzie się odbywać wyłącznie w ramach prowadzonej odpłatnej "
-                 "działalności pożytku publicznego.",
-    "no_tax_arrears": "Oferent(-ci) nie zalega(-ją) z opłacaniem należności z tytułu zobowiązań podatkowych.",
-    "no_social_arrears": "Oferent(-ci) nie zalega(-ją) z opłacaniem należności z tytułu składek na ubezpieczenia społeczne.",
-    "register_data": "Dane zawarte w części II niniejszej oferty są zgodne z Krajowym Rejestrem Sądowym lub inną "
-                     "właściwą ewidencją.",
-    "true_information": "Wszystkie informacje podane w ofercie oraz załącznikach są zgodne z aktualnym stanem "
-                        "prawnym i faktycznym.",
-    "personal_data": "W zakresie przetwarzania danych osobowych zawartych w ofercie dane osobowe są zbierane, "
-                     "przetwarzane i przekazywane zgodnie z przepisami o ochronie danych osobowych.",
+    "public_benefit": _("Proponowane zadanie publiczne będzie realizowane wyłącznie w zakresie działalności pożytku "
+                        "publicznego oferenta(-tów)."),
+    "no_profit": _("Pobieranie świadczeń pieniężnych będzie się odbywać wyłącznie w ramach prowadzonej odpłatnej "
+                   "działalności pożytku publicznego."),
+    "no_tax_arrears": _("Oferent(-ci) nie zalega(-ją) z opłacaniem należności z tytułu zobowiązań podatkowych."),
+    "no_social_arrears": _("Oferent(-ci) nie zalega(-ją) z opłacaniem należności z tytułu składek na ubezpieczenia społeczne."),
+    "register_data": _("Dane zawarte w części II niniejszej oferty są zgodne z Krajowym Rejestrem Sądowym lub inną "
+                       "właściwą ewidencją."),
+    "true_information": _("Wszystkie informacje podane w ofercie oraz załącznikach są zgodne z aktualnym stanem "
+                          "prawnym i faktycznym."),
+    "personal_data": _("W zakresie przetwarzania danych osobowych zawartych w ofercie dane osobowe są zbierane, "
+                       "przetwarzane i przekazywane zgodnie z przepisami o ochronie danych osobowych."),
 }
 
 
