@@ -36,6 +36,22 @@ def _production() -> bool:
     return config.is_production()
 
 
+_readers: dict[str, object] = {}
+
+
+def _reader(engine):
+    """The offset is read on a connection of its own (no pool): a request holding the last pooled
+    connection under a row lock must never wait for a second one just to learn the time."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+    key = engine.url.render_as_string(hide_password=False)
+    reader = _readers.get(key)
+    if reader is None:
+        args = {"check_same_thread": False} if engine.dialect.name == "sqlite" else {}
+        reader = _readers[key] = create_engine(engine.url, poolclass=NullPool, connect_args=args)
+    return reader
+
+
 def offset_seconds() -> float:
     global _cache, _refreshing
     if _production():
@@ -52,7 +68,7 @@ def offset_seconds() -> float:
         _refreshing = True
     try:
         try:
-            with engine.connect() as conn:
+            with _reader(engine).connect() as conn:
                 raw = conn.execute(select(AppSetting.value).where(AppSetting.key == _KEY)).scalar()
             value = float(raw) if raw else 0.0
         except Exception:  # table not migrated yet: real time; the database busy: the last value
