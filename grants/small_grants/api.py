@@ -31,7 +31,8 @@ def serialize(o: SmallGrant, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
             "title": o.title, "description": o.description, "amount": _s(o.amount), "task_start": _s(o.task_start),
             "task_end": _s(o.task_end), "received_at": _s(o.received_at), "publish_due": _s(o.publish_due),
-            "published_at": _s(o.published_at), "comments_close_at": _s(o.comments_close_at), "decision": o.decision}
+            "published_at": _s(o.published_at), "comments_close_at": _s(o.comments_close_at), "decision": o.decision,
+            **({"warnings": o.submission_warnings} if getattr(o, "submission_warnings", None) else {})}
 
 
 class SmallGrantItem(BaseModel):
@@ -60,9 +61,10 @@ def _create(session, user, data: SmallGrantCreate):
     except ValueError:
         raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
     try:
-        obj, _warnings = ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
+        obj, warnings = ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
     except ops.SmallGrantError as e:
         raise invalid(e.errors) from None
+    obj.submission_warnings = warnings  # the yearly caps, checked for real at award (R-19A-LIMITS)
     return obj
 
 

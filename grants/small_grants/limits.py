@@ -12,31 +12,36 @@ from grants.core.i18n import _
 from grants.params import values as params
 
 
-def submission_problems(session, amount: Decimal, start: date, end: date, received: datetime) -> list:
+def submission_problems(session, amount: Decimal, start: date, end: date, received: datetime) -> list[tuple[str, object]]:
+    """(field, message) pairs, by the parameters valid on the day of receipt."""
     on = warsaw_date(received)
     out = []
     max_amount = params.decimal(session, "art19a.max_amount", on)
     max_days = params.integer(session, "art19a.max_days", on)
     if amount <= 0:
-        out.append(_("Kwota dotacji musi być większa od zera."))
+        out.append(("amount", _("Kwota dotacji musi być większa od zera.")))
     if amount > max_amount:
-        out.append(_("Kwota %(a)s zł przekracza limit małego grantu %(m)s zł (R-19A-LIMITS).", a=amount, m=max_amount))
+        out.append(("amount", _("Kwota %(a)s zł przekracza limit małego grantu %(m)s zł (R-19A-LIMITS).",
+                                a=amount, m=max_amount)))
     days = (end - start).days + 1
     if end < start:
-        out.append(_("Koniec zadania nie może poprzedzać jego początku."))
+        out.append(("task_end", _("Koniec zadania nie może poprzedzać jego początku.")))
     elif days > max_days:
-        out.append(_("Zadanie trwa %(d)s dni; limit to %(m)s dni (R-19A-LIMITS).", d=days, m=max_days))
+        out.append(("task_end", _("Zadanie trwa %(d)s dni; limit to %(m)s dni (R-19A-LIMITS).", d=days, m=max_days)))
     return out
 
 
 def _awarded_sum(session, year: int, organisation_id: int | None = None) -> Decimal:
+    """Awards counted by the calendar year (Warsaw) of the award (R-19A-LIMITS)."""
+    from grants.core.dates import start_of_day
+
     from .models import SmallGrant
-    # awards counted by the calendar year of the award (R-19A-LIMITS)
-    got = session.execute(select(SmallGrant.amount, SmallGrant.decided_at, SmallGrant.organisation_id)
-                          .where(SmallGrant.state == "awarded")).all()
-    rows = [a for a, d, o in got if d is not None and warsaw_date(d).year == year
-            and (organisation_id is None or o == organisation_id)]
-    return sum(rows, Decimal("0.00"))
+    q = select(SmallGrant.amount).where(SmallGrant.state == "awarded",
+                                        SmallGrant.decided_at >= start_of_day(date(year, 1, 1)),
+                                        SmallGrant.decided_at < start_of_day(date(year + 1, 1, 1)))
+    if organisation_id is not None:
+        q = q.where(SmallGrant.organisation_id == organisation_id)
+    return sum(session.scalars(q).all(), Decimal("0.00"))
 
 
 def planned_grants(session, year: int) -> Decimal:
@@ -57,9 +62,11 @@ def _lock_year(session, year: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 19_000_000 + year})
 
 
-def cap_problems(session, obj, year: int) -> list:
+def cap_problems(session, obj, on: date) -> list:
+    """The yearly caps of the calendar year of `on`, by the parameters valid on that day (the day
+    of the award; of receipt for the warning at submission)."""
     out = []
-    on = date(year, 12, 31)
+    year = on.year
     per_org = params.decimal(session, "art19a.max_per_organisation_year", on)
     share = params.decimal(session, "art19a.max_share_of_planned_pct", on)
     org_sum = _awarded_sum(session, year, obj.organisation_id)
@@ -76,6 +83,6 @@ def cap_problems(session, obj, year: int) -> list:
 
 
 def award_problems(session, obj, now: datetime) -> list:
-    year = warsaw_date(now).year
-    _lock_year(session, year)
-    return cap_problems(session, obj, year)
+    on = warsaw_date(now)
+    _lock_year(session, on.year)
+    return cap_problems(session, obj, on)

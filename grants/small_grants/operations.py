@@ -56,8 +56,8 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
     if amount is None:
         errors.append({"field": "amount", "message": str(_("Podaj kwotę dotacji."))})
     if not errors:
-        for p in submission_problems(session, amount, start, end, now):
-            errors.append({"field": "amount" if "zł" in str(p) else "task_end", "message": str(p)})
+        for field, p in submission_problems(session, amount, start, end, now):
+            errors.append({"field": field, "message": str(p)})
     if errors:
         raise SmallGrantError(errors)
     obj = SmallGrant(organisation_id=organisation_id, author_id=actor.id, title=title[:255],
@@ -68,7 +68,7 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
     session.add(obj)
     session.flush()
     record_change(session, obj, "submit", actor, {"title": title, "amount": amount, "organisation_id": organisation_id})
-    warnings = [str(p) for p in cap_problems(session, obj, warsaw_date(now).year)]
+    warnings = [str(p) for p in cap_problems(session, obj, warsaw_date(now))]
     return obj, warnings
 
 

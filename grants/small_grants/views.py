@@ -48,18 +48,31 @@ def index():
         if not CsrfForm().validate_on_submit():
             abort(400)
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
+        data, errors = dict(values), {}
         try:
-            data = dict(values)
-            data["amount"] = Decimal(_decimal(values["amount"] or "x", places=2, maximum=Decimal("10000000000")))
-            data["task_start"] = date.fromisoformat(values["task_start"]) if values["task_start"] else None
-            data["task_end"] = date.fromisoformat(values["task_end"]) if values["task_end"] else None
-            obj, warnings = ops.submit(db.session(), current_user, int(request.form.get("organisation_id", "0")), data)
+            data["amount"] = Decimal(_decimal(values["amount"], places=2, maximum=Decimal("10000000000"))) \
+                if values["amount"].strip() else None
+        except ValueError as e:
+            errors["amount"] = str(e)
+        for k in ("task_start", "task_end"):
+            try:
+                data[k] = date.fromisoformat(values[k]) if values[k] else None
+            except ValueError:
+                errors[k] = str(_("Podaj datę w postaci RRRR-MM-DD."))
+        try:
+            org_id = int(request.form.get("organisation_id", "0"))
+        except ValueError:
+            abort(403)
+        try:
+            if errors:
+                raise ops.SmallGrantError([{"field": k, "message": v} for k, v in errors.items()])
+            obj, warnings = ops.submit(db.session(), current_user, org_id, data)
             db.session.commit()
         except PermissionDenied:
             abort(403)
-        except ValueError as e:
+        except ops.SmallGrantError as e:
             db.session.rollback()
-            errors = {x["field"]: x["message"] for x in e.errors} if hasattr(e, "errors") else {"amount": str(e)}
+            errors = {x["field"]: x["message"] for x in e.errors}
             status = 422
         else:
             flash(_("Złożono ofertę w trybie art. 19a. Urząd opublikuje ją na 7 dni do uwag."), "success")
