@@ -27,7 +27,8 @@ class OfferError(ValueError):
 
 def visible(q, user):
     """An organisation sees its own offers (and those it partners in); officers of the contest's
-    department and admins see submitted ones; nobody sees another organisation's draft."""
+    department and admins see those ever submitted; nobody sees another organisation's draft, also
+    not one withdrawn before it was submitted (its state is no longer draft, its content still is)."""
     from grants.contests.models import Contest
     if user is None:
         return q.where(False)
@@ -36,11 +37,12 @@ def visible(q, user):
     if orgs:
         partnered = select(OfferPartner.offer_id).where(OfferPartner.organisation_id.in_(orgs))
         conds.append(or_(Offer.organisation_id.in_(orgs), Offer.id.in_(partnered)))
+    submitted = Offer.submitted_at.is_not(None)  # set at the first submission, never cleared
     if has_role(user, ADMIN):
-        conds.append(Offer.state != "draft")
+        conds.append(submitted)
     elif has_role(user, OFFICER) and user.department_id is not None:
         dept = select(Contest.id).where(Contest.department_id == user.department_id)
-        conds.append((Offer.state != "draft") & Offer.contest_id.in_(dept))
+        conds.append(submitted & Offer.contest_id.in_(dept))
     if not conds:
         return q.where(False)
     return q.where(or_(*conds))

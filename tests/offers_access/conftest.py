@@ -22,29 +22,37 @@ STAFF = frozenset({"officer_same", "admin"})  # officers of the contests' depart
 SECRET_A = "SEKRET-SZKIC-A-5e1c"            # org A's draft
 SECRET_JOINT = "SEKRET-SZKIC-WSPOLNY-9b4d"  # draft joint offer of A with partner P
 SECRET_B = "SEKRET-SZKIC-B-77a0"            # org B's draft
+SECRET_WITHDRAWN = "SEKRET-WYCOFANY-A-c41d"  # A's draft, withdrawn without ever being submitted
 SECRET_CONTEST = "SEKRET-KONKURS-SZKIC-3f2e"  # the department's draft announcement
 SECRETS = {
     SECRET_A: frozenset({"applicant_a"}),
     SECRET_JOINT: frozenset({"applicant_a", "applicant_partner"}),
     SECRET_B: frozenset({"applicant_b"}),
+    SECRET_WITHDRAWN: frozenset({"applicant_a"}),
     SECRET_CONTEST: STAFF,
 }
 TITLE_OS = "Zlozona oferta A (warsztaty)"
 TITLE_OJ = "Zlozona oferta wspolna A+P"
 TITLE_PUB = "Konkurs opublikowany: kultura"
+TITLE_PLANNED = "Konkurs planowany: sport"  # a planned contest is public (the calendar, S6)
 
 # who sees each object (DOMAIN.md §2, issue 4 "Who sees what")
-CONTEST_VISIBLE = {"c_draft": STAFF, "c_pub": frozenset(ROLES)}
+CONTEST_VISIBLE = {"c_draft": STAFF, "c_planned": frozenset(ROLES), "c_pub": frozenset(ROLES)}
+CONTEST_EDITABLE = {"c_draft": True, "c_planned": True, "c_pub": False}  # the announcement before publication
 OFFER_VISIBLE = {
     "od": frozenset({"applicant_a"}),                                   # A's draft
     "os": frozenset({"applicant_a"}) | STAFF,                            # A's submitted offer
     "oj": frozenset({"applicant_a", "applicant_partner"}) | STAFF,       # joint A+P, submitted
     "ojd": frozenset({"applicant_a", "applicant_partner"}),              # joint A+P, draft
     "ob": frozenset({"applicant_b"}),                                   # B's draft
+    "ow": frozenset({"applicant_a"}),                                   # A's draft, withdrawn unsubmitted
 }
 OFFER_LEAD = {"od": "applicant_a", "os": "applicant_a", "oj": "applicant_a", "ojd": "applicant_a",
-              "ob": "applicant_b"}
-OFFER_DRAFT = {"od": True, "os": False, "oj": False, "ojd": True, "ob": True}
+              "ob": "applicant_b", "ow": "applicant_a"}
+OFFER_STATE = {"od": "draft", "os": "submitted", "oj": "submitted", "ojd": "draft", "ob": "draft",
+               "ow": "withdrawn"}
+OFFER_DRAFT = {k: v == "draft" for k, v in OFFER_STATE.items()}  # editable by its lead organisation
+OFFER_HAS_LINES = {k: v == "submitted" for k, v in OFFER_STATE.items()}  # the drafts hold no cost lines
 
 
 @pytest.fixture(autouse=True)
@@ -150,7 +158,7 @@ def _build(app) -> World:
     from grants.contests import operations as cops
     from grants.core import db
     from grants.offers import operations as oops
-    from tests.factories import PASSWORD, make_contest, make_org, make_user, offer_content
+    from tests.factories import PASSWORD, contest_values, make_contest, make_org, make_user, offer_content
 
     w = World(app=app)
     s = db.session()
@@ -173,10 +181,12 @@ def _build(app) -> World:
     # permitted "publish" is refused by its guard and changes nothing
     c_draft = make_contest(s, officer, publish=False, title=SECRET_CONTEST, previous_tasks="")
     c_pub = make_contest(s, officer, title=TITLE_PUB)
-    w.ids.update(c_draft=c_draft.id, c_pub=c_pub.id)
+    c_planned = cops.create(s, officer, contest_values(title=TITLE_PLANNED), planned=True)
+    s.commit()
+    w.ids.update(c_draft=c_draft.id, c_planned=c_planned.id, c_pub=c_pub.id)
     w.checklist = [x["code"] for x in c_pub.formal_checklist]
 
-    def offer(actor, org, title, partners=(), submit=False):
+    def offer(actor, org, title, partners=(), submit=False, withdraw=False):
         o = oops.create(s, actor, c_pub, org.id)
         if partners:
             oops.set_partners(s, o, actor, [p.id for p in partners])
@@ -191,7 +201,9 @@ def _build(app) -> World:
         else:
             oops.save_sections(s, o, actor, {"task": {"title": title}})  # incomplete: submit is refused
             s.commit()
-        assert o.state == ("submitted" if submit else "draft"), o.state
+        if withdraw:
+            oops.transition(s, o, "withdraw", actor)
+        assert o.state == ("submitted" if submit else "withdrawn" if withdraw else "draft"), o.state
         return o.id
 
     w.ids["od"] = offer(ngo_a, org_a, SECRET_A)
@@ -199,6 +211,7 @@ def _build(app) -> World:
     w.ids["oj"] = offer(ngo_a, org_a, TITLE_OJ, partners=[org_p], submit=True)
     w.ids["ojd"] = offer(ngo_a, org_a, SECRET_JOINT, partners=[org_p])
     w.ids["ob"] = offer(ngo_b, org_b, SECRET_B)
+    w.ids["ow"] = offer(ngo_a, org_a, SECRET_WITHDRAWN, withdraw=True)
     emails = {role: u.email for role, u in users.items()}
     db.session.remove()
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import (CONTEST_VISIBLE, OFFER_DRAFT, OFFER_LEAD, OFFER_VISIBLE, ROLES, SECRET_CONTEST, STAFF,
-                       TITLE_PUB, is_login_redirect)
+from .conftest import (CONTEST_EDITABLE, CONTEST_VISIBLE, OFFER_DRAFT, OFFER_HAS_LINES, OFFER_LEAD, OFFER_STATE,
+                       OFFER_VISIBLE, ROLES, SECRET_CONTEST, STAFF, TITLE_PLANNED, TITLE_PUB, is_login_redirect)
 
 CONTESTS = tuple(CONTEST_VISIBLE)
 OFFERS = tuple(OFFER_VISIBLE)
@@ -46,7 +46,7 @@ def test_web_contest_list_shows_drafts_only_to_their_department(world, role):
     r = world.web(role, "GET", "/contests/")
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    assert TITLE_PUB in page
+    assert TITLE_PUB in page and TITLE_PLANNED in page
     assert (SECRET_CONTEST in page) == (role in STAFF)
 
 
@@ -64,7 +64,7 @@ def test_web_contest_edit_form(world, role, key):
         assert is_login_redirect(r)
     elif not _sees_contest(role, key):
         assert r.status_code == NOT_FOUND
-    elif role in STAFF and key == "c_draft":
+    elif role in STAFF and CONTEST_EDITABLE[key]:
         assert r.status_code == 200
     else:  # someone else's announcement, or a published one (frozen)
         assert r.status_code == 403
@@ -80,7 +80,7 @@ def test_web_contest_publish(world, role, key):
     elif not _sees_contest(role, key):
         assert r.status_code == NOT_FOUND
     else:
-        # published: not available in this state; the draft (staff only): refused by R-ANN-CONTENT
+        # planned, published: not available in this state; the draft (staff only): refused by R-ANN-CONTENT
         assert r.status_code == 303
     _unchanged(world, before)
 
@@ -111,6 +111,8 @@ def test_web_create_offer_for_organisation_a(world, role, key):
         assert is_login_redirect(r)
     elif not _sees_contest(role, key):
         assert r.status_code == NOT_FOUND
+    elif role == "applicant_a" and key == "c_planned":  # visible, but no call for offers yet
+        assert r.status_code == 303 and r.headers["Location"].endswith(f"/contests/{world.ids[key]}")
     elif role == "applicant_a":
         assert r.status_code == 303 and "/offers/" in r.headers["Location"]
         assert len(world.remove_offers_except_known()) == 1
@@ -216,9 +218,9 @@ def test_web_offer_request_correction(world, role, key):
         assert is_login_redirect(r)
     elif not _sees_offer(role, key):
         assert r.status_code == NOT_FOUND
-    elif not OFFER_DRAFT[key] and role not in STAFF:
+    elif OFFER_STATE[key] == "submitted" and role not in STAFF:
         assert r.status_code == 403  # the applicant or its partner does not review its own offer
-    else:  # a draft: not available; staff: refused until the contest's formal review
+    else:  # a draft or withdrawn: not available; staff: refused until the contest's formal review
         assert r.status_code == 303
     _unchanged(world, before)
 
@@ -268,7 +270,7 @@ def test_api_contest_patch(world, role, key):
     elif role not in STAFF:
         assert r.status_code == 403
     else:
-        assert r.status_code == (200 if key == "c_draft" else 409)  # a published announcement is frozen
+        assert r.status_code == (200 if CONTEST_EDITABLE[key] else 409)  # a published announcement is frozen
     _unchanged(world, before)
 
 
@@ -281,7 +283,7 @@ def test_api_contest_transitions(world, role, key, name, payload):
         assert r.status_code == 401
     elif not _sees_contest(role, key):
         assert r.status_code == NOT_FOUND
-    elif name == "publish" and key == "c_pub":
+    elif name == "publish" and key != "c_draft":
         assert r.status_code == 409  # not available in this state (checked before the role)
     elif role not in STAFF:
         assert r.status_code == 403
@@ -367,17 +369,17 @@ def test_api_offer_transitions(world, role, key, name, payload):
     and the shared data stays as it is."""
     before = world.snapshot()
     r = world.api(role, "POST", f"/api/v1/offers/{world.ids[key]}/transitions/{name}", json=payload)
-    draft = OFFER_DRAFT[key]
+    state = OFFER_STATE[key]
     if role == "anonymous":
         expected = 401
     elif not _sees_offer(role, key):
         expected = NOT_FOUND
-    elif name == "submit":
-        expected = 409 if not draft else (422 if role == OFFER_LEAD[key] else 403)
-    elif name == "request_correction":
-        expected = 409 if draft else (422 if role in STAFF else 403)
-    else:  # withdraw: from draft or submitted, by the lead organisation only
-        expected = 422 if role == OFFER_LEAD[key] else 403
+    elif name == "submit":  # from a draft, by the lead organisation
+        expected = 409 if state != "draft" else (422 if role == OFFER_LEAD[key] else 403)
+    elif name == "request_correction":  # from submitted, by the contest's officers
+        expected = 409 if state != "submitted" else (422 if role in STAFF else 403)
+    else:  # withdraw: from draft or submitted, by the lead organisation
+        expected = 409 if state == "withdrawn" else (422 if role == OFFER_LEAD[key] else 403)
     assert r.status_code == expected, r.get_json()
     _unchanged(world, before)
 
@@ -446,13 +448,13 @@ def test_api_offer_cost_line_add(world, role, key):
 @pytest.mark.parametrize("role,key", _offer_cases())
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
 def test_api_offer_cost_line_change(world, role, key, method):
-    """Line 0 exists on the submitted offers only (the drafts have no lines: 404 for whoever sees
+    """Line 0 exists on the submitted offers only (the others have no lines: 404 for whoever sees
     them); on a submitted offer the lead gets 409 (frozen), anyone else who sees it 403."""
     before = world.snapshot()
     r = world.api(role, method, f"/api/v1/offers/{world.ids[key]}/cost-lines/0", json={"name": "Zmiana"})
     if role == "anonymous":
         assert r.status_code == 401
-    elif not _sees_offer(role, key) or OFFER_DRAFT[key]:
+    elif not _sees_offer(role, key) or not OFFER_HAS_LINES[key]:
         assert r.status_code == NOT_FOUND
     elif role != OFFER_LEAD[key]:
         assert r.status_code == 403

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from .conftest import SECRET_A, SECRET_B, SECRET_CONTEST, SECRET_JOINT, TITLE_OJ, TITLE_OS
+from .conftest import SECRET_A, SECRET_B, SECRET_CONTEST, SECRET_JOINT, SECRET_WITHDRAWN, TITLE_OJ, TITLE_OS
 
-DRAFT_TITLES = (SECRET_A, SECRET_JOINT, SECRET_B)
+DRAFT_TITLES = (SECRET_A, SECRET_JOINT, SECRET_B, SECRET_WITHDRAWN)
 
 
 def _page(world, role, path):
@@ -24,7 +24,7 @@ def test_offer_page_never_shows_another_organisations_draft(world, role, suffix)
     assert TITLE_OS in page  # the page is about this offer (the check below can fail)
     assert SECRET_B not in page
     if role != "applicant_a":
-        assert SECRET_A not in page and SECRET_JOINT not in page
+        assert SECRET_A not in page and SECRET_JOINT not in page and SECRET_WITHDRAWN not in page
 
 
 def test_draft_page_of_the_own_organisation_shows_its_title_only_to_it(world):
@@ -54,7 +54,7 @@ def test_contest_page_offer_list_is_empty_for_an_officer_of_another_department(w
 
 
 @pytest.mark.parametrize("role,expected", [
-    ("applicant_a", {"od", "os", "oj", "ojd"}),
+    ("applicant_a", {"od", "os", "oj", "ojd", "ow"}),
     ("applicant_partner", {"oj", "ojd"}),
     ("applicant_b", {"ob"}),
     ("applicant_no_org", set()),
