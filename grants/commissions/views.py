@@ -90,7 +90,7 @@ def show(cid):
     my_cards = {x.offer_id: x for x in visible_cards(s, c, current_user) if member and x.member_id == member.id}
     hidden = hidden_offers(s, c, current_user)
     ranked = redact_ranking([{"rank": r.rank, "offer_id": r.offer_id, "score": str(r.score_display), "passed": r.passed,
-                              "advisory": None if r.advisory is None else "%.2f" % r.advisory}
+                              "advisory": None if r.advisory is None else str(r.advisory_display)}
                              for r in ranking(s, c)], hidden) if scores_closed(c) else []
     candidates, overview, progress = [], [], []
     if staff and c.state == "forming":
