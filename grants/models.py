@@ -15,3 +15,4 @@ from grants.initiatives.models import Initiative  # noqa: F401,E402
 from grants.small_grants.models import SmallGrant, SmallGrantComment  # noqa: F401,E402
 from grants.programmes.models import Programme  # noqa: F401,E402
 from grants.agreements.models import Agreement, Tranche  # noqa: F401,E402
+from grants.reports.models import Report  # noqa: F401,E402

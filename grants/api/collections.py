@@ -25,7 +25,8 @@ from .problems import ApiProblem
 from .validation import raw_json, validate
 
 AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
-         "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api")
+         "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api",
+         "grants.reports.api")
 
 
 @dataclass

@@ -39,6 +39,18 @@ def record_signatures(obj, ctx):
     ctx.changes["signed"] = [str(obj.signed_by_organisation_on), str(obj.signed_by_grantor_on)]
     from grants.agreements.checks import schedule_tranches
     schedule_tranches(ctx, obj)
+    from grants.reports.operations import open_final
+    open_final(ctx.session, obj)  # R-REP-FINAL: the final report exists, due 30 days after the task ends
+
+
+def final_report_accepted(obj, ctx):
+    from sqlalchemy import select
+
+    from grants.reports.models import Report
+    state = ctx.session.scalar(select(Report.state).where(Report.agreement_id == obj.id, Report.kind == "final"))
+    if state != "accepted":
+        return Reason(_("Rozliczenie otwiera przyjęcie sprawozdania końcowego."), "R-REP-FINAL")
+    return None
 
 
 def record_termination(obj, ctx):
@@ -74,6 +86,8 @@ AGREEMENT = Workflow(
                    payload=SignPayload, guards=(ready_to_sign,), effects=(record_signatures,), rule="R-AGR-TRANCHES"),
         transition("start", "signed", "in_progress", _("Rozpoczęcie realizacji (termin)"), when=_start),
         transition("finish", "in_progress", "reporting", _("Zakończenie realizacji (termin)"), when=_end),
+        transition("begin_settlement", "reporting", "settling", _("Przekaż do rozliczenia"), roles=STAFF,
+                   relation=officer_of, guards=(final_report_accepted,), rule="R-REP-FINAL"),
         transition("terminate", ("draft", "signed", "in_progress", "reporting", "settling"), "terminated",
                    _("Rozwiąż umowę"), roles=STAFF, relation=officer_of, payload=ReasonPayload,
                    effects=(record_termination,)),

@@ -1,5 +1,6 @@
 """From an award to paid tranches through the API (R-AGR-FROM-OFFER, R-AGR-TRANCHES)."""
 from datetime import timedelta
+from decimal import Decimal
 
 from tests.factories import decided_contest
 
@@ -48,3 +49,52 @@ def test_r_agr_tranches_agreement_signed_and_tranches_paid_once(client, session,
     assert r.status_code == 409  # never paid twice
     listed = client.get("/api/v1/tranches", headers=hn).get_json()
     assert {t["state"] for t in listed["items"]} == {"paid", "scheduled"}
+
+
+def test_r_rep_final_report_due_30_days_after_the_end_and_accepted_opens_settlement(
+        client, session, make_user, make_org, api_token, clock_at):
+    from grants.agreements.models import Agreement
+    from grants.core import db
+    from grants.core.dates import days_after, end_of_day, start_of_day
+    from grants.workflows.scheduler import run_due
+    officer, officer2 = make_user("officer"), make_user("officer")
+    org = make_org()
+    ngo = make_user("applicant", org=org)
+    h, hn = api_token(officer), api_token(ngo)
+    contest, (offer,) = decided_contest(session, officer, [(ngo, org, "9000.00")], officer2)
+    a = client.post("/api/v1/agreements", json={"offer_id": str(offer.id), "iban": "PL61109010140000071219812874"},
+                    headers=h).get_json()
+    sign = {"signed_by_organisation_on": "2026-12-01", "signed_by_grantor_on": "2026-12-02"}
+    assert client.post(f"/api/v1/agreements/{a['id']}/transitions/sign", json=sign, headers=h).status_code == 200
+    reports = client.get("/api/v1/reports", headers=hn).get_json()["items"]
+    assert [r["kind"] for r in reports] == ["final"]
+    ag = db.session().get(Agreement, int(a["id"]))
+    end, start = ag.task_end, ag.task_start
+    db.session.remove()
+    assert reports[0]["due_on"] == days_after(end, 30).isoformat()  # R-REP-FINAL with R-DAYS
+    # a partial report cannot be due sooner than 30 days after the demand
+    from grants.core import clock
+    soon = (clock.today() + timedelta(days=10)).isoformat()
+    r = client.post("/api/v1/reports", json={"agreement_id": a["id"], "due_on": soon}, headers=h)
+    assert r.status_code == 422 and "30" in r.get_data(as_text=True)
+    clock_at(start_of_day(start) + timedelta(hours=1))
+    run_due()
+    clock_at(end_of_day(end) + timedelta(minutes=1))
+    run_due()
+    assert client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["state"] == "reporting"
+    rid = reports[0]["id"]
+    costs = client.get(f"/api/v1/offers/{offer.id}", headers=h).get_json()["content"]["costs"]
+    values = [str((Decimal(c["unit_cost"]) * Decimal(c["units"])).quantize(Decimal("0.01"))) for c in costs]
+    own = sum(Decimal(v) for v in values) - Decimal("9000.00")  # the offer's own contribution
+    expenditure = [{"line": i, "from_grant": v, "from_other": "0.00"} for i, v in enumerate(values)]
+    expenditure[0] = {"line": 0, "from_grant": str(Decimal(values[0]) - own), "from_other": str(own)}
+    body = {"narrative": "Zrealizowano wszystkie działania.",
+            "results": [{"result": "Uczestnicy", "planned": "40", "achieved": "42"}],
+            "expenditure": expenditure, "sources": {"grant": "9000.00", "own_financial": str(own)}}
+    r = client.patch(f"/api/v1/reports/{rid}", json=body, headers=hn)
+    assert r.status_code == 200 and r.get_json()["problems"] == [], r.get_data(as_text=True)
+    assert client.post(f"/api/v1/reports/{rid}/transitions/submit", json={}, headers=hn).status_code == 200
+    assert client.post(f"/api/v1/reports/{rid}/transitions/start_review", json={}, headers=h).status_code == 200
+    r = client.post(f"/api/v1/reports/{rid}/transitions/accept", json={}, headers=h)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["state"] == "settling"

@@ -1,0 +1,1 @@
+"""Partial and final reports (R-REP-FINAL, R-REP-CONTENT) with the cost-line shift check (R-AGR-SHIFT)."""
