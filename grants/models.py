@@ -16,3 +16,4 @@ from grants.small_grants.models import SmallGrant, SmallGrantComment  # noqa: F4
 from grants.programmes.models import Programme  # noqa: F401,E402
 from grants.agreements.models import Agreement, Tranche  # noqa: F401,E402
 from grants.reports.models import Report  # noqa: F401,E402
+from grants.settlements.models import ReturnPayment, Settlement  # noqa: F401,E402

@@ -26,7 +26,7 @@ from .validation import raw_json, validate
 
 AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
          "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api",
-         "grants.reports.api")
+         "grants.reports.api", "grants.settlements.api")
 
 
 @dataclass

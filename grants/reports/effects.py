@@ -8,3 +8,5 @@ def final_report_accepted(ctx, report) -> None:
     if a.state == "reporting":
         ctx.session.flush()  # the engine re-reads the agreement under lock: the report's state first
         apply_transition(ctx.session, a, "begin_settlement", ctx.actor, commit=False, received_at=ctx.now)
+    from grants.settlements.operations import open_settlement
+    open_settlement(ctx.session, a)

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER
+from grants.core.permissions import ADMIN, FINANCE, OFFICER
 
 from .base import Reason, Workflow, transition
 
@@ -56,6 +56,18 @@ def final_report_accepted(obj, ctx):
 def record_termination(obj, ctx):
     obj.terminated_reason = ctx.payload["reason"]
     ctx.changes["terminated_reason"] = obj.terminated_reason
+    from grants.settlements.operations import open_settlement
+    open_settlement(ctx.session, obj)  # termination opens the settlement
+
+
+def settlement_closed(obj, ctx):
+    from sqlalchemy import select
+
+    from grants.settlements.models import Settlement
+    state = ctx.session.scalar(select(Settlement.state).where(Settlement.agreement_id == obj.id))
+    if state != "closed":
+        return Reason(_("Umowę zamyka zamknięcie jej rozliczenia."), "R-SET-RETURN")
+    return None
 
 
 class SignPayload(BaseModel):
@@ -88,6 +100,8 @@ AGREEMENT = Workflow(
         transition("finish", "in_progress", "reporting", _("Zakończenie realizacji (termin)"), when=_end),
         transition("begin_settlement", "reporting", "settling", _("Przekaż do rozliczenia"), roles=STAFF,
                    relation=officer_of, guards=(final_report_accepted,), rule="R-REP-FINAL"),
+        transition("close", "settling", "closed", _("Zamknij umowę (rozliczona)"), roles=(FINANCE, ADMIN),
+                   guards=(settlement_closed,)),
         transition("terminate", ("draft", "signed", "in_progress", "reporting", "settling"), "terminated",
                    _("Rozwiąż umowę"), roles=STAFF, relation=officer_of, payload=ReasonPayload,
                    effects=(record_termination,)),

@@ -106,6 +106,15 @@ def apply_decision(obj, ctx):
     decide(ctx, obj)
 
 
+def all_settled(obj, ctx):
+    from grants.contests.conclusion import unsettled
+    n = unsettled(ctx.session, obj.id)
+    if n is None or n > 0:
+        return Reason(_("Konkurs kończy się, gdy każda umowa jest zamknięta albo rozwiązana z zamkniętym rozliczeniem."),
+                      "R-SET-RETURN")
+    return None
+
+
 class ReasonPayload(BaseModel):
     model_config = {"extra": "forbid"}
     reason: str = Field(min_length=3, max_length=4000)
@@ -127,6 +136,8 @@ CONTEST = Workflow(
         transition("decide", "evaluation", "decided", _("Rozstrzygnij konkurs i opublikuj wyniki"), roles=STAFF,
                    relation=same_department, guards=(commission_approved, within_budget), effects=(apply_decision,),
                    rule="R-RESULTS"),
+        transition("conclude", "decided", "concluded", _("Zakończ (wszystkie umowy rozliczone)"), roles=STAFF,
+                   relation=same_department, guards=(all_settled,)),
         transition("cancel", BEFORE_DECISION, "cancelled", _("Unieważnij konkurs"), roles=STAFF,
                    relation=same_department, payload=ReasonPayload, effects=(record_cancellation,), rule="R-CANCEL"),
     ],

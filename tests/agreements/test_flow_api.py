@@ -98,3 +98,75 @@ def test_r_rep_final_report_due_30_days_after_the_end_and_accepted_opens_settlem
     r = client.post(f"/api/v1/reports/{rid}/transitions/accept", json={}, headers=h)
     assert r.status_code == 200, r.get_data(as_text=True)
     assert client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["state"] == "settling"
+
+
+def test_r_set_return_unused_grant_returned_late_with_interest_then_everything_closes(
+        client, session, make_user, make_org, api_token, clock_at):
+    from grants.agreements.models import Agreement
+    from grants.core import db
+    from grants.core.dates import end_of_day, start_of_day
+    from grants.workflows.scheduler import run_due
+    officer, officer2, finance = make_user("officer"), make_user("officer"), make_user("finance")
+    org = make_org()
+    ngo = make_user("applicant", org=org)
+    h, hf, hn = api_token(officer), api_token(finance), api_token(ngo)
+    contest, (offer,) = decided_contest(session, officer, [(ngo, org, "9000.00")], officer2)
+    a = client.post("/api/v1/agreements", json={"offer_id": str(offer.id), "iban": "PL61109010140000071219812874"},
+                    headers=h).get_json()
+    sign = {"signed_by_organisation_on": "2026-12-01", "signed_by_grantor_on": "2026-12-02"}
+    assert client.post(f"/api/v1/agreements/{a['id']}/transitions/sign", json=sign, headers=h).status_code == 200
+    ag = db.session().get(Agreement, int(a["id"]))
+    start, end = ag.task_start, ag.task_end
+    db.session.remove()
+    clock_at(start_of_day(start) + timedelta(hours=1))
+    run_due()
+    tranche = client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["tranches"][0]
+    r = client.post(f"/api/v1/tranches/{tranche['id']}/transitions/pay",
+                    json={"paid_on": start.isoformat(), "transfer_ref": "P/1"}, headers=hf)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    clock_at(end_of_day(end) + timedelta(minutes=1))
+    run_due()
+    rid = client.get("/api/v1/reports", headers=hn).get_json()["items"][0]["id"]
+    costs = client.get(f"/api/v1/offers/{offer.id}", headers=h).get_json()["content"]["costs"]
+    own = sum((Decimal(c["unit_cost"]) * Decimal(c["units"])).quantize(Decimal("0.01")) for c in costs) - Decimal("9000")
+    # 1,000.00 of the grant stays unused
+    body = {"narrative": "Zrealizowano.", "results": [{"result": "Uczestnicy", "planned": "40", "achieved": "40"}],
+            "expenditure": [{"line": 0, "from_grant": "7500.00", "from_other": str(own)},
+                            {"line": 1, "from_grant": "500.00", "from_other": "0.00"}],
+            "sources": {"grant": "8000.00", "own_financial": str(own)}}
+    assert client.patch(f"/api/v1/reports/{rid}", json=body, headers=hn).status_code == 200
+    for name, hh in (("submit", hn), ("start_review", h), ("accept", h)):
+        r = client.post(f"/api/v1/reports/{rid}/transitions/{name}", json={}, headers=hh)
+        assert r.status_code == 200, (name, r.get_data(as_text=True))
+    sid = client.get("/api/v1/settlements", headers=hf).get_json()["items"][0]["id"]
+    r = client.post(f"/api/v1/settlements/{sid}/transitions/calculate", json={}, headers=hf)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    s = r.get_json()
+    unused = next(x for x in s["lines"] if x["code"] == "unused")
+    assert unused["amount"] == "1000.00" and s["total_to_return"] >= "1000.00"
+    due = s["obligations"][0]["due"]
+    assert client.post(f"/api/v1/settlements/{sid}/transitions/close", json={}, headers=hf).status_code == 422
+    assert client.post(f"/api/v1/settlements/{sid}/transitions/request_return", json={}, headers=hf).status_code == 200
+    from datetime import date
+    late = (date.fromisoformat(due) + timedelta(days=10)).isoformat()
+    too_much = client.post(f"/api/v1/settlements/{sid}/returns", json={"paid_on": late, "amount": "99999.00"}, headers=hf)
+    assert too_much.status_code == 422
+    # pay the principal only: 10 days of interest remain (R-SET-PARTIAL splits the payment proportionally)
+    r = client.post(f"/api/v1/settlements/{sid}/returns",
+                    json={"paid_on": late, "amount": s["total_to_return"], "reference": "ZW/1"}, headers=hf)
+    assert r.status_code == 201, r.get_data(as_text=True)
+    s2 = r.get_json()
+    split = s2["explanation"][0]["splits"][0]
+    assert Decimal(split["to_interest"]) > 0  # 10 days late: interest owed, paid first in proportion
+    left = Decimal(s2["outstanding_today"])
+    assert left > 0
+    assert client.post(f"/api/v1/settlements/{sid}/transitions/mark_returned", json={}, headers=hf).status_code == 422
+    clock_at(start_of_day(date.fromisoformat(late)) + timedelta(hours=2))
+    owed = client.get(f"/api/v1/settlements/{sid}", headers=hf).get_json()["outstanding_today"]
+    r = client.post(f"/api/v1/settlements/{sid}/returns", json={"paid_on": late, "amount": owed}, headers=hf)
+    assert r.status_code == 201, r.get_data(as_text=True)
+    for name in ("mark_returned", "close"):
+        r = client.post(f"/api/v1/settlements/{sid}/transitions/{name}", json={}, headers=hf)
+        assert r.status_code == 200, (name, r.get_data(as_text=True))
+    assert client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["state"] == "closed"
+    assert client.get(f"/api/v1/contests/{contest.id}", headers=h).get_json()["state"] == "concluded"

@@ -1,0 +1,1 @@
+"""Settlements: the calculation explained line by line, returns with statutory interest (budgets/)."""

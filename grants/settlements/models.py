@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import Base
+from grants.core.types import Money, UTCDateTime
+from grants.workflows.base import WorkflowMixin
+from grants.workflows.registry import register
+from grants.workflows.settlement import SETTLEMENT
+
+
+@register
+class Settlement(WorkflowMixin, Base):
+    __tablename__ = "settlements"
+    __workflow__ = SETTLEMENT
+    __table_args__ = (SETTLEMENT.check_constraint(),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    lines: Mapped[list] = mapped_column(JSON, default=list)  # the calculation, explained
+    obligations: Mapped[list] = mapped_column(JSON, default=list)  # [{kind, amount, due, start, transferred_on}]
+    total_to_return: Mapped[Decimal | None] = mapped_column(Money())
+    calculated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    agreement = relationship("Agreement")
+    payments: Mapped[list["ReturnPayment"]] = relationship(order_by="ReturnPayment.id", cascade="all, delete-orphan")
+
+
+class ReturnPayment(Base):
+    """A return booked by finance (R-SET-PARTIAL splits it between principal and interest)."""
+
+    __tablename__ = "return_payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime())
