@@ -600,6 +600,28 @@ def _before_the_contest(s, users, orgs) -> None:
                 gops.transition(s, g, "refuse", officer, {"justification": "Zadanie nie ma charakteru pożytku publicznego."})
 
 
+def _agreements(s, users) -> None:
+    """Agreements from the decided contest: one signed with its tranches, one in draft."""
+    from datetime import date
+
+    from grants.agreements import operations as aops
+    from grants.agreements.models import Agreement
+    from grants.offers.models import Offer
+    if s.scalar(select(Agreement.id).limit(1)) is not None:
+        return
+    officer = users["urzedniczka.sz@demo.krakow.pl"]
+    ready = s.scalars(select(Offer).where(Offer.state == "ready_for_agreement").order_by(Offer.id)).all()
+    for k, o in enumerate(ready[:2]):
+        a = aops.draft_from_offer(s, officer, o, pattern="80/20")
+        aops.update(s, officer, a, {"iban": "PL61109010140000071219812874"})
+        s.commit()
+        if k == 0:
+            today = clock.today()
+            aops.transition(s, a, "sign", officer, {"signed_by_organisation_on": today.isoformat(),
+                                                    "signed_by_grantor_on": today.isoformat()})
+    date  # noqa: B018
+
+
 def members_of(users, orgs) -> dict:
     return {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
             if m.organisation in orgs}
@@ -637,6 +659,8 @@ def seed() -> str:
         _commissions(s, users, orgs)
         s.commit()
         _before_the_contest(s, users, orgs)
+        s.commit()
+        _agreements(s, users)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

@@ -42,7 +42,8 @@ def payment_reason(ctx, t):
     problems = tr.payment_problems(t.agreement.grant, paid, t.amount)
     if problems:
         return " ".join(str(p.message) for p in problems)
-    if ctx.payload.get("paid_on") and t.agreement.signed_by_grantor_on and ctx.payload["paid_on"] < str(
-            t.agreement.signed_by_grantor_on):
+    from datetime import date
+    paid_on = date.fromisoformat(str(ctx.payload["paid_on"])) if ctx.payload.get("paid_on") else None
+    if paid_on and t.agreement.signed_by_grantor_on and paid_on < t.agreement.signed_by_grantor_on:
         return _("Data wypłaty nie może poprzedzać podpisania umowy.")
     return None

@@ -34,8 +34,9 @@ def ready_to_sign(obj, ctx):
 
 
 def record_signatures(obj, ctx):
-    obj.signed_by_organisation_on = ctx.payload["signed_by_organisation_on"]
-    obj.signed_by_grantor_on = ctx.payload["signed_by_grantor_on"]
+    # payloads arrive validated as JSON values: dates are ISO strings
+    obj.signed_by_organisation_on = date.fromisoformat(str(ctx.payload["signed_by_organisation_on"]))
+    obj.signed_by_grantor_on = date.fromisoformat(str(ctx.payload["signed_by_grantor_on"]))
     ctx.changes["signed"] = [str(obj.signed_by_organisation_on), str(obj.signed_by_grantor_on)]
     from grants.agreements.checks import schedule_tranches
     schedule_tranches(ctx, obj)

@@ -51,7 +51,7 @@ def stamp_submitted(obj, ctx):
 
 def record_correction(obj, ctx):
     obj.review_note = ctx.payload["note"]
-    obj.correction_due = ctx.payload["due_on"]
+    obj.correction_due = date.fromisoformat(str(ctx.payload["due_on"]))  # JSON payload: an ISO string
     ctx.changes["correction"] = {"note": obj.review_note, "due_on": str(obj.correction_due)}
 
 
