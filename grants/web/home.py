@@ -66,11 +66,6 @@ def _my_organisations(user):
                    order=10)
 
 
-@section("finance")
-def _tranches(user):
-    return Section(_("Transze do wypłaty w tym tygodniu"), [], empty=_("Brak transz do wypłaty."), order=20)
-
-
 @section(PARTICIPANT)
 def _participant_profile(user):
     kind = STAKEHOLDER_TYPES.get(user.stakeholder_type or "")

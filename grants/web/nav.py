@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, has_role
+from grants.core.permissions import ADMIN, FINANCE, OFFICER, has_role
 
 
 def nav_for(user) -> list[tuple[str, str]]:
@@ -14,6 +14,9 @@ def nav_for(user) -> list[tuple[str, str]]:
              (url_for("programmes.calendar"), _("Kalendarz")),
              (url_for("small_grants.index"), _("Małe granty")),
              (url_for("registry.index"), _("Organizacje"))]
+    if user is not None and getattr(user, "is_authenticated", False) and (
+            has_role(user, OFFICER, ADMIN, FINANCE) or getattr(user, "organisation_ids", None)):
+        items.append((url_for("agreements.index"), _("Umowy")))
     if has_role(user, OFFICER, ADMIN):
         items.append((url_for("workflows.index"), _("Procesy")))
     items.append((url_for("api_docs.docs"), _("API")))

@@ -1,0 +1,127 @@
+"""Agreement pages: the agreement with its tranches, reports and settlement; finance's worklist."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.core import audit, clock, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, APPLICANT, FINANCE, OFFICER, has_role
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.errors import WorkflowError
+
+from . import operations as ops
+from .models import Agreement, Tranche
+
+bp = Blueprint("agreements", __name__, url_prefix="/agreements", template_folder="templates")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+@bp.route("/")
+@login_required
+def index():
+    rows = db.session.scalars(ops.visible(select(Agreement), current_user)
+                              .options(selectinload(Agreement.organisation)).order_by(Agreement.id.desc())).all()
+    return render_template("agreements/index.html", rows=rows)
+
+
+@bp.route("/<int:aid>")
+@login_required
+def show(aid):
+    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
+    if a is None:
+        abort(404)
+    from grants.reports.models import Report
+    from grants.reports.operations import is_overdue
+    from grants.settlements.models import Settlement
+    reports = db.session.scalars(select(Report).where(Report.agreement_id == a.id).order_by(Report.id)).all()
+    settlement = db.session.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
+    s = db.session()
+    staff = has_role(current_user, OFFICER, ADMIN)
+    return render_template(
+        "agreements/show.html", a=a, reports=reports, settlement=settlement, today=clock.today(), overdue=is_overdue,
+        transitions=available_transitions(s, a, current_user),
+        tranche_transitions={t.id: available_transitions(s, t, current_user) for t in a.tranches},
+        history=audit.history(s, "agreement", a.id) if staff else None, form=CsrfForm())
+
+
+@bp.route("/<int:aid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(aid, name):
+    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
+    if a is None:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {k: request.form[k] for k in ("signed_by_organisation_on", "signed_by_grantor_on", "reason")
+               if request.form.get(k)}
+    try:
+        ops.transition(db.session(), a, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(a.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", aid=aid), 303)
+
+
+@bp.route("/tranches/<int:tid>/transitions/<name>", methods=["POST"])
+@login_required
+def tranche_transition(tid, name):
+    t = db.session.scalar(ops.visible_tranches(select(Tranche).where(Tranche.id == tid), current_user))
+    if t is None:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {k: request.form[k] for k in ("paid_on", "transfer_ref", "reason") if request.form.get(k)}
+    try:
+        ops.transition(db.session(), t, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(t.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", aid=t.agreement_id) + "#tranches", 303)
+
+
+@section(FINANCE)
+def _tranches_due(user):
+    week = clock.today() + timedelta(days=7)
+    rows = db.session.scalars(select(Tranche).where(Tranche.state.in_(("due", "scheduled", "withheld")))
+                              .options(selectinload(Tranche.agreement)).order_by(Tranche.due_on)).all()
+    items = []
+    for t in rows:
+        if t.state == "due" or (t.state == "scheduled" and t.due_on and t.due_on <= week):
+            items.append(Item(f"{t.agreement.number} · {_('transza')} {t.number}", url_for("agreements.show", aid=t.agreement_id) + "#tranches",
+                              f"{t.amount} zł · {t.due_on or t.condition}", flag=str(_("do wypłaty")) if t.state == "due" else ""))
+        elif t.state == "withheld":
+            items.append(Item(f"{t.agreement.number} · {_('transza')} {t.number}", url_for("agreements.show", aid=t.agreement_id) + "#tranches",
+                              t.withheld_reason or "", flag=str(_("wstrzymana"))))
+    return Section(_("Transze do wypłaty w tym tygodniu"), items, empty=_("Brak transz do wypłaty."), order=20)
+
+
+@section(APPLICANT)
+def _my_agreements(user):
+    if not user.organisation_ids:
+        return None
+    from grants.reports.models import Report
+    from grants.reports.operations import is_overdue
+    rows = db.session.scalars(ops.visible(select(Agreement), user).where(Agreement.state != "closed")
+                              .order_by(Agreement.id)).all()
+    today = clock.today()
+    items = []
+    for a in rows:
+        reps = db.session.scalars(select(Report).where(Report.agreement_id == a.id, Report.state.in_(
+            ("draft", "needs_correction")))).all()
+        flag = str(_("sprawozdanie po terminie")) if any(is_overdue(r, today) for r in reps) else ""
+        items.append(Item(f"{a.number} {a.title}", url_for("agreements.show", aid=a.id), str(a.state_label), flag=flag))
+    return Section(_("Umowy i sprawozdania"), items, empty=_("Brak umów."), order=12) if items else None
