@@ -19,7 +19,7 @@ from grants.workflows import scheduler
 from grants.workflows.base import SYSTEM, apply_transition
 from grants.workflows.errors import GuardRefused
 
-from .conftest import count, fresh, version_of
+from .conftest import count, fresh, rows, version_of
 
 TITLE = "Piknik sąsiedzki na Bieżanowie"
 
@@ -137,7 +137,7 @@ def test_r_19a_limits_submission_through_the_web_form(client, login, ngo, year_2
     login(ngo[0])
     r = client.post("/small-grants/", data=body(ngo[1], amount="10 000,00"))
     assert r.status_code == 303
-    (g,) = [fresh(SmallGrant, 1)]
+    (g,) = rows(SmallGrant)
     assert g.amount == Decimal("10000.00") and g.state == "submitted"
 
 
