@@ -1,6 +1,7 @@
 """/api/v1/directions: proposals in consultations, supports and comments."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -125,3 +126,25 @@ def direction_comment(did):
         raise invalid(e.errors) from None
     db.session.commit()
     return _json({"id": str(c.id), "body": c.body}, 201)
+
+
+class PlanIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    announcement: date
+    budget: Money | None = None
+
+
+@bp.route("/directions/<did>/planned-contest", methods=["POST"])
+def plan_contest(did):
+    """An accepted direction becomes a planned contest of the cooperation programme (S7)."""
+    user = auth.require_user()
+    d = _object(COLLECTION, did, user)
+    from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+    if not has_role(user, OFFICER, ADMIN):
+        raise PermissionDenied()
+    data = validate(PlanIn, raw_json())
+    from grants.programmes.operations import plan_contest_from_direction
+    c = plan_contest_from_direction(db.session(), user, d, announcement=data.announcement, budget=data.budget)
+    db.session.commit()
+    return _json({"contest_id": str(c.id), "state": c.state, "planned_announcement": c.planned_announcement.isoformat()},
+                 201)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -11,3 +11,17 @@ class LoginForm(FlaskForm):
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Hasło"), validators=[DataRequired(_l("Podaj hasło.")), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
+
+
+class RegisterForm(FlaskForm):
+    """Self-registration of a participant (S1): anyone may take part in consultations."""
+    full_name = StringField(_l("Imię i nazwisko"), validators=[DataRequired(_l("Podaj imię i nazwisko.")), Length(max=255)])
+    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")),
+                                                       Email(_l("Nieprawidłowy adres e-mail.")), Length(max=255)],
+                       render_kw={"autocomplete": "email"})
+    stakeholder_type = RadioField(_l("Kim jesteś?"), choices=[
+        ("resident", _l("mieszkaniec")), ("business", _l("biznes")), ("school", _l("szkoła lub uczelnia")),
+        ("city_unit", _l("jednostka miejska"))], validators=[DataRequired(_l("Wybierz, kim jesteś."))])
+    password = PasswordField(_l("Hasło (co najmniej 10 znaków)"), validators=[DataRequired(_l("Podaj hasło.")),
+                                                                             Length(min=10, max=200)],
+                             render_kw={"autocomplete": "new-password"})

@@ -82,7 +82,10 @@ def cap_problems(session, obj, on: date) -> list:
     return out
 
 
-def award_problems(session, obj, now: datetime) -> list:
+def award_problems(session, obj, now: datetime, *, lock: bool = False) -> list:
+    """The caps on the award day. `lock` (when actually awarding) serialises the year's awards first;
+    showing whether the button is available takes no lock."""
     on = warsaw_date(now)
-    _lock_year(session, on.year)
+    if lock:
+        _lock_year(session, on.year)
     return cap_problems(session, obj, on)

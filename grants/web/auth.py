@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from grants.accounts.operations import authenticate
 from grants.core import db
 from grants.core.i18n import _
-from grants.forms.auth import LoginForm
+from grants.forms.auth import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -57,3 +57,30 @@ def logout():
         session["lang"] = lang
     flash(_("Wylogowano."), "success")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Anyone may register as a participant and take part in consultations (S1); NGO members are
+    linked to their organisation by the office."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        from grants.accounts.operations import AccountError, create_user
+        try:
+            user = create_user(db.session(), email=form.email.data, password=form.password.data, roles=["participant"],
+                               full_name=form.full_name.data, stakeholder_type=form.stakeholder_type.data)
+            db.session.commit()
+        except AccountError as e:
+            db.session.rollback()
+            getattr(form, e.field if hasattr(form, e.field) else "email").errors.append(str(e.message))
+            status = 422
+        else:
+            login_user(user)
+            flash(_("Konto zostało utworzone. Możesz zgłaszać propozycje w konsultacjach."), "success")
+            return redirect(url_for("consultations.index"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/register.html", form=form), status

@@ -42,6 +42,12 @@ def yearly_caps(obj, ctx):
 
 
 def record_award(obj, ctx):
+    # checked again under the year's lock: two awards racing for the last of the cap never both pass
+    from grants.small_grants.limits import award_problems
+    problems = award_problems(ctx.session, obj, ctx.now, lock=True)
+    if problems:
+        from .errors import GuardRefused
+        raise GuardRefused(Reason(" ".join(str(p) for p in problems), "R-19A-LIMITS"))
     obj.decided_at = ctx.now
     obj.decision = ctx.payload.get("justification") or ""
 
