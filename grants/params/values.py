@@ -37,3 +37,20 @@ def decimal(session, key: str, on: date) -> Decimal:
 
 def integer(session, key: str, on: date) -> int:
     return int(value(session, key, on))
+
+
+RATE_KEY = "interest.tax_arrears_rate"
+
+
+def rate_table(session):
+    """R-SET-INTEREST: the tax-arrears rates DOMAIN.md lists, plus the rows an admin added (a row of the
+    same date replaces the default one)."""
+    from budgets.interest import DEFAULT_RATE_ROWS, Rate, RateTable
+
+    from .models import DatedParameter
+    rows = {r.since: r.percent for r in DEFAULT_RATE_ROWS}
+    if session is not None:
+        for since, v in session.execute(select(DatedParameter.valid_from, DatedParameter.value)
+                                        .where(DatedParameter.key == RATE_KEY)):
+            rows[since] = Decimal(v)
+    return RateTable([Rate(d, p) for d, p in sorted(rows.items())])

@@ -84,7 +84,12 @@ def calculate(ctx, s) -> None:
 
 
 def _ledgers(s, extra: rt.Payment | None = None):
-    """Payments applied to the oldest obligation first; each one's ledger splits principal and interest."""
+    """Payments applied to the oldest obligation first; each one's ledger splits principal and interest,
+    at the rates of the admin-maintained table (R-SET-INTEREST)."""
+    from sqlalchemy.orm import object_session
+
+    from grants.params.values import rate_table
+    rates = rate_table(object_session(s))
     payments = [rt.Payment(p.paid_on, p.amount) for p in s.payments] + ([extra] if extra else [])
     payments.sort(key=lambda p: p.on)
     per: list[list[rt.Payment]] = [[] for _o in s.obligations]
@@ -93,7 +98,7 @@ def _ledgers(s, extra: rt.Payment | None = None):
         for i, o in enumerate(s.obligations):
             if left <= 0:
                 break
-            led = _ledger(o, per[i])
+            led = _ledger(o, per[i], rates)
             owed = led.owed_on(pay.on) if not led.settled else ZERO
             if owed <= 0:
                 continue
@@ -103,12 +108,14 @@ def _ledgers(s, extra: rt.Payment | None = None):
         if left > 0:
             raise rt.ReturnError(_("Wpłata %(a)s zł z dnia %(d)s przekracza kwotę należną o %(l)s zł.",
                                    a=pay.amount, d=pay.on, l=left))
-    return [(o, _ledger(o, per[i])) for i, o in enumerate(s.obligations)]
+    return [(o, _ledger(o, per[i], rates)) for i, o in enumerate(s.obligations)]
 
 
-def _ledger(o, payments):
+def _ledger(o, payments, rates=None):
+    from budgets.interest import DEFAULT_RATES
     return rt.ledger(Decimal(o["amount"]), date.fromisoformat(o["due"]), payments, start=rt.InterestStart(o["start"]),
-                     transferred_on=date.fromisoformat(o["transferred_on"]) if o.get("transferred_on") else None)
+                     transferred_on=date.fromisoformat(o["transferred_on"]) if o.get("transferred_on") else None,
+                     rates=rates or DEFAULT_RATES)
 
 
 def outstanding(s, on: date) -> Decimal:

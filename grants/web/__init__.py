@@ -24,7 +24,8 @@ def init_web(app: Flask) -> None:
     from grants.programmes.views import bp as programmes_bp
     from grants.small_grants.views import bp as small_grants_bp
     from grants.agreements.views import bp as agreements_bp
-    for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp, agreements_bp):
+    from grants.params.views import bp as params_bp
+    for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp, agreements_bp, params_bp):
         app.register_blueprint(blueprint)
     from grants.registry.views import bp as registry_bp
     app.register_blueprint(registry_bp)

@@ -1,0 +1,66 @@
+"""Dated parameters kept by admins: the art. 19a limits and the tax-arrears interest rates."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.core import audit, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, has_role
+
+from . import values
+from .models import DatedParameter
+
+bp = Blueprint("params", __name__, url_prefix="/admin/parameters", template_folder="templates")
+LABELS = {
+    "art19a.max_amount": _("Mały grant: kwota maksymalna (zł)"),
+    "art19a.max_days": _("Mały grant: najdłuższy czas realizacji (dni)"),
+    "art19a.max_per_organisation_year": _("Mały grant: limit na organizację w roku (zł)"),
+    "art19a.max_share_of_planned_pct": _("Małe granty: udział w planowanych dotacjach (%)"),
+    "art12.assessment_months": _("Art. 12: termin oceny celowości (miesiące)"),
+    values.RATE_KEY: _("Odsetki za zwłokę: stopa roczna (%)"),
+}
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    if not has_role(current_user, ADMIN):
+        abort(403)
+    if request.method == "POST":
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        key = request.form.get("key", "")
+        try:
+            since = date.fromisoformat(request.form.get("valid_from", ""))
+            v = Decimal(request.form.get("value", "").replace(",", "."))
+            if key not in LABELS or not v.is_finite() or v < 0 or v > Decimal("100000000"):
+                raise ValueError
+        except (ValueError, InvalidOperation):
+            flash(_("Podaj parametr, datę obowiązywania i nieujemną wartość."), "error")
+            return redirect(url_for(".index"), 303)
+        s = db.session()
+        row = s.scalar(select(DatedParameter).where(DatedParameter.key == key, DatedParameter.valid_from == since))
+        if row is None:
+            row = DatedParameter(key=key, valid_from=since, value=str(v))
+            s.add(row)
+        else:
+            row.value = str(v)
+        s.flush()
+        audit.record(s, "parameter", f"{key}@{since}", "set", current_user, changes={"value": str(v)})
+        s.commit()
+        flash(_("Zapisano parametr obowiązujący od %(d)s.", d=since), "success")
+        return redirect(url_for(".index"), 303)
+    rows = db.session.scalars(select(DatedParameter).order_by(DatedParameter.key, DatedParameter.valid_from)).all()
+    rates = values.rate_table(db.session()).rows
+    return render_template("params/index.html", rows=rows, labels=LABELS, defaults=values.DEFAULTS, rates=rates,
+                           form=CsrfForm())
