@@ -32,6 +32,11 @@ def serialize_full(a: Agreement, user) -> dict:
     body = serialize(a, user)
     body["tranches"] = [{"id": str(t.id), "number": t.number, "amount": _s(t.amount), "due_on": _s(t.due_on),
                          "condition": t.condition, "state": t.state} for t in a.tranches]
+    # R-AGR-FROM-OFFER: the cost estimate and sources the agreement took from the (updated) offer; a
+    # report's expenditure refers to these cost lines by their index
+    c = (a.content or {}).get("content", {})
+    body["content"] = {"task": c.get("task"), "costs": c.get("costs", []), "sources": c.get("sources", {})}
+    body["revision"] = a.revision
     return body
 
 

@@ -125,3 +125,63 @@ def _my_agreements(user):
         flag = str(_("sprawozdanie po terminie")) if any(is_overdue(r, today) for r in reps) else ""
         items.append(Item(f"{a.number} {a.title}", url_for("agreements.show", aid=a.id), str(a.state_label), flag=flag))
     return Section(_("Umowy i sprawozdania"), items, empty=_("Brak umów."), order=12) if items else None
+
+
+@bp.route("/payments.xlsx")
+@login_required
+def payments_xlsx():
+    """Finance's export of paid tranches (openpyxl)."""
+    if not has_role(current_user, FINANCE, ADMIN):
+        abort(403)
+    from io import BytesIO
+
+    from flask import send_file
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Wypłaty"
+    ws.append(["Umowa", "Organizacja", "Transza", "Kwota", "Data wypłaty", "Nr przelewu", "Rachunek"])
+    rows = db.session.scalars(select(Tranche).where(Tranche.state == "paid")
+                              .options(selectinload(Tranche.agreement).selectinload(Agreement.organisation))
+                              .order_by(Tranche.paid_on, Tranche.id)).all()
+    for t in rows:
+        ws.append([t.agreement.number, t.agreement.organisation.name, t.number, t.paid_amount, t.paid_on,
+                   t.transfer_ref, t.agreement.iban])
+    for cell in ws["D"][1:]:
+        cell.number_format = "#,##0.00"
+    buf = BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return send_file(buf, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name="wyplaty.xlsx")
+
+
+@bp.route("/finance/contests")
+@login_required
+def finance_report():
+    """Per contest: awarded, paid, returned, interest, open."""
+    if not has_role(current_user, FINANCE, ADMIN, OFFICER):
+        abort(403)
+    from decimal import Decimal
+
+    from grants.contests.models import Contest
+    from grants.settlements.models import Settlement
+    agreements = db.session.scalars(ops.visible(select(Agreement), current_user)
+                                    .options(selectinload(Agreement.tranches))).all()
+    settlements = {s.agreement_id: s for s in db.session.scalars(
+        select(Settlement).options(selectinload(Settlement.payments)))}
+    contests = {c.id: c for c in db.session.scalars(select(Contest).where(
+        Contest.id.in_({a.contest_id for a in agreements})))} if agreements else {}
+    zero = Decimal("0.00")
+    rows: dict[int, dict] = {}
+    for a in agreements:
+        r = rows.setdefault(a.contest_id, {"contest": contests[a.contest_id], "awarded": zero, "paid": zero,
+                                           "returned": zero, "to_return": zero, "agreements": 0})
+        r["agreements"] += 1
+        r["awarded"] += a.grant
+        r["paid"] += sum((t.paid_amount or zero for t in a.tranches if t.state == "paid"), zero)
+        s = settlements.get(a.id)
+        if s is not None:
+            r["returned"] += sum((p.amount for p in s.payments), zero)
+            r["to_return"] += s.total_to_return or zero
+    return render_template("agreements/finance_report.html", rows=list(rows.values()))

@@ -25,7 +25,10 @@ def init_web(app: Flask) -> None:
     from grants.small_grants.views import bp as small_grants_bp
     from grants.agreements.views import bp as agreements_bp
     from grants.params.views import bp as params_bp
-    for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp, agreements_bp, params_bp):
+    from grants.reports.views import bp as reports_bp
+    from grants.settlements.views import bp as settlements_bp
+    for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp, agreements_bp, params_bp,
+                      reports_bp, settlements_bp):
         app.register_blueprint(blueprint)
     from grants.registry.views import bp as registry_bp
     app.register_blueprint(registry_bp)

@@ -1,0 +1,113 @@
+"""The report page: the applicant fills it (R-REP-CONTENT), sees the shift check (R-AGR-SHIFT) and
+submits; the officer reviews it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.core import clock, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied
+from grants.offers.forms_util import drop_empty, unflatten
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.errors import WorkflowError
+from grants.workflows.report import member
+
+from . import content as rc
+from . import operations as ops
+from .models import Report
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def _get(rid):
+    r = db.session.scalar(ops.visible(select(Report).where(Report.id == rid), current_user))
+    if r is None:
+        abort(404)
+    return r
+
+
+@bp.route("/<int:rid>", methods=["GET", "POST"])
+@login_required
+def show(rid):
+    r = _get(rid)
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        data = {"narrative": request.form.get("narrative", "")}
+        for k in ("income", "bank_interest"):
+            if request.form.get(k):
+                data[k] = request.form[k]
+        results = unflatten(request.form, "results")
+        data["results"] = results if isinstance(results, list) else []
+        exp = unflatten(request.form, "expenditure")
+        data["expenditure"] = [drop_empty(x) for x in exp] if isinstance(exp, list) else []
+        src = drop_empty(unflatten(request.form, "sources"))
+        data["sources"] = src if isinstance(src, dict) else {}
+        try:
+            ops.save(db.session(), current_user, r, data, int(request.form.get("version", r.version)))
+            db.session.commit()
+        except PermissionDenied:
+            abort(403)
+        except ops.ReportError as e:
+            db.session.rollback()
+            errors = {x["field"]: x["message"] for x in e.errors}
+            status = 422
+        except WorkflowError as e:
+            db.session.rollback()
+            flash(str(e.detail), "error")
+        else:
+            flash(_("Zapisano sprawozdanie."), "success")
+            return redirect(url_for(".show", rid=rid), 303)
+    try:
+        shift = rc.shift_result(r)
+    except Exception:  # noqa: BLE001 - incomplete content
+        shift = None
+    return render_template("reports/show.html", r=r, a=r.agreement, c=rc.load(r.content), lines=rc.planned_lines(r.agreement),
+                           planned_value=rc.planned_value, problems=rc.problems(r), shift=shift, errors=errors,
+                           editable=member(r, current_user) and r.state in ("draft", "needs_correction"),
+                           overdue=ops.is_overdue(r, clock.today()),
+                           transitions=available_transitions(db.session(), r, current_user), form=CsrfForm()), status
+
+
+@bp.route("/<int:rid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(rid, name):
+    r = _get(rid)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {k: request.form[k] for k in ("note", "due_on") if request.form.get(k)}
+    try:
+        ops.transition(db.session(), r, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(r.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", rid=rid), 303)
+
+
+@section(OFFICER, ADMIN)
+def _reports_waiting(user):
+    from grants.agreements.models import Agreement
+    q = ops.visible(select(Report), user).where(Report.state.in_(("submitted", "under_review", "draft", "needs_correction")))
+    rows = db.session.scalars(q.order_by(Report.due_on)).all()
+    today = clock.today()
+    items = []
+    for r in rows:
+        if r.state in ("submitted", "under_review"):
+            items.append(Item(f"{r.agreement.number}: {_('sprawozdanie')}", url_for("reports.show", rid=r.id),
+                              str(r.state_label)))
+        elif ops.is_overdue(r, today):
+            items.append(Item(f"{r.agreement.number}: {_('sprawozdanie')}", url_for("reports.show", rid=r.id),
+                              str(_("termin %(d)s", d=r.due_on)), flag=str(_("po terminie"))))
+    Agreement  # noqa: B018
+    return Section(_("Sprawozdania do oceny i po terminie"), items, empty=_("Brak sprawozdań do oceny."), order=17)

@@ -1,0 +1,105 @@
+"""The settlement page: each amount explained, returns booked with each split explained (R-SET-PARTIAL)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from grants.core import clock, db
+from grants.core.i18n import _
+from grants.core.permissions import FINANCE, PermissionDenied, has_role
+from grants.web.home import Item, Section, section
+from grants.workflows.base import available_transitions
+from grants.workflows.errors import WorkflowError
+
+from . import calculation
+from . import operations as ops
+from .models import Settlement
+
+bp = Blueprint("settlements", __name__, url_prefix="/settlements", template_folder="templates")
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def _get(sid):
+    s = db.session.scalar(ops.visible(select(Settlement).where(Settlement.id == sid), current_user))
+    if s is None:
+        abort(404)
+    return s
+
+
+@bp.route("/<int:sid>")
+@login_required
+def show(sid):
+    s = _get(sid)
+    return render_template("settlements/show.html", s=s, explanation=calculation.explanation(s),
+                           outstanding=calculation.outstanding(s, clock.today()),
+                           transitions=available_transitions(db.session(), s, current_user),
+                           finance=has_role(current_user, FINANCE), form=CsrfForm())
+
+
+@bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
+@login_required
+def transition(sid, name):
+    s = _get(sid)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    payload = {}
+    if name == "calculate":
+        findings = list(s.findings or [])
+        if request.form.get("finding_amount"):
+            findings.append({"kind": request.form.get("finding_kind", ""), "amount": request.form["finding_amount"],
+                             "found_on": request.form.get("finding_on", ""),
+                             "transferred_on": request.form.get("finding_transferred_on") or None,
+                             "note": request.form.get("finding_note", "")})
+        payload["findings"] = findings
+    try:
+        ops.transition(db.session(), s, name, current_user, payload, int(request.form.get("version", "0")))
+    except WorkflowError as e:
+        errs = getattr(e, "errors", None)
+        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+    else:
+        flash(_("Wykonano: %(l)s.", l=str(s.__workflow__.by_name[name].label)), "success")
+    return redirect(url_for(".show", sid=sid), 303)
+
+
+@bp.route("/<int:sid>/returns", methods=["POST"])
+@login_required
+def record_return(sid):
+    s = _get(sid)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    from budgets.returns import ReturnError
+    try:
+        paid_on = date.fromisoformat(request.form.get("paid_on", ""))
+        amount = Decimal(request.form.get("amount", "").replace(",", ".").replace(" ", ""))
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidOperation
+        calculation.book_payment(db.session(), current_user, s, paid_on, amount, request.form.get("reference", ""))
+        db.session.commit()
+    except PermissionDenied:
+        abort(403)
+    except (ValueError, InvalidOperation):
+        db.session.rollback()
+        flash(_("Podaj datę wpłaty i kwotę z dokładnością do grosza."), "error")
+    except (ReturnError, WorkflowError) as e:
+        db.session.rollback()
+        flash(str(getattr(e, "message", None) or getattr(e, "detail", e)), "error")
+    else:
+        flash(_("Zaksięgowano wpłatę."), "success")
+    return redirect(url_for(".show", sid=sid) + "#returns", 303)
+
+
+@section(FINANCE)
+def _settlements_waiting(user):
+    rows = db.session.scalars(select(Settlement).where(Settlement.state.in_(("open", "calculated", "awaiting_return")))
+                              .order_by(Settlement.id)).all()
+    items = [Item(f"{s.agreement.number} {s.agreement.title}", url_for("settlements.show", sid=s.id), str(s.state_label))
+             for s in rows]
+    return Section(_("Rozliczenia do prowadzenia"), items, empty=_("Brak rozliczeń."), order=21)
