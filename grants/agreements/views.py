@@ -185,3 +185,15 @@ def finance_report():
             r["returned"] += sum((p.amount for p in s.payments), zero)
             r["to_return"] += s.total_to_return or zero
     return render_template("agreements/finance_report.html", rows=list(rows.values()))
+
+
+@bp.route("/<int:aid>/print")
+@login_required
+def printable(aid):
+    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
+    if a is None:
+        abort(404)
+    from grants.offers.validation import figures
+    content = (a.content or {}).get("content", {})
+    return render_template("agreements/print.html", a=a, content=content, figures=figures(content),
+                           applicants=(a.content or {}).get("applicants", []))

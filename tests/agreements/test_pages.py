@@ -48,3 +48,5 @@ def test_report_filled_on_the_page_and_settlement_page_for_finance(app, client, 
     fin = login(finance, app.test_client())
     assert fin.get("/").status_code == 200
     assert fin.get(f"/agreements/{a['id']}").status_code == 200
+    printed = web.get(f"/agreements/{a['id']}/print").get_data(as_text=True)
+    assert a["number"] in printed and "9\u00a0000,00" in printed
