@@ -1,0 +1,166 @@
+"""Building blocks for the after-award integration tests: a decided contest (optionally with partial
+awards), agreements drafted, signed and walked through time, reports filled in, all through the API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+IBAN = "PL61109010140000071219812874"
+CENT = Decimal("0.01")
+
+
+@dataclass
+class World:
+    client: object
+    session: object
+    clock_at: object
+    officer: object
+    officer2: object
+    finance: object
+    orgs: list
+    ngos: list
+    h: dict  # officer
+    hf: dict  # finance
+    hn: list  # one per applicant
+    contest: object = None
+    offers: list = field(default_factory=list)
+
+    # ------------------------------------------------------------ plain API calls
+    def get(self, url, headers):
+        return self.client.get(url, headers=headers)
+
+    def post(self, url, headers, body=None, **kw):
+        return self.client.post(url, json={} if body is None else body, headers=headers, **kw)
+
+    def patch(self, url, headers, body):
+        return self.client.patch(url, json=body, headers=headers)
+
+    def ok(self, r, status=200):
+        assert r.status_code == status, r.get_data(as_text=True)
+        return r.get_json()
+
+    # ------------------------------------------------------------ agreements
+    def draft(self, k=0, pattern=None, iban=IBAN, **patch) -> dict:
+        body = {"offer_id": str(self.offers[k].id)}
+        if pattern:
+            body["tranche_pattern"] = pattern
+        if iban:
+            body["iban"] = iban
+        a = self.ok(self.post("/api/v1/agreements", self.h, body), 201)
+        if patch:
+            a = self.ok(self.patch(f"/api/v1/agreements/{a['id']}", self.h, patch))
+        return a
+
+    def sign(self, aid, org_on=None, grantor_on=None):
+        a = self.agreement(aid)
+        start = date.fromisoformat(a["task_start"])
+        body = {"signed_by_organisation_on": (org_on or start - timedelta(days=20)).isoformat(),
+                "signed_by_grantor_on": (grantor_on or start - timedelta(days=19)).isoformat()}
+        return self.ok(self.post(f"/api/v1/agreements/{aid}/transitions/sign", self.h, body))
+
+    def agreement(self, aid, headers=None):
+        return self.ok(self.get(f"/api/v1/agreements/{aid}", headers or self.h))
+
+    def at(self, day: date, hours: int = 10):
+        """Moves business time to `day`, `hours` o'clock in Warsaw, and runs the scheduler."""
+        from grants.core import db
+        from grants.core.dates import start_of_day
+        from grants.workflows.scheduler import run_due
+        db.session.remove()
+        self.clock_at(start_of_day(day) + timedelta(hours=hours))
+        run_due()
+
+    def start_task(self, aid):
+        self.at(date.fromisoformat(self.agreement(aid)["task_start"]), 1)
+
+    def end_task(self, aid):
+        self.at(date.fromisoformat(self.agreement(aid)["task_end"]) + timedelta(days=1), 1)
+
+    def pay(self, tid, paid_on: date, ref="PRZELEW/1"):
+        return self.ok(self.post(f"/api/v1/tranches/{tid}/transitions/pay", self.hf,
+                                 {"paid_on": paid_on.isoformat(), "transfer_ref": ref}))
+
+    # ------------------------------------------------------------ reports
+    def final_report(self, aid, headers=None) -> dict:
+        items = self.ok(self.get("/api/v1/reports?per_page=500", headers or self.h))["items"]
+        return next(r for r in items if r["agreement_id"] == str(aid) and r["kind"] == "final")
+
+    def planned(self, k=0) -> list[Decimal]:
+        """Planned values of the offer's cost lines (what the agreement copies)."""
+        costs = self.ok(self.get(f"/api/v1/offers/{self.offers[k].id}", self.h))["content"]["costs"]
+        return [(Decimal(c["unit_cost"]) * Decimal(c["units"])).quantize(CENT) for c in costs]
+
+    def report_body(self, from_grant: list[Decimal], own: Decimal) -> dict:
+        """A complete report: grant spending per line as given, the own contribution on line 0."""
+        exp = [{"line": i, "from_grant": str(v), "from_other": "0.00"} for i, v in enumerate(from_grant)]
+        exp[0]["from_other"] = str(own)
+        return {"narrative": "Zrealizowano wszystkie działania.",
+                "results": [{"result": "Uczestnicy", "planned": "40", "achieved": "42"}],
+                "expenditure": exp,
+                "sources": {"grant": str(sum(from_grant, Decimal("0.00"))), "own_financial": str(own)}}
+
+    def accept_report(self, rid, k=0):
+        for name, hh in (("submit", self.hn[k]), ("start_review", self.h), ("accept", self.h)):
+            self.ok(self.post(f"/api/v1/reports/{rid}/transitions/{name}", hh))
+
+    # ------------------------------------------------------------ settlements
+    def settlement(self, aid, headers=None) -> dict:
+        items = self.ok(self.get("/api/v1/settlements?per_page=500", headers or self.hf))["items"]
+        sid = next(s["id"] for s in items if s["agreement_id"] == str(aid))
+        return self.ok(self.get(f"/api/v1/settlements/{sid}", headers or self.hf))
+
+
+def count(model, *where) -> int:
+    from grants.core import db
+    s = db.session()
+    try:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+    finally:
+        db.session.remove()
+
+
+def audit_actions(object_type: str, object_id) -> list[str]:
+    from grants.core import db
+    from grants.core.audit import AuditEntry
+    s = db.session()
+    try:
+        return list(s.scalars(select(AuditEntry.action).where(AuditEntry.object_type == object_type,
+                                                                AuditEntry.object_id == str(object_id))
+                              .order_by(AuditEntry.id)))
+    finally:
+        db.session.remove()
+
+
+def decided(session, officer, second_officer, members_and_grants, amounts: dict[int, str] | None = None):
+    """tests.factories.decided_contest, with the officer's allocation changed before the protocol is
+    approved: `amounts` maps an offer's position to its award (less than requested: update_required)."""
+    from grants.contests import operations as cops
+    from reviewers import operations as rops
+    from reviewers.declarations import organisations_to_declare
+    from tests.factories import contest_in_evaluation
+    contest, offers = contest_in_evaluation(session, officer, members_and_grants)
+    com = rops.create(session, officer, contest)
+    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
+    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
+    session.commit()
+    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
+    for m in com.members:
+        for org_id in organisations_to_declare(session, com):
+            rops.declare(session, m.user, com, org_id, False)
+    session.commit()
+    rops.transition(session, com, "start_scoring", officer)
+    for m in com.members:
+        for o in offers:
+            rops.save_card(session, m.user, com, o, {c["code"]: str(c["max_points"]) for c in contest.criteria},
+                           {c["code"]: "ok" for c in contest.criteria}, submit=True)
+    session.commit()
+    rops.transition(session, com, "close_scoring", officer)
+    if amounts:
+        rops.set_amounts(session, officer, com, {offers[k].id: Decimal(v) for k, v in amounts.items()})
+        session.commit()
+    rops.transition(session, com, "approve_protocol", officer)
+    cops.transition(session, contest, "decide", officer)
+    return contest, offers
