@@ -622,6 +622,128 @@ def _agreements(s, users) -> None:
     date  # noqa: B018
 
 
+def _settled_story(s, users, orgs) -> None:
+    """Issue 6's story in the past (2025): signed, two tranches paid, a final report with one cost line
+    over the allowed shift, a settlement whose return is paid 10 days late with interest across the
+    2025-12-04 rate change, closed; the contest concluded."""
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    from grants.agreements import operations as aops
+    from grants.contests import operations as cops
+    from grants.contests.models import Contest
+    from grants.core.dates import WARSAW
+    from grants.offers import operations as oops
+    from grants.offers.content import DECLARATIONS, empty
+    from grants.reports.models import Report
+    from grants.reports import operations as rpops
+    from grants.settlements import calculation
+    from grants.settlements.models import Settlement
+    from grants.workflows.base import SYSTEM, apply_transition
+    from reviewers import operations as rops
+    from reviewers.declarations import organisations_to_declare
+
+    title = "Letnie półkolonie w Podgórzu 2025"
+    if s.scalar(select(Contest.id).where(Contest.title == title)) is not None:
+        return
+    officer = users["urzedniczka.sz@demo.krakow.pl"]
+    city2 = users["urzednik2.sz@demo.krakow.pl"]
+    finance = users["finanse@demo.krakow.pl"]
+    applicant = members_of(users, orgs)[6]
+    org = orgs[6]
+
+    def at(y, m, d, h=10):
+        return datetime.combine(date(y, m, d), time(h), tzinfo=WARSAW)
+
+    values = _contest_values(title, 2025, "children_youth", "80000.00", at(2025, 3, 31, 15),
+                             task_start=date(2025, 5, 1), task_end=date(2025, 10, 31), tranche_pattern="60/40")
+    c = cops.create(s, officer, values)
+    s.commit()
+    cops.transition(s, c, "publish", officer, received_at=at(2025, 3, 1))
+    content = empty()
+    content["basic"]["task_type"] = c.task_type
+    content["applicant"].update(contact_person="Koordynatorka", contact_email=org.email or "biuro@example.org")
+    content["task"].update(title="Półkolonie z Podgórzem", start_date="2025-05-01", end_date="2025-10-31",
+                           place="Podgórze", target_group="Dzieci 7-12 lat", need="Brak opieki w wakacje",
+                           summary="Dwa turnusy półkolonii", expected_results="60 dzieci",
+                           actions=[{"name": "Turnus I"}, {"name": "Turnus II"}],
+                           results=[{"result": "Uczestnicy", "planned_value": "60", "monitoring": "Listy"}])
+    content["profile"]["experience"] = "Od 2015 r. organizujemy półkolonie."
+    content["costs"] = [
+        {"category": "action", "action_no": 1, "cost_type": "materials", "name": "Materiały plastyczne", "unit": "kpl.",
+         "unit_cost": "1000.00", "units": "1"},
+        {"category": "action", "action_no": 2, "cost_type": "personnel", "name": "Wychowawcy", "unit": "godz.",
+         "unit_cost": "50.00", "units": "200"},
+        {"category": "admin", "cost_type": "admin", "name": "Księgowość", "unit": "mies.", "unit_cost": "500.00",
+         "units": "1"},
+    ]
+    content["sources"] = {"grant": "10000.00", "own_financial": "1500.00", "own_personal": "0.00",
+                          "own_in_kind": "0.00", "beneficiaries": "0.00"}
+    content["declarations"]["accepted"] = list(DECLARATIONS)
+    o = oops.create(s, applicant, c, org.id, at=at(2025, 3, 5))
+    oops.save_sections(s, o, applicant, content)
+    s.commit()
+    oops.transition(s, o, "submit", applicant, received_at=at(2025, 3, 10))
+    apply_transition(s, c, "close", SYSTEM)
+    cops.transition(s, c, "start_formal_review", officer, received_at=at(2025, 4, 1))
+    oops.set_formal_checks(s, o, officer, {x["code"]: True for x in c.formal_checklist})
+    s.commit()
+    oops.transition(s, o, "accept_formally", officer, received_at=at(2025, 4, 2))
+    cops.transition(s, c, "start_evaluation", officer, received_at=at(2025, 4, 3))
+    com = rops.create(s, officer, c)
+    rops.add_member(s, officer, com, user_id=officer.id, kind="city", is_chair=True)
+    rops.add_member(s, officer, com, user_id=city2.id, kind="city")
+    s.commit()
+    rops.transition(s, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
+    for m in com.members:
+        for org_id in organisations_to_declare(s, com):
+            rops.declare(s, m.user, com, org_id, False)
+    s.commit()
+    rops.transition(s, com, "start_scoring", officer)
+    for m in com.members:
+        rops.save_card(s, m.user, com, o, {x["code"]: str(x["max_points"]) for x in c.criteria},
+                       {x["code"]: "Oferta bardzo dobra." for x in c.criteria}, submit=True)
+    s.commit()
+    rops.transition(s, com, "close_scoring", officer)
+    rops.transition(s, com, "approve_protocol", officer)
+    cops.transition(s, c, "decide", officer, received_at=at(2025, 4, 10))
+    s.expire_all()
+    a = aops.draft_from_offer(s, officer, o, pattern="60/40")
+    aops.update(s, officer, a, {"iban": "PL61109010140000071219812874"})
+    s.commit()
+    aops.transition(s, a, "sign", officer, {"signed_by_organisation_on": "2025-04-20", "signed_by_grantor_on": "2025-04-22"})
+    apply_transition(s, a, "start", SYSTEM)
+    for t, paid_on in zip(a.tranches, ("2025-05-02", "2025-07-01")):
+        apply_transition(s, t, "become_due", SYSTEM)
+        aops.transition(s, t, "pay", finance, {"paid_on": paid_on, "transfer_ref": f"PRZELEW/2025/{t.number}"})
+    apply_transition(s, a, "finish", SYSTEM)
+    report = s.scalar(select(Report).where(Report.agreement_id == a.id, Report.kind == "final"))
+    # the materials line went 400 zł over its 10% shift: 1,500 spent against 1,000 planned (limit 1,100)
+    rpops.save(s, applicant, report, {
+        "narrative": "Zorganizowano dwa turnusy półkolonii dla 62 dzieci.",
+        "results": [{"result": "Uczestnicy", "planned": "60", "achieved": "62"}],
+        "expenditure": [{"line": 0, "from_grant": "1500.00", "from_other": "0.00"},
+                        {"line": 1, "from_grant": "8000.00", "from_other": "2000.00"},
+                        {"line": 2, "from_grant": "500.00", "from_other": "0.00"}],
+        "sources": {"grant": "10000.00", "own_financial": "2000.00"}})
+    s.commit()
+    rpops.transition(s, report, "submit", applicant)
+    rpops.transition(s, report, "start_review", officer)
+    rpops.transition(s, report, "accept", officer, {"note": "Przyjęte; przekroczenie w poz. 1 do zwrotu."})
+    st = s.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
+    apply_transition(s, st, "calculate", finance, {}, received_at=at(2025, 11, 14))
+    apply_transition(s, st, "request_return", finance)
+    s.refresh(st)
+    due = date.fromisoformat(st.obligations[0]["due"])
+    late = due + timedelta(days=10)
+    owed = calculation.outstanding(st, late)
+    calculation.book_payment(s, finance, st, late, owed, "ZWROT/2025/1")
+    s.commit()
+    apply_transition(s, st, "mark_returned", finance, received_at=at(late.year, late.month, late.day, 12))
+    apply_transition(s, st, "close", finance, received_at=at(late.year, late.month, late.day, 12))
+    Decimal  # noqa: B018
+
+
 def members_of(users, orgs) -> dict:
     return {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
             if m.organisation in orgs}
@@ -661,6 +783,8 @@ def seed() -> str:
         _before_the_contest(s, users, orgs)
         s.commit()
         _agreements(s, users)
+        s.commit()
+        _settled_story(s, users, orgs)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

@@ -73,7 +73,9 @@ def calculate(ctx, s) -> None:
     obligations = []
     for x in result.returns:
         f = x.finding
-        due = rt.return_due(x.kind, period_end=a.task_end, finding_date=f.found_on if f else None)
+        # an excess over the shift or an own-share shortfall is found by this calculation itself
+        from grants.core.dates import warsaw_date
+        due = rt.return_due(x.kind, period_end=a.task_end, finding_date=f.found_on if f else warsaw_date(ctx.now))
         obligations.append({"kind": x.kind.value, "amount": x.amount, "due": due,
                             "start": rt.interest_start(x.kind).value,
                             "transferred_on": f.transferred_on if f and f.transferred_on else None})
