@@ -117,3 +117,71 @@ register(Collection(
     name="tranches", model=Tranche, serialize=serialize_tranche, visible=ops.visible_tranches,
     item_schema=TrancheItem, summary="Tranches: due by date or released, paid once, withheld (R-AGR-TRANCHES)",
 ))
+
+
+# ---- annexes as a part of the agreement
+
+from grants.api import auth  # noqa: E402
+from grants.api.blueprint import bp  # noqa: E402
+from grants.api.collections import REGISTRY, _json, _object  # noqa: E402
+from grants.api.validation import raw_json, validate  # noqa: E402
+from grants.core import db  # noqa: E402
+
+from . import annexes  # noqa: E402
+from .models import Annex  # noqa: E402
+
+
+def _annex(x: Annex) -> dict:
+    return {"number": x.number, "status": x.status, "reason": x.reason, "changes": x.changes, "before": x.before,
+            "after": x.after, "proposed_at": _s(x.proposed_at), "decided_at": _s(x.decided_at),
+            "decision_note": x.decision_note}
+
+
+class AnnexIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    reason: str = Field(min_length=3, max_length=4000)
+    changes: annexes.Changes
+
+
+class DecisionIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    approve: bool
+    note: str = Field(default="", max_length=4000)
+
+
+@bp.route("/agreements/<aid>/annexes", methods=["GET", "POST"])
+def agreement_annexes(aid):
+    from flask import request
+    user = auth.require_user()
+    a = _object(REGISTRY["agreements"], aid, user)
+    if request.method == "POST":
+        data = validate(AnnexIn, raw_json())
+        try:
+            x = annexes.propose(db.session(), user, a, data.changes.model_dump(mode="json", exclude_none=True), data.reason)
+        except ops.AgreementError as e:
+            raise invalid(e.errors) from None
+        db.session.commit()
+        return _json(_annex(x), 201)
+    rows = db.session.scalars(select(Annex).where(Annex.agreement_id == a.id).order_by(Annex.number)).all()
+    return _json({"items": [_annex(x) for x in rows], "total": len(rows)}, 200, a)
+
+
+@bp.route("/agreements/<aid>/annexes/<int:number>/decision", methods=["POST"])
+def decide_annex(aid, number):
+    from grants.api.problems import ApiProblem
+    from grants.core.permissions import PermissionDenied
+    from grants.workflows.agreement import officer_of
+    user = auth.require_user()
+    a = _object(REGISTRY["agreements"], aid, user)
+    x = db.session.scalar(select(Annex).where(Annex.agreement_id == a.id, Annex.number == number))
+    if x is None:
+        raise ApiProblem(404, "No such annex.")
+    if not officer_of(a, user) or "officer" not in user.role_names and "admin" not in user.role_names:
+        raise PermissionDenied()
+    data = validate(DecisionIn, raw_json())
+    try:
+        annexes.decide(db.session(), user, a, x, data.approve, data.note)
+    except ops.AgreementError as e:
+        raise invalid(e.errors) from None
+    db.session.commit()
+    return _json(_annex(x), 200, a)

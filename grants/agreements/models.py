@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
@@ -65,3 +65,26 @@ class Tranche(WorkflowMixin, Base):
     withheld_reason: Mapped[str | None] = mapped_column(Text)
 
     agreement: Mapped[Agreement] = relationship(back_populates="tranches")
+
+
+class Annex(Base):
+    """A proposed change to an agreement's dates, cost estimate or tranches (R-AGR-FROM-OFFER): approved
+    by the officer it becomes the agreement's next version; the previous one is kept for comparison."""
+
+    __tablename__ = "agreement_annexes"
+    __table_args__ = (UniqueConstraint("agreement_id", "number", name="agreement_annex"),
+                      CheckConstraint("status IN ('proposed', 'approved', 'rejected')",
+                                                               name="status_valid"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)

@@ -45,10 +45,12 @@ def show(aid):
     from grants.settlements.models import Settlement
     reports = db.session.scalars(select(Report).where(Report.agreement_id == a.id).order_by(Report.id)).all()
     settlement = db.session.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
+    from .models import Annex
+    annexes = db.session.scalars(select(Annex).where(Annex.agreement_id == a.id).order_by(Annex.number)).all()
     s = db.session()
     staff = has_role(current_user, OFFICER, ADMIN)
     return render_template(
-        "agreements/show.html", a=a, reports=reports, settlement=settlement, today=clock.today(), overdue=is_overdue,
+        "agreements/show.html", a=a, reports=reports, settlement=settlement, annexes=annexes, today=clock.today(), overdue=is_overdue,
         transitions=available_transitions(s, a, current_user),
         tranche_transitions={t.id: available_transitions(s, t, current_user) for t in a.tranches},
         history=audit.history(s, "agreement", a.id) if staff else None, form=CsrfForm())

@@ -170,3 +170,35 @@ def test_r_set_return_unused_grant_returned_late_with_interest_then_everything_c
         assert r.status_code == 200, (name, r.get_data(as_text=True))
     assert client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()["state"] == "closed"
     assert client.get(f"/api/v1/contests/{contest.id}", headers=h).get_json()["state"] == "concluded"
+
+
+def test_r_agr_from_offer_annex_changes_dates_and_tranches_as_a_new_version(client, session, make_user, make_org,
+                                                                            api_token):
+    officer, officer2 = make_user("officer"), make_user("officer")
+    org = make_org()
+    ngo = make_user("applicant", org=org)
+    h, hn = api_token(officer), api_token(ngo)
+    contest, (offer,) = decided_contest(session, officer, [(ngo, org, "9000.00")], officer2)
+    a = client.post("/api/v1/agreements", json={"offer_id": str(offer.id), "iban": "PL61109010140000071219812874",
+                                                "tranche_pattern": "80/20"}, headers=h).get_json()
+    client.post(f"/api/v1/agreements/{a['id']}/transitions/sign",
+                json={"signed_by_organisation_on": "2026-12-01", "signed_by_grantor_on": "2026-12-02"}, headers=h)
+    new_end = a["task_end"][:4] + "-12-15"
+    bad = {"reason": "Przesunięcie", "changes": {"tranches": [{"amount": "1.00", "due_on": a["task_start"]}]}}
+    r = client.post(f"/api/v1/agreements/{a['id']}/annexes", json=bad, headers=hn)
+    assert r.status_code == 201  # proposed by the organisation...
+    r = client.post(f"/api/v1/agreements/{a['id']}/annexes/1/decision", json={"approve": True}, headers=h)
+    assert r.status_code == 422  # ...but a schedule not summing to the grant is refused at approval
+    r = client.post(f"/api/v1/agreements/{a['id']}/annexes/1/decision", json={"approve": False, "note": "Suma"},
+                    headers=h)
+    assert r.status_code == 200 and r.get_json()["status"] == "rejected"
+    good = {"reason": "Dłuższa realizacja", "changes": {"task_end": new_end, "tranches": [
+        {"amount": "4500.00", "due_on": a["task_start"]}, {"amount": "4500.00", "due_on": a["task_start"]}]}}
+    assert client.post(f"/api/v1/agreements/{a['id']}/annexes", json=good, headers=hn).status_code == 201
+    assert client.post(f"/api/v1/agreements/{a['id']}/annexes/2/decision", json={"approve": True}, headers=hn).status_code == 403
+    r = client.post(f"/api/v1/agreements/{a['id']}/annexes/2/decision", json={"approve": True}, headers=h)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    annex = r.get_json()
+    assert annex["before"]["task_end"] == a["task_end"] and annex["after"]["task_end"] == new_end
+    body = client.get(f"/api/v1/agreements/{a['id']}", headers=h).get_json()
+    assert body["task_end"] == new_end and [t["amount"] for t in body["tranches"]] == ["4500.00", "4500.00"]
