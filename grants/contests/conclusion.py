@@ -2,18 +2,23 @@
 closed (DOMAIN.md §4)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 
 def unsettled(session, contest_id: int) -> int | None:
-    """How many agreements still run; None when the contest has no agreement yet."""
+    """How many agreements still run, or awards still wait for one; None when the contest has no agreement yet."""
     from grants.agreements.models import Agreement
     from grants.settlements.models import Settlement
     rows = session.execute(select(Agreement.state, Settlement.state).outerjoin(
         Settlement, Settlement.agreement_id == Agreement.id).where(Agreement.contest_id == contest_id)).all()
     if not rows:
         return None
-    return sum(1 for a, s in rows if not (a == "closed" or (a == "terminated" and s == "closed")))
+    from grants.offers.models import Offer
+    # an award still waiting for its agreement (selected, being updated, ready) keeps the contest open
+    waiting = session.scalar(select(func.count()).select_from(Offer).where(
+        Offer.contest_id == contest_id, Offer.state.in_(("selected", "update_required", "ready_for_agreement")),
+        ~select(Agreement.id).where(Agreement.offer_id == Offer.id).exists()))
+    return waiting + sum(1 for a, s in rows if not (a == "closed" or (a == "terminated" and s == "closed")))
 
 
 def maybe_conclude(ctx, contest_id: int) -> None:

@@ -136,6 +136,8 @@ def book_payment(session, actor, s, paid_on: date, amount: Decimal, reference: s
         raise PermissionDenied()
     if s.state != "awaiting_return":
         raise NotEditable(_("Zwroty księguje się po wezwaniu do zwrotu."))
+    if amount <= 0:  # a zero payment would be booked and listed, settling nothing
+        raise rt.ReturnError(_("Kwota wpłaty musi być dodatnia."))
     a = s.agreement
     if a.signed_by_grantor_on and paid_on < a.signed_by_grantor_on:
         raise rt.ReturnError(_("Data wpłaty nie może poprzedzać umowy."))

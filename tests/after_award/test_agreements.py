@@ -35,7 +35,7 @@ def test_r_agr_from_offer_agreement_follows_the_updated_offer_after_a_partial_aw
     assert a["grant"] == "8000.00"  # the award, not the 9000.00 requested
     assert [t["amount"] for t in a["tranches"]] == ["6400.00", "1600.00"]
     assert (a["shift_pct"], a["own_tolerance_pp"]) == (str(w.contest.shift_pct), str(w.contest.own_tolerance_pp))
-    assert Decimal(a["shift_pct"]) == Decimal("10") and Decimal(a["own_tolerance_pp"]) == Decimal("5")
+    assert Decimal(a["shift_pct"]) == Decimal(10) and Decimal(a["own_tolerance_pp"]) == Decimal(5)
     # the content is the update (the last revision), not the first submission
     got = [(c["name"], Decimal(c["unit_cost"]), Decimal(c["units"])) for c in a["content"]["costs"]]
     assert got == [(c["name"], Decimal(c["unit_cost"]), Decimal(c["units"])) for c in updated["costs"]]
@@ -53,7 +53,6 @@ def test_r_agr_from_offer_only_from_ready_for_agreement_and_one_per_offer(world,
     from grants.agreements.models import Agreement
     from grants.core import db
     from grants.core.permissions import PermissionDenied
-    from grants.workflows.errors import NotEditable
     w = world(("9000.00", "8000.00"))
     a = w.draft(0)
     r = w.post("/api/v1/agreements", w.h, {"offer_id": str(w.offers[0].id)})

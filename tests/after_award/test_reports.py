@@ -103,7 +103,7 @@ def test_r_rep_content_submit_refused_until_the_report_is_complete_and_consisten
     from grants.core import db
     from grants.reports.models import Report
     w = world(("9000.00",))
-    a, rep = _reporting(w)
+    _a, rep = _reporting(w)
     url = f"/api/v1/reports/{rep['id']}"
     planned = w.planned()  # 9500.00 and 500.00; own contribution 1000.00
     assert planned == [Decimal("9500.00"), Decimal("500.00")]
@@ -143,7 +143,7 @@ def test_r_rep_content_submit_refused_until_the_report_is_complete_and_consisten
 
 def test_r_rep_content_bad_numbers_on_patch_refused_and_nothing_saved(world):
     w = world(("9000.00",))
-    a, rep = _reporting(w)
+    _a, rep = _reporting(w)
     url = f"/api/v1/reports/{rep['id']}"
     good = w.report_body([Decimal("8500.00"), Decimal("500.00")], Decimal("1000.00"))
     saved = w.ok(w.patch(url, w.hn[0], good))
@@ -211,7 +211,7 @@ def test_r_agr_shift_a_line_over_the_allowed_shift_shown_ineligible_and_returned
     w.pay(tranche["id"], date.fromisoformat(a["task_start"]))
     # planned 9500.00 and 500.00, shift 10 %: limits 10450.00 and 550.00. Line 1 takes 800.00 from the
     # grant: 250.00 over its limit. Line 0 (8200.00) stays within its own.
-    assert Decimal(a["shift_pct"]) == Decimal("10")
+    assert Decimal(a["shift_pct"]) == Decimal(10)
     body = w.report_body([Decimal("8200.00"), Decimal("800.00")], Decimal("1000.00"))
     url = f"/api/v1/reports/{rep['id']}"
     got = w.ok(w.patch(url, w.hn[0], body))
