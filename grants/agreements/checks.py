@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from budgets import tranches as tr
 from grants.core.i18n import _
@@ -22,6 +22,12 @@ def sign_problems(a) -> list:
     else:
         out += [p.message for p in tr.check_schedule(a.grant, sched)]
     return out
+
+
+def concluded_on(a):
+    """The agreement binds from the later of the two signatures."""
+    dates = [d for d in (a.signed_by_organisation_on, a.signed_by_grantor_on) if d is not None]
+    return max(dates) if dates else None
 
 
 def schedule_tranches(ctx, a) -> None:
@@ -44,6 +50,7 @@ def payment_reason(ctx, t):
         return " ".join(str(p.message) for p in problems)
     from datetime import date
     paid_on = date.fromisoformat(str(ctx.payload["paid_on"])) if ctx.payload.get("paid_on") else None
-    if paid_on and t.agreement.signed_by_grantor_on and paid_on < t.agreement.signed_by_grantor_on:
+    signed = concluded_on(t.agreement)
+    if paid_on and signed and paid_on < signed:
         return _("Data wypłaty nie może poprzedzać podpisania umowy.")
     return None

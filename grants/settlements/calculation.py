@@ -138,8 +138,9 @@ def book_payment(session, actor, s, paid_on: date, amount: Decimal, reference: s
         raise NotEditable(_("Zwroty księguje się po wezwaniu do zwrotu."))
     if amount <= 0:  # a zero payment would be booked and listed, settling nothing
         raise rt.ReturnError(_("Kwota wpłaty musi być dodatnia."))
-    a = s.agreement
-    if a.signed_by_grantor_on and paid_on < a.signed_by_grantor_on:
+    from grants.agreements.checks import concluded_on
+    signed = concluded_on(s.agreement)
+    if signed and paid_on < signed:
         raise rt.ReturnError(_("Data wpłaty nie może poprzedzać umowy."))
     audit.lock_object(session, type(s), s.id)
     _ledgers(s, rt.Payment(paid_on, amount))  # raises when above what is owed

@@ -226,3 +226,19 @@ def test_r_agr_tranches_withheld_and_resumed_by_finance(world):
     assert w.ok(w.post(f"{url}/resume", w.hf))["state"] == "due"
     assert w.pay(first["id"], date.fromisoformat(a["task_start"]))["state"] == "paid"
     assert w.post(f"{url}/withhold", w.hf, {"reason": "za późno"}).status_code == 409  # paid: final
+
+
+def test_r_agr_tranches_no_payment_dated_before_both_parties_signed(world):
+    """The agreement binds from the later signature: a transfer dated after the grantor signed but
+    before the organisation did is refused like one before any signature."""
+    w = world(("9000.00",))
+    a = w.draft(0, pattern="100")
+    start = date.fromisoformat(a["task_start"])
+    w.sign(a["id"], org_on=start - timedelta(days=5), grantor_on=start - timedelta(days=19))
+    w.start_task(a["id"])
+    tid = a["tranches"][0]["id"]
+    r = w.post(f"/api/v1/tranches/{tid}/transitions/pay", w.hf,
+               {"paid_on": (start - timedelta(days=10)).isoformat(), "transfer_ref": "P/1"})
+    assert r.status_code == 422 and "R-AGR-TRANCHES" in r.get_json()["type"], r.get_data(as_text=True)
+    assert w.ok(w.get(f"/api/v1/tranches/{tid}", w.hf))["state"] == "due"
+    assert w.pay(tid, start - timedelta(days=5))["paid_on"] == (start - timedelta(days=5)).isoformat()

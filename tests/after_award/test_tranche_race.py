@@ -91,3 +91,40 @@ def test_r_agr_tranches_concurrent_payments_of_two_tranches_never_exceed_the_gra
                                                        Tranche.state == "paid")).all()
     db.session.remove()
     assert len(paid) == 1 and sum(paid) <= Decimal("9000.00")
+
+
+@pytest.mark.postgres
+def test_r_set_partial_concurrent_returns_never_book_more_than_is_owed(app, world):
+    """Five simultaneous bookings of the whole amount owed: one is booked, the others are refused as
+    above what is owed (the settlement row serialises them)."""
+    from grants.settlements.models import ReturnPayment
+    from tests.after_award.helpers import count
+    w = world(("9000.00",))
+    a = w.draft(0, pattern="100")
+    w.sign(a["id"])
+    w.start_task(a["id"])
+    w.pay(a["tranches"][0]["id"], date.fromisoformat(a["task_start"]))
+    w.ok(w.post(f"/api/v1/agreements/{a['id']}/transitions/terminate", w.h, {"reason": "Naruszenie umowy."}))
+    sid = w.settlement(a["id"])["id"]
+    assert w.ok(w.post(f"/api/v1/settlements/{sid}/transitions/calculate", w.hf))["total_to_return"] == "9000.00"
+    w.ok(w.post(f"/api/v1/settlements/{sid}/transitions/request_return", w.hf))
+    clients = [app.test_client() for _ in range(5)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def call(client):
+        barrier.wait(timeout=30)
+        r = client.post(f"/api/v1/settlements/{sid}/returns", headers=w.hf,
+                        json={"paid_on": a["task_start"], "amount": "9000.00"})
+        with lock:
+            statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=call, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses) == [201] + [422] * 4
+    assert count(ReturnPayment) == 1
+    assert w.ok(w.get(f"/api/v1/settlements/{sid}", w.hf))["outstanding_today"] == "0.00"
