@@ -57,7 +57,8 @@ def record_correction(obj, ctx):
 
 def correction_due_in_future(obj, ctx):
     d = ctx.payload.get("due_on")
-    if d is None or date.fromisoformat(str(d)) <= ctx.now.date():
+    from grants.core.dates import warsaw_date
+    if d is None or date.fromisoformat(str(d)) <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
         return Reason(_("Termin poprawy musi przypadać w przyszłości."), "R-REP-CONTENT")
     return None
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import FINANCE
 
@@ -32,7 +33,7 @@ def nothing_owed(obj, ctx):
     from grants.settlements.calculation import outstanding
     if obj.state == "calculated" and obj.total_to_return and obj.total_to_return > 0:
         return Reason(_("Najpierw należy wezwać do zwrotu i zaksięgować wpłaty."), "R-SET-RETURN")
-    left = outstanding(obj, ctx.now.date())
+    left = outstanding(obj, warsaw_date(ctx.now))
     if left > 0:
         return Reason(_("Do zapłaty pozostaje %(a)s zł (z odsetkami na dziś).", a=left), "R-SET-INTEREST")
     return None
@@ -40,7 +41,7 @@ def nothing_owed(obj, ctx):
 
 def fully_returned(obj, ctx):
     from grants.settlements.calculation import outstanding
-    left = outstanding(obj, ctx.now.date())
+    left = outstanding(obj, warsaw_date(ctx.now))
     if left > 0:
         return Reason(_("Do zapłaty pozostaje %(a)s zł (z odsetkami na dziś).", a=left), "R-SET-PARTIAL")
     return None

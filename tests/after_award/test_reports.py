@@ -236,3 +236,20 @@ def test_r_agr_shift_a_line_over_the_allowed_shift_shown_ineligible_and_returned
     assert by_code["eligible"]["amount"] == "8750.00"
     assert s["total_to_return"] == "250.00"
     assert [(o["kind"], o["amount"]) for o in s["obligations"]] == [("excessive", "250.00")]
+
+
+def test_r_rep_content_correction_due_date_compared_with_warsaw_today(world):
+    """At 00:30 in Warsaw the UTC date is still yesterday: a correction "due" today is not in the future."""
+    w = world(("9000.00",), moved_to=PINNED)
+    a, rep = _reporting(w)
+    url = f"/api/v1/reports/{rep['id']}"
+    w.ok(w.patch(url, w.hn[0], w.report_body([Decimal("8500.00"), Decimal("500.00")], Decimal("1000.00"))))
+    w.ok(w.post(f"{url}/transitions/submit", w.hn[0]))
+    w.ok(w.post(f"{url}/transitions/start_review", w.h))
+    day = date.fromisoformat(a["task_end"]) + timedelta(days=5)
+    w.clock_at(f"{day.isoformat()}T00:30")
+    r = w.post(f"{url}/transitions/request_correction", w.h, {"note": "Brak faktur", "due_on": day.isoformat()})
+    assert r.status_code == 422, r.get_data(as_text=True)
+    tomorrow = (day + timedelta(days=1)).isoformat()
+    assert w.ok(w.post(f"{url}/transitions/request_correction", w.h, {"note": "Brak faktur", "due_on": tomorrow})
+                )["correction_due"] == tomorrow
