@@ -71,6 +71,13 @@ def settlement_closed(obj, ctx):
     return None
 
 
+def conclude_contest(obj, ctx):
+    """The last agreement closed concludes its contest (DOMAIN.md §4), also when the agreement is closed
+    after its settlement (a final report accepted before the task ended)."""
+    from grants.contests.conclusion import maybe_conclude
+    maybe_conclude(ctx, obj.contest_id)
+
+
 class SignPayload(BaseModel):
     model_config = {"extra": "forbid"}
     signed_by_organisation_on: date
@@ -102,7 +109,7 @@ AGREEMENT = Workflow(
         transition("begin_settlement", "reporting", "settling", _("Przekaż do rozliczenia"), roles=STAFF,
                    relation=officer_of, guards=(final_report_accepted,), rule="R-REP-FINAL"),
         transition("close", "settling", "closed", _("Zamknij umowę (rozliczona)"), roles=(FINANCE, ADMIN),
-                   guards=(settlement_closed,)),
+                   guards=(settlement_closed,), effects=(conclude_contest,)),
         transition("terminate", ("draft", "signed", "in_progress", "reporting", "settling"), "terminated",
                    _("Rozwiąż umowę"), roles=STAFF, relation=officer_of, payload=ReasonPayload,
                    effects=(record_termination,)),

@@ -247,3 +247,27 @@ def test_r_set_return_finance_only_and_applicants_see_their_own_settlement(world
     r = w.post(f"/api/v1/settlements/{sb['id']}/returns", w.hn[0], {"paid_on": a["task_start"], "amount": "1.00"})
     assert r.status_code == 404
     assert {t["name"]: t["allowed"] for t in mine["transitions"]} == {"mark_returned": False}
+
+
+def test_r_set_return_final_report_accepted_before_the_task_ends_the_contest_still_concludes(world):
+    """The final report accepted while the task still runs opens the settlement; the agreement reaches
+    its settlement only after the task ends. Closing the agreement then concludes the contest."""
+    w = world(("9000.00",))
+    a = w.draft(0, pattern="100")
+    w.sign(a["id"])
+    w.start_task(a["id"])
+    w.pay(a["tranches"][0]["id"], date.fromisoformat(a["task_start"]))
+    rep = w.final_report(a["id"])
+    w.ok(w.patch(f"/api/v1/reports/{rep['id']}", w.hn[0],
+                 w.report_body([Decimal("8500.00"), Decimal("500.00")], Decimal("1000.00"))))
+    w.accept_report(rep["id"])
+    assert w.agreement(a["id"])["state"] == "in_progress"
+    s = w.settlement(a["id"])
+    assert _calculate(w, s["id"])["total_to_return"] == "0.00"
+    w.ok(w.post(f"/api/v1/settlements/{s['id']}/transitions/close", w.hf))
+    assert w.ok(w.get(f"/api/v1/contests/{w.contest.id}", w.h))["state"] == "decided"  # the task still runs
+    w.end_task(a["id"])
+    w.ok(w.post(f"/api/v1/agreements/{a['id']}/transitions/begin_settlement", w.h))
+    assert w.post(f"/api/v1/agreements/{a['id']}/transitions/close", w.h).status_code == 403
+    assert w.ok(w.post(f"/api/v1/agreements/{a['id']}/transitions/close", w.hf))["state"] == "closed"
+    assert w.ok(w.get(f"/api/v1/contests/{w.contest.id}", w.h))["state"] == "concluded"
