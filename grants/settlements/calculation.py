@@ -58,10 +58,13 @@ def figures(session, s) -> st.Figures:
 
 
 def calculate(ctx, s) -> None:
-    from grants.workflows.errors import GuardRefused
     from grants.workflows.base import Reason
+    from grants.workflows.errors import GuardRefused
     if "findings" in ctx.payload:
         s.findings = ctx.payload["findings"]
+    problem = _finding_dates_problem(s, ctx.now)
+    if problem is not None:
+        raise GuardRefused(Reason(problem, "R-SET-MISUSE"))
     try:
         result = st.calculate(figures(ctx.session, s))
     except st.SettlementError as e:
@@ -80,9 +83,32 @@ def calculate(ctx, s) -> None:
                             "start": rt.interest_start(x.kind).value,
                             "transferred_on": f.transferred_on if f and f.transferred_on else None})
     s.obligations = canonical.jsonable(sorted(obligations, key=lambda o: o["due"]))
+    from budgets.interest import InterestError
+    try:
+        _ledgers(s)  # interest can be computed for every obligation (the rate table covers its days)
+    except (InterestError, rt.ReturnError) as e:
+        raise GuardRefused(Reason(e.message, "R-SET-INTEREST")) from None
     s.total_to_return = result.total_to_return
     s.calculated_at = ctx.now
     ctx.changes["total_to_return"] = result.total_to_return
+
+
+def _finding_dates_problem(s, now):
+    """A finding is dated between the agreement's signature and today; misused money was transferred
+    between the signature and the finding (interest runs from the transfer, R-SET-MISUSE)."""
+    from grants.agreements.checks import concluded_on
+    from grants.core.dates import warsaw_date
+    signed, today = concluded_on(s.agreement), warsaw_date(now)
+    for i, f in enumerate(s.findings or []):
+        found = date.fromisoformat(f["found_on"])
+        moved = date.fromisoformat(f["transferred_on"]) if f.get("transferred_on") else None
+        if found > today or (signed and found < signed):
+            return _("Ustalenie nr %(n)s: data ustalenia (%(d)s) musi przypadać między podpisaniem umowy (%(s)s) "
+                     "a dniem dzisiejszym (%(t)s).", n=i + 1, d=found, s=signed, t=today)
+        if moved is not None and (moved > found or (signed and moved < signed)):
+            return _("Ustalenie nr %(n)s: data przekazania dotacji (%(d)s) musi przypadać między podpisaniem umowy "
+                     "(%(s)s) a datą ustalenia (%(f)s).", n=i + 1, d=moved, s=signed, f=found)
+    return None
 
 
 def _ledgers(s, extra: rt.Payment | None = None):
@@ -131,6 +157,7 @@ def book_payment(session, actor, s, paid_on: date, amount: Decimal, reference: s
     from grants.core import audit, clock
     from grants.core.permissions import FINANCE, PermissionDenied, has_role
     from grants.workflows.errors import NotEditable
+
     from .models import ReturnPayment
     if not has_role(actor, FINANCE):
         raise PermissionDenied()

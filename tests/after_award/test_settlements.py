@@ -162,8 +162,16 @@ def test_r_set_misuse_interest_from_the_transfer_day_for_misuse_after_the_due_da
     w = world(("40000.00",), moved_to=IN_2024)
     a, s = _settling(w, task_end="2025-11-14", from_grant=[Decimal("38000.00"), Decimal("2000.00")])
     sid = s["id"]
-    # misuse needs the transfer date; findings cannot exceed the eligible spending; bad amounts refused
+    w.at(date(2025, 11, 20), 12)
+    # misuse needs the transfer date; findings cannot exceed the eligible spending; bad amounts refused;
+    # a finding is dated between the signature and today, a transfer between the signature and the finding
     for bad, status in (([{"kind": "misused", "amount": "5000.00", "found_on": "2025-11-20"}], 422),
+                        ([{"kind": "misused", "amount": "5000.00", "found_on": "2025-11-20",
+                           "transferred_on": "2020-01-01"}], 422),
+                        ([{"kind": "misused", "amount": "5000.00", "found_on": "2025-11-20",
+                           "transferred_on": "2025-11-21"}], 422),
+                        ([{"kind": "undue", "amount": "5000.00", "found_on": "2025-11-21"}], 422),
+                        ([{"kind": "undue", "amount": "5000.00", "found_on": "2025-02-01"}], 422),
                         ([{"kind": "undue", "amount": "40000.01", "found_on": "2025-11-20"}], 422),
                         ([{"kind": "undue", "amount": "-1.00", "found_on": "2025-11-20"}], 422),
                         ([{"kind": "unused", "amount": "1.00", "found_on": "2025-11-20"}], 422)):
