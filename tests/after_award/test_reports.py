@@ -12,7 +12,7 @@ from tests.after_award.helpers import count
 PINNED = "2026-10-01T10:00"
 
 
-def test_r_rep_final_opened_at_signing_due_30_days_after_the_task_end_moved_to_a_working_day(world):
+def test_r_rep_final_opened_at_signing_due_30_days_after_the_task_end_r_days_moved_to_a_working_day(world):
     from grants.reports.models import Report
     w = world(("9000.00", "8000.00"), moved_to=PINNED)
     assert w.contest.year == 2027

@@ -50,7 +50,7 @@ def _pay(w, sid, on: date, amount: str, status=201):
     return r.get_json()
 
 
-def test_r_set_return_unused_grant_due_15_days_after_the_task_or_31_january(world):
+def test_r_set_return_unused_grant_due_15_days_after_the_task_or_31_january_r_days_moved_to_monday(world):
     """R-SET-RETURN with R-DAYS: a task ending on Friday 14 November 2025 returns by Saturday 29
     November, moved to Monday 1 December; one ending on 31 December 2025 returns by 31 January 2026,
     a Saturday, moved to Monday 2 February."""
