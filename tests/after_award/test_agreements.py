@@ -242,3 +242,19 @@ def test_r_agr_tranches_no_payment_dated_before_both_parties_signed(world):
     assert r.status_code == 422 and "R-AGR-TRANCHES" in r.get_json()["type"], r.get_data(as_text=True)
     assert w.ok(w.get(f"/api/v1/tranches/{tid}", w.hf))["state"] == "due"
     assert w.pay(tid, start - timedelta(days=5))["paid_on"] == (start - timedelta(days=5)).isoformat()
+
+
+def test_r_agr_from_offer_bad_dates_on_patch_refused_nothing_changed_and_no_edit_after_signing(world):
+    w = world(("9000.00",))
+    a = w.draft(0)
+    url = f"/api/v1/agreements/{a['id']}"
+    for bad in ({"task_end": "2027-01-01"}, {"task_start": "2027-13-01"}, {"task_end": None}, {"grant": "1.00"}):
+        r = w.patch(url, w.h, bad)
+        assert r.status_code == 422, (bad, r.get_data(as_text=True))
+        now = w.agreement(a["id"])
+        assert (now["task_start"], now["task_end"], now["final_report_due"], now["grant"], now["version"]) == (
+            a["task_start"], a["task_end"], a["final_report_due"], a["grant"], a["version"]), bad
+    w.sign(a["id"])
+    r = w.patch(url, w.h, {"task_end": "2027-10-29"})
+    assert r.status_code == 409  # after signing, only by annex
+    assert w.agreement(a["id"])["task_end"] == a["task_end"]
