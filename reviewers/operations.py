@@ -15,7 +15,7 @@ from grants.workflows.commission import COMMISSION, officer_of_contest
 from grants.workflows.errors import NotEditable, stale
 
 from .composition import ngo_exclusion_reason
-from .declarations import conflicts, organisations_to_declare
+from .declarations import organisations_to_declare
 from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration, ScoreCard
 from .scoring import Board
 
@@ -30,8 +30,10 @@ def _err(field, message):
     return ReviewError([{"field": field, "message": str(message)}])
 
 
-PEOPLE = selectinload(Commission.members).options(joinedload(CommissionMember.user),
-                                                  joinedload(CommissionMember.nominating_organisation))
+def _people():
+    # built on use, not at import: the mappers configure only once every model is imported
+    return selectinload(Commission.members).options(joinedload(CommissionMember.user),
+                                                    joinedload(CommissionMember.nominating_organisation))
 
 
 def visible(q, user):
@@ -39,7 +41,7 @@ def visible(q, user):
     The members come with the commission, with their users and nominating organisations: every page
     and answer about a commission reads them (one query for them all, not one per member)."""
     from grants.contests.models import Contest
-    q = q.options(PEOPLE)
+    q = q.options(_people())
     if user is None:
         return q.where(False)
     if has_role(user, ADMIN):

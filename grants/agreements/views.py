@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,16 +13,13 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, FINANCE, OFFICER, has_role
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.workflows.errors import WorkflowError
+from grants.web.transitions import CsrfForm, perform
 
 from . import operations as ops
 from .models import Agreement, Tranche
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements", template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 @bp.route("/")
@@ -62,18 +58,7 @@ def transition(aid, name):
     a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
     if a is None:
         abort(404)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    payload = {k: request.form[k] for k in ("signed_by_organisation_on", "signed_by_grantor_on", "reason")
-               if request.form.get(k)}
-    try:
-        ops.transition(db.session(), a, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(a.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", aid=aid), 303)
+    return perform(a, name, ("signed_by_organisation_on", "signed_by_grantor_on", "reason"), url_for(".show", aid=aid))
 
 
 @bp.route("/tranches/<int:tid>/transitions/<name>", methods=["POST"])
@@ -82,17 +67,7 @@ def tranche_transition(tid, name):
     t = db.session.scalar(ops.visible_tranches(select(Tranche).where(Tranche.id == tid), current_user))
     if t is None:
         abort(404)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    payload = {k: request.form[k] for k in ("paid_on", "transfer_ref", "reason") if request.form.get(k)}
-    try:
-        ops.transition(db.session(), t, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(t.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", aid=t.agreement_id) + "#tranches", 303)
+    return perform(t, name, ("paid_on", "transfer_ref", "reason"), url_for(".show", aid=t.agreement_id) + "#tranches")
 
 
 @section(FINANCE)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.accounts.models import User, UserRole
@@ -16,13 +15,14 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.offers.content import _decimal
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
+from grants.web.transitions import CsrfForm
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
-from reviewers.models import GROUNDS, Commission, CommissionMember
+from reviewers.models import Commission, CommissionMember
 from reviewers.protocol import build as build_protocol
 from reviewers.scoring import missing_cards, offers_to_score, ranking
 
@@ -37,9 +37,6 @@ GROUND_LABELS = {"own_interest": _("sprawa dotyczy mnie osobiście"), "family": 
                  "subordination": _("stosunek podległości służbowej"),
                  "earlier_involvement": _("udział w przygotowaniu oferty"), "other": _("inna okoliczność")}
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _get(cid: int) -> Commission:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, STAKEHOLDER_TYPES, has_role
 from grants.offers.content import _decimal
 from grants.registry.dictionaries import DISTRICTS, FIELDS
+from grants.web.transitions import CsrfForm
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
@@ -26,9 +26,6 @@ from .models import Direction, DirectionComment
 
 bp = Blueprint("directions", __name__, template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _user():

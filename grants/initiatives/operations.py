@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from grants.core import clock

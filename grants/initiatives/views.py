@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.core import clock, db
@@ -15,16 +14,13 @@ from grants.offers.content import _decimal
 from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.workflows.errors import WorkflowError
+from grants.web.transitions import CsrfForm, perform
 
 from . import operations as ops
 from .models import Initiative
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives", template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 @bp.route("/guide")
@@ -46,7 +42,7 @@ def index():
                 if values["estimated_cost"] else None
             obj = ops.submit(db.session(), current_user, int(request.form.get("organisation_id", "0")), data)
             db.session.commit()
-        except PermissionDenied as e:
+        except PermissionDenied:
             abort(403)
         except ValueError as e:
             db.session.rollback()
@@ -77,17 +73,7 @@ def transition(iid, name):
     obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
     if obj is None:
         abort(404)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    payload = {k: request.form[k] for k in ("announcement_date", "justification", "reason") if request.form.get(k)}
-    try:
-        ops.transition(db.session(), obj, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(obj.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", iid=iid), 303)
+    return perform(obj, name, ("announcement_date", "justification", "reason"), url_for(".show", iid=iid))
 
 
 @section(OFFICER, ADMIN)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,6 +13,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
+from grants.web.transitions import CsrfForm
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
@@ -40,9 +40,6 @@ SECTIONS = [
 ]
 SECTION_NAMES = dict(SECTIONS)
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _get(oid: int) -> Offer:

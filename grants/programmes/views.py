@@ -1,7 +1,6 @@
 """The public calendar with its iCalendar feed, and the cooperation programmes (R-PROG)."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grants.core import clock
-from grants.core.dates import days_after, warsaw_date
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, FINANCE, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable, stale
-from grants.workflows.report import REPORT, member, officer_of
+from grants.workflows.report import REPORT, member
 
 from .content import load
 from .models import Report

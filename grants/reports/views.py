@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.core import clock, db
@@ -14,6 +13,7 @@ from grants.offers.forms_util import drop_empty, unflatten
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
+from grants.web.transitions import CsrfForm, perform
 from grants.workflows.report import member
 
 from . import content as rc
@@ -22,9 +22,6 @@ from .models import Report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _get(rid):
@@ -82,17 +79,7 @@ def show(rid):
 @login_required
 def transition(rid, name):
     r = _get(rid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    payload = {k: request.form[k] for k in ("note", "due_on") if request.form.get(k)}
-    try:
-        ops.transition(db.session(), r, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(r.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", rid=rid), 303)
+    return perform(r, name, ("note", "due_on"), url_for(".show", rid=rid))
 
 
 @section(OFFICER, ADMIN)

@@ -6,13 +6,13 @@ from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import FINANCE, PermissionDenied, has_role
 from grants.web.home import Item, Section, section
+from grants.web.transitions import CsrfForm
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 
@@ -22,9 +22,6 @@ from .models import Settlement
 
 bp = Blueprint("settlements", __name__, url_prefix="/settlements", template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _get(sid):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.core import clock, db
@@ -17,15 +16,13 @@ from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
+from grants.web.transitions import CsrfForm, perform
 
 from . import operations as ops
 from .models import SmallGrant, SmallGrantComment
 
 bp = Blueprint("small_grants", __name__, url_prefix="/small-grants", template_folder="templates")
 
-
-class CsrfForm(FlaskForm):
-    pass
 
 
 def _user():
@@ -115,17 +112,7 @@ def show(sid):
 @login_required
 def transition(sid, name):
     obj = _get(sid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    payload = {k: request.form[k] for k in ("justification", "reason") if request.form.get(k)}
-    try:
-        ops.transition(db.session(), obj, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(obj.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", sid=sid), 303)
+    return perform(obj, name, ("justification", "reason"), url_for(".show", sid=sid))
 
 
 @section("public")
