@@ -619,13 +619,18 @@ def _agreements(s, users) -> None:
             today = clock.today()
             aops.transition(s, a, "sign", officer, {"signed_by_organisation_on": today.isoformat(),
                                                     "signed_by_grantor_on": today.isoformat()})
+            finance = users["finanse@demo.krakow.pl"]
+            aops.transition(s, a.tranches[-1], "withhold", finance,
+                            {"reason": "Wstrzymana do przyjęcia sprawozdania częściowego."})
     date  # noqa: B018
 
 
-def _settled_story(s, users, orgs) -> None:
+def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu 2025", org_index: int = 6,
+                   stop: str = "closed") -> None:
     """Issue 6's story in the past (2025): signed, two tranches paid, a final report with one cost line
     over the allowed shift, a settlement whose return is paid 10 days late with interest across the
-    2025-12-04 rate change, closed; the contest concluded."""
+    2025-12-04 rate change, closed; the contest concluded. `stop` ends the story earlier
+    ("calculated", "awaiting_return"), so the demo shows settlements in several states."""
     from datetime import date, datetime, time
     from decimal import Decimal
 
@@ -643,14 +648,13 @@ def _settled_story(s, users, orgs) -> None:
     from reviewers import operations as rops
     from reviewers.declarations import organisations_to_declare
 
-    title = "Letnie półkolonie w Podgórzu 2025"
     if s.scalar(select(Contest.id).where(Contest.title == title)) is not None:
         return
     officer = users["urzedniczka.sz@demo.krakow.pl"]
     city2 = users["urzednik2.sz@demo.krakow.pl"]
     finance = users["finanse@demo.krakow.pl"]
-    applicant = members_of(users, orgs)[6]
-    org = orgs[6]
+    applicant = members_of(users, orgs)[org_index]
+    org = orgs[org_index]
 
     def at(y, m, d, h=10):
         return datetime.combine(date(y, m, d), time(h), tzinfo=WARSAW)
@@ -732,7 +736,11 @@ def _settled_story(s, users, orgs) -> None:
     rpops.transition(s, report, "accept", officer, {"note": "Przyjęte; przekroczenie w poz. 1 do zwrotu."})
     st = s.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
     apply_transition(s, st, "calculate", finance, {}, received_at=at(2025, 11, 14))
+    if stop == "calculated":
+        return
     apply_transition(s, st, "request_return", finance)
+    if stop == "awaiting_return":
+        return
     s.refresh(st)
     due = date.fromisoformat(st.obligations[0]["due"])
     late = due + timedelta(days=10)
@@ -785,6 +793,8 @@ def seed() -> str:
         _agreements(s, users)
         s.commit()
         _settled_story(s, users, orgs)
+        _settled_story(s, users, orgs, "Warsztaty wakacyjne w Bieżanowie 2025", 7, stop="awaiting_return")
+        _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")
