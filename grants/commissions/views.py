@@ -15,10 +15,10 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.offers.content import _decimal
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import TransitionForbidden, WorkflowError
+from grants.workflows.errors import WorkflowError
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
@@ -289,29 +289,7 @@ def _field_message(err: dict, numbers: dict) -> str:
 @bp.route("/commissions/<int:cid>/transitions/<name>", methods=["POST"])
 @login_required
 def transition(cid, name):
-    c = _get(cid)
-    _csrf()
-    payload = {}
-    if request.form.get("reason"):
-        payload["reason"] = request.form["reason"]
-    if request.form.get("without_ngo_reason"):
-        payload["without_ngo_reason"] = request.form["without_ngo_reason"]
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
-    try:
-        ops.transition(db.session(), c, name, current_user, payload, version)
-    except TransitionForbidden:
-        db.session.rollback()
-        abort(403)  # visible, but the caller's role or relation may not do this
-    except WorkflowError as e:
-        db.session.rollback()
-        errors = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
-    else:
-        flash(_("Wykonano: %(label)s.", label=str(c.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", cid=cid), 303)
+    return perform(_get(cid), name, ("reason", "without_ngo_reason"), url_for(".show", cid=cid))
 
 
 @bp.route("/commissions/<int:cid>/protocol")

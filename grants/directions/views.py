@@ -16,7 +16,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, STAKEHOLDER_TYPES, has_role
 from grants.offers.content import _decimal
 from grants.registry.dictionaries import DISTRICTS, FIELDS
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
@@ -191,18 +191,7 @@ def hide(did):
 @bp.route("/directions/<int:did>/transitions/<name>", methods=["POST"])
 @login_required
 def transition(did, name):
-    d = _direction(did)
-    _csrf()
-    payload = {k: request.form[k] for k in ("answer", "into_id", "reason") if request.form.get(k)}
-    try:
-        ops.transition(db.session(), d, name, current_user, payload, int(request.form.get("version", "0")))
-    except WorkflowError as e:
-        _flash_error(e)
-        if getattr(e, "errors", None):
-            flash("; ".join(f"{x['field']}: {x['message']}" for x in e.errors), "error")
-    else:
-        flash(_("Wykonano: %(l)s.", l=str(d.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", did=did), 303)
+    return perform(_direction(did), name, ("answer", "into_id", "reason"), url_for(".show", did=did))
 
 
 @bp.route("/directions/<int:did>/plan", methods=["POST"])

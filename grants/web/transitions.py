@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from grants.core import db
 from grants.core.i18n import _
 from grants.workflows.base import apply_transition
-from grants.workflows.errors import WorkflowError
+from grants.workflows.errors import TransitionForbidden, WorkflowError
 
 
 class CsrfForm(FlaskForm):
@@ -30,7 +30,8 @@ def describe(e: WorkflowError) -> str:
 
 
 def perform(obj, name: str, payload_fields: tuple[str, ...], back: str):
-    """Runs transition `name` on `obj` with the listed form fields as its payload; any refusal is
+    """Runs transition `name` on `obj` with the listed form fields as its payload. The caller has
+    already found `obj` visible: a role or relation that may not act is a 403; any other refusal is
     shown on the page with its reason."""
     require_csrf()
     payload = {k: request.form[k] for k in payload_fields if request.form.get(k)}
@@ -40,6 +41,8 @@ def perform(obj, name: str, payload_fields: tuple[str, ...], back: str):
         abort(400)
     try:
         apply_transition(db.session(), obj, name, current_user, payload, version, received_at=g.get("received_at"))
+    except TransitionForbidden:
+        abort(403)
     except WorkflowError as e:
         flash(describe(e), "error")
     else:
