@@ -95,12 +95,12 @@ def _my_agreements(user):
     rows = db.session.scalars(ops.visible(select(Agreement), user).where(Agreement.state != "closed")
                               .order_by(Agreement.id)).all()
     today = clock.today()
-    items = []
-    for a in rows:
-        reps = db.session.scalars(select(Report).where(Report.agreement_id == a.id, Report.state.in_(
-            ("draft", "needs_correction")))).all()
-        flag = str(_("sprawozdanie po terminie")) if any(is_overdue(r, today) for r in reps) else ""
-        items.append(Item(f"{a.number} {a.title}", url_for("agreements.show", aid=a.id), str(a.state_label), flag=flag))
+    # the open reports of all these agreements in one query, not one per agreement
+    open_reports = db.session.scalars(select(Report).where(
+        Report.agreement_id.in_([a.id for a in rows]), Report.state.in_(("draft", "needs_correction")))).all()
+    overdue_ids = {r.agreement_id for r in open_reports if is_overdue(r, today)}
+    items = [Item(f"{a.number} {a.title}", url_for("agreements.show", aid=a.id), str(a.state_label),
+                  flag=str(_("sprawozdanie po terminie")) if a.id in overdue_ids else "") for a in rows]
     return Section(_("Umowy i sprawozdania"), items, empty=_("Brak umów."), order=12) if items else None
 
 
