@@ -148,9 +148,11 @@ def contest_in_evaluation(session, officer, members_and_grants):
     return c, offers
 
 
-def decided_contest(session, officer, members_and_grants, second_officer):
+def decided_contest(session, officer, members_and_grants, second_officer, amounts: dict[int, str] | None = None):
     """contest_in_evaluation, then a two-officer commission scores every offer full marks, the chair
-    approves the protocol and the officer decides: every offer ready for an agreement (full awards)."""
+    approves the protocol and the officer decides: every offer ready for an agreement (full awards).
+    `amounts` maps an offer's position to its award before the protocol is approved (less than
+    requested: the offer needs an update)."""
     from grants.contests import operations as cops
     from reviewers import operations as rops
     from reviewers.declarations import organisations_to_declare
@@ -171,6 +173,10 @@ def decided_contest(session, officer, members_and_grants, second_officer):
                            {c["code"]: "ok" for c in contest.criteria}, submit=True)
     session.commit()
     rops.transition(session, com, "close_scoring", officer)
+    if amounts:
+        from decimal import Decimal
+        rops.set_amounts(session, officer, com, {offers[k].id: Decimal(v) for k, v in amounts.items()})
+        session.commit()
     rops.transition(session, com, "approve_protocol", officer)
     cops.transition(session, contest, "decide", officer)
     return contest, offers

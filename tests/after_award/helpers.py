@@ -137,30 +137,5 @@ def audit_actions(object_type: str, object_id) -> list[str]:
 def decided(session, officer, second_officer, members_and_grants, amounts: dict[int, str] | None = None):
     """tests.factories.decided_contest, with the officer's allocation changed before the protocol is
     approved: `amounts` maps an offer's position to its award (less than requested: update_required)."""
-    from grants.contests import operations as cops
-    from reviewers import operations as rops
-    from reviewers.declarations import organisations_to_declare
-    from tests.factories import contest_in_evaluation
-    contest, offers = contest_in_evaluation(session, officer, members_and_grants)
-    com = rops.create(session, officer, contest)
-    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
-    session.commit()
-    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(session, com):
-            rops.declare(session, m.user, com, org_id, False)
-    session.commit()
-    rops.transition(session, com, "start_scoring", officer)
-    for m in com.members:
-        for o in offers:
-            rops.save_card(session, m.user, com, o, {c["code"]: str(c["max_points"]) for c in contest.criteria},
-                           {c["code"]: "ok" for c in contest.criteria}, submit=True)
-    session.commit()
-    rops.transition(session, com, "close_scoring", officer)
-    if amounts:
-        rops.set_amounts(session, officer, com, {offers[k].id: Decimal(v) for k, v in amounts.items()})
-        session.commit()
-    rops.transition(session, com, "approve_protocol", officer)
-    cops.transition(session, contest, "decide", officer)
-    return contest, offers
+    from tests.factories import decided_contest
+    return decided_contest(session, officer, members_and_grants, second_officer, amounts)

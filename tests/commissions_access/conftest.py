@@ -24,6 +24,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.access import Requests
+
 ROLES = ("anonymous", "applicant_a", "officer_same", "officer_other", "admin", "finance", "participant",
          "chair", "member_city", "nominee", "expert", "excluded_nominee", "conflicted")
 STAFF = frozenset({"officer_same", "admin", "chair"})  # officers of the contest's department (the chair is one) and admins
@@ -68,7 +70,7 @@ def _clean_database():
 
 
 @dataclass
-class World:
+class World(Requests):
     app: object
     ids: dict = field(default_factory=dict)        # ("k_scoring", "oa") -> offer id; "k_scoring" -> commission id
     users: dict = field(default_factory=dict)      # role -> user id
@@ -78,24 +80,6 @@ class World:
     clients: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     markers: list = field(default_factory=list)    # (marker, commission key, author role, offer key)
-
-    def web(self, role: str, method: str, path: str, **kw):
-        c = self.clients[role]
-        r = c.open(path, method=method, **kw)
-        self.assert_no_leak(role, r)
-        if method != "GET" and role != "anonymous":
-            with c.session_transaction() as s:  # flashes pile up in the cookie otherwise
-                s.pop("_flashes", None)
-        return r
-
-    def api(self, role: str, method: str, path: str, **kw):
-        headers = {**self.tokens[role], **kw.pop("headers", {})}
-        r = self.clients["anonymous"].open(path, method=method, headers=headers, **kw)
-        self.assert_no_leak(role, r)
-        if r.status_code >= 400:
-            assert r.mimetype == "application/problem+json", (r.status_code, r.mimetype)
-            assert r.get_json()["status"] == r.status_code
-        return r
 
     def assert_no_leak(self, role: str, r) -> None:
         body = r.get_data(as_text=True)

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.access import Requests
+
 ROLES = ("anonymous", "applicant_a", "applicant_b", "applicant_partner", "applicant_no_org", "officer_same",
          "officer_other", "admin", "finance", "commission_member", "participant")
 STAFF = frozenset({"officer_same", "admin"})  # officers of the contests' department, and admins
@@ -62,7 +64,7 @@ def _clean_database():
 
 
 @dataclass
-class World:
+class World(Requests):
     app: object
     ids: dict = field(default_factory=dict)        # object key -> id; also "org_a", "org_b", "org_p"
     clients: dict = field(default_factory=dict)    # role -> logged-in web test client
@@ -70,24 +72,6 @@ class World:
     checklist: list = field(default_factory=list)
 
     # ------------------------------------------------------------ requests
-
-    def web(self, role: str, method: str, path: str, **kw):
-        c = self.clients[role]
-        r = c.open(path, method=method, **kw)
-        self.assert_no_leak(role, r)
-        if method != "GET" and role != "anonymous":
-            with c.session_transaction() as s:  # flashes pile up in the cookie otherwise
-                s.pop("_flashes", None)
-        return r
-
-    def api(self, role: str, method: str, path: str, **kw):
-        headers = {**self.tokens[role], **kw.pop("headers", {})}
-        r = self.clients["anonymous"].open(path, method=method, headers=headers, **kw)
-        self.assert_no_leak(role, r)
-        if r.status_code >= 400:
-            assert r.mimetype == "application/problem+json", (r.status_code, r.mimetype)
-            assert r.get_json()["status"] == r.status_code
-        return r
 
     @staticmethod
     def assert_no_leak(role: str, r) -> None:
