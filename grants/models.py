@@ -17,3 +17,5 @@ from grants.programmes.models import Programme  # noqa: F401,E402
 from grants.agreements.models import Agreement, Tranche  # noqa: F401,E402
 from grants.reports.models import Report  # noqa: F401,E402
 from grants.settlements.models import ReturnPayment, Settlement  # noqa: F401,E402
+from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  # noqa: F401,E402
+from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402

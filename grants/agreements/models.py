@@ -42,6 +42,7 @@ class Agreement(WorkflowMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     offer = relationship("Offer")
+    contest = relationship("Contest")
     organisation = relationship("Organisation")
     tranches: Mapped[list["Tranche"]] = relationship(back_populates="agreement", order_by="Tranche.number",
                                                      cascade="all, delete-orphan")

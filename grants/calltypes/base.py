@@ -1,5 +1,14 @@
-"""The call-type mechanism: a registry of CallType objects looked up by the contest's code."""
+"""The call-type mechanism: a registry of CallType objects looked up by the contest's code.
+
+A call type adds to the standard contest, through the hooks below and nothing else: its own contest
+parameters (`params_model`, kept in `contest.call_params`), an extra offer section (`offer_model`,
+kept in `offer.content["call"]`), eligibility checks with reasons, criteria and checklist presets,
+who may apply (`may_apply`), an extra report section (`report_model`, kept in `report.content["call"]`)
+and its own report checks, templates for the printed offer and report and a public explanation page.
+The core calls the hooks; a new type is one module (or package) that registers itself here."""
 from __future__ import annotations
+
+from pydantic import BaseModel, ValidationError
 
 from grants.core.i18n import LazyText
 
@@ -23,26 +32,143 @@ DEFAULT_CHECKLIST = [
 ]
 
 
+class Problem:
+    """A refusal with its field, rule id and message (the shape budgets.cost_estimate uses)."""
+
+    def __init__(self, field: str, message, rule: str | None = None):
+        self.field, self.message, self.rule = field, message, rule
+
+    def __repr__(self) -> str:
+        return f"Problem({self.field!r}, {str(self.message)!r}, {self.rule!r})"
+
+
+def validation_problems(e: ValidationError, prefix: str) -> list[Problem]:
+    return [Problem(".".join([prefix, *(str(p) for p in err["loc"])]), err["msg"]) for err in e.errors()]
+
+
 class CallType:
+    """Templates a type may provide (each optional), under calltypes/<code>/: explanation.html (the
+    public page), offer_section.html (form fields of offer.content["call"], names prefixed "call."),
+    offer_print.html, report_section.html, report_print.html."""
+
     code: str = ""
     label: LazyText
     description: LazyText
+    # what the public page and the contest page say about the type, in plain Polish (a template)
+    explanation_template: str | None = None
+    # the contest's own parameters (contest.call_params); None: the type has none
+    params_model: type[BaseModel] | None = None
+    # the offer's extra section (offer.content["call"]) and its title; None: the statutory offer only
+    offer_model: type[BaseModel] | None = None
+    offer_section_label: LazyText | None = None
+    offer_section_template: str | None = None  # the edit form's fields
+    offer_print_template: str | None = None
+    # the report's extra section (report.content["call"])
+    report_model: type[BaseModel] | None = None
+    report_section_label: LazyText | None = None
+    report_section_template: str | None = None
+    report_print_template: str | None = None
+    # does this call take offers at all (a concept call takes concepts instead)
+    takes_offers: bool = True
+    # extra criteria appended to the art. 15 ones (R-EVAL-CRITERIA: "call types add criteria")
+    criteria_presets: list[dict] = []
+    replaces_criteria: bool = False
+    checklist_presets: list[dict] = []
 
+    # -- contest ---------------------------------------------------------------------------------
     def default_criteria(self, form: str) -> list[dict]:
-        return [dict(c) for c in DEFAULT_CRITERIA if form == "support" or not c["support_only"]]
+        base = [] if self.replaces_criteria else [dict(c) for c in DEFAULT_CRITERIA
+                                                 if form == "support" or not c["support_only"]]
+        return base + [dict(c) for c in self.criteria_presets]
 
     def default_checklist(self) -> list[dict]:
-        return [dict(c) for c in DEFAULT_CHECKLIST]
+        return [dict(c) for c in DEFAULT_CHECKLIST] + [dict(c) for c in self.checklist_presets]
 
-    def extra_offer_problems(self, contest, content: dict) -> list:
-        """Eligibility checks the call type adds to an offer (plain Problems)."""
+    def default_params(self) -> dict:
+        return self.params_model().model_dump(mode="json") if self.params_model else {}
+
+    def params(self, contest) -> BaseModel | None:
+        """The contest's parameters, validated (defaults fill what is missing)."""
+        if self.params_model is None:
+            return None
+        try:
+            return self.params_model.model_validate(contest.call_params or {})
+        except ValidationError:
+            return self.params_model()
+
+    def params_problems(self, values: dict | None) -> list[Problem]:
+        if self.params_model is None:
+            return [] if not values else [Problem("call_params", "ten typ naboru nie ma własnych parametrów")]
+        try:
+            self.params_model.model_validate(values or {})
+        except ValidationError as e:
+            return validation_problems(e, "call_params")
         return []
+
+    def clean_params(self, values: dict | None) -> dict:
+        if self.params_model is None:
+            return {}
+        return self.params_model.model_validate(values or {}).model_dump(mode="json")
 
     def extra_publish_problems(self, contest) -> list:
+        return self.params_problems(contest.call_params)
+
+    # -- offers ----------------------------------------------------------------------------------
+    def may_apply(self, session, contest, organisation_id: int):
+        """None when the organisation may start an offer, else why not (a workflows.base.Reason)."""
+        return None
+
+    def parse_offer_section(self, data) -> dict:
+        """Format check of the extra section (raises ValidationError); returns the stored JSON."""
+        if self.offer_model is None:
+            if data:
+                raise ValueError("no extra section")
+            return {}
+        return self.offer_model.model_validate(data or {}).model_dump(mode="json")
+
+    def offer_section(self, content: dict):
+        if self.offer_model is None:
+            return None
+        try:
+            return self.offer_model.model_validate((content or {}).get("call") or {})
+        except ValidationError:
+            return self.offer_model()
+
+    def extra_offer_problems(self, contest, content: dict, *, session=None, offer=None) -> list:
+        """Eligibility checks the call type adds to an offer (Problems with a field under "call")."""
         return []
 
-    def offer_sections(self) -> list[tuple[str, LazyText]]:
-        """Sections the call type adds to the statutory offer."""
+    # -- a call that takes other submissions than offers (takes_offers = False) --------------------
+    def ready_for_evaluation(self, session, contest):
+        """The start_evaluation guard's answer (a workflows.base.Reason or None)."""
+        return None
+
+    def decide(self, ctx, contest) -> None:
+        """The decide transition's effect for a call that awards no offers."""
+
+    # -- after the award -------------------------------------------------------------------------
+    def parse_report_section(self, data) -> dict:
+        if self.report_model is None:
+            if data:
+                raise ValueError("no extra section")
+            return {}
+        return self.report_model.model_validate(data or {}).model_dump(mode="json")
+
+    def report_section(self, content: dict):
+        if self.report_model is None:
+            return None
+        try:
+            return self.report_model.model_validate((content or {}).get("call") or {})
+        except ValidationError:
+            return self.report_model()
+
+    def extra_report_problems(self, report) -> list:
+        """Checks of the report's extra section at submission (dicts {"field", "message"})."""
+        return []
+
+    # -- other workflow objects shown on the type's page -----------------------------------------
+    def workflows(self) -> list:
+        """Workflows besides the contest's that this type adds (diagrams on the explanation page)."""
         return []
 
 

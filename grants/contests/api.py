@@ -47,6 +47,7 @@ class ContestFields(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=500)
     year: int | None = Field(default=None, ge=2000, le=2100)
     call_type: str | None = Field(default=None, max_length=40)
+    call_params: dict | None = None  # the call type's own parameters, checked by its module
     task_type: str | None = Field(default=None, max_length=5000)
     field: str | None = Field(default=None, max_length=40)
     form: Literal["support", "entrustment"] | None = None

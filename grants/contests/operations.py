@@ -60,6 +60,15 @@ def _validate(values: dict, c: Contest) -> None:
         errors.append({"field": "title", "message": str(_("Podaj tytuł konkursu."))})
     if values.get("call_type") is not None and values["call_type"] not in call_types():
         errors.append({"field": "call_type", "message": str(_("Nieznany typ naboru."))})
+    elif "call_params" in values or ("call_type" in values and values["call_type"] != c.call_type):
+        # the call type's own parameters; a changed type starts from its defaults
+        ct = get_call_type(values.get("call_type") or c.call_type or "standard")
+        same_type = values.get("call_type", c.call_type) == c.call_type
+        params = values["call_params"] if "call_params" in values else (c.call_params if same_type else None)
+        problems = ct.params_problems(params)
+        errors += [{"field": p.field, "message": str(p.message)} for p in problems]
+        if not problems:
+            values["call_params"] = ct.clean_params(params)
     if values.get("field") and values["field"] not in FIELDS:
         errors.append({"field": "field", "message": str(_("Nieznana sfera pożytku publicznego."))})
     if values.get("form") is not None and values["form"] not in FORMS:

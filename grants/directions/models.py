@@ -36,6 +36,8 @@ class Direction(WorkflowMixin, Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("directions.id"))
     hidden_reason: Mapped[str | None] = mapped_column(Text)  # moderation
     planned_contest_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id"))
+    # a successful innovation pilot recommended for scale-up (S9): the pilot's agreement
+    scale_up_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), unique=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -164,6 +164,8 @@ class Content(Section):
     sources: Sources = Field(default_factory=Sources)
     other: Other = Field(default_factory=Other)
     declarations: Declarations = Field(default_factory=Declarations)
+    # the call type's own section, validated by its offer_model (grants.calltypes): a plain dict here
+    call: dict = Field(default_factory=dict)
 
 
 SECTIONS = tuple(Content.model_fields)

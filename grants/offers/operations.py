@@ -10,7 +10,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry.models import Organisation
 from grants.workflows.base import apply_transition, record_change
-from grants.workflows.errors import NotEditable, stale
+from grants.workflows.errors import GuardRefused, NotEditable, stale
 from grants.workflows.offer import OFFER, member_of_applicant, officer_of_contest
 
 from . import content as content_mod
@@ -60,12 +60,20 @@ def create(session: Session, actor, contest, organisation_id: int, at=None) -> O
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
     if contest.state != "published" or contest.deadline is None or at > contest.deadline:
         raise NotEditable(_("Nabór ofert w tym konkursie nie trwa."))
+    from grants.calltypes import get as get_call_type
+    ct = get_call_type(contest.call_type)
+    if not ct.takes_offers:
+        raise NotEditable(_("W tym naborze nie składa się ofert (zobacz ogłoszenie)."))
+    reason = ct.may_apply(session, contest, organisation_id)
+    if reason is not None:
+        raise GuardRefused(reason)
     org = session.get(Organisation, organisation_id)
     content = content_mod.empty()
     content["basic"]["task_type"] = contest.task_type[:500]
     content["applicant"]["address"] = org.address if org else ""
     content["applicant"]["contact_email"] = getattr(actor, "email", "")
     content["applicant"]["contact_person"] = getattr(actor, "full_name", "")
+    content["call"] = ct.parse_offer_section({}) if ct.offer_model is not None else {}
     offer = Offer(contest_id=contest.id, organisation_id=organisation_id, state=OFFER.initial, version=1,
                   content=content, title="", revision_count=0, formal_checks={}, created_by_id=actor.id,
                   created_at=at)
@@ -83,24 +91,37 @@ def check_editable(actor, offer: Offer, expected_version: int | None = None) -> 
         raise stale(offer.version)
 
 
-def parse_sections(sections: dict) -> dict:
-    """Validates the given sections' format; returns them as stored JSON. Raises OfferError."""
-    unknown = [k for k in sections if k not in content_mod.SECTIONS]
+def parse_sections(sections: dict, call_type: str = "standard") -> dict:
+    """Validates the given sections' format; returns them as stored JSON. Raises OfferError.
+    The "call" section belongs to the contest's call type, which validates it."""
+    from grants.calltypes import get as get_call_type
+    ct = get_call_type(call_type)
+    unknown = [k for k in sections if k not in content_mod.SECTIONS or (k == "call" and ct.offer_model is None)]
     if unknown:
         raise OfferError([{"field": k, "message": str(_("Nieznana część oferty."))} for k in unknown])
+    statutory = {k: v for k, v in sections.items() if k != "call"}
     try:
-        parsed = content_mod.Content.model_validate(sections)
+        parsed = content_mod.Content.model_validate(statutory)
     except ValidationError as e:
         raise OfferError([{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
                           for err in e.errors()]) from None
     dumped = parsed.model_dump(mode="json")
-    return {k: dumped[k] for k in sections}
+    out = {k: dumped[k] for k in statutory}
+    if "call" in sections:
+        if not isinstance(sections["call"], dict):
+            raise OfferError([{"field": "call", "message": str(_("Ta część oferty ma postać obiektu."))}])
+        try:
+            out["call"] = ct.parse_offer_section(sections["call"])
+        except ValidationError as e:
+            raise OfferError([{"field": ".".join(["call", *(str(p) for p in err["loc"])]), "message": err["msg"]}
+                              for err in e.errors()]) from None
+    return out
 
 
 def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None) -> Offer:
     """Saves a draft section by section; nothing is lost when leaving and coming back."""
     check_editable(actor, offer, expected_version)
-    parsed = parse_sections(sections)
+    parsed = parse_sections(sections, offer.contest.call_type)
     merged = dict(offer.content or content_mod.empty())
     changed = [k for k, v in parsed.items() if merged.get(k) != v]
     if not changed:

@@ -76,7 +76,8 @@ def _required(c: Content) -> list[Issue]:
     return out
 
 
-def problems(contest, content: dict, organisation_id: int, partner_ids: list[int]) -> list[Issue]:
+def problems(contest, content: dict, organisation_id: int, partner_ids: list[int], *, session=None,
+             offer=None) -> list[Issue]:
     c = load(content)
     out = _required(c)
     t = c.task
@@ -107,13 +108,13 @@ def problems(contest, content: dict, organisation_id: int, partner_ids: list[int
             out.append(Issue("partners", "R-OFF-JOINT", str(_("Oferent wiodący nie może być swoim partnerem."))))
         problems_ += ce.check_joint(lines, [organisation_id, *partner_ids])
     from grants.calltypes import get
-    problems_ += get(contest.call_type).extra_offer_problems(contest, content)
+    problems_ += get(contest.call_type).extra_offer_problems(contest, content, session=session, offer=offer)
     out += [Issue(p.field, p.rule, str(p.message)) for p in problems_]
     return out
 
 
 def problems_for(session, offer) -> list[Issue]:
-    return problems(offer.contest, offer.content, offer.organisation_id, offer.partner_ids)
+    return problems(offer.contest, offer.content, offer.organisation_id, offer.partner_ids, session=session, offer=offer)
 
 
 def figures(content: dict) -> dict:

@@ -51,6 +51,8 @@ class ReportContent(BaseModel):
     sources: Sources = Field(default_factory=Sources)
     income: Amount = "0.00"
     bank_interest: Amount = "0.00"
+    # the call type's own section (indicators, ventures, a pilot's evaluation), checked by its report_model
+    call: dict = Field(default_factory=dict)
 
 
 def load(data: dict) -> ReportContent:
@@ -108,4 +110,10 @@ def problems(report) -> list[dict]:
                                                          "sumy wkładu własnego i świadczeń (%(b)s).", a=other_spent, b=others))})
     if report.kind == "final" and grant_spent > report.agreement.grant:
         out.append({"field": "sources.grant", "message": str(_("Wydatki z dotacji przekraczają dotację z umowy."))})
+    out += call_type_of(report).extra_report_problems(report)
     return out
+
+
+def call_type_of(report):
+    from grants.calltypes import get
+    return get(report.agreement.contest.call_type)

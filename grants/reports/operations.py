@@ -16,7 +16,7 @@ from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable, stale
 from grants.workflows.report import REPORT, member
 
-from .content import load
+from .content import call_type_of, load
 from .models import Report
 
 PARTIAL_MIN_DAYS = 30
@@ -79,16 +79,33 @@ def save(session: Session, actor, r: Report, content: dict, expected_version=Non
         raise NotEditable(_("Złożonego sprawozdania nie można zmieniać."))
     if expected_version is not None and expected_version != r.version:
         raise stale(r.version)
+    merged = {**(r.content or {}), **content}
     try:
-        parsed = load({**(r.content or {}), **content}).model_dump(mode="json")
+        parsed = load(merged).model_dump(mode="json")
+        if "call" in content:  # the call type's section, validated by its own model
+            if not isinstance(content["call"], dict):
+                raise ReportError([{"field": "call", "message": str(_("Ta część sprawozdania ma postać obiektu."))}])
+            ct = call_type_of(r)
+            if ct.report_model is None and content["call"]:
+                raise ReportError([{"field": "call", "message": str(_("Ten typ naboru nie ma dodatkowej części sprawozdania."))}])
+            parsed["call"] = ct.parse_report_section(content["call"])
     except ValidationError as e:
-        raise ReportError([{"field": ".".join(str(x) for x in err["loc"]), "message": err["msg"]}
+        prefix = ["call"] if "call" in content and not _statutory_error(merged) else []
+        raise ReportError([{"field": ".".join([*prefix, *(str(x) for x in err["loc"])]), "message": err["msg"]}
                            for err in e.errors()]) from None
     if parsed != r.content:
         r.content = parsed
         session.flush()
         record_change(session, r, "save", actor, {"sections": sorted(content)})
     return r
+
+
+def _statutory_error(merged: dict) -> bool:
+    try:
+        load(merged)
+    except ValidationError:
+        return True
+    return False
 
 
 def transition(session: Session, r: Report, name: str, actor, payload=None, expected_version=None):

@@ -34,5 +34,10 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(registry_bp)
     from grants.commissions.views import bp as commissions_bp
     app.register_blueprint(commissions_bp)
+    from grants.calltypes.federation.views import bp as federation_bp
+    from grants.calltypes.innovation.views import bp as innovation_bp
+    from grants.calltypes.views import bp as calltypes_bp
+    for blueprint in (calltypes_bp, innovation_bp, federation_bp):
+        app.register_blueprint(blueprint)
     from . import errors
     errors.init(app)

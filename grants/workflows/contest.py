@@ -54,6 +54,10 @@ def freeze_announcement(obj, ctx):
 
 
 def all_offers_decided_formally(obj, ctx):
+    from grants.calltypes import get
+    ct = get(obj.call_type)
+    if not ct.takes_offers:  # e.g. a concept call: the type says when it is ready
+        return ct.ready_for_evaluation(ctx.session, obj)
     from grants.offers.queries import count_in_states
     pending = count_in_states(ctx.session, obj.id, ("submitted", "needs_correction"))
     if pending:
@@ -102,6 +106,11 @@ def within_budget(obj, ctx):
 
 
 def apply_decision(obj, ctx):
+    from grants.calltypes import get
+    ct = get(obj.call_type)
+    if not ct.takes_offers:
+        ct.decide(ctx, obj)
+        return
     from grants.contests.decision import decide
     decide(ctx, obj)
 

@@ -1,0 +1,2 @@
+"""API collections of the federation call type."""
+from __future__ import annotations

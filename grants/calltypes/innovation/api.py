@@ -1,0 +1,2 @@
+"""API collections of the innovation call type."""
+from __future__ import annotations

@@ -1,0 +1,81 @@
+"""The two innovation call types. Each hook delegates to the module that holds that part:
+concepts (stage-1 submissions), shortlist (their scoring and the call's decision), pilot (stage 2's
+link to the concept call and who may apply), milestones and evaluation (after the award)."""
+from __future__ import annotations
+
+from grants.core.i18n import _
+
+from ..base import CallType, register
+
+
+class InnovationConcept(CallType):
+    code = "innovation_concept"
+    label = _("Pilotaże innowacji – etap I: nabór koncepcji")
+    description = _("Nabór koncepcji innowacyjnych pilotaży realizowanych w partnerstwie międzysektorowym; "
+                    "komisja wybiera koncepcje do etapu II, bez przyznawania dotacji.")
+    explanation_template = "calltypes/innovation_concept/explanation.html"
+    takes_offers = False
+    replaces_criteria = True
+
+    @property
+    def params_model(self):
+        from .shortlist import ConceptCallParams
+        return ConceptCallParams
+
+    @property
+    def criteria_presets(self):
+        from .shortlist import CRITERIA
+        return CRITERIA
+
+    def ready_for_evaluation(self, session, contest):
+        from .shortlist import ready_for_evaluation
+        return ready_for_evaluation(session, contest)
+
+    def decide(self, ctx, contest) -> None:
+        from .shortlist import decide
+        decide(ctx, contest)
+
+    def workflows(self) -> list:
+        from grants.workflows.concept import CONCEPT
+        return [CONCEPT]
+
+
+class InnovationPilot(CallType):
+    code = "innovation_pilot"
+    label = _("Pilotaże innowacji – etap II: konkurs na pilotaż")
+    description = _("Konkurs ofert na pilotaże, otwarty dla organizacji, których koncepcje zakwalifikowano w etapie I.")
+    explanation_template = "calltypes/innovation_pilot/explanation.html"
+    report_print_template = "calltypes/innovation_pilot/report_print.html"
+    report_section_template = "calltypes/innovation_pilot/report_section.html"
+    report_section_label = _("Ocena pilotażu")
+
+    @property
+    def params_model(self):
+        from .pilot import PilotParams
+        return PilotParams
+
+    @property
+    def criteria_presets(self):
+        from .pilot import CRITERIA
+        return CRITERIA
+
+    def extra_publish_problems(self, contest) -> list:
+        from .pilot import publish_problems
+        return super().extra_publish_problems(contest) + publish_problems(contest)
+
+    def may_apply(self, session, contest, organisation_id: int):
+        from .pilot import may_apply
+        return may_apply(session, contest, organisation_id)
+
+    @property
+    def report_model(self):
+        from .evaluation import PilotEvaluation
+        return PilotEvaluation
+
+    def extra_report_problems(self, report) -> list:
+        from .evaluation import problems
+        return problems(report)
+
+
+register(InnovationConcept())
+register(InnovationPilot())
