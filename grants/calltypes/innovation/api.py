@@ -115,3 +115,4 @@ COLLECTION = register(Collection(
     summary="Concepts of innovation pilots (S9, stage 1): the problem, what is new, the cross-sector partnership, "
             "the pilot plan and an estimated budget; submitted to a concept call and shortlisted by its decision",
 ))
+from . import scoring_api  # noqa: E402,F401 - concept cards (A2)
