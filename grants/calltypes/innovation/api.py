@@ -116,3 +116,4 @@ COLLECTION = register(Collection(
             "the pilot plan and an estimated budget; submitted to a concept call and shortlisted by its decision",
 ))
 from . import scoring_api  # noqa: E402,F401 - concept cards (A2)
+from . import after_api  # noqa: E402,F401 - milestones, scale-up (B)

@@ -237,3 +237,4 @@ def _my_concepts(user):
         items.append(Item(k.title or str(_("(bez tytułu)")), url_for("innovation.show", concept_id=k.id), meta))
     return Section(_("Koncepcje mojej organizacji"), items, empty=_("Brak koncepcji w toku."), order=11)
 from . import scoring_views  # noqa: E402,F401 - concept cards (A2)
+from . import after_views  # noqa: E402,F401 - milestones, evaluation, scale-up (B)

@@ -1,0 +1,223 @@
+"""/api/v1 for an innovation pilot after the award (S9): an agreement's milestones with go/no-go
+checkpoints and the scale-up recommendation, as sub-resources of /api/v1/agreements/<id>.
+
+Checked in the contract's order: 401 without a token; 404 when the agreement is not visible to the
+caller, is not an innovation pilot, or has no such milestone; 403 when the caller's role or relation
+may not act; 409 for a stale If-Match (the milestone's version) or a state that allows no change (a
+decision is final, the pilot stopped after a no-go, the agreement's state); 400/422 for the body; 422
+when a rule refuses (a decision before the checkpoint, progress after it, a recommendation other than
+scale_up)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request, url_for
+from pydantic import BaseModel, Field
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import REGISTRY, _expected_version, _json, _object, idempotent
+from grants.api.problems import ApiProblem, invalid
+from grants.api.validation import raw_json, validate
+from grants.core import canonical, db
+
+from . import milestones as ms
+from . import scaleup
+
+
+def _s(v):
+    return canonical.jsonable(v) if v is not None else None
+
+
+def serialize(a, m, rows, user, today) -> dict:
+    body = {"number": m.number, "title": m.title, "success_criteria": m.success_criteria,
+            "checkpoint_on": _s(m.checkpoint_on), "progress": m.progress, "progress_at": _s(m.progress_at),
+            "decision": m.decision, "decision_note": m.decision_note, "decided_at": _s(m.decided_at),
+            "decided_by_id": str(m.decided_by_id) if m.decided_by_id else None, "version": m.version}
+    if ms.is_member(a, user):
+        reason = ms.progress_reason(a, m, rows, today)
+        body["progress_allowed"], body["progress_reason"] = reason is None, str(reason) if reason else None
+    if ms.is_officer(a, user):
+        reason = ms.decision_reason(a, m, rows, today)
+        body["decision_allowed"], body["decision_reason"] = reason is None, str(reason) if reason else None
+    return body
+
+
+def _one(a, m, user):
+    rows = ms.milestones(db.session(), a)
+    return serialize(a, m, rows, user, ms._today())
+
+
+def _pilot(aid, user):
+    a = _object(REGISTRY["agreements"], aid, user)
+    if not ms.is_pilot(a):
+        raise ApiProblem(404, "This agreement is not an innovation pilot: it has no milestones.")
+    return a
+
+
+def _milestone(a, number: int):
+    m = ms.get(db.session(), a, number)
+    if m is None:
+        raise ApiProblem(404, f"No milestone {number} on this agreement.")
+    return m
+
+
+class MilestoneIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    number: int | None = Field(default=None, ge=1, le=999, description="the next free number when omitted")
+    title: str = Field(max_length=500)
+    success_criteria: str = Field(max_length=4000)
+    checkpoint_on: date = Field(description="within the agreement's task period, not in the past")
+
+
+class MilestonePatch(BaseModel):
+    model_config = {"extra": "forbid"}
+    title: str | None = Field(default=None, max_length=500)
+    success_criteria: str | None = Field(default=None, max_length=4000)
+    checkpoint_on: date | None = None
+
+
+class ProgressIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    progress: str = Field(max_length=10000)
+
+
+class DecisionIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    decision: str = Field(max_length=10, description="go | no_go")
+    note: str = Field(max_length=10000)
+
+
+class ScaleUpIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    consultation_id: str = Field(max_length=20, description="a consultation in state draft or open")
+    title: str | None = Field(default=None, max_length=255)
+    problem: str | None = Field(default=None, max_length=10000)
+    proposed_task: str | None = Field(default=None, max_length=10000)
+    target_group: str | None = Field(default=None, max_length=10000)
+    estimated_funds: str | None = Field(default=None, max_length=20, description='money string, e.g. "250000.00"')
+
+
+def _unprocessable(e):
+    return invalid(e.errors)
+
+
+@bp.route("/agreements/<aid>/milestones", methods=["GET", "POST"])
+def pilot_milestones(aid):
+    user = auth.require_user()
+    a = _pilot(aid, user)
+    s = db.session()
+    if request.method == "GET":
+        rows = ms.milestones(s, a)
+        today = ms._today()
+        stop = ms.stopped_at(rows)
+        return _json({"items": [serialize(a, m, rows, user, today) for m in rows], "total": len(rows),
+                      "stopped_at": stop.number if stop else None}, 200)
+    ms.check_plan(user, a, ms.milestones(s, a))  # 403, then 409 before the body is read
+
+    def perform():
+        data = validate(MilestoneIn, raw_json())
+        try:
+            m = ms.plan(s, user, a, data.model_dump(exclude_none=True))
+        except ms.MilestoneError as e:
+            raise _unprocessable(e) from None
+        return _json(_one(a, m, user), 201, m)
+
+    return idempotent(user, perform)
+
+
+@bp.route("/agreements/<aid>/milestones/<int:number>", methods=["GET", "PATCH"])
+def pilot_milestone(aid, number):
+    user = auth.require_user()
+    a = _pilot(aid, user)
+    m = _milestone(a, number)
+    if request.method == "GET":
+        return _json(_one(a, m, user), 200, m)
+    s = db.session()
+    expected = _expected_version()
+    ms.check_replan(user, a, m, ms.milestones(s, a), expected)
+    data = validate(MilestonePatch, raw_json())
+    try:
+        ms.replan(s, user, a, m, data.model_dump(exclude_unset=True, exclude_none=True), expected)
+    except ms.MilestoneError as e:
+        raise _unprocessable(e) from None
+    s.commit()
+    return _json(_one(a, m, user), 200, m)
+
+
+@bp.route("/agreements/<aid>/milestones/<int:number>/progress", methods=["POST"])
+def pilot_milestone_progress(aid, number):
+    user = auth.require_user()
+    a = _pilot(aid, user)
+    m = _milestone(a, number)
+    s = db.session()
+    expected = _expected_version()
+    ms.check_progress(user, a, m, ms.milestones(s, a), expected)
+
+    def perform():
+        data = validate(ProgressIn, raw_json())
+        try:
+            ms.report_progress(s, user, a, m, data.progress, expected)
+        except ms.MilestoneError as e:
+            raise _unprocessable(e) from None
+        return _json(_one(a, m, user), 200, m)
+
+    return idempotent(user, perform)
+
+
+@bp.route("/agreements/<aid>/milestones/<int:number>/decision", methods=["POST"])
+def pilot_milestone_decision(aid, number):
+    user = auth.require_user()
+    a = _pilot(aid, user)
+    m = _milestone(a, number)
+    s = db.session()
+    expected = _expected_version()
+    ms.check_decide(user, a, m, ms.milestones(s, a), expected)
+
+    def perform():
+        data = validate(DecisionIn, raw_json())
+        try:
+            ms.decide(s, user, a, m, data.decision, data.note, expected)
+        except ms.MilestoneError as e:
+            raise _unprocessable(e) from None
+        return _json(_one(a, m, user), 200, m)
+
+    return idempotent(user, perform)
+
+
+def _direction_body(d) -> dict:
+    return {"direction_id": str(d.id), "state": d.state, "consultation_id": str(d.consultation_id),
+            "title": d.title, "scale_up_agreement_id": str(d.scale_up_agreement_id),
+            "link": url_for("directions.show", did=d.id), "api": f"/api/v1/directions/{d.id}"}
+
+
+@bp.route("/agreements/<aid>/scale-up", methods=["GET", "POST"])
+def pilot_scale_up(aid):
+    """GET: the direction recommended from this pilot (or whether one may be); POST: recommend it."""
+    user = auth.require_user()
+    a = _pilot(aid, user)
+    s = db.session()
+    if request.method == "GET":
+        d = scaleup.direction_of(s, a)
+        if d is not None:
+            return _json(_direction_body(d), 200)
+        reason = scaleup.refusal(s, a)
+        allowed = reason is None and ms.is_officer(a, user)
+        return _json({"direction_id": None, "allowed": allowed,
+                      "reason": None if allowed else str(reason or "only the agreement's officer recommends")}, 200)
+    try:
+        scaleup.check(s, user, a)  # 403, then 409 (already recommended, report not accepted), 422 (not scale_up)
+    except scaleup.ScaleUpError as e:
+        raise _unprocessable(e) from None
+
+    def perform():
+        data = validate(ScaleUpIn, raw_json())
+        try:
+            d = scaleup.recommend_scale_up(s, user, a, data.consultation_id, title=data.title, problem=data.problem,
+                                           proposed_task=data.proposed_task, target_group=data.target_group,
+                                           estimated_funds=data.estimated_funds)
+        except scaleup.ScaleUpError as e:
+            raise _unprocessable(e) from None
+        return _json(_direction_body(d), 201, d)
+
+    return idempotent(user, perform)

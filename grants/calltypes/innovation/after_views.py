@@ -1,0 +1,172 @@
+"""Pages of an innovation pilot after the award (S9), on the "innovation" blueprint: the milestones
+with their go/no-go checkpoints, the evaluation summary and the scale-up recommendation, all shown in
+the panel on the agreement's page (calltypes/innovation_pilot/agreement_panel.html). Each form posts
+here and comes back to the agreement's page with the outcome flashed."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from grants.core import db
+from grants.core.i18n import _
+from grants.core.permissions import PermissionDenied
+from grants.web.transitions import require_csrf
+from grants.workflows.errors import WorkflowError
+
+from . import milestones as ms
+from . import scaleup
+from .evaluation import OUTCOMES, RECOMMENDATIONS, evaluation_of
+from .views import bp
+
+
+def _agreement(aid: int):
+    """The pilot agreement as the caller sees it: 404 when missing, not visible or not a pilot."""
+    from grants.agreements.models import Agreement
+    from grants.agreements.operations import visible
+    a = db.session.scalar(visible(select(Agreement).where(Agreement.id == aid), current_user))
+    if a is None or not ms.is_pilot(a):
+        abort(404)
+    return a
+
+
+def _milestone(a, number: int):
+    m = ms.get(db.session(), a, number)
+    if m is None:
+        abort(404)
+    return m
+
+
+def _version():
+    raw = request.form.get("version")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        abort(400)
+
+
+def _back(a):
+    return redirect(url_for("agreements.show", aid=a.id) + "#pilot", 303)
+
+
+def _run(a, action, done_message):
+    """Runs `action()` (an operation), commits, flashes the outcome; a role that may not act is a 403."""
+    try:
+        result = action()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except (ms.MilestoneError, scaleup.ScaleUpError) as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+        return _back(a), None
+    except WorkflowError as e:
+        db.session.rollback()
+        flash(str(e.detail), "error")
+        return _back(a), None
+    flash(done_message, "success")
+    return _back(a), result
+
+
+@bp.route("/pilots/<int:aid>/milestones", methods=["POST"])
+@login_required
+def plan_milestone(aid):
+    a = _agreement(aid)
+    require_csrf()
+    values = {k: request.form.get(k, "") for k in ("number", "title", "success_criteria", "checkpoint_on")}
+    resp, _m = _run(a, lambda: ms.plan(db.session(), current_user, a, values), _("Dodano kamień milowy do planu."))
+    return resp
+
+
+@bp.route("/pilots/<int:aid>/milestones/<int:number>", methods=["POST"])
+@login_required
+def replan_milestone(aid, number):
+    a = _agreement(aid)
+    m = _milestone(a, number)
+    require_csrf()
+    values = {k: request.form[k] for k in ("title", "success_criteria", "checkpoint_on") if k in request.form}
+    resp, _m = _run(a, lambda: ms.replan(db.session(), current_user, a, m, values, _version()),
+                    _("Zmieniono kamień milowy nr %(n)s.", n=number))
+    return resp
+
+
+@bp.route("/pilots/<int:aid>/milestones/<int:number>/progress", methods=["POST"])
+@login_required
+def milestone_progress(aid, number):
+    a = _agreement(aid)
+    m = _milestone(a, number)
+    require_csrf()
+    resp, _m = _run(a, lambda: ms.report_progress(db.session(), current_user, a, m, request.form.get("progress", ""),
+                                                  _version()),
+                    _("Zapisano postęp przy kamieniu milowym nr %(n)s.", n=number))
+    return resp
+
+
+@bp.route("/pilots/<int:aid>/milestones/<int:number>/decision", methods=["POST"])
+@login_required
+def milestone_decision(aid, number):
+    a = _agreement(aid)
+    m = _milestone(a, number)
+    require_csrf()
+    decision = request.form.get("decision", "")
+    resp, done = _run(a, lambda: ms.decide(db.session(), current_user, a, m, decision, request.form.get("note", ""),
+                                           _version()),
+                      _("Zapisano decyzję przy kamieniu milowym nr %(n)s.", n=number))
+    if done is not None and done.decision == "no_go":
+        flash(_("Pilotaż zatrzymano. Jeśli trzeba zakończyć umowę, rozwiąż ją czynnością „Rozwiąż umowę”."), "info")
+    return resp
+
+
+@bp.route("/pilots/<int:aid>/scale-up", methods=["POST"])
+@login_required
+def scale_up(aid):
+    a = _agreement(aid)
+    require_csrf()
+    f = request.form
+    resp, d = _run(a, lambda: scaleup.recommend_scale_up(
+        db.session(), current_user, a, f.get("consultation_id", ""), title=f.get("title") or None,
+        problem=f.get("problem") or None, proposed_task=f.get("proposed_task") or None,
+        target_group=f.get("target_group") or None, estimated_funds=f.get("estimated_funds") or None),
+        _("Zarekomendowano pilotaż do upowszechnienia: propozycja kierunku trafiła do konsultacji."))
+    if d is not None:
+        return redirect(url_for("directions.show", did=d.id), 303)
+    return resp
+
+
+# ---- the panel on the agreement's page
+
+def pilot_agreement_panel(a) -> dict:
+    """What the panel shows to the caller: milestones with the actions each may take (and why not),
+    the final report's evaluation, the scale-up direction or the form to recommend one."""
+    user = current_user if current_user.is_authenticated else None
+    s = db.session()
+    rows = ms.milestones(s, a)
+    officer = user is not None and ms.is_officer(a, user)
+    member = user is not None and ms.is_member(a, user)
+    today = ms._today()
+    items = []
+    for m in rows:
+        items.append({"m": m, "decision_label": ms.DECISION_LABELS.get(m.decision, m.decision),
+                      "progress_reason": ms.progress_reason(a, m, rows, today) if member else None,
+                      "decision_reason": ms.decision_reason(a, m, rows, today) if officer else None})
+    report = scaleup.final_report(s, a)
+    ev = evaluation_of(report) if report is not None else None
+    direction = scaleup.direction_of(s, a)
+    refusal = scaleup.refusal(s, a) if officer else None
+    can_plan = officer and a.state in ms.PLANNING_STATES and ms.stopped_at(rows) is None
+    return {"items": items, "officer": officer, "member": member, "stopped": ms.stopped_at(rows),
+            "can_plan": can_plan, "report": report,
+            "evaluation": ev if ev is not None and (ev.outcome or ev.what_worked) else None,
+            "outcomes": OUTCOMES, "recommendations": RECOMMENDATIONS, "direction": direction,
+            "scale_up_refusal": refusal,
+            "consultations": scaleup.eligible_consultations(s, user) if officer and refusal is None else [],
+            "today": today}
+
+
+@bp.app_context_processor
+def _pilot_panel():
+    return {"innovation_pilot_agreement_panel": pilot_agreement_panel,
+            "pilot_outcomes": OUTCOMES, "pilot_recommendations": RECOMMENDATIONS}
