@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from grants.core import clock
@@ -74,12 +74,19 @@ def _federation_only(offer: Offer) -> None:
         raise NotEditable(_("Organizacje członkowskie wskazuje się tylko w naborze na budowanie federacji."))
 
 
-def _lock(session: Session, offer: Offer) -> None:
-    """Serialises a member's answer with the applicant's edits and the submission (PostgreSQL row
-    lock; SQLite runs one writer at a time) without moving the offer's version."""
+def _lock(session: Session, offer: Offer) -> Offer:
+    """The offer as this session holds it, re-read under a row lock on PostgreSQL (SQLite runs one
+    writer at a time): a member's answer is serialised with the applicant's edits and with the
+    submission, and the offer's version does not move."""
+    pk = inspect(offer).identity[0]
     if session.bind.dialect.name == "postgresql":
-        session.execute(select(Offer.id).where(Offer.id == offer.id).with_for_update())
-        session.refresh(offer, attribute_names=["state"])
+        locked = session.scalar(select(Offer).where(Offer.id == pk).with_for_update()
+                                .execution_options(populate_existing=True))
+    else:
+        locked = session.get(Offer, pk)
+    if locked is None:
+        raise NotEditable(_("Tej oferty już nie ma."))
+    return locked
 
 
 # ---------------------------------------------------------------- the applicant
@@ -148,7 +155,7 @@ def decline(session: Session, actor, offer: Offer, organisation_id: int) -> Offe
 def _answer(session: Session, actor, offer: Offer, organisation_id: int, yes: bool) -> OfferMember:
     _federation_only(offer)
     check_answer(actor, organisation_id)
-    _lock(session, offer)
+    offer = _lock(session, offer)
     m = find(session, offer, organisation_id)
     check_open(offer)
     before = status(m)
