@@ -55,6 +55,7 @@ class ReportPatch(BaseModel):
     sources: rc.Sources | None = None
     income: str | None = Field(default=None, max_length=20)
     bank_interest: str | None = Field(default=None, max_length=20)
+    call: dict | None = None  # the call type's own section, checked by its report_model (reports.operations.save)
 
 
 class ReportCreate(BaseModel):
