@@ -14,7 +14,13 @@ def build(session, commission) -> dict:
     offers = offers_to_score(session, commission)
     by_id = {o.id: o for o in offers}
     members = {m.id: m for m in commission.members}
+    extra = {}
+    from grants.calltypes import get
+    if not get(commission.contest.call_type).takes_offers:  # a concept call: its concept cards and ranking
+        from grants.calltypes.innovation.scoring import protocol_part
+        extra = protocol_part(session, commission)
     return canonical.jsonable({
+        **extra,
         "contest": {"id": commission.contest_id, "title": commission.contest.title,
                     "budget": commission.contest.budget, "threshold": commission.contest.pass_threshold,
                     "criteria": commission.contest.criteria},
