@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from grants.offers.models import Offer
 from grants.reports.models import Report
 from tests.after_award.helpers import World
+from tests.web.test_accessibility import problems as a11y
 from tests.calltypes_federation.helpers import (CODE, after_deadline, api_body, audit_actions, decide, fed_content,
                                                 fresh, member_rows)
 
@@ -158,12 +159,42 @@ def test_federation_from_a_confirmed_coalition_to_a_report_with_representation_i
             "call.delegates.2.since"} <= fields, got["problems"]
     assert client.post(f"{url}/transitions/submit", headers=hl).status_code == 422
 
+    # the report's page shows the indicators' form to the applicant (accessible), with the errors
+    web_report = web_lead.get(f"/reports/{rep['id']}").get_data(as_text=True)
+    assert 'name="call.members_at_start"' in web_report and 'name="call.delegates.2.since"' in web_report
+    assert a11y(web_report) == []
+
     # the good indicators: submitted, shown read-only on the report's page
     got = ok(client.patch(url, json={"call": good}, headers=hl))
     assert got["problems"] == [] and got["content"]["call"]["members_at_end"] == 5
     ok(client.post(f"{url}/transitions/submit", headers=hl))
     html = login(officer, app.test_client()).get(f"/reports/{rep['id']}").get_data(as_text=True)
     assert "Wskaźniki reprezentacji" in html and "Jan Nowak" in html and "Zespół ds. budżetu obywatelskiego" in html
+    assert 'name="call.members_at_start"' not in html and a11y(html) == []
+
+
+def test_federation_pages_are_accessible(app, session, make_user, make_org, login):
+    """The offer page with the members panel (applicant and partner), the membership page, the
+    section form: labels on every field, headings in order, unique ids."""
+    from tests.calltypes_federation.helpers import build
+    fed = build(session, make_user, make_org, min_members=2, members=2, kind="coalition", partners=1)
+    lead = login(fed.lead, app.test_client())
+    partner = login(fed.users[0], app.test_client())
+    member = login(fed.users[1], app.test_client())
+    pages = {
+        "lead offer": lead.get(f"/offers/{fed.offer_id}"),
+        "lead section": lead.get(f"/offers/{fed.offer_id}/sections/call"),
+        "partner offer": partner.get(f"/offers/{fed.offer_id}"),
+        "member membership": member.get(f"/federation/offers/{fed.offer_id}/membership"),
+        "partner membership": partner.get(f"/federation/offers/{fed.offer_id}/membership"),
+        "member home": member.get("/"),
+        "explanation": app.test_client().get("/call-types/federation_building"),
+    }
+    for name, r in pages.items():
+        assert r.status_code == 200, name
+        assert a11y(r.get_data(as_text=True)) == [], name
+    assert "Potwierdzam członkostwo" in pages["partner offer"].get_data(as_text=True)
+    assert "Dodaj organizację członkowską" in pages["lead offer"].get_data(as_text=True)
 
 
 def test_offer_section_and_report_indicators_through_the_pages(app, session, make_user, make_org, login):
