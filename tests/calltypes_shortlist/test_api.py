@@ -125,3 +125,32 @@ def test_concept_card_routes_answer_404_for_a_commission_of_an_offers_contest(cl
     assert client.get(f"/api/v1/commissions/{c.id}/concept-cards", headers=h).status_code == 404
     assert client.put(f"/api/v1/commissions/{c.id}/concept-cards/{offers[0].id}", json={},
                       headers=h).status_code == 404
+
+
+def test_s9_concept_call_decided_through_the_api_shortlists_and_awards_nothing(client, session, make_user, make_org,
+                                                                               api_token):
+    """Cards, close, protocol and decision through the API; the concepts' states read back from
+    /api/v1/concepts (shortlisted ones only after the decision: the guard names R-RESULTS before)."""
+    officer, city2, expert, orgs, contest, concepts, c = scoring_world(session, make_user, make_org, n=3,
+                                                                       shortlist_size=1)
+    t = {"officer": api_token(officer), "city2": api_token(city2)}
+    cid, contest_id, ids = c.id, contest.id, [k.id for k in concepts]
+    r = client.get(f"/api/v1/concepts/{ids[0]}", headers=t["officer"])
+    assert r.status_code == 200
+    shortlist = next(x for x in r.get_json()["transitions"] if x["name"] == "shortlist")
+    assert shortlist["allowed"] is False and shortlist["rule"] == "R-RESULTS"
+    for who in ("officer", "city2"):
+        for k, pts in zip(ids, ("6", "9", "2")):
+            r = client.put(f"/api/v1/commissions/{cid}/concept-cards/{k}", json=_full(pts), headers=t[who])
+            assert r.status_code == 200, r.get_data(as_text=True)
+    for name in ("close_scoring", "approve_protocol"):
+        r = client.post(f"/api/v1/commissions/{cid}/transitions/{name}", json={}, headers=t["officer"])
+        assert r.status_code == 200, r.get_data(as_text=True)
+    protocol = client.get(f"/api/v1/commissions/{cid}/protocol", headers=t["officer"]).get_json()["protocol"]
+    assert [x["concept_id"] for x in protocol["concepts"]["ranking"]] == [ids[1], ids[0], ids[2]]
+    r = client.post(f"/api/v1/contests/{contest_id}/transitions/decide", json={}, headers=t["officer"])
+    assert r.status_code == 200, r.get_data(as_text=True)
+    states = [client.get(f"/api/v1/concepts/{k}", headers=t["officer"]).get_json()["state"] for k in ids]
+    assert states == ["not_shortlisted", "shortlisted", "not_shortlisted"]
+    body = client.get(f"/api/v1/concepts/{ids[1]}", headers=t["officer"]).get_json()
+    assert not any(k in body for k in ("awarded_grant", "proposed_grant", "requested_grant"))
