@@ -96,6 +96,13 @@ class CallType:
         except ValidationError:
             return self.params_model()
 
+    def describe_params(self, contest) -> list[tuple[str, object]]:
+        """(label, value) of each parameter, for the announcement."""
+        if self.params_model is None:
+            return []
+        p = self.params(contest)
+        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()]
+
     def params_problems(self, values: dict | None) -> list[Problem]:
         if self.params_model is None:
             return [] if not values else [Problem("call_params", "ten typ naboru nie ma własnych parametrów")]
@@ -126,6 +133,11 @@ class CallType:
             return {}
         return self.offer_model.model_validate(data or {}).model_dump(mode="json")
 
+    def parse_offer_form(self, data: dict) -> dict:
+        """The HTML form's values (unflattened "call.*" inputs) as the section's JSON; override to
+        turn checkbox values into booleans and the like."""
+        return data
+
     def offer_section(self, content: dict):
         if self.offer_model is None:
             return None
@@ -153,6 +165,9 @@ class CallType:
                 raise ValueError("no extra section")
             return {}
         return self.report_model.model_validate(data or {}).model_dump(mode="json")
+
+    def parse_report_form(self, data: dict) -> dict:
+        return data
 
     def report_section(self, content: dict):
         if self.report_model is None:

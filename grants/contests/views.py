@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.calltypes import get as get_call_type
+from grants.calltypes import registry as call_types
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
@@ -69,7 +70,9 @@ def new():
     if request.method == "GET":
         from types import SimpleNamespace
         from grants.core import clock
-        ct = get_call_type("standard")
+        code = request.args.get("call_type", "standard")
+        ct = get_call_type(code if code in call_types() else "standard")
+        form.call_type.data = ct.code
         form.year.data = clock.today().year + 1
         defaults = SimpleNamespace(criteria=ct.default_criteria("support"), formal_checklist=ct.default_checklist())
         for entry, item in zip(form.criteria, defaults.criteria + [{}] * 10):
@@ -79,7 +82,8 @@ def new():
             entry.code.data, entry.title.data = item.get("code", ""), item.get("label", "")
     if form.validate_on_submit():
         try:
-            c = ops.create(db.session(), current_user, form.values(), planned=request.form.get("planned") == "1")
+            c = ops.create(db.session(), current_user, _with_params(form.values()),
+                           planned=request.form.get("planned") == "1")
             db.session.commit()
         except ops.ContestError as e:
             db.session.rollback()
@@ -87,7 +91,9 @@ def new():
         else:
             flash(_("Zapisano konkurs."), "success")
             return redirect(url_for(".show", cid=c.id))
-    return render_template("contests/form.html", form=form, obj=None), 422 if request.method == "POST" else 200
+    selected = form.call_type.data if form.call_type.data in call_types() else "standard"
+    return render_template("contests/form.html", form=form, obj=None, params=_params_view(selected, None),
+                           call_types=call_types()), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:cid>/edit", methods=["GET", "POST"])
@@ -101,7 +107,8 @@ def edit(cid):
         form.fill(c)
     if form.validate_on_submit():
         try:
-            ops.update(db.session(), c, current_user, form.values(), int(request.form.get("version", c.version)))
+            ops.update(db.session(), c, current_user, _with_params(form.values()),
+                       int(request.form.get("version", c.version)))
             db.session.commit()
         except ops.ContestError as e:
             db.session.rollback()
@@ -113,7 +120,33 @@ def edit(cid):
         else:
             flash(_("Zapisano zmiany."), "success")
             return redirect(url_for(".show", cid=cid))
-    return render_template("contests/form.html", form=form, obj=c), 422 if request.method == "POST" else 200
+    return render_template("contests/form.html", form=form, obj=c, params=_params_view(c.call_type, c),
+                           call_types=call_types()), 422 if request.method == "POST" else 200
+
+
+def _with_params(values: dict) -> dict:
+    """The call type's own parameters come as "call_params.<name>" inputs (blank: the default)."""
+    posted = {k[len("call_params."):]: v for k, v in request.form.items() if k.startswith("call_params.") and v != ""}
+    if any(k.startswith("call_params.") for k in request.form):
+        values["call_params"] = posted
+    return values
+
+
+def _params_view(code: str, c) -> list[dict]:
+    """The call type's parameters as form rows: name, label, hint, value (what was posted wins)."""
+    ct = get_call_type(code)
+    if ct.params_model is None:
+        return []
+    current = dict(ct.default_params())
+    if c is not None and c.call_type == code:
+        current.update(c.call_params or {})
+    rows = []
+    for name, f in ct.params_model.model_fields.items():
+        value = request.form.get(f"call_params.{name}", current.get(name)) if request.method == "POST" else current.get(name)
+        rows.append({"name": name, "label": f.title or name, "hint": f.description or "",
+                     "value": "" if value is None else value,
+                     "type": "number" if f.annotation in (int, "int") else "text"})
+    return rows
 
 
 @bp.route("/<int:cid>")

@@ -32,6 +32,7 @@ class OfferPatch(BaseModel):
     sources: cm.Sources | None = None
     other: cm.Other | None = None
     declarations: cm.Declarations | None = None
+    call: dict | None = None  # the call type's own section, checked by its module
     partners: list[str] | None = Field(default=None, max_length=20)
 
 

@@ -73,7 +73,10 @@ def create(session: Session, actor, contest, organisation_id: int, at=None) -> O
     content["applicant"]["address"] = org.address if org else ""
     content["applicant"]["contact_email"] = getattr(actor, "email", "")
     content["applicant"]["contact_person"] = getattr(actor, "full_name", "")
-    content["call"] = ct.parse_offer_section({}) if ct.offer_model is not None else {}
+    try:  # the type's section starts from its defaults (a draft may be incomplete)
+        content["call"] = ct.parse_offer_section({})
+    except (ValidationError, ValueError):
+        content["call"] = {}
     offer = Offer(contest_id=contest.id, organisation_id=organisation_id, state=OFFER.initial, version=1,
                   content=content, title="", revision_count=0, formal_checks={}, created_by_id=actor.id,
                   created_at=at)
@@ -96,7 +99,8 @@ def parse_sections(sections: dict, call_type: str = "standard") -> dict:
     The "call" section belongs to the contest's call type, which validates it."""
     from grants.calltypes import get as get_call_type
     ct = get_call_type(call_type)
-    unknown = [k for k in sections if k not in content_mod.SECTIONS or (k == "call" and ct.offer_model is None)]
+    unknown = [k for k in sections if k not in content_mod.SECTIONS
+               or (k == "call" and ct.offer_model is None and sections[k])]  # {} is "nothing", as a dump gives
     if unknown:
         raise OfferError([{"field": k, "message": str(_("Nieznana część oferty."))} for k in unknown])
     statutory = {k: v for k, v in sections.items() if k != "call"}

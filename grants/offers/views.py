@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from grants.calltypes import get as get_call_type
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
@@ -39,6 +40,14 @@ SECTIONS = [
     ("declarations", _("VII. Oświadczenia")),
 ]
 SECTION_NAMES = dict(SECTIONS)
+
+
+def sections_for(contest) -> list[tuple[str, object]]:
+    """The statutory sections plus the call type's own one (before the declarations)."""
+    ct = get_call_type(contest.call_type)
+    if ct.offer_model is None:
+        return SECTIONS
+    return [*SECTIONS[:-1], ("call", ct.offer_section_label or ct.label), SECTIONS[-1]]
 
 
 
@@ -89,7 +98,7 @@ def show(oid):
         by_section.setdefault(_section_of(p.field), []).append(p)
     officer = has_role(current_user, OFFICER, ADMIN) and officer_of_contest(o, current_user)
     return render_template(
-        "offers/show.html", o=o, c=o.contest, sections=SECTIONS, problems=problems, by_section=by_section,
+        "offers/show.html", o=o, c=o.contest, sections=sections_for(o.contest), problems=problems, by_section=by_section,
         editable=editable, figures=figures(o.content), officer=officer,
         transitions=available_transitions(db.session(), o, current_user),
         diagram=mermaid(o.__workflow__, o.state), wf=o.__workflow__,
@@ -121,6 +130,8 @@ def _parse(name: str, o: Offer):
             line["by_partner"] = keyed(line.get("by_partner"), "o")
     if name == "declarations":
         data = {"accepted": request.form.getlist("declarations.accepted[]")}
+    if name == "call":
+        data = get_call_type(o.contest.call_type).parse_offer_form(data if isinstance(data, dict) else {})
     if name == "costs" and data == {}:
         data = []
     return data
@@ -130,7 +141,8 @@ def _parse(name: str, o: Offer):
 @login_required
 def edit_section(oid, name):
     o = _get(oid)
-    if name not in SECTION_NAMES:
+    names = dict(sections_for(o.contest))
+    if name not in names:
         abort(404)
     if o.organisation_id not in current_user.organisation_ids:
         abort(403)
@@ -161,7 +173,7 @@ def edit_section(oid, name):
         except PermissionDenied:
             abort(403)
         else:
-            flash(_("Zapisano: %(s)s.", s=str(SECTION_NAMES[name])), "success")
+            flash(_("Zapisano: %(s)s.", s=str(names[name])), "success")
             if request.form.get("add_row"):
                 return redirect(url_for(".edit_section", oid=oid, name=name, rows=int(request.form.get("rows", 0)) + 1), 303)
             return redirect(url_for(".show", oid=oid) + f"#sec-{name}", 303)
@@ -169,7 +181,8 @@ def edit_section(oid, name):
         flash(_("Złożonej oferty nie można zmieniać."), "error")
         return redirect(url_for(".show", oid=oid), 303)
     extra_rows = max(1, min(int(request.args.get("rows", 1) or 1), 20))
-    return render_template("offers/section.html", o=o, c=o.contest, name=name, title=SECTION_NAMES[name],
+    return render_template("offers/section.html", o=o, c=o.contest, name=name, title=names[name],
+                           call_type=get_call_type(o.contest.call_type),
                            values=values if values is not None else cm.empty().get(name), errors=errors, form=form,
                            extra_rows=extra_rows, years=_years(o), partners=_partner_choices(o) if name in ("partners", "costs") else [],
                            declarations=cm.DECLARATIONS, figures=figures(o.content)), status
@@ -238,8 +251,10 @@ def printable(oid):
     o = _get(oid)
     rev = o.revisions[-1] if o.revisions else None
     content = rev.content["content"] if rev else o.content
+    ct = get_call_type(o.contest.call_type)
     return render_template("offers/print.html", o=o, c=o.contest, content=content, rev=rev,
-                           figures=figures(content), declarations=cm.DECLARATIONS, sections=SECTIONS)
+                           figures=figures(content), declarations=cm.DECLARATIONS, sections=sections_for(o.contest),
+                           call_type=ct, section=ct.offer_section(content))
 
 
 def _flatten(node, prefix="") -> dict[str, str]:

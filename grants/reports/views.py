@@ -35,7 +35,7 @@ def _get(rid):
 @login_required
 def show(rid):
     r = _get(rid)
-    errors, status = {}, 200
+    errors, form_errors, status = {}, {}, 200
     if request.method == "POST":
         if not CsrfForm().validate_on_submit():
             abort(400)
@@ -49,6 +49,10 @@ def show(rid):
         data["expenditure"] = [drop_empty(x) for x in exp] if isinstance(exp, list) else []
         src = drop_empty(unflatten(request.form, "sources"))
         data["sources"] = src if isinstance(src, dict) else {}
+        ct = rc.call_type_of(r)
+        if ct.report_model is not None and any(k.startswith("call.") for k in request.form):
+            extra = drop_empty(unflatten(request.form, "call"))
+            data["call"] = ct.parse_report_form(extra if isinstance(extra, dict) else {})
         try:
             ops.save(db.session(), current_user, r, data, int(request.form.get("version", r.version)))
             db.session.commit()
@@ -57,6 +61,9 @@ def show(rid):
         except ops.ReportError as e:
             db.session.rollback()
             errors = {x["field"]: x["message"] for x in e.errors}
+            form_errors = {}
+            for x in e.errors:
+                form_errors.setdefault(x["field"], []).append(x["message"])
             status = 422
         except WorkflowError as e:
             db.session.rollback()
@@ -68,7 +75,12 @@ def show(rid):
         shift = rc.shift_result(r)
     except Exception:  # noqa: BLE001 - incomplete content
         shift = None
+    ct = rc.call_type_of(r)
+    raw = (r.content or {}).get("call") or {}
+    if request.method == "POST" and status == 422 and "call" in data:
+        raw = data["call"]  # show what was typed, with its errors
     return render_template("reports/show.html", r=r, a=r.agreement, c=rc.load(r.content), lines=rc.planned_lines(r.agreement),
+                           call_type=ct, section=ct.report_section(r.content), v=raw, form_errors=form_errors,
                            planned_value=rc.planned_value, problems=rc.problems(r), shift=shift, errors=errors,
                            editable=member(r, current_user) and r.state in ("draft", "needs_correction"),
                            overdue=ops.is_overdue(r, clock.today()),

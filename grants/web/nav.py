@@ -13,6 +13,7 @@ def nav_for(user) -> list[tuple[str, str]]:
              (url_for("consultations.index"), _("Konsultacje")),
              (url_for("programmes.calendar"), _("Kalendarz")),
              (url_for("small_grants.index"), _("Małe granty")),
+             (url_for("calltypes.index"), _("Typy naborów")),
              (url_for("registry.index"), _("Organizacje"))]
     if user is not None and getattr(user, "is_authenticated", False) and (
             has_role(user, OFFICER, ADMIN, FINANCE) or getattr(user, "organisation_ids", None)):
