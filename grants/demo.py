@@ -796,6 +796,9 @@ def seed() -> str:
         _settled_story(s, users, orgs, "Warsztaty wakacyjne w Bieżanowie 2025", 7, stop="awaiting_return")
         _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
+        from grants import demo_calltypes
+        demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
+        s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")
     finally:
