@@ -191,3 +191,25 @@ def test_youth_public_page_lists_the_contest_parameters_with_their_defaults(clie
     for text in ("Najniższy wiek uczestnika", "domyślnie: 13", "Najwyższy wiek uczestnika", "domyślnie: 25",
                  "Najmniejsza liczba przedsięwzięć"):
         assert text in page, text
+
+
+def test_youth_pages_are_accessible(app, session, world, login):
+    """The section form (empty and with errors), the offer page with the type's problems, the
+    printable offer and the public explanation: labels on every field, headings in order, unique ids."""
+    from tests.web.test_accessibility import problems as a11y
+    c, o, ngo, _ = world
+    oops.save_sections(session, o, ngo, {"call": section(age_from=10)})
+    session.commit()
+    form = _form(o, **{"call.age_from": "x"})
+    web = login(ngo, app.test_client())
+    pages = {
+        "section": web.get(f"/offers/{o.id}/sections/call"),
+        "section with errors": web.post(f"/offers/{o.id}/sections/call", data=form),
+        "offer": web.get(f"/offers/{o.id}"),
+        "print": web.get(f"/offers/{o.id}/print"),
+        "explanation": app.test_client().get("/call-types/youth_entrepreneurship"),
+    }
+    for name, r in pages.items():
+        assert r.status_code in (200, 422), name
+        assert a11y(r.get_data(as_text=True)) == [], name
+    assert "od 10 lat wykracza poza granice konkursu" in pages["offer"].get_data(as_text=True)
