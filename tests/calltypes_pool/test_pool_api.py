@@ -151,6 +151,8 @@ def test_withdrawn_candidate_leaves_the_pool(client, session, make_user, make_or
     assert client.post(f"/api/v1/commission-pool/{p1}/consent", headers=api_token(candidate)).status_code == 409
     assert client.patch(f"/api/v1/commission-pool/{p1}", headers=api_token(candidate),
                         json={"profile": "Nowy"}).status_code == 409
+    assert client.patch(f"/api/v1/commission-pool/{p1}", headers={**api_token(candidate), "Content-Type": "application/json"},
+                        data="{").status_code == 409  # the state refuses before the body is read
     # someone else cannot withdraw a nomination: an officer sees it but is not party to it
     p3 = nominate_api(client, h, org, named(session, make_user("applicant"), "Ewa Zając")).get_json()["id"]
     assert client.post(f"/api/v1/commission-pool/{p3}/withdraw", headers=api_token(make_user("officer"))).status_code == 403

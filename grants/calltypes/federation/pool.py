@@ -228,7 +228,7 @@ def _own(actor, c: PoolCandidate, message) -> None:
         raise PermissionDenied(message)
 
 
-def _not_withdrawn(c: PoolCandidate) -> None:
+def not_withdrawn(c: PoolCandidate) -> None:
     if c.withdrawn_at is not None:
         raise NotEditable(_("Zgłoszenie zostało wycofane z puli."))
 
@@ -236,7 +236,7 @@ def _not_withdrawn(c: PoolCandidate) -> None:
 def consent(session: Session, actor, c: PoolCandidate) -> PoolCandidate:
     """The candidate's own consent, from their own account: only then they are in the pool."""
     _own(actor, c, _("Zgodę na kandydowanie wyraża wyłącznie sam kandydat, ze swojego konta."))
-    _not_withdrawn(c)
+    not_withdrawn(c)
     if c.consent_at is not None:
         raise NotEditable(_("Zgoda została już wyrażona."))
     audit.lock_object(session, PoolCandidate, c.id)
@@ -249,7 +249,7 @@ def consent(session: Session, actor, c: PoolCandidate) -> PoolCandidate:
 def update_profile(session: Session, actor, c: PoolCandidate, *, profile=None, fields=None) -> PoolCandidate:
     """The candidate edits their own profile and fields (None leaves one as it is)."""
     _own(actor, c, _("Profil kandydata zmienia tylko sam kandydat."))
-    _not_withdrawn(c)
+    not_withdrawn(c)
     checks = []
     if profile is not None:
         checks.append((clean_profile, profile))
@@ -283,7 +283,7 @@ def withdraw(session: Session, actor, c: PoolCandidate) -> PoolCandidate:
     candidate leaves the pool (commissions already composed keep their members)."""
     if not may_withdraw(actor, c):
         raise PermissionDenied(_("Zgłoszenie wycofuje sam kandydat albo organizacja, która go zgłosiła."))
-    _not_withdrawn(c)
+    not_withdrawn(c)
     audit.lock_object(session, PoolCandidate, c.id)
     c.withdrawn_at = clock.now()
     session.flush()

@@ -136,6 +136,7 @@ def pool_update(pid):
     c = _candidate(pid, user)
     if c.user_id != user.id:
         raise PermissionDenied("Only the candidate edits their profile.")
+    ops.not_withdrawn(c)  # 409 before the body is read
     data = validate(ProfileIn, raw_json())
     try:
         ops.update_profile(db.session(), user, c, profile=data.profile, fields=data.fields)
@@ -191,3 +192,13 @@ def commission_add_from_pool(cid):
         raise invalid(getattr(e, "errors", [{"field": "candidate_id", "message": str(e)}])) from None
     db.session.commit()
     return _json(full(COLLECTION, commission, user), 200, commission)
+
+
+# the sub-resources above, for the API documentation (as the other areas list theirs)
+EXTRA_PATHS_DOC = {
+    "/api/v1/commission-pool": ["get", "post"],
+    "/api/v1/commission-pool/{id}": ["get", "patch"],
+    "/api/v1/commission-pool/{id}/consent": ["post"],
+    "/api/v1/commission-pool/{id}/withdraw": ["post"],
+    "/api/v1/commissions/{id}/members/from-pool": ["post"],
+}
