@@ -64,13 +64,15 @@ def submitted_concept(session, user, org, call, values: dict | None = None):
 def decide_by_hand(session, officer, call, shortlist=(), not_shortlist=()):
     """The concept call decided, its concepts shortlisted or not by its officer (what the call's
     decision does after the commission's ranking; the commission's part is tested on its own)."""
+    from grants.calltypes.innovation.models import Concept
+    from grants.contests.models import Contest
+    call = session.get(Contest, call.id)  # the objects may come from a session a request closed
     call.state = "decided"
     call.results_published_at = clock.now()
     session.commit()
-    for k in shortlist:
-        kops.transition(session, k, "shortlist", officer)
-    for k in not_shortlist:
-        kops.transition(session, k, "not_shortlist", officer)
+    for name, rows in (("shortlist", shortlist), ("not_shortlist", not_shortlist)):
+        for k in rows:
+            kops.transition(session, session.get(Concept, k.id), name, officer)
 
 
 def pilot_values(concept_call_id, **overrides) -> dict:

@@ -37,6 +37,7 @@ CRITERIA = [
     {"code": "learning", "label": "Sposób uczenia się na ryzyku i niepowodzeniu (punkty kontrolne, wnioski)",
      "max_points": "5", "support_only": False},
 ]
+CRITERIA_CODES = tuple(c["code"] for c in CRITERIA)
 
 
 def concept_call_id(contest) -> int | None:
