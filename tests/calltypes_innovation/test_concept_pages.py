@@ -185,3 +185,31 @@ def test_lists_read_in_a_constant_number_of_queries(app, session, people, login,
     first = measure()
     add(4)
     assert measure() == first
+
+
+def test_concept_pages_and_panels_have_labels_headings_and_unique_ids(app, session, people, login):
+    from tests.web.test_accessibility import problems
+    from .helpers import pilot_contest
+    call = concept_call(session, people.officer)
+    k = draft_concept(session, people.member, people.org, call, concept_values(partners=NGO_ONLY))
+    sub = submitted_concept(session, people.other, people.other_org, call)
+    decide_by_hand(session, people.officer, call, shortlist=[sub])
+    pilot = pilot_contest(session, people.officer, call.id)
+    open_call = concept_call(session, people.officer, title="Drugi nabór koncepcji")
+    kid, sid, call_id, pilot_id, open_id = k.id, sub.id, call.id, pilot.id, open_call.id
+    member, officer = _web(app, login, people.member), _web(app, login, people.officer)
+    bad = _form(concept_values(estimated_budget="x", partners=[{"name": "A", "sector": "zzz", "role": ""}]), 1)
+    pages = {
+        "show draft": member.get(f"/concepts/{kid}"), "edit": member.get(f"/concepts/{kid}/edit?rows=3"),
+        "edit with errors": member.post(f"/concepts/{kid}/edit", data=bad),
+        "show submitted (officer)": officer.get(f"/concepts/{sid}"),
+        "concept call (member)": member.get(f"/contests/{call_id}"),
+        "open concept call (member)": member.get(f"/contests/{open_id}"),
+        "concept call (officer)": officer.get(f"/contests/{call_id}"),
+        "pilot (member)": member.get(f"/contests/{pilot_id}"),
+        "pilot (public)": app.test_client().get(f"/contests/{pilot_id}"),
+    }
+    assert pages["edit with errors"].status_code == 422
+    assert "Złóż koncepcję" in pages["open concept call (member)"].get_data(as_text=True)
+    failures = [f"{name}: {p}" for name, r in pages.items() for p in problems(r.get_data(as_text=True))]
+    assert not failures, "\n".join(failures)
