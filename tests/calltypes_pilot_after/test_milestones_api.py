@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.calltypes_pilot_after.helpers import (CHECK_1, CHECK_2, audit_actions, count, decide, milestones,
                                                  plan, progress, running_pilot)
 
@@ -230,3 +232,67 @@ def test_officer_changes_a_milestone_not_yet_decided(pilot_world):
     w.ok(decide(w, a["id"], 1))
     assert w.client.patch(url, json={"title": "Nowa nazwa"}, headers=w.h).status_code == 409
     assert "milestone_replan" in audit_actions("agreement", a["id"])
+
+
+@pytest.mark.postgres
+def test_two_officers_deciding_one_milestone_at_once_one_decision_stands(app, pilot_world):
+    """A decision is final under concurrency too: go and no-go sent at the same moment, one wins, the
+    other is a conflict; one audit entry."""
+    import threading
+    w = pilot_world()
+    a = running_pilot(w)
+    plan(w, a["id"])
+    w.at(CHECK_1)
+    clients = [app.test_client() for _ in range(6)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def call(k, client):
+        try:
+            barrier.wait(timeout=30)
+            r = client.post(f"/api/v1/agreements/{a['id']}/milestones/1/decision",
+                            json={"decision": "go" if k % 2 else "no_go", "note": f"Decyzja {k}"},
+                            headers=w.h if k % 2 else w.h2)
+            with lock:
+                statuses.append(r.status_code)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=call, args=(k, c)) for k, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    assert sorted(statuses) == [200] + [409] * 5
+    m = milestones(w, a["id"])["items"][0]
+    assert m["decision"] in ("go", "no_go") and m["version"] == 2
+    assert audit_actions("agreement", a["id"]).count("milestone_decision") == 1
+
+
+@pytest.mark.postgres
+def test_concurrent_plans_get_distinct_numbers(app, pilot_world):
+    import threading
+    w = pilot_world()
+    a = w.draft(0)
+    clients = [app.test_client() for _ in range(5)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def call(k, client):
+        barrier.wait(timeout=30)
+        r = client.post(f"/api/v1/agreements/{a['id']}/milestones", headers=w.h,
+                        json={"title": f"Etap {k}", "success_criteria": "x", "checkpoint_on": "2027-06-01"})
+        with lock:
+            statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=call, args=(k, c)) for k, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert statuses == [201] * 5
+    assert [m["number"] for m in milestones(w, a["id"])["items"]] == [1, 2, 3, 4, 5]

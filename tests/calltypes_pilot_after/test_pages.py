@@ -10,9 +10,12 @@ from tests.calltypes_pilot_after.helpers import (CHECK_1, consultation, mileston
 
 
 def _page(client, aid):
+    from tests.web.test_accessibility import problems as a11y
     r = client.get(f"/agreements/{aid}")
     assert r.status_code == 200, r.get_data(as_text=True)[:500]
-    return r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert a11y(page) == []
+    return page
 
 
 def _flash(client, r):

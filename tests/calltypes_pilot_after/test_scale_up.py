@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tests.calltypes_pilot_after.helpers import (audit_actions, consultation, count, evaluation, reported_pilot,
                                                  running_pilot)
 
@@ -73,7 +75,7 @@ def test_scale_up_refused_until_the_final_report_is_accepted(pilot_world, sessio
     rep = w.final_report(a["id"])
     content = w.report_body([Decimal("8500.00"), Decimal("500.00")], Decimal("1000.00"))
     content["call"] = evaluation()
-    save_report(session, w, rep["id"], content)
+    save_report(w, rep["id"], content)
     w.ok(w.post(f"/api/v1/reports/{rep['id']}/transitions/submit", w.hn[0]))
     c = consultation(session, w.officer)
     r = w.post(f"/api/v1/agreements/{a['id']}/scale-up", w.h, {"consultation_id": str(c.id)})
@@ -119,3 +121,29 @@ def test_scale_up_of_an_agreement_that_is_not_a_pilot_is_a_404(pilot_world, sess
     a = w.draft(0)
     c = consultation(session, w.officer)
     assert w.post(f"/api/v1/agreements/{a['id']}/scale-up", w.h, {"consultation_id": str(c.id)}).status_code == 404
+
+
+@pytest.mark.postgres
+def test_concurrent_scale_up_recommendations_make_one_direction(app, pilot_world, session):
+    import threading
+    w = pilot_world()
+    a, _rep = reported_pilot(session, w)
+    c = consultation(session, w.officer)
+    clients = [app.test_client() for _ in range(4)]
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def call(client):
+        barrier.wait(timeout=30)
+        r = client.post(f"/api/v1/agreements/{a['id']}/scale-up", json={"consultation_id": str(c.id)}, headers=w.h)
+        with lock:
+            statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=call, args=(k,)) for k in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses) == [201, 409, 409, 409]
+    assert _directions() == 1

@@ -83,7 +83,8 @@ def check(session: Session, actor, agreement) -> None:
 def default_texts(agreement, report) -> dict:
     """Title, problem and proposed task of the direction, written from the pilot's evaluation."""
     ev = evaluation_of(report)
-    metrics = "; ".join(f"{m.name}: {m.achieved} (cel: {m.target})" for m in ev.metrics)
+    metrics = "; ".join(str(_("%(name)s: %(achieved)s (cel: %(target)s)", name=m.name, achieved=m.achieved,
+                                target=m.target)) for m in ev.metrics)
     outcome = str(OUTCOMES.get(ev.outcome, ev.outcome or ""))
     problem = str(_("Pilotaż „%(t)s” (umowa %(n)s, %(o)s) sprawdził nowe rozwiązanie. Rezultat: %(r)s.",
                     t=agreement.title, n=agreement.number, o=agreement.organisation.name, r=outcome))
