@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.calltypes_pilot_after.helpers import (CHECK_1, consultation, milestones, plan, reported_pilot,
-                                                 running_pilot)
+from tests.calltypes_pilot_after.helpers import (CHECK_1, consultation, decide, milestones, plan, progress,
+                                                 reported_pilot, running_pilot)
 
 
 def _page(client, aid):
@@ -134,3 +134,31 @@ def test_milestone_forms_need_the_csrf_token(pilot_world, app, login):
         app.config["WTF_CSRF_ENABLED"] = False
     assert r.status_code == 400
     assert milestones(w, a["id"])["total"] == 0
+
+
+def test_homes_list_checkpoints_to_decide_and_progress_to_report(pilot_world, app, login):
+    w = pilot_world()
+    a = running_pilot(w)
+    plan(w, a["id"])
+    plan(w, a["id"], checkpoint=date(2027, 8, 2), title="Skala trzech dzielnic")
+    officer = login(w.officer, app.test_client())
+    ngo = login(w.ngos[0], app.test_client())
+    outsider = login(w.outsider, app.test_client())
+    other_officer = login(w.other_officer, app.test_client())
+    # two weeks before the first checkpoint the organisation is asked for its progress
+    w.at(date(2027, 4, 18))
+    assert "Postęp pilotaży do zgłoszenia" not in ngo.get("/").get_data(as_text=True)
+    w.at(date(2027, 4, 20))
+    home = ngo.get("/").get_data(as_text=True)
+    assert "Postęp pilotaży do zgłoszenia" in home and f"/agreements/{a['id']}#milestone-1" in home
+    assert "Postęp pilotaży do zgłoszenia" not in outsider.get("/").get_data(as_text=True)
+    assert "Punkty kontrolne pilotaży do decyzji" not in officer.get("/").get_data(as_text=True)
+    w.ok(progress(w, a["id"], 1))
+    assert "Postęp pilotaży do zgłoszenia" not in ngo.get("/").get_data(as_text=True)
+    # from the checkpoint the officer is asked to decide, the earliest pending milestone only
+    w.at(date(2027, 8, 3))
+    home = officer.get("/").get_data(as_text=True)
+    assert "Punkty kontrolne pilotaży do decyzji" in home and "#milestone-1" in home and "#milestone-2" not in home
+    assert "Punkty kontrolne pilotaży do decyzji" not in other_officer.get("/").get_data(as_text=True)
+    w.ok(decide(w, a["id"], 1, "no_go", "Stop."))
+    assert "Punkty kontrolne pilotaży do decyzji" not in officer.get("/").get_data(as_text=True)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import PermissionDenied
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied
+from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 
@@ -170,3 +171,64 @@ def pilot_agreement_panel(a) -> dict:
 def _pilot_panel():
     return {"innovation_pilot_agreement_panel": pilot_agreement_panel,
             "pilot_outcomes": OUTCOMES, "pilot_recommendations": RECOMMENDATIONS}
+
+
+# ---- what waits on the homes: checkpoints to decide (officer), progress to report (organisation)
+
+PROGRESS_AHEAD_DAYS = 14
+
+
+def _open_milestones(user, states):
+    """Pending milestones of visible agreements in `states` whose pilot has not been stopped, with
+    their agreements, in one query."""
+    from sqlalchemy.orm import aliased, contains_eager
+
+    from grants.agreements.models import Agreement
+    from grants.agreements.operations import visible
+
+    from .models import Milestone
+    stopped = aliased(Milestone)
+    q = (select(Milestone).join(Milestone.agreement).options(contains_eager(Milestone.agreement))
+         .where(Milestone.decision == "pending", Agreement.state.in_(states),
+                Agreement.id.in_(visible(select(Agreement.id), user)),
+                ~select(stopped.id).where(stopped.agreement_id == Milestone.agreement_id,
+                                          stopped.decision == "no_go").exists())
+         .order_by(Milestone.checkpoint_on, Milestone.agreement_id, Milestone.number))
+    return db.session.scalars(q).all()
+
+
+def _checkpoints_to_decide(user):
+    today = ms._today()
+    rows = [m for m in _open_milestones(user, ms.DECISION_STATES) if m.checkpoint_on <= today]
+    if not rows:
+        return None
+    first = {}
+    for m in rows:  # milestones are decided in order: the earliest pending one of each agreement
+        first.setdefault(m.agreement_id, m)
+    items = [Item(f"{m.agreement.number}: {_('kamień milowy nr %(n)s', n=m.number)} – {m.title}",
+                  url_for("agreements.show", aid=m.agreement_id) + f"#milestone-{m.number}",
+                  str(_("punkt kontrolny %(d)s", d=m.checkpoint_on)), flag=str(_("decyzja go/no-go")))
+             for m in first.values()]
+    return Section(_("Punkty kontrolne pilotaży do decyzji"), items, order=18)
+
+
+def _progress_to_report(user):
+    from datetime import timedelta
+    if not getattr(user, "organisation_ids", None):
+        return None
+    today = ms._today()
+    horizon = today + timedelta(days=PROGRESS_AHEAD_DAYS)
+    rows = [m for m in _open_milestones(user, ms.PROGRESS_STATES)
+            if today <= m.checkpoint_on <= horizon and not m.progress
+            and m.agreement.organisation_id in user.organisation_ids]
+    if not rows:
+        return None
+    items = [Item(f"{m.agreement.number}: {_('kamień milowy nr %(n)s', n=m.number)} – {m.title}",
+                  url_for("agreements.show", aid=m.agreement_id) + f"#milestone-{m.number}",
+                  str(_("punkt kontrolny %(d)s", d=m.checkpoint_on)), flag=str(_("zgłoś postęp")))
+             for m in rows]
+    return Section(_("Postęp pilotaży do zgłoszenia przed punktem kontrolnym"), items, order=13)
+
+
+section(OFFICER, ADMIN)(_checkpoints_to_decide)
+section(APPLICANT)(_progress_to_report)
