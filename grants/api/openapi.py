@@ -111,6 +111,7 @@ def document() -> dict:
                           "404": _problem("Missing or not visible"),
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
                           "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
+    _sub_resources(paths, bearer)
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",
@@ -121,3 +122,32 @@ def document() -> dict:
         "components": {"schemas": components,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def _sub_resources(paths: dict, bearer: list) -> None:
+    """Sub-resources an area lists in its EXTRA_PATHS_DOC ({path: [methods]}): documented with their
+    path parameters and the uniform error responses (their bodies are described on the area's page)."""
+    import re
+    import sys
+
+    from .collections import AREAS
+    modules = [m for name, m in sorted(sys.modules.items())
+               if m is not None and (name in AREAS or name.startswith("grants.calltypes."))]
+    for module in modules:
+        for path, methods in sorted((getattr(module, "EXTRA_PATHS_DOC", None) or {}).items()):
+            item = paths.setdefault(path, {})
+            params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 60}}
+                      for n in re.findall(r"{(\w+)}", path)]
+            for method in methods:
+                if method in item:
+                    continue
+                op_id = re.sub(r"\W+", "_", f"{method}_{path.removeprefix('/api/v1/')}").strip("_")
+                item[method] = {
+                    "summary": f"{method.upper()} {path}", "operationId": op_id, "tags": [path.split("/")[3]],
+                    "security": bearer, "parameters": params,
+                    **({"requestBody": {"required": False, "content": {"application/json": {
+                        "schema": {"type": "object"}}}}} if method in ("post", "put", "patch") else {}),
+                    "responses": {"200": {"description": "OK"}, "201": {"description": "Created"},
+                                  "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
+                                  "404": _problem("Missing or not visible"), "409": _problem("State or version conflict"),
+                                  "422": _problem("Invalid input, or a rule refuses")}}
