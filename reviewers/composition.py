@@ -14,18 +14,19 @@ WITHOUT_NGO = {
 
 def participating_organisations(session, contest_id: int) -> set[int]:
     """Organisations that submitted an offer in the contest (lead or partner); in a call that takes
-    other submissions (a concept call), the organisations that submitted those."""
-    from grants.calltypes import get
-    from grants.contests.models import Contest
-    contest = session.get(Contest, contest_id)
-    if contest is not None and not get(contest.call_type).takes_offers:
-        from grants.calltypes.innovation.scoring import participating_organisations as submitting
-        return submitting(session, contest_id)
+    other submissions (a concept call, which has no offers), the organisations that submitted those."""
     from grants.offers.models import Offer, OfferPartner
     lead = set(session.scalars(select(Offer.organisation_id).where(Offer.contest_id == contest_id,
                                                                    Offer.state != "draft")))
     partners = set(session.scalars(select(OfferPartner.organisation_id).join(Offer, Offer.id == OfferPartner.offer_id)
                                    .where(Offer.contest_id == contest_id, Offer.state != "draft")))
+    if not lead:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
+        from grants.calltypes import get
+        from grants.contests.models import Contest
+        contest = session.get(Contest, contest_id)
+        if contest is not None and not get(contest.call_type).takes_offers:
+            from grants.calltypes.innovation.scoring import participating_organisations as submitting
+            return submitting(session, contest_id)
     return lead | partners
 
 

@@ -175,11 +175,13 @@ def cards_of(session, commission) -> list[ScoreCard]:
 def missing_cards(session, commission) -> list[tuple[int, int]]:
     """(member id, offer id) for every voting member and offer they are not excluded from, without a submitted card.
     In a call that takes no offers (a concept call): (member id, concept id) of its concept cards."""
-    from grants.calltypes import get
-    if not get(commission.contest.call_type).takes_offers:
-        from grants.calltypes.innovation.scoring import missing_cards as missing_concept_cards
-        return missing_concept_cards(session, commission)
-    return list(Board.of(session, commission).missing_cards)
+    board = Board.of(session, commission)
+    if not board.offers:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
+        from grants.calltypes import get
+        if not get(commission.contest.call_type).takes_offers:
+            from grants.calltypes.innovation.scoring import missing_cards as missing_concept_cards
+            return missing_concept_cards(session, commission)
+    return list(board.missing_cards)
 
 
 def criteria_codes(contest) -> list[str]:

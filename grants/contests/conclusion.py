@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 def unsettled(session, contest_id: int) -> int | None:
     """How many agreements still run, or awards still wait for one; None when the contest has no agreement yet."""
     from grants.agreements.models import Agreement
-    from grants.calltypes import get
-    from grants.contests.models import Contest
     from grants.settlements.models import Settlement
-    contest = session.get(Contest, contest_id)
-    if contest is not None and not get(contest.call_type).takes_offers:
-        return 0  # a concept call awards nothing: decided, it has no agreement to wait for
     rows = session.execute(select(Agreement.state, Settlement.state).outerjoin(
         Settlement, Settlement.agreement_id == Agreement.id).where(Agreement.contest_id == contest_id)).all()
     if not rows:
+        from grants.calltypes import get
+        from grants.contests.models import Contest
+        contest = session.get(Contest, contest_id)
+        if contest is not None and not get(contest.call_type).takes_offers:
+            return 0  # a concept call awards nothing: decided, it has no agreement to wait for
         return None
     from grants.offers.models import Offer
     # an award still waiting for its agreement (selected, being updated, ready) keeps the contest open

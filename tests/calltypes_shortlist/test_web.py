@@ -137,3 +137,40 @@ def test_panel_shows_the_ranking_once_closed_redacted_for_an_excluded_member(cli
         login(people["city2"], cl)
         html = cl.get(f"/commissions/{cid}").get_data(as_text=True)
         assert "ukryte (wyłączenie)" in html and "45.00" not in html
+
+
+def test_commission_page_and_concept_api_run_a_constant_number_of_queries(app, session, make_user, make_org, login,
+                                                                         api_token, count_queries):
+    """Two concepts or six: the same number of queries for the panel, the card list and the ranking."""
+    from reviewers.models import Commission
+
+    def measure(n):
+        officer, city2, expert, orgs, contest, concepts, c = scoring_world(session, make_user, make_org, n=n,
+                                                                           conflicts=[("city2", 0)])
+        for k in concepts[1:]:
+            score(session, c, city2, k, 5)
+        cid, email = c.id, SimpleNamespace(id=city2.id, email=city2.email)
+        h = api_token(city2)
+        out = {}
+        with app.test_client() as cl:
+            login(email, cl)
+            cl.get(f"/commissions/{cid}")
+            with count_queries() as q:
+                assert cl.get(f"/commissions/{cid}").status_code == 200
+            out["page"] = q()
+            with count_queries() as q:
+                assert cl.get(f"/api/v1/commissions/{cid}/concept-cards", headers=h).status_code == 200
+            out["cards"] = q()
+        from grants.accounts.models import User
+        from grants.core import db
+        s = db.session()
+        rops.transition(s, s.get(Commission, cid), "close_scoring", s.get(User, officer.id), {"reason": "Koniec oceny."})
+        with app.test_client() as cl:
+            with count_queries() as q:
+                assert cl.get(f"/api/v1/commissions/{cid}/concept-ranking", headers=h).status_code == 200
+            out["ranking"] = q()
+        return out
+
+    small = measure(2)
+    large = measure(6)
+    assert small == large, (small, large)
