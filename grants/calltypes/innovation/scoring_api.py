@@ -127,3 +127,10 @@ def get_concept_ranking(cid):
     from .shortlist import shortlist_size
     return _json({"items": items, "total": len(items), "shortlist_size": shortlist_size(c.contest),
                   "threshold": canonical.jsonable(c.contest.pass_threshold)}, 200, c)
+
+
+EXTRA_PATHS_DOC = {
+    "/api/v1/commissions/{id}/concept-cards": ["get"],
+    "/api/v1/commissions/{id}/concept-cards/{concept_id}": ["get", "put"],
+    "/api/v1/commissions/{id}/concept-ranking": ["get"],
+}
