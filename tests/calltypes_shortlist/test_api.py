@@ -154,3 +154,24 @@ def test_s9_concept_call_decided_through_the_api_shortlists_and_awards_nothing(c
     assert states == ["not_shortlisted", "shortlisted", "not_shortlisted"]
     body = client.get(f"/api/v1/concepts/{ids[1]}", headers=t["officer"]).get_json()
     assert not any(k in body for k in ("awarded_grant", "proposed_grant", "requested_grant"))
+
+
+def test_r_com_impartial_protocol_api_hides_the_excluded_concepts_scores(client, session, make_user, make_org,
+                                                                         api_token):
+    t, cid, (k0, k1), _officer_id = _setup(session, make_user, make_org, api_token)
+    for who, concept in (("officer", k0), ("officer", k1), ("city2", k1)):
+        r = client.put(f"/api/v1/commissions/{cid}/concept-cards/{concept}", json=_full("8"), headers=t[who])
+        assert r.status_code == 200, r.get_data(as_text=True)
+    for name in ("close_scoring", "approve_protocol"):
+        r = client.post(f"/api/v1/commissions/{cid}/transitions/{name}", json={}, headers=t["officer"])
+        assert r.status_code == 200, r.get_data(as_text=True)
+    full = client.get(f"/api/v1/commissions/{cid}/protocol", headers=t["officer"]).get_json()
+    assert {x["concept_id"] for x in full["protocol"]["concepts"]["cards"]} == {k0, k1} or \
+        {str(x["concept_id"]) for x in full["protocol"]["concepts"]["cards"]} == {str(k0), str(k1)}
+    r = client.get(f"/api/v1/commissions/{cid}/protocol", headers=t["city2"])
+    body = r.get_json()
+    assert r.status_code == 200 and body["redacted"] is True
+    part = body["protocol"]["concepts"]
+    assert all(str(x["concept_id"]) != str(k0) for x in part["cards"])  # the conflicted member's concept
+    row = next(x for x in part["ranking"] if str(x["concept_id"]) == str(k0))
+    assert row["score"] is None and row["rank"] is None
