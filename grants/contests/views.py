@@ -170,6 +170,10 @@ def show(cid):
                 Offer.contest_id == c.id, OfferPartner.organisation_id.in_(orgs))))
             my_offers = [o for o in rows if o.organisation_id in orgs or o.id in partnered]
     my_orgs = [m.organisation for m in user.memberships] if user is not None and has_role(user, APPLICANT) else []
+    ct = get_call_type(c.call_type)
+    # who may not apply to this call, and why (e.g. a pilot contest: only shortlisted organisations)
+    refusals = {org.id: ct.may_apply(db.session(), c, org.id) for org in my_orgs} \
+        if c.state == "published" and ct.takes_offers else {}
     from reviewers.models import Commission
     commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))
     results = []
@@ -183,7 +187,7 @@ def show(cid):
         transitions=available_transitions(db.session(), c, user) if staff else [],
         history=audit.history(db.session(), "contest", c.id) if staff else None,
         can_edit=staff and c.state in ops.EDITABLE_STATES, staff=staff, offers=offers, my_offers=my_offers,
-        my_orgs=my_orgs, commission=commission, results=results, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
+        my_orgs=my_orgs, refusals=refusals, commission=commission, results=results, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
         form=ReasonForm())
 
 

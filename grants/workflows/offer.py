@@ -53,9 +53,10 @@ def content_valid(obj, ctx):
     if problems:
         first = problems[0]
         more = len(problems) - 1
-        return Reason(_("Oferta ma błędy (%(n)s). Pierwszy: %(field)s: %(msg)s", n=len(problems), field=first.field,
-                        msg=first.text) if more else _("Oferta ma błąd: %(field)s: %(msg)s", field=first.field, msg=first.text),
-                      first.rule)
+        # the message first (it names its section, "III. …"); the field path last, for API clients
+        return Reason(_("Oferta ma błędy (%(n)s). Pierwszy: %(msg)s (pole %(field)s)", n=len(problems), msg=first.text,
+                        field=first.field) if more
+                      else _("Oferta ma błąd: %(msg)s (pole %(field)s)", msg=first.text, field=first.field), first.rule)
     return None
 
 
