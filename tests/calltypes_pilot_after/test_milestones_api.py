@@ -228,7 +228,12 @@ def test_officer_changes_a_milestone_not_yet_decided(pilot_world):
     r = w.client.patch(url, json={"checkpoint_on": "2027-05-11"}, headers={**w.h, "If-Match": '"1"'})
     assert r.status_code == 409
     assert w.client.patch(url, json={"title": "x"}, headers=w.hn[0]).status_code == 403
-    w.at(date(2027, 5, 10))
+    w.at(date(2027, 5, 12))
+    # past its checkpoint, still undecided: renamed, but not moved into the past
+    r = w.client.patch(url, json={"title": "Prototyp (po poprawkach)"}, headers=w.h)
+    assert r.status_code == 200 and r.get_json()["checkpoint_on"] == "2027-05-10"
+    r = w.client.patch(url, json={"checkpoint_on": "2027-05-11"}, headers=w.h)
+    assert r.status_code == 422 and "w przeszłości" in r.get_data(as_text=True)
     w.ok(decide(w, a["id"], 1))
     assert w.client.patch(url, json={"title": "Nowa nazwa"}, headers=w.h).status_code == 409
     assert "milestone_replan" in audit_actions("agreement", a["id"])

@@ -164,7 +164,7 @@ def _plan_values(agreement, values: dict, rows: list[Milestone], current: Milest
             errors.append({"field": "checkpoint_on", "message": str(_(
                 "Punkt kontrolny musi przypadać w okresie realizacji zadania (%(a)s – %(b)s).",
                 a=agreement.task_start, b=agreement.task_end))})
-        elif d < _today():
+        elif d < _today() and (current is None or d != current.checkpoint_on):
             errors.append({"field": "checkpoint_on", "message": str(_("Punkt kontrolny nie może przypadać w przeszłości."))})
         elif "number" in out:
             n = out["number"]
