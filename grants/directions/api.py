@@ -36,7 +36,8 @@ def serialize(d: Direction, user) -> dict:
             "title": d.title, "problem": d.problem, "target_group": d.target_group, "proposed_task": d.proposed_task,
             "estimated_funds": _s(d.estimated_funds), "field": d.field, "district": d.district,
             "stakeholder_type": d.stakeholder_type, "answer": d.answer if d.answered_at else None,
-            "merged_into_id": str(d.merged_into_id) if d.merged_into_id else None}
+            "merged_into_id": str(d.merged_into_id) if d.merged_into_id else None,
+            "scale_up_agreement_id": str(d.scale_up_agreement_id) if d.scale_up_agreement_id else None}
 
 
 class DirectionItem(BaseModel):
