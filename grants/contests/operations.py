@@ -114,7 +114,8 @@ def create(session: Session, actor, values: dict, *, planned: bool = False) -> C
         raise ContestError([{"field": "grantor", "message": str(_("Brak organu dotującego w systemie."))}])
     ct = get_call_type(values.get("call_type") or "standard")
     form = values.get("form") or "support"
-    base = Contest(grantor_id=grantor.id, department_id=department_id, call_type=ct.code, call_params={},
+    base = Contest(grantor_id=grantor.id, department_id=department_id, call_type=ct.code,
+                   call_params=ct.default_params(),  # the announcement shows the type's defaults
                    year=values.get("year") or clock.today().year + (0 if planned else 0), title="",
                    task_type="", form=form, grant_rules="", task_conditions="", procedure="", previous_tasks="",
                    min_own_total_pct=Decimal(0), min_own_financial_pct=Decimal(0), min_own_nonfinancial_pct=Decimal(0),
