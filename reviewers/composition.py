@@ -25,8 +25,7 @@ def participating_organisations(session, contest_id: int) -> set[int]:
         from grants.contests.models import Contest
         contest = session.get(Contest, contest_id)
         if contest is not None and not get(contest.call_type).takes_offers:
-            from grants.calltypes.innovation.scoring import participating_organisations as submitting
-            return submitting(session, contest_id)
+            return get(contest.call_type).participating_organisations(session, contest)
     return lead | partners
 
 

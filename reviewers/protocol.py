@@ -16,9 +16,9 @@ def build(session, commission) -> dict:
     members = {m.id: m for m in commission.members}
     extra = {}
     from grants.calltypes import get
-    if not get(commission.contest.call_type).takes_offers:  # a concept call: its concept cards and ranking
-        from grants.calltypes.innovation.scoring import protocol_part
-        extra = protocol_part(session, commission)
+    ct = get(commission.contest.call_type)
+    if not ct.takes_offers:  # e.g. a concept call: its concept cards and ranking
+        extra = ct.protocol_part(session, commission)
     return canonical.jsonable({
         **extra,
         "contest": {"id": commission.contest_id, "title": commission.contest.title,

@@ -178,9 +178,9 @@ def missing_cards(session, commission) -> list[tuple[int, int]]:
     board = Board.of(session, commission)
     if not board.offers:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
         from grants.calltypes import get
-        if not get(commission.contest.call_type).takes_offers:
-            from grants.calltypes.innovation.scoring import missing_cards as missing_concept_cards
-            return missing_concept_cards(session, commission)
+        ct = get(commission.contest.call_type)
+        if not ct.takes_offers:
+            return ct.missing_cards(session, commission)
     return list(board.missing_cards)
 
 

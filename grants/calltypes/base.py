@@ -158,6 +158,22 @@ class CallType:
     def decide(self, ctx, contest) -> None:
         """The decide transition's effect for a call that awards no offers."""
 
+    def participating_organisations(self, session, contest) -> set[int]:
+        """Who submitted in a call without offers (the commission declares towards them, R-COM-NGO)."""
+        return set()
+
+    def missing_cards(self, session, commission) -> list[tuple[int, int]]:
+        """(member id, submission id) of the cards still missing in a call without offers."""
+        return []
+
+    def protocol_part(self, session, commission) -> dict:
+        """What a call without offers adds to the commission's protocol."""
+        return {}
+
+    def redact_protocol(self, session, commission, user, doc: dict) -> tuple[dict, bool]:
+        """The protocol's own part as `user` may read it (R-COM-IMPARTIAL); True when something was hidden."""
+        return doc, False
+
     # -- after the award -------------------------------------------------------------------------
     def parse_report_section(self, data) -> dict:
         if self.report_model is None:

@@ -269,9 +269,7 @@ def protocol(cid):
     if hidden:  # R-COM-IMPARTIAL: an excluded member never sees those offers' scores, not even here
         doc = {**doc, "cards": [x for x in doc["cards"] if str(x["offer_id"]) not in hidden],
                "ranking": redact_ranking(doc["ranking"], hidden)}
-    if doc.get("concepts"):  # a concept call's protocol: the same rule for its concepts
-        from grants.calltypes.innovation.scoring import hidden_concepts, redact_protocol_part
-        hidden_k = hidden_concepts(db.session(), c, user)
-        doc = redact_protocol_part(doc, hidden_k, True, None)
-        hidden = hidden or hidden_k
+    from grants.calltypes import get as get_call_type
+    doc, hidden_own = get_call_type(c.contest.call_type).redact_protocol(db.session(), c, user, doc)  # e.g. concepts
+    hidden = hidden or hidden_own
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)

@@ -35,6 +35,23 @@ class InnovationConcept(CallType):
         from .shortlist import decide
         decide(ctx, contest)
 
+    def participating_organisations(self, session, contest) -> set[int]:
+        from .scoring import participating_organisations
+        return participating_organisations(session, contest.id)
+
+    def missing_cards(self, session, commission) -> list[tuple[int, int]]:
+        from .scoring import missing_cards
+        return missing_cards(session, commission)
+
+    def protocol_part(self, session, commission) -> dict:
+        from .scoring import protocol_part
+        return protocol_part(session, commission)
+
+    def redact_protocol(self, session, commission, user, doc: dict) -> tuple[dict, bool]:
+        from .scoring import hidden_concepts, redact_protocol_part
+        hidden = hidden_concepts(session, commission, user)
+        return redact_protocol_part(doc, hidden, True, None), bool(hidden)
+
     def workflows(self) -> list:
         from grants.workflows.concept import CONCEPT
         return [CONCEPT]
