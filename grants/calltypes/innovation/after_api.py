@@ -221,3 +221,13 @@ def pilot_scale_up(aid):
         return _json(_direction_body(d), 201, d)
 
     return idempotent(user, perform)
+
+
+# the sub-resources above, for the API documentation (grants.api.openapi reads these lists)
+EXTRA_PATHS_DOC = {
+    "/api/v1/agreements/{id}/milestones": ["get", "post"],
+    "/api/v1/agreements/{id}/milestones/{number}": ["get", "patch"],
+    "/api/v1/agreements/{id}/milestones/{number}/progress": ["post"],
+    "/api/v1/agreements/{id}/milestones/{number}/decision": ["post"],
+    "/api/v1/agreements/{id}/scale-up": ["get", "post"],
+}
