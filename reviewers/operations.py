@@ -209,19 +209,12 @@ def may_score(session, commission, member, offer) -> object | None:
     return None
 
 
-def save_card(session: Session, actor, commission: Commission, offer, scores: dict, justifications: dict,
-              submit: bool = False, expected_version: int | None = None) -> ScoreCard:
-    member = commission.member_for(actor)
-    reason = may_score(session, commission, member, offer)
-    if reason is not None:
-        raise PermissionDenied(reason)
-    card = card_for(session, commission, member, offer)
-    if card is not None and card.state == "submitted":
-        raise NotEditable(_("Karta oceny została już złożona."))
-    if card is not None and expected_version is not None and expected_version != card.version:
-        raise stale(card.version)
-    contest = commission.contest
-    errors = []
+def check_scores(contest, scores: dict, justifications: dict, submit: bool) -> tuple[dict, dict, list[dict]]:
+    """R-SCORE on one card (of an offer or of any other submission scored on the contest's criteria):
+    a score within 0..max (whole or half points as the contest says) and, when submitting, one for
+    every criterion with its justification; no unknown criterion. Returns the clean scores and
+    justifications and the errors."""
+    errors: list[dict] = []
     clean_scores, clean_just = {}, {}
     for crit in contest.criteria or []:
         code, maximum = crit["code"], Decimal(str(crit["max_points"]))
@@ -243,6 +236,21 @@ def save_card(session: Session, actor, commission: Commission, offer, scores: di
     unknown = [k for k in list(scores) + list(justifications) if k not in {c["code"] for c in contest.criteria or []}]
     if unknown:
         errors.append({"field": "scores", "message": str(_("Nieznane kryterium: %(c)s.", c=", ".join(sorted(set(unknown)))))})
+    return clean_scores, clean_just, errors
+
+
+def save_card(session: Session, actor, commission: Commission, offer, scores: dict, justifications: dict,
+              submit: bool = False, expected_version: int | None = None) -> ScoreCard:
+    member = commission.member_for(actor)
+    reason = may_score(session, commission, member, offer)
+    if reason is not None:
+        raise PermissionDenied(reason)
+    card = card_for(session, commission, member, offer)
+    if card is not None and card.state == "submitted":
+        raise NotEditable(_("Karta oceny została już złożona."))
+    if card is not None and expected_version is not None and expected_version != card.version:
+        raise stale(card.version)
+    clean_scores, clean_just, errors = check_scores(commission.contest, scores, justifications, submit)
     if errors:
         raise ReviewError(errors)
     if card is None:

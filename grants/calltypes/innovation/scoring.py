@@ -270,31 +270,8 @@ def check_card(commission, scores: dict, justifications: dict, submit: bool) -> 
     """The offers' card checks (reviewers.operations.save_card) on the contest's criteria: a score
     within 0..max (whole or half points as the contest says), a justification per criterion when
     submitting, no unknown criterion. Returns the clean scores and justifications or raises CardError."""
-    from reviewers.operations import _parse_score
-    contest = commission.contest
-    criteria = contest.criteria or []
-    errors, clean_scores, clean_just = [], {}, {}
-    for crit in criteria:
-        code, maximum = crit["code"], Decimal(str(crit["max_points"]))
-        raw = scores.get(code)
-        just = (justifications.get(code) or "").strip()
-        if raw not in (None, ""):
-            v, err = _parse_score(raw, maximum, contest.half_points)
-            if err:
-                errors.append({"field": f"scores.{code}", "message": str(err)})
-            else:
-                clean_scores[code] = str(v)
-        elif submit:
-            errors.append({"field": f"scores.{code}", "message": str(_("Oceń każde kryterium."))})
-        if submit and not just:
-            errors.append({"field": f"justifications.{code}", "message": str(_("Uzasadnij ocenę (R-SCORE)."))})
-        if len(just) > 4000:
-            errors.append({"field": f"justifications.{code}", "message": str(_("Uzasadnienie jest za długie."))})
-        clean_just[code] = just[:4000]
-    codes = {c["code"] for c in criteria}
-    unknown = [k for k in list(scores) + list(justifications) if k not in codes]
-    if unknown:
-        errors.append({"field": "scores", "message": str(_("Nieznane kryterium: %(c)s.", c=", ".join(sorted(set(unknown)))))})
+    from reviewers.operations import check_scores
+    clean_scores, clean_just, errors = check_scores(commission.contest, scores, justifications, submit)
     if errors:
         raise CardError(errors)
     return clean_scores, clean_just
