@@ -132,8 +132,13 @@ def wipe() -> None:
     with eng.begin() as c:
         if eng.dialect.name == "postgresql":
             c.execute(text("SET LOCAL lock_timeout = '20s'"))  # fail loudly rather than hang
-            c.execute(text("SET LOCAL session_replication_role = replica"))
-            c.execute(text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{t}"' for t in _tables())))
+            c.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers, no FK checks
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE of every table swaps every
+            # table's and index's files (measured ~0.3 s a test here against ~0.02 s); then the
+            # sequences restart as TRUNCATE … RESTART IDENTITY would
+            c.execute(text("; ".join(f'DELETE FROM "{t}"' for t in _tables())))
+            c.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                           "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"))
         else:
             for t in _tables():
                 c.execute(text(f'DELETE FROM "{t}"'))
