@@ -198,19 +198,14 @@ def card(cid, oid):
         flash(str(reason), "error")
         return redirect(url_for(".show", cid=cid) + "#scoring", 303)
     criteria = c.contest.criteria or []
-    labels = {}
-    for crit in criteria:
-        labels[f"scores.{crit['code']}"] = str(_("%(c)s: punkty", c=crit["label"]))
-        labels[f"justifications.{crit['code']}"] = str(_("%(c)s: uzasadnienie", c=crit["label"]))
+    labels = card_labels(criteria)
     errors: dict[str, list[str]] = {}
     values = {"scores": dict(existing.scores) if existing else {},
               "justifications": dict(existing.justifications) if existing else {}}
     status = 200
     if request.method == "POST":
         _csrf()
-        codes = [x["code"] for x in criteria]
-        values = {"scores": {k: request.form.get(f"scores.{k}", "") for k in codes},
-                  "justifications": {k: request.form.get(f"justifications.{k}", "") for k in codes}}
+        values = posted_card(criteria)
         submit = request.form.get("submit") == "1"
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
@@ -350,3 +345,19 @@ def _my_commission_work(user):
                 items.append(Item(c.contest.title, url_for("commissions.show", cid=c.id) + "#scoring",
                                   str(_("karty oceny do wypełnienia: %(n)s", n=len(todo)))))
     return Section(_("Karty oceny do wypełnienia"), items, empty=_("Nie masz kart do oceny."), order=20)
+
+
+def card_labels(criteria: list[dict]) -> dict[str, str]:
+    """The score card form's field labels (its error summary names them), for offers and concepts."""
+    labels = {}
+    for crit in criteria:
+        labels[f"scores.{crit['code']}"] = str(_("%(c)s: punkty", c=crit["label"]))
+        labels[f"justifications.{crit['code']}"] = str(_("%(c)s: uzasadnienie", c=crit["label"]))
+    return labels
+
+
+def posted_card(criteria: list[dict]) -> dict[str, dict[str, str]]:
+    """The scores and justifications a score card form sent, per criterion."""
+    codes = [x["code"] for x in criteria]
+    return {"scores": {k: request.form.get(f"scores.{k}", "") for k in codes},
+            "justifications": {k: request.form.get(f"justifications.{k}", "") for k in codes}}

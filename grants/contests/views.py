@@ -183,7 +183,7 @@ def show(cid):
             .options(selectinload(Offer.organisation)).order_by(Offer.awarded_grant.desc().nulls_last(), Offer.id)).all()
     return render_template(
         "contests/show.html", c=c, wf=c.__workflow__, fields=FIELDS, forms=FORMS, content_fields=CONTENT_FIELDS,
-        diagram=mermaid(c.__workflow__, c.state), call_type=get_call_type(c.call_type),
+        diagram=mermaid(c.__workflow__, c.state), call_type=ct,
         transitions=available_transitions(db.session(), c, user) if staff else [],
         history=audit.history(db.session(), "contest", c.id) if staff else None,
         can_edit=staff and c.state in ops.EDITABLE_STATES, staff=staff, offers=offers, my_offers=my_offers,

@@ -35,6 +35,7 @@ def _get(rid):
 @login_required
 def show(rid):
     r = _get(rid)
+    ct = rc.call_type_of(r)
     errors, form_errors, status = {}, {}, 200
     if request.method == "POST":
         if not CsrfForm().validate_on_submit():
@@ -49,7 +50,6 @@ def show(rid):
         data["expenditure"] = [drop_empty(x) for x in exp] if isinstance(exp, list) else []
         src = drop_empty(unflatten(request.form, "sources"))
         data["sources"] = src if isinstance(src, dict) else {}
-        ct = rc.call_type_of(r)
         if ct.report_model is not None and any(k.startswith("call.") for k in request.form):
             extra = drop_empty(unflatten(request.form, "call"))
             data["call"] = ct.parse_report_form(extra if isinstance(extra, dict) else {})
@@ -61,7 +61,6 @@ def show(rid):
         except ops.ReportError as e:
             db.session.rollback()
             errors = {x["field"]: x["message"] for x in e.errors}
-            form_errors = {}
             for x in e.errors:
                 form_errors.setdefault(x["field"], []).append(x["message"])
             status = 422
@@ -75,7 +74,6 @@ def show(rid):
         shift = rc.shift_result(r)
     except Exception:  # noqa: BLE001 - incomplete content
         shift = None
-    ct = rc.call_type_of(r)
     raw = (r.content or {}).get("call") or {}
     if request.method == "POST" and status == 422 and "call" in data:
         raw = data["call"]  # show what was typed, with its errors

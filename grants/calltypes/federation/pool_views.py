@@ -107,7 +107,8 @@ def _show(c, errors=None, values=None, status=200):
                            history=audit.history(db.session(), ops.OBJECT_TYPE, c.id) if staff else None), status
 
 
-def _act(pid, fn, done):
+def _act(pid, fn, done, after=None):
+    """Performs `fn` on the candidate (CSRF, 403, flash); back to the candidate's page or to `after()`."""
     c = _candidate(pid)
     require_csrf()
     try:
@@ -121,7 +122,7 @@ def _act(pid, fn, done):
         flash(str(e.detail), "error")
     else:
         flash(done, "success")
-    return redirect(url_for(".pool_show", pid=pid), 303)
+    return redirect((after and after()) or url_for(".pool_show", pid=pid), 303)
 
 
 @bp.route("/commission-pool/<int:pid>/consent", methods=["POST"])
@@ -134,22 +135,11 @@ def pool_consent(pid):
 @bp.route("/commission-pool/<int:pid>/withdraw", methods=["POST"])
 @login_required
 def pool_withdraw(pid):
-    c = _candidate(pid)
-    require_csrf()
-    try:
-        ops.withdraw(db.session(), current_user, c)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Wycofano zgłoszenie z puli."), "success")
-    if request.form.get("back") == "nominate" and ops.may_nominate(current_user):
-        return redirect(url_for(".pool_nominate"), 303)
-    return redirect(url_for(".pool_show", pid=pid), 303)
+    def after():
+        if request.form.get("back") == "nominate" and ops.may_nominate(current_user):
+            return url_for(".pool_nominate")
+        return None
+    return _act(pid, lambda c: ops.withdraw(db.session(), current_user, c), _("Wycofano zgłoszenie z puli."), after)
 
 
 @bp.route("/commission-pool/<int:pid>/profile", methods=["POST"])

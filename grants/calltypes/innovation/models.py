@@ -38,6 +38,11 @@ class Concept(WorkflowMixin, Base):
     contest = relationship("Contest")
     organisation = relationship("Organisation")
 
+    @property
+    def partner_ids(self) -> list[int]:
+        """A concept's partners are names, not registered organisations: only its lead declares."""
+        return []
+
 
 class ConceptCard(Base):
     """One commission member's scores for one concept on the pilot criteria (R-SCORE)."""

@@ -85,11 +85,8 @@ class ConceptBoard:
     @cached_property
     def excluded(self) -> set[tuple[int, int]]:
         """(member id, concept id): a declared conflict towards the concept's organisation."""
-        by_org: dict[int, set[int]] = {}
-        for mid, org in self.board.conflicts:
-            by_org.setdefault(org, set()).add(mid)
-        ids = {m.id for m in self.commission.members}
-        return {(mid, c.id) for c in self.concepts for mid in by_org.get(c.organisation_id, ()) if mid in ids}
+        from reviewers.declarations import excluded_from
+        return excluded_from(self.commission.members, self.concepts, self.board.conflicts)
 
     def excluded_concepts(self, member) -> set[int]:
         if member is None:

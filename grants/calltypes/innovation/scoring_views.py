@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.commissions.views import card_labels, posted_card
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.permissions import PermissionDenied
@@ -70,19 +71,14 @@ def concept_card(cid, concept_id):
         flash(str(reason), "error")
         return redirect(back, 303)
     criteria = c.contest.criteria or []
-    labels = {}
-    for crit in criteria:
-        labels[f"scores.{crit['code']}"] = str(_("%(c)s: punkty", c=crit["label"]))
-        labels[f"justifications.{crit['code']}"] = str(_("%(c)s: uzasadnienie", c=crit["label"]))
+    labels = card_labels(criteria)
     errors: dict[str, list[str]] = {}
     values = {"scores": dict(existing.scores) if existing else {},
               "justifications": dict(existing.justifications) if existing else {}}
     status = 200
     if request.method == "POST":
         require_csrf()
-        codes = [x["code"] for x in criteria]
-        values = {"scores": {k: request.form.get(f"scores.{k}", "") for k in codes},
-                  "justifications": {k: request.form.get(f"justifications.{k}", "") for k in codes}}
+        values = posted_card(criteria)
         submit = request.form.get("submit") == "1"
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
