@@ -48,8 +48,11 @@ def test_the_bench_endpoint_inserts_one_row_when_enabled(fresh_app, session):
     assert _rows(session) == 1
 
 
+# production refuses a SQLite database unless told otherwise (grants.core.config): the test database
+# may be SQLite on the embedded path, and what is checked here is the endpoint, not that refusal
 @pytest.mark.parametrize("env", [{"GRANTS_BENCH_ENDPOINT": "0"}, {"GRANTS_BENCH_ENDPOINT": "yes"},
-                                 {"GRANTS_BENCH_ENDPOINT": "1", "GRANTS_ENV": "production"}])
+                                 {"GRANTS_BENCH_ENDPOINT": "1", "GRANTS_ENV": "production",
+                                  "GRANTS_ALLOW_SQLITE": "1"}])
 def test_the_bench_endpoint_stays_off_unless_exactly_enabled_outside_production(fresh_app, session, env):
     a = fresh_app(**env)
     assert not _has_route(a)
