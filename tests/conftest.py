@@ -2,8 +2,11 @@
 
 With PostgreSQL on 127.0.0.1:5432 the suite runs against a fresh database created for this run
 (dropped at the end); otherwise on a SQLite file. With CI=true a missing PostgreSQL or Redis
-fails the run instead of falling back. Jobs go through dramatiq's StubBroker; time through the
-clock fixture. The environment is set before anything of grants is imported.
+fails the run instead of falling back. GRANTS_TEST_SQLITE=1 runs the embedded default on purpose:
+SQLite, and no service is contacted even where PostgreSQL or Redis answer (CI's second pass).
+Jobs go through dramatiq's StubBroker; time through the clock fixture. The environment is set
+before anything of grants is imported. Under pytest-xdist each worker process has its own
+database and instance folder.
 """
 from __future__ import annotations
 
@@ -37,16 +40,15 @@ def _redis_up() -> bool:
         return False
 
 
-PG_UP = _port_open(5432)
-REDIS_UP = _redis_up()
-if CI and not PG_UP:
+EMBEDDED = os.environ.get("GRANTS_TEST_SQLITE") == "1"
+PG_UP = not EMBEDDED and _port_open(5432)
+REDIS_UP = not EMBEDDED and _redis_up()
+if CI and not EMBEDDED and not PG_UP:
     raise pytest.UsageError("CI=true but PostgreSQL does not answer on 127.0.0.1:5432")
-if CI and not REDIS_UP:
+if CI and not EMBEDDED and not REDIS_UP:
     raise pytest.UsageError("CI=true but Redis does not answer on 127.0.0.1:6379")
 
 TMP = Path(tempfile.mkdtemp(prefix="grants-tests-"))
-if os.environ.get("GRANTS_TEST_SQLITE") == "1":
-    PG_UP = False
 if PG_UP:
     TEST_DB = f"grants_test_{uuid.uuid4().hex[:10]}"
     DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{TEST_DB}"
@@ -73,7 +75,14 @@ def _admin_sql(sql: str) -> None:
     eng.dispose()
 
 
+def _xdist_controller(config) -> bool:
+    """pytest-xdist's controller only hands tests to its workers: it needs no database."""
+    return not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no"
+
+
 def pytest_sessionstart(session):
+    if _xdist_controller(session.config):
+        return
     if TEST_DB:
         _admin_sql(f'CREATE DATABASE "{TEST_DB}"')
     from grants.core import db
@@ -85,6 +94,8 @@ def pytest_sessionstart(session):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if _xdist_controller(session.config):
+        return
     from grants.core import db
     eng = db.get_engine()
     if eng is not None:
@@ -98,16 +109,27 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_report_header(config):
-    return [f"grants database: {'PostgreSQL ' + TEST_DB if TEST_DB else 'SQLite'}; "
-            f"redis: {'up' if REDIS_UP else 'absent'}"]
+    mode = "embedded default (GRANTS_TEST_SQLITE=1), no service contacted; " if EMBEDDED else ""
+    return [f"grants database: {mode}{'PostgreSQL ' + TEST_DB if TEST_DB else 'SQLite'}; "
+            f"redis: {'up' if REDIS_UP else 'not used'}"]
+
+
+def _why(marker) -> str:
+    """A service marker must say why the test needs the service: `@pytest.mark.postgres(reason=…)`."""
+    reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+    if not reason:
+        raise pytest.UsageError(f"@pytest.mark.{marker.name} needs a reason=… saying why")
+    return reason
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "postgres" in item.keywords and not PG_UP:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL"))
-        if "redis" in item.keywords and not REDIS_UP:
-            item.add_marker(pytest.mark.skip(reason="needs Redis"))
+        for name, up, service in (("postgres", PG_UP, "PostgreSQL"), ("redis", REDIS_UP, "Redis")):
+            marker = item.get_closest_marker(name)
+            if marker is not None:
+                why = _why(marker)
+                if not up:
+                    item.add_marker(pytest.mark.skip(reason=f"needs {service}: {why}"))
 
 
 # ---------------------------------------------------------------- database

@@ -13,7 +13,7 @@ from grants.core import audit
 from grants.core.audit import AuditEntry
 from tests.migrations.support import PG_SERVER, admin_sql, alembic_config
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.postgres(reason="the append-only triggers and the ordinary application role are PostgreSQL's")
 
 
 @pytest.fixture(scope="module")

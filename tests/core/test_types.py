@@ -172,7 +172,7 @@ def test_utc_datetime_compares_across_zones_in_sql(conn):
     assert on_time == [Decimal("4.00"), Decimal("1.00")]
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(reason="the connection time zone is a PostgreSQL session setting")
 def test_utc_datetime_ignores_the_connection_time_zone(engine):
     moment = datetime(2026, 6, 1, 12, 0, tzinfo=WARSAW)
     with engine.connect() as c:

@@ -68,7 +68,7 @@ def _worker_output(proc) -> str:
     return proc.log.read()
 
 
-@pytest.mark.redis
+@pytest.mark.redis(reason="a worker process reads its jobs from Redis, production's broker")
 def test_grants_worker_relays_pending_row_through_redis_and_delivers(session, stub_broker, worker_process,
                                                                     redis_db):
     ev = outbox.emit(session, "email.send", {"to": "rada@example.org", "subject": "Posiedzenie komisji",

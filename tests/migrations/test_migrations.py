@@ -19,7 +19,7 @@ from grants.workflows.registry import models
 
 from .support import alembic_config, fresh_pg_database, fresh_sqlite_database
 
-BACKENDS = [pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"]
+BACKENDS = [pytest.param("postgresql", marks=pytest.mark.postgres(reason="migrations step down and up on PostgreSQL, production's database")), "sqlite"]
 
 
 @pytest.fixture(params=BACKENDS)
