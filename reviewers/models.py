@@ -34,10 +34,7 @@ class Commission(WorkflowMixin, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    # read with the commission: every question about one (who may see it, its call type, criteria)
-    # asks its contest, and a lazy load would cost a query or none depending on what the session
-    # happens to hold (a query count that changed with garbage collection, issue 23)
-    contest = relationship("Contest", lazy="joined")
+    contest = relationship("Contest")
     members: Mapped[list["CommissionMember"]] = relationship(back_populates="commission", cascade="all, delete-orphan",
                                                               order_by="CommissionMember.id")
 
