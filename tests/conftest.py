@@ -124,6 +124,10 @@ def _why(marker) -> str:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        # schemathesis names each operation's case `test_x[GET /path]` but gives them all the nodeid
+        # `…::test_x`; pytest-xdist keys tests by nodeid and would run one case of each
+        if "[" in item.name and not item.nodeid.endswith("]"):
+            item._nodeid = item.nodeid + item.name[item.name.index("["):]
         for name, up, service in (("postgres", PG_UP, "PostgreSQL"), ("redis", REDIS_UP, "Redis")):
             marker = item.get_closest_marker(name)
             if marker is not None:
