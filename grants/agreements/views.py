@@ -107,7 +107,7 @@ def _my_agreements(user):
 @bp.route("/payments.xlsx")
 @login_required
 def payments_xlsx():
-    """Finance's export of paid tranches (openpyxl)."""
+    """Finance's export of paid tranches (XLSX, through grants.core.spreadsheets)."""
     if not has_role(current_user, FINANCE, ADMIN):
         abort(403)
     wb, ws = spreadsheets.workbook("Wypłaty", ["Umowa", "Organizacja", "Transza", "Kwota", "Data wypłaty",

@@ -59,3 +59,15 @@ def test_every_formula_start_is_neutralised_in_xlsx_and_csv():
 
     text = spreadsheets.csv_text([["=1+1", "-3", -3, "ok", Decimal("1.50")]])
     assert text.strip() == "'=1+1,'-3,-3,ok,1.50"
+
+
+def test_every_export_writes_through_the_one_helper():
+    """No module but grants.core.spreadsheets writes spreadsheets or CSV itself."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    writers = re.compile(r"\bopenpyxl\b|\bcsv\.(writer|DictWriter)\b|\bxlsxwriter\b|\bodf\b")
+    offenders = [str(p.relative_to(root)) for package in ("grants", "reviewers", "budgets")
+                 for p in (root / package).rglob("*.py")
+                 if p != root / "grants/core/spreadsheets.py" and writers.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
