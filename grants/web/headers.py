@@ -28,6 +28,8 @@ def _authenticated() -> bool:
         return True
     if request.path.startswith("/api/") and request.method not in ("GET", "HEAD"):
         return True  # a write's answer, e.g. a new token, is never for a cache
+    if request.path.startswith("/api/"):
+        return False  # the API never reads the session cookie
     # a signed-in session whose user this request did not need (a redirect, a file of a draft)
     return request.endpoint != "static" and "_user_id" in session
 
@@ -42,5 +44,4 @@ def apply(resp: Response, production: bool) -> Response:
     if _authenticated():
         resp.headers["Cache-Control"] = "no-store"
         resp.headers.pop("Expires", None)
-        resp.headers.pop("ETag", None)
     return resp
