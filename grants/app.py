@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import grants.models  # noqa: F401 - every table known
 
     from grants.jobs import broker, relay
+    from grants.web import headers
     broker.bind_app(app)
     relay.install()
 
@@ -54,12 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.after_request
     def _security_headers(resp):
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        resp.headers.setdefault("Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                "script-src 'self'; frame-ancestors 'none'")
+        headers.apply(resp, production=app.config["GRANTS_ENV"] != "development")
         if getattr(g, "request_id", None):
             resp.headers["X-Request-Id"] = g.request_id
         return resp

@@ -155,7 +155,7 @@ def demo(first_run):
 @click.command("worker")
 @click.option("--threads", default=4, show_default=True)
 @click.option("--relay-interval", default=15.0, show_default=True, type=float,
-              help="seconds between re-sends of outbox rows left pending")
+              help="seconds between relay rounds (a pending row is sent again only when its lease has run out)")
 def worker(threads, relay_interval):
     """Run a job worker (Redis broker), with the outbox relay."""
     from dramatiq import Worker

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grants.core import audit, clock, db
+from grants.core import audit, clock, db, spreadsheets
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, FINANCE, OFFICER, has_role
 from grants.web.home import Item, Section, section
@@ -107,29 +107,21 @@ def _my_agreements(user):
 @bp.route("/payments.xlsx")
 @login_required
 def payments_xlsx():
-    """Finance's export of paid tranches (openpyxl)."""
+    """Finance's export of paid tranches (XLSX, through grants.core.spreadsheets)."""
     if not has_role(current_user, FINANCE, ADMIN):
         abort(403)
-    from io import BytesIO
-
-    from flask import send_file
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Wypłaty"
-    ws.append(["Umowa", "Organizacja", "Transza", "Kwota", "Data wypłaty", "Nr przelewu", "Rachunek"])
+    wb, ws = spreadsheets.workbook("Wypłaty", ["Umowa", "Organizacja", "Transza", "Kwota", "Data wypłaty",
+                                               "Nr przelewu", "Rachunek"])
     rows = db.session.scalars(select(Tranche).where(Tranche.state == "paid")
                               .options(selectinload(Tranche.agreement).selectinload(Agreement.organisation))
                               .order_by(Tranche.paid_on, Tranche.id)).all()
     for t in rows:
-        ws.append([t.agreement.number, t.agreement.organisation.name, t.number, t.paid_amount, t.paid_on,
-                   t.transfer_ref, t.agreement.iban])
+        # names, references and accounts are typed by people: written as text, never as formulas
+        spreadsheets.append_row(ws, [t.agreement.number, t.agreement.organisation.name, t.number, t.paid_amount,
+                                     t.paid_on, t.transfer_ref, t.agreement.iban])
     for cell in ws["D"][1:]:
         cell.number_format = "#,##0.00"
-    buf = BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return send_file(buf, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return send_file(spreadsheets.xlsx_bytes(wb), mimetype=spreadsheets.XLSX_MIMETYPE,
                      as_attachment=True, download_name="wyplaty.xlsx")
 
 

@@ -6,7 +6,9 @@ import logging
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from grants.core import db
 from grants.core.permissions import PermissionDenied
+from grants.web import unavailable
 from grants.workflows.errors import WorkflowError
 
 from .problems import ApiProblem, problem
@@ -48,6 +50,8 @@ def init(app: Flask) -> None:
     def _unexpected(e: Exception):
         if isinstance(e, HTTPException):
             return _http(e)
+        if db.is_unavailable(e):  # the database refused or dropped us: 503, retry later
+            return unavailable.response(e)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path.startswith("/api/"):
             return problem(500, None, "Internal error; it has been logged.")

@@ -43,7 +43,6 @@ def decide(ctx, contest) -> None:
             else:
                 lines.append(str(_("Oferta %(n)s „%(t)s” nie została wybrana w konkursie „%(c)s”.",
                                    n=o.number, t=o.title, c=contest.title)))
-        outbox.emit(ctx.session, "email.send", {"to": email, "subject": str(_("Wyniki konkursu: %(c)s", c=contest.title)),
-                                                "body": "\n".join(lines)})
+        outbox.emit_email(ctx.session, email, _("Wyniki konkursu: %(c)s", c=contest.title), "\n".join(lines))
     contest.results_published_at = ctx.now
     ctx.changes["results"] = summary

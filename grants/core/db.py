@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
@@ -60,3 +61,29 @@ def init_engine(url: str, **kw) -> Engine:
 
 def get_engine() -> Engine | None:
     return _engine
+
+
+#: SQLSTATE classes of a database that cannot serve now (PostgreSQL): connection exception,
+#: insufficient resources (too many connections), operator intervention (shutdown, recovery)
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+_UNAVAILABLE_SQLITE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Is `exc` the database being unreachable or overloaded (worth a 503 and a retry), rather than
+    a bug or bad data? A refused or dropped connection, a pool that gave no connection in time,
+    a server shutting down or out of connection slots; SQLite's file locked or unreadable."""
+    if isinstance(exc, sa_exc.TimeoutError):  # QueuePool limit reached, no connection in time
+        return True
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, sa_exc.OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return str(sqlstate)[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+    if exc.orig.__class__.__module__.startswith("sqlite3"):
+        return str(exc.orig).lower().startswith(_UNAVAILABLE_SQLITE)
+    return True  # a driver error without a SQLSTATE: it never reached the server (refused, reset)

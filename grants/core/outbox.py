@@ -2,6 +2,10 @@
 
 A row is done only when its job has run, so nothing is lost with the broker down or when a
 short-lived process exits before a worker ran: the relay picks pending rows up again.
+
+A pending row is handed to the broker once after its commit, and by the relay again only when
+its lease has run out (`next_relay_at`, doubling with each re-send: grants.jobs.relay), never on
+every relay tick: with the worker down, the messages already queued are not multiplied.
 """
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ import json
 import logging
 import uuid
 from datetime import datetime
+from email.utils import format_datetime
 from typing import Callable
 
-from sqlalchemy import Integer, String, Text, event, select
+from sqlalchemy import Integer, String, Text, and_, event, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import canonical, clock
@@ -34,6 +39,11 @@ class OutboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the relay's bookkeeping: when it last handed the row to the broker, how many times, and
+    #: when it may do so again (None: not yet re-sent; due one lease after `created_at`)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enqueues: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_relay_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def data(self) -> dict:
@@ -49,19 +59,71 @@ def set_dispatcher(fn: Callable[[list[str]], None] | None) -> None:
     _dispatch = fn
 
 
-def emit(session: Session, topic: str, payload: dict) -> OutboxEvent:
-    ev = OutboxEvent(id=str(uuid.uuid4()), topic=topic, payload=canonical.dumps(payload),
-                     status=PENDING, attempts=0, created_at=clock.real_now())
+def emit(session: Session, topic: str, payload: dict, event_id: str | None = None) -> OutboxEvent:
+    ev = OutboxEvent(id=event_id or str(uuid.uuid4()), topic=topic, payload=canonical.dumps(payload),
+                     status=PENDING, attempts=0, enqueues=0, created_at=clock.real_now())
     session.add(ev)
     session.info.setdefault("outbox_new", []).append(ev.id)
     return ev
 
 
-def pending_ids(session: Session, limit: int = 500, older_than: datetime | None = None) -> list[str]:
-    q = select(OutboxEvent.id).where(OutboxEvent.status == PENDING)
-    if older_than is not None:
-        q = q.where(OutboxEvent.created_at <= older_than)
-    return list(session.scalars(q.order_by(OutboxEvent.created_at).limit(limit)))
+#: the domain of the Message-IDs of the mails the application sends
+MESSAGE_ID_DOMAIN = "grants.local"
+
+
+def message_id_for(event_id: str) -> str:
+    return f"<{event_id}@{MESSAGE_ID_DOMAIN}>"
+
+
+def emit_email(session: Session, to: str, subject: str, body: str) -> OutboxEvent:
+    """An e-mail to send after commit (topic "email.send"). Its Message-ID and Date are fixed here,
+    once, and stored with the row: every delivery attempt sends the same message, so a copy that
+    does get through twice (see grants.core.mail_deliveries) is one mail to the recipient's client."""
+    event_id = str(uuid.uuid4())
+    return emit(session, "email.send", {"to": to, "subject": str(subject), "body": str(body),
+                                        "message_id": message_id_for(event_id),
+                                        "date": format_datetime(clock.real_now())},
+                event_id=event_id)
+
+
+def due_for_relay(session: Session, now: datetime, first_after: datetime, limit: int = 500) -> list[tuple[str, int]]:
+    """Pending rows whose lease has run out: (id, enqueues so far). `first_after`: a row never
+    re-sent is due when it was created at or before this moment."""
+    q = (select(OutboxEvent.id, OutboxEvent.enqueues).where(OutboxEvent.status == PENDING)
+         .where(or_(and_(OutboxEvent.next_relay_at.is_(None), OutboxEvent.created_at <= first_after),
+                    OutboxEvent.next_relay_at <= now)))
+    return [(i, n) for i, n in session.execute(q.order_by(OutboxEvent.created_at).limit(limit))]
+
+
+def claim_for_relay(session: Session, ids: list[str], enqueues: int, now: datetime,
+                    next_relay_at: datetime) -> list[str]:
+    """Takes the rows (that had `enqueues` re-sends) for one more; returns those this caller got.
+    The condition on `enqueues` makes two relays (web, worker, scheduler) never both send a row."""
+    if not ids:
+        return []
+    got = session.scalars(update(OutboxEvent)
+                          .where(OutboxEvent.id.in_(ids), OutboxEvent.status == PENDING,
+                                 OutboxEvent.enqueues == enqueues)
+                          .values(enqueues=enqueues + 1, enqueued_at=now, next_relay_at=next_relay_at)
+                          .returning(OutboxEvent.id)
+                          .execution_options(synchronize_session=False))
+    return list(got)
+
+
+def release_claim(session: Session, ids: list[str], enqueues: int) -> None:
+    """The broker refused the rows just claimed: due again at once, as if never re-sent."""
+    if ids:
+        session.execute(update(OutboxEvent)
+                        .where(OutboxEvent.id.in_(ids), OutboxEvent.status == PENDING,
+                               OutboxEvent.enqueues == enqueues + 1)
+                        .values(enqueues=enqueues, next_relay_at=clock.real_now())
+                        .execution_options(synchronize_session=False))
+
+
+def mark_due(session: Session, ids: list[str]) -> None:
+    """The rows never reached the broker (dispatch after commit failed): the relay's next tick takes them."""
+    session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids), OutboxEvent.status == PENDING)
+                    .values(next_relay_at=clock.real_now()).execution_options(synchronize_session=False))
 
 
 @event.listens_for(Session, "after_commit")
@@ -73,6 +135,17 @@ def _after_commit(session: Session) -> None:
         except Exception as e:  # noqa: BLE001 - the change is committed; the relay re-sends the rows
             log.warning("outbox: %d event(s) left pending, dispatch failed: %s: %s",
                         len(ids), type(e).__name__, e)
+            _mark_due_after_failed_dispatch(session, ids)
+
+
+def _mark_due_after_failed_dispatch(session: Session, ids: list[str]) -> None:
+    # without this the rows would wait a whole lease, as if their messages were queued
+    try:
+        with Session(bind=session.get_bind()) as s:
+            mark_due(s, ids)
+            s.commit()
+    except Exception as e:  # noqa: BLE001 - then they wait for their lease: late, not lost
+        log.warning("outbox: could not mark %d event(s) due: %s: %s", len(ids), type(e).__name__, e)
 
 
 @event.listens_for(Session, "after_transaction_end")

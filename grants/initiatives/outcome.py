@@ -44,5 +44,4 @@ def notify_applicant(ctx, initiative) -> None:
     else:
         body = str(_("Oferta z własnej inicjatywy „%(t)s” została uznana za niecelową. Uzasadnienie: %(j)s",
                      t=initiative.title, j=initiative.decision or ""))
-    outbox.emit(ctx.session, "email.send", {"to": email, "subject": str(_("Ocena oferty z własnej inicjatywy (art. 12)")),
-                                            "body": body})
+    outbox.emit_email(ctx.session, email, _("Ocena oferty z własnej inicjatywy (art. 12)"), body)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlparse
 
 from grants.core import config
@@ -13,36 +15,57 @@ from grants.core import config
 FROM = "grants@localhost"
 
 
-def build(to: str, subject: str, body: str, sender: str = FROM, message_id: str | None = None) -> EmailMessage:
+def build(to: str, subject: str, body: str, sender: str = FROM, message_id: str | None = None,
+          date: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False)
+    msg["Date"] = date or formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="grants.local")
     msg.set_content(body)
     return msg
 
 
-def send(msg: EmailMessage, settings: config.Settings | None = None) -> str:
-    """Delivers one message; returns where it went."""
+#: errors after which the server certainly does not have the message (it answered with an error
+#: code, or there was no server to talk to); after any other error it might have it
+NOT_DELIVERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, ConnectionRefusedError,
+                 socket.gaierror)
+
+
+def send(msg: EmailMessage, settings: config.Settings | None = None,
+         on_accepted: Callable[[], None] | None = None) -> str:
+    """Delivers one message; returns where it went. `on_accepted` runs as soon as the server has
+    accepted the message (before QUIT: a connection lost while saying goodbye loses nothing)."""
     settings = settings or config.load(validate=False)
     url = settings.smtp_url
     if not url:
         out = settings.outbox_dir
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{uuid.uuid4().hex}.eml"
-        path.write_bytes(bytes(msg))
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(bytes(msg))
+        tmp.replace(path)  # a whole file or none
+        if on_accepted is not None:
+            on_accepted()
         return str(path)
     u = urlparse(url)
     port = u.port or (465 if u.scheme == "smtps" else 25)
     cls = smtplib.SMTP_SSL if u.scheme == "smtps" else smtplib.SMTP
-    with cls(u.hostname or "localhost", port, timeout=30) as smtp:
+    smtp = cls(u.hostname or "localhost", port, timeout=30)
+    try:
         if u.scheme == "smtp+starttls":
             smtp.starttls()
         if u.username:
             smtp.login(unquote(u.username), unquote(u.password or ""))
         smtp.send_message(msg)
+        if on_accepted is not None:
+            on_accepted()
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()  # the message (if accepted) is the server's now; the goodbye does not matter
     return f"{u.hostname}:{port}"
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from grants.core import db
 from grants.core.i18n import _
+
+from . import unavailable
 
 
 def init(app: Flask) -> None:
@@ -12,7 +15,13 @@ def init(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from grants.api.problems import problem
             return problem(status, str(title), str(message), headers=headers)
-        return render_template("errors/error.html", status=status, title=title, message=message), status, headers or {}
+        try:
+            html = render_template("errors/error.html", status=status, title=title, message=message)
+        except Exception as e:
+            if db.is_unavailable(e):  # the layout loads the signed-in user from a database that is down
+                return unavailable.response(e)
+            raise
+        return html, status, headers or {}
 
     @app.errorhandler(CSRFError)
     def _csrf(e):

@@ -28,7 +28,7 @@ def _queued(stub_broker) -> list[tuple[str, tuple]]:
 def _old_pending_email(session) -> str:
     """A row left pending by a process that exited before its job ran."""
     ev = outbox.emit(session, "email.send", {"to": "a@example.org", "subject": "S", "body": "B"})
-    ev.created_at = clock.real_now() - timedelta(minutes=5)
+    ev.created_at = clock.real_now() - timedelta(minutes=10)  # its lease (5 min by default) has run out
     session.commit()
     return ev.id
 

@@ -74,7 +74,7 @@ def test_grants_worker_relays_pending_row_through_redis_and_delivers(session, st
     ev = outbox.emit(session, "email.send", {"to": "rada@example.org", "subject": "Posiedzenie komisji",
                                              "body": "Zapraszamy."})
     # left pending by a process that exited (its own broker is the StubBroker: never reaches Redis)
-    ev.created_at = clock.real_now() - timedelta(minutes=2)
+    ev.created_at = clock.real_now() - timedelta(minutes=10)  # its lease (5 min by default) has run out
     session.commit()
     stub_broker.flush_all()
 

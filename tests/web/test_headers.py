@@ -1,4 +1,5 @@
-"""Security headers on HTML responses: CSP, nosniff, framing denied."""
+"""Security headers: CSP (with base-uri and form-action), nosniff, framing denied; HSTS in
+production; `Cache-Control: no-store` on what is answered to a signed-in user or a bearer token."""
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,8 @@ def _check(r):
     assert directives.get("default-src") == "default-src 'self'"
     assert "'unsafe-inline'" not in directives.get("script-src", "") and "script-src" in directives
     assert directives.get("frame-ancestors") == "frame-ancestors 'none'"
+    assert directives.get("base-uri") == "base-uri 'none'"
+    assert directives.get("form-action") == "form-action 'self'"
     assert r.headers.get("X-Content-Type-Options") == "nosniff"
     assert r.headers.get("X-Frame-Options") == "DENY"
     assert r.headers.get("Referrer-Policy") == "same-origin"
@@ -49,3 +52,52 @@ def test_no_inline_scripts_that_csp_would_block(client):
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag, (path, tag)
         assert not re.search(r"\son(click|load|submit|change)=", page), path
+
+
+def test_every_form_posts_to_this_site():
+    """CSP form-action 'self': a form posts to its own page or to a url_for() of this app."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    for path in list((root / "grants").rglob("*.html")):
+        for tag in re.findall(r"<form\b[^>]*>", path.read_text(encoding="utf-8")):
+            action = re.search(r"""\baction\s*=\s*("[^"]*"|'[^']*')""", tag)
+            value = action.group(1)[1:-1].strip() if action else ""
+            assert value == "" or (value.startswith(("{{ url_for(", "/")) and not value.startswith("//")), \
+                (path, tag)
+            assert "formaction" not in tag, (path, tag)
+
+
+def test_hsts_only_in_production(app, client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    app.config["GRANTS_ENV"] = "production"
+    try:
+        for path in ("/", "/api/v1/contests", "/static/css/app.css"):
+            r = client.get(path)
+            assert r.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains", path
+    finally:
+        app.config["GRANTS_ENV"] = "development"
+
+
+def test_no_store_on_signed_in_pages_not_on_public_ones_or_static_files(app, client, make_user, login):
+    for path in ("/", "/login", "/consultations/"):
+        assert "no-store" not in client.get(path).headers.get("Cache-Control", ""), path
+    login(make_user("officer"), client)
+    for path in ("/", "/consultations/", "/no-such-page"):
+        r = client.get(path)
+        assert r.headers.get("Cache-Control") == "no-store", path
+    r = client.get("/static/css/app.css")
+    assert r.status_code == 200 and "no-store" not in r.headers.get("Cache-Control", "")
+
+
+def test_no_store_on_json_answered_to_a_bearer_token(client, make_user, api_token):
+    public = client.get("/api/v1/contests")
+    assert public.status_code == 200 and "no-store" not in public.headers.get("Cache-Control", "")
+    headers = api_token(make_user("officer"))
+    for path in ("/api/v1/contests", "/api/v1/offers"):
+        r = client.get(path, headers=headers)
+        assert r.status_code == 200 and r.headers.get("Cache-Control") == "no-store", path
+    user = make_user("applicant")
+    from tests.factories import PASSWORD
+    r = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    assert r.status_code == 201 and r.headers.get("Cache-Control") == "no-store"  # the token itself

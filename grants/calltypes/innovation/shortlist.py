@@ -100,8 +100,6 @@ def decide(ctx, contest) -> None:
             else:
                 lines.append(str(_("Koncepcja %(n)s „%(t)s” nie została zakwalifikowana do etapu II naboru „%(c)s”.",
                                    n=c.number, t=c.title, c=contest.title)))
-        outbox.emit(session, "email.send", {"to": email, "subject": str(_("Wyniki naboru koncepcji: %(c)s",
-                                                                           c=contest.title)),
-                                            "body": "\n".join(lines)})
+        outbox.emit_email(session, email, _("Wyniki naboru koncepcji: %(c)s", c=contest.title), "\n".join(lines))
     contest.results_published_at = ctx.now
     ctx.changes["results"] = summary
