@@ -300,3 +300,15 @@ def test_rate_limit_storage_is_redis_when_the_broker_is_and_memory_otherwise(mon
     assert config.load().ratelimit_storage_url == "redis://redis.example:6379/0"
     monkeypatch.setenv("GRANTS_RATELIMIT_STORAGE_URL", "redis://other:6379/3")
     assert config.load().ratelimit_storage_url == "redis://other:6379/3"
+
+
+def test_api_tokens_coarse_limit_answers_problem_json_with_retry_after(app):
+    allowed = parse(LOGIN_FAILURES_PER_ADDRESS).amount
+    c = app.test_client()
+    for i in range(allowed):
+        r = c.post("/api/v1/tokens", json={"email": f"n{i}@example.org", "password": "zgadywane"})
+        assert r.status_code == 401
+    r = c.post("/api/v1/tokens", json={"email": "n@example.org", "password": "zgadywane"})
+    assert r.status_code == 429 and r.mimetype == "application/problem+json"
+    seconds = int(r.headers["Retry-After"])
+    assert seconds >= 1 and r.get_json()["retry_after"] == seconds
