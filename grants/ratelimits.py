@@ -85,6 +85,16 @@ def init(app: Flask, settings: Settings) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage_url)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "grants-rl")
     limiter.init_app(app)
+    warned = []
+
+    @app.before_request
+    def _warn_untrusted_proxy():
+        # behind a proxy with GRANTS_TRUSTED_PROXIES=0 every user shares the proxy's address, and
+        # the per-address limits count them all together: say so once in the log
+        if not warned and not app.config.get("GRANTS_TRUSTED_PROXIES") and "X-Forwarded-For" in request.headers:
+            warned.append(True)
+            log.warning("requests carry X-Forwarded-For but GRANTS_TRUSTED_PROXIES is 0: rate limits count "
+                        "every client behind the proxy as one address (set it to the number of proxies)")
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(e: RateLimitExceeded):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from limits import parse
 from sqlalchemy import func, select
 
 from grants.accounts import links
 from grants.accounts.models import User
 from grants.core import clock
+from grants.ratelimits import REGISTER_PER_ADDRESS
 from tests.factories import PASSWORD
 
 from .mails import link_path, mails_to
@@ -156,8 +158,6 @@ def test_a_refused_password_does_not_depend_on_the_email_existing(app, make_user
 
 
 def test_registration_is_throttled_per_address(app):
-    from grants.ratelimits import REGISTER_PER_ADDRESS
-    from limits import parse
     allowed = parse(REGISTER_PER_ADDRESS).amount
     client = app.test_client()
     for i in range(allowed):
