@@ -312,3 +312,17 @@ def test_api_tokens_coarse_limit_answers_problem_json_with_retry_after(app):
     assert r.status_code == 429 and r.mimetype == "application/problem+json"
     seconds = int(r.headers["Retry-After"])
     assert seconds >= 1 and r.get_json()["retry_after"] == seconds
+
+
+def test_the_throttle_answers_the_same_for_unknown_emails(app, make_user):
+    """Throttling reveals no accounts: an unknown address is slowed exactly like a real one."""
+    owner = make_user("applicant")
+    answers = []
+    for email in (owner.email, "nikogo-takiego@example.org"):
+        c = app.test_client()
+        statuses = [_post(c, email, "zgadywane-haslo", "198.51.100.3").status_code
+                    for _ in range(throttle.FREE_FAILURES + 1)]
+        r = _post(c, email, "zgadywane-haslo", "198.51.100.3")
+        answers.append((statuses, r.status_code, "Retry-After" in r.headers))
+    assert answers[0] == answers[1]
+    assert answers[0][0][-1] == 429
