@@ -21,8 +21,8 @@ def test_delay_grows_with_failures_and_never_exceeds_the_ceiling(n):
 
 
 def test_delay_doubles_after_the_free_failures():
-    f = throttle.FREE_FAILURES
-    assert [throttle.delay_after(f + i).total_seconds() for i in range(4)] == [2, 4, 8, 16]
+    f, base = throttle.FREE_FAILURES, throttle.BASE_DELAY
+    assert [throttle.delay_after(f + i) for i in range(4)] == [base, base * 2, base * 4, base * 8]
 
 
 def _fail(session, email, ip, n, at):
@@ -35,8 +35,9 @@ def test_a_pair_waits_from_its_last_failure(session):
     now = clock.real_now()
     _fail(session, "a@example.org", "1.1.1.1", throttle.FREE_FAILURES, now - timedelta(seconds=1))
     v = throttle.check(session, "a@example.org", "1.1.1.1", now)
-    assert not v.allowed and v.wait_seconds == 1
-    assert throttle.check(session, "a@example.org", "1.1.1.1", now + timedelta(seconds=1)).allowed
+    assert not v.allowed and v.wait_seconds == throttle.BASE_DELAY.total_seconds() - 1
+    later = now + throttle.BASE_DELAY - timedelta(seconds=1)
+    assert throttle.check(session, "a@example.org", "1.1.1.1", later).allowed
     assert throttle.check(session, "a@example.org", "2.2.2.2", now).allowed  # another pair
     assert throttle.check(session, "b@example.org", "1.1.1.1", now).allowed  # another account
 

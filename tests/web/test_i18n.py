@@ -117,8 +117,12 @@ def test_switching_to_english_and_back(client):
     assert '<html lang="pl">' in page and "Otwarte konsultacje" in page and "Open consultations" not in page
 
 
-def test_kernel_messages_with_parameters_are_translated(client, make_user):
+def test_kernel_messages_with_parameters_are_translated(client, make_user, monkeypatch):
     """LazyText from grants.core (`_("... %(n)s ...", n=...)`) follows the request's language."""
+    from datetime import timedelta
+
+    from grants.accounts import throttle
+    monkeypatch.setattr(throttle, "BASE_DELAY", timedelta(minutes=1))  # still throttled however slow the run
     user = make_user("applicant")
     client.post("/lang/en")
     r = client.post("/login", data={"email": user.email, "password": "wrong-password-1"})
