@@ -6,6 +6,7 @@ import os
 import uuid
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from grants.core import config as core_config
 from grants.core import db
@@ -33,8 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         # the embedded default runs the worker and the scheduler as threads in this process
         GRANTS_BACKGROUND_THREADS=os.environ.get("GRANTS_BACKGROUND_THREADS", "1") == "1",
     )
+    app.config.setdefault("GRANTS_TRUSTED_PROXIES", settings.trusted_proxies)
     if test_config:
         app.config.update(test_config)
+    proxies = int(app.config["GRANTS_TRUSTED_PROXIES"])
+    if proxies:
+        # the client's address and scheme from the last `proxies` X-Forwarded-For/-Proto entries; never
+        # X-Forwarded-Host (e-mailed links use GRANTS_BASE_URL or the Host the proxy passes)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
     db.init_engine(app.config.get("DATABASE_URL") or settings.database_url)
 
     import grants.models  # noqa: F401 - every table known
@@ -64,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _remove_session(exc=None):
         db.session.remove()
 
+    from grants import ratelimits
+    ratelimits.init(app, settings)
     from grants.web import init_web
     init_web(app)
     from grants.api import init_api

@@ -177,6 +177,9 @@ def wipe() -> None:
 def _clean_database():
     yield
     wipe()
+    from grants.ratelimits import limiter
+    if limiter.initialized:  # the per-address counters (Flask-Limiter) start afresh too
+        limiter.reset()
 
 
 @pytest.fixture

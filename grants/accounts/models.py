@@ -24,6 +24,8 @@ class User(Base):
     stakeholder_type: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None until the owner follows the link e-mailed at registration; such an account cannot sign in
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                    lazy="selectin")
@@ -86,3 +88,15 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     success: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class UsedToken(Base):
+    """One-time links already used (sign-in links): their id is inserted once, so a second use, even a
+    concurrent one, fails on the unique key. Rows older than the links' lifetime may be deleted."""
+
+    __tablename__ = "used_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    jti: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

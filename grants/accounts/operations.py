@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,12 +11,9 @@ from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, ROLES, STAKEHOLDER_TYPES
 from grants.registry.models import Department, Membership, Organisation
 
-from .models import LoginAttempt, User, UserRole
+from . import throttle
+from .models import User, UserRole
 from .passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
-
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_IP = 30
 
 
 class AccountError(ValueError):
@@ -36,9 +31,18 @@ def normalise_email(email: str) -> str:
         raise AccountError("email", _("Nieprawidłowy adres e-mail.")) from None
 
 
+def check_new_password(password: str, *, email: str = "", full_name: str = "") -> None:
+    """Raises AccountError when a new password is not acceptable. Registration calls it before it
+    looks the e-mail up, so a refused password never depends on whether the account exists."""
+    if len(password or "") < MIN_LENGTH:
+        raise AccountError("password", _("Hasło musi mieć co najmniej %(n)s znaków.", n=MIN_LENGTH))
+
+
 def create_user(session: Session, *, email: str, password: str, roles: list[str], full_name: str = "",
                 organisation_krs: str | None = None, department_code: str | None = None,
-                stakeholder_type: str | None = None, actor=None) -> User:
+                stakeholder_type: str | None = None, actor=None, email_confirmed: bool = True) -> User:
+    """Creates an account. Accounts made by the office, the CLI and the demo are confirmed; a
+    self-registered one (grants.accounts.registration) starts unconfirmed."""
     email = normalise_email(email)
     if not roles:
         raise AccountError("role", _("Podaj co najmniej jedną rolę."))
@@ -46,8 +50,7 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
     if unknown:
         raise AccountError("role", _("Nieznana rola: %(role)s. Dozwolone: %(allowed)s.",
                                      role=", ".join(unknown), allowed=", ".join(ROLES)))
-    if len(password or "") < MIN_LENGTH:
-        raise AccountError("password", _("Hasło musi mieć co najmniej %(n)s znaków.", n=MIN_LENGTH))
+    check_new_password(password, email=email, full_name=full_name)
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise AccountError("email", _("Użytkownik z tym adresem e-mail już istnieje."))
     if stakeholder_type and stakeholder_type not in STAKEHOLDER_TYPES:
@@ -68,7 +71,8 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
         if dept is None:
             raise AccountError("department", _("Nieznany wydział: %(code)s.", code=department_code))
     user = User(email=email, full_name=full_name, password_hash=hash_password(password), active=True,
-                department=dept, stakeholder_type=stakeholder_type, created_at=clock.real_now())
+                department=dept, stakeholder_type=stakeholder_type, created_at=clock.real_now(),
+                email_confirmed_at=clock.real_now() if email_confirmed else None)
     user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
     session.add(user)
     if org is not None:
@@ -86,32 +90,31 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
 class LoginResult:
     user: User | None
     error: object | None = None
-    locked_minutes: int = 0
+    retry_after: int = 0  # seconds the pair must wait (a 429 with Retry-After); 0 when not throttled
+    unconfirmed: bool = False  # the right password of an account whose e-mail is not confirmed yet
 
-
-def _failures(session: Session, email: str, ip: str, since) -> tuple[int, int]:
-    by_email = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at >= since)) or 0
-    by_ip = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at >= since)) or 0
-    return by_email, by_ip
+    @property
+    def throttled(self) -> bool:
+        return self.retry_after > 0
 
 
 def authenticate(session: Session, email: str, password: str, ip: str = "") -> LoginResult:
-    """Checks the password, rate-limited per e-mail and per address (technical time)."""
+    """Checks the password, throttled per (e-mail, address) pair with a growing delay
+    (grants.accounts.throttle): failures from other addresses never stop the owner."""
     email = (email or "").strip().lower()
     now = clock.real_now()
-    by_email, by_ip = _failures(session, email, ip, now - WINDOW)
-    if by_email >= MAX_FAILURES or by_ip >= MAX_FAILURES_PER_IP:
-        oldest = session.scalar(select(func.min(LoginAttempt.at)).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at >= now - WINDOW)) or now
-        minutes = max(1, int(((oldest + WINDOW) - now).total_seconds() // 60) + 1)
-        return LoginResult(None, _("Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za %(n)s min.",
-                                   n=minutes), locked_minutes=minutes)
+    verdict = throttle.check(session, email, ip, now)
+    if not verdict.allowed:
+        return LoginResult(None, throttle.wait_message(verdict.wait_seconds), retry_after=verdict.wait_seconds)
     user = session.scalar(select(User).where(func.lower(User.email) == email))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password or "")
     ok = ok and user is not None and user.is_active
-    session.add(LoginAttempt(email=email, ip=ip, success=ok, at=now))
+    if ok and user.email_confirmed_at is None:
+        # only someone who knows the password learns this; no attempt is recorded
+        return LoginResult(None, _("Najpierw potwierdź adres e-mail linkiem z wiadomości, którą wysłaliśmy po "
+                                   "rejestracji. Nie dotarła? Zarejestruj się ponownie tym samym adresem, a "
+                                   "wyślemy nowy link."), unconfirmed=True)
+    throttle.record(session, email, ip, ok, now)
     if ok and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.commit()

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import request
 from pydantic import BaseModel, Field
 
+from grants import ratelimits
 from grants.accounts.operations import authenticate
+from grants.ratelimits import limiter
 from grants.core import db
 
 from . import auth
@@ -25,13 +27,18 @@ class TokenResponse(BaseModel):
 
 
 @bp.route("/tokens", methods=["POST"])
+@limiter.limit(ratelimits.LOGIN_FAILURES_PER_ADDRESS, deduct_when=ratelimits.failed)
 def create_token():
     data = parse_body(TokenRequest)
     s = db.session()
     result = authenticate(s, data.email, data.password, request.remote_addr or "")
     if result.user is None:
-        status = 429 if result.locked_minutes else 401
-        raise ApiProblem(status, str(result.error))
+        if result.throttled:  # per (account, address) pair, growing delay: never a lock-out
+            raise ApiProblem(429, str(result.error), "/problems/too-many-requests",
+                             retry_after=result.retry_after, headers={"Retry-After": str(result.retry_after)})
+        if result.unconfirmed:
+            raise ApiProblem(403, str(result.error), "/problems/email-not-confirmed")
+        raise ApiProblem(401, str(result.error))
     token, row = auth.issue(s, result.user)
     s.commit()
     return {"token": token, "expires_at": row.expires_at.isoformat().replace("+00:00", "Z")}, 201

@@ -25,6 +25,9 @@ class Settings:
     secret_key: str
     port: int
     instance_path: Path
+    trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-For/-Proto count
+    ratelimit_storage_url: str = "memory://"  # Flask-Limiter's counters
+    base_url: str = ""  # the public address put in e-mailed links (empty: from the request)
 
     @property
     def production(self) -> bool:
@@ -91,15 +94,29 @@ def load(validate: bool = True) -> Settings:
         port = int(os.environ.get("GRANTS_PORT") or "5000")
     except ValueError:
         raise ConfigError(f"GRANTS_PORT must be a number, not {os.environ.get('GRANTS_PORT')!r}") from None
+    try:
+        proxies = int(os.environ.get("GRANTS_TRUSTED_PROXIES") or "0")
+    except ValueError:
+        proxies = -1
+    if proxies < 0:
+        raise ConfigError("GRANTS_TRUSTED_PROXIES must be a number of proxies (0 or more), not "
+                          f"{os.environ.get('GRANTS_TRUSTED_PROXIES')!r}")
+    broker_url = os.environ.get("GRANTS_BROKER_URL", "") or "inprocess"
+    # the rate limits' counters are shared by every worker process through Redis when there is one
+    ratelimit = (os.environ.get("GRANTS_RATELIMIT_STORAGE_URL", "").strip()
+                 or (broker_url if broker_url.startswith(("redis://", "rediss://")) else "memory://"))
     settings = Settings(
         env=env,
         database_url=db,
-        broker_url=os.environ.get("GRANTS_BROKER_URL", "") or "inprocess",
+        broker_url=broker_url,
         smtp_url=os.environ.get("GRANTS_SMTP_URL", ""),
         secret_key=(_secret_key(instance) if env == "development"
                     else os.environ.get("GRANTS_SECRET_KEY", "").strip()),
         port=port,
         instance_path=instance,
+        trusted_proxies=proxies,
+        ratelimit_storage_url=ratelimit,
+        base_url=os.environ.get("GRANTS_BASE_URL", "").strip().rstrip("/"),
     )
     if validate and settings.production:
         if not settings.secret_key:

@@ -25,3 +25,15 @@ class RegisterForm(FlaskForm):
     password = PasswordField(_l("Hasło (co najmniej 10 znaków)"), validators=[DataRequired(_l("Podaj hasło.")),
                                                                              Length(min=10, max=200)],
                              render_kw={"autocomplete": "new-password"})
+
+
+class SigninLinkForm(FlaskForm):
+    """Asks for a one-time sign-in link by e-mail (the way in while password attempts are throttled)."""
+    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")),
+                                                       Email(_l("Nieprawidłowy adres e-mail.")),
+                                                       Length(max=255)],
+                       render_kw={"autocomplete": "username"})
+
+
+class ConfirmForm(FlaskForm):
+    """A button that uses a one-time link (a POST, so mail scanners that open links use nothing)."""

@@ -5,11 +5,12 @@ from flask import Flask
 
 
 def init_web(app: Flask) -> None:
-    from . import auth, filters, health, home, i18n, security, workflows_page
+    from . import auth, filters, health, home, i18n, security, signin, workflows_page
     i18n.init(app)
     security.init(app)
     filters.init(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(signin.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(workflows_page.bp)

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from grants.accounts.operations import authenticate
+from grants import ratelimits
+from grants.accounts.operations import AccountError, authenticate
+from grants.accounts.registration import register_participant
 from grants.core import db
 from grants.core.i18n import _
 from grants.forms.auth import LoginForm, RegisterForm
+from grants.ratelimits import limiter
+
+from .links import external_url
 
 bp = Blueprint("auth", __name__)
 
@@ -24,6 +29,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ratelimits.LOGIN_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=ratelimits.failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -33,18 +39,36 @@ def login():
     if form.validate_on_submit():
         result = authenticate(db.session(), form.email.data, form.password.data, request.remote_addr or "")
         if result.user is not None:
-            lang = session.get("lang")
-            session.clear()  # no session fixation
-            if lang:
-                session["lang"] = lang
-            login_user(result.user)
+            start_session(result.user)
             flash(_("Zalogowano."), "success")
             return redirect(_safe_next(request.args.get("next")))
+        if result.throttled:
+            return _throttled_page(form, result.retry_after, result.error)
         error = result.error
-        status = 429 if result.locked_minutes else 401
+        status = 403 if result.unconfirmed else 401
     elif request.method == "POST":
         status = 422
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def start_session(user) -> None:
+    """A fresh session for a user who proved who they are (password or one-time link)."""
+    lang = session.get("lang")
+    session.clear()  # no session fixation
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+def _throttled_page(form, seconds: int, message):
+    """429 with Retry-After, saying how long, and offering the one-time sign-in link by e-mail."""
+    return render_template("auth/login.html", form=form, error=message, throttled=True,
+                           link_email=form.email.data or ""), 429, {"Retry-After": str(seconds)}
+
+
+@ratelimits.page_for("auth.login")
+def _address_limited(seconds: int, message):
+    return _throttled_page(LoginForm(), seconds, message)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -60,27 +84,29 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(ratelimits.REGISTER_PER_ADDRESS, methods=["POST"])
 def register():
     """Anyone may register as a participant and take part in consultations (S1); NGO members are
-    linked to their organisation by the office."""
+    linked to their organisation by the office. The answer is the same whether or not the e-mail has
+    an account (grants.accounts.registration); the account works once the e-mail is confirmed."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
-        from grants.accounts.operations import AccountError, create_user
         try:
-            user = create_user(db.session(), email=form.email.data, password=form.password.data, roles=["participant"],
-                               full_name=form.full_name.data, stakeholder_type=form.stakeholder_type.data)
+            register_participant(db.session(), email=form.email.data, password=form.password.data,
+                                 full_name=form.full_name.data, stakeholder_type=form.stakeholder_type.data,
+                                 secret=current_app.secret_key,
+                                 confirm_link_for=lambda t: external_url("signin.confirm_email", token=t),
+                                 login_url=external_url("auth.login"))
             db.session.commit()
         except AccountError as e:
             db.session.rollback()
             getattr(form, e.field if hasattr(form, e.field) else "email").errors.append(str(e.message))
             status = 422
         else:
-            login_user(user)
-            flash(_("Konto zostało utworzone. Możesz zgłaszać propozycje w konsultacjach."), "success")
-            return redirect(url_for("consultations.index"))
+            return redirect(url_for("signin.mailbox", why="register"))
     elif request.method == "POST":
         status = 422
     return render_template("auth/register.html", form=form), status

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from grants.accounts.models import LoginAttempt, User
-from grants.accounts.operations import MAX_FAILURES, WINDOW
+from grants.accounts import throttle
+from grants.accounts.throttle import FREE_FAILURES
 from tests.factories import PASSWORD
 
 WRONG = "Nieprawidłowy e-mail lub hasło."
@@ -92,33 +93,37 @@ def test_login_empty_form_shows_field_errors_next_to_fields_and_in_summary(clien
     assert 'aria-describedby="email-error"' in html
 
 
-def test_login_rate_limit_locks_after_five_failures_even_with_right_password(client, make_user):
+def test_login_failures_of_a_pair_slow_that_pair_with_429_and_retry_after(client, make_user):
+    """After FREE_FAILURES failures of (account, address), that pair waits a growing delay: a 429 with
+    Retry-After and a Polish message saying how long (the password is not even checked)."""
     user = make_user("applicant")
-    for _ in range(MAX_FAILURES):
+    for _ in range(FREE_FAILURES):
         assert _post_login(client, user.email, "wrong-password-x").status_code == 401
     r = _post_login(client, user.email, PASSWORD)
     assert r.status_code == 429
+    seconds = int(r.headers["Retry-After"])
+    assert 1 <= seconds <= throttle.BASE_DELAY.total_seconds()
     html = r.get_data(as_text=True)
     assert "Zbyt wiele nieudanych prób logowania" in html
-    minutes = int(re.search(r"za (\d+) min", html).group(1))
-    assert 1 <= minutes <= WINDOW.total_seconds() // 60
+    assert re.search(r"Spróbuj ponownie za \d+ (s|min)\.", html)
+    assert "Wyślij mi jednorazowy link do logowania" in html  # the way in that needs no waiting
     assert not _logged_in(client)
-    # the locked attempt is not even checked, so it is not recorded as a success
+    # the throttled attempt is not even checked, so it is not recorded as a success
     successes = fresh(select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.email == user.email, LoginAttempt.success.is_(True)))
     assert successes[0][0] == 0
 
 
-def test_login_four_failures_do_not_lock(client, make_user):
+def test_login_failures_below_the_free_number_do_not_slow(client, make_user):
     user = make_user("applicant")
-    for _ in range(MAX_FAILURES - 1):
+    for _ in range(FREE_FAILURES - 1):
         _post_login(client, user.email, "wrong-password-x")
     assert _post_login(client, user.email, PASSWORD).status_code == 302
 
 
-def test_login_rate_limit_is_per_account(client, make_user):
+def test_login_throttle_is_per_account(client, make_user):
     victim, other = make_user("applicant"), make_user("applicant")
-    for _ in range(MAX_FAILURES):
+    for _ in range(FREE_FAILURES + 2):
         _post_login(client, victim.email, "wrong-password-x")
     assert _post_login(client, other.email, PASSWORD).status_code == 302
 

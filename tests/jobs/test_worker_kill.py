@@ -102,8 +102,8 @@ def _done_count() -> int:
         return s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == DONE))
 
 
-@pytest.mark.postgres
-@pytest.mark.redis
+@pytest.mark.postgres(reason="a worker process and this test share one database: SQLite in two processes is not what production runs")
+@pytest.mark.redis(reason="the killed worker reads its jobs from Redis, production's broker")
 def test_worker_killed_10_times_during_100_mails_delivers_each_once(session, stub_broker, redis_db, killing_smtp,
                                                                     tmp_path):
     from tests.conftest import DATABASE_URL

@@ -1,6 +1,6 @@
 """outbox relay lease and mail deliveries
 
-Revision ID: 0013
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 19:46:50.883922
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import grants.core.types
 
 
-revision = '0013'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
