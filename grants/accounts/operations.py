@@ -14,7 +14,7 @@ from grants.core.permissions import APPLICANT, ROLES, STAKEHOLDER_TYPES
 from grants.registry.models import Department, Membership, Organisation
 
 from .models import LoginAttempt, User, UserRole
-from .passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from .passwords import DUMMY_HASH, hash_password, needs_rehash, password_problem, verify_password
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -46,8 +46,9 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
     if unknown:
         raise AccountError("role", _("Nieznana rola: %(role)s. Dozwolone: %(allowed)s.",
                                      role=", ".join(unknown), allowed=", ".join(ROLES)))
-    if len(password or "") < MIN_LENGTH:
-        raise AccountError("password", _("Hasło musi mieć co najmniej %(n)s znaków.", n=MIN_LENGTH))
+    problem = password_problem(password, email=email, name=full_name)
+    if problem is not None:
+        raise AccountError("password", problem)
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise AccountError("email", _("Użytkownik z tym adresem e-mail już istnieje."))
     if stakeholder_type and stakeholder_type not in STAKEHOLDER_TYPES:
