@@ -40,7 +40,7 @@ def index():
 def show(uid: int):
     user = _user(uid)
     return render_template("users_admin/show.html", user=user, tokens=tokens.list_for(db.session(), user),
-                           history=audit.history(db.session(), "user", user.id), form=CsrfForm())
+                           history=audit.history(db.session(), "user", user.id))
 
 
 def _act(uid: int, operation, done) -> object:
