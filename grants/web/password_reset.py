@@ -12,6 +12,8 @@ from grants.core import db
 from grants.core.i18n import _
 from grants.forms.account import PASSWORD_HINT, ForgotPasswordForm, ResetPasswordForm
 
+from .mail_links import external_url
+
 bp = Blueprint("password_reset", __name__, url_prefix="/password")
 
 
@@ -26,7 +28,7 @@ def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         credentials.request_reset(db.session(), current_app.secret_key, form.email.data,
-                                  lambda token: url_for(".reset", token=token, _external=True))
+                                  lambda token: external_url("password_reset.reset", token=token))
         db.session.commit()
         # the same answer whether or not the e-mail has an account
         return _no_store(make_response(render_template("password_reset/sent.html"), 200))

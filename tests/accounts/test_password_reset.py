@@ -168,3 +168,13 @@ def test_the_reset_mail_is_delivered_by_the_worker(app, make_user, stub_broker, 
     (path,) = mail.outbox_files()
     msg = message_from_bytes(path.read_bytes())
     assert msg["To"] == user.email and "/password/reset/" in msg.get_payload(decode=True).decode()
+
+
+def test_the_reset_link_points_to_the_public_url_whatever_the_host_header(client, make_user, monkeypatch):
+    """Reset poisoning: a request with a forged Host header must not choose where the mailed link points."""
+    monkeypatch.setenv("GRANTS_PUBLIC_URL", "https://granty.krakow.pl/")
+    user = make_user("applicant")
+    r = client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example.com"})
+    assert r.status_code == 200
+    body = _mails()[-1]["body"]
+    assert "https://granty.krakow.pl/password/reset/" in body and "evil.example.com" not in body
