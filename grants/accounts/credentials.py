@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 from typing import Callable
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grants.core import outbox
+from grants.core import clock, outbox
 from grants.core.i18n import _
 
 from . import sessions
@@ -25,6 +26,7 @@ from .passwords import hash_password, password_problem, verify_password
 
 RESET_SALT = "grants.password-reset"
 RESET_MAX_AGE = 3600  # seconds (technical time)
+RESET_COOLDOWN = timedelta(minutes=5)  # at most one reset mail per account in this time
 
 
 class ResetLinkInvalid(ValueError):
@@ -75,8 +77,8 @@ def user_for_reset(session: Session, secret: str | bytes, token: str) -> User:
 
 
 def request_reset(session: Session, secret: str | bytes, email: str, link_for: Callable[[str], str]) -> None:
-    """Mails a reset link when the e-mail belongs to an active account; does nothing otherwise.
-    The caller answers the same either way."""
+    """Mails a reset link when the e-mail belongs to an active account and no link was mailed to it
+    in the last RESET_COOLDOWN; does nothing otherwise. The caller answers the same either way."""
     try:
         email = normalise_email(email)
     except AccountError:
@@ -84,6 +86,10 @@ def request_reset(session: Session, secret: str | bytes, email: str, link_for: C
     user = session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.is_active:
         return
+    now = clock.real_now()
+    if user.password_reset_sent_at is not None and now - user.password_reset_sent_at < RESET_COOLDOWN:
+        return  # the link sent a moment ago still works; nobody floods a mailbox through this form
+    user.password_reset_sent_at = now
     link = link_for(reset_token(secret, user))
     minutes = RESET_MAX_AGE // 60
     body = str(_("Ktoś (prawdopodobnie Ty) poprosił o ustawienie nowego hasła do konta %(email)s w serwisie Granty.\n\n"

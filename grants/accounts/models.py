@@ -23,6 +23,8 @@ class User(Base):
     # bumped by logout, password change or reset, "log out everywhere" and deactivation: every
     # session cookie and API token carries the generation it was issued in (grants/accounts/sessions.py)
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # when the last password-reset mail was sent: at most one per RESET_COOLDOWN (no mail floods)
+    password_reset_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     stakeholder_type: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(5))

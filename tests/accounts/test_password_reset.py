@@ -178,3 +178,20 @@ def test_the_reset_link_points_to_the_public_url_whatever_the_host_header(client
     assert r.status_code == 200
     body = _mails()[-1]["body"]
     assert "https://granty.krakow.pl/password/reset/" in body and "evil.example.com" not in body
+
+
+def test_one_reset_mail_per_account_in_the_cooldown_same_answer(csrf_app, session, make_user):
+    """Nobody floods a mailbox through the form: a second request within RESET_COOLDOWN answers the
+    same and sends nothing; after it, a new link comes (and the first one still works until used)."""
+    from datetime import timedelta
+
+    from grants.core import clock
+    user = make_user("applicant")
+    first, second = _ask(csrf_app, user.email), _ask(csrf_app, user.email)
+    assert first.status_code == second.status_code == 200
+    assert len(_mails()) == 1
+    row = session.get(User, user.id)
+    row.password_reset_sent_at = clock.real_now() - credentials.RESET_COOLDOWN - timedelta(seconds=1)
+    session.commit()
+    assert _ask(csrf_app, user.email).status_code == 200
+    assert len(_mails()) == 2
