@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     proxies = int(app.config["GRANTS_TRUSTED_PROXIES"])
     if proxies:
         # the client's address and scheme from the last `proxies` X-Forwarded-For/-Proto entries; never
-        # X-Forwarded-Host (e-mailed links use GRANTS_BASE_URL or the Host the proxy passes)
+        # X-Forwarded-Host (e-mailed links use GRANTS_PUBLIC_URL or the Host the proxy passes)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
     db.init_engine(app.config.get("DATABASE_URL") or settings.database_url)
 

@@ -20,6 +20,11 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(255), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # bumped by logout, password change or reset, "log out everywhere" and deactivation: every
+    # session cookie and API token carries the generation it was issued in (grants/accounts/sessions.py)
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # when the last password-reset mail was sent: at most one per RESET_COOLDOWN (no mail floods)
+    password_reset_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     stakeholder_type: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(5))
@@ -58,7 +63,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login stores this in the session: a cookie from an older generation loads no user
+        return f"{self.id}:{self.session_generation or 0}"
 
     def __str__(self) -> str:
         return self.email

@@ -13,7 +13,7 @@ from grants.registry.models import Department, Membership, Organisation
 
 from . import throttle
 from .models import User, UserRole
-from .passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from .passwords import DUMMY_HASH, hash_password, needs_rehash, password_problem, verify_password
 
 
 class AccountError(ValueError):
@@ -34,8 +34,9 @@ def normalise_email(email: str) -> str:
 def check_new_password(password: str, *, email: str = "", full_name: str = "") -> None:
     """Raises AccountError when a new password is not acceptable. Registration calls it before it
     looks the e-mail up, so a refused password never depends on whether the account exists."""
-    if len(password or "") < MIN_LENGTH:
-        raise AccountError("password", _("Hasło musi mieć co najmniej %(n)s znaków.", n=MIN_LENGTH))
+    problem = password_problem(password, email=email, name=full_name)
+    if problem is not None:
+        raise AccountError("password", problem)
 
 
 def create_user(session: Session, *, email: str, password: str, roles: list[str], full_name: str = "",

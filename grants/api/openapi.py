@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .collections import REGISTRY
-from .tokens import TokenRequest, TokenResponse
+from . import tokens, users
 
 PROBLEM = {
     "type": "object", "required": ["type", "title", "status"],
@@ -47,17 +47,8 @@ def document() -> dict:
     components: dict = {"Problem": PROBLEM, "Transition": TRANSITION}
     paths: dict = {}
     bearer = [{"bearer": []}]
-    paths["/api/v1/tokens"] = {"post": {
-        "summary": "Issue a bearer token", "operationId": "createToken", "security": [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(TokenRequest, components)}}},
-        "responses": {"201": _json(_schema(TokenResponse, components), "Token issued"),
-                      "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password"),
-                      "403": _problem("The right password of an account whose e-mail is not confirmed yet"),
-                      "422": _problem("Invalid input"),
-                      "429": {**_problem("Too many failed attempts from this address (for this account, a delay that "
-                                         "grows with each failure; never a lock-out); `retry_after` in the body"),
-                              "headers": {"Retry-After": {"description": "Seconds to wait before trying again",
-                                                          "schema": {"type": "integer", "minimum": 1}}}}}}}
+    paths.update(tokens.paths_doc(lambda model: _schema(model, components)))
+    paths.update(users.paths_doc())
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
     for name, c in sorted(REGISTRY.items()):
         item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}

@@ -1,17 +1,24 @@
-"""POST /api/v1/tokens {"email", "password"} → {"token"}; DELETE /api/v1/tokens/current."""
+"""Bearer tokens (issue 21): POST /api/v1/tokens {"email", "password", "name"?, "expires_in_days"?}
+→ {"token"}; GET /api/v1/tokens lists one's own; DELETE /api/v1/tokens/{id} revokes one (one's own,
+or anyone's for an admin); DELETE /api/v1/tokens/current revokes the one in use.
+Rules in grants/accounts/tokens.py."""
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from grants import ratelimits
-from grants.accounts.operations import authenticate
-from grants.ratelimits import limiter
+from grants.accounts import tokens
+from grants.accounts.models import User
+from grants.accounts.operations import AccountError, authenticate
 from grants.core import db
+from grants.core.permissions import ADMIN, has_role
+from grants.ratelimits import limiter
 
 from . import auth
 from .blueprint import bp
-from .problems import ApiProblem
+from .problems import ApiProblem, invalid
 from .validation import parse_body
 
 
@@ -19,11 +26,27 @@ class TokenRequest(BaseModel):
     model_config = {"extra": "forbid"}
     email: str = Field(min_length=3, max_length=255)
     password: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=tokens.MAX_NAME,
+                             description="What the token is for, shown in the token list.")
+    expires_in_days: int | None = Field(default=None, ge=1, le=tokens.MAX_DAYS,
+                                        description=f"Lifetime in days (default {tokens.DEFAULT_DAYS}).")
 
 
 class TokenResponse(BaseModel):
     token: str
     expires_at: str
+    id: str | None = None
+    name: str | None = None
+
+
+class TokenInfo(BaseModel):
+    """A token as listed: never its secret."""
+    id: str
+    name: str
+    created_at: str
+    expires_at: str
+    last_used_at: str | None = None
+    user_id: str | None = None
 
 
 @bp.route("/tokens", methods=["POST"])
@@ -39,16 +62,104 @@ def create_token():
         if result.unconfirmed:
             raise ApiProblem(403, str(result.error), "/problems/email-not-confirmed")
         raise ApiProblem(401, str(result.error))
-    token, row = auth.issue(s, result.user)
+    try:
+        token, row = tokens.issue(s, result.user, name=data.name, days=data.expires_in_days)
+    except AccountError as e:
+        s.rollback()
+        raise invalid([{"field": e.field, "message": str(e.message)}]) from None
     s.commit()
-    return {"token": token, "expires_at": row.expires_at.isoformat().replace("+00:00", "Z")}, 201
+    return {"token": token, "expires_at": tokens.serialise(row)["expires_at"], "id": str(row.id),
+            "name": row.name}, 201
+
+
+@bp.route("/tokens", methods=["GET"])
+def list_tokens():
+    """The caller's live tokens; an admin may ask for another user's with ?user_id=."""
+    user = auth.require_user()
+    s = db.session()
+    owner = user
+    wanted = request.args.get("user_id")
+    if wanted is not None and wanted != str(user.id):
+        if not has_role(user, ADMIN):
+            raise ApiProblem(403, "Only an administrator may list another user's tokens.")
+        owner = s.scalar(select(User).where(User.id == int(wanted))) if wanted.isdigit() else None
+        if owner is None:
+            raise ApiProblem(404, "No such user.")
+    items = [dict(tokens.serialise(r), user_id=str(owner.id)) for r in tokens.list_for(s, owner)]
+    return {"items": items, "total": len(items)}
 
 
 @bp.route("/tokens/current", methods=["DELETE"])
 def revoke_token():
     auth.require_user()
-    from flask import g
     s = db.session()
     s.delete(s.merge(g.api_token))
     s.commit()
     return "", 204
+
+
+@bp.route("/tokens/<token_id>", methods=["DELETE"])
+def revoke_token_by_id(token_id: str):
+    user = auth.require_user()
+    s = db.session()
+    try:
+        tokens.revoke(s, user, token_id)
+    except tokens.TokenNotFound:
+        s.rollback()
+        raise ApiProblem(404, "No such token among those you may revoke.") from None
+    s.commit()
+    return "", 204
+
+
+def _problem(desc: str) -> dict:
+    return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def paths_doc(schema) -> dict:
+    """The OpenAPI paths of the tokens; `schema(model)` returns a $ref to a component."""
+    bearer = [{"bearer": []}]
+    token_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
+    return {
+        "/api/v1/tokens": {
+            "post": {
+                "summary": "Issue a bearer token", "operationId": "createToken", "tags": ["tokens"], "security": [],
+                "description": f"Optional `name` and `expires_in_days` (1-{tokens.MAX_DAYS}, default "
+                               f"{tokens.DEFAULT_DAYS}). The secret is returned once. Every token of a user ends "
+                               "when the user logs out, logs out everywhere, changes or resets the password, or is "
+                               "deactivated.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": schema(TokenRequest)}}},
+                "responses": {"201": {"description": "Token issued", "content": {"application/json": {
+                                  "schema": schema(TokenResponse)}}},
+                              "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password"),
+                              "403": _problem("The right password of an account whose e-mail is not confirmed yet"),
+                              "422": _problem("Invalid input"),
+                              "429": {**_problem("Too many failed attempts from this address (for this account, a "
+                                                 "delay that grows with each failure; never a lock-out); "
+                                                 "`retry_after` in the body"),
+                                      "headers": {"Retry-After": {
+                                          "description": "Seconds to wait before trying again",
+                                          "schema": {"type": "integer", "minimum": 1}}}}}},
+            "get": {
+                "summary": "List your live tokens (never their secrets)", "operationId": "listTokens",
+                "tags": ["tokens"], "security": bearer,
+                "parameters": [{"name": "user_id", "in": "query", "required": False,
+                                "description": "Administrators only: another user's tokens.",
+                                "schema": {"type": "string", "maxLength": 30}}],
+                "responses": {"200": {"description": "The tokens", "content": {"application/json": {"schema": {
+                                  "type": "object", "required": ["items", "total"], "properties": {
+                                      "items": {"type": "array", "items": schema(TokenInfo)},
+                                      "total": {"type": "integer"}}}}}},
+                              "401": _problem("Token required or invalid"),
+                              "403": _problem("Another user's tokens, and not an administrator"),
+                              "404": _problem("No such user")}},
+        },
+        "/api/v1/tokens/current": {"delete": {
+            "summary": "Revoke the token used for this request", "operationId": "revokeCurrentToken",
+            "tags": ["tokens"], "security": bearer,
+            "responses": {"204": {"description": "Revoked"}, "401": _problem("Token required or invalid")}}},
+        "/api/v1/tokens/{id}": {"delete": {
+            "summary": "Revoke one of your tokens (administrators: anyone's)", "operationId": "revokeToken",
+            "tags": ["tokens"], "security": bearer, "parameters": [token_id],
+            "responses": {"204": {"description": "Revoked"}, "401": _problem("Token required or invalid"),
+                          "404": _problem("No such token among those you may revoke")}}},
+    }

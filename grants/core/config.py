@@ -27,7 +27,7 @@ class Settings:
     instance_path: Path
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-For/-Proto count
     ratelimit_storage_url: str = "memory://"  # Flask-Limiter's counters
-    base_url: str = ""  # the public address put in e-mailed links (empty: from the request)
+    public_url: str = ""  # the public address put in e-mailed links (empty: from the request)
 
     @property
     def production(self) -> bool:
@@ -116,7 +116,7 @@ def load(validate: bool = True) -> Settings:
         instance_path=instance,
         trusted_proxies=proxies,
         ratelimit_storage_url=ratelimit,
-        base_url=os.environ.get("GRANTS_BASE_URL", "").strip().rstrip("/"),
+        public_url=os.environ.get("GRANTS_PUBLIC_URL", "").strip().rstrip("/"),
     )
     if validate and settings.production:
         if not settings.secret_key:

@@ -14,6 +14,9 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(workflows_page.bp)
+    from . import account, password_reset, users_admin
+    for blueprint in (account.bp, password_reset.bp, users_admin.bp):
+        app.register_blueprint(blueprint)
     from grants.consultations.views import bp as consultations_bp
     app.register_blueprint(consultations_bp)
     from grants.contests.views import bp as contests_bp

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from grants import ratelimits
 from grants.accounts.operations import AccountError, authenticate
 from grants.accounts.registration import register_participant
+from grants.accounts.sessions import LOGOUT, end_all_sessions
 from grants.core import db
 from grants.core.i18n import _
 from grants.forms.auth import LoginForm, RegisterForm
@@ -74,6 +75,10 @@ def _address_limited(seconds: int, message):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # the signed cookie lives on in the browser (and in any copy of it): ending the user's session
+    # generation makes every copy, and every API token, load nobody
+    end_all_sessions(db.session(), current_user._get_current_object(), reason=LOGOUT)
+    db.session.commit()
     logout_user()
     lang = session.get("lang")
     session.clear()

@@ -5,10 +5,10 @@ from flask import current_app, url_for
 
 
 def external_url(endpoint: str, **values) -> str:
-    """GRANTS_BASE_URL + the path when it is set (production: a client's Host header never decides
+    """GRANTS_PUBLIC_URL + the path when it is set (production: a client's Host header never decides
     where an e-mailed link points), otherwise the address of the current request."""
     settings = current_app.config.get("GRANTS_SETTINGS")
-    base = getattr(settings, "base_url", "") or current_app.config.get("GRANTS_BASE_URL", "")
+    base = current_app.config.get("GRANTS_PUBLIC_URL") or getattr(settings, "public_url", "")
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

@@ -7,6 +7,7 @@ from flask import Flask, abort
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from grants.accounts import sessions
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.permissions import has_role
@@ -20,13 +21,9 @@ login_manager.session_protection = "strong"
 
 
 @login_manager.user_loader
-def _load(user_id: str):
-    from grants.accounts.models import User
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    return user if user is not None and user.is_active else None
+def _load(session_id: str):
+    # "<id>:<generation>": a cookie of an ended generation (logout, password change…) loads nobody
+    return sessions.load_session_user(db.session(), session_id)
 
 
 def init(app: Flask) -> None:

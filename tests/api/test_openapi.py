@@ -84,7 +84,7 @@ def _known_objects(doc: dict) -> dict:
 
 # The generic endpoints are fuzzed through these collections; add an area's collection here once
 # its own checks hold (the fuzzer then walks its create/patch schemas too).
-FUZZED = ("tokens", "consultations")
+FUZZED = ("tokens", "users", "consultations")
 FUZZED_PATHS = "^/api/v1/(%s)(/|$)" % "|".join(FUZZED)
 
 DOCUMENT = _document()

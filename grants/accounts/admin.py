@@ -1,0 +1,63 @@
+"""Admins deactivate and reactivate users and end their sessions (issue 21). Flask-free.
+
+Deactivation ends every session and API token of the user at once; an inactive user cannot sign
+in, use a token or reset the password. Every step is audited on the user's chain."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from grants.core import audit
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, PermissionDenied, has_role
+
+from . import sessions
+from .models import User
+from .operations import AccountError
+
+PER_PAGE = 50
+
+
+def _require_admin(actor) -> None:
+    if not has_role(actor, ADMIN):
+        raise PermissionDenied(_("Tylko administrator może zarządzać kontami użytkowników."))
+
+
+def search(session: Session, actor, q: str = "", page: int = 1, per_page: int = PER_PAGE) -> tuple[list[User], int]:
+    """Users whose e-mail or name contains q (case-insensitive), by e-mail; and how many in all."""
+    _require_admin(actor)
+    stmt = select(User)
+    q = (q or "").strip()[:100]
+    if q:
+        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(User.email).like(like, escape="\\"),
+                              func.lower(User.full_name).like(like, escape="\\")))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(User.email).offset((max(page, 1) - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def deactivate(session: Session, actor, user: User) -> None:
+    _require_admin(actor)
+    if user.id == actor.id:
+        raise AccountError("user", _("Nie możesz dezaktywować własnego konta."))
+    if not user.active:
+        return
+    user.active = False
+    sessions.end_all_sessions(session, user, reason=sessions.DEACTIVATED, actor=actor)
+
+
+def activate(session: Session, actor, user: User) -> None:
+    _require_admin(actor)
+    if user.active:
+        return
+    audit.lock_object(session, User, user.id)
+    user.active = True
+    session.flush()
+    audit.record(session, "user", user.id, "activate", actor)
+
+
+def end_sessions(session: Session, actor, user: User) -> None:
+    """An admin ends every session and token of a user (e.g. a lost laptop)."""
+    _require_admin(actor)
+    sessions.end_all_sessions(session, user, reason=sessions.ENDED_BY_ADMIN, actor=actor)

@@ -1,0 +1,94 @@
+"""The admin's users page (/admin/users/): search, deactivate and reactivate, end sessions, revoke
+tokens (issue 21). Rules in grants/accounts/admin.py and tokens.py."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.accounts import admin, tokens
+from grants.accounts.models import User
+from grants.accounts.operations import AccountError
+from grants.core import audit, db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN
+from grants.forms.account import CsrfForm
+
+from .security import roles_required
+
+bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
+
+
+def _user(uid: int) -> User:
+    user = db.session.get(User, uid)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/")
+@roles_required(ADMIN)
+def index():
+    q = request.args.get("q", "")[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = admin.search(db.session(), current_user, q, page=max(page, 1))
+    return render_template("users_admin/index.html", rows=rows, total=total, q=q, page=max(page, 1),
+                           per_page=admin.PER_PAGE)
+
+
+@bp.route("/<int:uid>")
+@roles_required(ADMIN)
+def show(uid: int):
+    user = _user(uid)
+    return render_template("users_admin/show.html", user=user, tokens=tokens.list_for(db.session(), user),
+                           history=audit.history(db.session(), "user", user.id))
+
+
+def _act(uid: int, operation, done) -> object:
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    user = _user(uid)
+    try:
+        operation(db.session(), current_user._get_current_object(), user)
+        db.session.commit()
+    except AccountError as e:
+        db.session.rollback()
+        flash(str(e.message), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".show", uid=uid), 303)
+
+
+@bp.route("/<int:uid>/deactivate", methods=["POST"])
+@roles_required(ADMIN)
+def deactivate(uid: int):
+    return _act(uid, admin.deactivate, _("Konto zostało dezaktywowane; jego sesje i tokeny API zakończone."))
+
+
+@bp.route("/<int:uid>/activate", methods=["POST"])
+@roles_required(ADMIN)
+def activate(uid: int):
+    return _act(uid, admin.activate, _("Konto zostało ponownie aktywowane."))
+
+
+@bp.route("/<int:uid>/end-sessions", methods=["POST"])
+@roles_required(ADMIN)
+def end_sessions(uid: int):
+    return _act(uid, admin.end_sessions, _("Wszystkie sesje i tokeny API tego konta zostały zakończone."))
+
+
+@bp.route("/<int:uid>/tokens/<token_id>/revoke", methods=["POST"])
+@roles_required(ADMIN)
+def revoke_token(uid: int, token_id: str):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        row = tokens.get_visible(db.session(), current_user, token_id)
+        if row.user_id != uid:
+            raise tokens.TokenNotFound(token_id)
+        tokens.revoke(db.session(), current_user._get_current_object(), token_id)
+        db.session.commit()
+    except tokens.TokenNotFound:
+        db.session.rollback()
+        abort(404)
+    flash(_("Token został unieważniony."), "success")
+    return redirect(url_for(".show", uid=uid), 303)
