@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from . import me
 from .collections import REGISTRY
 from .tokens import TokenRequest, TokenResponse
 
@@ -51,8 +52,10 @@ def document() -> dict:
         "summary": "Issue a bearer token", "operationId": "createToken", "security": [],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(TokenRequest, components)}}},
         "responses": {"201": _json(_schema(TokenResponse, components), "Token issued"),
-                      "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password"),
+                      "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password, or a TOTP code missing or wrong"),
+                      "403": _problem("An admin in production must first set up TOTP"),
                       "422": _problem("Invalid input"), "429": _problem("Too many failed attempts")}}}
+    paths.update(me.openapi_paths(_schema, _json, _problem, components))
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
     for name, c in sorted(REGISTRY.items()):
         item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}

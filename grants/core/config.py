@@ -10,6 +10,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = REPO_ROOT / "instance"
 ENVIRONMENTS = ("development", "production")
+DEFAULT_DPO_CONTACT = "Inspektor Ochrony Danych Urzędu Miasta Krakowa, iod@um.krakow.pl"
 
 
 class ConfigError(RuntimeError):
@@ -25,6 +26,8 @@ class Settings:
     secret_key: str
     port: int
     instance_path: Path
+    # R-RODO art. 13(1)(b): how to reach the controller's data protection officer (privacy notice)
+    dpo_contact: str = ""
 
     @property
     def production(self) -> bool:
@@ -100,6 +103,7 @@ def load(validate: bool = True) -> Settings:
                     else os.environ.get("GRANTS_SECRET_KEY", "").strip()),
         port=port,
         instance_path=instance,
+        dpo_contact=os.environ.get("GRANTS_DPO_CONTACT", "").strip() or DEFAULT_DPO_CONTACT,
     )
     if validate and settings.production:
         if not settings.secret_key:

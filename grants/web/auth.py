@@ -6,10 +6,13 @@ from urllib.parse import urlparse
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from grants.accounts import totp
 from grants.accounts.operations import authenticate
 from grants.core import db
 from grants.core.i18n import _
 from grants.forms.auth import LoginForm, RegisterForm
+
+from . import totp as totp_views
 
 bp = Blueprint("auth", __name__)
 
@@ -33,6 +36,8 @@ def login():
     if form.validate_on_submit():
         result = authenticate(db.session(), form.email.data, form.password.data, request.remote_addr or "")
         if result.user is not None:
+            if totp.enabled(result.user):  # the second factor first (grants/web/totp.py)
+                return totp_views.begin(result.user, _safe_next(request.args.get("next")))
             lang = session.get("lang")
             session.clear()  # no session fixation
             if lang:

@@ -22,5 +22,6 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((url_for("workflows.index"), _("Procesy")))
     if has_role(user, ADMIN):
         items.append((url_for("params.index"), _("Parametry")))
+        items.append((url_for("privacy.requests_index"), _("Żądania RODO")))
     items.append((url_for("api_docs.docs"), _("API")))
     return items
