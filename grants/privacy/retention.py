@@ -61,6 +61,8 @@ def _ended_in(session: Session, obj) -> int | None:
                 obj = agreement
             else:
                 return None  # closed without a settlement row: the settlement is still to come
+    if isinstance(obj, Commission):
+        obj = obj.contest  # its declarations, cards and protocol are the contest's documents
     if not _final(obj):
         return None
     year = _last_year(session, obj.__workflow__.object_type, obj.id)
