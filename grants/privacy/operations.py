@@ -13,7 +13,7 @@ from grants.accounts.models import LoginAttempt, User
 from grants.accounts.passwords import hash_password
 from grants.api.models import ApiToken, IdempotencyRecord
 from grants.calltypes.federation.models import PoolCandidate
-from grants.core import audit, clock
+from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.directions.models import Direction
@@ -72,16 +72,37 @@ def handle(session: Session, req: DeletionRequest, actor, *, approve: bool, note
             raise PrivacyError(_("Podaj powód odmowy."))
         req.state, req.note, req.handled_at, req.handled_by_id = "refused", note, clock.real_now(), actor.id
         audit.record(session, "deletion_request", req.id, "refuse", actor)
+        _answer(session, req, req.user.email)
     return req
+
+
+def _answer(session: Session, req: DeletionRequest, email: str) -> None:
+    """The answer to the person by e-mail (the account may be gone by the time it is read)."""
+    if req.state == "refused":
+        body = str(_("Odmówiliśmy usunięcia Twoich danych osobowych. Uzasadnienie: %(note)s", note=req.note))
+    else:
+        lines = [str(_("Twoje dane osobowe zostały zanonimizowane, a konto zamknięte.")),
+                 str(_("Prawo wymaga przechowania tych dokumentów (art. 17 ust. 3 lit. b i d RODO):"))]
+        for k in req.kept:
+            until = k.get("until") or str(_("do końca sprawy i przez okres archiwalny po jej zakończeniu"))
+            label = " ".join(x for x in (str(retention.KIND_LABELS.get(k.get("kind"), k.get("kind"))), k.get("label")) if x)
+            lines.append(f"- {label}: {until}")
+        if req.note:
+            lines.append(req.note)
+        body = "\n".join(lines)
+    outbox.emit(session, "email.send", {"to": email, "subject": str(_("Odpowiedź na żądanie usunięcia danych")),
+                                        "body": body})
 
 
 def _carry_out(session: Session, req: DeletionRequest, actor) -> None:
     user = session.get(User, req.user_id)
     req.kept = [k.as_dict() for k in retention.kept_documents(session, user)]
+    email = user.email
     anonymise(session, user, actor)
     req.state, req.handled_at, req.handled_by_id = "done", clock.real_now(), getattr(actor, "id", None)
     audit.record(session, "deletion_request", req.id, "done", actor,
                  changes={"kept": len(req.kept)})
+    _answer(session, req, email)
 
 
 def anonymise(session: Session, user: User, actor=None) -> None:

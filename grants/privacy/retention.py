@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from grants.agreements.models import Agreement
 from grants.core import clock
+from grants.core.i18n import _
 from grants.core.audit import AuditEntry
 from grants.directions.models import Direction
 from grants.initiatives.models import Initiative
@@ -29,6 +30,12 @@ from grants.small_grants.models import SmallGrant
 from reviewers.models import Commission, CommissionMember
 
 DOCUMENTS_YEARS = "retention.documents_years"
+KIND_LABELS = {
+    "offer": _("oferta"), "agreement": _("umowa"), "report": _("sprawozdanie"), "settlement": _("rozliczenie"),
+    "commission": _("komisja konkursowa (oświadczenia, karty oceny, protokół)"),
+    "direction": _("propozycja kierunku w konsultacjach"), "initiative": _("oferta z własnej inicjatywy (art. 12)"),
+    "small_grant": _("oferta w trybie art. 19a"), "audit": _("dziennik zdarzeń (audyt)"),
+}
 
 
 def days(session: Session, key: str, on: date | None = None) -> int:
@@ -124,9 +131,10 @@ def kept_documents(session: Session, user) -> list[Kept]:
     for grant in session.scalars(select(SmallGrant).where(SmallGrant.author_id == user.id).order_by(SmallGrant.id)):
         add("small_grant", grant, grant.title)
     if session.scalar(select(AuditEntry.id).where(AuditEntry.actor_id == user.id).limit(1)) is not None:
+        # the audit trail is kept as long as the longest-kept document it concerns; without documents,
+        # as the record of what the account did and of the request itself (art. 5(2) RODO), from now
         dates = [k.until for k in kept]
-        # the audit trail is kept as long as the longest-kept document it concerns
-        until = None if (not dates or None in dates) else max(dates)
+        until = (None if None in dates else max(dates)) if dates else kept_until(session, clock.real_now().year)
         kept.append(Kept("audit", None, "", until))
     return kept
 

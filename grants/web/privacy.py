@@ -21,12 +21,7 @@ bp = Blueprint("privacy", __name__)
 
 DEFAULT_CONTROLLER = {"name": "Gmina Miejska Kraków", "office_name": "Prezydent Miasta Krakowa",
                       "address": "pl. Wszystkich Świętych 3-4, 31-004 Kraków"}
-KIND_LABELS = {
-    "offer": _("oferta"), "agreement": _("umowa"), "report": _("sprawozdanie"), "settlement": _("rozliczenie"),
-    "commission": _("komisja konkursowa (oświadczenia, karty oceny, protokół)"),
-    "direction": _("propozycja kierunku w konsultacjach"), "initiative": _("oferta z własnej inicjatywy (art. 12)"),
-    "small_grant": _("oferta w trybie art. 19a"), "audit": _("dziennik zdarzeń (audyt)"),
-}
+KIND_LABELS = retention.KIND_LABELS
 
 
 def controllers() -> list[dict]:

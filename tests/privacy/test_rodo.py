@@ -28,6 +28,13 @@ def fresh(model, id_):
         return obj
 
 
+def mails_to(address: str) -> list[dict]:
+    from grants.core.outbox import OutboxEvent
+    with Session(db.get_engine()) as s:
+        rows = [json.loads(e.payload) for e in s.scalars(select(OutboxEvent).where(OutboxEvent.topic == "email.send"))]
+    return [p for p in rows if p["to"] == address]
+
+
 def test_r_rodo_notice_is_public_and_names_the_controller_dpo_and_uodo(app, session, make_user):
     make_user("officer")  # creates the grantor Gmina Miejska Kraków
     page = app.test_client().get("/privacy")
@@ -106,6 +113,9 @@ def test_r_rodo_participant_deletion_is_carried_out_at_once(app, session, make_u
     assert user.email.endswith("@anonymised.invalid") and user.full_name == "Osoba anonimowa"
     assert user.stakeholder_type is None and not user.active and user.anonymised_at is not None
     assert fresh(DeletionRequest, 1).state == "done"
+    [mail] = mails_to("mieszkanka@test.example.org")
+    year = clock.real_now().year
+    assert "zanonimizowane" in mail["body"] and f"dziennik zdarzeń (audyt): {year + 10}-12-31" in mail["body"]
     with Session(db.get_engine()) as s:
         assert s.scalar(select(func.count()).select_from(LoginAttempt)
                         .where(LoginAttempt.email == "mieszkanka@test.example.org")) == 0
@@ -153,6 +163,8 @@ def test_r_rodo_deletion_anonymises_the_applicant_and_keeps_offer_and_agreement(
         req = s.get(DeletionRequest, body["id"])
         assert req.state == "done" and {"offer", "agreement"} <= {k["kind"] for k in req.kept}
     assert app.test_client().get("/api/v1/me/data", headers=headers).status_code == 401  # tokens ended
+    [mail] = mails_to("prezes@fundacja.example.org")  # the answer, to the address as it was
+    assert "zanonimizowane" in mail["body"] and "umowa" in mail["body"] and offer.number in mail["body"]
 
 
 def test_r_rodo_kept_until_counts_full_years_after_the_matter_ended(session, make_user, monkeypatch):
@@ -176,6 +188,7 @@ def test_r_rodo_refusal_needs_a_reason_and_admins_only(app, session, make_user, 
     assert fresh(DeletionRequest, req.id).state == "requested"  # nothing changed without a reason
     client.post(f"/admin/deletion-requests/{req.id}", data={"decision": "refuse", "note": "trwa postępowanie"})
     assert fresh(DeletionRequest, req.id).state == "refused"
+    assert "trwa postępowanie" in mails_to(officer.email)[0]["body"]
     assert fresh(User, officer.id).active
 
 
