@@ -167,7 +167,7 @@ def test_r_rodo_deletion_anonymises_the_applicant_and_keeps_offer_and_agreement(
     assert "zanonimizowane" in mail["body"] and "umowa" in mail["body"] and offer.number in mail["body"]
 
 
-def test_r_rodo_kept_until_counts_full_years_after_the_matter_ended(session, make_user, monkeypatch):
+def test_r_rodo_kept_until_counts_full_years_after_the_matter_ended(session):
     from grants.privacy import retention
     assert retention.kept_until(session, 2026) == "2036-12-31"
     session.add(DatedParameter(key="retention.documents_years", valid_from=clock.real_now().date().replace(year=2020),
