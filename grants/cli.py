@@ -141,6 +141,19 @@ def audit_seal():
     click.echo(f"seal {seal.id}" if seal else "nothing new to seal")
 
 
+rodo_cli = click.Group("rodo", help="Personal data (R-RODO): retention periods.")
+
+
+@rodo_cli.command("purge")
+def rodo_purge():
+    """Remove or anonymise what is past its retention period (dated parameters retention.*)."""
+    from grants.privacy.operations import purge
+    s = core_db.session()
+    done = purge(s)
+    s.commit()
+    click.echo(", ".join(f"{k}: {v}" for k, v in done.items()))
+
+
 @click.command("demo")
 @click.option("--first-run", is_flag=True, help="seed only when the database has no grantor yet")
 def demo(first_run):
@@ -194,7 +207,7 @@ def scheduler(interval):
 
 
 def register(app) -> None:
-    for cmd in (db_cli, users_cli, clock_cli, audit_cli, demo, worker, scheduler):
+    for cmd in (db_cli, users_cli, clock_cli, audit_cli, rodo_cli, demo, worker, scheduler):
         app.cli.add_command(cmd)
 
 

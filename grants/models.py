@@ -20,3 +20,4 @@ from grants.reports.models import Report  # noqa: F401,E402
 from grants.settlements.models import ReturnPayment, Settlement  # noqa: F401,E402
 from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  # noqa: F401,E402
 from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402
+from grants.privacy.models import DeletionRequest  # noqa: F401,E402

@@ -31,6 +31,13 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # None until the owner follows the link e-mailed at registration; such an account cannot sign in
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # optional second factor for staff (grants/accounts/totp.py): the base32 secret once confirmed, the
+    # last accepted time step (a code is never accepted twice) and wrong codes since the last password
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # R-RODO: set when the person's data was anonymised at their request (grants/privacy/operations.py)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                    lazy="selectin")

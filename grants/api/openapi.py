@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from . import me
 from .collections import REGISTRY
 from . import tokens, users
 
@@ -49,6 +50,7 @@ def document() -> dict:
     bearer = [{"bearer": []}]
     paths.update(tokens.paths_doc(lambda model: _schema(model, components)))
     paths.update(users.paths_doc())
+    paths.update(me.openapi_paths(_schema, _json, _problem, components))
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
     for name, c in sorted(REGISTRY.items()):
         item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}

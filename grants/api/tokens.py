@@ -4,12 +4,12 @@ or anyone's for an admin); DELETE /api/v1/tokens/current revokes the one in use.
 Rules in grants/accounts/tokens.py."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants import ratelimits
-from grants.accounts import tokens
+from grants.accounts import tokens, totp
 from grants.accounts.models import User
 from grants.accounts.operations import AccountError, authenticate
 from grants.core import db
@@ -30,6 +30,8 @@ class TokenRequest(BaseModel):
                              description="What the token is for, shown in the token list.")
     expires_in_days: int | None = Field(default=None, ge=1, le=tokens.MAX_DAYS,
                                         description=f"Lifetime in days (default {tokens.DEFAULT_DAYS}).")
+    totp: str | None = Field(default=None, min_length=6, max_length=8,
+                             description="the current code of the second factor, required when it is enabled")
 
 
 class TokenResponse(BaseModel):
@@ -62,6 +64,7 @@ def create_token():
         if result.unconfirmed:
             raise ApiProblem(403, str(result.error), "/problems/email-not-confirmed")
         raise ApiProblem(401, str(result.error))
+    second_factor(s, result.user, data.totp)
     try:
         token, row = tokens.issue(s, result.user, name=data.name, days=data.expires_in_days)
     except AccountError as e:
@@ -87,6 +90,20 @@ def list_tokens():
             raise ApiProblem(404, "No such user.")
     items = [dict(tokens.serialise(r), user_id=str(owner.id)) for r in tokens.list_for(s, owner)]
     return {"items": items, "total": len(items)}
+
+
+def second_factor(s, user, code: str | None) -> None:
+    """A TOTP user gives the code too; an admin in production without TOTP sets it up first (web)."""
+    if totp.enabled(user):
+        totp.start_login(s, user)
+        ok = bool(code) and totp.check_login(s, user, code, request.remote_addr or "")
+        s.commit()
+        if not ok:
+            raise ApiProblem(401, "A valid TOTP code is required in the 'totp' field (two-factor login is enabled).",
+                             "/problems/totp-required")
+    elif totp.required(user, current_app.config.get("GRANTS_ENV", "development") != "development"):
+        raise ApiProblem(403, "Administrators must set up two-factor login (TOTP) on /account/totp first.",
+                         "/problems/totp-setup-required")
 
 
 @bp.route("/tokens/current", methods=["DELETE"])
@@ -130,8 +147,10 @@ def paths_doc(schema) -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": schema(TokenRequest)}}},
                 "responses": {"201": {"description": "Token issued", "content": {"application/json": {
                                   "schema": schema(TokenResponse)}}},
-                              "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password"),
-                              "403": _problem("The right password of an account whose e-mail is not confirmed yet"),
+                              "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password, or the TOTP code (`totp`) missing or "
+                                                       "wrong where two-factor login is enabled"),
+                              "403": _problem("The right password of an account whose e-mail is not confirmed yet, "
+                                              "or an administrator in production who has not set up TOTP"),
                               "422": _problem("Invalid input"),
                               "429": {**_problem("Too many failed attempts from this address (for this account, a "
                                                  "delay that grows with each failure; never a lock-out); "

@@ -10,6 +10,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = REPO_ROOT / "instance"
 ENVIRONMENTS = ("development", "production")
+DEFAULT_DPO_CONTACT = "Inspektor Ochrony Danych Urzędu Miasta Krakowa, iod@um.krakow.pl"
 
 
 class ConfigError(RuntimeError):
@@ -28,6 +29,8 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front of the app whose X-Forwarded-For/-Proto count
     ratelimit_storage_url: str = "memory://"  # Flask-Limiter's counters
     public_url: str = ""  # the public address put in e-mailed links (empty: from the request)
+    # R-RODO art. 13(1)(b): how to reach the controller's data protection officer (privacy notice)
+    dpo_contact: str = ""
 
     @property
     def production(self) -> bool:
@@ -117,6 +120,7 @@ def load(validate: bool = True) -> Settings:
         trusted_proxies=proxies,
         ratelimit_storage_url=ratelimit,
         public_url=os.environ.get("GRANTS_PUBLIC_URL", "").strip().rstrip("/"),
+        dpo_contact=os.environ.get("GRANTS_DPO_CONTACT", "").strip() or DEFAULT_DPO_CONTACT,
     )
     if validate and settings.production:
         if not settings.secret_key:

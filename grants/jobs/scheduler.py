@@ -1,6 +1,7 @@
 """The scheduler loop: one process (`grants scheduler`) or a thread in the embedded default.
 Every tick enqueues the idempotent "run due transitions" job and re-sends pending outbox rows;
-every few minutes it seals the audit trail."""
+every few minutes it seals the audit trail; once a day it purges what is past its retention period
+(R-RODO, grants.privacy.operations.purge)."""
 from __future__ import annotations
 
 import logging
@@ -8,16 +9,18 @@ import threading
 import time
 
 from grants.core import audit, db
+from grants.privacy import operations as privacy
 
 log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    def __init__(self, app=None, interval: float = 15.0, seal_every: float = 300.0):
+    def __init__(self, app=None, interval: float = 15.0, seal_every: float = 300.0, purge_every: float = 86400.0):
         # `app` is kept for callers; the jobs themselves run in the worker's app context
-        self.app, self.interval, self.seal_every = app, interval, seal_every
+        self.app, self.interval, self.seal_every, self.purge_every = app, interval, seal_every, purge_every
         self._stop = threading.Event()
         self._last_seal: float | None = None
+        self._last_purge: float | None = None
 
     def tick(self) -> dict:
         """One round; each step on its own, so a broker hiccup does not stop the seals and a
@@ -28,7 +31,8 @@ class Scheduler:
         done: dict = {}
         for name, step in (("due", lambda: actors.run_due_transitions.send() is not None),
                            ("relayed", relay.relay_pending),
-                           ("sealed", self._seal)):
+                           ("sealed", self._seal),
+                           ("purged", self._purge)):
             try:
                 done[name] = step()
             except Exception as e:  # noqa: BLE001 - keep ticking
@@ -45,6 +49,16 @@ class Scheduler:
             s.commit()
         self._last_seal = now
         return seal is not None
+
+    def _purge(self) -> dict | bool:
+        now = time.monotonic()
+        if self._last_purge is not None and now - self._last_purge < self.purge_every:
+            return False
+        with db.session.session_factory() as s:
+            done = privacy.purge(s)
+            s.commit()
+        self._last_purge = now
+        return done
 
     def run_forever(self) -> None:
         while not self._stop.is_set():

@@ -14,6 +14,24 @@ DEFAULTS: dict[str, list[tuple[date, str]]] = {
     "art19a.max_per_organisation_year": [(date(2010, 1, 1), "20000.00")],
     "art19a.max_share_of_planned_pct": [(date(2010, 1, 1), "20")],
     "art12.assessment_months": [(date(2010, 1, 1), "1")],
+    # R-RODO retention periods (docs/rodo.md). Documents of a public procedure (offers, protocols,
+    # declarations, agreements, reports, settlements and their audit trail): 10 full years counted from
+    # 1 January after the year the matter ended (the settlement closed); the archives act (ustawa z 14
+    # lipca 1983 r. o narodowym zasobie archiwalnym i archiwach, art. 5-6) with the office's JRWA
+    # (rozporządzenie Prezesa Rady Ministrów z 18 stycznia 2011 r., category B10 for grant
+    # agreements and their settlement); 10 years also covers the 5-year limitation of grant returns
+    # (ustawa o finansach publicznych art. 60 pkt 1, art. 252) and audits of the grantor's accounts
+    # (ustawa o rachunkowości art. 74: 5 years). The office's archivist confirms the category.
+    "retention.documents_years": [(date(2010, 1, 1), "10")],
+    # login history (security logs, art. 32 RODO): long enough to investigate an incident reported
+    # within the 72 hours of art. 33 and the monthly reviews of the logs, then removed
+    "retention.login_attempts_days": [(date(2010, 1, 1), "90")],
+    # accounts created but never confirmed or used: no purpose left after a month (art. 5(1)(e))
+    "retention.unconfirmed_accounts_days": [(date(2010, 1, 1), "30")],
+    # expired API tokens (their metadata is kept a while for the person's own view of it)
+    "retention.expired_tokens_days": [(date(2010, 1, 1), "30")],
+    # a deletion request the office has not answered: art. 12(3) RODO gives one month
+    "retention.deletion_answer_days": [(date(2010, 1, 1), "30")],
 }
 
 

@@ -24,6 +24,11 @@ LABELS = {
     "art19a.max_share_of_planned_pct": _("Małe granty: udział w planowanych dotacjach (%)"),
     "art12.assessment_months": _("Art. 12: termin oceny celowości (miesiące)"),
     values.RATE_KEY: _("Odsetki za zwłokę: stopa roczna (%)"),
+    "retention.documents_years": _("RODO: przechowywanie dokumentacji postępowań i rozliczeń (lata od końca roku)"),
+    "retention.login_attempts_days": _("RODO: przechowywanie historii logowania (dni)"),
+    "retention.unconfirmed_accounts_days": _("RODO: usunięcie niepotwierdzonych kont (dni)"),
+    "retention.expired_tokens_days": _("RODO: usunięcie wygasłych tokenów API (dni)"),
+    "retention.deletion_answer_days": _("RODO: termin odpowiedzi na żądanie usunięcia danych (dni)"),
 }
 
 

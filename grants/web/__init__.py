@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_web(app: Flask) -> None:
-    from . import auth, filters, health, home, i18n, security, signin, workflows_page
+    from . import auth, filters, health, home, i18n, privacy, security, signin, totp, workflows_page
     i18n.init(app)
     security.init(app)
     filters.init(app)
@@ -17,6 +17,8 @@ def init_web(app: Flask) -> None:
     from . import account, password_reset, users_admin
     for blueprint in (account.bp, password_reset.bp, users_admin.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(privacy.bp)  # R-RODO
+    app.register_blueprint(totp.bp)
     from grants.consultations.views import bp as consultations_bp
     app.register_blueprint(consultations_bp)
     from grants.contests.views import bp as contests_bp

@@ -23,5 +23,6 @@ def nav_for(user) -> list[tuple[str, str]]:
     if has_role(user, ADMIN):
         items.append((url_for("params.index"), _("Parametry")))
         items.append((url_for("users_admin.index"), _("Użytkownicy")))
+        items.append((url_for("privacy.requests_index"), _("Żądania RODO")))
     items.append((url_for("api_docs.docs"), _("API")))
     return items

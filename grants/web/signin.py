@@ -14,7 +14,7 @@ from grants.core.i18n import _
 from grants.forms.auth import ConfirmForm, SigninLinkForm
 from grants.ratelimits import limiter
 
-from .auth import start_session
+from .auth import finish_sign_in
 from .links import external_url
 
 bp = Blueprint("signin", __name__)
@@ -57,9 +57,7 @@ def use_link(token: str):
             db.session.rollback()
             error = e.message
         else:
-            start_session(user)
-            flash(_("Zalogowano."), "success")
-            return redirect(url_for("home.index"))
+            return finish_sign_in(user, url_for("home.index"))
     return render_template("auth/use_link.html", form=form, error=error, title=_("Logowanie jednorazowym linkiem"),
                            text=_("Naciśnij przycisk, aby się zalogować. Link działa tylko raz."),
                            button=_("Zaloguj się"), retry_url=url_for("signin.request_link")), (400 if error else 200)

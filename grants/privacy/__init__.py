@@ -1,0 +1,1 @@
+"""R-RODO: the privacy notice, the export of one's data, deletion requests and retention."""
