@@ -8,14 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Blueprint, flash, make_response, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
 
 from grants.accounts import credentials, sessions, tokens
 from grants.accounts.operations import AccountError
 from grants.core import db
 from grants.core.i18n import _
 from grants.forms.account import PASSWORD_HINT, ChangePasswordForm, CsrfForm, TokenForm
+
+from .auth import fresh_session, start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -62,11 +64,7 @@ def _page(status: int = 200, **forms):
 
 def _sign_in_again(user) -> None:
     """The user's generation moved on: this browser gets a fresh session, the others are ended."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    login_user(user)
+    start_session(user)
 
 
 @bp.route("/")
@@ -103,10 +101,7 @@ def logout_everywhere():
                               actor=current_user._get_current_object())
     db.session.commit()
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
     flash(_("Wylogowano ze wszystkich urządzeń; wszystkie tokeny API zostały unieważnione."), "success")
     return redirect(url_for("auth.login"), 303)
 

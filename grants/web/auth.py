@@ -62,12 +62,17 @@ def finish_sign_in(user, next_url: str):
     return redirect(next_url)
 
 
-def start_session(user) -> None:
-    """A fresh session for a user who proved who they are (password or one-time link)."""
+def fresh_session() -> None:
+    """Empties the browser's session (no fixation, nothing of the last user), keeping its language."""
     lang = session.get("lang")
-    session.clear()  # no session fixation
+    session.clear()
     if lang:
         session["lang"] = lang
+
+
+def start_session(user) -> None:
+    """A fresh session for a user who proved who they are (password or one-time link)."""
+    fresh_session()
     login_user(user)
 
 
@@ -90,10 +95,7 @@ def logout():
     end_all_sessions(db.session(), current_user._get_current_object(), reason=LOGOUT)
     db.session.commit()
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
     flash(_("Wylogowano."), "success")
     return redirect(url_for("home.index"))
 
