@@ -81,7 +81,8 @@ def test_log_out_everywhere_from_the_account_page(csrf_app, make_user):
     assert csrf_app.test_client().get("/api/v1/tokens", headers=bearer(token)).status_code == 401
     # audited on the user's chain; the user signs in again as before
     actions = [a for (a,) in fresh(select(AuditEntry.action).where(AuditEntry.object_type == "user",
-                                                                   AuditEntry.object_id == str(user.id)))]
+                                                                   AuditEntry.object_id == str(user.id))
+                                   .order_by(AuditEntry.id))]
     assert sessions.EVERYWHERE in actions
     assert logged_in(web_login(csrf_app, user))
 
@@ -152,7 +153,8 @@ def test_deactivation_by_the_admin_ends_sessions_and_tokens_and_blocks_login(csr
     assert logged_in(web_login(csrf_app, user))
     assert not logged_in(victim_browser)  # reactivation brings no old session back
     actions = [a for (a,) in fresh(select(AuditEntry.action).where(AuditEntry.object_type == "user",
-                                                                   AuditEntry.object_id == str(user.id)))]
+                                                                   AuditEntry.object_id == str(user.id))
+                                   .order_by(AuditEntry.id))]
     assert actions[-2:] == [sessions.DEACTIVATED, "activate"]
 
 

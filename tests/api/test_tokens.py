@@ -132,7 +132,8 @@ def test_admin_deactivates_and_reactivates_a_user_through_the_api(client, make_u
     assert client.get("/api/v1/tokens", headers=bearer(theirs["token"])).status_code == 401  # stays dead
     _issue(client, user)
     actions = [a for (a,) in fresh(select(AuditEntry.action).where(AuditEntry.object_type == "user",
-                                                                   AuditEntry.object_id == str(user.id)))]
+                                                                   AuditEntry.object_id == str(user.id))
+                                   .order_by(AuditEntry.id))]
     assert actions[-2:] == ["deactivate", "activate"]
 
 
