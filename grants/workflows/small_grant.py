@@ -21,9 +21,11 @@ def member(obj, actor) -> bool:
 
 
 def officer_of(obj, actor) -> bool:
+    """Admins, or an officer of the department the offer is assigned to (one without a department
+    is the admins' until one assigns it: grants.registry.departments)."""
     if ADMIN in actor.role_names:
         return True
-    return obj.department_id is None or obj.department_id == getattr(actor, "department_id", None)
+    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def open_for_comments(obj, ctx):
