@@ -12,6 +12,7 @@ from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.params import values as params
 from grants.registry import departments
 from grants.registry.dictionaries import FIELDS
+from grants.registry.models import Organisation
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.initiative import INITIATIVE
 
@@ -68,7 +69,7 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> Initi
     if errors:
         raise InitiativeError(errors)
     now = clock.now()
-    dept = departments.for_field(session, values.get("field") or None)
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
     obj = Initiative(organisation_id=organisation_id, author_id=actor.id, title=title[:255], description=description,
                      field=values.get("field") or None, estimated_cost=cost, submitted_at=now,
                      assessment_due=assessment_due(session, now), state=INITIATIVE.initial, version=1,

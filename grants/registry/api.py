@@ -117,7 +117,7 @@ def members_add(oid):
     if not has_role(user, "officer", ADMIN):
         raise PermissionDenied("Members join by invitation: POST /api/v1/organisations/{id}/invitations.")
     if not ms.works_with(s, user, org):
-        raise PermissionDenied("Your department does not work with this organisation.")
+        raise PermissionDenied(ms.NO_RELATION)
     data = validate(StaffAdd, raw_json())
     try:
         m = ms.add_by_staff(s, user, org, data.email, data.reason, data.role)

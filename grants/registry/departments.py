@@ -2,7 +2,8 @@
 decide it (the same relation as contests: an officer acts in their department, an admin in all).
 
 Routing: at submission, the department whose `fields` (codes of fields of public benefit) contain
-the offer's field; where several do, the first by code. Where none does (or no field was given)
+the offer's field; where several do, the first by code; without a field (or with one no department
+handles), the same for the organisation's fields of activity in their order. Where none matches
 the offer stays without a department: only admins see and decide it until an admin assigns it
 (the admin's home page lists those). An admin may reassign any time (page and API)."""
 from __future__ import annotations
@@ -24,10 +25,22 @@ class DepartmentError(ValueError):
 
 
 def for_field(session: Session, field: str | None) -> Department | None:
+    """The department handling `field`: the first by code whose `fields` list it."""
     if not field:
         return None
     for d in session.scalars(select(Department).order_by(Department.code)):
         if field in (d.fields or []):
+            return d
+    return None
+
+
+def for_offer(session: Session, field: str | None, organisation) -> Department | None:
+    """At submission: the department of the offer's field; without one (or none handling it), of the
+    organisation's fields of activity in their order; else None (the admins' until assigned)."""
+    candidates = [f for f in [field, *((organisation.fields or []) if organisation is not None else [])] if f]
+    for f in dict.fromkeys(candidates):
+        d = for_field(session, f)
+        if d is not None:
             return d
     return None
 

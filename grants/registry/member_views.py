@@ -85,6 +85,8 @@ def staff_add(oid):
     org = _org(oid)
     if not has_role(current_user, OFFICER, ADMIN):
         abort(403)
+    if not ms.works_with(db.session(), current_user, org):  # before the body: no relation, no exception
+        raise PermissionDenied(ms.NO_RELATION)
     form = StaffAddForm(prefix="staff")
     if not form.validate_on_submit():
         return _render(org, staff_form=form, status=422)

@@ -37,6 +37,8 @@ INVITATION_VALID = timedelta(days=14)  # technical time
 REASON_MIN_LENGTH = 20
 PENDING = "pending"
 ROLE_LABELS = {BOARD: _("zarząd"), MEMBER: _("członek")}
+NO_RELATION = _("Członka może wyjątkowo dodać tylko pracownik wydziału, który współpracuje z tą organizacją (oferta, "
+                "umowa lub wniosek w sprawach wydziału). Organizacja może zaprosić tę osobę sama.")
 
 
 class MembershipError(RegistryError):
@@ -160,9 +162,7 @@ def add_by_staff(session: Session, actor, org: Organisation, email: str, reason:
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
     if not works_with(session, actor, org):
-        raise PermissionDenied(_("Członka może wyjątkowo dodać tylko pracownik wydziału, który współpracuje z tą "
-                                 "organizacją (oferta, umowa lub wniosek w sprawach wydziału). Organizacja może "
-                                 "zaprosić tę osobę sama."))
+        raise PermissionDenied(NO_RELATION)
     reason = (reason or "").strip()
     errors = []
     if len(reason) < REASON_MIN_LENGTH:

@@ -11,6 +11,7 @@ from grants.core.dates import warsaw_date, working_days_after
 from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.registry import departments
+from grants.registry.models import Organisation
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable
 from grants.workflows.small_grant import SMALL_GRANT
@@ -62,7 +63,7 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
             errors.append({"field": field, "message": str(p)})
     if errors:
         raise SmallGrantError(errors)
-    dept = departments.for_field(session, values.get("field") or None)
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
     obj = SmallGrant(organisation_id=organisation_id, author_id=actor.id, title=title[:255],
                      description=(values.get("description") or "").strip(), field=values.get("field") or None,
                      amount=amount, task_start=start, task_end=end, received_at=now,
