@@ -5,7 +5,8 @@ organisation's business:
 - its board invites a person by e-mail; the invitee accepts or declines from their own account,
   once, before the invitation expires (technical time);
 - staff (officers, admins) may add a member only as an exception: with a written reason, for an
-  organisation their department works with (`works_with`), never themselves; the organisation's
+  organisation their department works with (`works_with`), never themselves nor another staff
+  account (the organisation may invite one); the organisation's
   members are told at once by e-mail and the audit trail keeps the reason;
 - the command line (`grants user create --organisation`, the demo) adds a board member as an
   administrator's action, audited;
@@ -173,6 +174,9 @@ def add_by_staff(session: Session, actor, org: Organisation, email: str, reason:
         errors.append({"field": "email", "message": str(_("Nie ma użytkownika z tym adresem e-mail."))})
     elif user.id == actor.id:
         errors.append({"field": "email", "message": str(_("Pracownik urzędu nie może dodać siebie do organizacji."))})
+    elif has_role(user, OFFICER, ADMIN):  # a colleague in an NGO's drafts is the same conflict of interest
+        errors.append({"field": "email", "message": str(_(
+            "Konta pracownika urzędu nie dodaje się do organizacji w trybie wyjątku; organizacja może je zaprosić."))})
     if errors:
         raise MembershipError(errors)
     m = _add(session, user, org, role, actor=actor, via="staff_exception", reason=reason[:4000])

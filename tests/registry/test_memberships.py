@@ -110,12 +110,15 @@ def test_r_org_membership_officer_of_another_department_cannot_join_or_add_anyon
     assert _get(type(offer), offer.id).state == "draft"
 
 
-def test_r_org_membership_staff_never_add_themselves(client, session, ngo, api_token):
+def test_r_org_membership_staff_never_add_themselves_or_a_colleague(client, session, ngo, make_user, api_token):
     org, officer = ngo["org"], ngo["officer"]  # the department works with this organisation
-    r = client.post(f"/api/v1/organisations/{org.id}/members", headers=api_token(officer),
-                    json={"email": officer.email, "reason": REASON})
-    assert r.status_code == 422 and any(e["field"] == "email" for e in r.get_json()["errors"])
-    assert officer.email not in _members(session, org)
+    colleague = make_user("officer", department_code="KD")
+    for email in (officer.email, colleague.email):
+        r = client.post(f"/api/v1/organisations/{org.id}/members", headers=api_token(officer),
+                        json={"email": email, "reason": REASON})
+        assert r.status_code == 422 and any(e["field"] == "email" for e in r.get_json()["errors"])
+    assert _members(session, org) == {ngo["board"].email: "board"}
+    assert _mails(session) == []
 
 
 def test_r_org_membership_staff_exception_needs_a_written_reason(app, session, ngo, make_user, login):
