@@ -230,7 +230,7 @@ def invite(session: Session, actor, org: Organisation, email: str, role: str = M
         "Zaproszenie do organizacji „%(org)s”", org=org.name)), "body": "\n\n".join([
             str(_("%(who)s zaprasza Cię do działania w imieniu organizacji „%(org)s” (rola: %(role)s).",
                   who=getattr(actor, "display_name", ""), org=org.name, role=ROLE_LABELS[role])),
-            how, str(_("Zaproszenie jest ważne %(n)s dni i można go użyć jeden raz.", n=days))])})
+            how, str(_("Zaproszenie jest ważne %(n)s dni; można z niego skorzystać jeden raz.", n=days))])})
     return inv
 
 
