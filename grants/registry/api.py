@@ -98,6 +98,29 @@ class RemoveIn(BaseModel):
     reason: str | None = Field(default=None, max_length=4000)
 
 
+M = "/api/v1/organisations/{id}/members"
+I = "/api/v1/organisations/{id}/invitations"
+EXTRA_PATHS_DETAILS = {
+    (M, "get"): ("The organisation's members {items: [{id, user_id, email, name, role}], total}: its members "
+                 "and staff (R-ORG-MEMBERSHIP)", None),
+    (M, "post"): ("Staff's audited exception: add a person with a written reason (at least 20 characters), for "
+                  "an organisation the caller's department works with, never the caller nor another staff "
+                  "account; the members are told by e-mail. Others: 403 (the organisation invites)", StaffAdd),
+    (M + "/{member_id}", "patch"): ("The board changes a member's role (board|member); the last board member "
+                                    "stays board", RoleIn),
+    (M + "/{member_id}", "delete"): ("Remove a member (the board, staff whose department works with the "
+                                     "organisation) or leave (oneself); 204. The last board member cannot go", RemoveIn),
+    (I, "get"): ("The organisation's pending invitations (its board)", None),
+    (I, "post"): ("The board invites a person by e-mail (role board|member); valid 14 days, single use; an "
+                  "e-mail without an account is told to register with it first", InviteIn),
+    (I + "/{invitation_id}/revoke", "post"): ("The board revokes a pending invitation", None),
+    ("/api/v1/invitations", "get"): ("The caller's pending invitations (matched by the account's e-mail)", None),
+    ("/api/v1/invitations/{id}/accept", "post"): ("The invitee accepts: becomes a member with the invited role "
+                                                  "(and the applicant role); 422 when expired or used", None),
+    ("/api/v1/invitations/{id}/decline", "post"): ("The invitee declines", None),
+}
+
+
 @bp.route("/organisations/<oid>/members", methods=["GET"])
 def members_list(oid):
     user = auth.require_user()
