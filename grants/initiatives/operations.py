@@ -13,8 +13,9 @@ from grants.params import values as params
 from grants.registry import departments
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Organisation
-from grants.workflows.base import apply_transition, record_change
+from grants.workflows.base import Reason, apply_transition, record_change
 from grants.workflows.initiative import INITIATIVE
+from grants.workflows.relations import board_of
 
 from .models import Initiative
 
@@ -54,6 +55,9 @@ def is_late(obj: Initiative, today) -> bool:
 def submit(session: Session, actor, organisation_id: int, values: dict) -> Initiative:
     if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    board = board_of(organisation_id, actor)
+    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
+        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
     errors = []
     title = (values.get("title") or "").strip()
     description = (values.get("description") or "").strip()

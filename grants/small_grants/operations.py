@@ -12,8 +12,9 @@ from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.registry import departments
 from grants.registry.models import Organisation
-from grants.workflows.base import apply_transition, record_change
+from grants.workflows.base import Reason, apply_transition, record_change
 from grants.workflows.errors import NotEditable
+from grants.workflows.relations import board_of
 from grants.workflows.small_grant import SMALL_GRANT
 
 from .limits import cap_problems, submission_problems
@@ -46,6 +47,9 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
     """Returns the offer and the warnings about the yearly caps (checked for real at award)."""
     if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    board = board_of(organisation_id, actor)
+    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
+        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
     now = clock.now()
     errors = []
     title = (values.get("title") or "").strip()

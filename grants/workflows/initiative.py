@@ -10,16 +10,13 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "submitted": _("złożona"), "under_assessment": _("w ocenie"), "expedient": _("celowa"),
     "not_expedient": _("niecelowa"), "withdrawn": _("wycofana"),
 }
 STAFF = (OFFICER, ADMIN)
-
-
-def member(obj, actor) -> bool:
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
 
 
 def officer_of(obj, actor) -> bool:
@@ -93,6 +90,6 @@ INITIATIVE = Workflow(
                    relation=officer_of, payload=JustificationPayload, effects=(record_refusal, notify),
                    rule="R-ART12-MONTH"),
         transition("withdraw", ("submitted", "under_assessment"), "withdrawn", _("Wycofaj ofertę"),
-                   roles=(APPLICANT,), relation=member, payload=OptionalReason),
+                   roles=(APPLICANT,), relation=board_of_applicant, payload=OptionalReason),
     ],
 )

@@ -6,9 +6,9 @@ from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
-from grants.registry.models import BOARD
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "draft": _("szkic"),
@@ -29,17 +29,6 @@ STAFF = (OFFICER, ADMIN)
 def member_of_applicant(obj, actor) -> bool:
     """Only members of the offer's own (lead) organisation act for it."""
     return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
-
-
-def board_of_applicant(obj, actor):
-    """Submitting, withdrawing, declining and updating act for the organisation: its board only
-    (R-ORG-MEMBERSHIP); other members prepare the draft."""
-    if not member_of_applicant(obj, actor):
-        return False
-    if any(m.organisation_id == obj.organisation_id and m.role == BOARD for m in getattr(actor, "memberships", ())):
-        return True
-    return Reason(_("Tę czynność w imieniu organizacji wykonuje jej zarząd. Jako członek możesz przygotować "
-                    "ofertę; poproś osobę z zarządu o jej złożenie."))
 
 
 def officer_of_contest(obj, actor) -> bool:

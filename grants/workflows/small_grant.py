@@ -8,16 +8,13 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
     "awarded": _("dotacja przyznana"), "refused": _("odmowa"), "withdrawn": _("wycofana"),
 }
 STAFF = (OFFICER, ADMIN)
-
-
-def member(obj, actor) -> bool:
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
 
 
 def officer_of(obj, actor) -> bool:
@@ -87,6 +84,6 @@ SMALL_GRANT = Workflow(
         transition("refuse", "comments_closed", "refused", _("Odmów (z uzasadnieniem)"), roles=STAFF,
                    relation=officer_of, payload=JustificationPayload, effects=(record_refusal,)),
         transition("withdraw", ("submitted", "published"), "withdrawn", _("Wycofaj ofertę"), roles=(APPLICANT,),
-                   relation=member, payload=OptionalReason),
+                   relation=board_of_applicant, payload=OptionalReason),
     ],
 )

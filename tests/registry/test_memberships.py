@@ -391,3 +391,22 @@ def test_r_org_membership_demo_officer_of_another_department_is_refused(session,
         ms.add_by_staff(session, officer, org, officer.email, REASON)
     session.rollback()
     assert _members(session, org) == {}
+
+
+def test_r_org_membership_only_the_board_submits_art12_and_art19a_offers(client, session, ngo, make_user, api_token):
+    org = ngo["org"]
+    member = make_user("participant")
+    ms.add_by_staff(session, ngo["officer"], org, member.email, REASON, "member")
+    session.commit()
+    h = api_token(member)
+    r = client.post("/api/v1/initiatives", headers=h, json={
+        "organisation_id": str(org.id), "title": "Ogrody", "description": "Ogrody społeczne na osiedlach, z opisem."})
+    assert r.status_code == 403 and "zarząd" in r.get_json()["detail"]
+    r = client.post("/api/v1/small-grants", headers=h, json={
+        "organisation_id": str(org.id), "title": "Piknik", "amount": "5000.00",
+        "task_start": (clock.today() + timedelta(days=30)).isoformat(),
+        "task_end": (clock.today() + timedelta(days=60)).isoformat()})
+    assert r.status_code == 403
+    r = client.post("/api/v1/initiatives", headers=api_token(ngo["board"]), json={
+        "organisation_id": str(org.id), "title": "Ogrody", "description": "Ogrody społeczne na osiedlach, z opisem."})
+    assert r.status_code == 201
