@@ -108,5 +108,7 @@ def _initiatives_waiting(user):
         Initiative.state.in_(("submitted", "under_assessment"))).order_by(Initiative.assessment_due)).all()
     today = clock.today()
     items = [Item(o.title, url_for("initiatives.show", iid=o.id), str(_("ocena do %(d)s", d=o.assessment_due)),
-                  flag=str(_("po terminie (R-ART12-MONTH)")) if ops.is_late(o, today) else "") for o in rows]
+                  flag="; ".join(str(f) for f in (
+                      _("po terminie (R-ART12-MONTH)") if ops.is_late(o, today) else "",
+                      _("bez wydziału: przypisz") if o.department_id is None else "") if f)) for o in rows]
     return Section(_("Oferty z własnej inicjatywy do oceny"), items, empty=_("Brak ofert do oceny."), order=14)

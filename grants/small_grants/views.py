@@ -161,4 +161,7 @@ def _small_grants_waiting(user):
                               flag=str(_("termin publikacji minął (R-19A-PUBLISH)")) if ops.publish_late(o, today) else ""))
         else:
             items.append(Item(o.title, url_for("small_grants.show", sid=o.id), str(_("uwagi zebrane: rozstrzygnij"))))
+    for o, item in zip(rows, items):
+        if o.department_id is None:  # only admins see these: they assign the department
+            item.flag = "; ".join(f for f in (item.flag, str(_("bez wydziału: przypisz"))) if f)
     return Section(_("Małe granty do obsłużenia"), items, empty=_("Brak małych grantów do obsłużenia."), order=16)
