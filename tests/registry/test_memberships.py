@@ -410,3 +410,19 @@ def test_r_org_membership_only_the_board_submits_art12_and_art19a_offers(client,
     r = client.post("/api/v1/initiatives", headers=api_token(ngo["board"]), json={
         "organisation_id": str(org.id), "title": "Ogrody", "description": "Ogrody społeczne na osiedlach, z opisem."})
     assert r.status_code == 201
+
+
+def test_r_org_membership_board_promotes_a_member_who_may_then_submit(client, session, ngo, make_user, api_token):
+    org, offer = ngo["org"], ngo["offer"]
+    member = make_user("participant")
+    m = ms.add_by_staff(session, ngo["officer"], org, member.email, REASON, "member")
+    session.commit()
+    h = api_token(member)
+    assert client.patch(f"/api/v1/organisations/{org.id}/members/{m.id}", headers=h,
+                        json={"role": "board"}).status_code == 403  # not by themselves
+    r = client.patch(f"/api/v1/organisations/{org.id}/members/{m.id}", headers=api_token(ngo["board"]),
+                     json={"role": "board"})
+    assert r.status_code == 200 and r.get_json()["role"] == "board"
+    assert _audit(session, org, "set_member_role")[0]["role"] == ["member", "board"]
+    r = client.post(f"/api/v1/offers/{offer.id}/transitions/submit", headers=api_token(member))
+    assert r.status_code == 200, r.get_data(as_text=True)
