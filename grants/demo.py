@@ -24,6 +24,16 @@ DEPARTMENTS = [
     ("SP", "Wydział Sportu"),
     ("ED", "Wydział Edukacji"),
 ]
+# the fields of public benefit each department handles: art. 12 and art. 19a offers go there
+DEPARTMENT_FIELDS = {
+    "BIS": ["local_communities", "ngo_support", "volunteering", "human_rights", "equal_rights", "economy",
+            "european_integration", "ecology", "public_order", "rescue", "consumer"],
+    "SZ": ["social_assistance", "social_integration", "charity", "health", "disability", "employment", "seniors",
+           "family"],
+    "KD": ["culture", "national_tradition", "minorities"],
+    "SP": ["sport", "tourism"],
+    "ED": ["science_education", "children_youth"],
+}
 
 ORGANISATIONS = [
     ("Stowarzyszenie Przyjaciół Nowej Huty", "association", ["local_communities", "culture"], "XVIII"),
@@ -104,8 +114,11 @@ def _grantor(s) -> Grantor:
         s.add(g)
         s.flush()
     for code, name in DEPARTMENTS:
-        if s.scalar(select(Department.id).where(Department.code == code)) is None:
-            s.add(Department(grantor=g, code=code, name=name))
+        d = s.scalar(select(Department).where(Department.code == code))
+        if d is None:
+            s.add(Department(grantor=g, code=code, name=name, fields=DEPARTMENT_FIELDS[code]))
+        elif not d.fields:  # a database from before departments had fields
+            d.fields = DEPARTMENT_FIELDS[code]
     s.flush()
     return g
 
@@ -183,6 +196,17 @@ def _extra_members(s, orgs, users) -> None:
                             full_name=f"Członek zarządu: {orgs[i].name}", organisation_krs=orgs[i].krs)
         users[email] = u
     s.flush()
+
+
+def _invitations(s, orgs, users) -> None:
+    """R-ORG-MEMBERSHIP: the first organisation's board has invited the person without an
+    organisation, who sees the invitation on their home page."""
+    from grants.registry import memberships
+    from grants.registry.models import MembershipInvitation
+    invitee = users["nowy@demo.krakow.pl"]
+    if s.scalar(select(MembershipInvitation.id).where(MembershipInvitation.email == invitee.email)) is None \
+            and not invitee.memberships:
+        memberships.invite(s, users["ngo@demo.krakow.pl"], orgs[0], invitee.email, "member")
 
 
 def _contest_values(title: str, year: int, field: str, budget: str, deadline, **kw) -> dict:
@@ -573,31 +597,37 @@ def _before_the_contest(s, users, orgs) -> None:
                 iops.transition(s, o, "deem_not_expedient", officer,
                                 {"justification": "Zadanie jest już finansowane w konkursie na kulturę w dzielnicach."})
     if s.scalar(select(SmallGrant.id).limit(1)) is None:
-        specs = [("Piknik sąsiedzki na Bieżanowie", "6000.00", "submitted"),
-                 ("Warsztaty pierwszej pomocy dla seniorów", "8000.00", "published"),
-                 ("Turniej szachowy dla dzieci", "4500.00", "comments_closed"),
-                 ("Sprzątanie brzegów Wisły", "7000.00", "awarded"),
-                 ("Koncert charytatywny", "9500.00", "refused")]
-        for i, (title, amount, target) in enumerate(specs):
+        # each goes to the department of its field (grants.registry.departments), whose officer decides it
+        specs = [("Piknik sąsiedzki na Bieżanowie", "6000.00", "submitted", "local_communities"),
+                 ("Warsztaty pierwszej pomocy dla seniorów", "8000.00", "published", "seniors"),
+                 ("Turniej szachowy dla dzieci", "4500.00", "comments_closed", "local_communities"),
+                 ("Sprzątanie brzegów Wisły", "7000.00", "awarded", "ecology"),
+                 ("Koncert charytatywny", "9500.00", "refused", "culture")]
+        by_department = {users[e].department_id: users[e] for e in ("urzednik@demo.krakow.pl",
+                                                                    "urzedniczka.sz@demo.krakow.pl",
+                                                                    "urzednik.kd@demo.krakow.pl")}
+        for i, (title, amount, target, field) in enumerate(specs):
             m = members_of(users, orgs)[i + 8]
             start = clock.today() + timedelta(days=30)
             g, _warnings = gops.submit(s, m, orgs[i + 8].id, {"title": title, "description": f"{title}: małe zadanie "
                                                                 "lokalne w trybie art. 19a.", "amount": Decimal(amount),
-                                                                "task_start": start, "task_end": start + timedelta(days=40)})
+                                                                "field": field, "task_start": start,
+                                                                "task_end": start + timedelta(days=40)})
+            decider = by_department[g.department_id]
             s.commit()
             if target == "submitted":
                 continue
             if target == "published":
-                gops.transition(s, g, "publish", officer)
+                gops.transition(s, g, "publish", decider)
                 gops.add_comment(s, g, None, "Jan Mieszkaniec", "Bardzo potrzebne, zgłoszę mamę!")
                 s.commit()
                 continue
-            apply_transition(s, g, "publish", officer, received_at=now - timedelta(days=10))
+            apply_transition(s, g, "publish", decider, received_at=now - timedelta(days=10))
             apply_transition(s, g, "close_comments", SYSTEM)
             if target == "awarded":
-                gops.transition(s, g, "award", officer, {"justification": "Uwag nie zgłoszono; zadanie celowe."})
+                gops.transition(s, g, "award", decider, {"justification": "Uwag nie zgłoszono; zadanie celowe."})
             elif target == "refused":
-                gops.transition(s, g, "refuse", officer, {"justification": "Zadanie nie ma charakteru pożytku publicznego."})
+                gops.transition(s, g, "refuse", decider, {"justification": "Zadanie nie ma charakteru pożytku publicznego."})
 
 
 def _agreements(s, users) -> None:
@@ -783,6 +813,8 @@ def seed() -> str:
         _consultations(s, users)
         s.commit()
         _extra_members(s, orgs, users)
+        s.commit()
+        _invitations(s, orgs, users)
         s.commit()
         _contests(s, users, orgs)
         s.commit()

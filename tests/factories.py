@@ -20,7 +20,10 @@ def department(session, code: str = "BIS") -> Department:
         if g is None:
             g = Grantor(code="KRK", name="Gmina Miejska Kraków")
             session.add(g)
-        d = Department(grantor=g, code=code, name=f"Wydział {code}")
+        # the tests' default department handles every field of public benefit, so art. 12 and
+        # art. 19a offers go to it (grants.registry.departments); tests of routing set their own
+        from grants.registry.dictionaries import FIELDS
+        d = Department(grantor=g, code=code, name=f"Wydział {code}", fields=list(FIELDS) if code == "BIS" else [])
         session.add(d)
         session.flush()
     return d

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, ROLES, STAKEHOLDER_TYPES
-from grants.registry.models import Department, Membership, Organisation
+from grants.core.permissions import ROLES, STAKEHOLDER_TYPES
+from grants.registry import memberships
+from grants.registry.models import Department, Organisation
 
 from . import throttle
 from .models import User, UserRole
@@ -76,11 +77,9 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
                 email_confirmed_at=clock.real_now() if email_confirmed else None)
     user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
     session.add(user)
-    if org is not None:
-        if APPLICANT not in roles:
-            user.roles.append(UserRole(role=APPLICANT))
-        session.add(Membership(user=user, organisation=org))
     session.flush()
+    if org is not None:  # the command line's board member (R-ORG-MEMBERSHIP), audited on the organisation
+        memberships.add_by_command_line(session, user, org, actor=actor)
     audit.record(session, "user", user.id, "create", actor,
                  changes={"email": email, "roles": sorted(user.role_names),
                           "organisation": org.krs if org else None, "department": department_code})

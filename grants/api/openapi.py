@@ -109,7 +109,7 @@ def document() -> dict:
                           "404": _problem("Missing or not visible"),
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
                           "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
-    _sub_resources(paths, bearer)
+    _sub_resources(paths, bearer, components)
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",
@@ -122,7 +122,7 @@ def document() -> dict:
     }
 
 
-def _sub_resources(paths: dict, bearer: list) -> None:
+def _sub_resources(paths: dict, bearer: list, components: dict | None = None) -> None:
     """Sub-resources an area lists in its EXTRA_PATHS_DOC ({path: [methods]}): documented with their
     path parameters and the uniform error responses (their bodies are described on the area's page)."""
     import re
@@ -149,3 +149,10 @@ def _sub_resources(paths: dict, bearer: list) -> None:
                                   "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
                                   "404": _problem("Missing or not visible"), "409": _problem("State or version conflict"),
                                   "422": _problem("Invalid input, or a rule refuses")}}
+                # an area may describe an operation further: {(path, method): (summary, body model or None)}
+                summary, body = (getattr(module, "EXTRA_PATHS_DETAILS", None) or {}).get((path, method), (None, None))
+                if summary:
+                    item[method]["summary"] = summary
+                if body is not None and components is not None:
+                    item[method]["requestBody"] = {"required": method != "delete", "content": {
+                        "application/json": {"schema": _schema(body, components)}}}

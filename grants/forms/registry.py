@@ -35,5 +35,31 @@ class OrganisationForm(FlaskForm):
                                                     "address", "email", "phone", "description")}
 
 
-class MemberForm(FlaskForm):
+ROLE_CHOICES = [("member", _l("członek (przygotowuje oferty)")),
+                ("board", _l("zarząd (składa i wycofuje oferty, zarządza członkami)"))]
+
+
+class InviteForm(FlaskForm):
+    """The board invites a person by e-mail (R-ORG-MEMBERSHIP)."""
+    email = EmailField(_l("E-mail zapraszanej osoby"), validators=[DataRequired(), Length(max=255)])
+    role = SelectField(_l("Rola w organizacji"), choices=ROLE_CHOICES, default="member")
+
+
+class StaffAddForm(FlaskForm):
+    """Staff's audited exception: a written reason, the organisation's members are told."""
     email = EmailField(_l("E-mail osoby działającej w imieniu organizacji"), validators=[DataRequired(), Length(max=255)])
+    role = SelectField(_l("Rola w organizacji"), choices=ROLE_CHOICES, default="member")
+    reason = TextAreaField(_l("Uzasadnienie wyjątku (zapisywane w historii i wysyłane członkom organizacji)"),
+                           validators=[DataRequired(), Length(max=4000)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rola w organizacji"), choices=ROLE_CHOICES)
+
+
+class RemoveMemberForm(FlaskForm):
+    reason = TextAreaField(_l("Powód (opcjonalnie)"), validators=[Optional(), Length(max=4000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token (accept, decline, revoke)."""

@@ -10,6 +10,7 @@ from grants.api.collections import Collection, register
 from grants.api.problems import invalid
 from grants.core import canonical
 from grants.offers.content import _decimal
+from grants.registry.api import DepartmentPatch, patch_department
 
 from . import operations as ops
 from .models import Initiative
@@ -25,6 +26,7 @@ def _s(v):
 
 def serialize(o: Initiative, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
+            "department_id": str(o.department_id) if o.department_id else None,
             "title": o.title, "description": o.description, "field": o.field,
             "estimated_cost": _s(o.estimated_cost), "submitted_at": _s(o.submitted_at),
             "assessment_due": _s(o.assessment_due), "decision": o.decision,
@@ -63,5 +65,6 @@ def _create(session, user, data: InitiativeCreate):
 register(Collection(
     name="initiatives", model=Initiative, serialize=serialize, visible=ops.visible, public=False,
     item_schema=InitiativeItem, create_schema=InitiativeCreate, create=_create,
+    patch_schema=DepartmentPatch, patch=patch_department(ops.reassign_department),
     summary="Own-initiative offers, art. 12 (R-ART12-MONTH, R-ART12-OUTCOME, R-ART12-CONFIDENTIAL)",
 ))

@@ -8,11 +8,14 @@ from sqlalchemy.orm import Session
 from grants.core import clock
 from grants.core.dates import roll_to_working_day, warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.params import values as params
+from grants.registry import departments
 from grants.registry.dictionaries import FIELDS
-from grants.workflows.base import apply_transition, record_change
+from grants.registry.models import Organisation
+from grants.workflows.base import Reason, apply_transition, record_change
 from grants.workflows.initiative import INITIATIVE
+from grants.workflows.relations import board_of
 
 from .models import Initiative
 
@@ -32,8 +35,9 @@ def visible(q, user):
     orgs = list(getattr(user, "organisation_ids", ()))
     if orgs:
         conds.append(Initiative.organisation_id.in_(orgs))
-    if has_role(user, OFFICER, ADMIN):
-        conds.append(True)
+    staff = departments.officer_condition(Initiative, user)  # an officer: their department's
+    if staff is not None:
+        conds.append(staff)
     return q.where(or_(*conds)) if conds else q.where(False)
 
 
@@ -51,6 +55,9 @@ def is_late(obj: Initiative, today) -> bool:
 def submit(session: Session, actor, organisation_id: int, values: dict) -> Initiative:
     if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    board = board_of(organisation_id, actor)
+    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
+        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
     errors = []
     title = (values.get("title") or "").strip()
     description = (values.get("description") or "").strip()
@@ -66,15 +73,23 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> Initi
     if errors:
         raise InitiativeError(errors)
     now = clock.now()
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
     obj = Initiative(organisation_id=organisation_id, author_id=actor.id, title=title[:255], description=description,
                      field=values.get("field") or None, estimated_cost=cost, submitted_at=now,
                      assessment_due=assessment_due(session, now), state=INITIATIVE.initial, version=1,
-                     department_id=values.get("department_id"))
+                     department_id=dept.id if dept else None)
     session.add(obj)
     session.flush()
-    record_change(session, obj, "submit", actor, {"title": title, "organisation_id": organisation_id})
+    record_change(session, obj, "submit", actor, {"title": title, "organisation_id": organisation_id,
+                                                  "department_id": obj.department_id})
     return obj
 
 
 def transition(session: Session, obj: Initiative, name: str, actor, payload=None, expected_version=None):
     return apply_transition(session, obj, name, actor, payload, expected_version)
+
+
+def reassign_department(session: Session, actor, obj: Initiative, department_id) -> Initiative:
+    """An admin moves the offer to another department (grants.registry.departments.reassign)."""
+    departments.reassign(session, actor, obj, department_id)
+    return obj

@@ -11,7 +11,9 @@ from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.offers.content import _decimal
+from grants.registry.departments import DepartmentError
 from grants.registry.dictionaries import FIELDS
+from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.web.transitions import CsrfForm, perform
@@ -64,7 +66,8 @@ def show(iid):
     if obj is None:
         abort(404)
     return render_template("initiatives/show.html", o=obj, fields=FIELDS, late=ops.is_late(obj, clock.today()),
-                           transitions=available_transitions(db.session(), obj, current_user), form=CsrfForm())
+                           transitions=available_transitions(db.session(), obj, current_user), form=CsrfForm(),
+                           **department_context(obj, current_user))
 
 
 @bp.route("/<int:iid>/transitions/<name>", methods=["POST"])
@@ -76,11 +79,36 @@ def transition(iid, name):
     return perform(obj, name, ("announcement_date", "justification", "reason"), url_for(".show", iid=iid))
 
 
+@bp.route("/<int:iid>/department", methods=["POST"])
+@login_required
+def reassign(iid):
+    """An admin assigns the offer to a department (grants.registry.departments)."""
+    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
+    if obj is None:
+        abort(404)
+    if not has_role(current_user, ADMIN):
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None)
+        db.session.commit()
+    except DepartmentError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+    else:
+        flash(_("Przypisano wydział."), "success")
+    return redirect(url_for(".show", iid=iid), 303)
+
+
 @section(OFFICER, ADMIN)
 def _initiatives_waiting(user):
-    rows = db.session.scalars(select(Initiative).where(Initiative.state.in_(("submitted", "under_assessment")))
-                              .order_by(Initiative.assessment_due)).all()
+    """The department's offers (an admin: all)."""
+    rows = db.session.scalars(ops.visible(select(Initiative), user).where(
+        Initiative.state.in_(("submitted", "under_assessment"))).order_by(Initiative.assessment_due)).all()
     today = clock.today()
     items = [Item(o.title, url_for("initiatives.show", iid=o.id), str(_("ocena do %(d)s", d=o.assessment_due)),
-                  flag=str(_("po terminie (R-ART12-MONTH)")) if ops.is_late(o, today) else "") for o in rows]
+                  flag="; ".join(str(f) for f in (
+                      _("po terminie (R-ART12-MONTH)") if ops.is_late(o, today) else "",
+                      _("bez wydziału: przypisz") if o.department_id is None else "") if f)) for o in rows]
     return Section(_("Oferty z własnej inicjatywy do oceny"), items, empty=_("Brak ofert do oceny."), order=14)

@@ -21,7 +21,7 @@ from grants.core.audit import AuditEntry
 from grants.directions.models import Direction, DirectionComment, DirectionSupport
 from grants.initiatives.models import Initiative
 from grants.offers.models import Offer
-from grants.registry.models import Membership
+from grants.registry.models import Membership, MembershipInvitation
 from grants.small_grants.models import SmallGrant, SmallGrantComment
 from reviewers.models import CommissionMember
 
@@ -57,8 +57,12 @@ def personal_data(session: Session, user) -> dict:
                     "totp_enabled": bool(user.totp_secret)},
         "roles": sorted(user.role_names),
         "memberships": [{"organisation_id": m.organisation_id, "organisation": m.organisation.name,
-                         "function": m.function}
+                         "function": m.function, "role": m.role}
                         for m in q(select(Membership).where(Membership.user_id == uid).order_by(Membership.id))],
+        "invitations": [{"organisation": i.organisation.name, "role": i.role, "status": i.status,
+                         "created_at": _json(i.created_at), "expires_at": _json(i.expires_at)}
+                        for i in q(select(MembershipInvitation).where(MembershipInvitation.email == user.email)
+                                   .order_by(MembershipInvitation.id))],
         "proposals": [_row(d, "id", "consultation_id", "state", "title", "problem", "target_group", "proposed_task",
                            "estimated_funds", "field", "district", "submitted_at", "created_at")
                       for d in q(select(Direction).where(Direction.author_id == uid).order_by(Direction.id))],

@@ -18,7 +18,7 @@ from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.directions.models import Direction
-from grants.registry.models import Membership
+from grants.registry.models import Membership, MembershipInvitation
 from grants.small_grants.models import SmallGrantComment
 
 from . import retention
@@ -125,6 +125,7 @@ def anonymise(session: Session, user: User, actor=None) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id))
     session.execute(delete(Membership).where(Membership.user_id == user.id))
+    session.execute(delete(MembershipInvitation).where(MembershipInvitation.email == old_email))
     session.execute(update(PoolCandidate).where(PoolCandidate.user_id == user.id, PoolCandidate.withdrawn_at.is_(None))
                     .values(withdrawn_at=clock.real_now(), profile=""))
     session.execute(update(SmallGrantComment).where(SmallGrantComment.user_id == user.id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
@@ -34,6 +34,9 @@ class Department(Base):
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(255))
+    # fields of public benefit (dictionaries.FIELDS codes) the department handles: an art. 12 or
+    # art. 19a offer in one of them goes to this department (grants.registry.departments)
+    fields: Mapped[list] = mapped_column(JSON, default=list)
 
     grantor: Mapped[Grantor] = relationship(back_populates="departments")
 
@@ -62,16 +65,47 @@ class Organisation(Base):
         return self.name
 
 
+BOARD, MEMBER = "board", "member"
+MEMBER_ROLES = (BOARD, MEMBER)
+
+
 class Membership(Base):
-    """A user acting for an organisation."""
+    """A user acting for an organisation (R-ORG-MEMBERSHIP). `role`: the board submits, withdraws and
+    signs for the organisation and manages its members; a member drafts."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="user_org"),)
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="user_org"),
+                      CheckConstraint("role IN ('board', 'member')", name="membership_role"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     function: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(10), default=MEMBER)
 
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+
+
+class MembershipInvitation(Base):
+    """An organisation's invitation of a person, by e-mail (R-ORG-MEMBERSHIP): accepted or declined
+    from the invitee's own account, once, before it expires (technical time)."""
+
+    __tablename__ = "membership_invitations"
+    __table_args__ = (CheckConstraint("role IN ('board', 'member')", name="invitation_role"),
+                      CheckConstraint("status IN ('pending', 'accepted', 'declined', 'revoked')",
+                                      name="invitation_status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(255), index=True)
+    role: Mapped[str] = mapped_column(String(10), default=MEMBER)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id])  # noqa: F821

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
@@ -11,7 +11,7 @@ from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
-from .models import Membership, Organisation
+from .models import Organisation
 
 EDITABLE = ("name", "legal_form", "krs", "nip", "regon", "fields", "district", "address", "email", "phone",
             "description")
@@ -113,23 +113,3 @@ def update(session: Session, actor, org: Organisation, values: dict) -> Organisa
         session.flush()
         audit.record(session, "organisation", org.id, "update", actor, changes=changes)
     return org
-
-
-def add_member(session: Session, actor, org: Organisation, email: str) -> Membership:
-    from grants.accounts.models import User, UserRole
-    from grants.core.permissions import APPLICANT
-    if not has_role(actor, ADMIN, OFFICER):
-        raise PermissionDenied()
-    user = session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
-    if user is None:
-        raise RegistryError([{"field": "email", "message": str(_("Nie ma użytkownika z tym adresem e-mail."))}])
-    if org.id in user.organisation_ids:
-        raise RegistryError([{"field": "email", "message": str(_("Ta osoba już działa w imieniu organizacji."))}])
-    m = Membership(user=user, organisation=org)
-    session.add(m)
-    if APPLICANT not in user.role_names:
-        user.roles.append(UserRole(role=APPLICANT))
-    session.flush()
-    audit.lock_object(session, Organisation, org.id)
-    audit.record(session, "organisation", org.id, "add_member", actor, changes={"user": user.email})
-    return m

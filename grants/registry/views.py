@@ -10,11 +10,11 @@ from sqlalchemy.orm import selectinload
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
-from grants.forms.registry import MemberForm, OrganisationForm
+from grants.forms.registry import OrganisationForm
 
 from . import operations as ops
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
-from .models import Membership, Organisation
+from .models import Department, Membership, Organisation
 
 bp = Blueprint("registry", __name__, url_prefix="/organisations", template_folder="templates")
 PER_PAGE = 50
@@ -62,8 +62,7 @@ def show(oid):
                                      .options(selectinload(Membership.user))).all()
     return render_template("registry/show.html", org=org, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
                            members=members, can_edit=user is not None and ops.can_edit(user, org), staff=staff,
-                           history=audit.history(db.session(), "organisation", org.id) if staff else None,
-                           member_form=MemberForm())
+                           history=audit.history(db.session(), "organisation", org.id) if staff else None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -115,24 +114,10 @@ def edit(oid):
         422 if request.method == "POST" else 200
 
 
-@bp.route("/<int:oid>/members", methods=["POST"])
-@login_required
-def add_member(oid):
-    org = db.session.get(Organisation, oid)
-    if org is None:
-        abort(404)
-    if not has_role(current_user, OFFICER, ADMIN):
-        abort(403)
-    form = MemberForm()
-    if not form.validate_on_submit():
-        flash(_("Podaj prawidłowy adres e-mail."), "error")
-        return redirect(url_for(".show", oid=oid), 303)
-    try:
-        ops.add_member(db.session(), current_user, org, form.email.data)
-        db.session.commit()
-    except ops.RegistryError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Dodano osobę działającą w imieniu organizacji."), "success")
-    return redirect(url_for(".show", oid=oid), 303)
+def department_context(obj, user) -> dict:
+    """What an art. 12 or art. 19a offer's page shows of its department, and the admin's choices to
+    reassign it (the form posts department_id to the area's /department route)."""
+    dept = db.session.get(Department, obj.department_id) if obj.department_id else None
+    choices = db.session.scalars(select(Department).order_by(Department.code)).all() \
+        if has_role(user, ADMIN) else []
+    return {"department": dept, "department_choices": choices}

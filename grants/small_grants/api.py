@@ -14,6 +14,7 @@ from grants.api.problems import invalid
 from grants.api.validation import raw_json, validate
 from grants.core import canonical, db
 from grants.offers.content import _decimal
+from grants.registry.api import DepartmentPatch, patch_department
 
 from . import operations as ops
 from .models import SmallGrant
@@ -29,6 +30,7 @@ def _s(v):
 
 def serialize(o: SmallGrant, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
+            "department_id": str(o.department_id) if o.department_id else None,
             "title": o.title, "description": o.description, "amount": _s(o.amount), "task_start": _s(o.task_start),
             "task_end": _s(o.task_end), "received_at": _s(o.received_at), "publish_due": _s(o.publish_due),
             "published_at": _s(o.published_at), "comments_close_at": _s(o.comments_close_at), "decision": o.decision,
@@ -71,6 +73,7 @@ def _create(session, user, data: SmallGrantCreate):
 COLLECTION = register(Collection(
     name="small-grants", model=SmallGrant, serialize=serialize, visible=ops.visible, public=True,
     item_schema=SmallGrantItem, create_schema=SmallGrantCreate, create=_create,
+    patch_schema=DepartmentPatch, patch=patch_department(ops.reassign_department),
     summary="Small grants outside the contest, art. 19a (R-19A-LIMITS, R-19A-PUBLISH)",
 ))
 

@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 from grants.core import audit, clock
 from grants.core.dates import warsaw_date, working_days_after
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
-from grants.workflows.base import apply_transition, record_change
+from grants.core.permissions import APPLICANT, PermissionDenied, has_role
+from grants.registry import departments
+from grants.registry.models import Organisation
+from grants.workflows.base import Reason, apply_transition, record_change
 from grants.workflows.errors import NotEditable
+from grants.workflows.relations import board_of
 from grants.workflows.small_grant import SMALL_GRANT
 
 from .limits import cap_problems, submission_problems
@@ -34,8 +37,9 @@ def visible(q, user):
         orgs = list(getattr(user, "organisation_ids", ()))
         if orgs:
             conds.append(SmallGrant.organisation_id.in_(orgs))
-        if has_role(user, OFFICER, ADMIN):
-            conds.append(True)
+        staff = departments.officer_condition(SmallGrant, user)  # an officer: their department's
+        if staff is not None:
+            conds.append(staff)
     return q.where(or_(*conds))
 
 
@@ -43,6 +47,9 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
     """Returns the offer and the warnings about the yearly caps (checked for real at award)."""
     if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
+    board = board_of(organisation_id, actor)
+    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
+        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
     now = clock.now()
     errors = []
     title = (values.get("title") or "").strip()
@@ -60,14 +67,16 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
             errors.append({"field": field, "message": str(p)})
     if errors:
         raise SmallGrantError(errors)
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
     obj = SmallGrant(organisation_id=organisation_id, author_id=actor.id, title=title[:255],
                      description=(values.get("description") or "").strip(), field=values.get("field") or None,
                      amount=amount, task_start=start, task_end=end, received_at=now,
                      publish_due=working_days_after(warsaw_date(now), 7), state=SMALL_GRANT.initial, version=1,
-                     department_id=values.get("department_id"))
+                     department_id=dept.id if dept else None)
     session.add(obj)
     session.flush()
-    record_change(session, obj, "submit", actor, {"title": title, "amount": amount, "organisation_id": organisation_id})
+    record_change(session, obj, "submit", actor, {"title": title, "amount": amount, "organisation_id": organisation_id,
+                                                  "department_id": obj.department_id})
     warnings = [str(p) for p in cap_problems(session, obj, warsaw_date(now))]
     return obj, warnings
 
@@ -102,3 +111,9 @@ def add_comment(session: Session, obj: SmallGrant, actor, author_name: str, body
 
 def transition(session: Session, obj: SmallGrant, name: str, actor, payload=None, expected_version=None):
     return apply_transition(session, obj, name, actor, payload, expected_version)
+
+
+def reassign_department(session: Session, actor, obj: SmallGrant, department_id) -> SmallGrant:
+    """An admin moves the offer to another department (grants.registry.departments.reassign)."""
+    departments.reassign(session, actor, obj, department_id)
+    return obj

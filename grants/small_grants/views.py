@@ -12,7 +12,10 @@ from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.offers.content import _decimal
+from grants.registry import departments
+from grants.registry.departments import DepartmentError
 from grants.registry.dictionaries import FIELDS
+from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
@@ -105,7 +108,7 @@ def show(sid):
                            can_comment=obj.state == "published" and obj.comments_close_at and now <= obj.comments_close_at,
                            late=ops.publish_late(obj, clock.today()),
                            transitions=available_transitions(db.session(), obj, _user()) if _user() else [],
-                           form=CsrfForm())
+                           form=CsrfForm(), **department_context(obj, _user()))
 
 
 @bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
@@ -124,10 +127,32 @@ def _open_for_comments(user):
                     for o in rows], empty=_("Brak ofert otwartych na uwagi."), order=35)
 
 
+@bp.route("/<int:sid>/department", methods=["POST"])
+@login_required
+def reassign(sid):
+    """An admin assigns the offer to a department (grants.registry.departments)."""
+    obj = _get(sid)
+    if not has_role(current_user, ADMIN):
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None)
+        db.session.commit()
+    except DepartmentError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+    else:
+        flash(_("Przypisano wydział."), "success")
+    return redirect(url_for(".show", sid=sid), 303)
+
+
 @section(OFFICER, ADMIN)
 def _small_grants_waiting(user):
-    rows = db.session.scalars(select(SmallGrant).where(SmallGrant.state.in_(("submitted", "comments_closed")))
-                              .order_by(SmallGrant.id)).all()
+    """The department's offers (an admin: all, those without a department first)."""
+    rows = db.session.scalars(ops.visible(select(SmallGrant), user).where(SmallGrant.state.in_(
+        ("submitted", "comments_closed")), departments.officer_condition(SmallGrant, user))
+        .order_by(SmallGrant.department_id.is_not(None), SmallGrant.id)).all()
     today = clock.today()
     items = []
     for o in rows:
@@ -136,4 +161,7 @@ def _small_grants_waiting(user):
                               flag=str(_("termin publikacji minął (R-19A-PUBLISH)")) if ops.publish_late(o, today) else ""))
         else:
             items.append(Item(o.title, url_for("small_grants.show", sid=o.id), str(_("uwagi zebrane: rozstrzygnij"))))
+    for o, item in zip(rows, items):
+        if o.department_id is None:  # only admins see these: they assign the department
+            item.flag = "; ".join(f for f in (item.flag, str(_("bez wydziału: przypisz"))) if f)
     return Section(_("Małe granty do obsłużenia"), items, empty=_("Brak małych grantów do obsłużenia."), order=16)

@@ -36,8 +36,10 @@ def init_web(app: Flask) -> None:
     for blueprint in (directions_bp, initiatives_bp, programmes_bp, small_grants_bp, agreements_bp, params_bp,
                       reports_bp, settlements_bp):
         app.register_blueprint(blueprint)
+    from grants.registry.member_views import bp as members_bp
     from grants.registry.views import bp as registry_bp
     app.register_blueprint(registry_bp)
+    app.register_blueprint(members_bp)
     from grants.commissions.views import bp as commissions_bp
     app.register_blueprint(commissions_bp)
     from grants.calltypes.federation.views import bp as federation_bp

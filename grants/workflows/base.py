@@ -65,7 +65,8 @@ class Transition:
     dest: str
     label: LazyText
     roles: frozenset[str] = frozenset()
-    relation: Callable[[Any, Any], bool] | None = None  # object-level: may this actor act on this object?
+    # object-level: may this actor act on this object? True/False, or a Reason when it refuses
+    relation: Callable[[Any, Any], "bool | Reason"] | None = None
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
     payload: type | None = None  # a pydantic model validating the payload
@@ -158,8 +159,12 @@ def _permission_reason(t: Transition, obj, actor) -> Reason | None:
         return Reason(_("Wykonywane automatycznie przez system w wyznaczonym terminie."))
     if actor is None or not has_role(actor, *t.roles):
         return Reason(_("Twoja rola nie pozwala na tę czynność."))
-    if t.relation is not None and not t.relation(obj, actor):
-        return Reason(_("Nie możesz wykonać tej czynności na tym obiekcie."))
+    if t.relation is not None:
+        related = t.relation(obj, actor)
+        if isinstance(related, Reason):  # a relation may say why it refuses
+            return related
+        if not related:
+            return Reason(_("Nie możesz wykonać tej czynności na tym obiekcie."))
     return None
 
 

@@ -9,6 +9,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "draft": _("szkic"), "submitted": _("złożona"), "shortlisted": _("zakwalifikowana do etapu II"),
@@ -75,10 +76,10 @@ class WithdrawPayload(BaseModel):
 CONCEPT = Workflow(
     name="concept", object_type="concept", states=STATES, initial="draft",
     transitions=[
-        transition("submit", "draft", "submitted", _("Złóż koncepcję"), roles=(APPLICANT,), relation=member,
+        transition("submit", "draft", "submitted", _("Złóż koncepcję"), roles=(APPLICANT,), relation=board_of_applicant,
                    guards=(call_open, complete), effects=(record_submission,), rule="R-OFF-DEADLINE"),
         transition("withdraw", ("draft", "submitted"), "withdrawn", _("Wycofaj koncepcję"), roles=(APPLICANT,),
-                   relation=member, payload=WithdrawPayload, guards=(before_shortlist,), effects=(record_withdrawal,)),
+                   relation=board_of_applicant, payload=WithdrawPayload, guards=(before_shortlist,), effects=(record_withdrawal,)),
         # performed by the concept call's decision (the commission's ranking decides), not one by one
         transition("shortlist", "submitted", "shortlisted", _("Zakwalifikuj do etapu II"), roles=(OFFICER, ADMIN),
                    relation=officer_of_call, guards=(call_decided,), rule="R-RESULTS"),

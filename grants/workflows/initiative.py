@@ -10,6 +10,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "submitted": _("złożona"), "under_assessment": _("w ocenie"), "expedient": _("celowa"),
@@ -18,14 +19,12 @@ STATES = {
 STAFF = (OFFICER, ADMIN)
 
 
-def member(obj, actor) -> bool:
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
-
-
 def officer_of(obj, actor) -> bool:
+    """Admins, or an officer of the department the offer is assigned to (one without a department
+    is the admins' until one assigns it: grants.registry.departments)."""
     if ADMIN in actor.role_names:
         return True
-    return obj.department_id is None or obj.department_id == getattr(actor, "department_id", None)
+    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def announcement_in_future(obj, ctx):
@@ -91,6 +90,6 @@ INITIATIVE = Workflow(
                    relation=officer_of, payload=JustificationPayload, effects=(record_refusal, notify),
                    rule="R-ART12-MONTH"),
         transition("withdraw", ("submitted", "under_assessment"), "withdrawn", _("Wycofaj ofertę"),
-                   roles=(APPLICANT,), relation=member, payload=OptionalReason),
+                   roles=(APPLICANT,), relation=board_of_applicant, payload=OptionalReason),
     ],
 )

@@ -8,6 +8,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "draft": _("szkic"),
@@ -161,7 +162,7 @@ STAFF_DECISION = STAFF
 OFFER = Workflow(
     name="offer", object_type="offer", states=STATES, initial="draft",
     transitions=[
-        transition("submit", "draft", "submitted", _("Złóż ofertę"), roles=(APPLICANT,), relation=member_of_applicant,
+        transition("submit", "draft", "submitted", _("Złóż ofertę"), roles=(APPLICANT,), relation=board_of_applicant,
                    guards=(received_by_deadline, content_valid), effects=(do_submit,), rule="R-OFF-DEADLINE"),
         transition("accept_formally", "submitted", "eligible", _("Uznaj za poprawną formalnie"), roles=STAFF,
                    relation=officer_of_contest, guards=(in_formal_review, checklist_passed)),
@@ -172,7 +173,7 @@ OFFER = Workflow(
                    roles=STAFF, relation=officer_of_contest, guards=(in_formal_review,), payload=ReasonsPayload,
                    effects=(do_reject,)),
         transition("resubmit", "needs_correction", "submitted", _("Złóż poprawioną ofertę"), roles=(APPLICANT,),
-                   relation=member_of_applicant, guards=(before_correction_due, content_valid),
+                   relation=board_of_applicant, guards=(before_correction_due, content_valid),
                    effects=(do_resubmit,), rule="R-FORM-CORRECT"),
         transition("reject_uncorrected", "needs_correction", "formally_rejected",
                    _("Odrzuć (braki nieuzupełnione w terminie)"), when=lambda o: o.correction_due_at,
@@ -186,13 +187,13 @@ OFFER = Workflow(
         transition("require_update", "selected", "update_required", _("Wezwij do aktualizacji oferty"),
                    roles=STAFF_DECISION, relation=officer_of_contest, guards=(partial_award,), rule="R-UPDATE"),
         transition("submit_update", "update_required", "ready_for_agreement", _("Złóż aktualizację oferty"),
-                   roles=(APPLICANT,), relation=member_of_applicant, guards=(update_matches_award,),
+                   roles=(APPLICANT,), relation=board_of_applicant, guards=(update_matches_award,),
                    effects=(do_submit_update,), rule="R-UPDATE"),
         transition("decline", ("selected", "update_required", "ready_for_agreement"), "declined",
-                   _("Zrezygnuj z realizacji zadania"), roles=(APPLICANT,), relation=member_of_applicant,
+                   _("Zrezygnuj z realizacji zadania"), roles=(APPLICANT,), relation=board_of_applicant,
                    payload=OptionalReason, effects=(do_withdraw,), rule="R-UPDATE"),
         transition("withdraw", ("draft", "submitted", "needs_correction", "eligible"), "withdrawn",
-                   _("Wycofaj ofertę"), roles=(APPLICANT,), relation=member_of_applicant, payload=OptionalReason,
+                   _("Wycofaj ofertę"), roles=(APPLICANT,), relation=board_of_applicant, payload=OptionalReason,
                    effects=(do_withdraw,)),
     ],
 )

@@ -8,6 +8,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
 from .base import Reason, Workflow, transition
+from .relations import board_of_applicant
 
 STATES = {
     "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
@@ -16,14 +17,12 @@ STATES = {
 STAFF = (OFFICER, ADMIN)
 
 
-def member(obj, actor) -> bool:
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
-
-
 def officer_of(obj, actor) -> bool:
+    """Admins, or an officer of the department the offer is assigned to (one without a department
+    is the admins' until one assigns it: grants.registry.departments)."""
     if ADMIN in actor.role_names:
         return True
-    return obj.department_id is None or obj.department_id == getattr(actor, "department_id", None)
+    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def open_for_comments(obj, ctx):
@@ -85,6 +84,6 @@ SMALL_GRANT = Workflow(
         transition("refuse", "comments_closed", "refused", _("Odmów (z uzasadnieniem)"), roles=STAFF,
                    relation=officer_of, payload=JustificationPayload, effects=(record_refusal,)),
         transition("withdraw", ("submitted", "published"), "withdrawn", _("Wycofaj ofertę"), roles=(APPLICANT,),
-                   relation=member, payload=OptionalReason),
+                   relation=board_of_applicant, payload=OptionalReason),
     ],
 )

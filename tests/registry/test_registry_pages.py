@@ -63,13 +63,17 @@ def test_applicants_cannot_add_and_members_edit_only_contact_data(app, session, 
     assert client.post(f"/organisations/{other.id}/edit", data=GOOD).status_code == 403
 
 
-def test_officer_links_a_member_who_then_acts_for_the_organisation(app, session, make_user, make_org, login):
+def test_r_org_membership_officer_without_a_reason_or_relation_links_no_member(app, session, make_user, make_org,
+                                                                               login):
+    """The finding of issue 21: an officer's e-mail-only POST used to add anyone ("Dodano"). Now the
+    organisation invites; staff add only with a reason, for an organisation their department works
+    with (tests/registry/test_memberships.py covers the exception)."""
     org = make_org()
     person = make_user("participant")
     client = login(make_user("officer"), app.test_client())
-    r = client.post(f"/organisations/{org.id}/members", data={"email": person.email})
-    assert r.status_code == 303
+    r = client.post(f"/organisations/{org.id}/members", data={"staff-email": person.email})
+    assert r.status_code == 403
     session.expire_all()
     from grants.accounts.models import User
     fresh = session.get(User, person.id)
-    assert org.id in fresh.organisation_ids and "applicant" in fresh.role_names
+    assert org.id not in fresh.organisation_ids and "applicant" not in fresh.role_names
