@@ -126,7 +126,8 @@ def audit_verify():
     s = core_db.session()
     result = audit.verify(s)
     if not result.ok:
-        click.echo(f"BROKEN: {result.problem}", err=True)
+        for problem in result.problems:
+            click.echo(f"BROKEN: {problem}", err=True)
         sys.exit(1)
     click.echo(f"audit trail intact: {result.entries} entries, {result.seals} seals")
 
@@ -136,7 +137,14 @@ def audit_seal():
     """Seal the heads of all chains now."""
     from grants.core import audit
     s = core_db.session()
-    seal = audit.checkpoint(s)
+    try:
+        seal = audit.checkpoint(s)
+    except audit.AuditBroken as e:
+        s.rollback()
+        for problem in e.problems:
+            click.echo(f"BROKEN: {problem}", err=True)
+        click.echo("not sealed: run `grants audit verify`", err=True)
+        sys.exit(1)
     s.commit()
     click.echo(f"seal {seal.id}" if seal else "nothing new to seal")
 
