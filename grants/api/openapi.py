@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from . import seals
 from .collections import REGISTRY
 from .tokens import TokenRequest, TokenResponse
 
@@ -112,6 +113,7 @@ def document() -> dict:
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
                           "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
     _sub_resources(paths, bearer)
+    paths.update(seals.openapi_paths(lambda model: _schema(model, components)))
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",

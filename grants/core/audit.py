@@ -280,6 +280,24 @@ def seals_page(session: Session, page: int, per_page: int) -> tuple[list[AuditSe
     return rows, total
 
 
+def compare_seals(session: Session, published: list[tuple[int, str]]) -> list[str]:
+    """Seals as published earlier (id, hash), e.g. a copy of GET /api/v1/audit/seals kept outside
+    the database, against the database's: a rewritten or lost seal is named."""
+    ids = [i for i, _h in published]
+    stored = {}
+    for start in range(0, len(ids), 1000):
+        stored.update((r.id, r.hash) for r in session.execute(
+            select(AuditSeal.id, AuditSeal.hash).where(AuditSeal.id.in_(ids[start:start + 1000]))))
+    problems = []
+    for seal_id, h in published:
+        if seal_id not in stored:
+            problems.append(f"seal {seal_id}: published but missing from the database")
+        elif stored[seal_id] != h:
+            problems.append(f"seal {seal_id}: the published copy's hash {h} differs from the database's "
+                            f"{stored[seal_id]}")
+    return problems
+
+
 @dataclass
 class Verification:
     ok: bool
