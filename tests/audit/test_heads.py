@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from grants.core import audit, db
 from grants.core.audit import AuditEntry, AuditHead, AuditSeal
+from grants.jobs.scheduler import Scheduler
 
 ALICE = SimpleNamespace(id=7, email="alicja@krakow.example")
 
@@ -224,6 +225,17 @@ def test_tail_deleted_before_any_seal_is_never_sealed(session, cli):
     assert cli("seal").exit_code == 1
     assert session.scalar(select(AuditSeal.id)) is None
     assert "chain consultation 1: entry #2 missing" in cli("verify").output
+
+
+def test_scheduler_does_not_seal_a_shortened_chain(app, session, stub_broker):
+    _chain(session, "1", 2)
+    _delete_from(2, "1")
+    sch = Scheduler(app, seal_every=300)
+    result = sch.tick()
+    assert isinstance(result["sealed"], audit.AuditBroken)
+    assert "chain consultation 1: entry #2 missing" in str(result["sealed"])
+    assert sch.tick()["sealed"] is False  # reported once a seal period, not every tick
+    assert session.scalar(select(AuditSeal.id)) is None
 
 
 # ------------------------------------------------------------------ PostgreSQL guards the heads
