@@ -1,6 +1,7 @@
 """The `grants` command line (also `flask --app grants ...`)."""
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import threading
@@ -119,16 +120,35 @@ def clock_show():
 audit_cli = click.Group("audit", help="The tamper-evident audit trail.")
 
 
+def _published_seals(path: str) -> list[tuple[int, str]]:
+    """A copy of GET /api/v1/audit/seals (one page's JSON, or a list of its items or pages)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        pages = data if isinstance(data, list) else [data]
+        items = [i for p in pages for i in (p.get("items", [p]) if isinstance(p, dict) and "items" in p else [p])]
+        return [(int(i["id"]), str(i["hash"])) for i in items]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        raise click.BadParameter(f"{path}: not a copy of /api/v1/audit/seals ({e})", param_hint="--seals") from None
+
+
 @audit_cli.command("verify")
-def audit_verify():
-    """Walk every chain and seal; exit non-zero at the first broken link."""
+@click.option("--seals", "seals_copy", type=click.Path(dir_okay=False),
+              help="a copy of GET /api/v1/audit/seals kept outside the database, to compare")
+def audit_verify(seals_copy):
+    """Walk every chain, compare each with its head, walk every seal; exit non-zero if broken."""
     from grants.core import audit
+    published = _published_seals(seals_copy) if seals_copy else None
     s = core_db.session()
     result = audit.verify(s)
-    if not result.ok:
-        click.echo(f"BROKEN: {result.problem}", err=True)
+    problems = result.problems + (audit.compare_seals(s, published) if published is not None else [])
+    if problems:
+        for problem in problems:
+            click.echo(f"BROKEN: {problem}", err=True)
         sys.exit(1)
     click.echo(f"audit trail intact: {result.entries} entries, {result.seals} seals")
+    if published is not None:
+        click.echo(f"{len(published)} published seals match")
 
 
 @audit_cli.command("seal")
@@ -136,7 +156,14 @@ def audit_seal():
     """Seal the heads of all chains now."""
     from grants.core import audit
     s = core_db.session()
-    seal = audit.checkpoint(s)
+    try:
+        seal = audit.checkpoint(s)
+    except audit.AuditBroken as e:
+        s.rollback()
+        for problem in e.problems:
+            click.echo(f"BROKEN: {problem}", err=True)
+        click.echo("not sealed: run `grants audit verify`", err=True)
+        sys.exit(1)
     s.commit()
     click.echo(f"seal {seal.id}" if seal else "nothing new to seal")
 

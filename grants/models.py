@@ -1,5 +1,5 @@
 """Imports every area's models, so metadata (Alembic, tests) sees all tables."""
-from grants.core.audit import AuditEntry, AuditSeal  # noqa: F401
+from grants.core.audit import AuditEntry, AuditHead, AuditSeal  # noqa: F401
 from grants.core.models import AppSetting  # noqa: F401
 from grants.core.outbox import OutboxEvent  # noqa: F401
 from grants.core.mail_deliveries import MailDelivery  # noqa: F401

@@ -7,7 +7,7 @@ from flask import Flask
 def init_api(app: Flask) -> None:
     from grants.web.security import csrf
 
-    from . import collections, docs, errors, me, tokens, users
+    from . import collections, docs, errors, me, seals, tokens, users
     from .blueprint import bp
     collections.load_all()
     app.url_map.converters["collection"] = collections.collection_converter()
@@ -15,4 +15,4 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)
     errors.init(app)
-    me, tokens, users  # noqa: B018 - routes registered on import
+    me, seals, tokens, users  # noqa: B018 - routes registered on import

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from . import me
+from . import me, seals
 from .collections import REGISTRY
 from . import tokens, users
 
@@ -110,6 +110,7 @@ def document() -> dict:
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
                           "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
     _sub_resources(paths, bearer, components)
+    paths.update(seals.openapi_paths(lambda model: _schema(model, components)))
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",

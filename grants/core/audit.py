@@ -3,10 +3,16 @@
 Each entry's SHA-256 covers its canonical content and the hash of the previous entry of the
 same object, so appends contend only where the object's own version lock serialises them.
 A checkpoint (seal) hashes the heads of all chains together with the previous seal.
+
+Each chain's head (its newest sequence number and hash) is also kept in `audit_heads`, moved by a
+database trigger in the same transaction as each append (migration 0015), so a chain whose newest
+entries were deleted behind the application's back no longer reaches its head: `verify` names it
+even when no seal has seen those entries yet.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,12 +59,10 @@ class AuditEntry(Base):
 
     @property
     def changes_data(self) -> dict:
-        import json
         return json.loads(self.changes or "{}")
 
     @property
     def payload_data(self) -> dict:
-        import json
         return json.loads(self.payload or "{}")
 
 
@@ -72,10 +76,27 @@ class AuditSeal(Base):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    @property
+    def chains(self) -> int:
+        """How many chains the seal covers."""
+        return len(json.loads(self.heads))
+
     def compute_hash(self) -> str:
         body = {"created_at": self.created_at, "last_entry_id": self.last_entry_id,
                 "heads": self.heads, "prev_hash": self.prev_hash}
         return hashlib.sha256(canonical.dumps(body).encode()).hexdigest()
+
+
+class AuditHead(Base):
+    """A chain's head: written only by the trigger on inserts into audit_entries (on PostgreSQL a
+    SECURITY DEFINER function of the tables' owner; the application's role may only read it)."""
+    __tablename__ = "audit_heads"
+
+    object_type: Mapped[str] = mapped_column(String(50), primary_key=True)
+    object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[int] = mapped_column(Integer)
 
 
 def _actor_fields(actor) -> tuple[int | None, str]:
@@ -92,11 +113,9 @@ def head_columns(object_type: str, object_id):
     same statement as it locks the object's row (one round trip less per transition)."""
     if not isinstance(object_id, BindParameter):
         object_id = str(object_id)
-    last = (select(AuditEntry.seq, AuditEntry.hash)
-            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-            .order_by(AuditEntry.seq.desc()).limit(1).subquery())
-    return (select(last.c.seq).scalar_subquery().label("audit_head_seq"),
-            select(last.c.hash).scalar_subquery().label("audit_head_hash"))
+    where = (AuditHead.object_type == object_type, AuditHead.object_id == object_id)
+    return (select(AuditHead.seq).where(*where).scalar_subquery().label("audit_head_seq"),
+            select(AuditHead.hash).where(*where).scalar_subquery().label("audit_head_hash"))
 
 
 def record(session: Session, object_type: str, object_id, action: str, actor=None,
@@ -115,9 +134,8 @@ def record(session: Session, object_type: str, object_id, action: str, actor=Non
         last_seq, last_hash = head
     else:
         row = session.execute(
-            select(AuditEntry.seq, AuditEntry.hash)
-            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-            .order_by(AuditEntry.seq.desc()).limit(1)
+            select(AuditHead.seq, AuditHead.hash)
+            .where(AuditHead.object_type == object_type, AuditHead.object_id == object_id)
         ).first()
         last_seq, last_hash = (row.seq, row.hash) if row else (None, None)
     actor_id, actor_label = _actor_fields(actor)
@@ -168,6 +186,67 @@ def _heads(session: Session, upto_id: int) -> list[list]:
     return [[r.object_type, r.object_id, r.seq, r.hash] for r in rows]
 
 
+def _chain(object_type: str, object_id: str) -> str:
+    return f"chain {object_type} {object_id}"
+
+
+def _missing(first: int, last: int) -> str:
+    return f"entry #{first}" if first == last else f"entries #{first}-#{last}"
+
+
+def head_problems(session: Session, limit: int = 50) -> list[str]:
+    """Chains that do not end at their head: newest entries deleted or truncated (the head is
+    further than the chain), the newest entry altered, entries without a head or beyond it
+    (appended with the head trigger switched off). Each check is one statement, so it reads
+    entries and heads from one snapshot (an append commits both together)."""
+    problems: list[str] = []
+    last = (select(func.max(AuditEntry.seq)).where(AuditEntry.object_type == AuditHead.object_type,
+                                                    AuditEntry.object_id == AuditHead.object_id)
+            .correlate(AuditHead).scalar_subquery())
+    q = (select(AuditHead.object_type, AuditHead.object_id, AuditHead.seq, AuditHead.hash,
+                AuditEntry.hash.label("entry_hash"), last.label("last_seq"))
+         .outerjoin(AuditEntry, (AuditEntry.object_type == AuditHead.object_type)
+                    & (AuditEntry.object_id == AuditHead.object_id) & (AuditEntry.seq == AuditHead.seq))
+         .where((AuditEntry.id.is_(None)) | (AuditEntry.hash != AuditHead.hash))
+         .order_by(AuditHead.object_type, AuditHead.object_id).limit(limit))
+    for r in session.execute(q):
+        chain = _chain(r.object_type, r.object_id)
+        if r.entry_hash is not None:
+            problems.append(f"{chain}: entry #{r.seq} does not match the head's hash")
+        elif r.last_seq is None:
+            problems.append(f"{chain}: {_missing(1, r.seq)} missing: the head records #{r.seq}, "
+                            f"the chain has no entries")
+        elif r.last_seq < r.seq:
+            problems.append(f"{chain}: {_missing(r.last_seq + 1, r.seq)} missing (deleted or truncated tail): "
+                            f"the head records #{r.seq}, the chain ends at #{r.last_seq}")
+        else:  # entry #seq gone, later ones present: the walk names the gap too
+            problems.append(f"{chain}: entry #{r.seq} recorded by the head is missing")
+    tails = (select(AuditEntry.object_type, AuditEntry.object_id, func.max(AuditEntry.seq).label("last_seq"),
+                    func.count().label("n"))
+             .group_by(AuditEntry.object_type, AuditEntry.object_id).subquery())
+    q = (select(tails.c.object_type, tails.c.object_id, tails.c.last_seq, tails.c.n, AuditHead.seq)
+         .outerjoin(AuditHead, (AuditHead.object_type == tails.c.object_type)
+                    & (AuditHead.object_id == tails.c.object_id))
+         .where(AuditHead.seq.is_(None) | (tails.c.last_seq > AuditHead.seq))
+         .order_by(tails.c.object_type, tails.c.object_id).limit(limit))
+    for r in session.execute(q):
+        chain = _chain(r.object_type, r.object_id)
+        if r.seq is None:
+            problems.append(f"{chain}: no head for its {r.n} entries (up to #{r.last_seq})")
+        else:
+            problems.append(f"{chain}: {_missing(r.seq + 1, r.last_seq)} beyond the head #{r.seq} "
+                            f"(appended without moving the head)")
+    return problems[:limit]
+
+
+class AuditBroken(Exception):
+    """The trail does not match its heads: a seal would record the tampered chains."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
 _SEAL_LOCK = 0x6772616E7473  # "grants": the advisory lock serialising checkpoints
 
 
@@ -175,13 +254,17 @@ def checkpoint(session: Session) -> AuditSeal | None:
     """Seal the heads of all chains; nothing new since the last seal → no seal.
 
     Seals form one chain: concurrent checkpoints (the scheduler and `grants audit seal`) take
-    turns on PostgreSQL, so two seals never link to the same predecessor."""
+    turns on PostgreSQL, so two seals never link to the same predecessor. A chain that does not
+    end at its head (a deleted or truncated tail) raises AuditBroken: no seal records it."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEAL_LOCK})
     last_id = session.scalar(select(func.max(AuditEntry.id)))
     prev = session.scalars(select(AuditSeal).order_by(AuditSeal.id.desc()).limit(1)).first()
     if last_id is None or (prev and prev.last_entry_id >= last_id):
         return None
+    problems = head_problems(session)
+    if problems:
+        raise AuditBroken(problems)
     seal = AuditSeal(created_at=clock.real_now(), last_entry_id=last_id,
                      heads=canonical.dumps(_heads(session, last_id)), prev_hash=prev.hash if prev else None)
     seal.hash = seal.compute_hash()
@@ -189,48 +272,92 @@ def checkpoint(session: Session) -> AuditSeal | None:
     return seal
 
 
+def seals_page(session: Session, page: int, per_page: int) -> tuple[list[AuditSeal], int]:
+    """Published seals, newest first: a page of them and how many there are."""
+    total = session.scalar(select(func.count()).select_from(AuditSeal)) or 0
+    rows = list(session.scalars(select(AuditSeal).order_by(AuditSeal.id.desc())
+                                .offset((page - 1) * per_page).limit(per_page)))
+    return rows, total
+
+
+def compare_seals(session: Session, published: list[tuple[int, str]]) -> list[str]:
+    """Seals as published earlier (id, hash), e.g. a copy of GET /api/v1/audit/seals kept outside
+    the database, against the database's: a rewritten or lost seal is named."""
+    ids = [i for i, _h in published]
+    stored = {}
+    for start in range(0, len(ids), 1000):
+        stored.update((r.id, r.hash) for r in session.execute(
+            select(AuditSeal.id, AuditSeal.hash).where(AuditSeal.id.in_(ids[start:start + 1000]))))
+    problems = []
+    for seal_id, h in published:
+        if seal_id not in stored:
+            problems.append(f"seal {seal_id}: published but missing from the database")
+        elif stored[seal_id] != h:
+            problems.append(f"seal {seal_id}: the published copy's hash {h} differs from the database's "
+                            f"{stored[seal_id]}")
+    return problems
+
+
 @dataclass
 class Verification:
     ok: bool
     entries: int
     seals: int
-    problem: str = ""
+    problem: str = ""  # the problems found, one a line
+
+    @property
+    def problems(self) -> list[str]:
+        return self.problem.splitlines()
+
+
+MAX_PROBLEMS = 50
 
 
 def verify(session: Session) -> Verification:
-    """Walk every chain and every seal; report the first broken link."""
-    import json
-
+    """Walk every chain, compare each with its head, walk every seal; report what is broken
+    (the first broken link of each chain, chains not ending at their head, the first broken seal)."""
+    problems: list[str] = []
     count = 0
-    prev_key, prev_seq, prev_hash = None, 0, None
+    prev_key, prev_seq, prev_hash, broken = None, 0, None, False
     hashes: dict[tuple[str, str, int], str] = {}
     q = select(AuditEntry).order_by(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.seq)
     for e in session.scalars(q).yield_per(1000):
         count += 1
         key = (e.object_type, e.object_id)
         if key != prev_key:
-            prev_key, prev_seq, prev_hash = key, 0, None
-        where = f"entry {e.id} ({e.object_type} {e.object_id} #{e.seq})"
-        if e.seq != prev_seq + 1:
-            return Verification(False, count, 0, f"{where}: sequence gap after #{prev_seq}")
-        if e.prev_hash != prev_hash:
-            return Verification(False, count, 0, f"{where}: does not link to the previous entry's hash")
-        if e.compute_hash() != e.hash:
-            return Verification(False, count, 0, f"{where}: content does not match its hash")
+            prev_key, prev_seq, prev_hash, broken = key, 0, None, False
         hashes[(e.object_type, e.object_id, e.seq)] = e.hash
+        where = f"entry {e.id} ({e.object_type} {e.object_id} #{e.seq})"
+        problem = None
+        if e.seq != prev_seq + 1:
+            problem = f"{where}: sequence gap after #{prev_seq}"
+        elif e.prev_hash != prev_hash:
+            problem = f"{where}: does not link to the previous entry's hash"
+        elif e.compute_hash() != e.hash:
+            problem = f"{where}: content does not match its hash"
+        if problem and not broken:  # the first broken link of the chain
+            problems.append(problem)
+            broken = True
         prev_seq, prev_hash = e.seq, e.hash
         session.expunge(e)
+    problems.extend(head_problems(session, MAX_PROBLEMS))
     seals = 0
     prev_seal = None
     for s in session.scalars(select(AuditSeal).order_by(AuditSeal.id)):
         seals += 1
+        problem = None
         if s.prev_hash != (prev_seal.hash if prev_seal else None):
-            return Verification(False, count, seals, f"seal {s.id}: does not link to the previous seal")
-        if s.compute_hash() != s.hash:
-            return Verification(False, count, seals, f"seal {s.id}: content does not match its hash")
-        for object_type, object_id, seq, h in json.loads(s.heads):
-            if hashes.get((object_type, object_id, seq)) != h:
-                return Verification(False, count, seals,
-                                    f"seal {s.id}: chain head {object_type} {object_id} #{seq} is missing or altered")
+            problem = f"seal {s.id}: does not link to the previous seal"
+        elif s.compute_hash() != s.hash:
+            problem = f"seal {s.id}: content does not match its hash"
+        else:
+            for object_type, object_id, seq, h in json.loads(s.heads):
+                if hashes.get((object_type, object_id, seq)) != h:
+                    problem = f"seal {s.id}: chain head {object_type} {object_id} #{seq} is missing or altered"
+                    break
+        if problem:
+            problems.append(problem)
+            break
         prev_seal = s
-    return Verification(True, count, seals)
+    problems = problems[:MAX_PROBLEMS]
+    return Verification(not problems, count, seals, "\n".join(problems))

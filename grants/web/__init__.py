@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_web(app: Flask) -> None:
-    from . import auth, filters, health, home, i18n, privacy, security, signin, totp, workflows_page
+    from . import audit_seals, auth, filters, health, home, i18n, privacy, security, signin, totp, workflows_page
     i18n.init(app)
     security.init(app)
     filters.init(app)
@@ -19,6 +19,7 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy.bp)  # R-RODO
     app.register_blueprint(totp.bp)
+    app.register_blueprint(audit_seals.bp)
     from grants.consultations.views import bp as consultations_bp
     app.register_blueprint(consultations_bp)
     from grants.contests.views import bp as contests_bp

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from grants.core import audit
-from grants.core.audit import AuditEntry
+from grants.core.audit import AuditEntry, AuditHead
 from tests.migrations.support import PG_SERVER, admin_sql, alembic_config
 
 pytestmark = pytest.mark.postgres(reason="the append-only triggers and the ordinary application role are PostgreSQL's")
@@ -59,6 +59,9 @@ def test_app_role_appends_to_the_audit_trail(roles_db):
     assert after == before + 2
     with Session(roles_db) as s:
         assert audit.verify(s).ok
+        # the heads moved with the app role's appends, through the owner's SECURITY DEFINER trigger
+        head = s.get(AuditHead, ("consultation", "1"))
+        assert head.seq == s.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.object_id == "1"))
     # ordinary tables stay writable for the app
     with roles_db.begin() as c:
         c.execute(text("INSERT INTO app_settings (key, value) VALUES ('k', '1')"))
@@ -76,6 +79,14 @@ def test_app_role_appends_to_the_audit_trail(roles_db):
     ("ALTER TABLE audit_seals DISABLE TRIGGER ALL", "must be owner"),
     ("DROP TRIGGER audit_entries_no_update_delete ON audit_entries", "must be owner"),
     ("SET session_replication_role = replica", "permission denied"),
+    # the chain heads: only the owner's trigger function writes them
+    ("UPDATE audit_heads SET seq = seq - 1", "permission denied"),
+    ("DELETE FROM audit_heads", "permission denied"),
+    ("TRUNCATE audit_heads", "permission denied"),
+    ("INSERT INTO audit_heads (object_type, object_id, seq, hash, entry_id) VALUES ('x', '1', 1, 'h', 1)",
+     "permission denied"),
+    ("ALTER TABLE audit_heads DISABLE TRIGGER USER", "must be owner"),
+    ("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_advance_head", "must be owner"),
 ])
 def test_app_role_cannot_change_or_unguard_the_trail(roles_db, sql, message):
     count = _seed(roles_db)
