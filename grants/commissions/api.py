@@ -1,7 +1,7 @@
 """/api/v1/commissions and its parts: members, declarations, score cards, ranking, allocation, protocol."""
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from grants.api.collections import Collection, _expected_version, _json, _object
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
 from grants.core import canonical, db
+from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
 from reviewers import operations as ops
 from reviewers.models import Commission
@@ -231,7 +232,8 @@ def get_ranking(cid):
 
 class AmountsIn(BaseModel):
     model_config = {"extra": "forbid"}
-    amounts: dict[str, str] = Field(max_length=5000)
+    # keys are offer ids (bounded integers), values money strings: both refused here with the field named
+    amounts: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")], Money] = Field(max_length=5000)
 
 
 @bp.route("/commissions/<cid>/allocation", methods=["PATCH"])
@@ -240,15 +242,7 @@ def set_allocation(cid):
     if not is_staff(user, c):
         raise PermissionDenied()
     data = validate(AmountsIn, raw_json())
-    from grants.offers.content import _decimal
-    amounts, errors = {}, []
-    for k, v in data.amounts.items():
-        try:
-            amounts[int(k)] = Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
-        except ValueError as e:
-            errors.append({"field": f"amounts.{k}", "message": str(e)})
-    if errors:
-        raise invalid(errors)
+    amounts = {int(k): v for k, v in data.amounts.items()}
     try:
         merged = ops.set_amounts(db.session(), user, c, amounts)
     except ops.ReviewError as e:

@@ -25,6 +25,8 @@ class Settings:
     secret_key: str
     port: int
     instance_path: Path
+    api_max_json_depth: int = 64  # GRANTS_API_MAX_JSON_DEPTH: nesting of a JSON body (400 beyond)
+    api_max_body_bytes: int = 1024 * 1024  # GRANTS_API_MAX_BODY_BYTES: size of a JSON body (413 beyond)
 
     @property
     def production(self) -> bool:
@@ -78,6 +80,15 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _positive_int(name: str, default: int, low: int, high: int) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+    return int(raw)
+
+
 def load(validate: bool = True) -> Settings:
     instance = Path(os.environ.get("GRANTS_INSTANCE_PATH") or DEFAULT_INSTANCE)
     env = env_name()
@@ -100,6 +111,8 @@ def load(validate: bool = True) -> Settings:
                     else os.environ.get("GRANTS_SECRET_KEY", "").strip()),
         port=port,
         instance_path=instance,
+        api_max_json_depth=_positive_int("GRANTS_API_MAX_JSON_DEPTH", 64, 2, 500),
+        api_max_body_bytes=_positive_int("GRANTS_API_MAX_BODY_BYTES", 1024 * 1024, 1024, 20 * 1024 * 1024),
     )
     if validate and settings.production:
         if not settings.secret_key:

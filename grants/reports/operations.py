@@ -72,7 +72,7 @@ def demand_partial(session: Session, actor, agreement, due_on: date) -> Report:
     return r
 
 
-def save(session: Session, actor, r: Report, content: dict, expected_version=None) -> Report:
+def save(session: Session, actor, r: Report, content: dict, expected_version=None, grammar: str = "json") -> Report:
     if not member(r, actor):
         raise PermissionDenied()
     if r.state not in ("draft", "needs_correction"):
@@ -81,7 +81,7 @@ def save(session: Session, actor, r: Report, content: dict, expected_version=Non
         raise stale(r.version)
     merged = {**(r.content or {}), **content}
     try:
-        parsed = load(merged).model_dump(mode="json")
+        parsed = load(merged, grammar).model_dump(mode="json")
         if "call" in content:  # the call type's section, validated by its own model
             if not isinstance(content["call"], dict):
                 raise ReportError([{"field": "call", "message": str(_("Ta część sprawozdania ma postać obiektu."))}])
