@@ -6,7 +6,10 @@ import re
 from itertools import accumulate
 
 from flask import current_app, request
-from pydantic import BaseModel, ValidationError
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from grants.core.config import Settings
 
@@ -26,6 +29,16 @@ def json_depth(data: bytes) -> int:
     scan that runs before the parser (whose recursion a deep body would exhaust: a 500)."""
     brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
     return max(accumulate(_STEP[b] for b in brackets), default=0)
+
+
+def _id(value: str) -> str:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9 and not value.startswith("0")):
+        raise PydanticCustomError("id", "must be an id: a whole number from 1 to 999999999")
+    return value
+
+
+# an object's id as clients send it (a string), bounded so that no database sees a number it cannot hold
+Id = Annotated[str, AfterValidator(_id)]
 
 
 def too_large(limit: int) -> ApiProblem:
@@ -54,7 +67,9 @@ def raw_json(optional: bool = True):
 
 
 def errors_of(e: ValidationError) -> list[dict]:
-    return [{"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in e.errors()]
+    # a dict key's error is located at (…, key, "[key]"): the field is the key's path
+    return [{"field": ".".join(str(p) for p in err["loc"] if p != "[key]") or "body", "message": err["msg"]}
+            for err in e.errors()]
 
 
 def nul_fields(value, path: str = "") -> list[str]:

@@ -1,8 +1,6 @@
 """/api/v1/commissions and its parts: members, declarations, score cards, ranking, allocation, protocol."""
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -10,7 +8,7 @@ from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
 from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
@@ -233,7 +231,7 @@ def get_ranking(cid):
 class AmountsIn(BaseModel):
     model_config = {"extra": "forbid"}
     # keys are offer ids (bounded integers), values money strings: both refused here with the field named
-    amounts: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")], Money] = Field(max_length=5000)
+    amounts: dict[Id, Money] = Field(max_length=5000)
 
 
 @bp.route("/commissions/<cid>/allocation", methods=["PATCH"])

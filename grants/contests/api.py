@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.numbers import Money, Percent
 
@@ -74,7 +75,7 @@ class ContestFields(BaseModel):
 
 class ContestCreate(ContestFields):
     title: str = Field(min_length=1, max_length=500)
-    department_id: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")] | None = None  # an id: a bounded integer
+    department_id: Id | None = None  # a bounded integer: never out of the column's range
     planned: bool = False
 
 
