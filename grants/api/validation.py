@@ -8,7 +8,7 @@ from itertools import accumulate
 from flask import current_app, request
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from grants.core.config import Settings
@@ -38,7 +38,8 @@ def _id(value: str) -> str:
 
 
 # an object's id as clients send it (a string), bounded so that no database sees a number it cannot hold
-Id = Annotated[str, AfterValidator(_id)]
+Id = Annotated[str, AfterValidator(_id), WithJsonSchema({"type": "string", "pattern": "^[1-9][0-9]{0,8}$",
+                                                        "examples": ["42"]})]
 
 
 def too_large(limit: int) -> ApiProblem:

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
@@ -138,31 +138,46 @@ def _validator(parse, **kw):
     return BeforeValidator(validate)
 
 
+def json_schema(places: int = 2, signed: bool = False, maximum: Decimal = MAX_MONEY, example: str = "1250.00"):
+    """What the OpenAPI document says of such a field: a string in the JSON grammar."""
+    digits = len(str(int(maximum)))
+    frac = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    return WithJsonSchema({"type": "string", "pattern": rf"^{'-?' if signed else ''}[0-9]{{1,{digits}}}{frac}$",
+                           "maxLength": MAX_LENGTH, "examples": [example],
+                           "description": f"a decimal number as a string, at most {places} decimal places, "
+                                          f"no exponent, at most {maximum}"})
+
+
+def _schema(kw: dict, places: int, default_max: Decimal, example: str):
+    return json_schema(places, kw.get("signed", False), kw.get("maximum", default_max), example)
+
+
 def money_type(**kw):
-    return Annotated[Decimal, _validator(parse_money, **kw)]
+    return Annotated[Decimal, _validator(parse_money, **kw), _schema(kw, 2, MAX_MONEY, "1250.00")]
 
 
 def points_type(**kw):
-    return Annotated[Decimal, _validator(parse_points, **kw)]
+    return Annotated[Decimal, _validator(parse_points, **kw), _schema(kw, 2, MAX_POINTS, "7.5")]
 
 
 def decimal_type(**kw):
-    return Annotated[Decimal, _validator(parse_decimal, **kw)]
+    return Annotated[Decimal, _validator(parse_decimal, **kw),
+                     _schema(kw, kw.get("places", 2), MAX_MONEY, "1.5")]
 
 
 def money_text_type(**kw):
     """Money kept as its two-place string ("1250.50"), as JSON documents (offer content) store it."""
     def parse(value, **k):
         return f"{parse_money(value, **k):.2f}"
-    return Annotated[str, _validator(parse, **kw)]
+    return Annotated[str, _validator(parse, **kw), _schema(kw, 2, MAX_MONEY, "1250.00")]
 
 
 def decimal_text_type(*, places: int, **kw):
     def parse(value, **k):
         return f"{parse_decimal(value, places=places, **k):.{places}f}"
-    return Annotated[str, _validator(parse, **kw)]
+    return Annotated[str, _validator(parse, **kw), _schema(kw, places, MAX_MONEY, "1.5")]
 
 
 Money = money_type()
 Points = points_type()
-Percent = Annotated[Decimal, _validator(parse_percent)]
+Percent = Annotated[Decimal, _validator(parse_percent), json_schema(2, False, MAX_PERCENT, "10")]
