@@ -176,12 +176,12 @@ class CallType:
         return doc, False
 
     # -- after the award -------------------------------------------------------------------------
-    def parse_report_section(self, data) -> dict:
+    def parse_report_section(self, data, grammar: str = "json") -> dict:
         if self.report_model is None:
             if data:
                 raise ValueError("no extra section")
             return {}
-        return self.report_model.model_validate(data or {}).model_dump(mode="json")
+        return self.report_model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
 
     def parse_report_form(self, data: dict) -> dict:
         return data

@@ -25,7 +25,7 @@ class Criterion(BaseModel):
     model_config = {"extra": "forbid"}
     code: str = Field(min_length=1, max_length=40)
     label: str = Field(min_length=1, max_length=500)
-    max_points: str = Field(pattern=r"^\d{1,3}(\.\d{1,2})?$")
+    max_points: str = Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$")  # ASCII digits only
     support_only: bool = False
 
 

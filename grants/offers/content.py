@@ -97,8 +97,8 @@ class CostLine(Section):
     unit: Short = ""
     unit_cost: Amount = "0.00"
     units: Units = "0.00"
-    by_year: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Amount] = Field(default_factory=dict, max_length=5)
-    by_partner: dict[Annotated[str, Field(pattern=r"^\d{1,12}$")], Amount] = Field(default_factory=dict, max_length=20)
+    by_year: dict[Annotated[str, Field(pattern=r"^[0-9]{4}$")], Amount] = Field(default_factory=dict, max_length=5)
+    by_partner: dict[Annotated[str, Field(pattern=r"^[0-9]{1,12}$")], Amount] = Field(default_factory=dict, max_length=20)
 
 
 class Sources(Section):

@@ -39,7 +39,8 @@ def save(session, actor, form) -> Programme:
             try:
                 funds[code] = f"{parse_money(raw, grammar='typed'):.2f}"
             except NumberError as e:
-                errors.append({"field": f"funds.{code}", "message": str(e.message)})
+                errors.append({"field": f"funds.{code}",
+                               "message": f"{_('Nieprawidłowa kwota: %(v)s.', v=raw)} {e.message}"})
     adopted = None
     if form.get("adopted_on"):
         try:

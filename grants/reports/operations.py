@@ -88,7 +88,7 @@ def save(session: Session, actor, r: Report, content: dict, expected_version=Non
             ct = call_type_of(r)
             if ct.report_model is None and content["call"]:
                 raise ReportError([{"field": "call", "message": str(_("Ten typ naboru nie ma dodatkowej części sprawozdania."))}])
-            parsed["call"] = ct.parse_report_section(content["call"])
+            parsed["call"] = ct.parse_report_section(content["call"], grammar)
     except ValidationError as e:
         prefix = ["call"] if "call" in content and not _statutory_error(merged) else []
         raise ReportError([{"field": ".".join([*prefix, *(str(x) for x in err["loc"])]), "message": err["msg"]}
