@@ -6,12 +6,10 @@ import re
 from itertools import accumulate
 
 from flask import current_app, request
-from typing import Annotated
-
-from pydantic import AfterValidator, BaseModel, ValidationError, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ValidationError
 
 from grants.core.config import Settings
+from grants.core.numbers import Id  # noqa: F401 - the API's id type, re-exported for the areas
 
 from .problems import ApiProblem, invalid
 
@@ -29,17 +27,6 @@ def json_depth(data: bytes) -> int:
     scan that runs before the parser (whose recursion a deep body would exhaust: a 500)."""
     brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
     return max(accumulate(_STEP[b] for b in brackets), default=0)
-
-
-def _id(value: str) -> str:
-    if not (value.isascii() and value.isdigit() and len(value) <= 9 and not value.startswith("0")):
-        raise PydanticCustomError("id", "must be an id: a whole number from 1 to 999999999")
-    return value
-
-
-# an object's id as clients send it (a string), bounded so that no database sees a number it cannot hold
-Id = Annotated[str, AfterValidator(_id), WithJsonSchema({"type": "string", "pattern": "^[1-9][0-9]{0,8}$",
-                                                        "examples": ["42"]})]
 
 
 def too_large(limit: int) -> ApiProblem:

@@ -49,7 +49,7 @@ class CommissionItem(BaseModel):
 
 class CommissionCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    contest_id: str = Field(max_length=20)
+    contest_id: Id
     name: str = Field(default="", max_length=255)
 
 
@@ -88,9 +88,9 @@ def _done(user, c):
 
 class MemberIn(BaseModel):
     model_config = {"extra": "forbid"}
-    user_id: str = Field(max_length=20)
+    user_id: Id
     kind: str = Field(max_length=10)
-    nominating_organisation_id: str | None = Field(default=None, max_length=20)
+    nominating_organisation_id: Id | None = None
     is_chair: bool = False
 
 
@@ -129,7 +129,7 @@ def remove_member(cid, mid):
 
 class DeclarationIn(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     conflict: bool
     grounds: list[str] = Field(default_factory=list, max_length=10)
     note: str = Field(default="", max_length=4000)

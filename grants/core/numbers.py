@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
@@ -177,6 +177,17 @@ def decimal_text_type(*, places: int, **kw):
         return f"{parse_decimal(value, places=places, **k):.{places}f}"
     return Annotated[str, _validator(parse, **kw), _schema(kw, places, MAX_MONEY, "1.5")]
 
+
+def _id(value: str) -> str:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9 and not value.startswith("0")):
+        raise PydanticCustomError("id", "must be an id: a whole number from 1 to 999999999")
+    return value
+
+
+# an object's id as clients send it (a string), bounded so that no database sees a number its INTEGER
+# columns cannot hold (a 500 otherwise); whether it points anywhere is for the operation to say
+Id = Annotated[str, AfterValidator(_id), WithJsonSchema({"type": "string", "pattern": "^[1-9][0-9]{0,8}$",
+                                                        "examples": ["42"]})]
 
 Money = money_type()
 Points = points_type()

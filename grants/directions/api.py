@@ -10,7 +10,7 @@ from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
 from grants.core.numbers import Money
 
@@ -55,9 +55,9 @@ class DirectionFields(BaseModel):
 
 
 class DirectionCreate(DirectionFields):
-    consultation_id: str = Field(max_length=20)
+    consultation_id: Id
     title: str = Field(min_length=1, max_length=255)
-    organisation_id: str | None = Field(default=None, max_length=20)
+    organisation_id: Id | None = None
 
 
 def _create(session, user, data: DirectionCreate):

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.numbers import Money
 
@@ -37,7 +38,7 @@ class InitiativeItem(BaseModel):
 
 class InitiativeCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(min_length=1, max_length=20000)
     field: str | None = Field(default=None, max_length=40)

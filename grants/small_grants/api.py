@@ -9,7 +9,7 @@ from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
 from grants.core.numbers import Money
 
@@ -41,7 +41,7 @@ class SmallGrantItem(BaseModel):
 
 class SmallGrantCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(default="", max_length=20000)
     field: str | None = Field(default=None, max_length=40)
