@@ -37,3 +37,22 @@ def test_bad_reference_in_a_create_body_is_never_a_500(client, session, make_use
         assert 400 <= r.status_code < 500, (path, filled, r.status_code, r.get_data(as_text=True)[:300])
         if r.status_code == 422:
             assert r.mimetype == "application/problem+json"
+
+
+PATHS = [
+    ("delete", "/api/v1/commissions/{c}/members/{v}"), ("put", "/api/v1/commissions/{c}/score-cards/{v}"),
+    ("get", "/api/v1/commissions/{v}/ranking"), ("delete", "/api/v1/offers/{v}/members/{v}"),
+    ("post", "/api/v1/offers/{v}/members/{v}/confirm"), ("get", "/api/v1/commission-pool/{v}"),
+    ("patch", "/api/v1/commission-pool/{v}"), ("get", "/api/v1/agreements/{v}/milestones/{v}"),
+    ("get", "/api/v1/commissions/{c}/concept-cards/{v}"), ("post", "/api/v1/settlements/{v}/returns"),
+    ("get", "/api/v1/offers/{v}"), ("patch", "/api/v1/contests/{v}"),
+]
+
+
+@pytest.mark.parametrize("value", [HUGE, "-1", "abc", "0"])
+@pytest.mark.parametrize("method, path", PATHS)
+def test_bad_id_in_a_path_is_never_a_500(client, session, make_user, api_token, method, path, value):
+    admin = make_user("admin")
+    r = getattr(client, method)(path.format(v=value, c=1), json={"scores": {}, "justifications": {}},
+                                headers=api_token(admin))
+    assert 400 <= r.status_code < 500, (path, value, r.status_code, r.get_data(as_text=True)[:300])
