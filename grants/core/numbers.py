@@ -78,12 +78,18 @@ def parse_decimal(value, *, places: int = 2, maximum: Decimal = MAX_MONEY, minim
     if d < 0 and low >= 0:
         raise NumberError(_("wartość nie może być ujemna"))
     if d > maximum or d < low:
-        raise NumberError(_("wartość jest nierealnie duża") if abs(d) > maximum
-                          else _("wartość musi mieścić się w przedziale %(lo)s–%(hi)s", lo=low, hi=maximum))
+        # above a money-sized maximum is a typing error; a small one (points, percentages) is a range
+        raise NumberError(_("wartość jest nierealnie duża") if abs(d) > maximum > MAX_POINTS
+                          else _("wartość musi mieścić się w przedziale %(lo)s–%(hi)s", lo=_plain(low),
+                                 hi=_plain(maximum)))
     if d == 0 and not allow_zero:
         raise NumberError(_("wartość musi być większa od zera"))
     d = d.quantize(Decimal(1).scaleb(-places))
     return d.copy_abs() if d.is_zero() else d  # never "-0.00"
+
+
+def _plain(d: Decimal) -> str:
+    return format(d.normalize(), "f")
 
 
 def _parse_text(value: str, *, places: int, grammar: Grammar) -> Decimal:

@@ -101,3 +101,49 @@ def test_contest_points_and_percentages_in_exponent_notation_are_422(client, ses
     assert r.status_code == 422, r.get_data(as_text=True)
     assert any(e["field"].startswith(field) for e in r.get_json()["errors"])
     assert _count(session) == 0
+
+
+# ---------------------------------------------------------------- the same grammar on the web form
+
+def _web_form(**over):
+    from datetime import timedelta
+
+    from grants.core import clock
+    from grants.core.dates import WARSAW
+    dl = (clock.now() + timedelta(days=40)).astimezone(WARSAW).strftime("%Y-%m-%dT%H:%M")
+    year = clock.today().year + 1
+    form = {"title": "Kultura w dzielnicach", "year": year, "call_type": "standard", "field": "culture",
+            "form": "support", "task_type": "Kultura", "budget": "100000", "grant_rules": "Zasady",
+            "task_conditions": "Warunki", "procedure": "Tryb", "previous_tasks": "Brak", "deadline": dl,
+            "decision_by": f"{year}-01-15", "min_grant": "1000", "max_grant": "20000", "correction_days": "7",
+            "criteria-0-code": "capacity", "criteria-0-title": "Możliwość realizacji", "criteria-0-max_points": "10",
+            "formal_checklist-0-code": "in_time", "formal_checklist-0-title": "W terminie"}
+    form.update(over)
+    return form
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("budget", "1e3", "zapisu wykładniczego"), ("budget", "2.5e3", "zapisu wykładniczego"),
+    ("min_grant", "12,345", "miejsca po przecinku"), ("max_grant", "-5", "ujemna"), ("budget", "NaN", "nie jest liczba"),
+    ("pass_threshold", "1e1", "zapisu wykładniczego"), ("shift_pct", "100,5", "przedziale 0–100"),
+    ("criteria-0-max_points", "1e1", "zapisu wykładniczego"),
+])
+def test_contest_form_shows_the_grammar_message_beside_the_field(app, session, make_user, login, field, value, message):
+    web = login(make_user("officer"), app.test_client())
+    r = web.post("/contests/new", data=_web_form(**{field: value}))
+    page = r.get_data(as_text=True)
+    assert r.status_code in (200, 422), r.status_code
+    import re
+    m = re.search(rf'id="{field}-error">(?:<span class="visually-hidden">.*?</span>)?(.*?)</(?:p|span)>', page, re.S)
+    assert m and message in m.group(1), page[page.find("error-summary"):][:1500]
+    assert f'value="{value}"' in page  # what was typed stays in the field
+    assert _count(session) == 0
+
+
+def test_contest_form_takes_the_polish_spelling(app, session, make_user, login):
+    web = login(make_user("officer"), app.test_client())
+    r = web.post("/contests/new", data=_web_form(budget="1\u00a0250 000,50", min_grant="1 000", max_grant="20 000,00"))
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    session.expire_all()
+    (c,) = session.scalars(select(Contest)).all()
+    assert (c.budget, c.min_grant, c.max_grant) == (Decimal("1250000.50"), Decimal("1000.00"), Decimal("20000.00"))

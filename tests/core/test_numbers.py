@@ -160,7 +160,7 @@ def test_r_score_points_keep_two_places_and_their_own_maximum():
         parse_points("1e1")
     with pytest.raises(NumberError, match="miejsca po przecinku"):
         parse_points("7.125")
-    with pytest.raises(NumberError, match="nierealnie"):
+    with pytest.raises(NumberError, match="przedziale 0–1000"):
         parse_points("1001")
 
 
