@@ -2,7 +2,6 @@
 allocation (officer), protocol (R-REVIEW)."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select

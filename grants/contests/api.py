@@ -15,9 +15,6 @@ from grants.core.numbers import Money, Percent
 from . import operations as ops
 from .models import Contest
 
-
-
-
 Pct = Percent
 
 

@@ -18,9 +18,6 @@ from . import operations as ops
 from .models import Direction
 
 
-
-
-
 def _s(v):
     return canonical.jsonable(v) if v is not None else None
 

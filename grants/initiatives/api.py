@@ -14,7 +14,6 @@ from . import operations as ops
 from .models import Initiative
 
 
-
 def _s(v):
     return canonical.jsonable(v) if v is not None else None
 

@@ -17,7 +17,6 @@ from . import operations as ops
 from .models import SmallGrant
 
 
-
 def _s(v):
     return canonical.jsonable(v) if v is not None else None
 
