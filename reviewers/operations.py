@@ -1,7 +1,7 @@
 """The only place that changes commissions, declarations, score cards and proposed amounts."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from budgets.allocation import Candidate, default_proposal, edit_problems
 from grants.core import audit, clock
 from grants.core.i18n import _
+from grants.core.numbers import NumberError, parse_points
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.commission import COMMISSION, officer_of_contest
@@ -173,11 +174,13 @@ def declare(session: Session, actor, commission: Commission, organisation_id: in
 
 
 def _parse_score(raw, maximum: Decimal, half: bool):
+    """A score in the one grammar of points (grants.core.numbers; a comma as typed in forms too,
+    no exponent, sign or NaN), then R-SCORE's bounds and step."""
     try:
-        v = Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return None, _("To nie jest liczba.")
-    if not v.is_finite() or v < 0 or v > maximum:
+        v = parse_points(raw, signed=True, grammar="typed")  # a negative score: the range message below
+    except NumberError as e:
+        return None, e.message
+    if v < 0 or v > maximum:
         return None, _("Ocena musi mieścić się w przedziale 0–%(max)s.", max=maximum)
     step = Decimal("0.5") if half else Decimal(1)
     if v % step != 0:

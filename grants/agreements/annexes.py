@@ -12,6 +12,7 @@ from budgets import tranches as tr
 from grants.core import audit, canonical, clock
 from grants.core.dates import days_after
 from grants.core.i18n import _
+from grants.core.numbers import money_text_type
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.offers.content import CostLine
 from grants.workflows.agreement import officer_of
@@ -23,7 +24,7 @@ from .operations import FINAL_REPORT_DAYS, AgreementError
 
 class TrancheIn(BaseModel):
     model_config = {"extra": "forbid"}
-    amount: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$")
+    amount: money_text_type()  # the one grammar of money (grants.core.numbers)
     due_on: date | None = None
     condition: str | None = Field(default=None, max_length=500)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
 
 from . import operations as ops
@@ -50,7 +51,7 @@ class AgreementItem(BaseModel):
 
 class AgreementCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    offer_id: str = Field(max_length=20)
+    offer_id: Id
     tranche_pattern: str | None = Field(default=None, max_length=100)
     iban: str = Field(default="", max_length=40)
 

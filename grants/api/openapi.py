@@ -36,6 +36,10 @@ def _schema(model: type[BaseModel], components: dict) -> dict:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+MALFORMED = "Malformed JSON, or JSON nested deeper than the limit (GRANTS_API_MAX_JSON_DEPTH, 64 by default)"
+TOO_LARGE = "Body larger than the limit (GRANTS_API_MAX_BODY_BYTES, 1 MB by default)"
+
+
 def _problem(desc: str) -> dict:
     return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -74,7 +78,8 @@ def document() -> dict:
                 "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.create_schema, components)}}},
                 "responses": {"201": _json(full, "Created"),
-                              "400": _problem("Malformed JSON, or an Idempotency-Key that is not 1-200 visible ASCII"),
+                              "400": _problem(MALFORMED + ", or an Idempotency-Key that is not 1-200 visible ASCII"),
+                              "413": _problem(TOO_LARGE),
                               "401": _problem("Token required"), "403": _problem("Not allowed"),
                               "422": _problem("Invalid input")}}
         paths[f"/api/v1/{name}"] = coll
@@ -89,7 +94,7 @@ def document() -> dict:
                 "tags": tag, "security": bearer,
                 "parameters": [id_param, IF_MATCH],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _schema(c.patch_schema, components)}}},
-                "responses": {"200": _json(full, "Edited"), "400": _problem("Malformed JSON"),
+                "responses": {"200": _json(full, "Edited"), "400": _problem(MALFORMED), "413": _problem(TOO_LARGE),
                               "401": _problem("Token required"), "403": _problem("Not allowed"),
                               "404": _problem("Missing or not visible"),
                               "409": _problem("Stale version or not editable in this state"),
@@ -104,7 +109,8 @@ def document() -> dict:
                            IDEMPOTENCY_KEY],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
             "responses": {"200": _json(full, "Performed"),
-                          "400": _problem("Malformed JSON, or an Idempotency-Key that is not 1-200 visible ASCII"),
+                          "400": _problem(MALFORMED + ", or an Idempotency-Key that is not 1-200 visible ASCII"),
+                          "413": _problem(TOO_LARGE),
                           "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
                           "404": _problem("Missing or not visible"),
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
@@ -114,7 +120,8 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",
-                 "description": "Grant contests for public tasks (UDPP). Money is a string with two decimals; "
+                 "description": "Grant contests for public tasks (UDPP). Money is a string of digits with at most two "
+                                "decimals after a dot (\"1250.50\"; no exponent, sign, NaN or thousands separator); "
                                 "ids are opaque strings; errors are application/problem+json (RFC 9457)."},
         "servers": [{"url": "/"}],
         "paths": paths,

@@ -147,7 +147,9 @@ def paths_doc(schema) -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": schema(TokenRequest)}}},
                 "responses": {"201": {"description": "Token issued", "content": {"application/json": {
                                   "schema": schema(TokenResponse)}}},
-                              "400": _problem("Malformed JSON"), "401": _problem("Wrong e-mail or password, or the TOTP code (`totp`) missing or "
+                              "400": _problem("Malformed JSON, or JSON nested deeper than the limit"),
+                              "413": _problem("Body larger than the limit (GRANTS_API_MAX_BODY_BYTES)"),
+                              "401": _problem("Wrong e-mail or password, or the TOTP code (`totp`) missing or "
                                                        "wrong where two-factor login is enabled"),
                               "403": _problem("The right password of an account whose e-mail is not confirmed yet, "
                                               "or an administrator in production who has not set up TOTP"),

@@ -2,28 +2,62 @@
 from __future__ import annotations
 
 import json
+import re
+from itertools import accumulate
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, ValidationError
+
+from grants.core.config import Settings
+from grants.core.numbers import Id  # noqa: F401 - the API's id type, re-exported for the areas
 
 from .problems import ApiProblem, invalid
 
 from grants.workflows.base import MALFORMED  # noqa: E402 - one sentinel for API and engine
 
+DEFAULT_MAX_DEPTH = Settings.api_max_json_depth
+DEFAULT_MAX_BYTES = Settings.api_max_body_bytes
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.S)  # a JSON string (possessive: linear time)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects, brackets inside strings not counted: a cheap
+    scan that runs before the parser (whose recursion a deep body would exhaust: a 500)."""
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    return max(accumulate(_STEP[b] for b in brackets), default=0)
+
+
+def too_large(limit: int) -> ApiProblem:
+    return ApiProblem(413, f"The request body is larger than {limit} bytes.", "/problems/body-too-large")
+
 
 def raw_json(optional: bool = True):
-    """The parsed body, None when empty, MALFORMED when it is not JSON."""
+    """The parsed body, None when empty, MALFORMED when it is not JSON. A body over the size limit
+    (GRANTS_API_MAX_BODY_BYTES) is a 413 and one nested deeper than GRANTS_API_MAX_JSON_DEPTH a 400,
+    both before any parsing."""
+    max_bytes = current_app.config.get("GRANTS_API_MAX_BODY_BYTES", DEFAULT_MAX_BYTES)
+    max_depth = current_app.config.get("GRANTS_API_MAX_JSON_DEPTH", DEFAULT_MAX_DEPTH)
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise too_large(max_bytes)
     data = request.get_data(cache=True)
+    if len(data) > max_bytes:  # sent without a Content-Length (chunked)
+        raise too_large(max_bytes)
     if not data or not data.strip():
         return None
+    if json_depth(data) > max_depth:
+        raise ApiProblem(400, f"The JSON body nests deeper than {max_depth} levels.", "/problems/json-too-deep")
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return MALFORMED
 
 
 def errors_of(e: ValidationError) -> list[dict]:
-    return [{"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in e.errors()]
+    # a dict key's error is located at (…, key, "[key]"): the field is the key's path
+    return [{"field": ".".join(str(p) for p in err["loc"] if p != "[key]") or "body", "message": err["msg"]}
+            for err in e.errors()]
 
 
 def nul_fields(value, path: str = "") -> list[str]:

@@ -125,13 +125,14 @@ class CallType:
         """None when the organisation may start an offer, else why not (a workflows.base.Reason)."""
         return None
 
-    def parse_offer_section(self, data) -> dict:
-        """Format check of the extra section (raises ValidationError); returns the stored JSON."""
+    def parse_offer_section(self, data, grammar: str = "json") -> dict:
+        """Format check of the extra section (raises ValidationError); returns the stored JSON.
+        `grammar` is how numbers are read (grants.core.numbers): "typed" for what a form posted."""
         if self.offer_model is None:
             if data:
                 raise ValueError("no extra section")
             return {}
-        return self.offer_model.model_validate(data or {}).model_dump(mode="json")
+        return self.offer_model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
 
     def parse_offer_form(self, data: dict) -> dict:
         """The HTML form's values (unflattened "call.*" inputs) as the section's JSON; override to
@@ -175,12 +176,12 @@ class CallType:
         return doc, False
 
     # -- after the award -------------------------------------------------------------------------
-    def parse_report_section(self, data) -> dict:
+    def parse_report_section(self, data, grammar: str = "json") -> dict:
         if self.report_model is None:
             if data:
                 raise ValueError("no extra section")
             return {}
-        return self.report_model.model_validate(data or {}).model_dump(mode="json")
+        return self.report_model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
 
     def parse_report_form(self, data: dict) -> dict:
         return data

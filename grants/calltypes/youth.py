@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError, Validat
 from pydantic_core import PydanticCustomError
 
 from grants.core.i18n import _
+from grants.core.numbers import decimal_text_type
 
 from .base import CallType, Problem, register
 
@@ -63,11 +64,6 @@ def _whole(v, maximum: int) -> int:
     return v
 
 
-def _hours(v) -> str:
-    from grants.offers.content import _decimal
-    return _decimal(v, places=1, maximum=Decimal("100000"))
-
-
 def _flag(v) -> bool:
     """True or false; a form's checkbox or yes/no select ("1", "on", "yes", "tak" / "0", "no", "nie")."""
     if isinstance(v, bool):
@@ -81,7 +77,7 @@ def _flag(v) -> bool:
 
 Age = Annotated[int, BeforeValidator(lambda v: _whole(v, 150))]
 Count = Annotated[int, BeforeValidator(lambda v: _whole(v, 100000))]
-Hours = Annotated[str, BeforeValidator(_hours)]
+Hours = decimal_text_type(places=1, maximum=Decimal("100000"))
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Short = Annotated[str, Field(max_length=500)]
 Text = Annotated[str, Field(max_length=5000)]

@@ -1,8 +1,6 @@
 """/api/v1/commissions and its parts: members, declarations, score cards, ranking, allocation, protocol."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -10,8 +8,9 @@ from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
+from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
 from reviewers import operations as ops
 from reviewers.models import Commission
@@ -50,7 +49,7 @@ class CommissionItem(BaseModel):
 
 class CommissionCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    contest_id: str = Field(max_length=20)
+    contest_id: Id
     name: str = Field(default="", max_length=255)
 
 
@@ -89,9 +88,9 @@ def _done(user, c):
 
 class MemberIn(BaseModel):
     model_config = {"extra": "forbid"}
-    user_id: str = Field(max_length=20)
+    user_id: Id
     kind: str = Field(max_length=10)
-    nominating_organisation_id: str | None = Field(default=None, max_length=20)
+    nominating_organisation_id: Id | None = None
     is_chair: bool = False
 
 
@@ -130,7 +129,7 @@ def remove_member(cid, mid):
 
 class DeclarationIn(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     conflict: bool
     grounds: list[str] = Field(default_factory=list, max_length=10)
     note: str = Field(default="", max_length=4000)
@@ -231,7 +230,8 @@ def get_ranking(cid):
 
 class AmountsIn(BaseModel):
     model_config = {"extra": "forbid"}
-    amounts: dict[str, str] = Field(max_length=5000)
+    # keys are offer ids (bounded integers), values money strings: both refused here with the field named
+    amounts: dict[Id, Money] = Field(max_length=5000)
 
 
 @bp.route("/commissions/<cid>/allocation", methods=["PATCH"])
@@ -240,15 +240,7 @@ def set_allocation(cid):
     if not is_staff(user, c):
         raise PermissionDenied()
     data = validate(AmountsIn, raw_json())
-    from grants.offers.content import _decimal
-    amounts, errors = {}, []
-    for k, v in data.amounts.items():
-        try:
-            amounts[int(k)] = Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
-        except ValueError as e:
-            errors.append({"field": f"amounts.{k}", "message": str(e)})
-    if errors:
-        raise invalid(errors)
+    amounts = {int(k): v for k, v in data.amounts.items()}
     try:
         merged = ops.set_amounts(db.session(), user, c, amounts)
     except ops.ReviewError as e:

@@ -2,8 +2,6 @@
 allocation (officer), protocol (R-REVIEW)."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,7 +10,7 @@ from grants.accounts.models import User, UserRole
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
-from grants.offers.content import _decimal
+from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, perform
@@ -248,7 +246,7 @@ def allocation(cid):
             if oid not in numbers:
                 abort(400)
             try:
-                amounts[oid] = Decimal(_decimal(raw or "0", places=2, maximum=Decimal("10000000000")))
+                amounts[oid] = parse_money(raw or "0", grammar="typed")
             except ValueError as e:
                 errors.append(f"{numbers[oid]}: {e}")
     if errors:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core.i18n import _
 
 from . import operations as ops
@@ -59,7 +60,7 @@ class ConsultationCreate(BaseModel):
     fields: list[str] = Field(default_factory=list, max_length=30)
     starts_at: Moment | None = None
     ends_at: Moment | None = None
-    department_id: str | None = Field(default=None, max_length=30)
+    department_id: Id | None = None
 
 
 def _no_default(schema: dict) -> None:

@@ -2,37 +2,27 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
-from grants.offers.content import _decimal
+from grants.core.numbers import Money, Percent
 
 from . import operations as ops
 from .models import Contest
 
-
-def _money(v):
-    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
-
-
-def _pct(v):
-    return Decimal(_decimal(v, places=2, maximum=Decimal("100")))
-
-
-Money = Annotated[Decimal, BeforeValidator(_money)]
-Pct = Annotated[Decimal, BeforeValidator(_pct)]
+Pct = Percent
 
 
 class Criterion(BaseModel):
     model_config = {"extra": "forbid"}
     code: str = Field(min_length=1, max_length=40)
     label: str = Field(min_length=1, max_length=500)
-    max_points: str = Field(pattern=r"^\d{1,3}(\.\d{1,2})?$")
+    max_points: str = Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$")  # ASCII digits only
     support_only: bool = False
 
 
@@ -82,7 +72,7 @@ class ContestFields(BaseModel):
 
 class ContestCreate(ContestFields):
     title: str = Field(min_length=1, max_length=500)
-    department_id: str | None = Field(default=None, max_length=20)
+    department_id: Id | None = None  # a bounded integer: never out of the column's range
     planned: bool = False
 
 
@@ -148,10 +138,7 @@ def _values(data: BaseModel) -> dict:
 def _create(session, user, data: ContestCreate):
     values = _values(data)
     if data.department_id is not None:
-        try:
-            values["department_id"] = int(data.department_id)
-        except ValueError:
-            raise invalid([{"field": "department_id", "message": "unknown department"}]) from None
+        values["department_id"] = int(data.department_id)  # the schema's pattern keeps it an INTEGER
     try:
         return ops.create(session, user, values, planned=data.planned)
     except ops.ContestError as e:

@@ -13,7 +13,7 @@ from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.registry.dictionaries import FIELDS
-from grants.registry.models import Grantor
+from grants.registry.models import Department, Grantor
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.contest import CONTEST, same_department
 from grants.workflows.errors import NotEditable, stale
@@ -102,13 +102,27 @@ def _validate(values: dict, c: Contest) -> None:
         raise ContestError([{"field": f, "message": str(m)} for f, m in problems])
 
 
+def _department(session: Session, actor, department_id) -> int | None:
+    """The department a new contest belongs to: an admin's choice (an existing department), else the
+    actor's own. An officer naming another department is refused, never silently overridden."""
+    if department_id is None:
+        return actor.department_id
+    if not isinstance(department_id, int) or isinstance(department_id, bool) or not 0 < department_id < 2**31 \
+            or session.get(Department, department_id) is None:
+        raise ContestError([{"field": "department_id", "message": str(_("Nie ma takiego wydziału."))}])
+    if not has_role(actor, ADMIN) and department_id != actor.department_id:
+        raise ContestError([{"field": "department_id", "message": str(
+            _("Urzędnik ogłasza konkursy tylko w swoim wydziale; pomiń to pole albo podaj swój wydział."))}])
+    return department_id
+
+
 def create(session: Session, actor, values: dict, *, planned: bool = False) -> Contest:
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
     values = {k: v for k, v in values.items() if k in FIELDS_EDITABLE or k == "department_id"}
-    department_id = values.pop("department_id", None)
-    if not has_role(actor, ADMIN) or department_id is None:
-        department_id = actor.department_id
+    department_id = _department(session, actor, values.pop("department_id", None))
+    if values.get("call_type") is not None and values["call_type"] not in call_types():
+        raise ContestError([{"field": "call_type", "message": str(_("Nieznany typ naboru."))}])
     grantor = session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
     if grantor is None:
         raise ContestError([{"field": "grantor", "message": str(_("Brak organu dotującego w systemie."))}])

@@ -31,6 +31,8 @@ class Settings:
     public_url: str = ""  # the public address put in e-mailed links (empty: from the request)
     # R-RODO art. 13(1)(b): how to reach the controller's data protection officer (privacy notice)
     dpo_contact: str = ""
+    api_max_json_depth: int = 64  # GRANTS_API_MAX_JSON_DEPTH: nesting of a JSON body (400 beyond)
+    api_max_body_bytes: int = 1024 * 1024  # GRANTS_API_MAX_BODY_BYTES: size of a JSON body (413 beyond)
 
     @property
     def production(self) -> bool:
@@ -84,6 +86,15 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _positive_int(name: str, default: int, low: int, high: int) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+    return int(raw)
+
+
 def load(validate: bool = True) -> Settings:
     instance = Path(os.environ.get("GRANTS_INSTANCE_PATH") or DEFAULT_INSTANCE)
     env = env_name()
@@ -121,6 +132,8 @@ def load(validate: bool = True) -> Settings:
         ratelimit_storage_url=ratelimit,
         public_url=os.environ.get("GRANTS_PUBLIC_URL", "").strip().rstrip("/"),
         dpo_contact=os.environ.get("GRANTS_DPO_CONTACT", "").strip() or DEFAULT_DPO_CONTACT,
+        api_max_json_depth=_positive_int("GRANTS_API_MAX_JSON_DEPTH", 64, 2, 500),
+        api_max_body_bytes=_positive_int("GRANTS_API_MAX_BODY_BYTES", 1024 * 1024, 1024, 20 * 1024 * 1024),
     )
     if validate and settings.production:
         if not settings.secret_key:

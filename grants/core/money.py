@@ -1,4 +1,8 @@
-"""Money is Decimal with two places, ROUND_HALF_UP. Never float."""
+"""Money is Decimal with two places, ROUND_HALF_UP. Never float.
+
+`to_money` converts values the application already holds (it rounds, and reads any Decimal
+spelling); what people send or type goes through the strict grammar of grants.core.numbers
+(`parse_money`: no exponent, no rounding, a clear message), which returns the same two-place Decimal."""
 from __future__ import annotations
 
 import re

@@ -2,29 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
-from grants.offers.content import _decimal
+from grants.core.numbers import Money
 
 from . import operations as ops
 from .models import Direction
-
-
-def _money(v):
-    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
-
-
-Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 def _s(v):
@@ -61,9 +52,9 @@ class DirectionFields(BaseModel):
 
 
 class DirectionCreate(DirectionFields):
-    consultation_id: str = Field(max_length=20)
+    consultation_id: Id
     title: str = Field(min_length=1, max_length=255)
-    organisation_id: str | None = Field(default=None, max_length=20)
+    organisation_id: Id | None = None
 
 
 def _create(session, user, data: DirectionCreate):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,7 +13,7 @@ from grants.consultations.operations import visible as consultation_visible
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, STAKEHOLDER_TYPES, has_role
-from grants.offers.content import _decimal
+from grants.core.numbers import parse_money
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
@@ -71,7 +70,7 @@ def index(cid):
         data = {k: v for k, v in values.items() if v != ""}
         try:
             if "estimated_funds" in data:
-                data["estimated_funds"] = Decimal(_decimal(data["estimated_funds"], places=2, maximum=Decimal("10000000000")))
+                data["estimated_funds"] = parse_money(data["estimated_funds"], grammar="typed")
             org = int(request.form["organisation_id"]) if request.form.get("organisation_id") else None
             d = ops.create(db.session(), current_user, c, data, org)
             db.session.commit()

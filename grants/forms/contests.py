@@ -3,27 +3,25 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, FieldList, Form, FormField,
-                     IntegerField, RadioField, SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
+                     RadioField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from grants.calltypes import registry as call_types
 from grants.core.dates import WARSAW
 from grants.registry.dictionaries import FIELDS
 
-MONEY = dict(places=2, validators=[Optional(), NumberRange(min=0, max=Decimal("10000000000"),
-                                                            message=_l("Kwota musi być z przedziału 0–10 000 000 000."))])
+from .fields import MoneyField, PercentField, PointsField
 
 
 def pct(label):
-    return DecimalField(label, places=2, validators=[Optional(), NumberRange(min=0, max=100,
-                                                                             message=_l("Podaj wartość od 0 do 100."))])
+    return PercentField(label, validators=[Optional()])
 
 
 class CriterionForm(Form):
     code = StringField(_l("Kod"), validators=[Optional(), Length(max=40)])
     title = StringField(_l("Kryterium"), validators=[Optional(), Length(max=500)])
-    max_points = DecimalField(_l("Maks. punktów"), places=2, validators=[Optional(), NumberRange(min=0, max=100)])
+    max_points = PointsField(_l("Maks. punktów"), validators=[Optional()], limits={"maximum": Decimal(100)})
 
 
 class CheckItemForm(Form):
@@ -41,7 +39,7 @@ class ContestForm(FlaskForm):
                                ("entrustment", _l("powierzanie: dotacja może pokryć całość kosztów"))],
                       default="support")
     task_type = TextAreaField(_l("Rodzaj zadania publicznego"), validators=[Length(max=5000)])
-    budget = DecimalField(_l("Wysokość środków publicznych (zł)"), **MONEY)
+    budget = MoneyField(_l("Wysokość środków publicznych (zł)"), validators=[Optional()])
     grant_rules = TextAreaField(_l("Zasady przyznawania dotacji"), validators=[Length(max=20000)])
     task_conditions = TextAreaField(_l("Terminy i warunki realizacji zadania"), validators=[Length(max=20000)])
     procedure = TextAreaField(_l("Tryb i kryteria wyboru ofert"), validators=[Length(max=20000)])
@@ -51,8 +49,8 @@ class ContestForm(FlaskForm):
                                   validators=[Optional()])
     decision_by = DateField(_l("Termin wyboru ofert"), validators=[Optional()])
     planned_announcement = DateField(_l("Planowana data ogłoszenia (kalendarz)"), validators=[Optional()])
-    min_grant = DecimalField(_l("Minimalna dotacja (zł)"), **MONEY)
-    max_grant = DecimalField(_l("Maksymalna dotacja (zł)"), **MONEY)
+    min_grant = MoneyField(_l("Minimalna dotacja (zł)"), validators=[Optional()])
+    max_grant = MoneyField(_l("Maksymalna dotacja (zł)"), validators=[Optional()])
     min_own_total_pct = pct(_l("Minimalny wkład własny ogółem (%)"))
     min_own_financial_pct = pct(_l("Minimalny wkład własny finansowy (%)"))
     min_own_nonfinancial_pct = pct(_l("Minimalny wkład własny niefinansowy (%)"))
@@ -65,7 +63,7 @@ class ContestForm(FlaskForm):
                                         validators=[Length(max=2000)])
     task_start = DateField(_l("Realizacja zadania najwcześniej od"), validators=[Optional()])
     task_end = DateField(_l("Realizacja zadania najpóźniej do"), validators=[Optional()])
-    pass_threshold = DecimalField(_l("Próg punktowy"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)])
+    pass_threshold = PointsField(_l("Próg punktowy"), validators=[Optional()])
     half_points = BooleanField(_l("Dopuszczalne połówki punktów"))
     correction_days = IntegerField(_l("Termin na uzupełnienie braków formalnych (dni)"), default=7,
                                    validators=[InputRequired(), NumberRange(min=1, max=60)])

@@ -1,23 +1,18 @@
 """/api/v1/initiatives (art. 12): confidential (R-ART12-CONFIDENTIAL), token required."""
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
-from grants.offers.content import _decimal
 from grants.registry.api import DepartmentPatch, patch_department
+from grants.core.numbers import Money
 
 from . import operations as ops
 from .models import Initiative
-
-
-def _money(v):
-    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
 
 
 def _s(v):
@@ -44,11 +39,11 @@ class InitiativeItem(BaseModel):
 
 class InitiativeCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(min_length=1, max_length=20000)
     field: str | None = Field(default=None, max_length=40)
-    estimated_cost: Annotated[Decimal, BeforeValidator(_money)] | None = None
+    estimated_cost: Money | None = None
 
 
 def _create(session, user, data: InitiativeCreate):

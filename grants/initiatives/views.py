@@ -1,7 +1,6 @@
 """Art. 12 own-initiative offers: a guide, the NGO's submission, the officer's assessment within a month."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,8 +9,8 @@ from sqlalchemy import select
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
-from grants.offers.content import _decimal
 from grants.registry.departments import DepartmentError
+from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
@@ -40,7 +39,7 @@ def index():
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost")}
         try:
             data = dict(values)
-            data["estimated_cost"] = Decimal(_decimal(values["estimated_cost"], places=2, maximum=Decimal("10000000000"))) \
+            data["estimated_cost"] = parse_money(values["estimated_cost"], grammar="typed") \
                 if values["estimated_cost"] else None
             obj = ops.submit(db.session(), current_user, int(request.form.get("organisation_id", "0")), data)
             db.session.commit()

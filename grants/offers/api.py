@@ -7,7 +7,7 @@ from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
 
 from . import content as cm
@@ -18,8 +18,8 @@ from .validation import problems_for
 
 class OfferCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    contest_id: str = Field(max_length=20)
-    organisation_id: str = Field(max_length=20)
+    contest_id: Id
+    organisation_id: Id
 
 
 class OfferPatch(BaseModel):

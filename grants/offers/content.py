@@ -4,13 +4,13 @@ rules at submission (validation.py)."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
+from grants.core.numbers import decimal_text_type, money_text_type
 
 MAX_AMOUNT = Decimal("10000000000")  # 10 bln PLN: anything above is a typing error
 MAX_UNITS = Decimal("10000000")
@@ -31,47 +31,9 @@ DECLARATIONS = {
 }
 
 
-def _bad(message: str) -> PydanticCustomError:
-    """A field error shown as it is (a plain ValueError would read "Value error, …" to the user)."""
-    return PydanticCustomError("number", message)
-
-
-def _decimal(value, *, places: int, maximum: Decimal, allow_zero: bool = True) -> str:
-    if isinstance(value, bool) or isinstance(value, float):
-        # floats lose grosze; JSON numbers with a fraction arrive as float: ask for a string
-        if isinstance(value, float):
-            raise _bad("podaj kwotę jako tekst, np. \"1250.00\"")
-        raise _bad("to nie jest liczba")
-    if not isinstance(value, (str, int, Decimal)):
-        raise _bad("to nie jest liczba")
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        d = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise _bad("to nie jest liczba") from None
-    if not d.is_finite():
-        raise _bad("to nie jest liczba")
-    if d > maximum:
-        raise _bad("wartość jest nierealnie duża")
-    if -d.as_tuple().exponent > places:
-        raise _bad(f"najwyżej {places} miejsca po przecinku")
-    if d < 0:
-        raise _bad("wartość nie może być ujemna")
-    if d == 0 and not allow_zero:
-        raise _bad("wartość musi być większa od zera")
-    return f"{d:.{places}f}"
-
-
-def _amount(v):
-    return _decimal(v, places=2, maximum=MAX_AMOUNT)
-
-
-def _units(v):
-    return _decimal(v, places=2, maximum=MAX_UNITS)
-
-
-Amount = Annotated[str, BeforeValidator(_amount)]
-Units = Annotated[str, BeforeValidator(_units)]
+# numbers through the one grammar of grants.core.numbers (API: "1250.50"; forms also "1 250,50")
+Amount = money_text_type(maximum=MAX_AMOUNT)
+Units = decimal_text_type(places=2, maximum=MAX_UNITS)
 Text = Annotated[str, Field(max_length=10000)]
 Short = Annotated[str, Field(max_length=500)]
 
@@ -135,8 +97,8 @@ class CostLine(Section):
     unit: Short = ""
     unit_cost: Amount = "0.00"
     units: Units = "0.00"
-    by_year: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Amount] = Field(default_factory=dict, max_length=5)
-    by_partner: dict[Annotated[str, Field(pattern=r"^\d{1,12}$")], Amount] = Field(default_factory=dict, max_length=20)
+    by_year: dict[Annotated[str, Field(pattern=r"^[0-9]{4}$")], Amount] = Field(default_factory=dict, max_length=5)
+    by_partner: dict[Annotated[str, Field(pattern=r"^[0-9]{1,12}$")], Amount] = Field(default_factory=dict, max_length=20)
 
 
 class Sources(Section):

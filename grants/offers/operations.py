@@ -94,9 +94,10 @@ def check_editable(actor, offer: Offer, expected_version: int | None = None) -> 
         raise stale(offer.version)
 
 
-def parse_sections(sections: dict, call_type: str = "standard") -> dict:
+def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "json") -> dict:
     """Validates the given sections' format; returns them as stored JSON. Raises OfferError.
-    The "call" section belongs to the contest's call type, which validates it."""
+    The "call" section belongs to the contest's call type, which validates it. Numbers are read in
+    `grammar` (grants.core.numbers): "json" for the API, "typed" ("1 250,50") for what a form posted."""
     from grants.calltypes import get as get_call_type
     ct = get_call_type(call_type)
     unknown = [k for k in sections if k not in content_mod.SECTIONS
@@ -105,7 +106,7 @@ def parse_sections(sections: dict, call_type: str = "standard") -> dict:
         raise OfferError([{"field": k, "message": str(_("Nieznana część oferty."))} for k in unknown])
     statutory = {k: v for k, v in sections.items() if k != "call"}
     try:
-        parsed = content_mod.Content.model_validate(statutory)
+        parsed = content_mod.Content.model_validate(statutory, context={"grammar": grammar})
     except ValidationError as e:
         raise OfferError([{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
                           for err in e.errors()]) from None
@@ -115,17 +116,18 @@ def parse_sections(sections: dict, call_type: str = "standard") -> dict:
         if not isinstance(sections["call"], dict):
             raise OfferError([{"field": "call", "message": str(_("Ta część oferty ma postać obiektu."))}])
         try:
-            out["call"] = ct.parse_offer_section(sections["call"])
+            out["call"] = ct.parse_offer_section(sections["call"], grammar)
         except ValidationError as e:
             raise OfferError([{"field": ".".join(["call", *(str(p) for p in err["loc"])]), "message": err["msg"]}
                               for err in e.errors()]) from None
     return out
 
 
-def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None) -> Offer:
+def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None,
+                  grammar: str = "json") -> Offer:
     """Saves a draft section by section; nothing is lost when leaving and coming back."""
     check_editable(actor, offer, expected_version)
-    parsed = parse_sections(sections, offer.contest.call_type)
+    parsed = parse_sections(sections, offer.contest.call_type, grammar)
     merged = dict(offer.content or content_mod.empty())
     changed = [k for k, v in parsed.items() if merged.get(k) != v]
     if not changed:

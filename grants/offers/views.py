@@ -160,7 +160,7 @@ def edit_section(oid, name):
             if name == "partners":
                 ops.set_partners(db.session(), o, current_user, data, expected)
             else:
-                ops.save_sections(db.session(), o, current_user, {name: data}, expected)
+                ops.save_sections(db.session(), o, current_user, {name: data}, expected, grammar="typed")
             db.session.commit()
         except ops.OfferError as e:
             db.session.rollback()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from grants.core import audit, db
 from grants.core.i18n import _
+from grants.core.numbers import parse_decimal
 from grants.core.permissions import ADMIN, has_role
 
 from . import values
@@ -47,10 +48,12 @@ def index():
         key = request.form.get("key", "")
         try:
             since = date.fromisoformat(request.form.get("valid_from", ""))
-            v = Decimal(request.form.get("value", "").replace(",", "."))
-            if key not in LABELS or not v.is_finite() or v < 0 or v > Decimal("100000000"):
+            # the one grammar of numbers (grants.core.numbers): rates to the ten-thousandth, amounts
+            v = parse_decimal(request.form.get("value", ""), places=4, maximum=Decimal("100000000"), grammar="typed")
+            v = Decimal(format(v.normalize(), "f"))  # stored as typed: "14.5", "10000"
+            if key not in LABELS:
                 raise ValueError
-        except (ValueError, InvalidOperation):
+        except ValueError:
             flash(_("Podaj parametr, datę obowiązywania i nieujemną wartość."), "error")
             return redirect(url_for(".index"), 303)
         s = db.session()

@@ -3,12 +3,13 @@ planned contests."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from grants.core import audit, clock
 from grants.core.i18n import _
+from grants.core.numbers import NumberError, parse_money
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.registry.dictionaries import FIELDS
 
@@ -33,15 +34,13 @@ def save(session, actor, form) -> Programme:
         raise ProgrammeError([{"field": "year", "message": str(_("Podaj rok programu."))}]) from None
     funds = {}
     for code in FIELDS:
-        raw = (form.get(f"funds.{code}") or "").strip().replace(",", ".").replace(" ", "")
+        raw = (form.get(f"funds.{code}") or "").strip()
         if raw:
             try:
-                v = Decimal(raw)
-                if not v.is_finite() or v < 0 or -v.as_tuple().exponent > 2 or v > Decimal("10000000000"):
-                    raise InvalidOperation
-                funds[code] = f"{v:.2f}"
-            except InvalidOperation:
-                errors.append({"field": f"funds.{code}", "message": str(_("Nieprawidłowa kwota: %(v)s.", v=raw))})
+                funds[code] = f"{parse_money(raw, grammar='typed'):.2f}"
+            except NumberError as e:
+                errors.append({"field": f"funds.{code}",
+                               "message": f"{_('Nieprawidłowa kwota: %(v)s.', v=raw)} {e.message}"})
     adopted = None
     if form.get("adopted_on"):
         try:

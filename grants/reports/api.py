@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.api.validation import Id
 from grants.core import canonical
 
 from . import content as rc
@@ -60,7 +61,7 @@ class ReportPatch(BaseModel):
 
 class ReportCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    agreement_id: str = Field(max_length=20)
+    agreement_id: Id
     due_on: date
 
 

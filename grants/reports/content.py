@@ -3,20 +3,15 @@ grant-funded cost line compared with the agreement's allowed shift (R-AGR-SHIFT)
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from budgets import shift
 from grants.core.i18n import _
-from grants.offers.content import _decimal
+from grants.core.numbers import money_text_type
 
 
-def _amount(v):
-    return _decimal(v, places=2, maximum=Decimal("10000000000"))
-
-
-Amount = Annotated[str, BeforeValidator(_amount)]
+Amount = money_text_type()
 
 
 class ResultAchieved(BaseModel):
@@ -55,8 +50,9 @@ class ReportContent(BaseModel):
     call: dict = Field(default_factory=dict)
 
 
-def load(data: dict) -> ReportContent:
-    return ReportContent.model_validate(data or {})
+def load(data: dict, grammar: str = "json") -> ReportContent:
+    """`grammar`: how numbers are read (grants.core.numbers), "typed" for what a form posted."""
+    return ReportContent.model_validate(data or {}, context={"grammar": grammar})
 
 
 def planned_lines(agreement) -> list[dict]:

@@ -72,7 +72,7 @@ def demand_partial(session: Session, actor, agreement, due_on: date) -> Report:
     return r
 
 
-def save(session: Session, actor, r: Report, content: dict, expected_version=None) -> Report:
+def save(session: Session, actor, r: Report, content: dict, expected_version=None, grammar: str = "json") -> Report:
     if not member(r, actor):
         raise PermissionDenied()
     if r.state not in ("draft", "needs_correction"):
@@ -81,14 +81,14 @@ def save(session: Session, actor, r: Report, content: dict, expected_version=Non
         raise stale(r.version)
     merged = {**(r.content or {}), **content}
     try:
-        parsed = load(merged).model_dump(mode="json")
+        parsed = load(merged, grammar).model_dump(mode="json")
         if "call" in content:  # the call type's section, validated by its own model
             if not isinstance(content["call"], dict):
                 raise ReportError([{"field": "call", "message": str(_("Ta część sprawozdania ma postać obiektu."))}])
             ct = call_type_of(r)
             if ct.report_model is None and content["call"]:
                 raise ReportError([{"field": "call", "message": str(_("Ten typ naboru nie ma dodatkowej części sprawozdania."))}])
-            parsed["call"] = ct.parse_report_section(content["call"])
+            parsed["call"] = ct.parse_report_section(content["call"], grammar)
     except ValidationError as e:
         prefix = ["call"] if "call" in content and not _statutory_error(merged) else []
         raise ReportError([{"field": ".".join([*prefix, *(str(x) for x in err["loc"])]), "message": err["msg"]}

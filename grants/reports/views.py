@@ -54,7 +54,7 @@ def show(rid):
             extra = drop_empty(unflatten(request.form, "call"))
             data["call"] = ct.parse_report_form(extra if isinstance(extra, dict) else {})
         try:
-            ops.save(db.session(), current_user, r, data, int(request.form.get("version", r.version)))
+            ops.save(db.session(), current_user, r, data, int(request.form.get("version", r.version)), grammar="typed")
             db.session.commit()
         except PermissionDenied:
             abort(403)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -12,6 +11,7 @@ from grants.api.collections import Collection, _json, _object, full, register
 from grants.api.problems import invalid
 from grants.api.validation import raw_json, validate
 from grants.core import canonical, clock, db
+from grants.core.numbers import money_type
 from grants.core.permissions import FINANCE, PermissionDenied, has_role
 
 from . import calculation
@@ -55,7 +55,7 @@ COLLECTION = register(Collection(
 class ReturnIn(BaseModel):
     model_config = {"extra": "forbid"}
     paid_on: date
-    amount: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$")
+    amount: money_type(allow_zero=False)
     reference: str = Field(default="", max_length=100)
 
 
@@ -68,7 +68,7 @@ def record_return(sid):
     data = validate(ReturnIn, raw_json())
     from budgets.returns import ReturnError
     try:
-        calculation.book_payment(db.session(), user, s, data.paid_on, Decimal(data.amount), data.reference)
+        calculation.book_payment(db.session(), user, s, data.paid_on, data.amount, data.reference)
     except ReturnError as e:
         raise invalid([{"field": "amount", "message": str(e.message if hasattr(e, "message") else e)}]) from None
     db.session.commit()

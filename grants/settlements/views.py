@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from grants.core import clock, db
 from grants.core.i18n import _
+from grants.core.numbers import parse_money
 from grants.core.permissions import FINANCE, PermissionDenied, has_role
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm
@@ -75,9 +76,7 @@ def record_return(sid):
     from budgets.returns import ReturnError
     try:
         paid_on = date.fromisoformat(request.form.get("paid_on", ""))
-        amount = Decimal(request.form.get("amount", "").replace(",", ".").replace(" ", ""))
-        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-            raise InvalidOperation
+        amount = parse_money(request.form.get("amount", ""), allow_zero=False, grammar="typed")
         calculation.book_payment(db.session(), current_user, s, paid_on, amount, request.form.get("reference", ""))
         db.session.commit()
     except PermissionDenied:

@@ -2,26 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
-from grants.offers.content import _decimal
 from grants.registry.api import DepartmentPatch, patch_department
+from grants.core.numbers import Money
 
 from . import operations as ops
 from .models import SmallGrant
-
-
-def _money(v):
-    return Decimal(_decimal(v, places=2, maximum=Decimal("10000000000")))
 
 
 def _s(v):
@@ -48,11 +42,11 @@ class SmallGrantItem(BaseModel):
 
 class SmallGrantCreate(BaseModel):
     model_config = {"extra": "forbid"}
-    organisation_id: str = Field(max_length=20)
+    organisation_id: Id
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(default="", max_length=20000)
     field: str | None = Field(default=None, max_length=40)
-    amount: Annotated[Decimal, BeforeValidator(_money)]
+    amount: Money
     task_start: date
     task_end: date
 

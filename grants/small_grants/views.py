@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,9 +10,9 @@ from sqlalchemy import select
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
-from grants.offers.content import _decimal
 from grants.registry import departments
 from grants.registry.departments import DepartmentError
+from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
@@ -50,7 +49,7 @@ def index():
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
         data, errors = dict(values), {}
         try:
-            data["amount"] = Decimal(_decimal(values["amount"], places=2, maximum=Decimal("10000000000"))) \
+            data["amount"] = parse_money(values["amount"], grammar="typed") \
                 if values["amount"].strip() else None
         except ValueError as e:
             errors["amount"] = str(e)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
+from grants.core.numbers import Id
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT
 
 from .base import Reason, Workflow, transition
@@ -84,7 +85,7 @@ class AnswerPayload(BaseModel):
 
 class MergePayload(BaseModel):
     model_config = {"extra": "forbid"}
-    into_id: str = Field(max_length=20)
+    into_id: Id
     answer: str | None = Field(default=None, max_length=10000)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
+from grants.core.numbers import money_text_type
 from grants.core.permissions import FINANCE
 
 from .base import Reason, Workflow, transition
@@ -55,7 +56,7 @@ def close_agreement(obj, ctx):
 class Finding(BaseModel):
     model_config = {"extra": "forbid"}
     kind: Literal["misused", "undue", "excessive"]
-    amount: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$")
+    amount: money_text_type()  # the one grammar of money (grants.core.numbers)
     found_on: date
     transferred_on: date | None = None
     note: str = Field(default="", max_length=2000)

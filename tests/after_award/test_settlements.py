@@ -93,7 +93,8 @@ def test_r_set_interest_return_paid_10_days_late_across_the_rate_change(world):
     # a payment above what is owed, a negative one, one dated before the agreement: refused, nothing booked
     for body in ({"paid_on": "2025-12-11", "amount": "20061.01"}, {"paid_on": "2025-12-11", "amount": "-5.00"},
                  {"paid_on": "2025-12-11", "amount": "0.00"}, {"paid_on": "2025-02-10", "amount": "100.00"},
-                 {"paid_on": "2025-12-11", "amount": "1.001"}):
+                 {"paid_on": "2025-12-11", "amount": "1.001"}, {"paid_on": "2025-12-11", "amount": "1e3"},
+                 {"paid_on": "2025-12-11", "amount": "2.5e3"}, {"paid_on": "2025-12-11", "amount": 100.5}):
         r = w.post(f"/api/v1/settlements/{sid}/returns", w.hf, body)
         assert r.status_code == 422, (body, r.get_data(as_text=True))
     assert count(ReturnPayment) == 0

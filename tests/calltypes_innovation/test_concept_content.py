@@ -72,4 +72,8 @@ def test_format_errors_are_plain_polish_per_field():
 
 
 def test_money_is_stored_as_a_two_place_string():
-    assert cm.parse({"estimated_budget": "85 000,5"}).estimated_budget == "85000.50"
+    assert cm.parse({"estimated_budget": "85 000,5"}, "typed").estimated_budget == "85000.50"  # as a form posts it
+    assert cm.parse({"estimated_budget": "85000.5"}).estimated_budget == "85000.50"  # as the API sends it
+    for bad in ("85 000,5", "8.5e4", "NaN"):  # the API's grammar: a dot, no exponent
+        with pytest.raises(cm.ConceptFormatError):
+            cm.parse({"estimated_budget": bad})

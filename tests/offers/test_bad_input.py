@@ -15,7 +15,12 @@ BAD_AMOUNTS = [
     ("abc", "nie jest liczba"),
     ("12.345", "miejsca po przecinku"),
     ("10000000000.01", "nierealnie duża"),
-    ("1e400", "nierealnie duża"),
+    ("1e400", "zapisu wykładniczego"),
+    ("1e3", "zapisu wykładniczego"),
+    ("2.5e3", "zapisu wykładniczego"),
+    ("+5", "znaku"),
+    ("1 250,50", "nie jest liczba"),  # the API takes "1250.50"; forms also take the Polish spelling
+    ("9" * 41, "za długa"),
     ("NaN", "nie jest liczba"),
     ("Infinity", "nie jest liczba"),
     ("", "nie jest liczba"),
@@ -65,6 +70,10 @@ def test_bad_numbers_on_api_patch_refused_and_nothing_saved(client, session, wor
         ({"sources": {"own_financial": "1,234.56"}}, "sources.own_financial", "nie jest liczba"),
         ({"sources": {"own_in_kind": "99999999999"}}, "sources.own_in_kind", "nierealnie duża"),
         ({"sources": {"beneficiaries": "1.2.3"}}, "sources.beneficiaries", "nie jest liczba"),
+        ({"sources": {"grant": "1e3"}}, "sources.grant", "zapisu wykładniczego"),
+        ({"sources": {"own_financial": "2.5e3"}}, "sources.own_financial", "zapisu wykładniczego"),
+        ({"costs": [_line(units="1e1")]}, "costs.0.units", "zapisu wykładniczego"),
+        ({"costs": [_line(by_year={"2028": "1e3"})]}, "costs.0.by_year.2028", "zapisu wykładniczego"),
         ({"task": {"start_date": "2028-02-30"}}, "task.start_date", ""),
         ({"costs": [_line(action_no=0)]}, "costs.0.action_no", ""),
         ({"costs": [_line(category="other")]}, "costs.0.category", ""),
@@ -98,9 +107,22 @@ def test_bad_numbers_on_cost_line_endpoints_refused(client, session, world, api_
 def test_good_numbers_are_normalised_to_two_places(client, session, world, api_token):
     c, o, ngo = world
     h = api_token(ngo)
-    r = client.patch(f"/api/v1/offers/{o.id}", json={"costs": [_line(unit_cost="1 250,5", units=3)]}, headers=h)
+    r = client.patch(f"/api/v1/offers/{o.id}", json={"costs": [_line(unit_cost="1250.5", units=3)]}, headers=h)
     assert r.status_code == 200, r.get_data(as_text=True)
     line = r.get_json()["content"]["costs"][0]
+    assert (line["unit_cost"], line["units"]) == ("1250.50", "3.00")
+
+
+def test_polish_spelling_of_amounts_accepted_on_the_web_form(app, session, world, login):
+    """A form takes "1 250,50" as Polish users type it (also with a non-breaking space); stored as "1250.50"."""
+    c, o, ngo = world
+    web = app.test_client()
+    login(ngo, web)
+    r = web.post(f"/offers/{o.id}/sections/costs", data=_form(o, **{"costs.0.unit_cost": "1\u00a0250,5",
+                                                                    "costs.0.units": "3"}))
+    assert r.status_code in (200, 302, 303), r.get_data(as_text=True)[:2000]
+    session.expire_all()
+    line = session.get(Offer, o.id).content["costs"][0]
     assert (line["unit_cost"], line["units"]) == ("1250.50", "3.00")
 
 
@@ -118,7 +140,9 @@ def _form(o, **fields):
     ("costs.0.unit_cost", "sto złotych", "nie jest liczba"),
     ("costs.0.unit_cost", "12,345", "miejsca po przecinku"),
     ("costs.0.unit_cost", "100000000000", "nierealnie duża"),
-    ("costs.0.units", "1e9", "nierealnie duża"),
+    ("costs.0.units", "1e9", "zapisu wykładniczego"),
+    ("costs.0.unit_cost", "2.5e3", "zapisu wykładniczego"),
+    ("costs.0.unit_cost", "NaN", "nie jest liczba"),
 ])
 def test_bad_numbers_on_the_web_cost_form_refused_and_nothing_saved(app, session, world, login, field, value, message):
     c, o, ngo = world

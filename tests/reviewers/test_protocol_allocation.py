@@ -103,12 +103,16 @@ def test_r_alloc_edits_refused_above_requested_below_minimum_over_budget(client,
         ({0: "abc"}, f"amounts.{w.offer_ids[0]}"),
         ({0: "5000.001"}, f"amounts.{w.offer_ids[0]}"),
         ({0: "-5000.00"}, f"amounts.{w.offer_ids[0]}"),
+        ({0: "1e4"}, f"amounts.{w.offer_ids[0]}"),  # exponent notation: refused like everywhere
+        ({"abc": "5000.00"}, "amounts.abc"),  # not an offer id: the field named, no Python error text
+        ({"99999999999999999999": "5000.00"}, "amounts.99999999999999999999"),
     ]
     before = counts(session)
     for amounts, field in cases:
         r = _patch(client, h, w, amounts)
         assert r.status_code == 422, (amounts, r.get_data(as_text=True))
         assert field in {e["field"] for e in r.get_json()["errors"]}, (amounts, r.get_json())
+        assert not any("invalid literal" in e["message"] for e in r.get_json()["errors"])
         assert counts(session) == before
     assert [o.proposed_grant for o in w.offers] == [D("30000.00"), D("30000.00"), D("0.00")]
     # members who are not the contest's officers cannot edit

@@ -193,6 +193,19 @@ def test_r_eval_criteria_per_contest_maxima_enforced(client, session, world, api
     assert r.get_json()["scores"]["capacity"] == "10"
 
 
+@pytest.mark.parametrize("bad", ["1e1", "5e0", "NaN", "Infinity", "+5", "-1", "5.001", "١"])
+def test_r_score_points_in_the_one_grammar_exponent_refused(client, session, world, api_token, bad):
+    """A score "1e1" was once stored as 10: points are read by the one grammar (grants.core.numbers)."""
+    w = _ready(world.declared())
+    body = _full(w, "5")
+    body["scores"]["capacity"] = bad
+    before = counts(session)
+    r = _put(client, api_token(w.chair), w, w.offer_ids[0], body)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert [e["field"] for e in r.get_json()["errors"]] == ["scores.capacity"]
+    assert counts(session) == before
+
+
 def test_r_eval_criteria_half_points_only_when_the_contest_allows(client, session, make_user, make_org, api_token):
     for allowed in (False, True):
         w = _ready(World(session, make_user, make_org, half_points=allowed).declared())
@@ -233,7 +246,7 @@ def test_r_score_bad_scores_refused_nothing_stored(client, session, world, api_t
 def test_r_score_stored_scores_are_canonical(client, session, world, api_token):
     w = _ready(world.declared())
     body = _full(w, "3")
-    body["scores"].update(capacity="1e1", costs="-0", quality=" 7,0 ")
+    body["scores"].update(capacity="10.00", costs="-0", quality=" 7,0 ")  # "1e1" is refused now
     body["submit"] = False
     r = _put(client, api_token(w.chair), w, w.offer_ids[0], body)
     assert r.status_code == 200, r.get_data(as_text=True)

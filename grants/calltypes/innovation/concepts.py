@@ -89,15 +89,16 @@ def _nul(value) -> bool:
     return False
 
 
-def parse(values: dict) -> ConceptContent:
-    """Checks the format of a concept's fields (a draft may leave any of them empty)."""
+def parse(values: dict, grammar: str = "json") -> ConceptContent:
+    """Checks the format of a concept's fields (a draft may leave any of them empty). Numbers are read
+    in `grammar` (grants.core.numbers): "typed" ("85 000,50") for what a form posted."""
     if not isinstance(values, dict):
         raise ConceptFormatError([{"field": "body", "message": str(_("Podaj koncepcję jako obiekt z polami."))}])
     nul = [k for k, v in values.items() if _nul(k) or _nul(v)]
     if nul:  # PostgreSQL refuses NUL in text
         raise ConceptFormatError([{"field": str(k), "message": str(_("Niedozwolony znak (NUL)."))} for k in nul])
     try:
-        return ConceptContent.model_validate(values)
+        return ConceptContent.model_validate(values, context={"grammar": grammar})
     except ValidationError as e:
         raise ConceptFormatError([{"field": ".".join(str(p) for p in err["loc"]) or "body", "message": _message(err)}
                                   for err in e.errors()]) from None

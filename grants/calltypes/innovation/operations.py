@@ -68,9 +68,9 @@ def check_may_create(actor, contest, organisation_id: int, at=None) -> None:
         raise NotEditable(_("Nabór koncepcji nie trwa: koncepcje przyjmuje się od ogłoszenia do terminu naboru."))
 
 
-def _parse(values: dict) -> cm.ConceptContent:
+def _parse(values: dict, grammar: str = "json") -> cm.ConceptContent:
     try:
-        return cm.parse(values)
+        return cm.parse(values, grammar)
     except cm.ConceptFormatError as e:
         raise ConceptError(e.errors) from None
 
@@ -100,7 +100,8 @@ def check_editable(actor, concept: Concept, expected_version: int | None = None)
         raise stale(concept.version)
 
 
-def save(session: Session, concept: Concept, actor, values: dict, expected_version: int | None = None) -> Concept:
+def save(session: Session, concept: Concept, actor, values: dict, expected_version: int | None = None,
+         grammar: str = "json") -> Concept:
     """Saves the given fields of a draft (the others stay); a format error changes nothing."""
     check_editable(actor, concept, expected_version)
     if not isinstance(values, dict):
@@ -109,7 +110,7 @@ def save(session: Session, concept: Concept, actor, values: dict, expected_versi
     if unknown:
         raise ConceptError([{"field": str(k), "message": str(_("Nieznane pole."))} for k in unknown])
     before = cm.stored(concept)
-    title, content = cm.split(_parse({**before, **values}))
+    title, content = cm.split(_parse({**before, **values}, grammar))
     after = {"title": title, **content}
     changed = sorted(k for k in cm.FIELDS if before.get(k) != after.get(k))
     if not changed:

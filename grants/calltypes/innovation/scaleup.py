@@ -4,14 +4,13 @@ issue (S7). The direction and the agreement link both ways: direction.scale_up_a
 so a pilot is recommended once."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
 from grants.core.i18n import _
+from grants.core.numbers import NumberError, parse_money
 from grants.core.permissions import PermissionDenied
 from grants.workflows.base import record_change
 from grants.workflows.errors import NotEditable
@@ -116,12 +115,9 @@ def _clean(values: dict) -> dict:
     f = values.get("estimated_funds")
     if f not in (None, ""):
         try:
-            d = Decimal(str(f).strip().replace(",", ".").replace(" ", ""))
-            if not d.is_finite() or d < 0 or -d.as_tuple().exponent > 2 or d > Decimal("10000000000"):
-                raise InvalidOperation
-            out["estimated_funds"] = d.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            errors.append({"field": "estimated_funds", "message": str(_("Podaj kwotę w złotych, np. 250000.00."))})
+            out["estimated_funds"] = parse_money(f, grammar="typed")
+        except NumberError as e:
+            errors.append({"field": "estimated_funds", "message": str(e.message)})
     if errors:
         raise ScaleUpError(errors)
     return out

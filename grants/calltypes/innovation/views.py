@@ -123,7 +123,7 @@ def edit(concept_id):
         except ValueError:
             abort(400)
         try:
-            ops.save(db.session(), c, current_user, values, expected)
+            ops.save(db.session(), c, current_user, values, expected, grammar="typed")
             db.session.commit()
         except ops.ConceptError as e:
             db.session.rollback()
