@@ -18,21 +18,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grants.accounts.models import User, UserRole
-from grants.agreements.models import Agreement
-from grants.contests.models import Contest
 from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
-from grants.initiatives.models import Initiative
-from grants.offers.models import Offer
-from grants.small_grants.models import SmallGrant
 
 from .models import BOARD, MEMBER, MEMBER_ROLES, Membership, MembershipInvitation, Organisation
 from .operations import RegistryError
+from .relations import works_with  # noqa: F401 - the relation, also used from here
 
 INVITATION_VALID = timedelta(days=14)  # technical time
 REASON_MIN_LENGTH = 20
@@ -66,26 +62,6 @@ def membership_of(user, organisation_id: int) -> Membership | None:
 def is_board(user, organisation_id: int) -> bool:
     m = membership_of(user, organisation_id)
     return m is not None and m.role == BOARD
-
-
-def works_with(session: Session, actor, org: Organisation) -> bool:
-    """The one relation between staff and an organisation: an admin works with every one; an officer
-    with those that have an offer or an agreement in a contest of the officer's department, or an
-    art. 12 initiative or art. 19a small grant assigned to that department."""
-    if has_role(actor, ADMIN):
-        return True
-    dept = getattr(actor, "department_id", None)
-    if not has_role(actor, OFFICER) or dept is None:
-        return False
-    conds = [
-        exists().where(Offer.organisation_id == org.id, Offer.contest_id == Contest.id,
-                       Contest.department_id == dept),
-        exists().where(Agreement.organisation_id == org.id, Agreement.contest_id == Contest.id,
-                       Contest.department_id == dept),
-        exists().where(Initiative.organisation_id == org.id, Initiative.department_id == dept),
-        exists().where(SmallGrant.organisation_id == org.id, SmallGrant.department_id == dept),
-    ]
-    return bool(session.scalar(select(or_(*conds))))
 
 
 def can_invite(actor, org: Organisation) -> bool:

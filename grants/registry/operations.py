@@ -5,13 +5,14 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grants.core import audit, clock
+from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
-from .models import Organisation
+from .models import BOARD, Membership, Organisation
+from .relations import works_with
 
 EDITABLE = ("name", "legal_form", "krs", "nip", "regon", "fields", "district", "address", "email", "phone",
             "description")
@@ -23,11 +24,18 @@ class RegistryError(ValueError):
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
-def can_edit(actor, org: Organisation | None) -> bool:
-    """Officers and admins keep the registry; an organisation's members keep their own record."""
-    if has_role(actor, OFFICER, ADMIN):
+def can_edit(session: Session, actor, org: Organisation | None) -> bool:
+    """Who keeps a record (R-ORG-MEMBERSHIP's relation): admins any; an officer one their department
+    works with, or one no person acts for yet (the registry keepers' own record); the organisation's
+    board its own contact data. An officer cannot redirect a stranger NGO's mail."""
+    if actor is None or org is None:
+        return False
+    if has_role(actor, ADMIN):
         return True
-    return org is not None and org.id in getattr(actor, "organisation_ids", ())
+    if has_role(actor, OFFICER):
+        no_members = session.scalar(select(Membership.id).where(Membership.organisation_id == org.id).limit(1)) is None
+        return no_members or works_with(session, actor, org)
+    return any(m.organisation_id == org.id and m.role == BOARD for m in getattr(actor, "memberships", ()) or ())
 
 
 def clean(session: Session, values: dict, current: Organisation | None = None) -> dict:
@@ -99,7 +107,7 @@ def create(session: Session, actor, values: dict) -> Organisation:
 
 
 def update(session: Session, actor, org: Organisation, values: dict) -> Organisation:
-    if not can_edit(actor, org):
+    if not can_edit(session, actor, org):
         raise PermissionDenied()
     data = clean(session, {**{k: getattr(org, k) for k in EDITABLE}, **values}, current=org)
     if not has_role(actor, OFFICER, ADMIN):
@@ -112,4 +120,15 @@ def update(session: Session, actor, org: Organisation, values: dict) -> Organisa
     if changes:
         session.flush()
         audit.record(session, "organisation", org.id, "update", actor, changes=changes)
+    if "email" in changes and changes["email"][0]:
+        _tell_the_old_address(session, actor, org, changes["email"][0])
     return org
+
+
+def _tell_the_old_address(session: Session, actor, org: Organisation, old: str) -> None:
+    """A changed contact address is told to the old one, so a redirected mailbox is noticed."""
+    outbox.emit(session, "email.send", {"to": old, "subject": str(_(
+        "Zmieniono adres e-mail organizacji „%(org)s” w rejestrze", org=org.name)), "body": str(_(
+            "%(who)s zmienił(a) adres e-mail organizacji „%(org)s” w rejestrze urzędu z %(old)s na %(new)s. "
+            "Jeśli to pomyłka, zarząd organizacji może go poprawić na stronie organizacji albo zgłosić to "
+            "w urzędzie.", who=getattr(actor, "display_name", ""), org=org.name, old=old, new=org.email or "—"))})

@@ -61,7 +61,7 @@ def show(oid):
         members = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)
                                      .options(selectinload(Membership.user))).all()
     return render_template("registry/show.html", org=org, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
-                           members=members, can_edit=user is not None and ops.can_edit(user, org), staff=staff,
+                           members=members, can_edit=ops.can_edit(db.session(), user, org), staff=staff,
                            history=audit.history(db.session(), "organisation", org.id) if staff else None)
 
 
@@ -91,7 +91,7 @@ def edit(oid):
     org = db.session.get(Organisation, oid)
     if org is None:
         abort(404)
-    if not ops.can_edit(current_user, org):
+    if not ops.can_edit(db.session(), current_user, org):
         abort(403)
     form = OrganisationForm(obj=org) if request.method == "GET" else OrganisationForm()
     if request.method == "GET":

@@ -426,3 +426,48 @@ def test_r_org_membership_board_promotes_a_member_who_may_then_submit(client, se
     assert _audit(session, org, "set_member_role")[0]["role"] == ["member", "board"]
     r = client.post(f"/api/v1/offers/{offer.id}/transitions/submit", headers=api_token(member))
     assert r.status_code == 200, r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- the registry record
+
+RECORD = {"legal_form": "foundation", "fields": ["culture"], "district": "I"}
+
+
+def _edit(client, org, **values):
+    from grants.registry.models import Organisation
+    with _fresh() as s:
+        o = s.get(Organisation, org.id)
+        data = {"name": o.name, "krs": o.krs, "nip": o.nip, "regon": o.regon, "email": o.email or "", **RECORD}
+    return client.post(f"/organisations/{org.id}/edit", data={**data, **values})
+
+
+def test_r_org_membership_an_officer_without_a_relation_cannot_redirect_an_ngos_mail(app, session, ngo, make_user,
+                                                                                     login):
+    """The record's contact address is where the office writes: only staff who work with the
+    organisation (or admins) and its board change it; the old address is told."""
+    from grants.registry.models import Organisation
+    org = ngo["org"]
+    intruder = login(make_user("officer", department_code="KD"), app.test_client())
+    assert "Edytuj" not in intruder.get(f"/organisations/{org.id}").get_data(as_text=True)
+    assert _edit(intruder, org, email="przejete@example.org").status_code == 403
+    assert _get(Organisation, org.id).email != "przejete@example.org"
+
+    member = make_user("applicant")
+    with _fresh() as s:
+        ms.add_by_command_line(s, s.get(User, member.id), s.get(Organisation, org.id), role="member")
+        s.commit()
+    assert _edit(login(member, app.test_client()), org, phone="12 000 00 00").status_code == 403  # drafts only
+
+    own = login(ngo["officer"], app.test_client())  # BIS: the offer is in its contest
+    assert _edit(own, org, email="stary@example.org").status_code == 302
+    assert _edit(own, org, email="nowy@example.org").status_code == 302
+    assert _get(Organisation, org.id).email == "nowy@example.org"
+    told = _mails(session, "stary@example.org")
+    assert told and "nowy@example.org" in told[-1]["body"]
+    assert _edit(login(ngo["board"], app.test_client()), org, phone="12 111 11 11").status_code == 302
+
+
+def test_r_org_membership_officers_keep_records_nobody_acts_for(app, session, make_user, make_org, login):
+    org = make_org()  # typed in by the registry keepers, no members yet
+    client = login(make_user("officer", department_code="KD"), app.test_client())
+    assert _edit(client, org, phone="12 222 22 22").status_code == 302
