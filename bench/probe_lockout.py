@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lock-out probe against {args.base_url} for {args.email}")
     print(f"  requests sent: {total} (attack: {budget} failures from {args.addresses + 1} addresses, "
           f"then 6 from the owner's own address)")
-    print(f"  answers: " + ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items())))
+    print("  answers: " + ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items())))
     print(f"  429 without Retry-After: {missing_retry_after}")
     print(f"  owner signs in with the password from their own address after the attack: "
           f"{'yes' if password_ok else 'NO'} (status {status})")

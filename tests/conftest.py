@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import tempfile
 import uuid
 from pathlib import Path

@@ -17,7 +17,7 @@ from grants.core import db
 from grants.core.i18n import _
 from grants.forms.account import PASSWORD_HINT, ChangePasswordForm, CsrfForm, TokenForm
 
-from .auth import fresh_session, start_session
+from .signing_in import fresh_session, start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

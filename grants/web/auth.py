@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
 from grants import ratelimits
 from grants.accounts import totp
@@ -18,6 +18,7 @@ from grants.ratelimits import limiter
 
 from . import totp as totp_views
 from .links import external_url
+from .signing_in import fresh_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -60,20 +61,6 @@ def finish_sign_in(user, next_url: str):
     start_session(user)
     flash(_("Zalogowano."), "success")
     return redirect(next_url)
-
-
-def fresh_session() -> None:
-    """Empties the browser's session (no fixation, nothing of the last user), keeping its language."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
-def start_session(user) -> None:
-    """A fresh session for a user who proved who they are (password or one-time link)."""
-    fresh_session()
-    login_user(user)
 
 
 def _throttled_page(form, seconds: int, message):

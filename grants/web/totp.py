@@ -9,13 +9,15 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from grants.accounts import totp
 from grants.accounts.models import User
 from grants.core import db
 from grants.core.i18n import _
 from grants.forms.privacy import TotpCodeForm
+
+from .signing_in import fresh_session, start_session
 
 bp = Blueprint("totp", __name__)
 
@@ -30,18 +32,11 @@ def _production() -> bool:
     return current_app.config.get("GRANTS_ENV", "development") != "development"
 
 
-def _fresh_session() -> None:
-    lang = session.get("lang")
-    session.clear()  # no session fixation
-    if lang:
-        session["lang"] = lang
-
-
 def begin(user: User, next_url: str):
     """Called by the login view when the password was right and the user has TOTP."""
     totp.start_login(db.session(), user)
     db.session.commit()
-    _fresh_session()
+    fresh_session()
     session[PENDING] = {"uid": user.id, "at": int(time.time()), "next": next_url}
     return redirect(url_for("totp.verify"))
 
@@ -68,8 +63,7 @@ def verify():
         db.session.commit()
         if ok:
             next_url = session[PENDING].get("next") or url_for("home.index")
-            _fresh_session()
-            login_user(user)
+            start_session(user)
             flash(_("Zalogowano."), "success")
             return redirect(next_url)
         if totp.exhausted(user):

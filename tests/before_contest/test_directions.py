@@ -13,7 +13,7 @@ from grants.consultations.models import Consultation
 from grants.contests.models import Contest
 from grants.directions.models import Direction, DirectionComment, DirectionSupport
 
-from .conftest import count, fresh, open_consultation, rows, version_of
+from .conftest import count, fresh, open_consultation, version_of
 
 PROPOSAL = {"title": "Kluby sąsiedzkie w Nowej Hucie", "problem": "Samotność starszych mieszkańców bloków",
             "target_group": "Seniorzy i ich sąsiedzi", "proposed_task": "Sieć klubów sąsiedzkich prowadzonych przez NGO",

@@ -4,7 +4,7 @@ publish, 7 days of public comments closed by the scheduler, then award or refusa
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest

@@ -3,7 +3,7 @@ innovation pilot, field by field with clear Polish messages; optional in a parti
 "not achieved" is accepted like any other outcome and its settlement asks back only the unused grant."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from tests.calltypes_pilot_after.helpers import evaluation, reported_pilot, running_pilot, save_report

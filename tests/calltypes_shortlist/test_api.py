@@ -57,7 +57,7 @@ def test_concept_cards_api_checks_in_the_contract_order(client, session, make_us
     for bad in ("999999", "abc", "-1", "1" * 30):
         assert client.put(f"/api/v1/commissions/{cid}/concept-cards/{bad}", json=_full(),
                           headers=t["city2"]).status_code == 404
-    assert client.get(f"/api/v1/commissions/999999/concept-cards", headers=t["officer"]).status_code == 404
+    assert client.get("/api/v1/commissions/999999/concept-cards", headers=t["officer"]).status_code == 404
     # 403: not a member; a member excluded from that concept by a declared conflict (R-COM-IMPARTIAL)
     assert client.put(url, json=_full(), headers=t["outsider"]).status_code == 403
     assert client.get(url, headers=t["outsider"]).status_code == 403

@@ -8,14 +8,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from grants.contests import operations as cops
 from grants.core import canonical
 from grants.offers import operations as oops
 from grants.offers.models import Offer
 from grants.offers.revisions import content_hash, frozen_content
-from grants.workflows.errors import GuardRefused, NotEditable, TransitionNotAvailable
+from grants.workflows.errors import GuardRefused, NotEditable
 from grants.workflows.scheduler import run_due
 from tests.factories import make_contest, offer_content
 

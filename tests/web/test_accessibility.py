@@ -10,7 +10,6 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
-from tests.factories import PASSWORD
 
 NOT_FIELDS = {"hidden", "submit", "button", "reset", "image"}
 MAX_PAGES_PER_USER = 120
