@@ -17,6 +17,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def redis_db(request):
+    """The test module's own Redis database (its REDIS_URL), emptied before and after: each module a
+    number of its own, so two modules on two xdist workers never empty each other's queue."""
+    import redis
+    r = redis.Redis.from_url(request.module.REDIS_URL)
+    r.flushdb()
+    yield r
+    r.flushdb()
+    r.close()
+
+
+@pytest.fixture
 def instance_dir(tmp_path, monkeypatch):
     """GRANTS_INSTANCE_PATH for this test only (mail.send reads the configuration each time)."""
     path = tmp_path / "instance"

@@ -70,16 +70,6 @@ class KillingServer(_Collect):
 
 
 @pytest.fixture
-def redis_db():
-    import redis
-    r = redis.Redis.from_url(REDIS_URL)
-    r.flushdb()
-    yield r
-    r.flushdb()
-    r.close()
-
-
-@pytest.fixture
 def killing_smtp():
     from aiosmtpd.controller import Controller
     handler = KillingServer()

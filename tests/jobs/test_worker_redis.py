@@ -22,16 +22,6 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 
 @pytest.fixture
-def redis_db():
-    import redis
-    r = redis.Redis.from_url(REDIS_URL)
-    r.flushdb()
-    yield r
-    r.flushdb()
-    r.close()
-
-
-@pytest.fixture
 def worker_process(redis_db, tmp_path):
     from tests.conftest import DATABASE_URL
 
