@@ -47,7 +47,7 @@ def applicants(session, org_ids: list[int]) -> list[tuple[int, str]]:
         {"email": f"load-{tag}-{i}@test.example.org", "full_name": f"Wnioskodawca {i}", "password_hash": DUMMY_HASH,
          "active": True, "created_at": now} for i in range(len(org_ids))])
     session.execute(insert(UserRole), [{"user_id": u, "role": "applicant"} for u in user_ids])
-    session.execute(insert(Membership), [{"user_id": u, "organisation_id": o, "function": ""}
+    session.execute(insert(Membership), [{"user_id": u, "organisation_id": o, "function": "", "role": "board"}
                                          for u, o in zip(user_ids, org_ids)])
     tokens = [f"load-{tag}-{uuid.uuid4().hex}" for _ in user_ids]
     session.execute(insert(ApiToken), [{"user_id": u, "token_hash": digest(t), "created_at": now,
