@@ -77,6 +77,7 @@ class _Story:
         release = {"ocid": self.ocid, "id": f"{self.ocid}-{key}", "date": iso_datetime(when), "tag": tags,
                    "initiationType": "tender", "language": "pl", "buyer": _ref(self.buyer)}
         release.update({k: v for k, v in sections.items() if v is not None})
+        release.setdefault("tender", _tender_base(self.facts.contest))  # every release names its contest
         self.items.append((when, len(self.items), release))
 
     def releases(self) -> list[dict]:

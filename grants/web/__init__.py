@@ -45,6 +45,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(commissions_bp)
     from grants.calltypes.federation.views import bp as federation_bp
     from grants.calltypes.innovation.views import bp as innovation_bp
+    from grants.opendata.views import bp as opendata_bp
+    app.register_blueprint(opendata_bp)  # issue 18: open data
     from grants.calltypes.views import bp as calltypes_bp
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
         app.register_blueprint(blueprint)

@@ -1,0 +1,241 @@
+"""Public open-data pages and downloads (no login: only published facts, R-PUB-RESULTS).
+
+/open-data/                      explanations, licence, downloads per year and for all years
+/open-data/360giving.json|.csv|.xlsx[?year=]   awarded grants (360Giving)
+/open-data/ocds/releases.json[?year=]          OCDS release package
+/open-data/ocds/records.json[?year=]           OCDS records (releases + compiled release per contest)
+/open-data/ocds/<ocid>.json                    one contest's record
+/open-data/changes.json|.atom[?since=]         releases since a date or date-time (changes feed)
+and the same under /api/v1/open-data/ for API clients (problem+json errors).
+Every download has an ETag and Last-Modified and answers 304 to a matching conditional request.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import timezone
+from itertools import chain
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, stream_with_context, url_for
+from sqlalchemy import func, select
+
+from grants.contests.models import Contest
+from grants.core import db
+from grants.core.i18n import _
+from grants.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+
+from . import feed, flatten, jsonout, ocds, settings, sources, threesixty
+
+bp = Blueprint("opendata", __name__, template_folder="templates")
+JSON = "application/json; charset=utf-8"
+
+
+def _problem(status: int, detail: str):
+    body = {"type": "about:blank", "title": _("Nieprawidłowe zapytanie") if status == 400 else _("Nie znaleziono"),
+            "status": status, "detail": detail}
+    return Response(jsonout.dumps({k: str(v) if not isinstance(v, int) else v for k, v in body.items()}),
+                    status=status, mimetype="application/problem+json")
+
+
+def _api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _fail(status: int, detail: str):
+    if _api() or request.path.endswith((".json", ".atom")):
+        return _problem(status, detail)
+    abort(status, detail)
+
+
+def _year():
+    raw = (request.args.get("year") or "").strip()
+    if not raw:
+        return None, None
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        return None, _fail(400, str(_("Rok musi być liczbą od 2000 do 2100, a nie „%(y)s”.", y=raw[:20])))
+    return int(raw), None
+
+
+def _publisher(s, cfg) -> str:
+    if cfg.publisher:
+        return cfg.publisher
+    g = sources.default_grantor(s)
+    return g.name if g else "Gmina"
+
+
+def _conditional(kind: str, year):
+    """(etag, last_modified, response or None): a 304 when the client already has this version."""
+    s = db.session()
+    cfg = settings.load()
+    etag = hashlib.sha256(f"{kind}|{year}|{cfg}|{sources.fingerprint(s)}".encode()).hexdigest()[:32]
+    last = sources.last_change(s)
+    if request.if_none_match.contains(etag):
+        r = Response(status=304)
+    elif not request.if_none_match and last and request.if_modified_since and \
+            last.astimezone(timezone.utc).replace(microsecond=0) <= request.if_modified_since:
+        r = Response(status=304)
+    else:
+        r = None
+    if r is not None:
+        r.set_etag(etag)
+        if last:
+            r.last_modified = last
+    return etag, last, r
+
+
+def _finish(r: Response, etag: str, last, filename: str | None = None) -> Response:
+    r.set_etag(etag)
+    if last:
+        r.last_modified = last
+    r.headers["Cache-Control"] = "public, max-age=300"
+    r.headers["Access-Control-Allow-Origin"] = "*"
+    if filename:
+        r.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return r
+
+
+def _suffix(year) -> str:
+    return f"-{year}" if year else ""
+
+
+@bp.route("/open-data/")
+def index():
+    s = db.session()
+    cfg = settings.load()
+    years = sorted(set(s.scalars(select(Contest.year).where(Contest.state.in_(sources.PUBLIC_CONTEST_STATES))
+                                 .group_by(Contest.year))), reverse=True)
+    counts = {"contests": s.scalar(select(func.count()).select_from(Contest)
+                                   .where(Contest.state.in_(sources.PUBLIC_CONTEST_STATES)))}
+    return render_template("opendata/index.html", years=years, cfg=cfg, counts=counts,
+                           publisher=_publisher(s, cfg), last=sources.last_change(s))
+
+
+def _grants_stream(year):
+    s = db.session()
+    cfg = settings.load()
+    items = threesixty.grants(s, cfg, year)
+    first = next(items, None)
+    if first is None:
+        return None
+    header = threesixty.package_header(cfg, _publisher(s, cfg),
+                                       f"Dotacje {_publisher(s, cfg)}{' ' + str(year) if year else ''} (360Giving)")
+    return jsonout.package(header, "grants", chain([first], items))
+
+
+@bp.route("/open-data/360giving.json")
+@bp.route("/api/v1/open-data/grants")
+def grants_json():
+    year, bad = _year()
+    if bad:
+        return bad
+    etag, last, not_modified = _conditional("360json", year)
+    if not_modified:
+        return not_modified
+    body = _grants_stream(year)
+    if body is None:
+        return _fail(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
+    return _finish(Response(stream_with_context(body), mimetype=JSON), etag, last,
+                   None if _api() else f"dotacje-360giving{_suffix(year)}.json")
+
+
+@bp.route("/open-data/360giving.<fmt>")
+def grants_flat(fmt):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    year, bad = _year()
+    if bad:
+        return bad
+    etag, last, not_modified = _conditional("360" + fmt, year)
+    if not_modified:
+        return not_modified
+    s = db.session()
+    cfg = settings.load()
+    grants = list(threesixty.grants(s, cfg, year))
+    if not grants:
+        abort(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
+    if fmt == "csv":
+        r = Response(flatten.csv_bytes(grants), mimetype=CSV_MIMETYPE)
+    else:
+        r = Response(flatten.xlsx_bytes(grants), mimetype=XLSX_MIMETYPE)
+    return _finish(r, etag, last, f"dotacje-360giving{_suffix(year)}.{fmt}")
+
+
+def _ocds_package(kind: str, list_name: str, items_of):
+    year, bad = _year()
+    if bad:
+        return bad
+    etag, last, not_modified = _conditional("ocds" + kind, year)
+    if not_modified:
+        return not_modified
+    s = db.session()
+    cfg = settings.load()
+    header = ocds.package_header(cfg, _publisher(s, cfg), request.base_url)
+    body = jsonout.package(header, list_name, items_of(s, cfg, year))
+    return _finish(Response(stream_with_context(body), mimetype=JSON), etag, last,
+                   None if _api() else f"konkursy-ocds-{kind}{_suffix(year)}.json")
+
+
+@bp.route("/open-data/ocds/releases.json")
+@bp.route("/api/v1/open-data/releases")
+def releases_json():
+    return _ocds_package("releases", "releases", ocds.releases)
+
+
+@bp.route("/open-data/ocds/records.json")
+@bp.route("/api/v1/open-data/records")
+def records_json():
+    return _ocds_package("records", "records", ocds.records)
+
+
+@bp.route("/open-data/ocds/<ocid>.json")
+@bp.route("/api/v1/open-data/records/<ocid>")
+def record_json(ocid):
+    cfg = settings.load()
+    prefix = f"{cfg.ocds_prefix}-contest-"
+    cid = ocid[len(prefix):] if ocid.startswith(prefix) else ""
+    if not cid.isdigit():
+        return _problem(404, str(_("Nie ma takiego postępowania: %(o)s", o=ocid[:80])))
+    s = db.session()
+    facts = list(sources.contests(s, ids=[int(cid)]))
+    releases = ocds.contest_releases(facts[0], cfg) if facts else []
+    if not releases:
+        return _problem(404, str(_("Nie ma takiego postępowania: %(o)s", o=ocid[:80])))
+    header = ocds.package_header(cfg, _publisher(s, cfg), request.base_url)
+    return Response(jsonout.dumps(dict(header, records=[ocds.compile_record(releases)])), mimetype=JSON)
+
+
+def _changes():
+    try:
+        since = feed.parse_since(request.args.get("since"))
+    except feed.BadCursor as e:
+        return None, _problem(400, str(_("Parametr since musi być datą lub datą z godziną w formacie ISO 8601 "
+                                         "(np. 2025-03-01 lub 2025-03-01T10:00:00+01:00), a nie „%(v)s”.",
+                                         v=str(e)[:40])))
+    s = db.session()
+    return feed.changes(s, settings.load(), since), None
+
+
+@bp.route("/open-data/changes.json")
+@bp.route("/api/v1/open-data/changes")
+def changes_json():
+    releases, bad = _changes()
+    if bad:
+        return bad
+    s = db.session()
+    cfg = settings.load()
+    header = ocds.package_header(cfg, _publisher(s, cfg), request.url)
+    if releases:
+        header["links"] = {"next": url_for(request.endpoint, since=releases[-1]["date"], _external=True)}
+    r = Response(jsonout.dumps(dict(header, releases=releases)), mimetype=JSON)
+    r.headers["Access-Control-Allow-Origin"] = "*"
+    return r
+
+
+@bp.route("/open-data/changes.atom")
+def changes_atom():
+    releases, bad = _changes()
+    if bad:
+        return bad
+    s = db.session()
+    body = feed.atom(releases, f"{_publisher(s, settings.load())}: zmiany w konkursach (OCDS)", request.url,
+                     lambda o: url_for(".record_json", ocid=o, _external=True))
+    return Response(body, mimetype="application/atom+xml")
