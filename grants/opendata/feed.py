@@ -26,6 +26,8 @@ def parse_since(raw: str | None) -> datetime | None:
     raw = (raw or "").strip()
     if not raw:
         return None
+    if len(raw) > 19 and raw[-6] == " ":
+        raw = raw[:-6] + "+" + raw[-5:]  # an unencoded "+01:00" arrives as " 01:00"
     try:
         if len(raw) == 10:
             return datetime.combine(date.fromisoformat(raw), time(0, 0), tzinfo=WARSAW)

@@ -36,8 +36,33 @@ def _encode(value: Any) -> Iterator[str]:
         yield json.dumps(value, ensure_ascii=False)
 
 
+def compact(value: Any) -> Any:
+    """`value` without the None fields (the standards prefer an absent field to a null)."""
+    if isinstance(value, dict):
+        return {k: compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [compact(v) for v in value]
+    return value
+
+
+class _Inexact(Exception):
+    pass
+
+
+def _number(value: Any) -> float:
+    # a Decimal of at most 15 significant digits is written by float's shortest repr exactly as the
+    # same decimal number (Python's repr round-trips; 15 digits are within double precision), so the
+    # fast C encoder can write it; a longer one falls back to the exact text writer
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) <= 15 and value.is_finite():
+        return float(value)
+    raise _Inexact
+
+
 def dumps(value: Any) -> str:
-    return "".join(_encode(value))
+    try:
+        return json.dumps(compact(value), ensure_ascii=False, separators=(",", ":"), default=_number)
+    except _Inexact:
+        return "".join(_encode(value))
 
 
 def loads(text: str | bytes) -> Any:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from grants.agreements.models import Agreement, Annex, Tranche
 from grants.contests.models import Contest
@@ -37,6 +37,13 @@ DECIDED_OFFER_STATES = ("selected", "not_selected", "update_required", "ready_fo
 AWARDED_OFFER_STATES = ("selected", "update_required", "ready_for_agreement")
 SIGNED_AGREEMENT_STATES = ("signed", "in_progress", "reporting", "settling", "closed", "terminated")
 PUBLISHED_SETTLEMENT_STATES = ("calculated", "awaiting_return", "returned", "closed")
+#: what is read of offers and agreements: never their content (contact persons, cost estimates)
+OFFER_COLUMNS = load_only(Offer.id, Offer.version, Offer.contest_id, Offer.organisation_id, Offer.title, Offer.state,
+                          Offer.requested_grant, Offer.awarded_grant, Offer.number, raiseload=True)
+AGREEMENT_COLUMNS = load_only(Agreement.id, Agreement.version, Agreement.offer_id, Agreement.contest_id,
+                              Agreement.organisation_id, Agreement.number, Agreement.title, Agreement.grant,
+                              Agreement.task_start, Agreement.task_end, Agreement.signed_by_organisation_on,
+                              Agreement.signed_by_grantor_on, Agreement.created_at, Agreement.state, raiseload=True)
 
 
 @dataclass
@@ -83,14 +90,14 @@ def contests(s: Session, year: int | None = None, ids: list[int] | None = None) 
 def _batch(s: Session, ids: list[int], grantors: dict[int, Grantor]) -> Iterator[ContestFacts]:
     cs = list(s.scalars(_contest_filter(select(Contest), None).where(Contest.id.in_(ids)).order_by(Contest.id)))
     published = [c.id for c in cs if c.results_published_at is not None]
-    offers = list(s.scalars(select(Offer).where(Offer.contest_id.in_(published),
+    offers = list(s.scalars(select(Offer).options(OFFER_COLUMNS).where(Offer.contest_id.in_(published),
                                                 Offer.state.in_(DECIDED_OFFER_STATES)).order_by(Offer.id))) \
         if published else []
     received = dict(s.execute(select(Offer.contest_id, func.count()).where(
         Offer.contest_id.in_([c.id for c in cs if c.state not in ("planned", "published")]),
         Offer.submitted_at.is_not(None)).group_by(Offer.contest_id)).all())
     org_ids = {o.organisation_id for o in offers}
-    agreements = list(s.scalars(select(Agreement).where(Agreement.contest_id.in_(published),
+    agreements = list(s.scalars(select(Agreement).options(AGREEMENT_COLUMNS).where(Agreement.contest_id.in_(published),
                                                         Agreement.state.in_(SIGNED_AGREEMENT_STATES))
                                 .order_by(Agreement.id))) if published else []
     a_ids = [a.id for a in agreements]

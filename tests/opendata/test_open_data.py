@@ -112,7 +112,7 @@ def test_r_pub_results_the_changes_feed_lists_a_newly_published_result(app, clie
     seed()
     s = db.session()
     now = s.scalar(select(func.max(Contest.results_published_at)))
-    cursor = (now + timedelta(seconds=1)).isoformat()
+    cursor = (now + timedelta(seconds=1)).isoformat().replace("+", "%2B")
     before = jsonout.loads(_get(client, f"/open-data/changes.json?since={cursor}").data)
     assert not [r for r in before["releases"] if r["tag"] == ["award"]]
     # a contest's results are published after the cursor
