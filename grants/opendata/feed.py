@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from grants.core.dates import WARSAW
 
-from . import ocds
+from . import ocds, sources
 from .settings import OpenDataSettings
 from .values import iso_datetime
 
@@ -39,9 +39,10 @@ def parse_since(raw: str | None) -> datetime | None:
 
 def changes(s: Session, cfg: OpenDataSettings, since: datetime | None, limit: int = MAX_LIMIT) -> list[dict]:
     """Releases dated after `since` (all when None), oldest first, at most `limit`."""
-    items: Iterator[dict] = ocds.releases(s, cfg)
-    if since is not None:
-        items = ocds.since(items, since)
+    if since is None:
+        items: Iterator[dict] = ocds.releases(s, cfg)
+    else:
+        items = ocds.since(ocds.releases(s, cfg, ids=sources.contest_ids_changed_since(s, since)), since)
     found = sorted(items, key=lambda r: (datetime.fromisoformat(r["date"]), r["id"]))
     return found[:limit]
 

@@ -254,8 +254,9 @@ def compile_record(releases: list[dict]) -> dict:
 
 
 # ------------------------------------------------------------------ streams
-def releases(s: Session, cfg: OpenDataSettings, year: int | None = None) -> Iterator[dict]:
-    for facts in sources.contests(s, year):
+def releases(s: Session, cfg: OpenDataSettings, year: int | None = None,
+             ids: list[int] | None = None) -> Iterator[dict]:
+    for facts in sources.contests(s, year, ids=ids):
         yield from contest_releases(facts, cfg)
 
 

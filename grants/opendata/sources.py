@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from grants.agreements.models import Agreement, Annex, Tranche
 from grants.contests.models import Contest
+from grants.core.dates import WARSAW
 from grants.initiatives.models import Initiative
 from grants.offers.models import Offer
 from grants.registry.models import Grantor, Organisation
@@ -177,3 +178,29 @@ def fingerprint(s: Session) -> str:
                            .where(Annex.status == "approved")).one())
     parts.append(s.execute(select(func.count(), func.coalesce(func.max(ReturnPayment.id), 0))).one())
     return ";".join(",".join(str(x) for x in p) for p in parts)
+
+
+def contest_ids_changed_since(s: Session, since: datetime) -> list[int]:
+    """Public contests with a release possibly dated after `since` (a superset: facts known by day
+    count from the day of `since`), so the changes feed builds only those contests' releases."""
+    day = since.astimezone(WARSAW).date()
+    ids: set[int] = set()
+    for column in (Contest.created_at, Contest.published_at, Contest.results_published_at, Contest.cancelled_at):
+        ids.update(s.scalars(select(Contest.id).where(column > since)))
+    ids.update(s.scalars(select(Agreement.contest_id).where(
+        or_(Agreement.signed_by_grantor_on >= day, Agreement.signed_by_organisation_on >= day,
+            Agreement.created_at > since, Agreement.task_end >= day))))
+    ids.update(s.scalars(select(Agreement.contest_id).join(Tranche, Tranche.agreement_id == Agreement.id)
+                         .where(Tranche.paid_on >= day)))
+    ids.update(s.scalars(select(Agreement.contest_id).join(Annex, Annex.agreement_id == Agreement.id)
+                         .where(Annex.decided_at > since)))
+    ids.update(s.scalars(select(Agreement.contest_id).join(Report, Report.agreement_id == Agreement.id)
+                         .where(Report.submitted_at > since)))
+    ids.update(s.scalars(select(Agreement.contest_id).join(Settlement, Settlement.agreement_id == Agreement.id)
+                         .where(Settlement.calculated_at > since)))
+    ids.update(s.scalars(select(Agreement.contest_id).join(Settlement, Settlement.agreement_id == Agreement.id)
+                         .join(ReturnPayment, ReturnPayment.settlement_id == Settlement.id)
+                         .where(ReturnPayment.paid_on >= day)))
+    if not ids:
+        return []
+    return list(s.scalars(_contest_filter(select(Contest.id), None).where(Contest.id.in_(ids)).order_by(Contest.id)))

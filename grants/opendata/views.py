@@ -15,7 +15,7 @@ import hashlib
 from datetime import timezone
 from itertools import chain
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from sqlalchemy import func, select
 
 from grants.contests.models import Contest
