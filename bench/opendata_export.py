@@ -8,6 +8,7 @@ and prints time, peak traced Python memory (tracemalloc) and the size written.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -62,8 +63,12 @@ def build(engine, contests: int, per: int) -> None:
             c.execute(insert(Offer), rows)
 
 
+TRACE = os.environ.get("BENCH_NO_TRACE") != "1"  # tracemalloc slows Python down about twofold
+
+
 def measure(label: str, chunks) -> None:
-    tracemalloc.start()
+    if TRACE:
+        tracemalloc.start()
     t = time.perf_counter()
     size = 0
     with open(os.devnull, "w", encoding="utf-8") as out:
@@ -71,9 +76,12 @@ def measure(label: str, chunks) -> None:
             size += len(piece)
             out.write(piece)
     elapsed = time.perf_counter() - t
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{label}: {elapsed:.1f} s, peak traced memory {peak / 2**20:.1f} MiB, {size / 2**20:.1f} MiB written")
+    peak = tracemalloc.get_traced_memory()[1] if TRACE else 0
+    if TRACE:
+        tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label}: {elapsed:.1f} s, peak traced Python memory {peak / 2**20:.1f} MiB "
+          f"(process peak RSS so far {rss:.0f} MiB), {size / 2**20:.1f} MiB written")
 
 
 def main() -> None:
