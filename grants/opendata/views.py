@@ -15,8 +15,9 @@ import hashlib
 from datetime import timezone
 from itertools import chain
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from grants.contests.models import Contest
 from grants.core import db
@@ -109,16 +110,27 @@ def index():
                            publisher=_publisher(s, cfg), last=sources.last_change(s))
 
 
+def _streamed(s: Session, chunks):
+    """The chunks of a download, read through a session of its own that is closed when the download
+    ends or is abandoned: the response outlives the request's context and session."""
+    try:
+        yield from chunks
+    finally:
+        s.close()
+
+
 def _grants_stream(year):
-    s = db.session()
     cfg = settings.load()
+    publisher = _publisher(db.session(), cfg)
+    header = threesixty.package_header(cfg, publisher,
+                                       f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
+    s = Session(db.get_engine())
     items = threesixty.grants(s, cfg, year)
     first = next(items, None)
     if first is None:
+        s.close()
         return None
-    header = threesixty.package_header(cfg, _publisher(s, cfg),
-                                       f"Dotacje {_publisher(s, cfg)}{' ' + str(year) if year else ''} (360Giving)")
-    return jsonout.package(header, "grants", chain([first], items))
+    return _streamed(s, jsonout.package(header, "grants", chain([first], items)))
 
 
 @bp.route("/open-data/360giving.json")
@@ -133,7 +145,7 @@ def grants_json():
     body = _grants_stream(year)
     if body is None:
         return _fail(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
-    return _finish(Response(stream_with_context(body), mimetype=JSON), etag, last,
+    return _finish(Response(body, mimetype=JSON), etag, last,
                    None if _api() else f"dotacje-360giving{_suffix(year)}.json")
 
 
@@ -166,11 +178,11 @@ def _ocds_package(kind: str, list_name: str, items_of):
     etag, last, not_modified = _conditional("ocds" + kind, year)
     if not_modified:
         return not_modified
-    s = db.session()
     cfg = settings.load()
-    header = ocds.package_header(cfg, _publisher(s, cfg), request.base_url)
-    body = jsonout.package(header, list_name, items_of(s, cfg, year))
-    return _finish(Response(stream_with_context(body), mimetype=JSON), etag, last,
+    header = ocds.package_header(cfg, _publisher(db.session(), cfg), request.base_url)
+    s = Session(db.get_engine())
+    body = _streamed(s, jsonout.package(header, list_name, items_of(s, cfg, year)))
+    return _finish(Response(body, mimetype=JSON), etag, last,
                    None if _api() else f"konkursy-ocds-{kind}{_suffix(year)}.json")
 
 
