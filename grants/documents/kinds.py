@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import segno
 from sqlalchemy import select
@@ -57,11 +58,19 @@ def latest_revision(o: Offer) -> OfferRevision | None:
     return o.revisions[-1] if o.revisions else None
 
 
+def joint_split(o: Offer, f: dict) -> list[tuple[object, Decimal]]:
+    """V.C: each applicant's share of the costs (R-OFF-JOINT), summed over the cost lines."""
+    orgs = [o.organisation, *(p.organisation for p in o.partners)]
+    return [(org, sum((l.by_partner.get(str(org.id), Decimal(0)) for l in f["lines"]), Decimal(0))) for org in orgs]
+
+
 def offer_context(o: Offer) -> dict:
     rev = latest_revision(o)
     content = rev.content["content"] if rev else o.content
     ct = get_call_type(o.contest.call_type)
-    return {"o": o, "c": o.contest, "content": content, "rev": rev, "figures": figures(content),
+    f = figures(content)
+    return {"o": o, "c": o.contest, "content": content, "rev": rev, "figures": f,
+            "joint": joint_split(o, f) if o.partners else [],
             "declarations": offer_content.DECLARATIONS, "call_type": ct, "section": ct.offer_section(content),
             "doc_title": KINDS["offer"].label, "doc_number": o.number or _("(nie złożona)"),
             "doc_date": _date(rev.received_at if rev else None)}
@@ -77,8 +86,14 @@ def confirmation_context(o: Offer, rev: OfferRevision, verify_url: str | None) -
             "doc_date": _date(rev.received_at)}
 
 
+COST_CATEGORIES = {"personnel": _("koszty osobowe"), "materials": _("materiały"), "services": _("usługi"),
+                   "venue": _("wynajem miejsca"), "admin": _("koszty administracyjne"),
+                   "investment": _("inwestycje"), "travel": _("podróże"), "equipment": _("sprzęt")}
+
+
 def announcement_context(c: Contest) -> dict:
     return {"c": c, "fields": FIELDS, "forms": FORMS, "call_type": get_call_type(c.call_type),
+            "cost_labels": COST_CATEGORIES,
             "doc_title": KINDS["announcement"].label, "doc_number": f"{c.year}/{c.id:04d}",
             "doc_date": _date(c.published_at)}
 
