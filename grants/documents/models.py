@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grants.core.db import Base
@@ -30,3 +30,36 @@ class IssuedDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     storage_key: Mapped[str] = mapped_column(String(255))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AttachmentRule(Base):
+    """Per contest: an attachment kind the officer allows or requires, with its size limit."""
+
+    __tablename__ = "attachment_rules"
+    __table_args__ = (UniqueConstraint("contest_id", "kind", name="attachment_rule_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_bytes: Mapped[int] = mapped_column(Integer)
+
+
+class Attachment(Base):
+    """A file attached to an offer or a report, stored under its SHA-256 (the name is only shown).
+    `signature` holds the verification of a signed confirmation (PAdES), when one was made."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(20))  # offer, report
+    owner_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signature: Mapped[dict | None] = mapped_column(JSON)

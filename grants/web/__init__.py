@@ -49,7 +49,9 @@ def init_web(app: Flask) -> None:
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
         app.register_blueprint(blueprint)
     from grants.documents import handlers as _document_handlers  # noqa: F401 - R-DOC-ISSUED on transitions
+    from grants.documents.attachment_views import bp as attachments_bp
     from grants.documents.views import bp as documents_bp
     app.register_blueprint(documents_bp)
+    app.register_blueprint(attachments_bp)
     from . import errors
     errors.init(app)
