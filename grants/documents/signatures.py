@@ -62,7 +62,8 @@ def verify(pdf: bytes, issued: list, receipt: dict) -> dict:
     out["signed"] = True
     anchors = trust_anchors()
     try:
-        status = validate_pdf_signature(emb, ValidationContext(trust_roots=anchors) if anchors else None)
+        # no anchors: an empty trust list, never the operating system's (trust is then "not checked")
+        status = validate_pdf_signature(emb, ValidationContext(trust_roots=anchors))
     except Exception as e:  # noqa: BLE001
         out["reason"] = str(_("Podpisu nie da się zweryfikować: %(e)s", e=type(e).__name__))
         return out
