@@ -158,3 +158,14 @@ def test_r_doc_issued_protocol_and_agreement(app, client, session, world, login)
     r = client.get(f"/commissions/{com.id}/protocol.pdf")
     assert hashlib.sha256(r.data).hexdigest() == docs[0].sha256
     assert "Umowa" in client.get(f"/verify/{adoc.sha256}").get_data(as_text=True)
+
+
+def test_without_pango_print_pages_work_and_pdf_says_what_to_install(client, session, make_user, make_org, login,
+                                                                     monkeypatch):
+    from grants.documents import pdf
+    monkeypatch.setattr(pdf, "weasyprint", None)
+    monkeypatch.setattr(pdf, "_MISSING", "OSError: cannot load library 'libpango-1.0-0'")
+    officer, org, ngo, contest = _setup(session, make_user, make_org)
+    r = client.get(f"/contests/{contest.id}/pdf")
+    assert r.status_code == 503 and "apt-get install -y libpango-1.0-0" in r.get_data(as_text=True)
+    assert client.get(f"/contests/{contest.id}/print").status_code == 200
