@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import segno
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants.agreements.models import Agreement
 from grants.calltypes import get as get_call_type
@@ -21,6 +22,9 @@ from grants.offers import content as offer_content
 from grants.offers.models import Offer, OfferRevision
 from grants.offers.validation import figures
 from grants.registry.dictionaries import FIELDS
+from grants.reports.models import Report
+from grants.settlements import calculation
+from grants.settlements.models import Settlement
 from grants.registry.models import Organisation
 from reviewers.models import Commission
 from reviewers.scoring import offers_to_score
@@ -42,6 +46,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("protocol", _("Protokół z prac komisji konkursowej"), "commissions/protocol.html", Commission, "commission"),
     Kind("agreement", _("Umowa o wsparcie realizacji zadania publicznego"), "agreements/print.html", Agreement,
          "agreement"),
+    Kind("results", _("Rozstrzygnięcie otwartego konkursu ofert"), "documents/results.html", Contest, "contest"),
+    Kind("report", _("Sprawozdanie z wykonania zadania publicznego"), "documents/report.html", Report, "report"),
+    Kind("settlement", _("Rozliczenie dotacji"), "documents/settlement.html", Settlement, "settlement"),
 )}
 
 
@@ -125,3 +132,37 @@ def protocol_context(session, c: Commission, doc: dict, *, frozen: bool, closed:
             "criteria": {x["code"]: x for x in (doc.get("contest", {}).get("criteria") or [])},
             "doc_title": KINDS["protocol"].label, "doc_number": f"{c.id:05d}",
             "doc_date": _date(c.approved_at)}
+
+
+RESULT_STATES = ("selected", "not_selected", "update_required", "ready_for_agreement", "declined")
+
+
+def results_context(session, c: Contest) -> dict:
+    """R-RESULTS: organisation, task, amount; funded and not funded (only once published)."""
+    rows = [] if c.results_published_at is None else list(session.scalars(
+        select(Offer).where(Offer.contest_id == c.id, Offer.state.in_(RESULT_STATES))
+        .options(selectinload(Offer.organisation)).order_by(Offer.awarded_grant.desc().nulls_last(), Offer.id)))
+    return {"c": c, "results": rows, "total": sum((o.awarded_grant or Decimal(0) for o in rows), Decimal(0)),
+            "doc_title": KINDS["results"].label, "doc_number": f"{c.year}/{c.id:04d}",
+            "doc_date": _date(c.results_published_at)}
+
+
+def report_context(r: Report) -> dict:
+    a = r.agreement
+    content = r.content or {}
+    lines = figures((a.content or {}).get("content", {}))["lines"]
+    exp = []
+    for e in content.get("expenditure", []):
+        i = int(e.get("line", 0))
+        line = lines[i] if 0 <= i < len(lines) else None
+        exp.append({"name": line.name if line else f"#{i + 1}", "planned": line.value if line else Decimal(0),
+                    "from_grant": Decimal(e.get("from_grant") or 0), "from_other": Decimal(e.get("from_other") or 0)})
+    totals = {k: sum((x[k] for x in exp), Decimal(0)) for k in ("planned", "from_grant", "from_other")}
+    return {"r": r, "a": a, "content": content, "expenditure": exp, "totals": totals,
+            "doc_title": KINDS["report"].label, "doc_number": f"{a.number}/{r.kind}",
+            "doc_date": _date(r.submitted_at)}
+
+
+def settlement_context(s: Settlement) -> dict:
+    return {"s": s, "explanation": calculation.explanation(s), "doc_title": KINDS["settlement"].label,
+            "doc_number": s.agreement.number, "doc_date": _date(s.calculated_at)}

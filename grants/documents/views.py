@@ -15,13 +15,18 @@ from grants.core import db
 from grants.core.i18n import _
 from grants.offers import operations as offer_ops
 from grants.offers.models import Offer
+from grants.reports import operations as report_ops
+from grants.reports.models import Report
+from grants.settlements import operations as settlement_ops
+from grants.settlements.models import Settlement
 from grants.web.transitions import CsrfForm
 from reviewers import operations as commission_ops
 from reviewers.models import Commission
 
 from . import operations as ops
 from .issuing import store
-from .kinds import KINDS, agreement_context, announcement_context, confirmation_context, latest_revision, offer_context
+from .kinds import (KINDS, agreement_context, announcement_context, confirmation_context, latest_revision, offer_context,
+                    report_context, results_context, settlement_context)
 from .pdf import INSTALL_HINT, PdfUnavailable, missing
 from .render import render_html, render_pdf
 from .storage import sha256
@@ -126,6 +131,39 @@ def protocol_pdf(cid):
     if doc is None or not (is_staff(current_user, c) or c.member_for(current_user) is not None):
         abort(404)  # drafts of the protocol are pages, not documents
     return _issued(doc)
+
+
+def _page_or_pdf(kind: str, ctx: dict, fmt: str, filename: str):
+    if fmt == "pdf":
+        return _pdf(_render(kind, ctx), filename)
+    return render_html(kind, ctx)
+
+
+@bp.route("/contests/<int:cid>/results.<any(pdf, html):fmt>")
+def results(cid, fmt):
+    """Public once the results are published (R-RESULTS)."""
+    c = db.session.scalar(contest_ops.visible(select(Contest).where(Contest.id == cid), _user()))
+    if c is None or c.results_published_at is None:
+        abort(404)
+    return _page_or_pdf("results", results_context(db.session(), c), fmt, f"wyniki-{c.year}-{c.id}.pdf")
+
+
+@bp.route("/reports/<int:rid>/document.<any(pdf, html):fmt>")
+@login_required
+def report(rid, fmt):
+    r = db.session.scalar(report_ops.visible(select(Report).where(Report.id == rid), current_user))
+    if r is None:
+        abort(404)
+    return _page_or_pdf("report", report_context(r), fmt, f"sprawozdanie-{_safe(r.agreement.number)}-{r.kind}.pdf")
+
+
+@bp.route("/settlements/<int:sid>/document.<any(pdf, html):fmt>")
+@login_required
+def settlement(sid, fmt):
+    s = db.session.scalar(settlement_ops.visible(select(Settlement).where(Settlement.id == sid), current_user))
+    if s is None:
+        abort(404)
+    return _page_or_pdf("settlement", settlement_context(s), fmt, f"rozliczenie-{_safe(s.agreement.number)}.pdf")
 
 
 @bp.route("/verify", methods=["GET", "POST"])
