@@ -47,3 +47,15 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
         raise PdfUnavailable(_MISSING)
     return weasyprint.HTML(string=html, base_url=base_url or FONT_DIR.as_uri()).write_pdf(
         pdf_variant="pdf/a-3b", pdf_identifier=b"grants", uncompressed_pdf=False)
+
+
+def html_to_pdf_steps(html: str, progress) -> tuple[bytes, int]:
+    """As html_to_pdf, telling `progress(percent, step)` after layout and after writing; returns
+    the PDF and its number of pages."""
+    if weasyprint is None:
+        raise PdfUnavailable(_MISSING)
+    progress(30, "layout")
+    document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri()).render()
+    progress(75, "write")
+    data = document.write_pdf(pdf_variant="pdf/a-3b", pdf_identifier=b"grants")
+    return data, len(document.pages)

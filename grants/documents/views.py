@@ -2,7 +2,7 @@
 Each download checks visibility exactly as the object's print page does."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -24,11 +24,13 @@ from reviewers import operations as commission_ops
 from reviewers.models import Commission
 
 from . import operations as ops
+from . import tasks
 from .issuing import store
 from .kinds import (KINDS, agreement_context, announcement_context, confirmation_context, latest_revision, offer_context,
                     report_context, results_context, settlement_context)
 from .pdf import INSTALL_HINT, PdfUnavailable, missing
 from .render import render_html, render_pdf
+from .models import DocumentJob
 from .storage import sha256
 
 bp = Blueprint("documents", __name__, template_folder="templates")
@@ -164,6 +166,49 @@ def settlement(sid, fmt):
     if s is None:
         abort(404)
     return _page_or_pdf("settlement", settlement_context(s), fmt, f"rozliczenie-{_safe(s.agreement.number)}.pdf")
+
+
+@bp.route("/offers/<int:oid>/pdf/background", methods=["POST"])
+@login_required
+def offer_pdf_background(oid):
+    """A large offer: made by a job; the next page shows its progress and then the download."""
+    o = _offer(oid)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    job = tasks.start(db.session(), "offer", o.id, current_user)
+    return redirect(url_for(".job", job_id=job.id), 303)
+
+
+def _job(job_id: str) -> DocumentJob:
+    job = db.session.get(DocumentJob, job_id)
+    if job is None or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/documents/jobs/<job_id>")
+@login_required
+def job(job_id):
+    j = _job(job_id)
+    return render_template("documents/job.html", job=j, steps=tasks.STEPS)
+
+
+@bp.route("/documents/jobs/<job_id>.json")
+@login_required
+def job_status(job_id):
+    j = _job(job_id)
+    return jsonify({"status": j.status, "progress": j.progress, "step": j.step, "pages": j.pages, "sha256": j.sha256,
+                    "download": url_for(".job_download", job_id=j.id) if j.status == "done" else None})
+
+
+@bp.route("/documents/jobs/<job_id>/download")
+@login_required
+def job_download(job_id):
+    j = _job(job_id)
+    if j.status != "done":
+        abort(404)
+    _offer(j.object_id)  # still visible to the caller
+    return _pdf(store().get(j.storage_key), f"{j.kind}-{j.object_id}.pdf")
 
 
 @bp.route("/verify", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
-"""documents: issued PDFs kept under their SHA-256 (R-DOC-ISSUED), attachments of offers and reports, contests' attachment rules
+"""documents: issued PDFs kept under their SHA-256 (R-DOC-ISSUED), background PDF jobs, attachments of offers and reports, contests' attachment rules
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-03 07:52:42.926113
+Create Date: 2026-12-03 08:08:30.731485
 """
 from alembic import op
 import sqlalchemy as sa
@@ -56,6 +56,25 @@ def upgrade() -> None:
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_owner_id'), ['owner_id'], unique=False)
 
+    op.create_table('document_jobs',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('step', sa.String(length=100), nullable=False),
+    sa.Column('storage_key', sa.String(length=255), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('pages', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', grants.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_document_jobs_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_jobs'))
+    )
+    with op.batch_alter_table('document_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_jobs_user_id'), ['user_id'], unique=False)
+
     op.create_table('attachment_rules',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contest_id', sa.Integer(), nullable=False),
@@ -78,6 +97,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachment_rules_contest_id'))
 
     op.drop_table('attachment_rules')
+    with op.batch_alter_table('document_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_jobs_user_id'))
+
+    op.drop_table('document_jobs')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_owner_id'))
 
