@@ -8,6 +8,7 @@ from grants.core import db
 from grants.jobs.handlers import handles
 from grants.offers.models import Offer
 from reviewers.composition import WITHOUT_NGO
+from grants.settlements.models import Settlement
 from reviewers.models import Commission
 
 from . import issuing
@@ -33,8 +34,18 @@ def _protocol(payload: dict, event_id: str) -> None:
 
 
 @handles("agreement.sign")
+@handles("agreement.approve_annex")
 def _agreement(payload: dict, event_id: str) -> None:
     with db.session.session_factory() as s:
         a = s.get(Agreement, int(payload["id"]))
         if a is not None:
             issuing.agreement(s, a)
+
+
+@handles("settlement.request_return")
+@handles("settlement.close")
+def _settlement(payload: dict, event_id: str) -> None:
+    with db.session.session_factory() as s:
+        st = s.get(Settlement, int(payload["id"]))
+        if st is not None:
+            issuing.settlement(s, st, "close" if payload.get("to") == "closed" else "request_return")

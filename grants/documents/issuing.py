@@ -7,10 +7,11 @@ from flask import current_app
 from grants.agreements.models import Agreement
 from grants.offers.models import Offer
 from grants.web.links import external_url
+from grants.settlements.models import Settlement
 from reviewers.models import Commission
 
 from . import operations as ops
-from .kinds import KINDS, agreement_context, confirmation_context, latest_revision, protocol_context
+from .kinds import KINDS, agreement_context, confirmation_context, latest_revision, protocol_context, settlement_context
 from .render import _context, render_pdf
 from .storage import store_for
 
@@ -47,3 +48,11 @@ def agreement(session, a: Agreement, actor=None):
     return ops.issue(session, store(), kind="agreement", model=Agreement, object_type="agreement", object_id=a.id,
                      ref=str(a.revision), number=a.number, title=KINDS["agreement"].label, actor=actor,
                      make_pdf=lambda: render_pdf("agreement", agreement_context(a)))
+
+
+def settlement(session, st: Settlement, at: str, actor=None):
+    """The settlement statement as sent with the request to return (`at` = "request_return") and
+    as closed (`at` = "close")."""
+    return ops.issue(session, store(), kind="settlement", model=Settlement, object_type="settlement", object_id=st.id,
+                     ref=at, number=f"{st.agreement.number}/{at}", title=KINDS["settlement"].label, actor=actor,
+                     make_pdf=lambda: render_pdf("settlement", settlement_context(st)))

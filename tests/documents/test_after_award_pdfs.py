@@ -42,3 +42,27 @@ def test_results_not_public_before_the_decision(client, session, make_user):
     from tests.factories import make_contest
     c = make_contest(session, make_user("officer"))
     assert client.get(f"/contests/{c.id}/results.pdf").status_code == 404
+
+
+def test_r_doc_issued_settlement_statement_at_the_request_to_return(app, client, session, world):
+    import json
+
+    from sqlalchemy import select
+
+    from grants.core.audit import AuditEntry
+    from grants.documents import handlers
+    from grants.documents import operations as dops
+    w = world(("40000.00",), moved_to=IN_2024)
+    a, s = _settling(w, 0, task_end="2025-11-14", from_grant=[Decimal("18000.00"), Decimal("2000.00")])
+    _calculate(w, s["id"])
+    r = w.post(f"/api/v1/settlements/{s['id']}/transitions/request_return", w.hf, {})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    with app.app_context():
+        handlers._settlement({"id": s["id"], "to": "awaiting_return"}, "e1")
+        handlers._settlement({"id": s["id"], "to": "awaiting_return"}, "e2")
+    docs = dops.of_object(session, "settlement", [int(s["id"])])
+    assert [d.ref for d in docs] == ["request_return"]
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "settlement",
+                                                       AuditEntry.action == "document_issued")).all()
+    assert [json.loads(e.payload)["sha256"] for e in entries] == [docs[0].sha256]
+    assert "Rozliczenie dotacji" in client.get(f"/verify/{docs[0].sha256}").get_data(as_text=True)
