@@ -159,7 +159,8 @@ def report_context(r: Report) -> dict:
                     "from_grant": Decimal(e.get("from_grant") or 0), "from_other": Decimal(e.get("from_other") or 0)})
     totals = {k: sum((x[k] for x in exp), Decimal(0)) for k in ("planned", "from_grant", "from_other")}
     return {"r": r, "a": a, "content": content, "expenditure": exp, "totals": totals,
-            "doc_title": KINDS["report"].label, "doc_number": f"{a.number}/{r.kind}",
+            "doc_title": _("Sprawozdanie końcowe") if r.kind == "final" else _("Sprawozdanie częściowe"),
+            "doc_number": a.number,
             "doc_date": _date(r.submitted_at)}
 
 
