@@ -86,7 +86,7 @@ def owner_page(owner_type, owner_id):
     owner = _owner(owner_type, owner_id)
     s = db.session()
     rows = ops.of_owner(s, owner_type, owner.id)
-    allowed = ops._allowed_kinds(s, owner)
+    allowed = ops.allowed_kinds(s, owner)
     is_member = (owner.organisation_id if owner_type == "offer" else owner.agreement.organisation_id) in \
         getattr(current_user, "organisation_ids", frozenset())
     rules = ops.rules_of(s, owner.contest) if owner_type == "offer" else {}

@@ -13,7 +13,6 @@ from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.offers.models import Offer
-from grants.reports.models import Report
 
 from . import files
 from .models import Attachment, AttachmentRule
@@ -95,7 +94,7 @@ def missing_required(session: Session, offer: Offer) -> list[str]:
             if r.required and k not in have and k != "signed_confirmation"]
 
 
-def _allowed_kinds(session: Session, owner) -> dict[str, int]:
+def allowed_kinds(session: Session, owner) -> dict[str, int]:
     """kind -> max bytes this owner accepts now."""
     if isinstance(owner, Offer):
         rules = rules_of(session, owner.contest)
@@ -125,7 +124,7 @@ def upload(session: Session, store, actor, owner, kind: str, data: bytes, name: 
     """Check and store the file, record it on the owner. `signature_check(data)` returns the
     verification of a signed confirmation (a dict) or None. Commits."""
     _check_member(actor, owner)
-    allowed = _allowed_kinds(session, owner)
+    allowed = allowed_kinds(session, owner)
     if kind not in KINDS:
         raise AttachmentError(_("Nieznany rodzaj załącznika."))
     if kind not in allowed:
@@ -153,7 +152,7 @@ def upload(session: Session, store, actor, owner, kind: str, data: bytes, name: 
 
 def remove(session: Session, actor, owner, attachment: Attachment) -> None:
     _check_member(actor, owner)
-    if attachment.kind not in _allowed_kinds(session, owner):
+    if attachment.kind not in allowed_kinds(session, owner):
         raise AttachmentError(_("Oferta jest złożona: jej załączniki są zamrożone razem z nią."))
     audit.lock_object(session, type(owner), owner.id)
     audit.record(session, _owner_type(owner), owner.id, "attachment_removed", actor,

@@ -17,7 +17,6 @@ from pyhanko_certvalidator import ValidationContext
 from grants.core.i18n import _
 
 from . import operations as doc_ops
-from .issuing import store
 from .storage import sha256
 
 TRUST_LABELS = {"not_checked": _("nie sprawdzono (nie skonfigurowano zaufanych wystawców)"),

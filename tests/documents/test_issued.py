@@ -8,13 +8,11 @@ import zlib
 
 from sqlalchemy import select
 
-from grants.commissions.views import GROUND_LABELS, KIND_LABELS
 from grants.core.audit import AuditEntry
 from grants.documents import handlers, issuing
 from grants.documents import operations as dops
 from grants.documents.models import IssuedDocument
 from grants.offers import operations as oops
-from reviewers.composition import WITHOUT_NGO
 from tests.factories import make_contest, offer_content
 from tests.offers.support import submitted
 
@@ -134,7 +132,6 @@ def test_r_doc_issued_verify_by_hash_and_upload(app, client, session, make_user,
 
 def test_r_doc_issued_protocol_and_agreement(app, client, session, world, login):
     w = world()
-    com = w.contest.commission if hasattr(w.contest, "commission") else None
     from reviewers.models import Commission
     com = session.scalar(select(Commission).where(Commission.contest_id == w.contest.id))
     with app.app_context():
@@ -147,7 +144,6 @@ def test_r_doc_issued_protocol_and_agreement(app, client, session, world, login)
     assert [json.loads(a.payload)["sha256"] for a in audit] == [docs[0].sha256]
     a = w.draft()
     w.sign(a["id"])
-    from grants.agreements.models import Agreement
     with app.app_context():
         handlers._agreement({"id": int(a["id"])}, "e3")
     adoc = dops.find(session, "agreement", "agreement", int(a["id"]), "1")
