@@ -25,6 +25,7 @@ from reviewers.models import Commission
 
 from . import operations as ops
 from . import tasks
+from . import issuing
 from .issuing import store
 from .kinds import (KINDS, agreement_context, announcement_context, confirmation_context, latest_revision, offer_context,
                     report_context, results_context, settlement_context)
@@ -97,7 +98,12 @@ def confirmation_pdf(oid):
     """The issued confirmation (never regenerated); 404 with a note while the job is still issuing it."""
     o = _offer(oid)
     rev = latest_revision(o)
-    doc = ops.find(db.session(), "confirmation", "offer", o.id, str(rev.number)) if rev else None
+    if rev is None:
+        abort(404)
+    doc = ops.find(db.session(), "confirmation", "offer", o.id, str(rev.number))
+    if doc is None and missing() is None:
+        # the submission's job has not run yet (or failed): issue it now, once, as the job would
+        doc = issuing.confirmation(db.session(), o)
     if doc is None:
         return render_template("documents/pending.html", back=url_for("offers.show", oid=oid)), 404
     return _issued(doc)

@@ -165,3 +165,14 @@ def test_without_pango_print_pages_work_and_pdf_says_what_to_install(client, ses
     r = client.get(f"/contests/{contest.id}/pdf")
     assert r.status_code == 503 and "apt-get install -y libpango-1.0-0" in r.get_data(as_text=True)
     assert client.get(f"/contests/{contest.id}/print").status_code == 200
+
+
+def test_r_doc_issued_confirmation_issued_on_first_download_when_the_job_has_not_run(client, session, make_user,
+                                                                                   make_org, login):
+    officer, org, ngo, contest = _setup(session, make_user, make_org)
+    o = submitted(session, contest, ngo, org)  # no worker: the job has not run
+    login(ngo)
+    first = client.get(f"/offers/{o.id}/confirmation.pdf")
+    second = client.get(f"/offers/{o.id}/confirmation.pdf")
+    assert first.status_code == 200 and first.data == second.data  # issued once, then served as stored
+    assert session.query(IssuedDocument).filter_by(object_id=str(o.id), kind="confirmation").count() == 1
