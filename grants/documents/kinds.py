@@ -65,6 +65,11 @@ def latest_revision(o: Offer) -> OfferRevision | None:
     return o.revisions[-1] if o.revisions else None
 
 
+COST_CATEGORIES = {"personnel": _("koszty osobowe"), "materials": _("materiały"), "services": _("usługi"),
+                   "venue": _("wynajem miejsca"), "admin": _("koszty administracyjne"),
+                   "investment": _("inwestycje"), "travel": _("podróże"), "equipment": _("sprzęt")}
+
+
 def joint_split(o: Offer, f: dict) -> list[tuple[object, Decimal]]:
     """V.C: each applicant's share of the costs (R-OFF-JOINT), summed over the cost lines."""
     orgs = [o.organisation, *(p.organisation for p in o.partners)]
@@ -78,6 +83,7 @@ def offer_context(o: Offer) -> dict:
     f = figures(content)
     return {"o": o, "c": o.contest, "content": content, "rev": rev, "figures": f,
             "joint": joint_split(o, f) if o.partners else [],
+            "cost_labels": COST_CATEGORIES,
             "declarations": offer_content.DECLARATIONS, "call_type": ct, "section": ct.offer_section(content),
             "doc_title": KINDS["offer"].label, "doc_number": o.number or _("(nie złożona)"),
             "doc_date": _date(rev.received_at if rev else None)}
@@ -91,11 +97,6 @@ def confirmation_context(o: Offer, rev: OfferRevision, verify_url: str | None) -
             "verify_url": verify_url, "qr": qr_svg(verify_url) if verify_url else None,
             "doc_title": KINDS["confirmation"].label, "doc_number": f"{o.number}/{rev.number}",
             "doc_date": _date(rev.received_at)}
-
-
-COST_CATEGORIES = {"personnel": _("koszty osobowe"), "materials": _("materiały"), "services": _("usługi"),
-                   "venue": _("wynajem miejsca"), "admin": _("koszty administracyjne"),
-                   "investment": _("inwestycje"), "travel": _("podróże"), "equipment": _("sprzęt")}
 
 
 def announcement_context(c: Contest) -> dict:
