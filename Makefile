@@ -19,6 +19,7 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
+	@$(BIN)/python -c "from grants.documents.pdf import missing, INSTALL_HINT; m = missing(); print(f'  PDFs disabled ({m}); print pages work. Install: {INSTALL_HINT}') if m else None" || true
 	$(BIN)/grants db upgrade
 	$(BIN)/grants demo --first-run
 	@echo ""

@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, send_file, url_for
+
+from grants.documents.kinds import agreement_context
+from grants.documents.render import render_html
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -162,7 +165,4 @@ def printable(aid):
     a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
     if a is None:
         abort(404)
-    from grants.offers.validation import figures
-    content = (a.content or {}).get("content", {})
-    return render_template("agreements/print.html", a=a, content=content, figures=figures(content),
-                           applicants=(a.content or {}).get("applicants", []))
+    return render_html("agreement", agreement_context(a))

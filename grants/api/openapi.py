@@ -164,3 +164,6 @@ def _sub_resources(paths: dict, bearer: list, components: dict | None = None) ->
                 if body is not None and components is not None:
                     item[method]["requestBody"] = {"required": method != "delete", "content": {
                         "application/json": {"schema": _schema(body, components)}}}
+                multipart = (getattr(module, "EXTRA_PATHS_MULTIPART", None) or {}).get((path, method))
+                if multipart:  # an upload: {(path, method): schema of the form's fields}
+                    item[method]["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": multipart}}}

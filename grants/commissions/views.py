@@ -9,6 +9,8 @@ from sqlalchemy import select
 from grants.accounts.models import User, UserRole
 from grants.core import audit, db
 from grants.core.i18n import _
+from grants.documents.kinds import protocol_context
+from grants.documents.render import render_html
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
 from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
@@ -300,25 +302,10 @@ def protocol(cid):
         mine = [d.member_id == member.id for d in sorted(declarations_of(s, c), key=lambda d: (d.member_id, d.organisation_id))]
         keep = lambda i: i < len(mine) and mine[i]  # noqa: E731
     doc = redact_protocol(doc, hidden_offers(s, c, current_user), scores_closed(c), member.id if member else None, keep)
-    doc["declarations"] = [{**d, "declared_at": _when(d.get("declared_at"))} for d in doc.get("declarations", [])]
-    org_ids = {d["organisation_id"] for d in doc.get("declarations", [])}
-    orgs = {o.id: o.name for o in s.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))} if org_ids else {}
-    return render_template("commissions/protocol.html", c=c, doc=doc, frozen=c.protocol is not None,
-                           closed=scores_closed(c), kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
-                           members={m["id"]: m["name"] for m in doc.get("members", [])},
-                           offers={o.id: o for o in offers_to_score(s, c)}, orgs=orgs,
-                           criteria={x["code"]: x for x in (doc.get("contest", {}).get("criteria") or [])})
+    return render_html("protocol", protocol_context(s, c, doc, frozen=c.protocol is not None, closed=scores_closed(c),
+                                                    labels={"kinds": KIND_LABELS, "grounds": GROUND_LABELS,
+                                                            "without_ngo": WITHOUT_NGO}))
 
-
-def _when(value):
-    """The protocol stores instants as ISO strings (UTC, 'Z'); pages show them in Warsaw time."""
-    from datetime import datetime
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    return value
 
 
 @section(COMMISSION_MEMBER, OFFICER, ADMIN)

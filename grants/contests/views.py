@@ -14,6 +14,8 @@ from grants.calltypes import registry as call_types
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
+from grants.documents.kinds import announcement_context
+from grants.documents.render import render_html
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.forms.contests import ContestForm, ReasonForm
 from grants.registry.dictionaries import FIELDS
@@ -193,8 +195,7 @@ def show(cid):
 
 @bp.route("/<int:cid>/print")
 def printable(cid):
-    c = _get(cid)
-    return render_template("contests/print.html", c=c, fields=FIELDS, forms=FORMS, call_type=get_call_type(c.call_type))
+    return render_html("announcement", announcement_context(_get(cid)))
 
 
 @bp.route("/<int:cid>/transitions/<name>", methods=["POST"])

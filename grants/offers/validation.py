@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from budgets import cost_estimate as ce
 from grants.core.i18n import _
+from grants.documents import attachments
 
 from .content import DECLARATIONS, Content, load
 
@@ -110,6 +111,9 @@ def problems(contest, content: dict, organisation_id: int, partner_ids: list[int
     from grants.calltypes import get
     problems_ += get(contest.call_type).extra_offer_problems(contest, content, session=session, offer=offer)
     out += [Issue(p.field, p.rule, str(p.message)) for p in problems_]
+    if session is not None and offer is not None:  # the contest's required attachments (grants.documents)
+        out += [Issue("attachments", None, str(_("Brakuje wymaganego załącznika: %(k)s.", k=label)))
+                for label in attachments.missing_required(session, offer)]
     return out
 
 

@@ -12,6 +12,8 @@ from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.documents.kinds import offer_context
+from grants.documents.render import render_html
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm
@@ -248,13 +250,7 @@ def checks(oid):
 @bp.route("/offers/<int:oid>/print")
 @login_required
 def printable(oid):
-    o = _get(oid)
-    rev = o.revisions[-1] if o.revisions else None
-    content = rev.content["content"] if rev else o.content
-    ct = get_call_type(o.contest.call_type)
-    return render_template("offers/print.html", o=o, c=o.contest, content=content, rev=rev,
-                           figures=figures(content), declarations=cm.DECLARATIONS, sections=sections_for(o.contest),
-                           call_type=ct, section=ct.offer_section(content))
+    return render_html("offer", offer_context(_get(oid)))
 
 
 def _flatten(node, prefix="") -> dict[str, str]:

@@ -50,5 +50,10 @@ def init_web(app: Flask) -> None:
     from grants.calltypes.views import bp as calltypes_bp
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
         app.register_blueprint(blueprint)
+    from grants.documents import handlers as _document_handlers  # noqa: F401 - R-DOC-ISSUED on transitions
+    from grants.documents.attachment_views import bp as attachments_bp
+    from grants.documents.views import bp as documents_bp
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(attachments_bp)
     from . import errors
     errors.init(app)
