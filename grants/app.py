@@ -8,6 +8,8 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import grants.calltypes.installed  # noqa: F401 - the plug-in call types registered
+import grants.models  # noqa: F401 - every table known, every workflow bound
 from grants.core import config as core_config
 from grants.core import db
 from grants.core.context import request_id
@@ -46,7 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
     db.init_engine(app.config.get("DATABASE_URL") or settings.database_url)
 
-    import grants.models  # noqa: F401 - every table known
 
     from grants.jobs import broker, relay
     from grants.web import headers

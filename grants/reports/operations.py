@@ -17,6 +17,7 @@ from grants.workflows.errors import NotEditable, stale
 from grants.workflows.report import REPORT, member
 
 from .content import call_type_of, load
+from .effects import open_final  # noqa: F401 - run by the agreement's signing, here for callers
 from .models import Report
 
 PARTIAL_MIN_DAYS = 30
@@ -38,16 +39,6 @@ def is_overdue(r: Report, today: date) -> bool:
     """A flag on both sides' homes, not a state."""
     due = r.correction_due if r.state == "needs_correction" and r.correction_due else r.due_on
     return r.state in ("draft", "needs_correction") and today > due
-
-
-def open_final(session: Session, agreement) -> Report:
-    r = session.scalar(select(Report).where(Report.agreement_id == agreement.id, Report.kind == "final"))
-    if r is None:
-        r = Report(agreement_id=agreement.id, kind="final", due_on=agreement.final_report_due, content={},
-                   state=REPORT.initial, version=1, created_at=clock.now())
-        session.add(r)
-        session.flush()
-    return r
 
 
 def demand_partial(session: Session, actor, agreement, due_on: date) -> Report:

@@ -9,13 +9,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, FINANCE, OFFICER
 
+from grants.agreements.models import AGREEMENT_STATES, Agreement
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("projekt"), "signed": _("podpisana"), "in_progress": _("w realizacji"),
-    "reporting": _("sprawozdawczość"), "settling": _("rozliczenie"), "closed": _("zamknięta"),
-    "terminated": _("rozwiązana"),
-}
+STATES = AGREEMENT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -115,3 +114,5 @@ AGREEMENT = Workflow(
                    effects=(record_termination,)),
     ],
 )
+
+bind(Agreement, AGREEMENT)

@@ -129,13 +129,19 @@ class Workflow:
         return str(self.states.get(state, state))
 
     def check_constraint(self) -> CheckConstraint:
-        return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in self.states), name="state_valid")
+        return state_check(self.states)
+
+
+def state_check(states: Iterable[str]) -> CheckConstraint:
+    """The CHECK constraint of a workflow model's state column: its model declares the states (with
+    their labels) and the declaration reuses them, so a model needs no declaration to build its table."""
+    return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in states), name="state_valid")
 
 
 class WorkflowMixin:
     """Columns every workflow object has. `version` is the optimistic lock counter."""
 
-    __workflow__: ClassVar[Workflow]
+    __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
 
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -9,15 +9,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER
 
+from reviewers.models import COMMISSION_STATES, Commission
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "forming": _("skład w przygotowaniu"),
-    "declarations": _("oświadczenia o bezstronności"),
-    "scoring": _("ocena ofert"),
-    "closed": _("ocena zamknięta"),
-    "approved": _("protokół zatwierdzony"),
-}
+STATES = COMMISSION_STATES
 STAFF = (OFFICER, ADMIN)
 ANYONE = (OFFICER, ADMIN, COMMISSION_MEMBER)
 
@@ -130,3 +127,5 @@ COMMISSION = Workflow(
                    effects=(freeze_protocol,), rule="R-REVIEW"),
     ],
 )
+
+bind(Commission, COMMISSION)

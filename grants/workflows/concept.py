@@ -8,13 +8,13 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
+from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("złożona"), "shortlisted": _("zakwalifikowana do etapu II"),
-    "not_shortlisted": _("niezakwalifikowana"), "withdrawn": _("wycofana"),
-}
+STATES = CONCEPT_STATES
 
 
 def member(obj, actor) -> bool:
@@ -87,3 +87,5 @@ CONCEPT = Workflow(
                    relation=officer_of_call, guards=(call_decided,), rule="R-RESULTS"),
     ],
 )
+
+bind(Concept, CONCEPT)

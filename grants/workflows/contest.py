@@ -7,19 +7,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
 
+from grants.contests.models import CONTEST_STATES, Contest
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "planned": _("planowany"),
-    "draft": _("w przygotowaniu"),
-    "published": _("ogłoszony"),
-    "closed": _("nabór zamknięty"),
-    "formal_review": _("ocena formalna"),
-    "evaluation": _("ocena merytoryczna"),
-    "decided": _("rozstrzygnięty"),
-    "concluded": _("zakończony"),
-    "cancelled": _("unieważniony"),
-}
+STATES = CONTEST_STATES
 STAFF = (OFFICER, ADMIN)
 BEFORE_DECISION = ("planned", "draft", "published", "closed", "formal_review", "evaluation")
 
@@ -151,3 +144,5 @@ CONTEST = Workflow(
                    relation=same_department, payload=ReasonPayload, effects=(record_cancellation,), rule="R-CANCEL"),
     ],
 )
+
+bind(Contest, CONTEST)

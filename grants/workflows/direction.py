@@ -8,13 +8,12 @@ from grants.core.i18n import _
 from grants.core.numbers import Id
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT
 
+from grants.directions.models import DIRECTION_STATES, Direction
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("zgłoszony"), "under_review": _("rozpatrywany"),
-    "accepted": _("przyjęty"), "rejected": _("odrzucony"), "merged": _("połączony z innym"),
-    "withdrawn": _("wycofany"),
-}
+STATES = DIRECTION_STATES
 STAFF = (OFFICER, ADMIN)
 PROPOSERS = (APPLICANT, PARTICIPANT, OFFICER, ADMIN)
 
@@ -111,3 +110,5 @@ DIRECTION = Workflow(
                    relation=is_author, payload=OptionalReason),
     ],
 )
+
+bind(Direction, DIRECTION)

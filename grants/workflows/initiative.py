@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
+from grants.initiatives.models import INITIATIVE_STATES, Initiative
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "submitted": _("złożona"), "under_assessment": _("w ocenie"), "expedient": _("celowa"),
-    "not_expedient": _("niecelowa"), "withdrawn": _("wycofana"),
-}
+STATES = INITIATIVE_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -93,3 +93,5 @@ INITIATIVE = Workflow(
                    roles=(APPLICANT,), relation=board_of_applicant, payload=OptionalReason),
     ],
 )
+
+bind(Initiative, INITIATIVE)

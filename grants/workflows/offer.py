@@ -7,22 +7,13 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
+from grants.offers.models import OFFER_STATES, Offer
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "draft": _("szkic"),
-    "submitted": _("złożona"),
-    "needs_correction": _("do uzupełnienia"),
-    "eligible": _("poprawna formalnie"),
-    "formally_rejected": _("odrzucona formalnie"),
-    "selected": _("wybrana"),
-    "not_selected": _("niewybrana"),
-    "update_required": _("wymaga aktualizacji"),
-    "ready_for_agreement": _("gotowa do umowy"),
-    "declined": _("rezygnacja"),
-    "withdrawn": _("wycofana"),
-}
+STATES = OFFER_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -197,3 +188,5 @@ OFFER = Workflow(
                    effects=(do_withdraw,)),
     ],
 )
+
+bind(Offer, OFFER)

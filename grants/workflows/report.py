@@ -9,12 +9,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
+from grants.reports.models import REPORT_STATES, Report
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("złożone"), "under_review": _("w ocenie"),
-    "needs_correction": _("do poprawy"), "accepted": _("przyjęte"), "rejected": _("odrzucone"),
-}
+STATES = REPORT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -110,3 +110,5 @@ REPORT = Workflow(
                    payload=NotePayload, effects=(record_rejection,)),
     ],
 )
+
+bind(Report, REPORT)

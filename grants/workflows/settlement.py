@@ -13,10 +13,12 @@ from grants.core.i18n import _
 from grants.core.numbers import money_text_type
 from grants.core.permissions import FINANCE
 
+from grants.settlements.models import SETTLEMENT_STATES, Settlement
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {"open": _("otwarte"), "calculated": _("wyliczone"), "awaiting_return": _("oczekuje na zwrot"),
-          "returned": _("zwrócone"), "closed": _("zamknięte")}
+STATES = SETTLEMENT_STATES
 
 
 def do_calculate(obj, ctx):
@@ -81,3 +83,5 @@ SETTLEMENT = Workflow(
     ],
 )
 Decimal  # noqa: B018
+
+bind(Settlement, SETTLEMENT)

@@ -7,13 +7,13 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 
+from grants.small_grants.models import SMALL_GRANT_STATES, SmallGrant
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
-    "awarded": _("dotacja przyznana"), "refused": _("odmowa"), "withdrawn": _("wycofana"),
-}
+STATES = SMALL_GRANT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -87,3 +87,5 @@ SMALL_GRANT = Workflow(
                    relation=board_of_applicant, payload=OptionalReason),
     ],
 )
+
+bind(SmallGrant, SMALL_GRANT)

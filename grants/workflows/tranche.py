@@ -9,9 +9,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import FINANCE
 
+from grants.agreements.models import TRANCHE_STATES, Tranche
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {"scheduled": _("zaplanowana"), "due": _("do wypłaty"), "paid": _("wypłacona"), "withheld": _("wstrzymana")}
+STATES = TRANCHE_STATES
 
 
 def agreement_running(obj, ctx):
@@ -67,3 +70,5 @@ TRANCHE = Workflow(
         transition("resume", "withheld", "due", _("Wznów wypłatę"), roles=(FINANCE,), guards=(agreement_running,)),
     ],
 )
+
+bind(Tranche, TRANCHE)
