@@ -64,8 +64,6 @@ class AgreementPatch(BaseModel):
 
 
 def _create(session, user, data: AgreementCreate):
-    from grants.offers.models import Offer
-    from grants.offers.operations import visible
     try:
         oid = int(data.offer_id)
     except ValueError:
@@ -122,11 +120,18 @@ register(Collection(
 
 # ---- annexes as a part of the agreement
 
+from flask import request
+
 from grants.api import auth  # noqa: E402
 from grants.api.blueprint import bp  # noqa: E402
 from grants.api.collections import REGISTRY, _json, _object  # noqa: E402
+from grants.api.problems import ApiProblem
 from grants.api.validation import raw_json, validate  # noqa: E402
 from grants.core import db  # noqa: E402
+from grants.core.permissions import PermissionDenied
+from grants.offers.models import Offer
+from grants.offers.operations import visible
+from grants.workflows.agreement import officer_of
 
 from . import annexes  # noqa: E402
 from .models import Annex  # noqa: E402
@@ -152,7 +157,6 @@ class DecisionIn(BaseModel):
 
 @bp.route("/agreements/<aid>/annexes", methods=["GET", "POST"])
 def agreement_annexes(aid):
-    from flask import request
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
     if request.method == "POST":
@@ -169,9 +173,6 @@ def agreement_annexes(aid):
 
 @bp.route("/agreements/<aid>/annexes/<int:number>/decision", methods=["POST"])
 def decide_annex(aid, number):
-    from grants.api.problems import ApiProblem
-    from grants.core.permissions import PermissionDenied
-    from grants.workflows.agreement import officer_of
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
     x = db.session.scalar(select(Annex).where(Annex.agreement_id == a.id, Annex.number == number))

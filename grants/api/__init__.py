@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from grants.web.security import csrf
+
+from . import collections, docs, errors, me, seals, tokens, users
+from .blueprint import bp
+
 
 def init_api(app: Flask) -> None:
-    from grants.web.security import csrf
 
-    from . import collections, docs, errors, me, seals, tokens, users
-    from .blueprint import bp
     collections.load_all()
     app.url_map.converters["collection"] = collections.collection_converter()
     csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole

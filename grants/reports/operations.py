@@ -8,10 +8,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible as agreement_visible
 from grants.core import clock
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.workflows.agreement import officer_of as agreement_officer
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable, stale
 from grants.workflows.report import REPORT, member
@@ -30,8 +33,6 @@ class ReportError(ValueError):
 
 
 def visible(q, user):
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible as agreement_visible
     return q.where(Report.agreement_id.in_(agreement_visible(select(Agreement.id), user)))
 
 
@@ -45,7 +46,6 @@ def demand_partial(session: Session, actor, agreement, due_on: date) -> Report:
     """R-REP-FINAL: a partial report is due no sooner than 30 days after the demand."""
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
-    from grants.workflows.agreement import officer_of as agreement_officer
     if not agreement_officer(agreement, actor):
         raise PermissionDenied()
     if agreement.state not in ("signed", "in_progress", "reporting"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grants.core import clock
-from grants.workflows.base import apply_transition, record_change
-from grants.workflows.settlement import SETTLEMENT
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible as agreement_visible
+from grants.workflows.base import apply_transition
 
 from .calculation import book_payment  # noqa: F401 - the operation that records a return
 from .effects import open_settlement  # noqa: F401 - run by the agreement's effects, here for callers
@@ -14,8 +14,6 @@ from .models import Settlement
 
 
 def visible(q, user):
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible as agreement_visible
     return q.where(Settlement.agreement_id.in_(agreement_visible(select(Agreement.id), user)))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
+from pydantic import ValidationError
 from sqlalchemy import CheckConstraint, Integer, String, bindparam, inspect, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,8 +25,15 @@ from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
 from grants.core.types import UTCDateTime
 
-from .errors import (GuardRefused, InvalidPayload, MalformedPayload, TransitionForbidden,
-                     TransitionNotAvailable, UnknownTransition, stale)
+from .errors import (
+    GuardRefused,
+    InvalidPayload,
+    MalformedPayload,
+    TransitionForbidden,
+    TransitionNotAvailable,
+    UnknownTransition,
+    stale,
+)
 
 MALFORMED = object()  # a request body that is not JSON: refused only after the checks before it
 
@@ -226,7 +234,6 @@ def _validate_payload(t: Transition, payload) -> dict:
             raise InvalidPayload(_("Ta czynność nie przyjmuje danych."),
                                  [{"field": k, "message": "unexpected field"} for k in sorted(payload)])
         return payload
-    from pydantic import ValidationError
     try:
         return t.payload.model_validate(payload).model_dump(mode="json")
     except ValidationError as e:

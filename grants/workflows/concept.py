@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from grants.calltypes.innovation.concepts import number_for, problems
+from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
-
-from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
@@ -30,7 +30,6 @@ def call_open(obj, ctx):
 
 
 def complete(obj, ctx):
-    from grants.calltypes.innovation.concepts import problems
     found = problems(obj)
     if found:
         return Reason(_("Koncepcja jest niekompletna: %(list)s", list=" ".join(p["message"] for p in found)))
@@ -38,7 +37,6 @@ def complete(obj, ctx):
 
 
 def record_submission(obj, ctx):
-    from grants.calltypes.innovation.concepts import number_for
     if obj.number is None:
         obj.number = number_for(ctx.session, obj)
     obj.submitted_at = ctx.now

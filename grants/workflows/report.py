@@ -6,9 +6,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
-
+from grants.reports.content import problems
+from grants.reports.effects import final_report_accepted
 from grants.reports.models import REPORT_STATES, Report
 from grants.workflows.registry import bind
 
@@ -30,7 +32,6 @@ def officer_of(obj, actor) -> bool:
 
 
 def content_valid(obj, ctx):
-    from grants.reports.content import problems
     found = problems(obj)
     if found:
         return Reason(_("Sprawozdanie ma błędy (%(n)s). Pierwszy: %(m)s", n=len(found), m=found[0]["message"]),
@@ -57,7 +58,6 @@ def record_correction(obj, ctx):
 
 def correction_due_in_future(obj, ctx):
     d = ctx.payload.get("due_on")
-    from grants.core.dates import warsaw_date
     if d is None or date.fromisoformat(str(d)) <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
         return Reason(_("Termin poprawy musi przypadać w przyszłości."), "R-REP-CONTENT")
     return None
@@ -66,7 +66,6 @@ def correction_due_in_future(obj, ctx):
 def record_acceptance(obj, ctx):
     obj.review_note = ctx.payload.get("note") or obj.review_note
     if obj.kind == "final":
-        from grants.reports.effects import final_report_accepted
         final_report_accepted(ctx, obj)
 
 

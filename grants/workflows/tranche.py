@@ -6,10 +6,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from grants.agreements.checks import payment_reason
+from grants.agreements.models import TRANCHE_STATES, Tranche
+from grants.core.dates import start_of_day
 from grants.core.i18n import _
 from grants.core.permissions import FINANCE
-
-from grants.agreements.models import TRANCHE_STATES, Tranche
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
@@ -24,7 +25,6 @@ def agreement_running(obj, ctx):
 
 
 def within_grant(obj, ctx):
-    from grants.agreements.checks import payment_reason
     reason = payment_reason(ctx, obj)
     return Reason(reason, "R-AGR-TRANCHES") if reason else None
 
@@ -53,7 +53,6 @@ class ReasonPayload(BaseModel):
 
 
 def _due(t):
-    from grants.core.dates import start_of_day
     return start_of_day(t.due_on) if t.due_on else None
 
 

@@ -72,7 +72,6 @@ def _body(acc: mops.Access) -> dict:
     body = {"offer": _summary(acc), "items": [serialize_member(m) for m in rows], "total": len(rows),
             "scope": "all" if acc.full else "own"}
     if acc.full:
-        from grants.calltypes import get
         ct = get(acc.offer.contest.call_type)
         confirmed = sum(1 for m in rows if m.confirmed_at is not None)
         kind = ct.offer_section(acc.offer.content).applicant_kind
@@ -194,5 +193,7 @@ EXTRA_PATHS_DOC = {
     "/api/v1/offers/{id}/members/{org_id}/confirm": ["post"],
     "/api/v1/offers/{id}/members/{org_id}/decline": ["post"],
 }
+
+from grants.calltypes import get
 
 from . import pool_api  # noqa: E402,F401 - /api/v1/commission-pool

@@ -144,7 +144,6 @@ def membership(oid):
 def federation_panel(o, choices: bool = True) -> dict:
     """What the offer panel shows: members with their state, whether the caller edits the list,
     the registry organisations that may be added, the caller's own organisations among members."""
-    from grants.calltypes import get
     s = db.session()
     rows = mops.members_of(s, o)
     ct = get(o.contest.call_type)
@@ -181,5 +180,7 @@ def _confirm_membership(user):
         flag = str(_("odmówiono")) if mops.status(m) == mops.DECLINED else ""
         items.append(Item(o.title or str(_("(bez tytułu)")), url_for("federation.membership", oid=o.id), meta, flag=flag))
     return Section(_("Potwierdź członkostwo"), items, empty=_("Żadna oferta nie czeka na potwierdzenie."), order=9)
+
+from grants.calltypes import get
 
 from . import pool_views  # noqa: E402,F401 - the commission pool pages (on this blueprint)
