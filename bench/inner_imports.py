@@ -2,7 +2,7 @@
 
 Usage: python bench/inner_imports.py [root] [--list]
 An import counts when its nearest enclosing scope is a function (def or async def).
-A line carrying "# inner-import:" states its reason and is listed separately.
+A "# inner-import: <reason>" comment on the line or in the three lines above states its reason.
 """
 import ast
 import pathlib
@@ -29,8 +29,8 @@ def inner_imports(root: pathlib.Path):
                     scope = parents.get(scope)
                 if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     line = lines[node.lineno - 1]
-                    prev = lines[node.lineno - 2] if node.lineno > 1 else ""
-                    reason = "inner-import:" in line or "inner-import:" in prev
+                    before = "".join(lines[max(0, node.lineno - 4):node.lineno - 1])
+                    reason = "inner-import:" in line or "inner-import:" in before
                     yield path.relative_to(root), node.lineno, reason, line.strip()
 
 

@@ -11,12 +11,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import grants.calltypes.installed  # noqa: F401 - the plug-in call types registered
 import grants.models  # noqa: F401 - every table known, every workflow bound
 from grants import bench, cli, ratelimits
-from grants.api import init_api
+from grants.api.setup import init_api
 from grants.core import clock, db
 from grants.core import config as core_config
 from grants.core.context import request_id
 from grants.jobs import broker, embedded, relay
-from grants.web import headers, init_web
+from grants.web import headers
+from grants.web.setup import init_web
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -23,6 +23,7 @@ from grants.consultations import operations as ops
 from grants.consultations.models import Consultation
 from grants.contests import operations as cops
 from grants.contests.models import Contest
+from grants import demo_calltypes
 from grants.core import clock, db
 from grants.core.dates import WARSAW
 from grants.directions import operations as dops
@@ -815,7 +816,6 @@ def seed() -> str:
         _settled_story(s, users, orgs, "Warsztaty wakacyjne w Bieżanowie 2025", 7, stop="awaiting_return")
         _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
-        from grants import demo_calltypes
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "

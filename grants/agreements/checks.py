@@ -1,7 +1,6 @@
 """Checks the agreement and tranche workflows call (R-AGR-TRANCHES)."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -50,7 +49,7 @@ def payment_reason(ctx, t):
     problems = tr.payment_problems(t.agreement.grant, paid, t.amount)
     if problems:
         return " ".join(str(p.message) for p in problems)
-    paid_on = date.fromisoformat(str(ctx.payload["paid_on"])) if ctx.payload.get("paid_on") else None
+    paid_on = ctx.payload.get("paid_on")  # validated: a date (absent when only asking what is available)
     signed = concluded_on(t.agreement)
     if paid_on and signed and paid_on < signed:
         return _("Data wypłaty nie może poprzedzać podpisania umowy.")

@@ -2,7 +2,6 @@
 its announcement date), never a direct grant; the applicant is notified either way."""
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import select
 
@@ -17,8 +16,7 @@ from grants.registry.models import Grantor
 def plan_contest(ctx, initiative):
     grantor = ctx.session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
     ct = get("standard")
-    d = ctx.payload["announcement_date"]
-    d = d if isinstance(d, date) else date.fromisoformat(str(d))
+    d = ctx.payload["announcement_date"]  # validated: a date
     c = Contest(grantor_id=grantor.id, department_id=initiative.department_id or getattr(ctx.actor, "department_id", None),
                 call_type="standard", call_params={"from_initiative": initiative.id}, year=d.year,
                 title=initiative.title, task_type=initiative.description[:5000], field=initiative.field,

@@ -71,7 +71,7 @@ def figures(session, s) -> st.Figures:
 
 def calculate(ctx, s) -> None:
     if "findings" in ctx.payload:
-        s.findings = ctx.payload["findings"]
+        s.findings = ctx.payload_json["findings"]  # a JSON column: the JSON form (money as strings)
     problem = _finding_dates_problem(s, ctx.now)
     if problem is not None:
         raise GuardRefused(Reason(problem, "R-SET-MISUSE"))

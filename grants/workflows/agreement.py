@@ -39,9 +39,8 @@ def ready_to_sign(obj, ctx):
 
 
 def record_signatures(obj, ctx):
-    # payloads arrive validated as JSON values: dates are ISO strings
-    obj.signed_by_organisation_on = date.fromisoformat(str(ctx.payload["signed_by_organisation_on"]))
-    obj.signed_by_grantor_on = date.fromisoformat(str(ctx.payload["signed_by_grantor_on"]))
+    obj.signed_by_organisation_on = ctx.payload["signed_by_organisation_on"]  # validated: dates as dates
+    obj.signed_by_grantor_on = ctx.payload["signed_by_grantor_on"]
     ctx.changes["signed"] = [str(obj.signed_by_organisation_on), str(obj.signed_by_grantor_on)]
     schedule_tranches(ctx, obj)
     open_final(ctx.session, obj)  # R-REP-FINAL: the final report exists, due 30 days after the task ends

@@ -55,11 +55,15 @@ class Reason:
 
 @dataclass
 class Context:
+    """What guards and effects receive. `payload` holds the validated values with their types (dates
+    as dates, money as Decimal); `payload_json` the same values in their JSON form, which the audit
+    entry keeps (and an effect storing them in a JSON column uses)."""
     session: Session
     actor: Any
     payload: dict
     now: datetime
     changes: dict = field(default_factory=dict)
+    payload_json: dict = field(default_factory=dict)
 
 
 Guard = Callable[[Any, Context], "Reason | None"]
@@ -217,7 +221,8 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _validate_payload(t: Transition, payload) -> dict:
+def _validate_payload(t: Transition, payload) -> tuple[dict, dict]:
+    """The payload validated by the transition's model: (typed values, their JSON form)."""
     if payload is MALFORMED:
         raise MalformedPayload(_("Treść żądania nie jest poprawnym JSON-em."))
     if payload is None:
@@ -233,13 +238,14 @@ def _validate_payload(t: Transition, payload) -> dict:
         if payload:
             raise InvalidPayload(_("Ta czynność nie przyjmuje danych."),
                                  [{"field": k, "message": "unexpected field"} for k in sorted(payload)])
-        return payload
+        return payload, payload
     try:
-        return t.payload.model_validate(payload).model_dump(mode="json")
+        validated = t.payload.model_validate(payload)
     except ValidationError as e:
         errors = [{"field": ".".join(str(p) for p in err["loc"]) or "payload", "message": err["msg"]}
                   for err in e.errors()]
         raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
+    return validated.model_dump(), validated.model_dump(mode="json")
 
 
 def _version(value) -> int | None:
@@ -306,9 +312,10 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
                 raise TransitionForbidden(reason.text)
         if expected_version is not None and _version(expected_version) != obj.version:
             raise stale(obj.version)
-        data = _validate_payload(t, payload)
+        values, data = _validate_payload(t, payload)
         now = received_at or clock.now()
-        ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=data, now=now)
+        ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=values, now=now,
+                      payload_json=data)
         reason = _guard_reason(t, obj, ctx)
         if reason is not None:
             raise GuardRefused(reason)

@@ -33,7 +33,7 @@ def announcement_in_future(obj, ctx):
     if d is None:
         # asking what is available (no payload yet): the payload schema requires the date anyway
         return None
-    if date.fromisoformat(str(d)) < warsaw_date(ctx.now):  # "today" in Warsaw, not in UTC
+    if d < warsaw_date(ctx.now):  # "today" in Warsaw, not in UTC
         return Reason(_("Data ogłoszenia konkursu nie może być w przeszłości."), "R-ART12-OUTCOME")
     return None
 

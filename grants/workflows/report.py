@@ -52,13 +52,13 @@ def stamp_submitted(obj, ctx):
 
 def record_correction(obj, ctx):
     obj.review_note = ctx.payload["note"]
-    obj.correction_due = date.fromisoformat(str(ctx.payload["due_on"]))  # JSON payload: an ISO string
+    obj.correction_due = ctx.payload["due_on"]  # validated: a date
     ctx.changes["correction"] = {"note": obj.review_note, "due_on": str(obj.correction_due)}
 
 
 def correction_due_in_future(obj, ctx):
     d = ctx.payload.get("due_on")
-    if d is None or date.fromisoformat(str(d)) <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
+    if d is None or d <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
         return Reason(_("Termin poprawy musi przypadać w przyszłości."), "R-REP-CONTENT")
     return None
 

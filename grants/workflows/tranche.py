@@ -30,7 +30,7 @@ def within_grant(obj, ctx):
 
 
 def record_payment(obj, ctx):
-    obj.paid_on = date.fromisoformat(str(ctx.payload["paid_on"]))  # JSON payload: an ISO string
+    obj.paid_on = ctx.payload["paid_on"]  # validated: a date
     obj.paid_amount = obj.amount
     obj.transfer_ref = ctx.payload["transfer_ref"]
     ctx.changes["paid"] = {"on": str(obj.paid_on), "amount": str(obj.amount), "ref": obj.transfer_ref}
