@@ -55,9 +55,9 @@ class Reason:
 
 @dataclass
 class Context:
-    """What guards and effects receive. `payload` holds the validated values with their types (dates
-    as dates, money as Decimal); `payload_json` the same values in their JSON form, which the audit
-    entry keeps (and an effect storing them in a JSON column uses)."""
+    """What guards and effects receive. `payload` holds the values as the transition's payload model
+    validated them (dates as dates, numbers as numbers); `payload_json` the same values in their JSON
+    form, which the audit entry keeps (and an effect storing them in a JSON column uses)."""
     session: Session
     actor: Any
     payload: dict

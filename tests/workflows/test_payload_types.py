@@ -1,17 +1,15 @@
 """Effects receive the validated payload with its types (issue 19): a date field arrives as a date,
-money as Decimal; the audit entry keeps the JSON form. Checked through the consultation workflow
-with a payload model that has a date and an amount."""
+a count as an int; the audit entry keeps the JSON form. Checked through the consultation workflow
+with a payload model that has a date and a number."""
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from decimal import Decimal
 
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from grants.core.audit import AuditEntry
-from grants.core.numbers import money_text_type
 from grants.workflows.base import apply_transition
 from grants.workflows.consultation import CONSULTATION
 
@@ -21,7 +19,7 @@ from .support import new_consultation
 class DatedPayload(BaseModel):
     model_config = {"extra": "forbid"}
     on: date
-    amount: money_text_type()
+    days: int
 
 
 def test_effect_receives_dates_as_dates_and_the_audit_keeps_json(session, make_user, monkeypatch):
@@ -35,14 +33,14 @@ def test_effect_receives_dates_as_dates_and_the_audit_keeps_json(session, make_u
     t = CONSULTATION.by_name["open"]
     monkeypatch.setitem(CONSULTATION.by_name, "open",
                         dataclasses.replace(t, payload=DatedPayload, effects=t.effects + (capture,)))
-    apply_transition(session, c, "open", officer, {"on": "2026-05-04", "amount": "1250.50"}, c.version)
+    apply_transition(session, c, "open", officer, {"on": "2026-05-04", "days": "14"}, c.version)
 
-    assert seen["payload"] == {"on": date(2026, 5, 4), "amount": Decimal("1250.50")}
+    assert seen["payload"] == {"on": date(2026, 5, 4), "days": 14}
     assert isinstance(seen["payload"]["on"], date)
-    assert seen["json"] == {"on": "2026-05-04", "amount": "1250.50"}
+    assert seen["json"] == {"on": "2026-05-04", "days": 14}
     entry = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "consultation",
                                                      AuditEntry.action == "open")).one()
-    assert entry.payload_data() == {"on": "2026-05-04", "amount": "1250.50"}
+    assert entry.payload_data() == {"on": "2026-05-04", "days": 14}
 
 
 def test_transition_without_payload_model_gets_empty_payloads(session, make_user, monkeypatch):
