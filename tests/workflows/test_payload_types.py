@@ -40,7 +40,7 @@ def test_effect_receives_dates_as_dates_and_the_audit_keeps_json(session, make_u
     assert seen["json"] == {"on": "2026-05-04", "days": 14}
     entry = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "consultation",
                                                      AuditEntry.action == "open")).one()
-    assert entry.payload_data() == {"on": "2026-05-04", "days": 14}
+    assert entry.payload_data == {"on": "2026-05-04", "days": 14}
 
 
 def test_transition_without_payload_model_gets_empty_payloads(session, make_user, monkeypatch):
