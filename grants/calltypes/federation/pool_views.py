@@ -22,8 +22,8 @@ from reviewers.composition import participating_organisations
 from reviewers.models import Commission
 
 from . import pool as ops
+from .blueprint import bp
 from .models import PoolCandidate
-from .views import bp
 
 
 def _user():
