@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api.collections import Collection, register
-from grants.api.problems import invalid
+from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id
 from grants.core import canonical
+from grants.core.permissions import PermissionDenied
+from grants.offers.models import Offer
+from grants.offers.operations import visible
+from grants.workflows.agreement import officer_of
 
 from . import operations as ops
 from .models import Agreement, Tranche
@@ -120,18 +125,11 @@ register(Collection(
 
 # ---- annexes as a part of the agreement
 
-from flask import request
-
 from grants.api import auth  # noqa: E402
 from grants.api.blueprint import bp  # noqa: E402
 from grants.api.collections import REGISTRY, _json, _object  # noqa: E402
-from grants.api.problems import ApiProblem
 from grants.api.validation import raw_json, validate  # noqa: E402
 from grants.core import db  # noqa: E402
-from grants.core.permissions import PermissionDenied
-from grants.offers.models import Offer
-from grants.offers.operations import visible
-from grants.workflows.agreement import officer_of
 
 from . import annexes  # noqa: E402
 from .models import Annex  # noqa: E402

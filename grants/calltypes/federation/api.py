@@ -17,6 +17,7 @@ from grants.api.blueprint import bp
 from grants.api.collections import NEVER_MATCHES, _expected_version, _json
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
+from grants.calltypes import get
 from grants.core import canonical, db
 from grants.core.permissions import APPLICANT, has_role
 from grants.offers import operations as oops
@@ -193,7 +194,5 @@ EXTRA_PATHS_DOC = {
     "/api/v1/offers/{id}/members/{org_id}/confirm": ["post"],
     "/api/v1/offers/{id}/members/{org_id}/decline": ["post"],
 }
-
-from grants.calltypes import get
 
 from . import pool_api  # noqa: E402,F401 - /api/v1/commission-pool
