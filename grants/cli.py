@@ -13,6 +13,7 @@ from dramatiq import Worker
 from flask import current_app
 from flask.cli import FlaskGroup
 
+import grants.calltypes.installed  # noqa: F401 - the plug-in call types (demo data, workers), as the app registers them
 from grants import create_app
 from grants.accounts.operations import AccountError, create_user
 from grants.core import audit, clock
