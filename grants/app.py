@@ -8,9 +8,16 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import grants.calltypes.installed  # noqa: F401 - the plug-in call types registered
+import grants.models  # noqa: F401 - every table known, every workflow bound
+from grants import bench, cli, ratelimits
+from grants.api.setup import init_api
+from grants.core import clock, db
 from grants.core import config as core_config
-from grants.core import db
 from grants.core.context import request_id
+from grants.jobs import broker, embedded, relay
+from grants.web import headers
+from grants.web.setup import init_web
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -46,10 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
     db.init_engine(app.config.get("DATABASE_URL") or settings.database_url)
 
-    import grants.models  # noqa: F401 - every table known
 
-    from grants.jobs import broker, relay
-    from grants.web import headers
     broker.bind_app(app)
     relay.install()
 
@@ -59,7 +63,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         g.request_id = rid
         g.request_id_token = request_id.set(rid)
         # R-OFF-DEADLINE: what counts is when the request was received (the clock at its start)
-        from grants.core import clock
         g.received_at = clock.now()
 
     @app.after_request
@@ -73,22 +76,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _remove_session(exc=None):
         db.session.remove()
 
-    from grants import ratelimits
     ratelimits.init(app, settings)
-    from grants.web import init_web
     init_web(app)
-    from grants.api import init_api
     init_api(app)
-    from grants import cli
     cli.register(app)
     if os.environ.get("GRANTS_BENCH_ENDPOINT"):  # bench/submissions.py's bare endpoint, only then
-        from grants import bench
         if bench.enabled(app):
             bench.init(app)
 
     if app.config["GRANTS_BACKGROUND_THREADS"] and not app.config.get("TESTING") and broker.is_inprocess():
         # started by the first request, so CLI commands (db upgrade, demo) start no threads
-        from grants.jobs import embedded
 
         @app.before_request
         def _start_embedded():

@@ -3,15 +3,19 @@ POST /_bench/insert inserts one row and commits, through the same Flask app, ses
 every other request. bench/submissions.py sets the offer submission rate beside it."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Flask, jsonify
+
+from grants.accounts.models import LoginAttempt
+from grants.core import clock, db
+from grants.web.security import csrf
 
 bp = Blueprint("bench", __name__, url_prefix="/_bench")
 
 
 @bp.route("/insert", methods=["POST"])
 def insert_one():
-    from grants.accounts.models import LoginAttempt
-    from grants.core import clock, db
     row = LoginAttempt(email="bench@bench.invalid", ip="bench", success=False, at=clock.real_now())
     s = db.session()
     s.add(row)
@@ -20,11 +24,9 @@ def insert_one():
 
 
 def enabled(app: Flask) -> bool:
-    import os
     return os.environ.get("GRANTS_BENCH_ENDPOINT", "").strip() == "1" and not app.config["GRANTS_SETTINGS"].production
 
 
 def init(app: Flask) -> None:
     app.register_blueprint(bp)
-    from grants.web.security import csrf
     csrf.exempt(bp)

@@ -7,18 +7,29 @@ import sys
 import threading
 
 import click
+from alembic import command
+from alembic.config import Config
+from dramatiq import Worker
+from flask import current_app
 from flask.cli import FlaskGroup
 
+import grants.calltypes.installed  # noqa: F401 - the plug-in call types (demo data, workers), as the app registers them
+from grants import create_app
+from grants.accounts.operations import AccountError, create_user
+from grants.core import audit, clock
 from grants.core import db as core_db
+from grants.core.config import REPO_ROOT, ConfigError
+from grants.core.db import get_engine
+from grants.demo import already_seeded, seed
+from grants.jobs import actors, broker, relay  # noqa: F401 - actors declared before the worker starts
+from grants.jobs.scheduler import Scheduler
+from grants.privacy.operations import purge
 
 db_cli = click.Group("db", help="Database migrations (Alembic).")
 
 
 def _alembic_config():
-    from alembic.config import Config
 
-    from grants.core.config import REPO_ROOT
-    from grants.core.db import get_engine
     cfg = Config()
     cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -29,7 +40,6 @@ def _alembic_config():
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Apply migrations up to REVISION (default: head)."""
-    from alembic import command
     command.upgrade(_alembic_config(), revision)
     click.echo(f"database upgraded to {revision}")
 
@@ -38,7 +48,6 @@ def db_upgrade(revision):
 @click.argument("revision", default="-1")
 def db_downgrade(revision):
     """Revert migrations down to REVISION (e.g. base)."""
-    from alembic import command
     command.downgrade(_alembic_config(), revision)
     click.echo(f"database downgraded to {revision}")
 
@@ -47,13 +56,11 @@ def db_downgrade(revision):
 @click.option("-m", "--message", required=True)
 def db_revision(message):
     """Autogenerate a revision from the models (run against a database at head)."""
-    from alembic import command
     command.revision(_alembic_config(), message=message, autogenerate=True)
 
 
 @db_cli.command("current")
 def db_current():
-    from alembic import command
     command.current(_alembic_config())
 
 
@@ -71,7 +78,6 @@ users_cli = click.Group("users", help="User accounts.")
 @click.option("--stakeholder-type", default=None, help="participants: business, resident, school, city_unit")
 def users_create(email, roles, password, full_name, organisation, department, stakeholder_type):
     """Create a user with one or more roles."""
-    from grants.accounts.operations import AccountError, create_user
     s = core_db.session()
     try:
         user = create_user(s, email=email, password=password, roles=list(roles), full_name=full_name,
@@ -91,7 +97,6 @@ clock_cli = click.Group("clock", help="The business clock (movable outside produ
 @click.argument("moment")
 def clock_set(moment):
     """Move business time to MOMENT (ISO; no zone means Europe/Warsaw). Time keeps running."""
-    from grants.core import clock
     try:
         now = clock.set_clock(clock.parse_moment(moment))
     except clock.ClockError as e:
@@ -102,7 +107,6 @@ def clock_set(moment):
 @clock_cli.command("reset")
 def clock_reset():
     """Return business time to real time."""
-    from grants.core import clock
     try:
         clock.reset_clock()
     except clock.ClockError as e:
@@ -112,7 +116,6 @@ def clock_reset():
 
 @clock_cli.command("show")
 def clock_show():
-    from grants.core import clock
     off = clock.offset_seconds()
     click.echo(f"{clock.now().astimezone(clock.WARSAW).isoformat()} (offset {off:+.0f} s)")
 
@@ -137,7 +140,6 @@ def _published_seals(path: str) -> list[tuple[int, str]]:
               help="a copy of GET /api/v1/audit/seals kept outside the database, to compare")
 def audit_verify(seals_copy):
     """Walk every chain, compare each with its head, walk every seal; exit non-zero if broken."""
-    from grants.core import audit
     published = _published_seals(seals_copy) if seals_copy else None
     s = core_db.session()
     result = audit.verify(s)
@@ -154,7 +156,6 @@ def audit_verify(seals_copy):
 @audit_cli.command("seal")
 def audit_seal():
     """Seal the heads of all chains now."""
-    from grants.core import audit
     s = core_db.session()
     try:
         seal = audit.checkpoint(s)
@@ -174,7 +175,6 @@ rodo_cli = click.Group("rodo", help="Personal data (R-RODO): retention periods."
 @rodo_cli.command("purge")
 def rodo_purge():
     """Remove or anonymise what is past its retention period (dated parameters retention.*)."""
-    from grants.privacy.operations import purge
     s = core_db.session()
     done = purge(s)
     s.commit()
@@ -185,7 +185,6 @@ def rodo_purge():
 @click.option("--first-run", is_flag=True, help="seed only when the database has no grantor yet")
 def demo(first_run):
     """Seed the demo Kraków (idempotent)."""
-    from grants.demo import already_seeded, seed
     if first_run and already_seeded():
         click.echo("demo data already present")
         return
@@ -198,16 +197,13 @@ def demo(first_run):
               help="seconds between relay rounds (a pending row is sent again only when its lease has run out)")
 def worker(threads, relay_interval):
     """Run a job worker (Redis broker), with the outbox relay."""
-    from dramatiq import Worker
 
-    from grants.jobs import actors, broker, relay  # noqa: F401
     w = Worker(broker.broker, worker_threads=threads)
     w.start()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     click.echo(f"worker running ({broker.BROKER_URL.split('@')[-1]}), {threads} threads")
-    from flask import current_app
     app = current_app._get_current_object()
     while not stop.is_set():
         with app.app_context():
@@ -223,9 +219,7 @@ def worker(threads, relay_interval):
 @click.option("--interval", default=15.0, show_default=True)
 def scheduler(interval):
     """Run the scheduler: due transitions, outbox relay, audit seals."""
-    from flask import current_app
 
-    from grants.jobs.scheduler import Scheduler
     sch = Scheduler(current_app._get_current_object(), interval=interval)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: sch.stop())
@@ -239,8 +233,6 @@ def register(app) -> None:
 
 
 def main() -> None:
-    from grants import create_app
-    from grants.core.config import ConfigError
     try:
         FlaskGroup(create_app=create_app, name="grants")(prog_name="grants")
     except ConfigError as e:

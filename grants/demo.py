@@ -3,7 +3,13 @@ is looked up by its natural key first. Workflow objects are made through operati
 carry their history."""
 from __future__ import annotations
 
-from datetime import timedelta  # noqa: I001
+from datetime import (
+    date,
+    datetime,
+    time,
+    timedelta,  # noqa: I001
+)
+from decimal import Decimal
 
 from sqlalchemy import select
 from stdnum.pl import nip as nip_mod
@@ -11,9 +17,45 @@ from stdnum.pl import regon as regon_mod
 
 from grants.accounts.models import User
 from grants.accounts.operations import create_user
+from grants.agreements import operations as aops
+from grants.agreements.models import Agreement
+from grants.consultations import operations as ops
+from grants.consultations.models import Consultation
+from grants.contests import operations as cops
+from grants.contests.models import Contest
+from grants import demo_calltypes
 from grants.core import clock, db
+from grants.core.dates import WARSAW
+from grants.directions import operations as dops
+from grants.directions.models import Direction
+from grants.initiatives import operations as iops
+from grants.initiatives.models import Initiative
+from grants.offers import operations as oops
+from grants.offers.content import DECLARATIONS, empty
+from grants.offers.models import Offer
+from grants.offers.validation import figures
+from grants.programmes.models import Programme
+from grants.programmes.operations import plan_contest_from_direction
+from grants.programmes.operations import save as save_programme
+from grants.registry import memberships
 from grants.registry.dictionaries import FIELDS
-from grants.registry.models import Department, Grantor, Organisation
+from grants.registry.models import (
+    Department,
+    Grantor,
+    MembershipInvitation,
+    Organisation,
+)
+from grants.reports import operations as rpops
+from grants.reports.models import Report
+from grants.settlements import calculation
+from grants.settlements.models import Settlement
+from grants.small_grants import operations as gops
+from grants.small_grants.models import SmallGrant
+from grants.workflows.base import SYSTEM, apply_transition
+from reviewers import operations as rops
+from reviewers.declarations import organisations_to_declare
+from reviewers.models import Commission
+from reviewers.scoring import offers_to_score
 
 DEMO_PASSWORD = "Demo-Grants-2026"
 
@@ -154,8 +196,6 @@ def _users(s, orgs) -> dict[str, User]:
 
 
 def _consultations(s, users) -> None:
-    from grants.consultations import operations as ops
-    from grants.consultations.models import Consultation
     officer = users["urzednik@demo.krakow.pl"]
     now = clock.now()
     plan = [
@@ -201,8 +241,6 @@ def _extra_members(s, orgs, users) -> None:
 def _invitations(s, orgs, users) -> None:
     """R-ORG-MEMBERSHIP: the first organisation's board has invited the person without an
     organisation, who sees the invitation on their home page."""
-    from grants.registry import memberships
-    from grants.registry.models import MembershipInvitation
     invitee = users["nowy@demo.krakow.pl"]
     if s.scalar(select(MembershipInvitation.id).where(MembershipInvitation.email == invitee.email)) is None \
             and not invitee.memberships:
@@ -210,8 +248,6 @@ def _invitations(s, orgs, users) -> None:
 
 
 def _contest_values(title: str, year: int, field: str, budget: str, deadline, **kw) -> dict:
-    from datetime import date
-    from decimal import Decimal
     values = {
         "title": title, "year": year, "field": field, "form": "support",
         "task_type": f"{title}: realizacja zadania publicznego w sferze „{FIELDS[field]}”",
@@ -234,9 +270,7 @@ def _contest_values(title: str, year: int, field: str, budget: str, deadline, **
 
 
 def _offer_content(contest, org, i: int, grant: str) -> dict:
-    from decimal import Decimal
 
-    from grants.offers.content import DECLARATIONS, empty
     year = contest.year
     total = (Decimal(grant) / Decimal("0.85")).quantize(Decimal("0.01"))
     admin = (total * Decimal("0.06")).quantize(Decimal("0.01"))
@@ -268,7 +302,6 @@ def _offer_content(contest, org, i: int, grant: str) -> dict:
         {"category": "admin", "cost_type": "admin", "name": "Koordynacja i księgowość", "unit": "mies.",
          "unit_cost": str(admin), "units": "1"},
     ]
-    from grants.offers.validation import figures
     real_total = figures(c)["total"]
     own = real_total - Decimal(grant)
     c["sources"] = {"grant": grant, "own_financial": str((own / 2).quantize(Decimal("0.01"))),
@@ -279,10 +312,6 @@ def _offer_content(contest, org, i: int, grant: str) -> dict:
 
 
 def _contests(s, users, orgs) -> None:
-    from grants.contests import operations as cops
-    from grants.contests.models import Contest
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
     now = clock.now()
     year = clock.today().year + 1
     officer = users["urzednik@demo.krakow.pl"]
@@ -373,15 +402,7 @@ def _contests(s, users, orgs) -> None:
 def _commissions(s, users, orgs) -> None:
     """Commissions in several states; one contest goes all the way to published results, with a declared
     conflict, an excluded NGO nominee, a partial award and its update."""
-    from datetime import date
 
-    from grants.contests import operations as cops
-    from grants.contests.models import Contest
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
-    from reviewers import operations as rops
-    from reviewers.models import Commission
-    from reviewers.scoring import offers_to_score
 
     now = clock.now()
     year = clock.today().year + 1
@@ -431,7 +452,6 @@ def _commissions(s, users, orgs) -> None:
         return com
 
     def declare_all(com, conflict_member=None, conflict_org=None):
-        from reviewers.declarations import organisations_to_declare
         for m in com.members:
             if not m.active:
                 continue
@@ -455,7 +475,6 @@ def _commissions(s, users, orgs) -> None:
                 rops.save_card(s, m.user, com, o, scores, just, submit=True)
         s.commit()
 
-    from decimal import Decimal
 
     # 1. all the way to results: declarations with a conflict, an excluded nominee, a partial award and its update
     title = f"Wypoczynek letni dzieci i młodzieży {year}"
@@ -506,19 +525,7 @@ def _commissions(s, users, orgs) -> None:
 
 def _before_the_contest(s, users, orgs) -> None:
     """Directions in a consultation, next year's programme, art. 12 initiatives and art. 19a small grants."""
-    from datetime import date
-    from decimal import Decimal
 
-    from grants.consultations.models import Consultation
-    from grants.directions import operations as dops
-    from grants.directions.models import Direction
-    from grants.initiatives import operations as iops
-    from grants.initiatives.models import Initiative
-    from grants.programmes.models import Programme
-    from grants.programmes.operations import plan_contest_from_direction, save as save_programme
-    from grants.small_grants import operations as gops
-    from grants.small_grants.models import SmallGrant
-    from grants.workflows.base import SYSTEM, apply_transition
 
     now = clock.now()
     year = clock.today().year + 1
@@ -632,11 +639,7 @@ def _before_the_contest(s, users, orgs) -> None:
 
 def _agreements(s, users) -> None:
     """Agreements from the decided contest: one signed with its tranches, one in draft."""
-    from datetime import date
 
-    from grants.agreements import operations as aops
-    from grants.agreements.models import Agreement
-    from grants.offers.models import Offer
     if s.scalar(select(Agreement.id).limit(1)) is not None:
         return
     officer = users["urzedniczka.sz@demo.krakow.pl"]
@@ -661,22 +664,7 @@ def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu
     over the allowed shift, a settlement whose return is paid 10 days late with interest across the
     2025-12-04 rate change, closed; the contest concluded. `stop` ends the story earlier
     ("calculated", "awaiting_return"), so the demo shows settlements in several states."""
-    from datetime import date, datetime, time
-    from decimal import Decimal
 
-    from grants.agreements import operations as aops
-    from grants.contests import operations as cops
-    from grants.contests.models import Contest
-    from grants.core.dates import WARSAW
-    from grants.offers import operations as oops
-    from grants.offers.content import DECLARATIONS, empty
-    from grants.reports.models import Report
-    from grants.reports import operations as rpops
-    from grants.settlements import calculation
-    from grants.settlements.models import Settlement
-    from grants.workflows.base import SYSTEM, apply_transition
-    from reviewers import operations as rops
-    from reviewers.declarations import organisations_to_declare
 
     if s.scalar(select(Contest.id).where(Contest.title == title)) is not None:
         return
@@ -828,7 +816,6 @@ def seed() -> str:
         _settled_story(s, users, orgs, "Warsztaty wakacyjne w Bieżanowie 2025", 7, stop="awaiting_return")
         _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
-        from grants import demo_calltypes
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "

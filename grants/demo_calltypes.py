@@ -8,11 +8,21 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from grants.calltypes.federation import members as fm
+from grants.calltypes.federation import pool as pl
+from grants.calltypes.federation.models import PoolCandidate
+from grants.calltypes.innovation import operations as kops
+from grants.calltypes.innovation import scoring
+from grants.contests import operations as cops
+from grants.contests.models import Contest
 from grants.core import clock
+from grants.offers import operations as oops
+from grants.workflows.base import SYSTEM, apply_transition
+from reviewers import operations as rops
+from reviewers.declarations import organisations_to_declare
 
 
 def _once(s, title: str) -> bool:
-    from grants.contests.models import Contest
     return s.scalar(select(Contest.id).where(Contest.title == title)) is None
 
 
@@ -44,12 +54,6 @@ def _concept_values(title: str, partners) -> dict:
 
 def concept_call(s, users, orgs, values_for, year: int) -> None:
     """Stage 1 decided: three concepts scored by the commission, two shortlisted, one not."""
-    from grants.calltypes.innovation import operations as kops
-    from grants.calltypes.innovation import scoring
-    from grants.contests import operations as cops
-    from reviewers import operations as rops
-    from reviewers.declarations import organisations_to_declare
-    from grants.workflows.base import SYSTEM, apply_transition
     title = f"Pilotaże innowacji międzysektorowych {year} – etap I: koncepcje"
     if not _once(s, title):
         return
@@ -103,8 +107,6 @@ def concept_call(s, users, orgs, values_for, year: int) -> None:
 
 def pilot_contest(s, users, orgs, values_for, year: int) -> None:
     """Stage 2 published, linked to the decided concept call; a shortlisted organisation's draft."""
-    from grants.contests import operations as cops
-    from grants.contests.models import Contest
     title = f"Pilotaże innowacji międzysektorowych {year} – etap II: konkurs na pilotaż"
     if not _once(s, title):
         return
@@ -120,7 +122,6 @@ def pilot_contest(s, users, orgs, values_for, year: int) -> None:
     c = cops.create(s, officer, values)
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=now - timedelta(days=2))
-    from grants.offers import operations as oops
     ngo3 = users["ngo3@demo.krakow.pl"]
     try:
         oops.create(s, ngo3, c, orgs[3].id)
@@ -131,9 +132,6 @@ def pilot_contest(s, users, orgs, values_for, year: int) -> None:
 
 def youth_contest(s, users, orgs, values_for, offer_content, year: int) -> None:
     """Youth entrepreneurship in formal review: two offers submitted with schools and ventures."""
-    from grants.contests import operations as cops
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
     title = f"Przedsiębiorczość młodzieży {year}"
     if not _once(s, title):
         return
@@ -177,9 +175,6 @@ def youth_contest(s, users, orgs, values_for, offer_content, year: int) -> None:
 def federation_contest(s, users, orgs, values_for, offer_content, year: int) -> None:
     """Federation building published: the federation's draft names three members, two confirmed;
     the third organisation's member sees the request on their home page."""
-    from grants.calltypes.federation import members as fm
-    from grants.contests import operations as cops
-    from grants.offers import operations as oops
     title = f"Wzmacnianie federacji i reprezentacji organizacji {year}"
     if not _once(s, title):
         return
@@ -213,8 +208,6 @@ def federation_contest(s, users, orgs, values_for, offer_content, year: int) -> 
 
 def pool(s, users, orgs) -> None:
     """Two NGO nominees in the standing pool of commission candidates."""
-    from grants.calltypes.federation import pool as pl
-    from grants.calltypes.federation.models import PoolCandidate
     members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
                if m.organisation in orgs}
     for email, org_i, profile, fields in (

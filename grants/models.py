@@ -1,4 +1,5 @@
-"""Imports every area's models, so metadata (Alembic, tests) sees all tables."""
+"""Imports every area's models and every workflow declaration (each binds its model), so metadata
+(Alembic, tests) sees all tables and every workflow model knows its workflow."""
 from grants.core.audit import AuditEntry, AuditHead, AuditSeal  # noqa: F401
 from grants.core.models import AppSetting  # noqa: F401
 from grants.core.outbox import OutboxEvent  # noqa: F401
@@ -22,3 +23,17 @@ from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  
 from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402
 from grants.privacy.models import DeletionRequest  # noqa: F401,E402
 from grants.documents.models import Attachment, AttachmentRule, DocumentJob, IssuedDocument  # noqa: F401,E402
+
+# every workflow declaration, each binding its model (grants.workflows.registry.bind)
+import grants.workflows.agreement  # noqa: F401,E402
+import grants.workflows.commission  # noqa: F401,E402
+import grants.workflows.concept  # noqa: F401,E402
+import grants.workflows.consultation  # noqa: F401,E402
+import grants.workflows.contest  # noqa: F401,E402
+import grants.workflows.direction  # noqa: F401,E402
+import grants.workflows.initiative  # noqa: F401,E402
+import grants.workflows.offer  # noqa: F401,E402
+import grants.workflows.report  # noqa: F401,E402
+import grants.workflows.settlement  # noqa: F401,E402
+import grants.workflows.small_grant  # noqa: F401,E402
+import grants.workflows.tranche  # noqa: F401,E402

@@ -22,6 +22,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from grants.api.problems import problem
 from grants.core.config import Settings
 from grants.core.i18n import _
 
@@ -102,7 +103,6 @@ def init(app: Flask, settings: Settings) -> None:
         message = wait_message(seconds)
         headers = {"Retry-After": str(seconds)}
         if request.path.startswith("/api/"):
-            from grants.api.problems import problem
             return problem(429, None, str(message), "/problems/too-many-requests", headers=headers,
                            retry_after=seconds)
         custom = _pages.get(request.endpoint or "")

@@ -7,10 +7,9 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.commission import COMMISSION
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 KINDS = ("city", "ngo", "expert")  # city representative, NGO nominee, expert (advisory vote, R-COM-EXPERT)
 
@@ -18,11 +17,18 @@ KINDS = ("city", "ngo", "expert")  # city representative, NGO nominee, expert (a
 GROUNDS = ("own_interest", "family", "household", "representation", "subordination", "earlier_involvement", "other")
 
 
-@register
+COMMISSION_STATES = {
+    "forming": _("skład w przygotowaniu"),
+    "declarations": _("oświadczenia o bezstronności"),
+    "scoring": _("ocena ofert"),
+    "closed": _("ocena zamknięta"),
+    "approved": _("protokół zatwierdzony"),
+}
+
+
 class Commission(WorkflowMixin, Base):
     __tablename__ = "commissions"
-    __workflow__ = COMMISSION
-    __table_args__ = (COMMISSION.check_constraint(),)
+    __table_args__ = (state_check(COMMISSION_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), unique=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,11 +11,18 @@ from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import ROLES, STAKEHOLDER_TYPES
 from grants.registry import memberships
+from grants.registry.identifiers import IdentifierError, normalise_krs
 from grants.registry.models import Department, Organisation
 
 from . import throttle
 from .models import User, UserRole
-from .passwords import DUMMY_HASH, hash_password, needs_rehash, password_problem, verify_password
+from .passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 
 
 class AccountError(ValueError):
@@ -59,7 +67,6 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
         raise AccountError("stakeholder_type", _("Nieznany typ interesariusza."))
     org = None
     if organisation_krs:
-        from grants.registry.identifiers import IdentifierError, normalise_krs
         try:
             krs = normalise_krs(organisation_krs)
         except IdentifierError as e:

@@ -16,6 +16,7 @@ from grants.core.numbers import money_text_type
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.offers.content import CostLine
 from grants.workflows.agreement import officer_of
+from grants.workflows.base import record_change
 from grants.workflows.errors import NotEditable
 
 from .models import Agreement, Annex, Tranche
@@ -116,7 +117,6 @@ def decide(session, actor, a: Agreement, annex: Annex, approve: bool, note: str 
     annex.decided_at = clock.now()
     annex.decision_note = note
     session.flush()
-    from grants.workflows.base import record_change
     record_change(session, a, "approve_annex" if approve else "reject_annex", actor,
                   {"annex": annex.number, "revision": a.revision})
     return annex

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api.collections import Collection, register
-from grants.api.problems import invalid
+from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id
 from grants.core import canonical
+from grants.core.permissions import PermissionDenied
+from grants.offers.models import Offer
+from grants.offers.operations import visible
+from grants.workflows.agreement import officer_of
 
 from . import operations as ops
 from .models import Agreement, Tranche
@@ -64,8 +69,6 @@ class AgreementPatch(BaseModel):
 
 
 def _create(session, user, data: AgreementCreate):
-    from grants.offers.models import Offer
-    from grants.offers.operations import visible
     try:
         oid = int(data.offer_id)
     except ValueError:
@@ -152,7 +155,6 @@ class DecisionIn(BaseModel):
 
 @bp.route("/agreements/<aid>/annexes", methods=["GET", "POST"])
 def agreement_annexes(aid):
-    from flask import request
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
     if request.method == "POST":
@@ -169,9 +171,6 @@ def agreement_annexes(aid):
 
 @bp.route("/agreements/<aid>/annexes/<int:number>/decision", methods=["POST"])
 def decide_annex(aid, number):
-    from grants.api.problems import ApiProblem
-    from grants.core.permissions import PermissionDenied
-    from grants.workflows.agreement import officer_of
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
     x = db.session.scalar(select(Annex).where(Annex.agreement_id == a.id, Annex.number == number))

@@ -9,6 +9,8 @@ from budgets import tranches as tr
 from grants.core.i18n import _
 from grants.registry.identifiers import IdentifierError, normalise_iban
 
+from .models import Agreement, Tranche
+
 
 def sign_problems(a) -> list:
     out = []
@@ -38,7 +40,6 @@ def schedule_tranches(ctx, a) -> None:
 
 def payment_reason(ctx, t):
     """Paid total never above the grant; the agreement row is locked so concurrent payments serialise."""
-    from .models import Agreement, Tranche
     session = ctx.session
     if session.bind.dialect.name == "postgresql":
         session.execute(select(Agreement.id).where(Agreement.id == t.agreement_id).with_for_update())
@@ -48,8 +49,7 @@ def payment_reason(ctx, t):
     problems = tr.payment_problems(t.agreement.grant, paid, t.amount)
     if problems:
         return " ".join(str(p.message) for p in problems)
-    from datetime import date
-    paid_on = date.fromisoformat(str(ctx.payload["paid_on"])) if ctx.payload.get("paid_on") else None
+    paid_on = ctx.payload.get("paid_on")  # validated: a date (absent when only asking what is available)
     signed = concluded_on(t.agreement)
     if paid_on and signed and paid_on < signed:
         return _("Data wypłaty nie może poprzedzać podpisania umowy.")

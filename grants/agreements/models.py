@@ -7,18 +7,21 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, Percent, UTCDateTime
-from grants.workflows.agreement import AGREEMENT
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.registry import register
-from grants.workflows.tranche import TRANCHE
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+AGREEMENT_STATES = {
+    "draft": _("projekt"), "signed": _("podpisana"), "in_progress": _("w realizacji"),
+    "reporting": _("sprawozdawczość"), "settling": _("rozliczenie"), "closed": _("zamknięta"),
+    "terminated": _("rozwiązana"),
+}
+
+
 class Agreement(WorkflowMixin, Base):
     __tablename__ = "agreements"
-    __workflow__ = AGREEMENT
-    __table_args__ = (AGREEMENT.check_constraint(),)
+    __table_args__ = (state_check(AGREEMENT_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
@@ -48,11 +51,12 @@ class Agreement(WorkflowMixin, Base):
                                                      cascade="all, delete-orphan")
 
 
-@register
+TRANCHE_STATES = {"scheduled": _("zaplanowana"), "due": _("do wypłaty"), "paid": _("wypłacona"), "withheld": _("wstrzymana")}
+
+
 class Tranche(WorkflowMixin, Base):
     __tablename__ = "tranches"
-    __workflow__ = TRANCHE
-    __table_args__ = (TRANCHE.check_constraint(), UniqueConstraint("agreement_id", "number", name="agreement_number"))
+    __table_args__ = (state_check(TRANCHE_STATES), UniqueConstraint("agreement_id", "number", name="agreement_number"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)

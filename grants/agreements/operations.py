@@ -15,6 +15,7 @@ from grants.core.permissions import ADMIN, FINANCE, OFFICER, PermissionDenied, h
 from grants.registry.identifiers import IdentifierError, normalise_iban
 from grants.workflows.agreement import AGREEMENT, officer_of
 from grants.workflows.base import apply_transition, record_change
+from grants.workflows.contest import same_department
 from grants.workflows.errors import NotEditable, stale
 from grants.workflows.tranche import TRANCHE
 
@@ -53,7 +54,6 @@ def draft_from_offer(session: Session, actor, offer, *, pattern: str | None = No
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
     contest = offer.contest
-    from grants.workflows.contest import same_department
     if not same_department(contest, actor):
         raise PermissionDenied()
     if offer.state != "ready_for_agreement":

@@ -2,24 +2,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, send_file, url_for
-
-from grants.documents.kinds import agreement_context
-from grants.documents.render import render_html
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.contests.models import Contest
 from grants.core import audit, clock, db, spreadsheets
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, FINANCE, OFFICER, has_role
+from grants.documents.kinds import agreement_context
+from grants.documents.render import render_html
+from grants.reports.models import Report
+from grants.reports.operations import is_overdue
+from grants.settlements.models import Settlement
 from grants.web.home import Item, Section, section
-from grants.workflows.base import available_transitions
 from grants.web.transitions import CsrfForm, perform
+from grants.workflows.base import available_transitions
 
 from . import operations as ops
-from .models import Agreement, Tranche
+from .models import Agreement, Annex, Tranche
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements", template_folder="templates")
 
@@ -39,12 +43,8 @@ def show(aid):
     a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
     if a is None:
         abort(404)
-    from grants.reports.models import Report
-    from grants.reports.operations import is_overdue
-    from grants.settlements.models import Settlement
     reports = db.session.scalars(select(Report).where(Report.agreement_id == a.id).order_by(Report.id)).all()
     settlement = db.session.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
-    from .models import Annex
     annexes = db.session.scalars(select(Annex).where(Annex.agreement_id == a.id).order_by(Annex.number)).all()
     s = db.session()
     staff = has_role(current_user, OFFICER, ADMIN)
@@ -93,8 +93,6 @@ def _tranches_due(user):
 def _my_agreements(user):
     if not user.organisation_ids:
         return None
-    from grants.reports.models import Report
-    from grants.reports.operations import is_overdue
     rows = db.session.scalars(ops.visible(select(Agreement), user).where(Agreement.state != "closed")
                               .order_by(Agreement.id)).all()
     today = clock.today()
@@ -134,10 +132,7 @@ def finance_report():
     """Per contest: awarded, paid, returned, interest, open."""
     if not has_role(current_user, FINANCE, ADMIN, OFFICER):
         abort(403)
-    from decimal import Decimal
 
-    from grants.contests.models import Contest
-    from grants.settlements.models import Settlement
     agreements = db.session.scalars(ops.visible(select(Agreement), current_user)
                                     .options(selectinload(Agreement.tranches))).all()
     settlements = {s.agreement_id: s for s in db.session.scalars(

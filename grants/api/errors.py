@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from grants.core import db
@@ -36,7 +36,6 @@ def init(app: Flask) -> None:
     def _denied(e: PermissionDenied):
         if request.path.startswith("/api/"):
             return problem(403, "Forbidden", str(e.reason), "/problems/forbidden")
-        from flask import render_template
         return render_template("errors/error.html", status=403, title="403", message=str(e.reason)), 403
 
     @app.errorhandler(HTTPException)
@@ -55,6 +54,5 @@ def init(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path.startswith("/api/"):
             return problem(500, None, "Internal error; it has been logged.")
-        from flask import render_template
         return render_template("errors/error.html", status=500, title="500",
                                message="Wystąpił nieoczekiwany błąd. Zapisaliśmy go; spróbuj ponownie."), 500

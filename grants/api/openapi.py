@@ -1,11 +1,13 @@
 """The OpenAPI 3.1 document, built from the registered collections and their pydantic schemas."""
 from __future__ import annotations
 
+import re
+import sys
+
 from pydantic import BaseModel
 
-from . import me, seals
-from .collections import REGISTRY
-from . import tokens, users
+from . import me, seals, tokens, users
+from .collections import AREAS, REGISTRY
 
 PROBLEM = {
     "type": "object", "required": ["type", "title", "status"],
@@ -133,10 +135,7 @@ def document() -> dict:
 def _sub_resources(paths: dict, bearer: list, components: dict | None = None) -> None:
     """Sub-resources an area lists in its EXTRA_PATHS_DOC ({path: [methods]}): documented with their
     path parameters and the uniform error responses (their bodies are described on the area's page)."""
-    import re
-    import sys
 
-    from .collections import AREAS
     modules = [m for name, m in sorted(sys.modules.items())
                if m is not None and (name in AREAS or name.startswith("grants.calltypes."))]
     for module in modules:

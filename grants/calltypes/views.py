@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
+from grants.contests.models import Contest
 from grants.core import db
 from grants.workflows.contest import CONTEST
 from grants.workflows.diagram import mermaid
@@ -23,7 +24,6 @@ def show(code):
     if code not in registry():
         abort(404)
     ct = get(code)
-    from grants.contests.models import Contest
     contests = db.session.scalars(select(Contest).where(Contest.call_type == code, Contest.state != "draft")
                                   .order_by(Contest.id.desc()).limit(20)).all()
     workflows = [CONTEST, *ct.workflows()]

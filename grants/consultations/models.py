@@ -6,18 +6,23 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import UTCDateTime
 from grants.registry.models import Department
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.consultation import CONSULTATION
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+CONSULTATION_STATES = {
+    "draft": _("szkic"),
+    "open": _("otwarte"),
+    "closed": _("zamknięte"),
+    "reported": _("raport opublikowany"),
+}
+
+
 class Consultation(WorkflowMixin, Base):
     __tablename__ = "consultations"
-    __workflow__ = CONSULTATION
-    __table_args__ = (CONSULTATION.check_constraint(),)
+    __table_args__ = (state_check(CONSULTATION_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(255))

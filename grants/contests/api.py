@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
+from flask import g, has_app_context
 from pydantic import AwareDatetime, BaseModel, Field
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
 from grants.api.validation import Id
-from grants.core import canonical
+from grants.core import canonical, db
+from grants.core.i18n import _
 from grants.core.numbers import Money, Percent
+from grants.core.permissions import ADMIN, OFFICER, has_role
 
 from . import operations as ops
 from .models import Contest
@@ -96,14 +99,11 @@ def _s(v):
 
 
 def _prefetch(rows, user) -> None:
-    from flask import g
 
-    from grants.core import db
     g.contests_cancellation_mandatory = ops.cancellation_mandatory_ids(db.session(), rows)  # one query
 
 
 def _listed_mandatory(c: Contest) -> bool:
-    from flask import g, has_app_context
     return has_app_context() and c.id in g.get("contests_cancellation_mandatory", ())
 
 
@@ -121,7 +121,6 @@ def serialize(c: Contest, user) -> dict:
 
 
 def serialize_full(c: Contest, user) -> dict:
-    from grants.core import db
     body = serialize(c, user)
     body["cancellation_mandatory"] = ops.cancellation_mandatory(db.session(), c)
     return body
@@ -147,8 +146,6 @@ def _create(session, user, data: ContestCreate):
 
 def _may_create(user):
     """Officers and admins announce contests; anyone else is refused before the body is read."""
-    from grants.core.i18n import _
-    from grants.core.permissions import ADMIN, OFFICER, has_role
     return None if has_role(user, OFFICER, ADMIN) else _("Brak uprawnień do tej czynności.")
 
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from grants.agreements.models import Agreement
+from grants.calltypes import get
+from grants.contests.models import Contest
+from grants.offers.models import Offer
+from grants.settlements.models import Settlement
+from grants.workflows.base import SYSTEM, apply_transition
+
 
 def unsettled(session, contest_id: int) -> int | None:
     """How many agreements still run, or awards still wait for one; None when the contest has no agreement yet."""
-    from grants.agreements.models import Agreement
-    from grants.settlements.models import Settlement
     rows = session.execute(select(Agreement.state, Settlement.state).outerjoin(
         Settlement, Settlement.agreement_id == Agreement.id).where(Agreement.contest_id == contest_id)).all()
     if not rows:
-        from grants.calltypes import get
-        from grants.contests.models import Contest
         contest = session.get(Contest, contest_id)
         if contest is not None and not get(contest.call_type).takes_offers:
             return 0  # a concept call awards nothing: decided, it has no agreement to wait for
         return None
-    from grants.offers.models import Offer
     # an award still waiting for its agreement (selected, being updated, ready) keeps the contest open
     waiting = session.scalar(select(func.count()).select_from(Offer).where(
         Offer.contest_id == contest_id, Offer.state.in_(("selected", "update_required", "ready_for_agreement")),
@@ -27,8 +29,6 @@ def unsettled(session, contest_id: int) -> int | None:
 
 
 def maybe_conclude(ctx, contest_id: int) -> None:
-    from grants.contests.models import Contest
-    from grants.workflows.base import SYSTEM, apply_transition
     ctx.session.flush()
     c = ctx.session.get(Contest, contest_id)
     if c is not None and c.state == "decided" and unsettled(ctx.session, contest_id) == 0:

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from grants.core import outbox
 from grants.core.i18n import _
+from grants.offers.models import Offer
 from grants.workflows.base import apply_transition
 
 
 def decide(ctx, contest) -> None:
-    from grants.offers.models import Offer
     offers = list(ctx.session.scalars(select(Offer).where(Offer.contest_id == contest.id, Offer.state == "eligible")
                                       .order_by(Offer.id)))
     summary = []

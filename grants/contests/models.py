@@ -8,19 +8,29 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, Percent, UTCDateTime
 from grants.registry.models import Department, Grantor
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.contest import CONTEST
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+CONTEST_STATES = {
+    "planned": _("planowany"),
+    "draft": _("w przygotowaniu"),
+    "published": _("ogłoszony"),
+    "closed": _("nabór zamknięty"),
+    "formal_review": _("ocena formalna"),
+    "evaluation": _("ocena merytoryczna"),
+    "decided": _("rozstrzygnięty"),
+    "concluded": _("zakończony"),
+    "cancelled": _("unieważniony"),
+}
+
+
 class Contest(WorkflowMixin, Base):
     __tablename__ = "contests"
-    __workflow__ = CONTEST
     __table_args__ = (
-        CONTEST.check_constraint(),
+        state_check(CONTEST_STATES),
         CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),
     )
 

@@ -12,6 +12,7 @@ from grants.calltypes import registry as call_types
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.offers.queries import counts_outside_states
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor
 from grants.workflows.base import apply_transition, record_change
@@ -218,7 +219,6 @@ def cancellation_mandatory_ids(session: Session, contests) -> set[int]:
     ids = [c.id for c in contests if c.state in MANDATORY_CHECKED]
     if not ids:
         return set()
-    from grants.offers.queries import counts_outside_states
     alive = counts_outside_states(session, ids, NOT_COUNTING)
     return {i for i in ids if not alive.get(i)}
 

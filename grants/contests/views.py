@@ -3,6 +3,7 @@ closing, formal review overview, cancellation and cloning."""
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,19 +12,28 @@ from sqlalchemy.orm import selectinload
 
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
-from grants.core import audit, db
+from grants.core import audit, clock, db
 from grants.core.dates import local
 from grants.core.i18n import _
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    OFFICER,
+    PermissionDenied,
+    has_role,
+)
 from grants.documents.kinds import announcement_context
 from grants.documents.render import render_html
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.forms.contests import ContestForm, ReasonForm
+from grants.offers.models import Offer, OfferPartner
+from grants.offers.operations import visible as offer_visible
 from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
+from reviewers.models import Commission
 
 from . import operations as ops
 from .models import Contest
@@ -70,8 +80,6 @@ def _apply_errors(form, errors):
 def new():
     form = ContestForm()
     if request.method == "GET":
-        from types import SimpleNamespace
-        from grants.core import clock
         code = request.args.get("call_type", "standard")
         ct = get_call_type(code if code in call_types() else "standard")
         form.call_type.data = ct.code
@@ -158,8 +166,6 @@ def show(cid):
     staff = user is not None and ops.can_edit(user, c)
     offers = []
     my_offers = []
-    from grants.offers.models import Offer
-    from grants.offers.operations import visible as offer_visible
     if user is not None:
         rows = db.session.scalars(offer_visible(select(Offer).where(Offer.contest_id == c.id), user)
                                   .options(selectinload(Offer.organisation)).order_by(Offer.id)).all()
@@ -167,7 +173,6 @@ def show(cid):
             offers = rows
         orgs = getattr(user, "organisation_ids", frozenset())
         if orgs:  # the organisation's own offers and those it is a partner in (R-OFF-JOINT)
-            from grants.offers.models import OfferPartner
             partnered = set(db.session.scalars(select(OfferPartner.offer_id).join(Offer).where(
                 Offer.contest_id == c.id, OfferPartner.organisation_id.in_(orgs))))
             my_offers = [o for o in rows if o.organisation_id in orgs or o.id in partnered]
@@ -176,7 +181,6 @@ def show(cid):
     # who may not apply to this call, and why (e.g. a pilot contest: only shortlisted organisations)
     refusals = {org.id: ct.may_apply(db.session(), c, org.id) for org in my_orgs} \
         if c.state == "published" and ct.takes_offers else {}
-    from reviewers.models import Commission
     commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))
     results = []
     if c.results_published_at is not None:  # R-RESULTS: public, funded and not funded, with amounts

@@ -10,7 +10,8 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select
+from sqlalchemy.pool import NullPool
 
 from . import config, db
 from .dates import WARSAW
@@ -42,8 +43,6 @@ _readers: dict[str, object] = {}
 def _reader(engine):
     """The offset is read on a connection of its own (no pool): a request holding the last pooled
     connection under a row lock must never wait for a second one just to learn the time."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
     key = engine.url.render_as_string(hide_password=False)
     reader = _readers.get(key)
     if reader is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from markupsafe import escape
+
 _translate: Callable[[str], str] = lambda s: s  # noqa: E731
 
 
@@ -39,7 +41,6 @@ class LazyText:
         return hash(self.msgid)
 
     def __html__(self) -> str:  # Jinja escapes it like a str
-        from markupsafe import escape
         return str(escape(str(self)))
 
 

@@ -11,8 +11,12 @@ from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
 from grants.api.validation import Id, raw_json, validate
+from grants.consultations.models import Consultation
+from grants.consultations.operations import visible
 from grants.core import canonical, db
 from grants.core.numbers import Money
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.programmes.operations import plan_contest_from_direction
 
 from . import operations as ops
 from .models import Direction
@@ -58,8 +62,6 @@ class DirectionCreate(DirectionFields):
 
 
 def _create(session, user, data: DirectionCreate):
-    from grants.consultations.models import Consultation
-    from grants.consultations.operations import visible
     try:
         cid = int(data.consultation_id)
         org = int(data.organisation_id) if data.organisation_id else None
@@ -75,7 +77,6 @@ def _create(session, user, data: DirectionCreate):
 
 
 def _patch(session, obj, user, validated, expected_version):
-    from grants.core.permissions import PermissionDenied
     if obj.author_id != user.id:
         raise PermissionDenied()
     data = validated()
@@ -131,11 +132,9 @@ def plan_contest(did):
     """An accepted direction becomes a planned contest of the cooperation programme (S7)."""
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
-    from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
     if not has_role(user, OFFICER, ADMIN):
         raise PermissionDenied()
     data = validate(PlanIn, raw_json())
-    from grants.programmes.operations import plan_contest_from_direction
     c = plan_contest_from_direction(db.session(), user, d, announcement=data.announcement, budget=data.budget)
     db.session.commit()
     return _json({"contest_id": str(c.id), "state": c.state, "planned_announcement": c.planned_announcement.isoformat()},

@@ -7,17 +7,21 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.direction import DIRECTION
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+DIRECTION_STATES = {
+    "draft": _("szkic"), "submitted": _("zgłoszony"), "under_review": _("rozpatrywany"),
+    "accepted": _("przyjęty"), "rejected": _("odrzucony"), "merged": _("połączony z innym"),
+    "withdrawn": _("wycofany"),
+}
+
+
 class Direction(WorkflowMixin, Base):
     __tablename__ = "directions"
-    __workflow__ = DIRECTION
-    __table_args__ = (DIRECTION.check_constraint(),)
+    __table_args__ = (state_check(DIRECTION_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)

@@ -7,9 +7,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from grants.consultations.models import Consultation
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT, PermissionDenied, has_role
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    OFFICER,
+    PARTICIPANT,
+    PermissionDenied,
+    has_role,
+)
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.direction import DIRECTION, consultation_staff
@@ -30,7 +38,6 @@ class DirectionError(ValueError):
 def visible(q, user):
     """Submitted proposals of non-draft consultations are public (hidden ones to staff only);
     drafts only to their authors."""
-    from grants.consultations.models import Consultation
     public = (Direction.state.in_(PUBLIC_STATES)) & Direction.hidden_reason.is_(None)
     conds = [public]
     if user is not None:

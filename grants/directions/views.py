@@ -12,8 +12,15 @@ from grants.consultations.models import Consultation
 from grants.consultations.operations import visible as consultation_visible
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, STAKEHOLDER_TYPES, has_role
 from grants.core.numbers import parse_money
+from grants.core.permissions import (
+    ADMIN,
+    OFFICER,
+    STAKEHOLDER_TYPES,
+    PermissionDenied,
+    has_role,
+)
+from grants.programmes.operations import plan_contest_from_direction
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
@@ -198,7 +205,6 @@ def transition(did, name):
 def plan(did):
     d = _direction(did)
     _csrf()
-    from grants.programmes.operations import plan_contest_from_direction
     try:
         announcement = date.fromisoformat(request.form.get("announcement", ""))
         c = plan_contest_from_direction(db.session(), current_user, d, announcement=announcement)

@@ -7,17 +7,20 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.initiative import INITIATIVE
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+INITIATIVE_STATES = {
+    "submitted": _("złożona"), "under_assessment": _("w ocenie"), "expedient": _("celowa"),
+    "not_expedient": _("niecelowa"), "withdrawn": _("wycofana"),
+}
+
+
 class Initiative(WorkflowMixin, Base):
     __tablename__ = "initiatives"
-    __workflow__ = INITIATIVE
-    __table_args__ = (INITIATIVE.check_constraint(),)
+    __table_args__ = (state_check(INITIATIVE_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -2,21 +2,21 @@
 its announcement date), never a direct grant; the applicant is notified either way."""
 from __future__ import annotations
 
+
 from sqlalchemy import select
 
+from grants.accounts.models import User
+from grants.calltypes import get
+from grants.contests.models import Contest
 from grants.core import outbox
 from grants.core.i18n import _
+from grants.registry.models import Grantor
 
 
 def plan_contest(ctx, initiative):
-    from grants.calltypes import get
-    from grants.contests.models import Contest
-    from grants.registry.models import Grantor
     grantor = ctx.session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
     ct = get("standard")
-    d = ctx.payload["announcement_date"]
-    from datetime import date
-    d = d if isinstance(d, date) else date.fromisoformat(str(d))
+    d = ctx.payload["announcement_date"]  # validated: a date
     c = Contest(grantor_id=grantor.id, department_id=initiative.department_id or getattr(ctx.actor, "department_id", None),
                 call_type="standard", call_params={"from_initiative": initiative.id}, year=d.year,
                 title=initiative.title, task_type=initiative.description[:5000], field=initiative.field,
@@ -33,7 +33,6 @@ def notify_applicant(ctx, initiative) -> None:
     # the organisation's address; else the member who submitted it (the applicant is notified either way)
     email = initiative.organisation.email if initiative.organisation else ""
     if not email:
-        from grants.accounts.models import User
         author = ctx.session.get(User, initiative.author_id)
         email = author.email if author is not None else ""
     if not email:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from grants.core import clock, db
 from grants.core.outbox import DONE, FAILED, PENDING, OutboxEvent
+from grants.workflows import scheduler
 
 from . import broker as _broker  # the broker is set before any actor is declared
 from . import handlers
@@ -65,5 +66,4 @@ def process_outbox_event(event_id: str) -> None:
 @dramatiq.actor(queue_name="grants", max_retries=0, broker=_broker.broker)
 def run_due_transitions() -> None:
     """Performs every time-driven transition whose next_check_at has passed (idempotent)."""
-    from grants.workflows import scheduler
     scheduler.run_due()

@@ -7,9 +7,14 @@ import os
 import threading
 
 import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
+from grants.core import db
 from grants.core.config import ConfigError
 
 log = logging.getLogger(__name__)
@@ -45,7 +50,6 @@ class AppContextMiddleware(Middleware):
         self._cleanup()
 
     def _cleanup(self) -> None:
-        from grants.core import db
         ctx = getattr(self._local, "ctx", None)
         self._local.ctx = None
         try:
@@ -66,16 +70,12 @@ INPROCESS = ("", "inprocess", "stub")
 
 def _make_broker(url: str) -> dramatiq.Broker:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        import redis
-        from dramatiq.brokers.redis import RedisBroker
         # bounded timeouts: a broker that does not answer must not hang a request's commit
         # (RedisBroker(url=...) ignores extra connection parameters, hence our own client;
         # dramatiq's consumer polls, it sends no blocking commands)
         # One quick retry only (redis-py's defaults differ between its constructors and
         # versions, up to seconds of backoff): with Redis down the outbox row stays pending and
         # the relay re-sends it, so failing fast beats holding the request that committed.
-        from redis.backoff import ExponentialBackoff
-        from redis.retry import Retry
         client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30,
                                       health_check_interval=30,
                                       retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1))

@@ -6,6 +6,8 @@ import threading
 
 from dramatiq import Worker
 
+import grants.jobs.actors  # noqa: F401 - declare actors before the worker starts
+
 from . import broker as _broker
 from .scheduler import Scheduler
 
@@ -20,7 +22,6 @@ def start(app) -> None:
         if _started:
             return
         _started = True
-    import grants.jobs.actors  # noqa: F401 - declare actors before the worker starts
     worker = Worker(_broker.broker, worker_threads=2, worker_timeout=500)
     worker.start()
     Scheduler(app).start_thread()

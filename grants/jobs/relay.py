@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from grants.core import clock, db, outbox
 
+from .actors import process_outbox_event
+
 log = logging.getLogger(__name__)
 
 #: default lease (GRANTS_OUTBOX_LEASE_SECONDS): how long a queued message may wait for a worker
@@ -39,7 +41,6 @@ def next_lease(enqueues: int, lease: float) -> float:
 
 
 def dispatch(ids: list[str]) -> None:
-    from .actors import process_outbox_event
     for event_id in ids:
         process_outbox_event.send(event_id)
 

@@ -11,6 +11,8 @@ import time
 from grants.core import audit, db
 from grants.privacy import operations as privacy
 
+from . import actors, relay
+
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +29,6 @@ class Scheduler:
         database hiccup does not stop the clock. Returns what each step did (or its error).
         Every step uses a session of its own: the calling thread's scoped session (a request's,
         a test's) is left alone."""
-        from . import actors, relay
         done: dict = {}
         for name, step in (("due", lambda: actors.run_due_transitions.send() is not None),
                            ("relayed", relay.relay_pending),

@@ -1,14 +1,33 @@
 """/api/v1/offers on the generic endpoints, plus its parts: cost lines, formal checks, revisions."""
 from __future__ import annotations
 
+from flask import request
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.blueprint import bp
-from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.collections import (
+    Collection,
+    _expected_version,
+    _json,
+    _object,
+    full,
+    register,
+)
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
+from grants.contests.models import Contest
+from grants.contests.operations import visible as contest_visible
 from grants.core import canonical, db
+from grants.core.i18n import _
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    OFFICER,
+    PermissionDenied,
+    has_role,
+)
 
 from . import content as cm
 from . import operations as ops
@@ -80,9 +99,6 @@ def _id(v: str, field: str) -> int:
 
 
 def _create(session, user, data: OfferCreate):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible as contest_visible
-    from sqlalchemy import select
     contest = session.scalar(contest_visible(select(Contest).where(Contest.id == _id(data.contest_id, "contest_id")), user))
     if contest is None:
         raise invalid([{"field": "contest_id", "message": "no such contest"}])
@@ -109,8 +125,6 @@ def _patch(session, obj, user, validated, expected_version):
 def _may_create(user):
     """Only applicants act for organisations: anyone else is refused before the body is read
     (403 precedes 400/422); the organisation itself is checked by operations.create."""
-    from grants.core.i18n import _
-    from grants.core.permissions import APPLICANT, has_role
     if not has_role(user, APPLICANT):
         return _("Ofertę składa członek organizacji, w której imieniu działa.")
     return None
@@ -175,7 +189,6 @@ def _line_index(offer, n: str) -> int:
 
 @bp.route("/offers/<obj_id>/cost-lines/<n>", methods=["PATCH", "DELETE"])
 def change_cost_line(obj_id, n):
-    from flask import request
     user, offer = _offer(obj_id)
     i = _line_index(offer, n)
     expected = _expected_version()
@@ -206,7 +219,6 @@ class FormalChecks(BaseModel):
 def formal_checks(obj_id):
     user, offer = _offer(obj_id)
     expected = _expected_version()
-    from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
     if not has_role(user, OFFICER, ADMIN) or not ops.officer_of_contest(offer, user):
         raise PermissionDenied()  # before looking at the body: 403 precedes 400/422
     data = validate(FormalChecks, raw_json())

@@ -8,18 +8,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.contests.models import Contest
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.registry.models import Organisation
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.offer import OFFER
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+OFFER_STATES = {
+    "draft": _("szkic"),
+    "submitted": _("złożona"),
+    "needs_correction": _("do uzupełnienia"),
+    "eligible": _("poprawna formalnie"),
+    "formally_rejected": _("odrzucona formalnie"),
+    "selected": _("wybrana"),
+    "not_selected": _("niewybrana"),
+    "update_required": _("wymaga aktualizacji"),
+    "ready_for_agreement": _("gotowa do umowy"),
+    "declined": _("rezygnacja"),
+    "withdrawn": _("wycofana"),
+}
+
+
 class Offer(WorkflowMixin, Base):
     __tablename__ = "offers"
-    __workflow__ = OFFER
-    __table_args__ = (OFFER.check_constraint(),)
+    __table_args__ = (state_check(OFFER_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)

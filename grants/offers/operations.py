@@ -5,9 +5,17 @@ from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.calltypes import get as get_call_type
+from grants.contests.models import Contest
 from grants.core import clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    OFFICER,
+    PermissionDenied,
+    has_role,
+)
 from grants.registry.models import Organisation
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import GuardRefused, NotEditable, stale
@@ -29,7 +37,6 @@ def visible(q, user):
     """An organisation sees its own offers (and those it partners in); officers of the contest's
     department and admins see those ever submitted; nobody sees another organisation's draft, also
     not one withdrawn before it was submitted (its state is no longer draft, its content still is)."""
-    from grants.contests.models import Contest
     if user is None:
         return q.where(False)
     conds = []
@@ -60,7 +67,6 @@ def create(session: Session, actor, contest, organisation_id: int, at=None) -> O
         raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
     if contest.state != "published" or contest.deadline is None or at > contest.deadline:
         raise NotEditable(_("Nabór ofert w tym konkursie nie trwa."))
-    from grants.calltypes import get as get_call_type
     ct = get_call_type(contest.call_type)
     if not ct.takes_offers:
         raise NotEditable(_("W tym naborze nie składa się ofert (zobacz ogłoszenie)."))
@@ -98,7 +104,6 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
     """Validates the given sections' format; returns them as stored JSON. Raises OfferError.
     The "call" section belongs to the contest's call type, which validates it. Numbers are read in
     `grammar` (grants.core.numbers): "json" for the API, "typed" ("1 250,50") for what a form posted."""
-    from grants.calltypes import get as get_call_type
     ct = get_call_type(call_type)
     unknown = [k for k in sections if k not in content_mod.SECTIONS
                or (k == "call" and ct.offer_model is None and sections[k])]  # {} is "nothing", as a dump gives

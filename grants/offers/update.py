@@ -3,14 +3,14 @@ change so that the grant equals the award, and the declared own-contribution sha
 contest's tolerance (percentage points)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from fractions import Fraction
 
 from budgets import cost_estimate as ce
 from grants.core.i18n import _
 
 from .content import load
-from .validation import figures
+from .validation import figures, problems_for
 
 
 def _exact_share(sources) -> Fraction:
@@ -35,7 +35,6 @@ def original_own_share(offer) -> Decimal:
 
 
 def update_problems(session, offer) -> list[str]:
-    from .validation import problems_for
     out = [p.text for p in problems_for(session, offer) if p.rule not in ("R-OFF-LIMITS",)]
     f = figures(offer.content)
     grant = f["sources"].grant
@@ -46,7 +45,6 @@ def update_problems(session, offer) -> list[str]:
     src_before = original_sources(offer)
     before, now = _exact_share(src_before), _exact_share(f["sources"])
     if now < before - Fraction(tolerance):
-        from decimal import ROUND_DOWN, ROUND_UP
         shown = ce._share_towards  # rounded away from the limit: never a contradictory "5.00 % of 5 %"
         out.append(str(_("Udział wkładu własnego spadł z %(b)s%% do %(n)s%%; dopuszczalny spadek to %(t)s pkt proc.",
                          b=shown(src_before.own_total, src_before.total, ROUND_UP),

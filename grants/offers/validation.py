@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgets import cost_estimate as ce
+from grants.calltypes import get
 from grants.core.i18n import _
 from grants.documents import attachments
 
@@ -108,7 +109,6 @@ def problems(contest, content: dict, organisation_id: int, partner_ids: list[int
         if organisation_id in partner_ids:
             out.append(Issue("partners", "R-OFF-JOINT", str(_("Oferent wiodący nie może być swoim partnerem."))))
         problems_ += ce.check_joint(lines, [organisation_id, *partner_ids])
-    from grants.calltypes import get
     problems_ += get(contest.call_type).extra_offer_problems(contest, content, session=session, offer=offer)
     out += [Issue(p.field, p.rule, str(p.message)) for p in problems_]
     if session is not None and offer is not None:  # the contest's required attachments (grants.documents)

@@ -2,16 +2,33 @@
 go), submits and gets a receipt, corrects when asked; the officer works through the formal checklist."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants.calltypes import get as get_call_type
+from grants.contests.models import Contest
+from grants.contests.operations import visible
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    OFFICER,
+    PermissionDenied,
+    has_role,
+)
 from grants.documents.kinds import offer_context
 from grants.documents.render import render_html
 from grants.registry.models import Organisation
@@ -68,8 +85,6 @@ def _section_of(field: str) -> str:
 @bp.route("/contests/<int:cid>/offers", methods=["POST"])
 @login_required
 def create(cid):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     c = db.session.scalar(visible(select(Contest).where(Contest.id == cid), current_user))
     if c is None:
         abort(404)
@@ -311,7 +326,6 @@ def _my_offers(user):
 
 @section(OFFICER, ADMIN)
 def _offers_to_review(user):
-    from grants.contests.models import Contest
     q = ops.visible(select(Offer), user).join(Contest, Contest.id == Offer.contest_id).where(
         Offer.state == "submitted", Contest.state == "formal_review")
     rows = db.session.scalars(q.order_by(Offer.id).limit(50)).all()

@@ -7,6 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from budgets.interest import DEFAULT_RATE_ROWS, Rate, RateTable
+
+from .models import DatedParameter
+
 # key -> [(valid from, value)], the current legal values (DOMAIN.md R-19A-LIMITS)
 DEFAULTS: dict[str, list[tuple[date, str]]] = {
     "art19a.max_amount": [(date(2010, 1, 1), "10000.00")],
@@ -36,7 +40,6 @@ DEFAULTS: dict[str, list[tuple[date, str]]] = {
 
 
 def value(session, key: str, on: date) -> str:
-    from .models import DatedParameter
     row = None
     if session is not None:
         row = session.scalar(select(DatedParameter.value).where(DatedParameter.key == key, DatedParameter.valid_from <= on)
@@ -63,9 +66,7 @@ RATE_KEY = "interest.tax_arrears_rate"
 def rate_table(session):
     """R-SET-INTEREST: the tax-arrears rates DOMAIN.md lists, plus the rows an admin added (a row of the
     same date replaces the default one)."""
-    from budgets.interest import DEFAULT_RATE_ROWS, Rate, RateTable
 
-    from .models import DatedParameter
     rows = {r.since: r.percent for r in DEFAULT_RATE_ROWS}
     if session is not None:
         for since, v in session.execute(select(DatedParameter.valid_from, DatedParameter.value)

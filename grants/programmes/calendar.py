@@ -6,10 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from icalendar import Calendar
+from icalendar import Event as IEvent
 from sqlalchemy import select
 
+from grants.consultations.models import Consultation
+from grants.contests.models import Contest
+from grants.core.clock import real_now
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
+from grants.small_grants.models import SmallGrant
 
 
 @dataclass
@@ -36,9 +42,6 @@ KINDS = {"planned": _("planowany konkurs"), "deadline": _("termin składania ofe
 
 
 def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None) -> list[Event]:
-    from grants.consultations.models import Consultation
-    from grants.contests.models import Contest
-    from grants.small_grants.models import SmallGrant
     out: list[Event] = []
     for c in session.scalars(select(Contest).where(Contest.state.in_(
             ("planned", "published", "closed", "formal_review", "evaluation", "decided")))):
@@ -73,13 +76,10 @@ def events(session, url_for, *, field=None, district=None, department_id=None, c
 
 def ical(evts: list[Event], base_url: str) -> bytes:
     """An iCalendar feed calendar applications subscribe to."""
-    from icalendar import Calendar
-    from icalendar import Event as IEvent
     cal = Calendar()
     cal.add("prodid", "-//grants//Kalendarz konkursów//PL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Konkursy i konsultacje")
-    from grants.core.clock import real_now
     stamp = real_now()
     for e in evts:
         ev = IEvent()

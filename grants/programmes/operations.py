@@ -7,11 +7,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from grants.calltypes import get
+from grants.contests.models import Contest
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_money
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.registry.dictionaries import FIELDS
+from grants.registry.models import Grantor
+from grants.workflows.base import record_change
+from grants.workflows.direction import consultation_staff
+from grants.workflows.errors import NotEditable
 
 from .models import Programme
 
@@ -66,11 +72,6 @@ def save(session, actor, form) -> Programme:
 
 def plan_contest_from_direction(session, actor, direction, *, announcement: date, budget: Decimal | None = None):
     """An accepted direction becomes a planned contest of next year's programme (S7)."""
-    from grants.calltypes import get
-    from grants.contests.models import Contest
-    from grants.registry.models import Grantor
-    from grants.workflows.errors import NotEditable
-    from grants.workflows.direction import consultation_staff
     if not has_role(actor, OFFICER, ADMIN) or not consultation_staff(direction, actor):
         raise PermissionDenied(_("Konkurs planuje urzędnik wydziału, który prowadził konsultację."))
     if direction.state != "accepted":
@@ -92,6 +93,5 @@ def plan_contest_from_direction(session, actor, direction, *, announcement: date
     direction.planned_contest_id = c.id
     session.flush()
     audit.record(session, "direction", direction.id, "planned_contest", actor, changes={"contest_id": c.id})
-    from grants.workflows.base import record_change
     record_change(session, c, "create", actor, {"from_direction": direction.id})
     return c

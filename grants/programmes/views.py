@@ -1,9 +1,18 @@
 """The public calendar with its iCalendar feed, and the cooperation programmes (R-PROG)."""
 from __future__ import annotations
 
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.calltypes import registry as call_types
@@ -15,6 +24,7 @@ from grants.registry.models import Department
 
 from . import calendar as cal
 from .models import Programme
+from .operations import ProgrammeError, save
 from .rules import adoption_deadline, adoption_late, planned_total, report_due
 
 bp = Blueprint("programmes", __name__, template_folder="templates")
@@ -68,10 +78,8 @@ def programmes():
 def new_programme():
     if not has_role(current_user, OFFICER, ADMIN):
         abort(403)
-    from flask_wtf import FlaskForm
     if not FlaskForm().validate_on_submit():
         abort(400)
-    from .operations import ProgrammeError, save
     try:
         save(db.session(), current_user, request.form)
         db.session.commit()

@@ -4,11 +4,16 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
 from grants.api.validation import Id
 from grants.core import canonical
+from grants.core.permissions import PermissionDenied
+from grants.workflows.report import member
 
 from . import content as rc
 from . import operations as ops
@@ -66,10 +71,7 @@ class ReportCreate(BaseModel):
 
 
 def _create(session, user, data: ReportCreate):
-    from sqlalchemy import select
 
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible
     try:
         aid = int(data.agreement_id)
     except ValueError:
@@ -84,8 +86,6 @@ def _create(session, user, data: ReportCreate):
 
 
 def _patch(session, obj, user, validated, expected_version):
-    from grants.core.permissions import PermissionDenied
-    from grants.workflows.report import member
     if not member(obj, user):
         raise PermissionDenied()
     data = validated()

@@ -7,9 +7,9 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, ValidationError
 
 from budgets import shift
+from grants.calltypes import get
 from grants.core.i18n import _
 from grants.core.numbers import money_text_type
-
 
 Amount = money_text_type()
 
@@ -111,5 +111,4 @@ def problems(report) -> list[dict]:
 
 
 def call_type_of(report):
-    from grants.calltypes import get
     return get(report.agreement.contest.call_type)

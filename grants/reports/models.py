@@ -6,17 +6,20 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.registry import register
-from grants.workflows.report import REPORT
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+REPORT_STATES = {
+    "draft": _("szkic"), "submitted": _("złożone"), "under_review": _("w ocenie"),
+    "needs_correction": _("do poprawy"), "accepted": _("przyjęte"), "rejected": _("odrzucone"),
+}
+
+
 class Report(WorkflowMixin, Base):
     __tablename__ = "reports"
-    __workflow__ = REPORT
-    __table_args__ = (REPORT.check_constraint(), CheckConstraint("kind IN ('final', 'partial')", name="kind_valid"))
+    __table_args__ = (state_check(REPORT_STATES), CheckConstraint("kind IN ('final', 'partial')", name="kind_valid"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)

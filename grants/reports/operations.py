@@ -8,15 +8,19 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible as agreement_visible
 from grants.core import clock
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.workflows.agreement import officer_of as agreement_officer
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable, stale
 from grants.workflows.report import REPORT, member
 
 from .content import call_type_of, load
+from .effects import open_final  # noqa: F401 - run by the agreement's signing, here for callers
 from .models import Report
 
 PARTIAL_MIN_DAYS = 30
@@ -29,8 +33,6 @@ class ReportError(ValueError):
 
 
 def visible(q, user):
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible as agreement_visible
     return q.where(Report.agreement_id.in_(agreement_visible(select(Agreement.id), user)))
 
 
@@ -40,21 +42,10 @@ def is_overdue(r: Report, today: date) -> bool:
     return r.state in ("draft", "needs_correction") and today > due
 
 
-def open_final(session: Session, agreement) -> Report:
-    r = session.scalar(select(Report).where(Report.agreement_id == agreement.id, Report.kind == "final"))
-    if r is None:
-        r = Report(agreement_id=agreement.id, kind="final", due_on=agreement.final_report_due, content={},
-                   state=REPORT.initial, version=1, created_at=clock.now())
-        session.add(r)
-        session.flush()
-    return r
-
-
 def demand_partial(session: Session, actor, agreement, due_on: date) -> Report:
     """R-REP-FINAL: a partial report is due no sooner than 30 days after the demand."""
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
-    from grants.workflows.agreement import officer_of as agreement_officer
     if not agreement_officer(agreement, actor):
         raise PermissionDenied()
     if agreement.state not in ("signed", "in_progress", "reporting"):

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.agreements.models import Agreement
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied
 from grants.offers.forms_util import drop_empty, unflatten
 from grants.web.home import Item, Section, section
+from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
-from grants.web.transitions import CsrfForm, perform
 from grants.workflows.report import member
 
 from . import content as rc
@@ -94,7 +95,6 @@ def transition(rid, name):
 
 @section(OFFICER, ADMIN)
 def _reports_waiting(user):
-    from grants.agreements.models import Agreement
     q = ops.visible(select(Report), user).where(Report.state.in_(("submitted", "under_review", "draft", "needs_correction")))
     rows = db.session.scalars(q.order_by(Report.due_on)).all()
     today = clock.today()

@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from budgets.returns import ReturnError
 from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import Collection, _json, _object, full, register
@@ -66,7 +67,6 @@ def record_return(sid):
     if not has_role(user, FINANCE):
         raise PermissionDenied()
     data = validate(ReturnIn, raw_json())
-    from budgets.returns import ReturnError
     try:
         calculation.book_payment(db.session(), user, s, data.paid_on, data.amount, data.reference)
     except ReturnError as e:

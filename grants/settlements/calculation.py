@@ -7,24 +7,36 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from budgets import returns as rt
 from budgets import settlement as st
+from budgets.interest import DEFAULT_RATES, InterestError
 from budgets.shift import LineSpending
-from grants.core import canonical
+from grants.agreements.checks import concluded_on
+from grants.agreements.models import Agreement
+from grants.contests.conclusion import maybe_conclude
+from grants.core import audit, canonical, clock
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
+from grants.core.permissions import FINANCE, PermissionDenied, has_role
+from grants.params.values import rate_table
+from grants.reports.content import load, planned_lines, planned_value
+from grants.reports.models import Report
+from grants.workflows.base import Reason, apply_transition
+from grants.workflows.errors import GuardRefused, NotEditable
+
+from .models import ReturnPayment
 
 ZERO = Decimal("0.00")
 
 
 def _final_report(session, agreement):
-    from grants.reports.models import Report
     return session.scalar(select(Report).where(Report.agreement_id == agreement.id, Report.kind == "final",
                                                Report.state == "accepted"))
 
 
 def figures(session, s) -> st.Figures:
-    from grants.reports.content import load, planned_lines, planned_value
     a = s.agreement
     paid = sum((t.paid_amount or ZERO for t in a.tranches if t.state == "paid"), ZERO)
     report = _final_report(session, a)
@@ -58,10 +70,8 @@ def figures(session, s) -> st.Figures:
 
 
 def calculate(ctx, s) -> None:
-    from grants.workflows.base import Reason
-    from grants.workflows.errors import GuardRefused
     if "findings" in ctx.payload:
-        s.findings = ctx.payload["findings"]
+        s.findings = ctx.payload_json["findings"]  # a JSON column: the JSON form (money as strings)
     problem = _finding_dates_problem(s, ctx.now)
     if problem is not None:
         raise GuardRefused(Reason(problem, "R-SET-MISUSE"))
@@ -77,13 +87,11 @@ def calculate(ctx, s) -> None:
     for x in result.returns:
         f = x.finding
         # an excess over the shift or an own-share shortfall is found by this calculation itself
-        from grants.core.dates import warsaw_date
         due = rt.return_due(x.kind, period_end=a.task_end, finding_date=f.found_on if f else warsaw_date(ctx.now))
         obligations.append({"kind": x.kind.value, "amount": x.amount, "due": due,
                             "start": rt.interest_start(x.kind).value,
                             "transferred_on": f.transferred_on if f and f.transferred_on else None})
     s.obligations = canonical.jsonable(sorted(obligations, key=lambda o: o["due"]))
-    from budgets.interest import InterestError
     try:
         _ledgers(s)  # interest can be computed for every obligation (the rate table covers its days)
     except (InterestError, rt.ReturnError) as e:
@@ -96,8 +104,6 @@ def calculate(ctx, s) -> None:
 def _finding_dates_problem(s, now):
     """A finding is dated between the agreement's signature and today; misused money was transferred
     between the signature and the finding (interest runs from the transfer, R-SET-MISUSE)."""
-    from grants.agreements.checks import concluded_on
-    from grants.core.dates import warsaw_date
     signed, today = concluded_on(s.agreement), warsaw_date(now)
     for i, f in enumerate(s.findings or []):
         found = date.fromisoformat(f["found_on"])
@@ -114,9 +120,7 @@ def _finding_dates_problem(s, now):
 def _ledgers(s, extra: rt.Payment | None = None):
     """Payments applied to the oldest obligation first; each one's ledger splits principal and interest,
     at the rates of the admin-maintained table (R-SET-INTEREST)."""
-    from sqlalchemy.orm import object_session
 
-    from grants.params.values import rate_table
     rates = rate_table(object_session(s))
     payments = [rt.Payment(p.paid_on, p.amount) for p in s.payments] + ([extra] if extra else [])
     payments.sort(key=lambda p: p.on)
@@ -140,7 +144,6 @@ def _ledgers(s, extra: rt.Payment | None = None):
 
 
 def _ledger(o, payments, rates=None):
-    from budgets.interest import DEFAULT_RATES
     return rt.ledger(Decimal(o["amount"]), date.fromisoformat(o["due"]), payments, start=rt.InterestStart(o["start"]),
                      transferred_on=date.fromisoformat(o["transferred_on"]) if o.get("transferred_on") else None,
                      rates=rates or DEFAULT_RATES)
@@ -154,18 +157,13 @@ def outstanding(s, on: date) -> Decimal:
 
 def book_payment(session, actor, s, paid_on: date, amount: Decimal, reference: str = ""):
     """Validated against what is owed on the day (never above), with the agreement's date as the floor."""
-    from grants.core import audit, clock
-    from grants.core.permissions import FINANCE, PermissionDenied, has_role
-    from grants.workflows.errors import NotEditable
 
-    from .models import ReturnPayment
     if not has_role(actor, FINANCE):
         raise PermissionDenied()
     if s.state != "awaiting_return":
         raise NotEditable(_("Zwroty księguje się po wezwaniu do zwrotu."))
     if amount <= 0:  # a zero payment would be booked and listed, settling nothing
         raise rt.ReturnError(_("Kwota wpłaty musi być dodatnia."))
-    from grants.agreements.checks import concluded_on
     signed = concluded_on(s.agreement)
     if signed and paid_on < signed:
         raise rt.ReturnError(_("Data wpłaty nie może poprzedzać umowy."))
@@ -194,12 +192,9 @@ def explanation(s) -> list[dict]:
 def settlement_closed(ctx, s) -> None:
     """Closing the settlement closes the agreement; a contest is concluded when every agreement from
     it is closed or terminated with its settlement closed (DOMAIN.md §4)."""
-    from grants.agreements.models import Agreement
-    from grants.workflows.base import apply_transition
     a = s.agreement
     if a.state == "settling":
         ctx.session.flush()
         apply_transition(ctx.session, a, "close", ctx.actor, commit=False, received_at=ctx.now)
-    from grants.contests.conclusion import maybe_conclude
     maybe_conclude(ctx, a.contest_id)
     Agreement  # noqa: B018

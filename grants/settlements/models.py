@@ -7,17 +7,18 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.registry import register
-from grants.workflows.settlement import SETTLEMENT
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+SETTLEMENT_STATES = {"open": _("otwarte"), "calculated": _("wyliczone"), "awaiting_return": _("oczekuje na zwrot"),
+          "returned": _("zwrócone"), "closed": _("zamknięte")}
+
+
 class Settlement(WorkflowMixin, Base):
     __tablename__ = "settlements"
-    __workflow__ = SETTLEMENT
-    __table_args__ = (SETTLEMENT.check_constraint(),)
+    __table_args__ = (state_check(SETTLEMENT_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)

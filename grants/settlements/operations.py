@@ -4,29 +4,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grants.core import clock
-from grants.workflows.base import apply_transition, record_change
-from grants.workflows.settlement import SETTLEMENT
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible as agreement_visible
+from grants.workflows.base import apply_transition
 
 from .calculation import book_payment  # noqa: F401 - the operation that records a return
+from .effects import open_settlement  # noqa: F401 - run by the agreement's effects, here for callers
 from .models import Settlement
 
 
 def visible(q, user):
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible as agreement_visible
     return q.where(Settlement.agreement_id.in_(agreement_visible(select(Agreement.id), user)))
-
-
-def open_settlement(session: Session, agreement) -> Settlement:
-    s = session.scalar(select(Settlement).where(Settlement.agreement_id == agreement.id))
-    if s is None:
-        s = Settlement(agreement_id=agreement.id, agreement=agreement, findings=[], lines=[], obligations=[],
-                       state=SETTLEMENT.initial, version=1, created_at=clock.now())
-        session.add(s)
-        session.flush()
-        record_change(session, s, "open", None, {"agreement_id": agreement.id})
-    return s
 
 
 def transition(session: Session, s: Settlement, name: str, actor, payload=None, expected_version=None):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from budgets.returns import ReturnError
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.numbers import parse_money
@@ -73,7 +74,6 @@ def record_return(sid):
     s = _get(sid)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    from budgets.returns import ReturnError
     try:
         paid_on = date.fromisoformat(request.form.get("paid_on", ""))
         amount = parse_money(request.form.get("amount", ""), allow_zero=False, grammar="typed")

@@ -7,9 +7,14 @@ from decimal import Decimal
 
 from sqlalchemy import select, text
 
-from grants.core.dates import warsaw_date
+from grants.contests.models import Contest
+from grants.core.dates import start_of_day, warsaw_date
 from grants.core.i18n import _
 from grants.params import values as params
+from grants.programmes.models import Programme
+from grants.programmes.rules import planned_total
+
+from .models import SmallGrant
 
 
 def submission_problems(session, amount: Decimal, start: date, end: date, received: datetime) -> list[tuple[str, object]]:
@@ -33,9 +38,7 @@ def submission_problems(session, amount: Decimal, start: date, end: date, receiv
 
 def _awarded_sum(session, year: int, organisation_id: int | None = None) -> Decimal:
     """Awards counted by the calendar year (Warsaw) of the award (R-19A-LIMITS)."""
-    from grants.core.dates import start_of_day
 
-    from .models import SmallGrant
     q = select(SmallGrant.amount).where(SmallGrant.state == "awarded",
                                         SmallGrant.decided_at >= start_of_day(date(year, 1, 1)),
                                         SmallGrant.decided_at < start_of_day(date(year + 1, 1, 1)))
@@ -46,9 +49,6 @@ def _awarded_sum(session, year: int, organisation_id: int | None = None) -> Deci
 
 def planned_grants(session, year: int) -> Decimal:
     """The year's planned grants: the cooperation programme's planned funds, else the year's contest budgets."""
-    from grants.contests.models import Contest
-    from grants.programmes.models import Programme
-    from grants.programmes.rules import planned_total
     prog = session.scalar(select(Programme).where(Programme.year == year))
     if prog is not None and prog.planned_funds:
         return planned_total(prog.planned_funds)

@@ -7,17 +7,20 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.registry import register
-from grants.workflows.small_grant import SMALL_GRANT
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+SMALL_GRANT_STATES = {
+    "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
+    "awarded": _("dotacja przyznana"), "refused": _("odmowa"), "withdrawn": _("wycofana"),
+}
+
+
 class SmallGrant(WorkflowMixin, Base):
     __tablename__ = "small_grants"
-    __workflow__ = SMALL_GRANT
-    __table_args__ = (SMALL_GRANT.check_constraint(),)
+    __table_args__ = (state_check(SMALL_GRANT_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

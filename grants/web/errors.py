@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from grants.api.problems import problem
 from grants.core import db
 from grants.core.i18n import _
 
@@ -13,7 +14,6 @@ from . import unavailable
 def init(app: Flask) -> None:
     def page(status, title, message, headers=None):
         if request.path.startswith("/api/"):
-            from grants.api.problems import problem
             return problem(status, str(title), str(message), headers=headers)
         try:
             html = render_template("errors/error.html", status=status, title=title, message=message)

@@ -9,10 +9,13 @@ from flask_login import current_user
 from grants.core.dates import WARSAW
 from grants.core.money import format_pln
 from grants.core.permissions import ROLE_LABELS
+from grants.workflows.diagram import rows
+
+from .i18n import select_locale
+from .nav import nav_for
 
 
 def init(app: Flask) -> None:
-    from .i18n import select_locale
 
     @app.template_filter("pln")
     def pln(value):
@@ -34,7 +37,5 @@ def init(app: Flask) -> None:
 
     @app.context_processor
     def _roles():
-        from grants.workflows.diagram import rows
 
-        from .nav import nav_for
         return {"role_labels": ROLE_LABELS, "nav_items": nav_for(current_user), "workflow_rows": rows}

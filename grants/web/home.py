@@ -6,9 +6,20 @@ from typing import Callable
 
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from grants.accounts.models import User, UserRole
+from grants.core import db
 from grants.core.i18n import LazyText, _
-from grants.core.permissions import ADMIN, PARTICIPANT, ROLES, STAKEHOLDER_TYPES, has_role
+from grants.core.permissions import (
+    ADMIN,
+    PARTICIPANT,
+    ROLE_LABELS,
+    ROLES,
+    STAKEHOLDER_TYPES,
+    has_role,
+)
+from grants.registry.models import Department, Organisation
 
 bp = Blueprint("home", __name__)
 
@@ -77,12 +88,7 @@ def _participant_profile(user):
 
 @section(ADMIN)
 def _administration(user):
-    from sqlalchemy import func, select
 
-    from grants.accounts.models import User, UserRole
-    from grants.core import db
-    from grants.core.permissions import ROLE_LABELS
-    from grants.registry.models import Department, Organisation
     s = db.session()
     by_role = dict(s.execute(select(UserRole.role, func.count()).join(User).where(User.active.is_(True))
                              .group_by(UserRole.role)).all())

@@ -1,7 +1,17 @@
 """Flask-Babel: Polish first (the source strings are Polish), English second."""
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import Babel, gettext
 from flask_login import current_user
 
@@ -20,14 +30,12 @@ def select_locale() -> str:
 
 
 def _translate(msgid: str) -> str:
-    from flask import has_request_context
     if not has_request_context():
         return msgid
     return gettext(msgid)
 
 
 def init(app: Flask) -> None:
-    from pathlib import Path
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations"))
     Babel(app, locale_selector=select_locale)
     core_i18n.set_translator(_translate)

@@ -5,17 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
+from grants.agreements.checks import schedule_tranches, sign_problems
+from grants.agreements.models import AGREEMENT_STATES, Agreement
+from grants.contests.conclusion import maybe_conclude
+from grants.core.dates import end_of_day, start_of_day
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, FINANCE, OFFICER
+from grants.reports.effects import open_final
+from grants.reports.models import Report
+from grants.settlements.effects import open_settlement
+from grants.settlements.models import Settlement
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("projekt"), "signed": _("podpisana"), "in_progress": _("w realizacji"),
-    "reporting": _("sprawozdawczość"), "settling": _("rozliczenie"), "closed": _("zamknięta"),
-    "terminated": _("rozwiązana"),
-}
+STATES = AGREEMENT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -26,7 +32,6 @@ def officer_of(obj, actor) -> bool:
 
 
 def ready_to_sign(obj, ctx):
-    from grants.agreements.checks import sign_problems
     problems = sign_problems(obj)
     if problems:
         return Reason(" ".join(str(p) for p in problems), "R-AGR-TRANCHES")
@@ -34,20 +39,15 @@ def ready_to_sign(obj, ctx):
 
 
 def record_signatures(obj, ctx):
-    # payloads arrive validated as JSON values: dates are ISO strings
-    obj.signed_by_organisation_on = date.fromisoformat(str(ctx.payload["signed_by_organisation_on"]))
-    obj.signed_by_grantor_on = date.fromisoformat(str(ctx.payload["signed_by_grantor_on"]))
+    obj.signed_by_organisation_on = ctx.payload["signed_by_organisation_on"]  # validated: dates as dates
+    obj.signed_by_grantor_on = ctx.payload["signed_by_grantor_on"]
     ctx.changes["signed"] = [str(obj.signed_by_organisation_on), str(obj.signed_by_grantor_on)]
-    from grants.agreements.checks import schedule_tranches
     schedule_tranches(ctx, obj)
-    from grants.reports.operations import open_final
     open_final(ctx.session, obj)  # R-REP-FINAL: the final report exists, due 30 days after the task ends
 
 
 def final_report_accepted(obj, ctx):
-    from sqlalchemy import select
 
-    from grants.reports.models import Report
     state = ctx.session.scalar(select(Report.state).where(Report.agreement_id == obj.id, Report.kind == "final"))
     if state != "accepted":
         return Reason(_("Rozliczenie otwiera przyjęcie sprawozdania końcowego."), "R-REP-FINAL")
@@ -57,14 +57,11 @@ def final_report_accepted(obj, ctx):
 def record_termination(obj, ctx):
     obj.terminated_reason = ctx.payload["reason"]
     ctx.changes["terminated_reason"] = obj.terminated_reason
-    from grants.settlements.operations import open_settlement
     open_settlement(ctx.session, obj)  # termination opens the settlement
 
 
 def settlement_closed(obj, ctx):
-    from sqlalchemy import select
 
-    from grants.settlements.models import Settlement
     state = ctx.session.scalar(select(Settlement.state).where(Settlement.agreement_id == obj.id))
     if state != "closed":
         return Reason(_("Umowę zamyka zamknięcie jej rozliczenia."), "R-SET-RETURN")
@@ -74,7 +71,6 @@ def settlement_closed(obj, ctx):
 def conclude_contest(obj, ctx):
     """The last agreement closed concludes its contest (DOMAIN.md §4), also when the agreement is closed
     after its settlement (a final report accepted before the task ended)."""
-    from grants.contests.conclusion import maybe_conclude
     maybe_conclude(ctx, obj.contest_id)
 
 
@@ -90,12 +86,10 @@ class ReasonPayload(BaseModel):
 
 
 def _start(a):
-    from grants.core.dates import start_of_day
     return start_of_day(a.task_start) if a.task_start else None
 
 
 def _end(a):
-    from grants.core.dates import end_of_day
     return end_of_day(a.task_end) if a.task_end else None
 
 
@@ -115,3 +109,5 @@ AGREEMENT = Workflow(
                    effects=(record_termination,)),
     ],
 )
+
+bind(Agreement, AGREEMENT)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
+from pydantic import ValidationError
 from sqlalchemy import CheckConstraint, Integer, String, bindparam, inspect, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,8 +25,15 @@ from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
 from grants.core.types import UTCDateTime
 
-from .errors import (GuardRefused, InvalidPayload, MalformedPayload, TransitionForbidden,
-                     TransitionNotAvailable, UnknownTransition, stale)
+from .errors import (
+    GuardRefused,
+    InvalidPayload,
+    MalformedPayload,
+    TransitionForbidden,
+    TransitionNotAvailable,
+    UnknownTransition,
+    stale,
+)
 
 MALFORMED = object()  # a request body that is not JSON: refused only after the checks before it
 
@@ -47,11 +55,15 @@ class Reason:
 
 @dataclass
 class Context:
+    """What guards and effects receive. `payload` holds the values as the transition's payload model
+    validated them (dates as dates, numbers as numbers); `payload_json` the same values in their JSON
+    form, which the audit entry keeps (and an effect storing them in a JSON column uses)."""
     session: Session
     actor: Any
     payload: dict
     now: datetime
     changes: dict = field(default_factory=dict)
+    payload_json: dict = field(default_factory=dict)
 
 
 Guard = Callable[[Any, Context], "Reason | None"]
@@ -129,13 +141,19 @@ class Workflow:
         return str(self.states.get(state, state))
 
     def check_constraint(self) -> CheckConstraint:
-        return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in self.states), name="state_valid")
+        return state_check(self.states)
+
+
+def state_check(states: Iterable[str]) -> CheckConstraint:
+    """The CHECK constraint of a workflow model's state column: its model declares the states (with
+    their labels) and the declaration reuses them, so a model needs no declaration to build its table."""
+    return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in states), name="state_valid")
 
 
 class WorkflowMixin:
     """Columns every workflow object has. `version` is the optimistic lock counter."""
 
-    __workflow__: ClassVar[Workflow]
+    __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
 
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -203,7 +221,8 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _validate_payload(t: Transition, payload) -> dict:
+def _validate_payload(t: Transition, payload) -> tuple[dict, dict]:
+    """The payload validated by the transition's model: (typed values, their JSON form)."""
     if payload is MALFORMED:
         raise MalformedPayload(_("Treść żądania nie jest poprawnym JSON-em."))
     if payload is None:
@@ -219,14 +238,14 @@ def _validate_payload(t: Transition, payload) -> dict:
         if payload:
             raise InvalidPayload(_("Ta czynność nie przyjmuje danych."),
                                  [{"field": k, "message": "unexpected field"} for k in sorted(payload)])
-        return payload
-    from pydantic import ValidationError
+        return payload, payload
     try:
-        return t.payload.model_validate(payload).model_dump(mode="json")
+        validated = t.payload.model_validate(payload)
     except ValidationError as e:
         errors = [{"field": ".".join(str(p) for p in err["loc"]) or "payload", "message": err["msg"]}
                   for err in e.errors()]
         raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
+    return validated.model_dump(), validated.model_dump(mode="json")
 
 
 def _version(value) -> int | None:
@@ -293,9 +312,10 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
                 raise TransitionForbidden(reason.text)
         if expected_version is not None and _version(expected_version) != obj.version:
             raise stale(obj.version)
-        data = _validate_payload(t, payload)
+        values, data = _validate_payload(t, payload)
         now = received_at or clock.now()
-        ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=data, now=now)
+        ctx = Context(session=session, actor=None if actor is SYSTEM else actor, payload=values, now=now,
+                      payload_json=data)
         reason = _guard_reason(t, obj, ctx)
         if reason is not None:
             raise GuardRefused(reason)

@@ -8,16 +8,16 @@ from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER
+from grants.workflows.registry import bind
+from reviewers.composition import composition_problems, refresh_exclusions
+from reviewers.declarations import missing_declarations
+from reviewers.models import COMMISSION_STATES, Commission
+from reviewers.protocol import freeze
+from reviewers.scoring import missing_cards
 
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "forming": _("skład w przygotowaniu"),
-    "declarations": _("oświadczenia o bezstronności"),
-    "scoring": _("ocena ofert"),
-    "closed": _("ocena zamknięta"),
-    "approved": _("protokół zatwierdzony"),
-}
+STATES = COMMISSION_STATES
 STAFF = (OFFICER, ADMIN)
 ANYONE = (OFFICER, ADMIN, COMMISSION_MEMBER)
 
@@ -38,7 +38,6 @@ def chair_or_officer(obj, actor) -> bool:
 
 
 def composed(obj, ctx):
-    from reviewers.composition import composition_problems
     problems = composition_problems(obj, ctx.payload.get("without_ngo_reason"), ctx.session)
     return Reason(problems[0][1], problems[0][0]) if problems else None
 
@@ -50,7 +49,6 @@ def contest_in_evaluation(obj, ctx):
 
 
 def record_without_ngo(obj, ctx):
-    from reviewers.composition import refresh_exclusions
     excluded = refresh_exclusions(ctx.session, obj)  # R-COM-NGO: nominees whose organisation submitted since
     if excluded:
         ctx.changes["excluded"] = {str(k): v for k, v in excluded.items()}
@@ -60,7 +58,6 @@ def record_without_ngo(obj, ctx):
 
 
 def all_declared(obj, ctx):
-    from reviewers.declarations import missing_declarations
     missing = missing_declarations(ctx.session, obj)
     if missing:
         return Reason(_("Nie wszyscy członkowie złożyli oświadczenia o bezstronności (brakuje %(n)s).", n=len(missing)),
@@ -69,7 +66,6 @@ def all_declared(obj, ctx):
 
 
 def cards_complete_or_reason(obj, ctx):
-    from reviewers.scoring import missing_cards
     missing = missing_cards(ctx.session, obj)
     if missing and not (ctx.payload.get("reason") or "").strip():
         return Reason(_("Brakuje %(n)s kart oceny. Zamknięcie oceny mimo braków wymaga uzasadnienia.", n=len(missing)),
@@ -78,8 +74,9 @@ def cards_complete_or_reason(obj, ctx):
 
 
 def record_close(obj, ctx):
+    # inner-import: reviewers.operations imports this declaration (COMMISSION, officer_of_contest) until the
+    # scoring branch's part of issue 19 lifts that import; then this import moves to the top
     from reviewers.operations import fill_proposal
-    from reviewers.scoring import missing_cards
     fill_proposal(ctx.session, obj)
     missing = missing_cards(ctx.session, obj)
     if missing:
@@ -94,7 +91,6 @@ def record_reopen(obj, ctx):
 
 
 def freeze_protocol(obj, ctx):
-    from reviewers.protocol import freeze
     freeze(ctx.session, obj, ctx.now)
     ctx.changes["protocol_sha256"] = obj.protocol_hash
 
@@ -130,3 +126,5 @@ COMMISSION = Workflow(
                    effects=(freeze_protocol,), rule="R-REVIEW"),
     ],
 )
+
+bind(Commission, COMMISSION)

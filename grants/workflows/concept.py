@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from grants.calltypes.innovation.concepts import number_for, problems
+from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("złożona"), "shortlisted": _("zakwalifikowana do etapu II"),
-    "not_shortlisted": _("niezakwalifikowana"), "withdrawn": _("wycofana"),
-}
+STATES = CONCEPT_STATES
 
 
 def member(obj, actor) -> bool:
@@ -30,7 +30,6 @@ def call_open(obj, ctx):
 
 
 def complete(obj, ctx):
-    from grants.calltypes.innovation.concepts import problems
     found = problems(obj)
     if found:
         return Reason(_("Koncepcja jest niekompletna: %(list)s", list=" ".join(p["message"] for p in found)))
@@ -38,7 +37,6 @@ def complete(obj, ctx):
 
 
 def record_submission(obj, ctx):
-    from grants.calltypes.innovation.concepts import number_for
     if obj.number is None:
         obj.number = number_for(ctx.session, obj)
     obj.submitted_at = ctx.now
@@ -87,3 +85,5 @@ CONCEPT = Workflow(
                    relation=officer_of_call, guards=(call_decided,), rule="R-RESULTS"),
     ],
 )
+
+bind(Concept, CONCEPT)

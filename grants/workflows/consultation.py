@@ -6,14 +6,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
 
+from grants.consultations.models import CONSULTATION_STATES, Consultation
+from grants.workflows.registry import bind
+
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("szkic"),
-    "open": _("otwarte"),
-    "closed": _("zamknięte"),
-    "reported": _("raport opublikowany"),
-}
+STATES = CONSULTATION_STATES
 
 
 def same_department(obj, actor) -> bool:
@@ -88,3 +86,5 @@ CONSULTATION = Workflow(
                    effects=(publish_report,), rule="R-CONSULT"),
     ],
 )
+
+bind(Consultation, CONSULTATION)

@@ -2,24 +2,28 @@
 decided → concluded; cancelled from any state before decided. R-ANN-*, R-CANCEL."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from decimal import Decimal
 
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from grants.calltypes import get
+from grants.contests.announcement import freeze
+from grants.contests.conclusion import unsettled
+from grants.contests.decision import decide
+from grants.contests.models import CONTEST_STATES, Contest
+from grants.contests.rules import content_problems, days21_problem, param_problems
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
+from grants.core.types import Money
+from grants.offers.models import Offer
+from grants.offers.queries import count_in_states
+from grants.workflows.registry import bind
+from reviewers.models import Commission
 
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "planned": _("planowany"),
-    "draft": _("w przygotowaniu"),
-    "published": _("ogłoszony"),
-    "closed": _("nabór zamknięty"),
-    "formal_review": _("ocena formalna"),
-    "evaluation": _("ocena merytoryczna"),
-    "decided": _("rozstrzygnięty"),
-    "concluded": _("zakończony"),
-    "cancelled": _("unieważniony"),
-}
+STATES = CONTEST_STATES
 STAFF = (OFFICER, ADMIN)
 BEFORE_DECISION = ("planned", "draft", "published", "closed", "formal_review", "evaluation")
 
@@ -31,8 +35,6 @@ def same_department(obj, actor) -> bool:
 
 
 def announcement_complete(obj, ctx):
-    from grants.calltypes import get
-    from grants.contests.rules import content_problems, param_problems
     problems = content_problems(obj) + param_problems(obj)
     problems += [(p.field, p.message) for p in get(obj.call_type).extra_publish_problems(obj)]
     if problems:
@@ -42,23 +44,19 @@ def announcement_complete(obj, ctx):
 
 
 def deadline_21_days(obj, ctx):
-    from grants.contests.rules import days21_problem
     problem = days21_problem(obj, ctx.now)
     return Reason(problem, "R-ANN-21DAYS") if problem else None
 
 
 def freeze_announcement(obj, ctx):
-    from grants.contests.announcement import freeze
     freeze(obj, ctx.now)
     ctx.changes["published_at"] = [None, ctx.now]
 
 
 def all_offers_decided_formally(obj, ctx):
-    from grants.calltypes import get
     ct = get(obj.call_type)
     if not ct.takes_offers:  # e.g. a concept call: the type says when it is ready
         return ct.ready_for_evaluation(ctx.session, obj)
-    from grants.offers.queries import count_in_states
     pending = count_in_states(ctx.session, obj.id, ("submitted", "needs_correction"))
     if pending:
         return Reason(_("Ocena formalna trwa: %(n)s ofert czeka na decyzję lub uzupełnienie.", n=pending),
@@ -75,9 +73,7 @@ def record_cancellation(obj, ctx):
 
 
 def commission_approved(obj, ctx):
-    from sqlalchemy import select
 
-    from reviewers.models import Commission
     c = ctx.session.scalar(select(Commission).where(Commission.contest_id == obj.id))
     if c is None or c.state != "approved":
         return Reason(_("Decyzję podejmuje się po zaopiniowaniu ofert przez komisję: protokół musi być zatwierdzony."),
@@ -90,12 +86,8 @@ def within_budget(obj, ctx):
     `decide` reads them) sum to no more than the budget. Money is whole grosze in a BIGINT: the
     SUM keeps the column's Money type, so it comes back as exact PLN (None when nothing to sum),
     read here under the contest's row lock (apply_transition), which set_amounts takes too."""
-    from decimal import Decimal
 
-    from sqlalchemy import func, select
 
-    from grants.core.types import Money
-    from grants.offers.models import Offer
     total = ctx.session.scalar(select(func.sum(Offer.proposed_grant, type_=Money()))
                                .where(Offer.contest_id == obj.id, Offer.state == "eligible"))
     total = Decimal("0.00") if total is None else total
@@ -106,17 +98,14 @@ def within_budget(obj, ctx):
 
 
 def apply_decision(obj, ctx):
-    from grants.calltypes import get
     ct = get(obj.call_type)
     if not ct.takes_offers:
         ct.decide(ctx, obj)
         return
-    from grants.contests.decision import decide
     decide(ctx, obj)
 
 
 def all_settled(obj, ctx):
-    from grants.contests.conclusion import unsettled
     n = unsettled(ctx.session, obj.id)
     if n is None or n > 0:
         return Reason(_("Konkurs kończy się, gdy każda umowa jest zamknięta albo rozwiązana z zamkniętym rozliczeniem."),
@@ -151,3 +140,5 @@ CONTEST = Workflow(
                    relation=same_department, payload=ReasonPayload, effects=(record_cancellation,), rule="R-CANCEL"),
     ],
 )
+
+bind(Contest, CONTEST)

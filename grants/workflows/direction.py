@@ -7,14 +7,12 @@ from pydantic import BaseModel, Field
 from grants.core.i18n import _
 from grants.core.numbers import Id
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT
+from grants.directions.models import DIRECTION_STATES, Direction
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("zgłoszony"), "under_review": _("rozpatrywany"),
-    "accepted": _("przyjęty"), "rejected": _("odrzucony"), "merged": _("połączony z innym"),
-    "withdrawn": _("wycofany"),
-}
+STATES = DIRECTION_STATES
 STAFF = (OFFICER, ADMIN)
 PROPOSERS = (APPLICANT, PARTICIPANT, OFFICER, ADMIN)
 
@@ -56,7 +54,6 @@ def record_answer(obj, ctx):
 
 
 def record_merge(obj, ctx):
-    from grants.directions.models import Direction
     target = ctx.session.get(Direction, int(ctx.payload["into_id"]))
     obj.merged_into_id = target.id
     obj.answer = ctx.payload.get("answer") or str(_("Połączono z propozycją „%(t)s”.", t=target.title))
@@ -65,7 +62,6 @@ def record_merge(obj, ctx):
 
 
 def merge_target_valid(obj, ctx):
-    from grants.directions.models import Direction
     if "into_id" not in ctx.payload:
         return None  # asking what is available (no payload yet): the payload schema requires into_id
     try:
@@ -111,3 +107,5 @@ DIRECTION = Workflow(
                    relation=is_author, payload=OptionalReason),
     ],
 )
+
+bind(Direction, DIRECTION)

@@ -6,16 +6,17 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.initiatives.models import INITIATIVE_STATES, Initiative
+from grants.initiatives.outcome import notify_applicant, plan_contest
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "submitted": _("złożona"), "under_assessment": _("w ocenie"), "expedient": _("celowa"),
-    "not_expedient": _("niecelowa"), "withdrawn": _("wycofana"),
-}
+STATES = INITIATIVE_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -32,14 +33,12 @@ def announcement_in_future(obj, ctx):
     if d is None:
         # asking what is available (no payload yet): the payload schema requires the date anyway
         return None
-    from grants.core.dates import warsaw_date
-    if date.fromisoformat(str(d)) < warsaw_date(ctx.now):  # "today" in Warsaw, not in UTC
+    if d < warsaw_date(ctx.now):  # "today" in Warsaw, not in UTC
         return Reason(_("Data ogłoszenia konkursu nie może być w przeszłości."), "R-ART12-OUTCOME")
     return None
 
 
 def create_planned_contest(obj, ctx):
-    from grants.initiatives.outcome import plan_contest
     contest = plan_contest(ctx, obj)
     obj.planned_contest_id = contest.id
     obj.decision = ctx.payload.get("justification") or ""
@@ -54,7 +53,6 @@ def record_refusal(obj, ctx):
 
 
 def notify(obj, ctx):
-    from grants.initiatives.outcome import notify_applicant
     notify_applicant(ctx, obj)
 
 
@@ -93,3 +91,5 @@ INITIATIVE = Workflow(
                    roles=(APPLICANT,), relation=board_of_applicant, payload=OptionalReason),
     ],
 )
+
+bind(Initiative, INITIATIVE)

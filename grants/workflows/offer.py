@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import days_after, end_of_day, local, warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.offers.models import OFFER_STATES, Offer
+from grants.offers.revisions import freeze_submission
+from grants.offers.update import update_problems
+from grants.offers.validation import problems_for
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 from .relations import board_of_applicant
 
-STATES = {
-    "draft": _("szkic"),
-    "submitted": _("złożona"),
-    "needs_correction": _("do uzupełnienia"),
-    "eligible": _("poprawna formalnie"),
-    "formally_rejected": _("odrzucona formalnie"),
-    "selected": _("wybrana"),
-    "not_selected": _("niewybrana"),
-    "update_required": _("wymaga aktualizacji"),
-    "ready_for_agreement": _("gotowa do umowy"),
-    "declined": _("rezygnacja"),
-    "withdrawn": _("wycofana"),
-}
+STATES = OFFER_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -42,14 +36,12 @@ def received_by_deadline(obj, ctx):
     if c.state not in ("published", "closed") or c.deadline is None:
         return Reason(_("Nabór ofert w tym konkursie nie trwa."), "R-OFF-DEADLINE")
     if ctx.now > c.deadline:
-        from grants.core.dates import local
         return Reason(_("Termin składania ofert minął %(d)s (czas warszawski). Oferty złożonej po terminie nie można przyjąć.",
                         d=local(c.deadline).strftime("%Y-%m-%d %H:%M:%S")), "R-OFF-DEADLINE")
     return None
 
 
 def content_valid(obj, ctx):
-    from grants.offers.validation import problems_for
     problems = problems_for(ctx.session, obj)
     if problems:
         first = problems[0]
@@ -83,18 +75,15 @@ def before_correction_due(obj, ctx):
 
 
 def do_submit(obj, ctx):
-    from grants.offers.revisions import freeze_submission
     freeze_submission(ctx.session, obj, ctx, kind="submission")
 
 
 def do_resubmit(obj, ctx):
-    from grants.offers.revisions import freeze_submission
     freeze_submission(ctx.session, obj, ctx, kind="correction")
     obj.correction_due_at = None
 
 
 def do_request_correction(obj, ctx):
-    from grants.core.dates import days_after, end_of_day, warsaw_date
     due = end_of_day(days_after(warsaw_date(ctx.now), obj.contest.correction_days))
     obj.deficiencies = ctx.payload["deficiencies"]
     obj.correction_due_at = due
@@ -145,7 +134,6 @@ def partial_award(obj, ctx):
 
 
 def update_matches_award(obj, ctx):
-    from grants.offers.update import update_problems
     problems = update_problems(ctx.session, obj)
     if problems:
         return Reason(_("Aktualizacja oferty: %(msg)s", msg=" ".join(problems)), "R-UPDATE")
@@ -153,7 +141,6 @@ def update_matches_award(obj, ctx):
 
 
 def do_submit_update(obj, ctx):
-    from grants.offers.revisions import freeze_submission
     freeze_submission(ctx.session, obj, ctx, kind="update")
 
 
@@ -197,3 +184,5 @@ OFFER = Workflow(
                    effects=(do_withdraw,)),
     ],
 )
+
+bind(Offer, OFFER)

@@ -6,15 +6,17 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.reports.content import problems
+from grants.reports.effects import final_report_accepted
+from grants.reports.models import REPORT_STATES, Report
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 
-STATES = {
-    "draft": _("szkic"), "submitted": _("złożone"), "under_review": _("w ocenie"),
-    "needs_correction": _("do poprawy"), "accepted": _("przyjęte"), "rejected": _("odrzucone"),
-}
+STATES = REPORT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -30,7 +32,6 @@ def officer_of(obj, actor) -> bool:
 
 
 def content_valid(obj, ctx):
-    from grants.reports.content import problems
     found = problems(obj)
     if found:
         return Reason(_("Sprawozdanie ma błędy (%(n)s). Pierwszy: %(m)s", n=len(found), m=found[0]["message"]),
@@ -51,14 +52,13 @@ def stamp_submitted(obj, ctx):
 
 def record_correction(obj, ctx):
     obj.review_note = ctx.payload["note"]
-    obj.correction_due = date.fromisoformat(str(ctx.payload["due_on"]))  # JSON payload: an ISO string
+    obj.correction_due = ctx.payload["due_on"]  # validated: a date
     ctx.changes["correction"] = {"note": obj.review_note, "due_on": str(obj.correction_due)}
 
 
 def correction_due_in_future(obj, ctx):
     d = ctx.payload.get("due_on")
-    from grants.core.dates import warsaw_date
-    if d is None or date.fromisoformat(str(d)) <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
+    if d is None or d <= warsaw_date(ctx.now):  # Warsaw's today, not UTC's
         return Reason(_("Termin poprawy musi przypadać w przyszłości."), "R-REP-CONTENT")
     return None
 
@@ -66,7 +66,6 @@ def correction_due_in_future(obj, ctx):
 def record_acceptance(obj, ctx):
     obj.review_note = ctx.payload.get("note") or obj.review_note
     if obj.kind == "final":
-        from grants.reports.effects import final_report_accepted
         final_report_accepted(ctx, obj)
 
 
@@ -110,3 +109,5 @@ REPORT = Workflow(
                    payload=NotePayload, effects=(record_rejection,)),
     ],
 )
+
+bind(Report, REPORT)

@@ -12,15 +12,16 @@ from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.numbers import money_text_type
 from grants.core.permissions import FINANCE
+from grants.settlements.calculation import calculate, outstanding, settlement_closed
+from grants.settlements.models import SETTLEMENT_STATES, Settlement
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 
-STATES = {"open": _("otwarte"), "calculated": _("wyliczone"), "awaiting_return": _("oczekuje na zwrot"),
-          "returned": _("zwrócone"), "closed": _("zamknięte")}
+STATES = SETTLEMENT_STATES
 
 
 def do_calculate(obj, ctx):
-    from grants.settlements.calculation import calculate
     calculate(ctx, obj)
 
 
@@ -31,7 +32,6 @@ def something_owed(obj, ctx):
 
 
 def nothing_owed(obj, ctx):
-    from grants.settlements.calculation import outstanding
     if obj.state == "calculated" and obj.total_to_return and obj.total_to_return > 0:
         return Reason(_("Najpierw należy wezwać do zwrotu i zaksięgować wpłaty."), "R-SET-RETURN")
     left = outstanding(obj, warsaw_date(ctx.now))
@@ -41,7 +41,6 @@ def nothing_owed(obj, ctx):
 
 
 def fully_returned(obj, ctx):
-    from grants.settlements.calculation import outstanding
     left = outstanding(obj, warsaw_date(ctx.now))
     if left > 0:
         return Reason(_("Do zapłaty pozostaje %(a)s zł (z odsetkami na dziś).", a=left), "R-SET-PARTIAL")
@@ -49,7 +48,6 @@ def fully_returned(obj, ctx):
 
 
 def close_agreement(obj, ctx):
-    from grants.settlements.calculation import settlement_closed
     settlement_closed(ctx, obj)
 
 
@@ -81,3 +79,5 @@ SETTLEMENT = Workflow(
     ],
 )
 Decimal  # noqa: B018
+
+bind(Settlement, SETTLEMENT)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from grants.core.dates import days_after, end_of_day, warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.small_grants.limits import award_problems
+from grants.small_grants.models import SMALL_GRANT_STATES, SmallGrant
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .errors import GuardRefused
 from .relations import board_of_applicant
 
-STATES = {
-    "submitted": _("złożona"), "published": _("opublikowana (uwagi)"), "comments_closed": _("uwagi zamknięte"),
-    "awarded": _("dotacja przyznana"), "refused": _("odmowa"), "withdrawn": _("wycofana"),
-}
+STATES = SMALL_GRANT_STATES
 STAFF = (OFFICER, ADMIN)
 
 
@@ -26,14 +28,12 @@ def officer_of(obj, actor) -> bool:
 
 
 def open_for_comments(obj, ctx):
-    from grants.core.dates import days_after, end_of_day, warsaw_date
     obj.published_at = ctx.now
     obj.comments_close_at = end_of_day(days_after(warsaw_date(ctx.now), 7))
     ctx.changes["comments_close_at"] = obj.comments_close_at
 
 
 def yearly_caps(obj, ctx):
-    from grants.small_grants.limits import award_problems
     problems = award_problems(ctx.session, obj, ctx.now)
     if problems:
         return Reason(" ".join(str(p) for p in problems), "R-19A-LIMITS")
@@ -42,10 +42,8 @@ def yearly_caps(obj, ctx):
 
 def record_award(obj, ctx):
     # checked again under the year's lock: two awards racing for the last of the cap never both pass
-    from grants.small_grants.limits import award_problems
     problems = award_problems(ctx.session, obj, ctx.now, lock=True)
     if problems:
-        from .errors import GuardRefused
         raise GuardRefused(Reason(" ".join(str(p) for p in problems), "R-19A-LIMITS"))
     obj.decided_at = ctx.now
     obj.decision = ctx.payload.get("justification") or ""
@@ -87,3 +85,5 @@ SMALL_GRANT = Workflow(
                    relation=board_of_applicant, payload=OptionalReason),
     ],
 )
+
+bind(SmallGrant, SMALL_GRANT)

@@ -6,12 +6,16 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from grants.agreements.checks import payment_reason
+from grants.agreements.models import TRANCHE_STATES, Tranche
+from grants.core.dates import start_of_day
 from grants.core.i18n import _
 from grants.core.permissions import FINANCE
+from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
 
-STATES = {"scheduled": _("zaplanowana"), "due": _("do wypłaty"), "paid": _("wypłacona"), "withheld": _("wstrzymana")}
+STATES = TRANCHE_STATES
 
 
 def agreement_running(obj, ctx):
@@ -21,13 +25,12 @@ def agreement_running(obj, ctx):
 
 
 def within_grant(obj, ctx):
-    from grants.agreements.checks import payment_reason
     reason = payment_reason(ctx, obj)
     return Reason(reason, "R-AGR-TRANCHES") if reason else None
 
 
 def record_payment(obj, ctx):
-    obj.paid_on = date.fromisoformat(str(ctx.payload["paid_on"]))  # JSON payload: an ISO string
+    obj.paid_on = ctx.payload["paid_on"]  # validated: a date
     obj.paid_amount = obj.amount
     obj.transfer_ref = ctx.payload["transfer_ref"]
     ctx.changes["paid"] = {"on": str(obj.paid_on), "amount": str(obj.amount), "ref": obj.transfer_ref}
@@ -50,7 +53,6 @@ class ReasonPayload(BaseModel):
 
 
 def _due(t):
-    from grants.core.dates import start_of_day
     return start_of_day(t.due_on) if t.due_on else None
 
 
@@ -67,3 +69,5 @@ TRANCHE = Workflow(
         transition("resume", "withheld", "due", _("Wznów wypłatę"), roles=(FINANCE,), guards=(agreement_running,)),
     ],
 )
+
+bind(Tranche, TRANCHE)

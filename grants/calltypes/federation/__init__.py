@@ -1,2 +1,2 @@
-"""Federation and NGO-representation building (S2)."""
-from . import calltype  # noqa: F401 - registers federation_building
+"""Federation and NGO-representation building (S2). The call type registers through
+grants.calltypes.installed (importing a submodule, e.g. the models, loads nothing else)."""

@@ -17,6 +17,7 @@ from grants.api.blueprint import bp
 from grants.api.collections import NEVER_MATCHES, _expected_version, _json
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
+from grants.calltypes import get
 from grants.core import canonical, db
 from grants.core.permissions import APPLICANT, has_role
 from grants.offers import operations as oops
@@ -72,7 +73,6 @@ def _body(acc: mops.Access) -> dict:
     body = {"offer": _summary(acc), "items": [serialize_member(m) for m in rows], "total": len(rows),
             "scope": "all" if acc.full else "own"}
     if acc.full:
-        from grants.calltypes import get
         ct = get(acc.offer.contest.call_type)
         confirmed = sum(1 for m in rows if m.confirmed_at is not None)
         kind = ct.offer_section(acc.offer.content).applicant_kind

@@ -11,9 +11,11 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from grants.core import clock
 from grants.core.i18n import _
 
 from ..base import CallType, Problem, register
+from .members import members_of
 
 # who applies (offer.content["call"]["applicant_kind"])
 APPLICANT_KINDS = {
@@ -184,7 +186,6 @@ class FederationBuilding(CallType):
                                                          "na którą ma pójść dotacja.")))
         if session is None or offer is None:
             return out  # members are counted on a stored offer only
-        from .members import members_of
         members = members_of(session, offer)
         named = {m.organisation_id for m in members}
         coalition = section.applicant_kind == "coalition"
@@ -249,7 +250,6 @@ class FederationBuilding(CallType):
         return out
 
     def _delegate_problems(self, report, section: ReportSection) -> list[dict]:
-        from grants.core import clock
         out: list[dict] = []
         seen: set[tuple] = set()
         today = clock.today()

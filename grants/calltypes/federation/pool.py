@@ -13,16 +13,27 @@ filtered); the e-mail and the profile never leave the candidate, the nominating 
 the staff. Every change is audited on the candidate's own chain ("pool_candidate")."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from grants.accounts.models import User, UserRole
+from grants.accounts.operations import AccountError, normalise_email
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import (ADMIN, APPLICANT, COMMISSION_MEMBER, OFFICER, PermissionDenied,
-                                     has_role)
+from grants.core.permissions import (
+    ADMIN,
+    APPLICANT,
+    COMMISSION_MEMBER,
+    OFFICER,
+    PermissionDenied,
+    has_role,
+)
 from grants.registry.dictionaries import FIELDS
-from grants.workflows.errors import NotEditable
+from grants.registry.models import Organisation
+from grants.workflows.commission import officer_of_contest
+from grants.workflows.errors import NotEditable, stale
+from reviewers import operations as rops
 
 from .models import PoolCandidate
 
@@ -69,8 +80,6 @@ def visible(q, user):
 
 def pool(session: Session, field: str | None = None) -> list[PoolCandidate]:
     """The pool, by name; `field` (a code of FIELDS) keeps the candidates who know it. One query."""
-    from grants.accounts.models import User
-    from grants.registry.models import Organisation
     q = _people(select(PoolCandidate).join(User, User.id == PoolCandidate.user_id)
                 .join(Organisation, Organisation.id == PoolCandidate.organisation_id)
                 .where(in_pool_clause(), User.active.is_(True))
@@ -172,9 +181,6 @@ def nominate(session: Session, actor, *, organisation_id: int, email: str, profi
              fields) -> PoolCandidate:
     """A member of the organisation nominates the holder of a registered account. A nomination the
     organisation or the candidate withdrew may be made again: it waits for a fresh consent."""
-    from grants.accounts.models import User
-    from grants.accounts.operations import AccountError, normalise_email
-    from grants.registry.models import Organisation
     if not has_role(actor, APPLICANT) or organisation_id not in getattr(actor, "organisation_ids", ()):
         raise PermissionDenied(_("Kandydata do puli zgłasza członek organizacji, w imieniu której działa."))
     org = session.get(Organisation, organisation_id)
@@ -186,7 +192,6 @@ def nominate(session: Session, actor, *, organisation_id: int, email: str, profi
             address = normalise_email(raw if isinstance(raw, str) else "")
         except AccountError:
             raise _err("email", _("Podaj poprawny adres e-mail konta kandydata.")) from None
-        from sqlalchemy import func
         user = session.scalar(select(User).where(func.lower(User.email) == address))
         if user is None or not user.active:
             raise _err("email", _("Nie ma aktywnego konta z tym adresem e-mail: kandydat musi najpierw "
@@ -297,10 +302,6 @@ def add_from_pool(session: Session, actor, commission, candidate_id, expected_ve
     """An officer of the contest adds a pool candidate to a forming commission as the NGO nominee of
     the nominating organisation (R-COM-NGO: excluded when that organisation takes part). A candidate
     without the commission member's role receives it: their consent is to sit on commissions."""
-    from grants.accounts.models import UserRole
-    from grants.workflows.commission import officer_of_contest
-    from grants.workflows.errors import stale
-    from reviewers import operations as rops
     if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(commission, actor):
         raise PermissionDenied()
     if commission.state != "forming":

@@ -12,12 +12,16 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.blueprint import bp
-from grants.api.collections import _expected_version, _json, _page_args
+from grants.api.collections import _expected_version, _json, _object, _page_args, full
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
+from grants.commissions.access import is_staff
+from grants.commissions.api import COLLECTION
 from grants.core import canonical, db
+from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.registry.dictionaries import FIELDS
+from grants.workflows.errors import NotEditable
 
 from . import pool as ops
 from .models import PoolCandidate
@@ -172,16 +176,11 @@ class FromPoolIn(BaseModel):
 
 @bp.route("/commissions/<cid>/members/from-pool", methods=["POST"])
 def commission_add_from_pool(cid):
-    from grants.api.collections import _object, full
-    from grants.commissions.access import is_staff
-    from grants.commissions.api import COLLECTION
     user = auth.require_user()
     commission = _object(COLLECTION, cid, user)
     if not is_staff(user, commission):
         raise PermissionDenied()
     if commission.state != "forming":  # 409 before the body is read: the state refuses whatever it says
-        from grants.workflows.errors import NotEditable
-        from grants.core.i18n import _
         raise NotEditable(_("Skład komisji można zmieniać tylko przed otwarciem oświadczeń."))
     expected = _expected_version()
     data = validate(FromPoolIn, raw_json())

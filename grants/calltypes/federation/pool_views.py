@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.commissions.access import is_staff
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, ROLES, PermissionDenied, has_role
@@ -16,10 +17,13 @@ from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
+from reviewers import operations as rops
+from reviewers.composition import participating_organisations
+from reviewers.models import Commission
 
 from . import pool as ops
+from .blueprint import bp
 from .models import PoolCandidate
-from .views import bp
 
 
 def _user():
@@ -168,9 +172,6 @@ def pool_profile(pid):
 @bp.route("/commissions/<int:cid>/members/from-pool", methods=["POST"])
 @login_required
 def pool_add_to_commission(cid):
-    from grants.commissions.access import is_staff
-    from reviewers import operations as rops
-    from reviewers.models import Commission
     c = db.session.scalar(rops.visible(select(Commission).where(Commission.id == cid), current_user))
     if c is None:
         abort(404)
@@ -207,7 +208,6 @@ def _pool_picker():
     """`commission_pool_picker(c)` for the commission page: the pool's candidates not sitting on the
     commission, filtered by ?pool_field=, with a flag for those R-COM-NGO would exclude."""
     def picker(commission) -> dict:
-        from reviewers.composition import participating_organisations
         s = db.session()
         field = request.args.get("pool_field") or None
         field = field if field in FIELDS else None

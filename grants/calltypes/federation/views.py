@@ -5,10 +5,11 @@ home section "Potwierdź członkostwo". A named member sees the offer's title, a
 and its own membership only, never the rest of a draft."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.calltypes import get
 from grants.core import db
 from grants.core.dates import local
 from grants.core.i18n import _
@@ -21,9 +22,9 @@ from grants.workflows.errors import WorkflowError
 from grants.workflows.offer import member_of_applicant
 
 from . import members as mops
+from . import pool_views  # noqa: F401 - the commission pool pages (on this blueprint)
+from .blueprint import bp
 from .calltype import APPLICANT_KINDS
-
-bp = Blueprint("federation", __name__, template_folder="templates")
 
 
 def _access(oid: int) -> mops.Access:
@@ -144,7 +145,6 @@ def membership(oid):
 def federation_panel(o, choices: bool = True) -> dict:
     """What the offer panel shows: members with their state, whether the caller edits the list,
     the registry organisations that may be added, the caller's own organisations among members."""
-    from grants.calltypes import get
     s = db.session()
     rows = mops.members_of(s, o)
     ct = get(o.contest.call_type)
@@ -182,4 +182,3 @@ def _confirm_membership(user):
         items.append(Item(o.title or str(_("(bez tytułu)")), url_for("federation.membership", oid=o.id), meta, flag=flag))
     return Section(_("Potwierdź członkostwo"), items, empty=_("Żadna oferta nie czeka na potwierdzenie."), order=9)
 
-from . import pool_views  # noqa: E402,F401 - the commission pool pages (on this blueprint)

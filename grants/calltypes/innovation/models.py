@@ -8,19 +8,22 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
+from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin
-from grants.workflows.concept import CONCEPT
-from grants.workflows.registry import register
+from grants.workflows.base import WorkflowMixin, state_check
 
 
-@register
+CONCEPT_STATES = {
+    "draft": _("szkic"), "submitted": _("złożona"), "shortlisted": _("zakwalifikowana do etapu II"),
+    "not_shortlisted": _("niezakwalifikowana"), "withdrawn": _("wycofana"),
+}
+
+
 class Concept(WorkflowMixin, Base):
     """A concept submitted to a concept call (call type innovation_concept)."""
 
     __tablename__ = "concepts"
-    __workflow__ = CONCEPT
-    __table_args__ = (CONCEPT.check_constraint(),)
+    __table_args__ = (state_check(CONCEPT_STATES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)

@@ -1,0 +1,20 @@
+"""Wires the JSON API into the app: the /api/v1 blueprint, its docs, error handlers and collections.
+A module of its own (not the package's __init__), so that importing an API helper does not load
+every handler."""
+from __future__ import annotations
+
+from flask import Flask
+
+from grants.api import collections, docs, errors, me, seals, tokens, users
+from grants.api.blueprint import bp
+from grants.web.security import csrf
+
+
+def init_api(app: Flask) -> None:
+    collections.load_all()
+    app.url_map.converters["collection"] = collections.collection_converter()
+    csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole
+    app.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
+    errors.init(app)
+    me, seals, tokens, users  # noqa: B018 - routes registered on import
