@@ -22,9 +22,11 @@ from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission, CommissionMember
 from reviewers.protocol import build as build_protocol
-from reviewers.scoring import missing_cards, offers_to_score, ranking
+from reviewers.scoring import Board, missing_cards, offers_to_score, ranking
+from reviewers.submissions import SubmissionKind
 
-from .access import hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
+from .access import hidden, hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
+from .submissions import OFFERS
 
 bp = Blueprint("commissions", __name__, template_folder="templates")
 
@@ -180,23 +182,27 @@ def declare(cid):
 @bp.route("/commissions/<int:cid>/cards/<int:oid>", methods=["GET", "POST"])
 @login_required
 def card(cid, oid):
-    c = _get(cid)
+    return card_page(_get(cid), OFFERS, oid)
+
+
+def card_page(c: Commission, kind: SubmissionKind, sid: int):
+    """A member's score card for one submission of any kind (R-SCORE, R-COM-IMPARTIAL): the form
+    while scoring is open, the submitted card read-only after."""
     s = db.session()
-    from grants.offers.models import Offer
-    offer = s.get(Offer, oid)
-    if offer is None or offer.contest_id != c.contest_id or offer not in offers_to_score(s, c):
+    sub = Board.of(s, c).scored(kind).by_id.get(sid)
+    if sub is None:
         abort(404)
     member = c.member_for(current_user)
-    if member is None or not member.active or offer.id in hidden_offers(s, c, current_user):
+    if member is None or not member.active or sub.id in hidden(s, c, current_user, kind):
         abort(403)  # a visible commission, but not a card this caller may open (R-COM-IMPARTIAL)
-    existing = ops.card_for(s, c, member, offer)
-    reason = ops.may_score(s, c, member, offer)
+    existing = ops.card_for(s, c, member, sub)
+    reason = ops.may_score(s, c, member, sub)
     submitted = existing is not None and existing.state == "submitted"
+    back = url_for("commissions.show", cid=c.id) + kind.anchor
     if reason is not None and not (submitted and request.method == "GET"):
         flash(str(reason), "error")
-        return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+        return redirect(back, 303)
     criteria = c.contest.criteria or []
-    labels = card_labels(criteria)
     errors: dict[str, list[str]] = {}
     values = {"scores": dict(existing.scores) if existing else {},
               "justifications": dict(existing.justifications) if existing else {}}
@@ -207,24 +213,24 @@ def card(cid, oid):
         submit = request.form.get("submit") == "1"
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
-            ops.save_card(s, current_user, c, offer, values["scores"], values["justifications"],
+            ops.save_card(s, current_user, c, sub, values["scores"], values["justifications"],
                           submit=submit, expected_version=version)
             db.session.commit()
-        except ops.ReviewError as e:
+        except ValueError as e:  # ReviewError, or a version that is not a number
             db.session.rollback()
-            for x in e.errors:
+            for x in getattr(e, "errors", [{"field": "version", "message": str(_("Nieprawidłowa wersja karty."))}]):
                 errors.setdefault(x["field"], []).append(x["message"])
             status = 422
         except (WorkflowError, PermissionDenied) as e:
             db.session.rollback()
-            flash(str(getattr(e, "detail", None) or getattr(e, "reason", e)), "error")
-            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+            flash(str(getattr(e, "detail", None) or getattr(e, "reason", None) or e), "error")
+            return redirect(back, 303)
         else:
-            flash(_("Złożono kartę oceny oferty %(n)s.", n=offer.number) if submit
-                  else _("Zapisano szkic karty oceny oferty %(n)s.", n=offer.number), "success")
-            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
-    return render_template("commissions/card.html", c=c, offer=offer, card=existing, values=values, errors=errors,
-                           labels=labels, member=member, form=CsrfForm()), status
+            flash(str(kind.texts["submitted" if submit else "saved"]) % {"n": sub.number}, "success")
+            return redirect(back, 303)
+    return render_template("commissions/card.html", c=c, kind=kind, sub=sub, card=existing, values=values,
+                           errors=errors, labels=card_labels(criteria), member=member, back=back,
+                           title=str(kind.texts["card_title"]) % {"n": sub.number}, form=CsrfForm()), status
 
 
 @bp.route("/commissions/<int:cid>/allocation", methods=["POST"])

@@ -38,7 +38,7 @@ def _commission(cid):
 def _concept(c, concept_id):
     concept = None
     if concept_id.isascii() and concept_id.isdigit() and len(concept_id) < 10:
-        concept = scoring.ConceptBoard.of(db.session(), c).concepts_by_id.get(int(concept_id))
+        concept = scoring.board(db.session(), c).by_id.get(int(concept_id))
     if concept is None:
         raise ApiProblem(404, "No such concept scored by this commission.")
     return concept
