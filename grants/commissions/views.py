@@ -17,6 +17,7 @@ from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import visible_or_404
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
@@ -40,10 +41,7 @@ GROUND_LABELS = {"own_interest": _("sprawa dotyczy mnie osobiście"), "family": 
 
 
 def _get(cid: int) -> Commission:
-    c = db.session.scalar(ops.visible(select(Commission).where(Commission.id == cid), current_user))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Commission, cid, ops.visible)
 
 
 def _csrf():
@@ -57,9 +55,7 @@ def create(cid):
     from grants.contests.models import Contest
     from grants.contests.operations import visible
     _csrf()
-    contest = db.session.scalar(visible(select(Contest).where(Contest.id == cid), current_user))
-    if contest is None:
-        abort(404)
+    contest = visible_or_404(Contest, cid, visible)
     try:
         c = ops.create(db.session(), current_user, contest)
         db.session.commit()

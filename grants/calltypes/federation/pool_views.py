@@ -16,6 +16,7 @@ from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import visible_or_404
 
 from . import pool as ops
 from .models import PoolCandidate
@@ -171,9 +172,7 @@ def pool_add_to_commission(cid):
     from grants.commissions.access import is_staff
     from reviewers import operations as rops
     from reviewers.models import Commission
-    c = db.session.scalar(rops.visible(select(Commission).where(Commission.id == cid), current_user))
-    if c is None:
-        abort(404)
+    c = visible_or_404(Commission, cid, rops.visible)
     require_csrf()
     if not is_staff(current_user, c):
         abort(403)
