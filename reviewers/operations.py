@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from grants.core.errors import FieldErrors
 from budgets.allocation import Candidate, default_proposal, edit_problems
 from grants.core import audit, clock
 from grants.core.i18n import _
@@ -22,10 +23,8 @@ from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration
 from .scoring import Board
 
 
-class ReviewError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ReviewError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def _err(field, message):

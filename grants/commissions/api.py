@@ -16,7 +16,10 @@ from reviewers import operations as ops
 from reviewers.models import Commission
 from reviewers.scoring import ranking
 
+from reviewers.submissions import SubmissionKind
+
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
+from .submissions import OFFERS
 
 
 def _s(v):
@@ -165,19 +168,26 @@ def declare(cid):
                   "grounds": d.grounds}, 201)
 
 
-def _card(c):
-    return {"member_id": str(c.member_id), "offer_id": str(c.offer_id), "state": c.state, "scores": c.scores,
-            "justifications": c.justifications, "submitted_at": _s(c.submitted_at), "version": c.version}
+def card_json(card, kind: SubmissionKind = OFFERS, subject_id=None) -> dict:
+    """A score card of any kind of submission as JSON; with no card (a member's card not yet
+    saved), the empty one of submission `subject_id`."""
+    if card is None:
+        return {"member_id": None, kind.key: str(subject_id), "state": None, "scores": {}, "justifications": {},
+                "submitted_at": None, "version": None}
+    return {"member_id": str(card.member_id), kind.key: str(kind.card_subject(card)), "state": card.state,
+            "scores": card.scores, "justifications": card.justifications, "submitted_at": _s(card.submitted_at),
+            "version": card.version}
 
 
 @bp.route("/commissions/<cid>/score-cards", methods=["GET"])
 def list_cards(cid):
     user, c = _commission(cid)
-    items = [_card(x) for x in visible_cards(db.session(), c, user)]
+    items = [card_json(x) for x in visible_cards(db.session(), c, user)]
     return _json({"items": items, "total": len(items)}, 200, c)
 
 
 class CardIn(BaseModel):
+    """A score card's body, for every kind of submission."""
     model_config = {"extra": "forbid"}
     scores: dict[str, str] = Field(default_factory=dict, max_length=30)
     justifications: dict[str, str] = Field(default_factory=dict, max_length=30)
@@ -206,7 +216,7 @@ def save_card(cid, oid):
     except ops.ReviewError as e:
         raise invalid(e.errors) from None
     db.session.commit()
-    return _json(_card(card), 200)
+    return _json(card_json(card), 200)
 
 
 @bp.route("/commissions/<cid>/ranking", methods=["GET"])

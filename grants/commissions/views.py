@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants.accounts.models import User, UserRole
+from grants.contests.models import Contest
+from grants.contests.operations import visible as contest_visible
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
@@ -17,7 +19,7 @@ from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import visible_or_404
+from grants.web.areas import act, visible_or_404
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
@@ -52,10 +54,8 @@ def _csrf():
 @bp.route("/contests/<int:cid>/commission", methods=["POST"])
 @login_required
 def create(cid):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     _csrf()
-    contest = visible_or_404(Contest, cid, visible)
+    contest = visible_or_404(Contest, cid, contest_visible)
     try:
         c = ops.create(db.session(), current_user, contest)
         db.session.commit()
@@ -116,25 +116,14 @@ def show(cid):
 def add_member(cid):
     c = _get(cid)
     _csrf()
-    try:
+
+    def add():
         org = request.form.get("nominating_organisation_id") or None
         ops.add_member(db.session(), current_user, c, user_id=int(request.form.get("user_id", "0")),
                        kind=request.form.get("kind", ""), nominating_organisation_id=int(org) if org else None,
                        is_chair=request.form.get("is_chair") == "1",
                        expected_version=int(request.form.get("version", c.version)))
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValueError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [{"message": str(e)}])), "error")
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Dodano członka komisji."), "success")
-    return redirect(url_for(".show", cid=cid) + "#members", 303)
+    return act(add, url_for(".show", cid=cid) + "#members", _("Dodano członka komisji."))
 
 
 @bp.route("/commissions/<int:cid>/members/<int:mid>/remove", methods=["POST"])
@@ -142,37 +131,19 @@ def add_member(cid):
 def remove_member(cid, mid):
     c = _get(cid)
     _csrf()
-    try:
-        ops.remove_member(db.session(), current_user, c, mid, int(request.form.get("version", c.version)))
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except (ops.ReviewError, WorkflowError) as e:
-        db.session.rollback()
-        flash(str(getattr(e, "detail", e)), "error")
-    else:
-        flash(_("Usunięto członka komisji."), "success")
-    return redirect(url_for(".show", cid=cid) + "#members", 303)
+    return act(lambda: ops.remove_member(db.session(), current_user, c, mid, int(request.form.get("version", c.version))),
+               url_for(".show", cid=cid) + "#members", _("Usunięto członka komisji."))
 
 
 @bp.route("/commissions/<int:cid>/declarations", methods=["POST"])
 @login_required
 def declare(cid):
     c = _get(cid)
-    _csrf()
-    try:
-        ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
-                    request.form.get("conflict") == "1", request.form.getlist("grounds"), request.form.get("note", ""))
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)  # only an active member declares, for themselves
-    except (ops.ReviewError, WorkflowError) as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
-    else:
-        flash(_("Złożono oświadczenie."), "success")
-    return redirect(url_for(".show", cid=cid) + "#declarations", 303)
+    _csrf()  # only an active member declares, for themselves (403 otherwise)
+    return act(lambda: ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
+                                   request.form.get("conflict") == "1", request.form.getlist("grounds"),
+                                   request.form.get("note", "")),
+               url_for(".show", cid=cid) + "#declarations", _("Złożono oświadczenie."))
 
 
 @bp.route("/commissions/<int:cid>/cards/<int:oid>", methods=["GET", "POST"])

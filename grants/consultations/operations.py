@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
@@ -22,10 +23,8 @@ EDITABLE_FIELDS = ("title", "description", "fields", "starts_at", "ends_at")
 MIN_YEAR, MAX_YEAR = 2000, 2200  # a period outside is a typing error (and year 1 overflows in UTC)
 
 
-class ConsultationError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ConsultationError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

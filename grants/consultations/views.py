@@ -132,7 +132,7 @@ def transition(cid, name):
         payload["report"] = request.form["report"]
     if name == "close_early":
         payload["reason"] = request.form.get("reason") or ""
-    return perform(obj, name, payload=payload, form=TransitionForm, back=url_for(".show", cid=cid))
+    return perform(obj, name, payload=payload, form=TransitionForm, back=url_for(".show", cid=cid), show_forbidden=True)
 
 
 @section("public")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import clock
@@ -31,10 +32,8 @@ FIELDS_EDITABLE = (
     "tranche_pattern", "attachments_allowed")
 
 
-class ContestError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ContestError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT, PermissionDenied, has_role
@@ -21,10 +22,8 @@ EDITABLE = ("title", "problem", "target_group", "proposed_task", "estimated_fund
 PUBLIC_STATES = ("submitted", "under_review", "accepted", "rejected", "merged")
 
 
-class DirectionError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class DirectionError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -22,10 +23,8 @@ from .models import Report
 PARTIAL_MIN_DAYS = 30
 
 
-class ReportError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ReportError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -11,7 +11,6 @@ from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry import departments
-from grants.registry.departments import DepartmentError
 from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
@@ -19,7 +18,7 @@ from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 from grants.web.transitions import CsrfForm, perform
-from grants.web.areas import listing, viewer, visible_or_404
+from grants.web.areas import act, listing, viewer, visible_or_404
 
 from . import operations as ops
 from .models import SmallGrant, SmallGrantComment
@@ -130,15 +129,8 @@ def reassign(sid):
         abort(403)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None)
-        db.session.commit()
-    except DepartmentError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Przypisano wydział."), "success")
-    return redirect(url_for(".show", sid=sid), 303)
+    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
+               url_for(".show", sid=sid), _("Przypisano wydział."))
 
 
 @section(OFFICER, ADMIN)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, request
+from flask import abort, flash, redirect, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from grants.core import db
+from grants.core.permissions import PermissionDenied
+from grants.workflows.errors import WorkflowError
 
 PER_PAGE = 200  # rows on one list page; the links below a list walk the rest
 
@@ -28,6 +30,29 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     if obj is None:
         abort(404)
     return obj
+
+
+def act(operation, back, done=None):
+    """A page's POST that runs one area operation: `operation()` runs and the session commits, then
+    the browser goes `back` (a URL, or a function giving it) with `done` shown. A role or relation
+    that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
+    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
+    try:
+        operation()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValueError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in getattr(e, "errors", None) or [{"message": str(e)}]), "error")
+    except WorkflowError as e:
+        db.session.rollback()
+        flash(str(e.detail), "error")
+    else:
+        if done is not None:
+            flash(done, "success")
+    return redirect(back() if callable(back) else back, 303)
 
 
 @dataclass

@@ -30,7 +30,7 @@ def describe(e: WorkflowError) -> str:
 
 
 def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = "", *, payload=None,
-            form=None, refused=None, done: str | None = None):
+            form=None, refused=None, done: str | None = None, show_forbidden: bool = False):
     """Runs transition `name` on `obj` with the listed form fields as its payload (or `payload`,
     a dict the area built from the form). The caller has already found `obj` visible: a role or
     relation that may not act is a 403; any other refusal is shown on the page with its reason.
@@ -40,7 +40,9 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
       lengths); when it does not validate, nothing runs and the page says the form is incomplete;
     - `refused(error)`: the area's answer to a refusal, or None for the usual one (the offer shows
       its receipt when a double click finds it already submitted);
-    - `done`: where to go after success (default `back`)."""
+    - `done`: where to go after success (default `back`);
+    - `show_forbidden`: a role that may not act is told why on the page rather than with a 403
+      (consultations: the same reason the disabled button gives)."""
     if form is not None:
         f = form()
         if not f.validate_on_submit():
@@ -57,9 +59,12 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
         payload = {k: request.form[k] for k in payload_fields if request.form.get(k)}
     try:
         apply_transition(db.session(), obj, name, current_user, payload, version, received_at=g.get("received_at"))
-    except TransitionForbidden:
+    except TransitionForbidden as e:
         db.session.rollback()
-        abort(403)
+        if not show_forbidden:
+            abort(403)
+        flash(describe(e), "error")
+        return redirect(back, 303)
     except WorkflowError as e:
         db.session.rollback()
         answer = refused(e) if refused is not None else None

@@ -16,7 +16,7 @@ from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import visible_or_404
+from grants.web.areas import act, visible_or_404
 
 from . import pool as ops
 from .models import PoolCandidate
@@ -112,18 +112,7 @@ def _act(pid, fn, done, after=None):
     """Performs `fn` on the candidate (CSRF, 403, flash); back to the candidate's page or to `after()`."""
     c = _candidate(pid)
     require_csrf()
-    try:
-        fn(c)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(done, "success")
-    return redirect((after and after()) or url_for(".pool_show", pid=pid), 303)
+    return act(lambda: fn(c), lambda: (after and after()) or url_for(".pool_show", pid=pid), done)
 
 
 @bp.route("/commission-pool/<int:pid>/consent", methods=["POST"])
