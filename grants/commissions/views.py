@@ -56,16 +56,8 @@ def _csrf():
 def create(cid):
     _csrf()
     contest = visible_or_404(Contest, cid, contest_visible)
-    try:
-        c = ops.create(db.session(), current_user, contest)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ops.ReviewError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for("contests.show", cid=cid), 303)
-    return redirect(url_for(".show", cid=c.id), 303)
+    return act(lambda: ops.create(db.session(), current_user, contest), url_for("contests.show", cid=cid),
+               to=lambda c: url_for(".show", cid=c.id))
 
 
 @bp.route("/commissions/<int:cid>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grants.core.errors import FieldErrors
@@ -12,7 +12,7 @@ from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, drafts_of_own_department, has_role
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor
 from grants.workflows.base import apply_transition, record_change
@@ -38,11 +38,7 @@ class ContestError(FieldErrors):
 
 def visible(q, user):
     """Drafts: the department's officers and admins; planned and later: everyone."""
-    if has_role(user, ADMIN):
-        return q
-    if has_role(user, OFFICER):
-        return q.where(or_(Contest.state != "draft", Contest.department_id == user.department_id))
-    return q.where(Contest.state != "draft")
+    return drafts_of_own_department(q, user, Contest)
 
 
 def can_edit(user, c: Contest) -> bool:

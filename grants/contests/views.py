@@ -14,7 +14,7 @@ from grants.calltypes import registry as call_types
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, has_role
 from grants.forms.contests import ContestForm, ReasonForm
 from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
@@ -23,7 +23,7 @@ from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.web.transitions import perform
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import listing, viewer, visible_or_404
+from grants.web.areas import act, listing, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Contest
@@ -201,17 +201,8 @@ def transition(cid, name):
 @login_required
 def clone(cid):
     c = _get(cid)
-    try:
-        new_c = ops.clone(db.session(), c, current_user)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ops.ContestError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for(".show", cid=cid), 303)
-    flash(_("Utworzono kolejną edycję konkursu jako szkic."), "success")
-    return redirect(url_for(".show", cid=new_c.id), 303)
+    return act(lambda: ops.clone(db.session(), c, current_user), url_for(".show", cid=cid),
+               _("Utworzono kolejną edycję konkursu jako szkic."), to=lambda new_c: url_for(".show", cid=new_c.id))
 
 
 @section("public")

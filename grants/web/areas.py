@@ -32,13 +32,14 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     return obj
 
 
-def act(operation, back, done=None):
+def act(operation, back, done=None, to=None):
     """A page's POST that runs one area operation: `operation()` runs and the session commits, then
-    the browser goes `back` (a URL, or a function giving it) with `done` shown. A role or relation
+    the browser goes `back` (a URL, or a function giving it) with `done` shown, or to `to(result)`
+    (e.g. the page of what the operation created). A role or relation
     that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
     workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
     try:
-        operation()
+        result = operation()
         db.session.commit()
     except PermissionDenied:
         db.session.rollback()
@@ -52,6 +53,8 @@ def act(operation, back, done=None):
     else:
         if done is not None:
             flash(done, "success")
+        if to is not None:
+            return redirect(to(result), 303)
     return redirect(back() if callable(back) else back, 303)
 
 
