@@ -232,15 +232,14 @@ def cards_of(session, commission) -> list:
 
 
 def missing_cards(session, commission) -> list[tuple[int, int]]:
-    """(member id, offer id) for every voting member and offer they are not excluded from, without a submitted card.
-    In a call that takes no offers (a concept call): (member id, concept id) of its concept cards."""
+    """(member id, offer id) for every voting member and offer they are not excluded from, without a
+    submitted card. In a call that takes other submissions (a concept call has no offers): (member
+    id, submission id) of theirs."""
     board = Board.of(session, commission)
-    if not board.offers:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
-        from grants.calltypes import get
-        ct = get(commission.contest.call_type)
-        if not ct.takes_offers:
-            return ct.missing_cards(session, commission)
-    return list(board.missing_cards)
+    if board.offers:
+        return list(board.missing_cards)
+    # no offers: perhaps a call that takes others (asked only then: no query more otherwise)
+    return [pair for kind in submissions.kinds() if kind.name != "offer" for pair in board.scored(kind).missing_cards]
 
 
 def criteria_codes(contest) -> list[str]:

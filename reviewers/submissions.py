@@ -54,6 +54,10 @@ def get(name: str) -> SubmissionKind:
     return _KINDS[name]
 
 
+def kinds() -> list[SubmissionKind]:
+    return list(_KINDS.values())
+
+
 def of(submission) -> SubmissionKind:
     """The kind of a submission object."""
     for kind in _KINDS.values():
