@@ -217,21 +217,8 @@ def allocation(cid):
     if errors:
         flash("; ".join(errors), "error")
         return redirect(url_for(".show", cid=cid) + "#ranking", 303)
-    try:
-        ops.set_amounts(s, current_user, c, amounts)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ops.ReviewError as e:
-        db.session.rollback()
-        flash("; ".join(_field_message(x, numbers) for x in e.errors), "error")
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Zapisano proponowane kwoty."), "success")
-    return redirect(url_for(".show", cid=cid) + "#ranking", 303)
+    return act(lambda: ops.set_amounts(s, current_user, c, amounts), url_for(".show", cid=cid) + "#ranking",
+               _("Zapisano proponowane kwoty."), field_message=lambda x: _field_message(x, numbers))
 
 
 def _field_message(err: dict, numbers: dict) -> str:

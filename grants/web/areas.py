@@ -32,10 +32,11 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     return obj
 
 
-def act(operation, back, done=None, to=None):
+def act(operation, back, done=None, to=None, field_message=None):
     """A page's POST that runs one area operation: `operation()` runs and the session commits, then
-    the browser goes `back` (a URL, or a function giving it) with `done` shown, or to `to(result)`
-    (e.g. the page of what the operation created). A role or relation
+    the browser goes `back` (a URL, or a function giving it) with `done` shown (a message, or a
+    function of the result giving (message, category)), or to `to(result)` (e.g. the page of what the
+    operation created). `field_message(error)` words each refused field (default: its message). A role or relation
     that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
     workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
     try:
@@ -46,12 +47,15 @@ def act(operation, back, done=None, to=None):
         abort(403)
     except ValueError as e:
         db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", None) or [{"message": str(e)}]), "error")
+        errors = getattr(e, "errors", None) or [{"message": str(e)}]
+        flash("; ".join(field_message(x) if field_message else x["message"] for x in errors), "error")
     except WorkflowError as e:
         db.session.rollback()
         flash(str(e.detail), "error")
     else:
-        if done is not None:
+        if callable(done):
+            flash(*done(result))
+        elif done is not None:
             flash(done, "success")
         if to is not None:
             return redirect(to(result), 303)

@@ -17,6 +17,9 @@ from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 from grants.web.areas import act, visible_or_404
+from grants.commissions.access import is_staff
+from reviewers import operations as rops
+from reviewers.models import Commission
 
 from . import pool as ops
 from .models import PoolCandidate
@@ -158,9 +161,6 @@ def pool_profile(pid):
 @bp.route("/commissions/<int:cid>/members/from-pool", methods=["POST"])
 @login_required
 def pool_add_to_commission(cid):
-    from grants.commissions.access import is_staff
-    from reviewers import operations as rops
-    from reviewers.models import Commission
     c = visible_or_404(Commission, cid, rops.visible)
     require_csrf()
     if not is_staff(current_user, c):
@@ -169,25 +169,14 @@ def pool_add_to_commission(cid):
         version = int(request.form.get("version", c.version))
     except ValueError:
         abort(400)
-    try:
-        m = ops.add_from_pool(db.session(), current_user, c, request.form.get("candidate_id", ""),
-                              expected_version=version)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    except ValueError as e:  # PoolError, ReviewError
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [{"message": str(e)}])), "error")
-    else:
+
+    def added(m):
         if m.excluded_reason:
-            flash(_("Dodano członka z puli, ale jest wyłączony: %(reason)s", reason=m.excluded_reason), "error")
-        else:
-            flash(_("Dodano członka komisji z puli kandydatów organizacji."), "success")
-    return redirect(url_for("commissions.show", cid=cid) + "#pool", 303)
+            return _("Dodano członka z puli, ale jest wyłączony: %(reason)s", reason=m.excluded_reason), "error"
+        return _("Dodano członka komisji z puli kandydatów organizacji."), "success"
+    return act(lambda: ops.add_from_pool(db.session(), current_user, c, request.form.get("candidate_id", ""),
+                                         expected_version=version),
+               url_for("commissions.show", cid=cid) + "#pool", added)
 
 
 @bp.app_context_processor

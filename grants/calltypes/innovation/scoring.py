@@ -13,6 +13,7 @@ from grants.calltypes import get as get_call_type
 from grants.commissions import access
 from grants.core.permissions import PermissionDenied  # noqa: F401 - raised by save_card, caught by callers
 from reviewers import operations as rops
+from reviewers.protocol import scored_part
 from reviewers.scoring import Board
 
 from .models import Concept
@@ -84,20 +85,8 @@ def ranking_rows(session, commission, user) -> list[dict]:
 
 def protocol_part(session, commission) -> dict:
     """What the protocol adds for a concept call (R-REVIEW): exclusions, cards and the ranking."""
-    cb = board(session, commission)
-    by_id = cb.by_id
-    return {"concepts": {
-        "exclusions": sorted([list(p) for p in cb.excluded]),
-        "cards": [{"member_id": c.member_id, "concept_id": c.concept_id, "state": c.state, "scores": c.scores,
-                   "justifications": c.justifications, "submitted_at": c.submitted_at} for c in cb.cards],
-        "ranking": [{"rank": r.rank, "concept_id": r.offer_id, "number": by_id[r.offer_id].number,
-                     "title": by_id[r.offer_id].title, "organisation": by_id[r.offer_id].organisation.name,
-                     "score": str(r.score_display), "score_exact": f"{r.score.numerator}/{r.score.denominator}",
-                     "passed": r.passed, "voters": r.voters,
-                     "advisory": None if r.advisory is None else f"{r.advisory.numerator}/{r.advisory.denominator}"}
-                    for r in cb.ranking],
-        "shortlist_size": shortlist_size(commission.contest),
-    }}
+    return {"concepts": {**scored_part(board(session, commission), lambda c, r: {"title": c.title, "voters": r.voters}),
+                         "shortlist_size": shortlist_size(commission.contest)}}
 
 
 def redact_protocol_part(doc: dict, hidden: set[int], closed: bool, own_member_id: int | None) -> dict:
