@@ -9,13 +9,17 @@ from grants.api.blueprint import bp
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
+from grants.calltypes import get as get_call_type
+from grants.contests.models import Contest
+from grants.contests.operations import visible
 from grants.core import canonical, db
 from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
+from grants.offers.models import Offer
 from reviewers import operations as ops
+from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission
 from reviewers.scoring import ranking
-
 from reviewers.submissions import SubmissionKind
 
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
@@ -57,8 +61,6 @@ class CommissionCreate(BaseModel):
 
 
 def _create(session, user, data: CommissionCreate):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     try:
         cid = int(data.contest_id)
     except ValueError:
@@ -141,7 +143,6 @@ class DeclarationIn(BaseModel):
 @bp.route("/commissions/<cid>/declarations", methods=["GET"])
 def list_declarations(cid):
     user, c = _commission(cid)
-    from reviewers.declarations import declarations_of, organisations_to_declare
     member = c.member_for(user)
     rows = declarations_of(db.session(), c)
     if not is_staff(user, c):
@@ -197,7 +198,6 @@ class CardIn(BaseModel):
 @bp.route("/commissions/<cid>/score-cards/<oid>", methods=["PUT"])
 def save_card(cid, oid):
     user, c = _commission(cid)
-    from grants.offers.models import Offer
     offer = db.session.get(Offer, _int(oid, "offer_id")) if oid.isdigit() else None
     if offer is None or offer.contest_id != c.contest_id:
         raise ApiProblem(404, "No such offer in this commission's contest.")
@@ -225,7 +225,6 @@ def get_ranking(cid):
     if c.state not in ("closed", "approved"):
         raise ApiProblem(409, "The ranking is available once scoring is closed.")
     hidden = hidden_offers(db.session(), c, user)
-    from grants.offers.models import Offer
     offers = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.contest_id == c.contest_id))}
     items = []
     for r in ranking(db.session(), c):
@@ -271,7 +270,6 @@ def protocol(cid):
     if hidden:  # R-COM-IMPARTIAL: an excluded member never sees those offers' scores, not even here
         doc = {**doc, "cards": [x for x in doc["cards"] if str(x["offer_id"]) not in hidden],
                "ranking": redact_ranking(doc["ranking"], hidden)}
-    from grants.calltypes import get as get_call_type
     doc, hidden_own = get_call_type(c.contest.call_type).redact_protocol(db.session(), c, user, doc)  # e.g. concepts
     hidden = hidden or hidden_own
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)

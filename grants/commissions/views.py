@@ -2,6 +2,8 @@
 allocation (officer), protocol (R-REVIEW)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -264,7 +266,6 @@ def protocol(cid):
 
 def _when(value):
     """The protocol stores instants as ISO strings (UTC, 'Z'); pages show them in Warsaw time."""
-    from datetime import datetime
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))

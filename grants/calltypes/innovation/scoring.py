@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from grants.calltypes import get as get_call_type
 from grants.commissions import access
-from grants.core.permissions import PermissionDenied  # noqa: F401 - raised by save_card, caught by callers
 from reviewers import operations as rops
 from reviewers.protocol import scored_part
 from reviewers.scoring import Board
 
 from .models import Concept
 from .shortlist import shortlist_size
-from .submissions import CONCEPTS, SCORED_STATES  # noqa: F401 - SCORED_STATES: the states a commission scores
+from .submissions import CONCEPTS
 
 SCORES_OPEN = access.SCORES_OPEN
 CardError = rops.ReviewError
