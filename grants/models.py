@@ -37,3 +37,5 @@ import grants.workflows.report  # noqa: F401,E402
 import grants.workflows.settlement  # noqa: F401,E402
 import grants.workflows.small_grant  # noqa: F401,E402
 import grants.workflows.tranche  # noqa: F401,E402
+from grants.commissions.submissions import OFFERS  # noqa: F401,E402 - what commissions score: offers
+from grants.calltypes.innovation.submissions import CONCEPTS  # noqa: F401,E402 - and concepts

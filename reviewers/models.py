@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
@@ -94,25 +94,44 @@ class Declaration(Base):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ScoreCard(Base):
-    """One member's scores for one offer: a score and a justification per criterion (R-SCORE)."""
-
-    __tablename__ = "score_cards"
-    __table_args__ = (
-        UniqueConstraint("member_id", "offer_id", name="member_offer"),
-        CheckConstraint("state IN ('draft', 'submitted')", name="state_valid"),
-    )
+class CardColumns:
+    """A score card's columns, for every kind of submission (reviewers.submissions): one member's
+    score and justification per criterion (R-SCORE), a draft until submitted, then final. The
+    submission's own column (offer_id, concept_id) is the card class's."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion code -> "7.5"
     justifications: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default="draft")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
-    __mapper_args__ = {"version_id_col": version}
+    @declared_attr
+    def commission_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
 
-    member = relationship("CommissionMember")
+    @declared_attr
+    def member_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def member(cls):
+        return relationship("CommissionMember")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+    @staticmethod
+    def constraints(subject: str) -> tuple:
+        return (UniqueConstraint("member_id", f"{subject}_id", name=f"member_{subject}"),
+                CheckConstraint("state IN ('draft', 'submitted')", name="state_valid"))
+
+
+class ScoreCard(CardColumns, Base):
+    """One member's scores for one offer (R-SCORE)."""
+
+    __tablename__ = "score_cards"
+    __table_args__ = CardColumns.constraints("offer")
+
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from grants.core.errors import FieldErrors
 from budgets.allocation import Candidate, default_proposal, edit_problems
 from grants.core import audit, clock
 from grants.core.i18n import _
@@ -17,14 +18,13 @@ from grants.workflows.errors import NotEditable, stale
 
 from .composition import ngo_exclusion_reason
 from .declarations import organisations_to_declare
-from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration, ScoreCard
+from . import submissions
+from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration
 from .scoring import Board
 
 
-class ReviewError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ReviewError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def _err(field, message):
@@ -189,13 +189,14 @@ def _parse_score(raw, maximum: Decimal, half: bool):
     return (v.quantize(Decimal(1)) if v % 1 == 0 else v.quantize(Decimal("0.1"))) + 0, None
 
 
-def card_for(session, commission, member, offer) -> ScoreCard | None:
-    return session.scalar(select(ScoreCard).where(ScoreCard.member_id == member.id, ScoreCard.offer_id == offer.id))
+def card_for(session, commission, member, submission):
+    """The member's card for this submission (an offer, a concept...), if any."""
+    return Board.of(session, commission).scored(submissions.of(submission)).card_of(member, submission)
 
 
-def may_score(session, commission, member, offer) -> object | None:
-    """None when the member may open this offer's card; otherwise the reason. Reads the session's
-    `Board` (declarations and offers loaded once), so a page may ask it for every offer."""
+def may_score(session, commission, member, submission) -> object | None:
+    """None when the member may open this submission's card; otherwise the reason. Reads the
+    session's `Board` (declarations and submissions loaded once), so a page may ask it for every one."""
     if member is None or not member.active:
         return _("Nie jesteś aktywnym członkiem tej komisji.")
     if commission.state != "scoring":
@@ -204,11 +205,12 @@ def may_score(session, commission, member, offer) -> object | None:
     mine = board.declared_by(member)
     if any(o not in mine for o in board.organisations):
         return _("Najpierw złóż oświadczenia o bezstronności wobec wszystkich organizacji (R-COM-IMPARTIAL).")
-    orgs = {offer.organisation_id, *offer.partner_ids}
+    kind = submissions.of(submission)
+    orgs = {submission.organisation_id, *submission.partner_ids}
     if any(mine[o].conflict for o in orgs if o in mine):
-        return _("Jesteś wyłączony z oceny tej oferty (R-COM-IMPARTIAL).")
-    if offer.contest_id != commission.contest_id or offer.id not in board.offers_by_id:
-        return _("Ta oferta nie podlega ocenie komisji.")
+        return kind.texts["excluded"]
+    if submission.contest_id != commission.contest_id or submission.id not in board.scored(kind).by_id:
+        return kind.texts["not_scored"]
     return None
 
 
@@ -242,23 +244,26 @@ def check_scores(contest, scores: dict, justifications: dict, submit: bool) -> t
     return clean_scores, clean_just, errors
 
 
-def save_card(session: Session, actor, commission: Commission, offer, scores: dict, justifications: dict,
-              submit: bool = False, expected_version: int | None = None) -> ScoreCard:
+def save_card(session: Session, actor, commission: Commission, submission, scores: dict, justifications: dict,
+              submit: bool = False, expected_version: int | None = None):
+    """A member's own card for one submission (R-SCORE): saved as a draft, or submitted (then final)."""
+    kind = submissions.of(submission)
     member = commission.member_for(actor)
-    reason = may_score(session, commission, member, offer)
+    reason = may_score(session, commission, member, submission)
     if reason is not None:
         raise PermissionDenied(reason)
-    card = card_for(session, commission, member, offer)
-    if card is not None and card.state == "submitted":
-        raise NotEditable(_("Karta oceny została już złożona."))
-    if card is not None and expected_version is not None and expected_version != card.version:
-        raise stale(card.version)
+    card = card_for(session, commission, member, submission)
+    _editable(card, expected_version)
     clean_scores, clean_just, errors = check_scores(commission.contest, scores, justifications, submit)
     if errors:
         raise ReviewError(errors)
+    if kind.lock_on_save:  # one card per member and submission, even when racing
+        audit.lock_object(session, Commission, commission.id)
+        card = card_for(session, commission, member, submission)
+        _editable(card, None)
     if card is None:
-        card = ScoreCard(commission_id=commission.id, member_id=member.id, offer_id=offer.id, state="draft",
-                         scores={}, justifications={})
+        card = kind.card_model(commission_id=commission.id, member_id=member.id, state="draft", scores={},
+                               justifications={}, **{kind.key: submission.id})
         session.add(card)
     card.scores = clean_scores
     card.justifications = clean_just
@@ -266,9 +271,16 @@ def save_card(session: Session, actor, commission: Commission, offer, scores: di
         card.state = "submitted"
         card.submitted_at = clock.now()
     session.flush()
-    audit.record(session, "score_card", card.id, "submit" if submit else "save", actor,
-                 changes={"offer_id": offer.id, "member_id": member.id, "scores": clean_scores, "state": card.state})
+    audit.record(session, kind.audit_kind, card.id, "submit" if submit else "save", actor,
+                 changes={kind.key: submission.id, "member_id": member.id, "scores": clean_scores, "state": card.state})
     return card
+
+
+def _editable(card, expected_version) -> None:
+    if card is not None and card.state == "submitted":
+        raise NotEditable(_("Karta oceny została już złożona."))
+    if card is not None and expected_version is not None and expected_version != card.version:
+        raise stale(card.version)
 
 
 def proposal(session, commission, board: Board | None = None) -> dict[int, Decimal]:

@@ -6,13 +6,32 @@ import hashlib
 
 from grants.core import canonical
 
-from .declarations import declarations_of, excluded_pairs
-from .scoring import cards_of, offers_to_score, ranking
+from .declarations import declarations_of
+from .scoring import Board
+
+
+def _exact(x) -> str | None:
+    return None if x is None else f"{x.numerator}/{x.denominator}"
+
+
+def scored_part(scored, extra=None) -> dict:
+    """One kind of submission's part of the protocol (reviewers.scoring.Scored): the exclusions, every
+    card with its justifications and the ranking with exact scores; `extra(submission, ranked)` adds
+    the kind's own columns to a ranking row."""
+    key, by_id = scored.kind.key, scored.by_id
+    return {
+        "exclusions": sorted([list(p) for p in scored.excluded]),
+        "cards": [{"member_id": c.member_id, key: scored.kind.card_subject(c), "state": c.state, "scores": c.scores,
+                   "justifications": c.justifications, "submitted_at": c.submitted_at} for c in scored.cards],
+        "ranking": [{"rank": r.rank, key: r.offer_id, "number": by_id[r.offer_id].number,
+                     "organisation": by_id[r.offer_id].organisation.name, "score": str(r.score_display),
+                     "score_exact": _exact(r.score), "passed": r.passed, "advisory": _exact(r.advisory),
+                     **(extra(by_id[r.offer_id], r) if extra else {})} for r in scored.ranking],
+    }
 
 
 def build(session, commission) -> dict:
-    offers = offers_to_score(session, commission)
-    by_id = {o.id: o for o in offers}
+    board = Board.of(session, commission)
     members = {m.id: m for m in commission.members}
     extra = {}
     from grants.calltypes import get
@@ -33,17 +52,8 @@ def build(session, commission) -> dict:
                           "organisation_id": d.organisation_id, "conflict": d.conflict, "grounds": d.grounds,
                           "note": d.note, "declared_at": d.declared_at}
                          for d in sorted(declarations_of(session, commission), key=lambda d: (d.member_id, d.organisation_id))],
-        "exclusions": sorted([list(p) for p in excluded_pairs(session, commission, offers)]),
-        "cards": [{"member_id": c.member_id, "offer_id": c.offer_id, "state": c.state, "scores": c.scores,
-                   "justifications": c.justifications, "submitted_at": c.submitted_at}
-                  for c in sorted(cards_of(session, commission), key=lambda c: (c.offer_id, c.member_id))],
         "close_reason": commission.close_reason,
-        "ranking": [{"rank": r.rank, "offer_id": r.offer_id, "number": by_id[r.offer_id].number,
-                     "organisation": by_id[r.offer_id].organisation.name, "score": str(r.score_display),
-                     "score_exact": f"{r.score.numerator}/{r.score.denominator}", "passed": r.passed,
-                     "advisory": None if r.advisory is None else f"{r.advisory.numerator}/{r.advisory.denominator}",
-                     "requested": by_id[r.offer_id].requested_grant, "proposed": by_id[r.offer_id].proposed_grant}
-                    for r in ranking(session, commission)],
+        **scored_part(board.scored(), lambda o, _r: {"requested": o.requested_grant, "proposed": o.proposed_grant}),
     })
 
 

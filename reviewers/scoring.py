@@ -1,10 +1,11 @@
-"""Score cards (R-SCORE): which cards are required, and the ranking from submitted cards.
+"""Score cards (R-SCORE): which cards are required, and the ranking from submitted cards, for any
+kind of submission (reviewers.submissions: offers, concepts, ...).
 
 A page or an operation asks many questions of one commission (who is excluded from what, may
 this member open that card, which cards are missing, the ranking); a `Board` loads what they
-need once (offers with their organisations and partners, the organisations to declare towards,
-the declarations, the cards) and answers them all from memory, so the number of queries does not
-grow with offers or members.
+need once (the organisations to declare towards, the declarations; per kind of submission, through
+`board.scored(kind)`, the submissions with their organisations and partners, and the cards) and
+answers them all from memory, so the number of queries does not grow with submissions or members.
 
 `Board.of(session, commission)` keeps one board per session and commission until the session
 writes anything (a flush, a DML statement) or its transaction ends, so the functions below, the
@@ -18,22 +19,15 @@ from decimal import Decimal
 from functools import cached_property
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
+from . import submissions
 from .declarations import excluded_from, load_declarations, load_organisations, missing_from
-from .models import ScoreCard
+from .models import CommissionMember, Declaration
 from .ranking import Card, OfferIn, Ranked, rank
-
-SCORED_STATES = ("eligible", "selected", "not_selected", "update_required", "ready_for_agreement", "declined")
-
+from .submissions import SubmissionKind
 
 _CACHE = "reviewers.boards"
-
-
-def _offers_query(commission):
-    from grants.offers.models import Offer
-    return (select(Offer).where(Offer.contest_id == commission.contest_id, Offer.state.in_(SCORED_STATES))
-            .options(joinedload(Offer.organisation), selectinload(Offer.partners)).order_by(Offer.id))
 
 
 def _forget(session, *_args) -> None:
@@ -74,17 +68,22 @@ class Board:
             board = boards[commission.id] = cls(session, commission)
         return board
 
-    @cached_property
+    def scored(self, kind: SubmissionKind | None = None) -> "Scored":
+        """This commission's submissions of one kind (offers when none is named), loaded once."""
+        kind = kind or submissions.get("offer")
+        per_kind = self.__dict__.setdefault("_scored", {})
+        if kind.name not in per_kind:
+            per_kind[kind.name] = Scored(self, kind)
+        return per_kind[kind.name]
+
+    @property
     def offers(self) -> list:
         """The offers the commission scores, by id, with organisation and partners loaded."""
-        q = _offers_query(self.commission)
-        if self.fresh:
-            q = q.execution_options(populate_existing=True)
-        return list(self.session.scalars(q).unique())
+        return self.scored().submissions
 
-    @cached_property
+    @property
     def offers_by_id(self) -> dict:
-        return {o.id: o for o in self.offers}
+        return self.scored().by_id
 
     @cached_property
     def organisations(self) -> list[int]:
@@ -116,72 +115,131 @@ class Board:
         are loaded, else only the conflicting pairs are read (a few rows, not members x organisations)."""
         if "declarations" in self.__dict__:
             return {(d.member_id, d.organisation_id) for d in self.declarations if d.conflict}
-        from .models import CommissionMember, Declaration
         return set(self.session.execute(
             select(Declaration.member_id, Declaration.organisation_id)
             .join(CommissionMember, CommissionMember.id == Declaration.member_id)
             .where(CommissionMember.commission_id == self.commission.id, Declaration.conflict.is_(True))).all())
 
-    @cached_property
+    @property
     def excluded(self) -> set[tuple[int, int]]:
         """(member id, offer id) pairs a declared conflict excludes."""
-        return excluded_from(self.commission.members, self.offers, self.conflicts)
+        return self.scored().excluded
 
     def excluded_offers(self, member) -> set[int]:
-        if member is None:
-            return set()
-        return {oid for mid, oid in self.excluded if mid == member.id}
+        return self.scored().excluded_for(member)
+
+    @property
+    def cards(self) -> list:
+        return self.scored().cards
+
+    @property
+    def missing_cards(self) -> list[tuple[int, int]]:
+        return self.scored().missing_cards
+
+    @property
+    def ranking(self) -> list[Ranked]:
+        return self.scored().ranking
+
+
+class Scored:
+    """One kind of submission on a commission's board: the submissions, their cards, who is
+    excluded from which, the missing cards and the ranking (R-SCORE), each loaded at most once.
+    `Ranked.offer_id` and the pairs' second member are the submission's id, whatever its kind."""
+
+    def __init__(self, board: Board, kind: SubmissionKind):
+        self.board, self.kind = board, kind
+        self.session, self.commission, self.fresh = board.session, board.commission, board.fresh
+
+    def _q(self, q):
+        return q.execution_options(populate_existing=True) if self.fresh else q
 
     @cached_property
-    def cards(self) -> list[ScoreCard]:
-        q = select(ScoreCard).where(ScoreCard.commission_id == self.commission.id).order_by(
-            ScoreCard.offer_id, ScoreCard.member_id)
-        if self.fresh:
-            q = q.execution_options(populate_existing=True)
-        return list(self.session.scalars(q))
+    def submissions(self) -> list:
+        """The submissions the commission scores, by id, with what the pages read loaded."""
+        m = self.kind.model
+        q = (select(m).where(m.contest_id == self.commission.contest_id, m.state.in_(self.kind.scored_states))
+             .options(*self.kind.options()).order_by(m.id))
+        return list(self.session.scalars(self._q(q)).unique())
+
+    @cached_property
+    def by_id(self) -> dict:
+        return {x.id: x for x in self.submissions}
+
+    @cached_property
+    def excluded(self) -> set[tuple[int, int]]:
+        """(member id, submission id): a conflict with its lead or a partner (R-COM-IMPARTIAL)."""
+        return excluded_from(self.commission.members, self.submissions, self.board.conflicts)
+
+    def excluded_for(self, member) -> set[int]:
+        if member is None:
+            return set()
+        return {sid for mid, sid in self.excluded if mid == member.id}
+
+    def hidden_for(self, member) -> set[int]:
+        """Submissions whose scores this member must never see: the excluded ones, or every one
+        for a member excluded from the commission or who declined (R-COM-IMPARTIAL)."""
+        if member is None:
+            return set()
+        if not member.active:
+            return set(self.by_id)
+        return self.excluded_for(member)
+
+    @cached_property
+    def cards(self) -> list:
+        card = self.kind.card_model
+        q = select(card).where(card.commission_id == self.commission.id).order_by(
+            self.kind.subject_column(), card.member_id)
+        return list(self.session.scalars(self._q(q)))
+
+    def card_of(self, member, submission):
+        """The member's card for this submission, if any (one query: cards change between requests)."""
+        if member is None:
+            return None
+        card = self.kind.card_model
+        return self.session.scalar(select(card).where(card.member_id == member.id,
+                                                      self.kind.subject_column() == submission.id))
 
     @cached_property
     def missing_cards(self) -> list[tuple[int, int]]:
-        """(member id, offer id) for every voting member and offer they are not excluded from,
-        without a submitted card."""
+        """(member id, submission id) for every voting member and submission they are not excluded
+        from, without a submitted card."""
         excluded = self.excluded
-        submitted = {(c.member_id, c.offer_id) for c in self.cards if c.state == "submitted"}
-        return [(m.id, o.id) for m in self.commission.members if m.voting for o in self.offers
-                if (m.id, o.id) not in excluded and (m.id, o.id) not in submitted]
+        submitted = {(c.member_id, self.kind.card_subject(c)) for c in self.cards if c.state == "submitted"}
+        return [(m.id, x.id) for m in self.commission.members if m.voting for x in self.submissions
+                if (m.id, x.id) not in excluded and (m.id, x.id) not in submitted]
 
     @cached_property
     def ranking(self) -> list[Ranked]:
         """R-SCORE over submitted cards; excluded members' cards never count."""
-        c = self.commission
+        c, kind, card = self.commission, self.kind, self.kind.card_model
         if "cards" in self.__dict__ or self.fresh:
-            rows = [(x.member_id, x.offer_id, x.scores) for x in self.cards if x.state == "submitted"]
+            rows = [(x.member_id, kind.card_subject(x), x.scores) for x in self.cards if x.state == "submitted"]
         else:  # the ranking alone needs no card objects: three columns of the submitted ones
-            rows = self.session.execute(select(ScoreCard.member_id, ScoreCard.offer_id, ScoreCard.scores).where(
-                ScoreCard.commission_id == c.id, ScoreCard.state == "submitted")).all()
-        cards = [Card(mid, oid, {k: Decimal(v) for k, v in (scores or {}).items()}) for mid, oid, scores in rows]
+            rows = self.session.execute(select(card.member_id, kind.subject_column(), card.scores).where(
+                card.commission_id == c.id, card.state == "submitted")).all()
+        cards = [Card(mid, sid, {k: Decimal(v) for k, v in (scores or {}).items()}) for mid, sid, scores in rows]
         voting = {m.id for m in c.members if m.voting}
-        return rank([OfferIn(o.id, o.submitted_at) for o in self.offers], criteria_codes(c.contest), cards,
-                    voting, self.excluded, c.contest.pass_threshold)
+        return rank([OfferIn(x.id, kind.received_at(x)) for x in self.submissions], criteria_codes(c.contest),
+                    cards, voting, self.excluded, c.contest.pass_threshold)
 
 
 def offers_to_score(session, commission):
     return list(Board.of(session, commission).offers)
 
 
-def cards_of(session, commission) -> list[ScoreCard]:
+def cards_of(session, commission) -> list:
     return list(Board.of(session, commission).cards)
 
 
 def missing_cards(session, commission) -> list[tuple[int, int]]:
-    """(member id, offer id) for every voting member and offer they are not excluded from, without a submitted card.
-    In a call that takes no offers (a concept call): (member id, concept id) of its concept cards."""
+    """(member id, offer id) for every voting member and offer they are not excluded from, without a
+    submitted card. In a call that takes other submissions (a concept call has no offers): (member
+    id, submission id) of theirs."""
     board = Board.of(session, commission)
-    if not board.offers:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
-        from grants.calltypes import get
-        ct = get(commission.contest.call_type)
-        if not ct.takes_offers:
-            return ct.missing_cards(session, commission)
-    return list(board.missing_cards)
+    if board.offers:
+        return list(board.missing_cards)
+    # no offers: perhaps a call that takes others (asked only then: no query more otherwise)
+    return [pair for kind in submissions.kinds() if kind.name != "offer" for pair in board.scored(kind).missing_cards]
 
 
 def criteria_codes(contest) -> list[str]:

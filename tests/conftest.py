@@ -10,6 +10,7 @@ database and instance folder.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
@@ -141,6 +142,16 @@ def _tables() -> list[str]:
     from grants.core.db import Base
     import grants.models  # noqa: F401
     return [t.name for t in reversed(Base.metadata.sorted_tables)]
+
+
+@contextlib.contextmanager
+def wiped():
+    """For a module-scoped world: every table emptied before (whatever an earlier module left) and after."""
+    wipe()
+    try:
+        yield
+    finally:
+        wipe()
 
 
 def wipe() -> None:

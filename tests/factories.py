@@ -121,45 +121,70 @@ def offer_content(contest, grant: str = "9000.00") -> dict:
     return c
 
 
-def contest_in_evaluation(session, officer, members_and_grants):
+def contest_in_evaluation(session, officer, members_and_grants, values: dict | None = None, content=None):
     """A contest whose offers (one per (applicant user, organisation, grant)) were submitted, the
-    deadline passed and all were accepted formally; the contest is in evaluation."""
+    deadline passed and all were accepted formally; the contest is in evaluation. `values` and
+    `content(contest, grant)` make it another call type's (default: contest_values, offer_content)."""
+    contest, offers = contest_with_offers(session, officer, members_and_grants, values, content)
+    evaluate(session, officer, contest, offers)
+    return contest, offers
+
+
+def contest_with_offers(session, officer, members_and_grants, values: dict | None = None, content=None,
+                        before_submit=None):
+    """A published contest, its deadline passed, with one offer submitted per (user, organisation, grant);
+    `before_submit(contest)` runs while the contest is published, before any offer is submitted."""
     from datetime import timedelta
     from grants.contests import operations as cops
     from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
     now = clock.now()
     published = now - timedelta(days=40)
-    c = cops.create(session, officer, contest_values(deadline=now - timedelta(days=10)))
+    c = cops.create(session, officer, values or contest_values(deadline=now - timedelta(days=10)))
     session.commit()
     cops.transition(session, c, "publish", officer, received_at=published)
+    if before_submit is not None:
+        before_submit(c)
+        session.commit()
     offers = []
     for k, (user, org, grant) in enumerate(members_and_grants):
         o = oops.create(session, user, c, org.id, at=published + timedelta(days=1))
-        oops.save_sections(session, o, user, offer_content(c, grant))
+        oops.save_sections(session, o, user, (content or offer_content)(c, grant))
         session.commit()
         oops.transition(session, o, "submit", user, received_at=published + timedelta(days=2, minutes=k))
         offers.append(o)
-    apply_transition(session, c, "close", SYSTEM)
-    cops.transition(session, c, "start_formal_review", officer)
-    checks = {x["code"]: True for x in c.formal_checklist}
+    return c, offers
+
+
+def evaluate(session, officer, contest, offers) -> None:
+    """Its deadline passed: the contest closes, formal review accepts every offer, evaluation starts."""
+    from grants.contests import operations as cops
+    from grants.offers import operations as oops
+    from grants.workflows.base import SYSTEM, apply_transition
+    apply_transition(session, contest, "close", SYSTEM)
+    cops.transition(session, contest, "start_formal_review", officer)
+    checks = {x["code"]: True for x in contest.formal_checklist}
     for o in offers:
         oops.set_formal_checks(session, o, officer, checks)
         session.commit()
         oops.transition(session, o, "accept_formally", officer)
-    cops.transition(session, c, "start_evaluation", officer)
-    return c, offers
+    cops.transition(session, contest, "start_evaluation", officer)
 
 
-def decided_contest(session, officer, members_and_grants, second_officer, amounts: dict[int, str] | None = None):
+def decided_contest(session, officer, members_and_grants, second_officer, amounts: dict[int, str] | None = None,
+                    values: dict | None = None, content=None):
     """contest_in_evaluation, then a two-officer commission scores every offer full marks, the chair
     approves the protocol and the officer decides: every offer ready for an agreement (full awards).
     `amounts` maps an offer's position to its award before the protocol is approved (less than
     requested: the offer needs an update)."""
-    from grants.contests import operations as cops
+    contest, offers = contest_in_evaluation(session, officer, members_and_grants, values, content)
+    decide(session, officer, second_officer, contest, offers, amounts)
+    return contest, offers
+
+
+def commission_scoring(session, officer, second_officer, contest):
+    """A two-officer commission (the first chairs) whose members declared no conflict: scoring open."""
     from reviewers import operations as rops
     from reviewers.declarations import organisations_to_declare
-    contest, offers = contest_in_evaluation(session, officer, members_and_grants)
     com = rops.create(session, officer, contest)
     rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
     rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
@@ -170,16 +195,67 @@ def decided_contest(session, officer, members_and_grants, second_officer, amount
             rops.declare(session, m.user, com, org_id, False)
     session.commit()
     rops.transition(session, com, "start_scoring", officer)
+    return com
+
+
+def full_marks(contest) -> tuple[dict, dict]:
+    """Scores and justifications of a card with every criterion's maximum."""
+    return ({c["code"]: str(c["max_points"]) for c in contest.criteria}, {c["code"]: "ok" for c in contest.criteria})
+
+
+def decide(session, officer, second_officer, contest, offers, amounts: dict[int, str] | None = None) -> None:
+    """A contest in evaluation decided: commission_scoring, every member scores every offer full
+    marks, scoring closes (with `amounts`, see decided_contest), the protocol is approved, the officer decides."""
+    from decimal import Decimal
+    from grants.contests import operations as cops
+    from reviewers import operations as rops
+    com = commission_scoring(session, officer, second_officer, contest)
     for m in com.members:
         for o in offers:
-            rops.save_card(session, m.user, com, o, {c["code"]: str(c["max_points"]) for c in contest.criteria},
-                           {c["code"]: "ok" for c in contest.criteria}, submit=True)
+            rops.save_card(session, m.user, com, o, *full_marks(contest), submit=True)
     session.commit()
     rops.transition(session, com, "close_scoring", officer)
     if amounts:
-        from decimal import Decimal
         rops.set_amounts(session, officer, com, {offers[k].id: Decimal(v) for k, v in amounts.items()})
         session.commit()
     rops.transition(session, com, "approve_protocol", officer)
     cops.transition(session, contest, "decide", officer)
-    return contest, offers
+
+
+def compose(session, officer, contest, members):
+    """A commission of `contest`; members: [(user, kind, nominating organisation or None, is_chair)]."""
+    from reviewers import operations as rops
+    c = rops.create(session, officer, contest)
+    session.commit()
+    for user, kind, org, chair in members:
+        rops.add_member(session, officer, c, user_id=user.id, kind=kind,
+                        nominating_organisation_id=org.id if org else None, is_chair=chair)
+        session.commit()
+    return c
+
+
+def declare_all(session, c, users, conflicts=()):
+    """Each user declares towards each organisation; `conflicts` holds (user, organisation) pairs."""
+    from reviewers import operations as rops
+    from reviewers.declarations import organisations_to_declare
+    pairs = {(u.id, o.id) for u, o in conflicts}
+    for u in users:
+        for org in organisations_to_declare(session, c):
+            conflict = (u.id, org) in pairs
+            rops.declare(session, u, c, org, conflict, ["family"] if conflict else [])
+            session.commit()
+
+
+def signed_in(app, emails: dict, password: str = PASSWORD) -> tuple[dict, dict]:
+    """One logged-in test client and one API token header per role ({role: email}), the visitor's
+    ("anonymous") among them: a module-scoped world's callers."""
+    clients, tokens = {"anonymous": app.test_client()}, {"anonymous": {}}
+    for role, email in emails.items():
+        c = app.test_client()
+        r = c.post("/login", data={"email": email, "password": password})
+        assert r.status_code == 302, r.get_data(as_text=True)[:500]
+        clients[role] = c
+        r = c.post("/api/v1/tokens", json={"email": email, "password": password})
+        assert r.status_code == 201, r.get_data(as_text=True)
+        tokens[role] = {"Authorization": f"Bearer {r.get_json()['token']}"}
+    return clients, tokens

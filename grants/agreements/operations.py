@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from budgets import tranches as tr
 from grants.core import clock
 from grants.core.dates import days_after
@@ -24,10 +25,8 @@ from .models import Agreement, Tranche
 FINAL_REPORT_DAYS = 30  # R-REP-FINAL
 
 
-class AgreementError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class AgreementError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

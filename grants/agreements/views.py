@@ -21,6 +21,7 @@ from grants.settlements.models import Settlement
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
+from grants.web.areas import listing, visible_or_404
 
 from . import operations as ops
 from .models import Agreement, Annex, Tranche
@@ -32,17 +33,15 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements", template_folder
 @bp.route("/")
 @login_required
 def index():
-    rows = db.session.scalars(ops.visible(select(Agreement), current_user)
-                              .options(selectinload(Agreement.organisation)).order_by(Agreement.id.desc())).all()
-    return render_template("agreements/index.html", rows=rows)
+    page = listing(ops.visible(select(Agreement), current_user), Agreement, Agreement.id.desc(),
+                   options=(selectinload(Agreement.organisation),))
+    return render_template("agreements/index.html", rows=page.rows, page=page)
 
 
 @bp.route("/<int:aid>")
 @login_required
 def show(aid):
-    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
-    if a is None:
-        abort(404)
+    a = visible_or_404(Agreement, aid, ops.visible)
     reports = db.session.scalars(select(Report).where(Report.agreement_id == a.id).order_by(Report.id)).all()
     settlement = db.session.scalar(select(Settlement).where(Settlement.agreement_id == a.id))
     annexes = db.session.scalars(select(Annex).where(Annex.agreement_id == a.id).order_by(Annex.number)).all()
@@ -58,18 +57,14 @@ def show(aid):
 @bp.route("/<int:aid>/transitions/<name>", methods=["POST"])
 @login_required
 def transition(aid, name):
-    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
-    if a is None:
-        abort(404)
+    a = visible_or_404(Agreement, aid, ops.visible)
     return perform(a, name, ("signed_by_organisation_on", "signed_by_grantor_on", "reason"), url_for(".show", aid=aid))
 
 
 @bp.route("/tranches/<int:tid>/transitions/<name>", methods=["POST"])
 @login_required
 def tranche_transition(tid, name):
-    t = db.session.scalar(ops.visible_tranches(select(Tranche).where(Tranche.id == tid), current_user))
-    if t is None:
-        abort(404)
+    t = visible_or_404(Tranche, tid, ops.visible_tranches)
     return perform(t, name, ("paid_on", "transfer_ref", "reason"), url_for(".show", aid=t.agreement_id) + "#tranches")
 
 
@@ -157,7 +152,5 @@ def finance_report():
 @bp.route("/<int:aid>/print")
 @login_required
 def printable(aid):
-    a = db.session.scalar(ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
-    if a is None:
-        abort(404)
+    a = visible_or_404(Agreement, aid, ops.visible)
     return render_html("agreement", agreement_context(a))

@@ -163,10 +163,6 @@ class CallType:
         """Who submitted in a call without offers (the commission declares towards them, R-COM-NGO)."""
         return set()
 
-    def missing_cards(self, session, commission) -> list[tuple[int, int]]:
-        """(member id, submission id) of the cards still missing in a call without offers."""
-        return []
-
     def protocol_part(self, session, commission) -> dict:
         """What a call without offers adds to the commission's protocol."""
         return {}

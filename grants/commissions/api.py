@@ -9,14 +9,21 @@ from grants.api.blueprint import bp
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
+from grants.calltypes import get as get_call_type
+from grants.contests.models import Contest
+from grants.contests.operations import visible
 from grants.core import canonical, db
 from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
+from grants.offers.models import Offer
 from reviewers import operations as ops
+from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission
 from reviewers.scoring import ranking
+from reviewers.submissions import SubmissionKind
 
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
+from .submissions import OFFERS
 
 
 def _s(v):
@@ -54,8 +61,6 @@ class CommissionCreate(BaseModel):
 
 
 def _create(session, user, data: CommissionCreate):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     try:
         cid = int(data.contest_id)
     except ValueError:
@@ -138,7 +143,6 @@ class DeclarationIn(BaseModel):
 @bp.route("/commissions/<cid>/declarations", methods=["GET"])
 def list_declarations(cid):
     user, c = _commission(cid)
-    from reviewers.declarations import declarations_of, organisations_to_declare
     member = c.member_for(user)
     rows = declarations_of(db.session(), c)
     if not is_staff(user, c):
@@ -165,19 +169,26 @@ def declare(cid):
                   "grounds": d.grounds}, 201)
 
 
-def _card(c):
-    return {"member_id": str(c.member_id), "offer_id": str(c.offer_id), "state": c.state, "scores": c.scores,
-            "justifications": c.justifications, "submitted_at": _s(c.submitted_at), "version": c.version}
+def card_json(card, kind: SubmissionKind = OFFERS, subject_id=None) -> dict:
+    """A score card of any kind of submission as JSON; with no card (a member's card not yet
+    saved), the empty one of submission `subject_id`."""
+    if card is None:
+        return {"member_id": None, kind.key: str(subject_id), "state": None, "scores": {}, "justifications": {},
+                "submitted_at": None, "version": None}
+    return {"member_id": str(card.member_id), kind.key: str(kind.card_subject(card)), "state": card.state,
+            "scores": card.scores, "justifications": card.justifications, "submitted_at": _s(card.submitted_at),
+            "version": card.version}
 
 
 @bp.route("/commissions/<cid>/score-cards", methods=["GET"])
 def list_cards(cid):
     user, c = _commission(cid)
-    items = [_card(x) for x in visible_cards(db.session(), c, user)]
+    items = [card_json(x) for x in visible_cards(db.session(), c, user)]
     return _json({"items": items, "total": len(items)}, 200, c)
 
 
 class CardIn(BaseModel):
+    """A score card's body, for every kind of submission."""
     model_config = {"extra": "forbid"}
     scores: dict[str, str] = Field(default_factory=dict, max_length=30)
     justifications: dict[str, str] = Field(default_factory=dict, max_length=30)
@@ -187,7 +198,6 @@ class CardIn(BaseModel):
 @bp.route("/commissions/<cid>/score-cards/<oid>", methods=["PUT"])
 def save_card(cid, oid):
     user, c = _commission(cid)
-    from grants.offers.models import Offer
     offer = db.session.get(Offer, _int(oid, "offer_id")) if oid.isdigit() else None
     if offer is None or offer.contest_id != c.contest_id:
         raise ApiProblem(404, "No such offer in this commission's contest.")
@@ -206,7 +216,7 @@ def save_card(cid, oid):
     except ops.ReviewError as e:
         raise invalid(e.errors) from None
     db.session.commit()
-    return _json(_card(card), 200)
+    return _json(card_json(card), 200)
 
 
 @bp.route("/commissions/<cid>/ranking", methods=["GET"])
@@ -215,7 +225,6 @@ def get_ranking(cid):
     if c.state not in ("closed", "approved"):
         raise ApiProblem(409, "The ranking is available once scoring is closed.")
     hidden = hidden_offers(db.session(), c, user)
-    from grants.offers.models import Offer
     offers = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.contest_id == c.contest_id))}
     items = []
     for r in ranking(db.session(), c):
@@ -261,7 +270,6 @@ def protocol(cid):
     if hidden:  # R-COM-IMPARTIAL: an excluded member never sees those offers' scores, not even here
         doc = {**doc, "cards": [x for x in doc["cards"] if str(x["offer_id"]) not in hidden],
                "ranking": redact_ranking(doc["ranking"], hidden)}
-    from grants.calltypes import get as get_call_type
     doc, hidden_own = get_call_type(c.contest.call_type).redact_protocol(db.session(), c, user, doc)  # e.g. concepts
     hidden = hidden or hidden_own
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)

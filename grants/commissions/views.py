@@ -2,11 +2,14 @@
 allocation (officer), protocol (R-REVIEW)."""
 from __future__ import annotations
 
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants.accounts.models import User, UserRole
+from grants.contests.models import Contest
+from grants.contests.operations import visible as contest_visible
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.documents.kinds import protocol_context
@@ -19,14 +22,17 @@ from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import act, visible_or_404
 from reviewers import operations as ops
 from reviewers.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission, CommissionMember
 from reviewers.protocol import build as build_protocol
-from reviewers.scoring import missing_cards, offers_to_score, ranking
+from reviewers.scoring import Board, missing_cards, offers_to_score, ranking
+from reviewers.submissions import SubmissionKind
 
-from .access import hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
+from .access import hidden, hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
+from .submissions import OFFERS
 
 bp = Blueprint("commissions", __name__, template_folder="templates")
 
@@ -40,10 +46,7 @@ GROUND_LABELS = {"own_interest": _("sprawa dotyczy mnie osobiście"), "family": 
 
 
 def _get(cid: int) -> Commission:
-    c = db.session.scalar(ops.visible(select(Commission).where(Commission.id == cid), current_user))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Commission, cid, ops.visible)
 
 
 def _csrf():
@@ -54,22 +57,10 @@ def _csrf():
 @bp.route("/contests/<int:cid>/commission", methods=["POST"])
 @login_required
 def create(cid):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     _csrf()
-    contest = db.session.scalar(visible(select(Contest).where(Contest.id == cid), current_user))
-    if contest is None:
-        abort(404)
-    try:
-        c = ops.create(db.session(), current_user, contest)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ops.ReviewError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for("contests.show", cid=cid), 303)
-    return redirect(url_for(".show", cid=c.id), 303)
+    contest = visible_or_404(Contest, cid, contest_visible)
+    return act(lambda: ops.create(db.session(), current_user, contest), url_for("contests.show", cid=cid),
+               to=lambda c: url_for(".show", cid=c.id))
 
 
 @bp.route("/commissions/<int:cid>")
@@ -120,25 +111,14 @@ def show(cid):
 def add_member(cid):
     c = _get(cid)
     _csrf()
-    try:
+
+    def add():
         org = request.form.get("nominating_organisation_id") or None
         ops.add_member(db.session(), current_user, c, user_id=int(request.form.get("user_id", "0")),
                        kind=request.form.get("kind", ""), nominating_organisation_id=int(org) if org else None,
                        is_chair=request.form.get("is_chair") == "1",
                        expected_version=int(request.form.get("version", c.version)))
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValueError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [{"message": str(e)}])), "error")
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Dodano członka komisji."), "success")
-    return redirect(url_for(".show", cid=cid) + "#members", 303)
+    return act(add, url_for(".show", cid=cid) + "#members", _("Dodano członka komisji."))
 
 
 @bp.route("/commissions/<int:cid>/members/<int:mid>/remove", methods=["POST"])
@@ -146,59 +126,45 @@ def add_member(cid):
 def remove_member(cid, mid):
     c = _get(cid)
     _csrf()
-    try:
-        ops.remove_member(db.session(), current_user, c, mid, int(request.form.get("version", c.version)))
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except (ops.ReviewError, WorkflowError) as e:
-        db.session.rollback()
-        flash(str(getattr(e, "detail", e)), "error")
-    else:
-        flash(_("Usunięto członka komisji."), "success")
-    return redirect(url_for(".show", cid=cid) + "#members", 303)
+    return act(lambda: ops.remove_member(db.session(), current_user, c, mid, int(request.form.get("version", c.version))),
+               url_for(".show", cid=cid) + "#members", _("Usunięto członka komisji."))
 
 
 @bp.route("/commissions/<int:cid>/declarations", methods=["POST"])
 @login_required
 def declare(cid):
     c = _get(cid)
-    _csrf()
-    try:
-        ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
-                    request.form.get("conflict") == "1", request.form.getlist("grounds"), request.form.get("note", ""))
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)  # only an active member declares, for themselves
-    except (ops.ReviewError, WorkflowError) as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [])) or str(getattr(e, "detail", e)), "error")
-    else:
-        flash(_("Złożono oświadczenie."), "success")
-    return redirect(url_for(".show", cid=cid) + "#declarations", 303)
+    _csrf()  # only an active member declares, for themselves (403 otherwise)
+    return act(lambda: ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
+                                   request.form.get("conflict") == "1", request.form.getlist("grounds"),
+                                   request.form.get("note", "")),
+               url_for(".show", cid=cid) + "#declarations", _("Złożono oświadczenie."))
 
 
 @bp.route("/commissions/<int:cid>/cards/<int:oid>", methods=["GET", "POST"])
 @login_required
 def card(cid, oid):
-    c = _get(cid)
+    return card_page(_get(cid), OFFERS, oid)
+
+
+def card_page(c: Commission, kind: SubmissionKind, sid: int):
+    """A member's score card for one submission of any kind (R-SCORE, R-COM-IMPARTIAL): the form
+    while scoring is open, the submitted card read-only after."""
     s = db.session()
-    from grants.offers.models import Offer
-    offer = s.get(Offer, oid)
-    if offer is None or offer.contest_id != c.contest_id or offer not in offers_to_score(s, c):
+    sub = Board.of(s, c).scored(kind).by_id.get(sid)
+    if sub is None:
         abort(404)
     member = c.member_for(current_user)
-    if member is None or not member.active or offer.id in hidden_offers(s, c, current_user):
+    if member is None or not member.active or sub.id in hidden(s, c, current_user, kind):
         abort(403)  # a visible commission, but not a card this caller may open (R-COM-IMPARTIAL)
-    existing = ops.card_for(s, c, member, offer)
-    reason = ops.may_score(s, c, member, offer)
+    existing = ops.card_for(s, c, member, sub)
+    reason = ops.may_score(s, c, member, sub)
     submitted = existing is not None and existing.state == "submitted"
+    back = url_for("commissions.show", cid=c.id) + kind.anchor
     if reason is not None and not (submitted and request.method == "GET"):
         flash(str(reason), "error")
-        return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+        return redirect(back, 303)
     criteria = c.contest.criteria or []
-    labels = card_labels(criteria)
     errors: dict[str, list[str]] = {}
     values = {"scores": dict(existing.scores) if existing else {},
               "justifications": dict(existing.justifications) if existing else {}}
@@ -209,24 +175,24 @@ def card(cid, oid):
         submit = request.form.get("submit") == "1"
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
-            ops.save_card(s, current_user, c, offer, values["scores"], values["justifications"],
+            ops.save_card(s, current_user, c, sub, values["scores"], values["justifications"],
                           submit=submit, expected_version=version)
             db.session.commit()
-        except ops.ReviewError as e:
+        except ValueError as e:  # ReviewError, or a version that is not a number
             db.session.rollback()
-            for x in e.errors:
+            for x in getattr(e, "errors", [{"field": "version", "message": str(_("Nieprawidłowa wersja karty."))}]):
                 errors.setdefault(x["field"], []).append(x["message"])
             status = 422
         except (WorkflowError, PermissionDenied) as e:
             db.session.rollback()
-            flash(str(getattr(e, "detail", None) or getattr(e, "reason", e)), "error")
-            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
+            flash(str(getattr(e, "detail", None) or getattr(e, "reason", None) or e), "error")
+            return redirect(back, 303)
         else:
-            flash(_("Złożono kartę oceny oferty %(n)s.", n=offer.number) if submit
-                  else _("Zapisano szkic karty oceny oferty %(n)s.", n=offer.number), "success")
-            return redirect(url_for(".show", cid=cid) + "#scoring", 303)
-    return render_template("commissions/card.html", c=c, offer=offer, card=existing, values=values, errors=errors,
-                           labels=labels, member=member, form=CsrfForm()), status
+            flash(str(kind.texts["submitted" if submit else "saved"]) % {"n": sub.number}, "success")
+            return redirect(back, 303)
+    return render_template("commissions/card.html", c=c, kind=kind, sub=sub, card=existing, values=values,
+                           errors=errors, labels=card_labels(criteria), member=member, back=back,
+                           title=str(kind.texts["card_title"]) % {"n": sub.number}, form=CsrfForm()), status
 
 
 @bp.route("/commissions/<int:cid>/allocation", methods=["POST"])
@@ -254,21 +220,8 @@ def allocation(cid):
     if errors:
         flash("; ".join(errors), "error")
         return redirect(url_for(".show", cid=cid) + "#ranking", 303)
-    try:
-        ops.set_amounts(s, current_user, c, amounts)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ops.ReviewError as e:
-        db.session.rollback()
-        flash("; ".join(_field_message(x, numbers) for x in e.errors), "error")
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Zapisano proponowane kwoty."), "success")
-    return redirect(url_for(".show", cid=cid) + "#ranking", 303)
+    return act(lambda: ops.set_amounts(s, current_user, c, amounts), url_for(".show", cid=cid) + "#ranking",
+               _("Zapisano proponowane kwoty."), field_message=lambda x: _field_message(x, numbers))
 
 
 def _field_message(err: dict, numbers: dict) -> str:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, drafts_of_own_department, has_role
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department
 from grants.workflows.base import apply_transition, record_change
@@ -22,19 +23,13 @@ EDITABLE_FIELDS = ("title", "description", "fields", "starts_at", "ends_at")
 MIN_YEAR, MAX_YEAR = 2000, 2200  # a period outside is a typing error (and year 1 overflows in UTC)
 
 
-class ConsultationError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ConsultationError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):
     """Drafts: the department's officers and admins; everything else is public."""
-    if has_role(user, ADMIN):
-        return q
-    if has_role(user, OFFICER):
-        return q.where(or_(Consultation.state != "draft", Consultation.department_id == user.department_id))
-    return q.where(Consultation.state != "draft")
+    return drafts_of_own_department(q, user, Consultation)
 
 
 def can_create(user) -> bool:

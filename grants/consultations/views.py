@@ -9,14 +9,16 @@ from sqlalchemy.orm import selectinload
 from grants.core import audit, db
 from grants.core.dates import WARSAW, local
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, has_role
 from grants.forms.consultations import ConsultationForm, TransitionForm
 from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
+from grants.web.transitions import perform
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import listing, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Consultation
@@ -24,24 +26,17 @@ from .models import Consultation
 bp = Blueprint("consultations", __name__, url_prefix="/consultations", template_folder="templates")
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
-
 
 def _get(cid: int) -> Consultation:
-    obj = db.session.scalar(ops.visible(select(Consultation).where(Consultation.id == cid), _user()))
-    if obj is None:
-        abort(404)
-    return obj
+    return visible_or_404(Consultation, cid, ops.visible)
 
 
 @bp.route("/")
 def index():
-    rows = db.session.scalars(ops.visible(select(Consultation), _user())
-                              .options(selectinload(Consultation.department))  # the list shows it
-                              .order_by(Consultation.state, Consultation.ends_at.desc())).all()
-    return render_template("consultations/index.html", rows=rows,
-                           can_create=has_role(_user(), OFFICER, ADMIN))
+    page = listing(ops.visible(select(Consultation), viewer()), Consultation, Consultation.state,
+                   Consultation.ends_at.desc(), options=(selectinload(Consultation.department),))  # the list shows it
+    return render_template("consultations/index.html", rows=page.rows, page=page,
+                           can_create=has_role(viewer(), OFFICER, ADMIN))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -117,7 +112,7 @@ def _buttons(obj, user) -> list[dict]:
 @bp.route("/<int:cid>")
 def show(cid):
     obj = _get(cid)
-    user = _user()
+    user = viewer()
     staff = has_role(user, OFFICER, ADMIN)
     return render_template(
         "consultations/show.html", obj=obj, wf=obj.__workflow__, fields=FIELDS,
@@ -132,27 +127,12 @@ def show(cid):
 @login_required
 def transition(cid, name):
     obj = _get(cid)
-    form = TransitionForm()
-    if not form.validate_on_submit():
-        flash(_("Nie udało się wykonać czynności: formularz jest niekompletny."), "error")
-        return redirect(url_for(".show", cid=cid))
     payload = {}
-    if name == "publish_report" and form.report.data:
-        payload["report"] = form.report.data
+    if name == "publish_report" and request.form.get("report"):
+        payload["report"] = request.form["report"]
     if name == "close_early":
-        payload["reason"] = form.reason.data or ""
-    try:
-        ops.transition(db.session(), obj, name, current_user, payload, form.version.data)
-    except WorkflowError as e:
-        errors = getattr(e, "errors", None)
-        detail = str(e.detail) + ("" if not errors else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errors))
-        flash(detail, "error")
-        return redirect(url_for(".show", cid=cid)), 303
-    except PermissionDenied as e:
-        flash(str(e.reason), "error")
-        return redirect(url_for(".show", cid=cid)), 303
-    flash(_("Wykonano: %(label)s.", label=str(obj.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", cid=cid)), 303
+        payload["reason"] = request.form.get("reason") or ""
+    return perform(obj, name, payload=payload, form=TransitionForm, back=url_for(".show", cid=cid), show_forbidden=True)
 
 
 @section("public")

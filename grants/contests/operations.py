@@ -4,15 +4,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.offers.queries import counts_outside_states
+from grants.core.permissions import drafts_of_own_department
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor
 from grants.workflows.base import apply_transition, record_change
@@ -32,19 +34,13 @@ FIELDS_EDITABLE = (
     "tranche_pattern", "attachments_allowed")
 
 
-class ContestError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ContestError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):
     """Drafts: the department's officers and admins; planned and later: everyone."""
-    if has_role(user, ADMIN):
-        return q
-    if has_role(user, OFFICER):
-        return q.where(or_(Contest.state != "draft", Contest.department_id == user.department_id))
-    return q.where(Contest.state != "draft")
+    return drafts_of_own_department(q, user, Contest)
 
 
 def can_edit(user, c: Contest) -> bool:

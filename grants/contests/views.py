@@ -19,7 +19,6 @@ from grants.core.permissions import (
     ADMIN,
     APPLICANT,
     OFFICER,
-    PermissionDenied,
     has_role,
 )
 from grants.documents.kinds import announcement_context
@@ -32,8 +31,10 @@ from grants.web.home import Item, Section, section
 from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import TransitionForbidden, WorkflowError
+from grants.workflows.errors import WorkflowError
 from reviewers.models import Commission
+from grants.web.transitions import perform
+from grants.web.areas import act, listing, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Contest
@@ -42,27 +43,17 @@ from .rules import CONTENT_FIELDS, FORMS
 bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates")
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
-
 
 def _get(cid: int) -> Contest:
-    c = db.session.scalar(ops.visible(select(Contest).where(Contest.id == cid), _user()))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Contest, cid, ops.visible)
 
 
 @bp.route("/")
 def index():
-    state = request.args.get("state")
-    q = ops.visible(select(Contest), _user())
-    if state:
-        q = q.where(Contest.state == state)
-    rows = db.session.scalars(q.options(selectinload(Contest.department))
-                              .order_by(Contest.deadline.desc().nulls_last(), Contest.id.desc())).all()
-    return render_template("contests/index.html", rows=rows, state=state, states=Contest.__workflow__.states,
-                           can_create=has_role(_user(), OFFICER, ADMIN))
+    page = listing(ops.visible(select(Contest), viewer()), Contest, Contest.deadline.desc().nulls_last(),
+                   Contest.id.desc(), options=(selectinload(Contest.department),))
+    return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, states=Contest.__workflow__.states,
+                           can_create=has_role(viewer(), OFFICER, ADMIN))
 
 
 def _apply_errors(form, errors):
@@ -162,7 +153,7 @@ def _params_view(code: str, c) -> list[dict]:
 @bp.route("/<int:cid>")
 def show(cid):
     c = _get(cid)
-    user = _user()
+    user = viewer()
     staff = user is not None and ops.can_edit(user, c)
     offers = []
     my_offers = []
@@ -206,39 +197,16 @@ def printable(cid):
 @login_required
 def transition(cid, name):
     c = _get(cid)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Nie udało się wykonać czynności: formularz jest niekompletny."), "error")
-        return redirect(url_for(".show", cid=cid), 303)
-    payload = {"reason": form.reason.data or ""} if name == "cancel" else {}
-    try:
-        ops.transition(db.session(), c, name, current_user, payload, form.version.data)
-    except TransitionForbidden:
-        db.session.rollback()
-        abort(403)  # visible, but the caller's role or relation may not do this
-    except WorkflowError as e:
-        errors = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
-        return redirect(url_for(".show", cid=cid), 303)
-    flash(_("Wykonano: %(label)s.", label=str(c.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", cid=cid), 303)
+    payload = {"reason": request.form.get("reason") or ""} if name == "cancel" else {}
+    return perform(c, name, payload=payload, form=ReasonForm, back=url_for(".show", cid=cid))
 
 
 @bp.route("/<int:cid>/clone", methods=["POST"])
 @login_required
 def clone(cid):
     c = _get(cid)
-    try:
-        new_c = ops.clone(db.session(), c, current_user)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ops.ContestError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for(".show", cid=cid), 303)
-    flash(_("Utworzono kolejną edycję konkursu jako szkic."), "success")
-    return redirect(url_for(".show", cid=new_c.id), 303)
+    return act(lambda: ops.clone(db.session(), c, current_user), url_for(".show", cid=cid),
+               _("Utworzono kolejną edycję konkursu jako szkic."), to=lambda new_c: url_for(".show", cid=new_c.id))
 
 
 @section("public")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
+from sqlalchemy import or_
+
 from .i18n import _
 
 APPLICANT = "applicant"
@@ -62,3 +64,13 @@ def is_staff(actor) -> bool:
 def require_role(actor, roles: Iterable[str]) -> None:
     if not has_role(actor, *roles):
         raise PermissionDenied()
+
+
+def drafts_of_own_department(q, user, model):
+    """A query of a public announcement (contest, consultation) as `user` may see it: drafts only to
+    admins and the officers of its department; everything else to everyone."""
+    if has_role(user, ADMIN):
+        return q
+    if has_role(user, OFFICER):
+        return q.where(or_(model.state != "draft", model.department_id == user.department_id))
+    return q.where(model.state != "draft")

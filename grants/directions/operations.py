@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grants.consultations.models import Consultation
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import (
@@ -29,10 +30,8 @@ EDITABLE = ("title", "problem", "target_group", "proposed_task", "estimated_fund
 PUBLIC_STATES = ("submitted", "under_review", "accepted", "rejected", "merged")
 
 
-class DirectionError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class DirectionError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -26,6 +26,7 @@ from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import viewer, visible_or_404
 
 from . import operations as ops
 from .models import Direction, DirectionComment
@@ -34,22 +35,13 @@ bp = Blueprint("directions", __name__, template_folder="templates")
 
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
-
 
 def _consultation(cid):
-    c = db.session.scalar(consultation_visible(select(Consultation).where(Consultation.id == cid), _user()))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Consultation, cid, consultation_visible)
 
 
 def _direction(did):
-    d = db.session.scalar(ops.visible(select(Direction).where(Direction.id == did), _user()))
-    if d is None:
-        abort(404)
-    return d
+    return visible_or_404(Direction, did, ops.visible)
 
 
 def _csrf():
@@ -98,7 +90,7 @@ def index(cid):
             flash(_("Zgłoszono propozycję.") if request.form.get("submit") == "1" else _("Zapisano szkic propozycji."),
                   "success")
             return redirect(url_for(".show", did=d.id), 303)
-    rows = db.session.scalars(ops.visible(select(Direction).where(Direction.consultation_id == c.id), _user())
+    rows = db.session.scalars(ops.visible(select(Direction).where(Direction.consultation_id == c.id), viewer())
                               .order_by(Direction.id)).all()
     counts = ops.supports_count(db.session(), [d.id for d in rows])
     orgs = [m.organisation for m in current_user.memberships] if current_user.is_authenticated else []
@@ -110,7 +102,7 @@ def index(cid):
 @bp.route("/directions/<int:did>")
 def show(did):
     d = _direction(did)
-    user = _user()
+    user = viewer()
     staff = user is not None and has_role(user, OFFICER, ADMIN) and consultation_staff(d, user)
     comments = db.session.scalars(select(DirectionComment).where(DirectionComment.direction_id == d.id)
                                   .options(selectinload(DirectionComment.user)).order_by(DirectionComment.id)).all()

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.dates import roll_to_working_day, warsaw_date
 from grants.core.i18n import _
@@ -20,10 +21,8 @@ from grants.workflows.relations import board_of
 from .models import Initiative
 
 
-class InitiativeError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class InitiativeError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
-from grants.registry.departments import DepartmentError
 from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.web.transitions import CsrfForm, perform
+from grants.web.areas import act, listing, visible_or_404
 
 from . import operations as ops
 from .models import Initiative
@@ -52,18 +52,16 @@ def index():
         else:
             flash(_("Złożono ofertę z własnej inicjatywy. Urząd oceni jej celowość w ciągu miesiąca."), "success")
             return redirect(url_for(".show", iid=obj.id), 303)
-    rows = db.session.scalars(ops.visible(select(Initiative), current_user).order_by(Initiative.id.desc())).all()
+    page = listing(ops.visible(select(Initiative), current_user), Initiative, Initiative.id.desc())
     orgs = [m.organisation for m in current_user.memberships] if has_role(current_user, APPLICANT) else []
-    return render_template("initiatives/index.html", rows=rows, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+    return render_template("initiatives/index.html", rows=page.rows, page=page, orgs=orgs, fields=FIELDS, errors=errors, values=values,
                            today=clock.today(), late=ops.is_late, form=CsrfForm()), status
 
 
 @bp.route("/<int:iid>")
 @login_required
 def show(iid):
-    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
-    if obj is None:
-        abort(404)
+    obj = visible_or_404(Initiative, iid, ops.visible)
     return render_template("initiatives/show.html", o=obj, fields=FIELDS, late=ops.is_late(obj, clock.today()),
                            transitions=available_transitions(db.session(), obj, current_user), form=CsrfForm(),
                            **department_context(obj, current_user))
@@ -72,9 +70,7 @@ def show(iid):
 @bp.route("/<int:iid>/transitions/<name>", methods=["POST"])
 @login_required
 def transition(iid, name):
-    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
-    if obj is None:
-        abort(404)
+    obj = visible_or_404(Initiative, iid, ops.visible)
     return perform(obj, name, ("announcement_date", "justification", "reason"), url_for(".show", iid=iid))
 
 
@@ -82,22 +78,13 @@ def transition(iid, name):
 @login_required
 def reassign(iid):
     """An admin assigns the offer to a department (grants.registry.departments)."""
-    obj = db.session.scalar(ops.visible(select(Initiative).where(Initiative.id == iid), current_user))
-    if obj is None:
-        abort(404)
+    obj = visible_or_404(Initiative, iid, ops.visible)
     if not has_role(current_user, ADMIN):
         abort(403)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None)
-        db.session.commit()
-    except DepartmentError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Przypisano wydział."), "success")
-    return redirect(url_for(".show", iid=iid), 303)
+    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
+               url_for(".show", iid=iid), _("Przypisano wydział."))
 
 
 @section(OFFICER, ADMIN)

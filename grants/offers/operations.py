@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from grants.calltypes import get as get_call_type
 from grants.contests.models import Contest
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import (
@@ -27,10 +28,8 @@ from .models import Offer, OfferPartner
 EDITABLE_STATES = ("draft", "needs_correction", "update_required")
 
 
-class OfferError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class OfferError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -33,11 +32,12 @@ from grants.documents.kinds import offer_context
 from grants.documents.render import render_html
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import TransitionForbidden, WorkflowError
+from grants.workflows.errors import WorkflowError
 from grants.workflows.offer import officer_of_contest
+from grants.web.areas import visible_or_404
 
 from . import content as cm
 from . import operations as ops
@@ -71,11 +71,7 @@ def sections_for(contest) -> list[tuple[str, object]]:
 
 
 def _get(oid: int) -> Offer:
-    o = db.session.scalar(ops.visible(select(Offer).where(Offer.id == oid), current_user)
-                          .options(selectinload(Offer.partners)))
-    if o is None:
-        abort(404)
-    return o
+    return visible_or_404(Offer, oid, ops.visible, selectinload(Offer.partners))
 
 
 def _section_of(field: str) -> str:
@@ -85,9 +81,7 @@ def _section_of(field: str) -> str:
 @bp.route("/contests/<int:cid>/offers", methods=["POST"])
 @login_required
 def create(cid):
-    c = db.session.scalar(visible(select(Contest).where(Contest.id == cid), current_user))
-    if c is None:
-        abort(404)
+    c = visible_or_404(Contest, cid, visible)
     if not CsrfForm().validate_on_submit():
         abort(400)
     try:
@@ -209,8 +203,6 @@ def edit_section(oid, name):
 @login_required
 def transition(oid, name):
     o = _get(oid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
     payload = {}
     if name == "request_correction":
         payload["deficiencies"] = [x.strip() for x in request.form.get("deficiencies", "").splitlines() if x.strip()]
@@ -218,27 +210,18 @@ def transition(oid, name):
         payload["reasons"] = request.form.get("reasons", "")
     elif name == "withdraw" and request.form.get("reason"):
         payload["reason"] = request.form.get("reason")
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
-    try:
-        ops.transition(db.session(), o, name, current_user, payload, version, received_at=g.get("received_at"))
-    except TransitionForbidden:
-        db.session.rollback()
-        abort(403)  # visible, but the caller's role or relation may not do this
-    except WorkflowError as e:
-        db.session.rollback()
+    submitting = name in ("submit", "resubmit")
+
+    def receipt_after_double_click(_error):
         fresh = db.session.get(Offer, oid)
-        if name in ("submit", "resubmit") and fresh is not None and fresh.state == "submitted" and fresh.receipt:
+        if submitting and fresh is not None and fresh.state == "submitted" and fresh.receipt:
             # a double click: the first click submitted; show the same receipt
             flash(_("Oferta została już złożona. Oto potwierdzenie."), "success")
             return redirect(url_for(".show", oid=oid) + "#receipt", 303)
-        errors = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
-        return redirect(url_for(".show", oid=oid), 303)
-    flash(_("Wykonano: %(label)s.", label=str(o.__workflow__.by_name[name].label)), "success")
-    return redirect(url_for(".show", oid=oid) + ("#receipt" if name in ("submit", "resubmit") else ""), 303)
+        return None
+
+    return perform(o, name, payload=payload, back=url_for(".show", oid=oid), refused=receipt_after_double_click,
+                   done=url_for(".show", oid=oid) + ("#receipt" if submitting else ""))
 
 
 @bp.route("/offers/<int:oid>/checks", methods=["POST"])

@@ -121,6 +121,18 @@ EXTRA_PATHS_DETAILS = {
 }
 
 
+def _committed(s, operation):
+    """Runs one membership operation and commits; its refusal is the answer (a problem), with
+    nothing changed."""
+    try:
+        result = operation()
+    except ms.MembershipError as e:
+        s.rollback()
+        raise _problem_of(e) from None
+    s.commit()
+    return result
+
+
 @bp.route("/organisations/<oid>/members", methods=["GET"])
 def members_list(oid):
     user = auth.require_user()
@@ -142,12 +154,7 @@ def members_add(oid):
     if not ms.works_with(s, user, org):
         raise PermissionDenied(ms.NO_RELATION)
     data = validate(StaffAdd, raw_json())
-    try:
-        m = ms.add_by_staff(s, user, org, data.email, data.reason, data.role)
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    m = _committed(s, lambda: ms.add_by_staff(s, user, org, data.email, data.reason, data.role))
     return _json(member_json(m), 201)
 
 
@@ -160,12 +167,7 @@ def members_role(oid, mid):
         raise PermissionDenied("Roles are changed by the organisation's board.")
     data = validate(RoleIn, raw_json())
     s = db.session()
-    try:
-        ms.set_role(s, user, m, data.role)
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    _committed(s, lambda: ms.set_role(s, user, m, data.role))
     return _json(member_json(m), 200)
 
 
@@ -180,12 +182,7 @@ def members_remove(oid, mid):
                                "anyone may leave.")
     body = raw_json()
     data = validate(RemoveIn, body) if body is not None else RemoveIn()
-    try:
-        ms.remove(s, user, m, data.reason or "")
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    _committed(s, lambda: ms.remove(s, user, m, data.reason or ""))
     return Response(status=204)
 
 
@@ -207,12 +204,7 @@ def invitations_create(oid):
         raise PermissionDenied("The organisation's board invites.")
     data = validate(InviteIn, raw_json())
     s = db.session()
-    try:
-        inv = ms.invite(s, user, org, data.email, data.role)
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    inv = _committed(s, lambda: ms.invite(s, user, org, data.email, data.role))
     return _json(invitation_json(inv), 201)
 
 
@@ -225,12 +217,7 @@ def invitations_revoke(oid, iid):
     if inv is None or inv.organisation_id != org.id:
         raise ApiProblem(404, "No such invitation.")
     s = db.session()
-    try:
-        ms.revoke(s, user, inv)
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    _committed(s, lambda: ms.revoke(s, user, inv))
     return _json(invitation_json(inv), 200)
 
 
@@ -247,12 +234,7 @@ def _answer(iid, fn):
     if inv is None:
         raise ApiProblem(404, "No such invitation for you.")
     s = db.session()
-    try:
-        fn(s, user, inv)
-    except ms.MembershipError as e:
-        s.rollback()
-        raise _problem_of(e) from None
-    s.commit()
+    _committed(s, lambda: fn(s, user, inv))
     return _json(invitation_json(inv), 200)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import record_change
@@ -18,10 +19,8 @@ from grants.workflows.base import record_change
 from .models import Department
 
 
-class DepartmentError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class DepartmentError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def for_field(session: Session, field: str | None) -> Department | None:

@@ -5,6 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
@@ -18,10 +19,8 @@ EDITABLE = ("name", "legal_form", "krs", "nip", "regon", "fields", "district", "
             "description")
 
 
-class RegistryError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class RegistryError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def can_edit(session: Session, actor, org: Organisation | None) -> bool:

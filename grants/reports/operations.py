@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from grants.agreements.models import Agreement
 from grants.agreements.operations import visible as agreement_visible
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -26,10 +27,8 @@ from .models import Report
 PARTIAL_MIN_DAYS = 30
 
 
-class ReportError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ReportError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

@@ -16,6 +16,7 @@ from grants.web.transitions import CsrfForm, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 from grants.workflows.report import member
+from grants.web.areas import visible_or_404
 
 from . import content as rc
 from . import operations as ops
@@ -26,10 +27,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="temp
 
 
 def _get(rid):
-    r = db.session.scalar(ops.visible(select(Report).where(Report.id == rid), current_user))
-    if r is None:
-        abort(404)
-    return r
+    return visible_or_404(Report, rid, ops.visible)
 
 
 @bp.route("/<int:rid>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import visible_or_404
 
 from . import calculation
 from . import operations as ops
@@ -27,10 +28,7 @@ bp = Blueprint("settlements", __name__, url_prefix="/settlements", template_fold
 
 
 def _get(sid):
-    s = db.session.scalar(ops.visible(select(Settlement).where(Settlement.id == sid), current_user))
-    if s is None:
-        abort(404)
-    return s
+    return visible_or_404(Settlement, sid, ops.visible)
 
 
 @bp.route("/<int:sid>")

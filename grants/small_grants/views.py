@@ -11,7 +11,6 @@ from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry import departments
-from grants.registry.departments import DepartmentError
 from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
@@ -19,6 +18,7 @@ from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 from grants.web.transitions import CsrfForm, perform
+from grants.web.areas import act, listing, viewer, visible_or_404
 
 from . import operations as ops
 from .models import SmallGrant, SmallGrantComment
@@ -27,15 +27,9 @@ bp = Blueprint("small_grants", __name__, url_prefix="/small-grants", template_fo
 
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
-
 
 def _get(sid):
-    obj = db.session.scalar(ops.visible(select(SmallGrant).where(SmallGrant.id == sid), _user()))
-    if obj is None:
-        abort(404)
-    return obj
+    return visible_or_404(SmallGrant, sid, ops.visible)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -78,9 +72,9 @@ def index():
             for w in warnings:
                 flash(_("Uwaga: %(w)s", w=w), "info")
             return redirect(url_for(".show", sid=obj.id), 303)
-    rows = db.session.scalars(ops.visible(select(SmallGrant), _user()).order_by(SmallGrant.id.desc())).all()
-    orgs = [m.organisation for m in current_user.memberships] if _user() and has_role(current_user, APPLICANT) else []
-    return render_template("small_grants/index.html", rows=rows, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+    page = listing(ops.visible(select(SmallGrant), viewer()), SmallGrant, SmallGrant.id.desc())
+    orgs = [m.organisation for m in current_user.memberships] if viewer() and has_role(current_user, APPLICANT) else []
+    return render_template("small_grants/index.html", rows=page.rows, page=page, orgs=orgs, fields=FIELDS, errors=errors, values=values,
                            form=CsrfForm()), status
 
 
@@ -91,7 +85,7 @@ def show(sid):
         if not CsrfForm().validate_on_submit():
             abort(400)
         try:
-            ops.add_comment(db.session(), obj, _user(), request.form.get("author_name", ""), request.form.get("body", ""))
+            ops.add_comment(db.session(), obj, viewer(), request.form.get("author_name", ""), request.form.get("body", ""))
             db.session.commit()
         except (ops.SmallGrantError, WorkflowError) as e:
             db.session.rollback()
@@ -106,8 +100,8 @@ def show(sid):
     return render_template("small_grants/show.html", o=obj, comments=comments, fields=FIELDS,
                            can_comment=obj.state == "published" and obj.comments_close_at and now <= obj.comments_close_at,
                            late=ops.publish_late(obj, clock.today()),
-                           transitions=available_transitions(db.session(), obj, _user()) if _user() else [],
-                           form=CsrfForm(), **department_context(obj, _user()))
+                           transitions=available_transitions(db.session(), obj, viewer()) if viewer() else [],
+                           form=CsrfForm(), **department_context(obj, viewer()))
 
 
 @bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
@@ -135,15 +129,8 @@ def reassign(sid):
         abort(403)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None)
-        db.session.commit()
-    except DepartmentError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Przypisano wydział."), "success")
-    return redirect(url_for(".show", sid=sid), 303)
+    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
+               url_for(".show", sid=sid), _("Przypisano wydział."))
 
 
 @section(OFFICER, ADMIN)

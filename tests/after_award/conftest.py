@@ -1,6 +1,6 @@
 import pytest
 
-from tests.after_award.helpers import World, decided
+from tests.after_award.helpers import decided_world
 
 
 @pytest.fixture
@@ -10,12 +10,5 @@ def world(client, session, make_user, make_org, api_token, clock_at):
     def build(grants=("9000.00",), amounts=None, moved_to=None):
         if moved_to:
             clock_at(moved_to)
-        officer, officer2, finance = make_user("officer"), make_user("officer"), make_user("finance")
-        orgs = [make_org() for _ in grants]
-        ngos = [make_user("applicant", org=o) for o in orgs]
-        w = World(client=client, session=session, clock_at=clock_at, officer=officer, officer2=officer2,
-                  finance=finance, orgs=orgs, ngos=ngos, h=api_token(officer), hf=api_token(finance),
-                  hn=[api_token(u) for u in ngos])
-        w.contest, w.offers = decided(session, officer, officer2, list(zip(ngos, orgs, grants)), amounts)
-        return w
+        return decided_world(client, session, make_user, make_org, api_token, clock_at, grants, amounts)
     return build

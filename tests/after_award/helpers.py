@@ -139,3 +139,16 @@ def decided(session, officer, second_officer, members_and_grants, amounts: dict[
     approved: `amounts` maps an offer's position to its award (less than requested: update_required)."""
     from tests.factories import decided_contest
     return decided_contest(session, officer, members_and_grants, second_officer, amounts)
+
+
+def decided_world(client, session, make_user, make_org, api_token, clock_at, grants, amounts=None) -> World:
+    """A decided contest with one offer per grant, each from its own organisation: two officers of the
+    department, a finance user and one applicant per organisation, each with an API token."""
+    officer, officer2, finance = make_user("officer"), make_user("officer"), make_user("finance")
+    orgs = [make_org() for _ in grants]
+    ngos = [make_user("applicant", org=o) for o in orgs]
+    w = World(client=client, session=session, clock_at=clock_at, officer=officer, officer2=officer2,
+              finance=finance, orgs=orgs, ngos=ngos, h=api_token(officer), hf=api_token(finance),
+              hn=[api_token(u) for u in ngos])
+    w.contest, w.offers = decided(session, officer, officer2, list(zip(ngos, orgs, grants)), amounts)
+    return w

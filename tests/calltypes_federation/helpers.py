@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grants.core import clock, db
+from tests import factories
 from tests.factories import contest_values, offer_content
 
 CODE = "federation_building"
@@ -142,41 +143,11 @@ def count(model) -> int:
 
 
 def decide(session, officer, second_officer, contest, offers):
-    """The rest of tests.factories.decided_contest for a contest whose offers were submitted: the
-    deadline passes (the clock moves), formal review accepts every offer, a two-officer commission
-    scores full marks, the protocol is approved and the officer decides."""
-    from grants.contests import operations as cops
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
-    from reviewers import operations as rops
-    from reviewers.declarations import organisations_to_declare
-    apply_transition(session, contest, "close", SYSTEM)
-    cops.transition(session, contest, "start_formal_review", officer)
-    checks = {x["code"]: True for x in contest.formal_checklist}
-    for o in offers:
-        oops.set_formal_checks(session, o, officer, checks)
-        session.commit()
-        oops.transition(session, o, "accept_formally", officer)
-    cops.transition(session, contest, "start_evaluation", officer)
-    com = rops.create(session, officer, contest)
-    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
-    session.commit()
-    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(session, com):
-            rops.declare(session, m.user, com, org_id, False)
-    session.commit()
-    rops.transition(session, com, "start_scoring", officer)
-    for m in com.members:
-        for o in offers:
-            rops.save_card(session, m.user, com, o, {c["code"]: str(c["max_points"]) for c in contest.criteria},
-                           {c["code"]: "ok" for c in contest.criteria}, submit=True)
-    session.commit()
-    rops.transition(session, com, "close_scoring", officer)
-    rops.transition(session, com, "approve_protocol", officer)
-    cops.transition(session, contest, "decide", officer)
-    return contest, offers
+    """The rest of tests.factories.decided_contest for a contest whose offers were submitted: formal
+    review accepts every offer, a two-officer commission scores full marks, the protocol is approved
+    and the officer decides."""
+    factories.evaluate(session, officer, contest, offers)
+    factories.decide(session, officer, second_officer, contest, offers)
 
 
 def after_deadline(clock_at, contest) -> None:

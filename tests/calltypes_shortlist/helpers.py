@@ -15,7 +15,7 @@ from grants.core.audit import AuditEntry
 from grants.core.outbox import OutboxEvent
 from reviewers import operations as rops
 from reviewers.models import Commission
-from tests.factories import contest_values
+from tests.factories import compose, contest_values, declare_all  # noqa: F401
 
 D = Decimal
 CRITERIA = ("novelty", "partnership", "feasibility", "scalability", "learning")
@@ -59,27 +59,6 @@ def concept_call(session, officer, orgs, *, shortlist_size: int = 5, threshold: 
     if evaluation:
         cops.transition(session, c, "start_evaluation", officer)
     return c, concepts
-
-
-def compose(session, officer, contest, members):
-    """members: [(user, kind, nominating organisation or None, is_chair)]."""
-    c = rops.create(session, officer, contest)
-    session.commit()
-    for user, kind, org, chair in members:
-        rops.add_member(session, officer, c, user_id=user.id, kind=kind,
-                        nominating_organisation_id=org.id if org else None, is_chair=chair)
-        session.commit()
-    return c
-
-
-def declare_all(session, c, users, conflicts=()):
-    from reviewers.declarations import organisations_to_declare
-    pairs = {(u.id, o.id) for u, o in conflicts}
-    for u in users:
-        for org in organisations_to_declare(session, c):
-            conflict = (u.id, org) in pairs
-            rops.declare(session, u, c, org, conflict, ["family"] if conflict else [])
-            session.commit()
 
 
 def score(session, c, user, concept, points, submit=True, justification="Uzasadnienie oceny"):

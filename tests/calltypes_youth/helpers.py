@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from grants.core import clock
-from tests.factories import contest_values, offer_content
+from tests.factories import contest_in_evaluation, contest_values, decided_contest, offer_content
 
 CODE = "youth_entrepreneurship"
 PARAMS = {"min_age": 13, "max_age": 19, "min_ventures": 1}
@@ -110,55 +110,12 @@ def count(session, model, *where) -> int:
 def youth_in_evaluation(session, officer, members_and_grants):
     """A youth contest whose offers (one per (applicant, organisation, grant)) were submitted with the
     extra section, the deadline passed and all were accepted formally; the contest is in evaluation."""
-    from grants.contests import operations as cops
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
-    now = clock.now()
-    published = now - timedelta(days=40)
-    c = cops.create(session, officer, youth_values(deadline=now - timedelta(days=10)))
-    session.commit()
-    cops.transition(session, c, "publish", officer, received_at=published)
-    offers = []
-    for k, (user, org, grant) in enumerate(members_and_grants):
-        o = oops.create(session, user, c, org.id, at=published + timedelta(days=1))
-        oops.save_sections(session, o, user, youth_content(c, grant))
-        session.commit()
-        oops.transition(session, o, "submit", user, received_at=published + timedelta(days=2, minutes=k))
-        offers.append(o)
-    apply_transition(session, c, "close", SYSTEM)
-    cops.transition(session, c, "start_formal_review", officer)
-    checks = {x["code"]: True for x in c.formal_checklist}
-    for o in offers:
-        oops.set_formal_checks(session, o, officer, checks)
-        session.commit()
-        oops.transition(session, o, "accept_formally", officer)
-    cops.transition(session, c, "start_evaluation", officer)
-    return c, offers
+    return contest_in_evaluation(session, officer, members_and_grants,
+                                 youth_values(deadline=clock.now() - timedelta(days=10)), youth_content)
 
 
 def youth_decided(session, officer, second_officer, members_and_grants):
     """youth_in_evaluation, then a two-officer commission scores every offer full marks on every
     criterion (the youth presets among them) and the officer decides: full awards."""
-    from grants.contests import operations as cops
-    from reviewers import operations as rops
-    from reviewers.declarations import organisations_to_declare
-    contest, offers = youth_in_evaluation(session, officer, members_and_grants)
-    com = rops.create(session, officer, contest)
-    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
-    session.commit()
-    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(session, com):
-            rops.declare(session, m.user, com, org_id, False)
-    session.commit()
-    rops.transition(session, com, "start_scoring", officer)
-    for m in com.members:
-        for o in offers:
-            rops.save_card(session, m.user, com, o, {x["code"]: str(x["max_points"]) for x in contest.criteria},
-                           {x["code"]: "ok" for x in contest.criteria}, submit=True)
-    session.commit()
-    rops.transition(session, com, "close_scoring", officer)
-    rops.transition(session, com, "approve_protocol", officer)
-    cops.transition(session, contest, "decide", officer)
-    return contest, offers
+    return decided_contest(session, officer, members_and_grants, second_officer,
+                           values=youth_values(deadline=clock.now() - timedelta(days=10)), content=youth_content)

@@ -25,6 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.access import Requests
+from tests.conftest import wiped
+from tests.factories import signed_in
 
 ROLES = ("anonymous", "applicant_a", "officer_same", "officer_other", "admin", "finance", "participant",
          "chair", "member_city", "nominee", "expert", "excluded_nominee", "conflicted")
@@ -135,7 +137,7 @@ def _build(app) -> World:
     from grants.core import db
     from reviewers import operations as rops
     from reviewers.declarations import organisations_to_declare
-    from tests.factories import PASSWORD, contest_in_evaluation, make_contest, make_org, make_user
+    from tests.factories import contest_in_evaluation, make_contest, make_org, make_user
 
     w = World(app=app)
     s = db.session()
@@ -215,24 +217,13 @@ def _build(app) -> World:
         emails = {role: u.email for role, u in users.items()}
         db.session.remove()
 
-        w.clients["anonymous"] = app.test_client()
-        w.tokens["anonymous"] = {}
-        for role, email in emails.items():
-            c = app.test_client()
-            r = c.post("/login", data={"email": email, "password": PASSWORD})
-            assert r.status_code == 302, r.get_data(as_text=True)[:500]
-            w.clients[role] = c
-            r = c.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
-            assert r.status_code == 201, r.get_data(as_text=True)
-            w.tokens[role] = {"Authorization": f"Bearer {r.get_json()['token']}"}
+        clients, tokens = signed_in(app, emails)
+        w.clients.update(clients)
+        w.tokens.update(tokens)
     return w
 
 
 @pytest.fixture(scope="module")
 def world(app):
-    from tests.conftest import wipe
-    wipe()  # whatever an earlier module left
-    try:
+    with wiped():
         yield _build(app)
-    finally:
-        wipe()

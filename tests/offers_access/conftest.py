@@ -15,6 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tests.access import Requests
+from tests.conftest import wiped
+from tests.factories import signed_in
 
 ROLES = ("anonymous", "applicant_a", "applicant_b", "applicant_partner", "applicant_no_org", "officer_same",
          "officer_other", "admin", "finance", "commission_member", "participant")
@@ -142,7 +144,7 @@ def _build(app) -> World:
     from grants.contests import operations as cops
     from grants.core import db
     from grants.offers import operations as oops
-    from tests.factories import PASSWORD, contest_values, make_contest, make_org, make_user, offer_content
+    from tests.factories import contest_values, make_contest, make_org, make_user, offer_content
 
     w = World(app=app)
     s = db.session()
@@ -200,16 +202,9 @@ def _build(app) -> World:
     db.session.remove()
 
     # one logged-in client and one API token per role, for the whole module
-    w.clients["anonymous"] = app.test_client()
-    w.tokens["anonymous"] = {}
-    for role, email in emails.items():
-        c = app.test_client()
-        r = c.post("/login", data={"email": email, "password": PASSWORD})
-        assert r.status_code == 302, r.get_data(as_text=True)[:500]
-        w.clients[role] = c
-        r = c.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
-        assert r.status_code == 201, r.get_data(as_text=True)
-        w.tokens[role] = {"Authorization": f"Bearer {r.get_json()['token']}"}
+    clients, tokens = signed_in(app, emails)
+    w.clients.update(clients)
+    w.tokens.update(tokens)
     return w
 
 
@@ -223,12 +218,8 @@ def world(app):
     from argon2 import PasswordHasher
 
     from grants.accounts import passwords
-    from tests.conftest import wipe
-    wipe()  # whatever an earlier module left
-    try:
+    with wiped():
         with pytest.MonkeyPatch.context() as mp:  # cheap hashing for the users and their logins
             mp.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
             w = _build(app)
         yield w
-    finally:
-        wipe()

@@ -12,7 +12,7 @@ from grants.core.audit import AuditEntry
 from grants.core.outbox import OutboxEvent
 from reviewers import operations as ops
 from reviewers.models import Commission, Declaration, ScoreCard
-from tests.factories import contest_values, offer_content
+from tests.factories import compose, contest_values, contest_with_offers, declare_all, evaluate  # noqa: F401
 
 D = Decimal
 
@@ -20,55 +20,11 @@ D = Decimal
 def contest_in_evaluation(session, officer, offers, before_submit=None, **overrides):
     """offers: [(applicant, organisation, grant)]; `before_submit(contest)` runs while the contest is
     published, before any offer is submitted."""
-    from grants.contests import operations as cops
-    from grants.offers import operations as oops
-    from grants.workflows.base import SYSTEM, apply_transition
-    now = clock.now()
-    published = now - timedelta(days=40)
-    c = cops.create(session, officer, contest_values(deadline=now - timedelta(days=10), **overrides))
-    session.commit()
-    cops.transition(session, c, "publish", officer, received_at=published)
-    if before_submit is not None:
-        before_submit(c)
-        session.commit()
-    out = []
-    for k, (user, org, grant) in enumerate(offers):
-        o = oops.create(session, user, c, org.id, at=published + timedelta(days=1))
-        oops.save_sections(session, o, user, offer_content(c, grant))
-        session.commit()
-        oops.transition(session, o, "submit", user, received_at=published + timedelta(days=2, minutes=k))
-        out.append(o)
-    apply_transition(session, c, "close", SYSTEM)
-    cops.transition(session, c, "start_formal_review", officer)
-    checks = {x["code"]: True for x in c.formal_checklist}
-    for o in out:
-        oops.set_formal_checks(session, o, officer, checks)
-        session.commit()
-        oops.transition(session, o, "accept_formally", officer)
-    cops.transition(session, c, "start_evaluation", officer)
+    c, out = contest_with_offers(session, officer, offers,
+                                 contest_values(deadline=clock.now() - timedelta(days=10), **overrides),
+                                 before_submit=before_submit)
+    evaluate(session, officer, c, out)
     return c, out
-
-
-def compose(session, officer, contest, members):
-    """members: [(user, kind, nominating organisation or None, is_chair)]."""
-    c = ops.create(session, officer, contest)
-    session.commit()
-    for user, kind, org, chair in members:
-        ops.add_member(session, officer, c, user_id=user.id, kind=kind,
-                       nominating_organisation_id=org.id if org else None, is_chair=chair)
-        session.commit()
-    return c
-
-
-def declare_all(session, c, users, conflicts=()):
-    """Each user declares towards each organisation; `conflicts` holds (user, organisation) pairs."""
-    from reviewers.declarations import organisations_to_declare
-    pairs = {(u.id, o.id) for u, o in conflicts}
-    for u in users:
-        for org in organisations_to_declare(session, c):
-            conflict = (u.id, org) in pairs
-            ops.declare(session, u, c, org, conflict, ["family"] if conflict else [])
-            session.commit()
 
 
 def score(session, c, user, offer, points, submit=True, justification="Uzasadnienie oceny"):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, joinedload
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PermissionDenied, has_role
@@ -34,12 +35,8 @@ PENDING, CONFIRMED, DECLINED = "pending", "confirmed", "declined"
 STATUS_LABELS = {PENDING: _("czeka na potwierdzenie"), CONFIRMED: _("potwierdzone"), DECLINED: _("odmowa")}
 
 
-class MemberError(ValueError):
+class MemberError(FieldErrors):
     """Bad input: a clear reason per field (422 in the API, shown next to the form on a page)."""
-
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
 class NoSuchMember(LookupError):

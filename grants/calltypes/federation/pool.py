@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from grants.accounts.models import User, UserRole
 from grants.accounts.operations import AccountError, normalise_email
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import (
@@ -41,12 +42,8 @@ PROFILE_MAX = 1000  # characters: a short profile, not a CV
 OBJECT_TYPE = "pool_candidate"
 
 
-class PoolError(ValueError):
+class PoolError(FieldErrors):
     """Bad input: `errors` are [{"field", "message"}] for the user."""
-
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
 def _err(field, message) -> PoolError:

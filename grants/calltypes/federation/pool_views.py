@@ -19,6 +19,7 @@ from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 from reviewers import operations as rops
 from reviewers.composition import participating_organisations
+from grants.web.areas import act, visible_or_404
 from reviewers.models import Commission
 
 from . import pool as ops
@@ -115,18 +116,7 @@ def _act(pid, fn, done, after=None):
     """Performs `fn` on the candidate (CSRF, 403, flash); back to the candidate's page or to `after()`."""
     c = _candidate(pid)
     require_csrf()
-    try:
-        fn(c)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(done, "success")
-    return redirect((after and after()) or url_for(".pool_show", pid=pid), 303)
+    return act(lambda: fn(c), lambda: (after and after()) or url_for(".pool_show", pid=pid), done)
 
 
 @bp.route("/commission-pool/<int:pid>/consent", methods=["POST"])
@@ -172,9 +162,7 @@ def pool_profile(pid):
 @bp.route("/commissions/<int:cid>/members/from-pool", methods=["POST"])
 @login_required
 def pool_add_to_commission(cid):
-    c = db.session.scalar(rops.visible(select(Commission).where(Commission.id == cid), current_user))
-    if c is None:
-        abort(404)
+    c = visible_or_404(Commission, cid, rops.visible)
     require_csrf()
     if not is_staff(current_user, c):
         abort(403)
@@ -182,25 +170,14 @@ def pool_add_to_commission(cid):
         version = int(request.form.get("version", c.version))
     except ValueError:
         abort(400)
-    try:
-        m = ops.add_from_pool(db.session(), current_user, c, request.form.get("candidate_id", ""),
-                              expected_version=version)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    except ValueError as e:  # PoolError, ReviewError
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in getattr(e, "errors", [{"message": str(e)}])), "error")
-    else:
+
+    def added(m):
         if m.excluded_reason:
-            flash(_("Dodano członka z puli, ale jest wyłączony: %(reason)s", reason=m.excluded_reason), "error")
-        else:
-            flash(_("Dodano członka komisji z puli kandydatów organizacji."), "success")
-    return redirect(url_for("commissions.show", cid=cid) + "#pool", 303)
+            return _("Dodano członka z puli, ale jest wyłączony: %(reason)s", reason=m.excluded_reason), "error"
+        return _("Dodano członka komisji z puli kandydatów organizacji."), "success"
+    return act(lambda: ops.add_from_pool(db.session(), current_user, c, request.form.get("candidate_id", ""),
+                                         expected_version=version),
+               url_for("commissions.show", cid=cid) + "#pool", added)
 
 
 @bp.app_context_processor

@@ -39,10 +39,6 @@ class InnovationConcept(CallType):
         from .scoring import participating_organisations
         return participating_organisations(session, contest.id)
 
-    def missing_cards(self, session, commission) -> list[tuple[int, int]]:
-        from .scoring import missing_cards
-        return missing_cards(session, commission)
-
     def protocol_part(self, session, commission) -> dict:
         from .scoring import protocol_part
         return protocol_part(session, commission)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.offers.content import Amount
 
@@ -51,12 +52,8 @@ class ConceptContent(BaseModel):
     estimated_budget: Amount | None = None  # "1250.00"
 
 
-class ConceptFormatError(ValueError):
+class ConceptFormatError(FieldErrors):
     """Fields whose format is wrong, each with a Polish message ({"field", "message"})."""
-
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
 def _message(err: dict) -> str:

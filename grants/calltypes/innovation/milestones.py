@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
@@ -34,12 +35,8 @@ DECISIONS = {"go": _("kontynuować (go)"), "no_go": _("zatrzymać (no-go)")}
 DECISION_LABELS = {"pending": _("oczekuje"), **DECISIONS}
 
 
-class MilestoneError(ValueError):
+class MilestoneError(FieldErrors):
     """Input or a rule refuses the change (422); `errors` as [{"field", "message"}]."""
-
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
 def _err(field: str, message) -> MilestoneError:

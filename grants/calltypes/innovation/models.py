@@ -11,6 +11,7 @@ from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
 from grants.workflows.base import WorkflowMixin, state_check
+from reviewers.models import CardColumns
 
 
 CONCEPT_STATES = {
@@ -47,28 +48,13 @@ class Concept(WorkflowMixin, Base):
         return []
 
 
-class ConceptCard(Base):
+class ConceptCard(CardColumns, Base):
     """One commission member's scores for one concept on the pilot criteria (R-SCORE)."""
 
     __tablename__ = "concept_cards"
-    __table_args__ = (
-        UniqueConstraint("member_id", "concept_id", name="member_concept"),
-        CheckConstraint("state IN ('draft', 'submitted')", name="state_valid"),
-    )
+    __table_args__ = CardColumns.constraints("concept")
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
     concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
-    scores: Mapped[dict] = mapped_column(JSON, default=dict)
-    justifications: Mapped[dict] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(10), default="draft")
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    member = relationship("CommissionMember")
     concept = relationship("Concept")
 
 

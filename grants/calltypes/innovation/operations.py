@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
@@ -21,10 +22,8 @@ EDITABLE_STATES = ("draft",)
 SUBMITTED_STATES = ("submitted", "shortlisted", "not_shortlisted")
 
 
-class ConceptError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ConceptError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def visible(q, user):

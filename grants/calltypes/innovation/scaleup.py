@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from grants.core.errors import FieldErrors
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_money
@@ -21,10 +22,8 @@ from .milestones import is_officer, is_pilot
 OPEN_FOR_PROPOSALS = ("draft", "open")
 
 
-class ScaleUpError(ValueError):
-    def __init__(self, errors: list[dict]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+class ScaleUpError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
 def final_report(session: Session, agreement):

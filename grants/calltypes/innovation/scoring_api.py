@@ -12,22 +12,22 @@ concept not scored by it; 409 scoring not open; 403 not an active member or excl
 409 stale If-Match; 400 malformed JSON, 422 wrong fields or a score out of range."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from grants.api import auth
 from grants.api.blueprint import bp
 from grants.api.collections import _expected_version, _json, _object
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
+from grants.commissions.api import COLLECTION, CardIn, card_json
 from grants.core import canonical, db
 from grants.core.permissions import PermissionDenied
 from grants.workflows.errors import stale
 
 from . import scoring
+from .shortlist import shortlist_size
+from .submissions import CONCEPTS
 
 
 def _commission(cid):
-    from grants.commissions.api import COLLECTION
     user = auth.require_user()
     c = _object(COLLECTION, cid, user)
     if not scoring.is_concept_call(c.contest):
@@ -38,26 +38,16 @@ def _commission(cid):
 def _concept(c, concept_id):
     concept = None
     if concept_id.isascii() and concept_id.isdigit() and len(concept_id) < 10:
-        concept = scoring.ConceptBoard.of(db.session(), c).concepts_by_id.get(int(concept_id))
+        concept = scoring.board(db.session(), c).by_id.get(int(concept_id))
     if concept is None:
         raise ApiProblem(404, "No such concept scored by this commission.")
     return concept
 
 
-def _card(card, concept_id=None) -> dict:
-    if card is None:
-        return {"member_id": None, "concept_id": str(concept_id), "state": None, "scores": {}, "justifications": {},
-                "submitted_at": None, "version": None}
-    return {"member_id": str(card.member_id), "concept_id": str(card.concept_id), "state": card.state,
-            "scores": card.scores, "justifications": card.justifications,
-            "submitted_at": canonical.jsonable(card.submitted_at) if card.submitted_at else None,
-            "version": card.version}
-
-
 @bp.route("/commissions/<cid>/concept-cards", methods=["GET"])
 def list_concept_cards(cid):
     user, c = _commission(cid)
-    items = [_card(x) for x in scoring.visible_cards(db.session(), c, user)]
+    items = [card_json(x, CONCEPTS) for x in scoring.visible_cards(db.session(), c, user)]
     return _json({"items": items, "total": len(items)}, 200, c)
 
 
@@ -74,20 +64,13 @@ def get_concept_card(cid, concept_id):
     concept = _concept(c, concept_id)
     member = _own(user, c, concept)
     card = scoring.card_for(db.session(), member, concept)
-    body = _card(card, concept.id)
+    body = card_json(card, CONCEPTS, concept.id)
     body["criteria"] = c.contest.criteria or []
     body["half_points"] = bool(c.contest.half_points)
     reason = scoring.may_score(db.session(), c, member, concept)
     body["editable"] = reason is None and (card is None or card.state == "draft")
     body["reason"] = None if reason is None else str(reason)
     return _json(body, 200, card)
-
-
-class ConceptCardIn(BaseModel):
-    model_config = {"extra": "forbid"}
-    scores: dict[str, str] = Field(default_factory=dict, max_length=30)
-    justifications: dict[str, str] = Field(default_factory=dict, max_length=30)
-    submit: bool = False
 
 
 @bp.route("/commissions/<cid>/concept-cards/<concept_id>", methods=["PUT"])
@@ -105,14 +88,14 @@ def put_concept_card(cid, concept_id):
     existing = scoring.card_for(s, member, concept)
     if expected is not None and existing is not None and expected != existing.version:
         raise stale(existing.version)  # a new card has no version to match yet
-    data = validate(ConceptCardIn, raw_json())
+    data = validate(CardIn, raw_json())
     try:
         card = scoring.save_card(s, user, c, concept, data.scores, data.justifications, data.submit, expected)
     except scoring.CardError as e:
         db.session.rollback()
         raise invalid(e.errors) from None
     db.session.commit()
-    return _json(_card(card), 200, card)
+    return _json(card_json(card, CONCEPTS), 200, card)
 
 
 @bp.route("/commissions/<cid>/concept-ranking", methods=["GET"])
@@ -124,7 +107,6 @@ def get_concept_ranking(cid):
         raise PermissionDenied()
     rows = scoring.ranking_rows(db.session(), c, user)
     items = [{**r, "concept_id": str(r["concept_id"])} for r in rows]
-    from .shortlist import shortlist_size
     return _json({"items": items, "total": len(items), "shortlist_size": shortlist_size(c.contest),
                   "threshold": canonical.jsonable(c.contest.pass_threshold)}, 200, c)
 

@@ -2,7 +2,7 @@
 replace the art. 15 ones, when it may go to evaluation and its decision, which shortlists concepts
 for stage 2. No money is awarded at this stage: the decision sets no amount on anything.
 
-The commission scores concepts on concept cards (`.scoring`); the ranking is reviewers.ranking's
+The commission scores concepts on concept cards (`.scoring`, the scored submissions' core); the ranking is reviewers.ranking's
 (the same means of voting members, experts advisory, declared conflicts excluded, the same
 documented tie-break). The decision shortlists the top `shortlist_size` concepts whose score
 reaches the contest's pass threshold when one is set, and does not shortlist the others."""
@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 from grants.core import outbox
 from grants.core.i18n import _
 from grants.workflows.base import Reason, apply_transition
+from reviewers.scoring import Board
+
+from .submissions import CONCEPTS
 
 
 class ConceptCallParams(BaseModel):
@@ -65,12 +68,11 @@ def decide(ctx, contest) -> None:
     from reviewers.models import Commission
 
     from .models import Concept
-    from .scoring import ConceptBoard
     session = ctx.session
     commission = session.scalar(select(Commission).where(Commission.contest_id == contest.id))
     concepts = list(session.scalars(select(Concept).where(Concept.contest_id == contest.id,
                                                           Concept.state == "submitted").order_by(Concept.id)))
-    ranked = ConceptBoard.fresh_for(session, commission).ranking if commission is not None else []
+    ranked = Board(session, commission, fresh=True).scored(CONCEPTS).ranking if commission is not None else []
     by_id = {r.offer_id: r for r in ranked}
     chosen = selection([r for r in ranked if r.offer_id in {c.id for c in concepts}], shortlist_size(contest))
     summary, by_org = [], {}

@@ -19,6 +19,7 @@ from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
+from grants.web.areas import visible_or_404
 
 from . import concepts as cm
 from . import operations as ops
@@ -35,20 +36,13 @@ def _user():
 
 
 def _get(cid: int) -> Concept:
-    c = db.session.scalar(ops.visible(select(Concept).where(Concept.id == cid), current_user)
-                          .options(selectinload(Concept.organisation), selectinload(Concept.contest)))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Concept, cid, ops.visible, selectinload(Concept.organisation), selectinload(Concept.contest))
 
 
 def _contest(cid: int):
     from grants.contests.models import Contest
     from grants.contests.operations import visible
-    c = db.session.scalar(visible(select(Contest).where(Contest.id == cid), _user()))
-    if c is None:
-        abort(404)
-    return c
+    return visible_or_404(Contest, cid, visible)
 
 
 @bp.route("/contests/<int:cid>/concepts", methods=["POST"])

@@ -1,0 +1,92 @@
+"""The pieces every area's pages share: the object a URL names, if the caller may see it
+(`visible_or_404` over the area's `visible()` query), and a list page's rows (`listing`: the same
+filter by state and paging for every list). An area's views are then its own forms and templates,
+a few lines of wiring around its operations, and `grants.web.transitions.perform`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from grants.core import db
+from grants.core.permissions import PermissionDenied
+from grants.workflows.errors import WorkflowError
+
+PER_PAGE = 200  # rows on one list page; the links below a list walk the rest
+
+
+def viewer():
+    """The signed-in user, or None for a visitor (public pages: the area's `visible` decides)."""
+    return current_user if current_user.is_authenticated else None
+
+
+def visible_or_404(model, oid: int, visible, *options, user=None):
+    """`model` number `oid` through the area's `visible(query, user)` (with loader `options`), or a
+    404: an object the caller may not see does not exist for them."""
+    obj = db.session.scalar(visible(select(model).where(model.id == oid), viewer() if user is None else user)
+                            .options(*options))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def act(operation, back, done=None, to=None, field_message=None):
+    """A page's POST that runs one area operation: `operation()` runs and the session commits, then
+    the browser goes `back` (a URL, or a function giving it) with `done` shown (a message, or a
+    function of the result giving (message, category)), or to `to(result)` (e.g. the page of what the
+    operation created). `field_message(error)` words each refused field (default: its message). A role or relation
+    that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
+    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
+    try:
+        result = operation()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValueError as e:
+        db.session.rollback()
+        errors = getattr(e, "errors", None) or [{"message": str(e)}]
+        flash("; ".join(field_message(x) if field_message else x["message"] for x in errors), "error")
+    except WorkflowError as e:
+        db.session.rollback()
+        flash(str(e.detail), "error")
+    else:
+        if callable(done):
+            flash(*done(result))
+        elif done is not None:
+            flash(done, "success")
+        if to is not None:
+            return redirect(to(result), 303)
+    return redirect(back() if callable(back) else back, 303)
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+    state: str | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def listing(q, model, *order, options=(), per_page: int = PER_PAGE) -> Page:
+    """One list page of the visible query `q`: `?state=` filters by the workflow state (an unknown
+    state shows nothing, not an error), `?page=` pages (a bad number is the first page); counted
+    before paging, so the page says how many there are."""
+    state = request.args.get("state") or None
+    if state:
+        q = q.where(model.state == state)
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+    rows = db.session.scalars(q.options(*options).order_by(*order).limit(per_page)
+                              .offset((page - 1) * per_page)).all()
+    return Page(list(rows), total, page, per_page, state)
