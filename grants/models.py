@@ -21,3 +21,5 @@ from grants.settlements.models import ReturnPayment, Settlement  # noqa: F401,E4
 from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  # noqa: F401,E402
 from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402
 from grants.privacy.models import DeletionRequest  # noqa: F401,E402
+from grants.notifications.models import (Notification, NotificationPreference, NotificationRun,  # noqa: F401,E402
+                                         Subscription, SubscriptionItem)

@@ -1,11 +1,13 @@
 """E-mail delivery: SMTP when GRANTS_SMTP_URL is set, otherwise .eml files in instance/outbox/."""
 from __future__ import annotations
 
+import os
 import smtplib
 import socket
 import uuid
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlparse
@@ -15,15 +17,38 @@ from grants.core import config
 FROM = "grants@localhost"
 
 
-def build(to: str, subject: str, body: str, sender: str = FROM, message_id: str | None = None,
-          date: str | None = None) -> EmailMessage:
+def mail_from() -> str:
+    """The From of every mail: GRANTS_MAIL_FROM (e.g. "Urząd Miasta Krakowa <granty@um.krakow.pl>")."""
+    return os.environ.get("GRANTS_MAIL_FROM", "").strip() or FROM
+
+
+def address(value: str) -> Address:
+    """An address for a header: a display name kept (RFC 2047 encoded), the domain IDNA-encoded
+    ("ngo@kraków.pl" -> "ngo@xn--krakw-3ta.pl"): a raw non-ASCII domain makes an invalid header."""
+    name, addr = parseaddr(value)
+    local, _sep, domain = (addr or value).rpartition("@")
+    if not _sep:
+        raise ValueError(f"not an e-mail address: {value!r}")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as e:
+        raise ValueError(f"invalid domain in {value!r}: {e}") from None
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def build(to: str, subject: str, body: str, sender: str | None = None, message_id: str | None = None,
+          date: str | None = None, html: str | None = None, headers: dict | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = to
+    msg["From"] = address(sender or mail_from())
+    msg["To"] = address(to)
     msg["Subject"] = subject
     msg["Date"] = date or formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="grants.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
     return msg
 
 
