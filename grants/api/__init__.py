@@ -16,3 +16,4 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(docs.bp)
     errors.init(app)
     me, seals, tokens, users  # noqa: B018 - routes registered on import
+    from grants.notifications import api as notifications_api  # noqa: F401 - /api/v1/me/notifications

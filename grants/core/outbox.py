@@ -90,6 +90,12 @@ def emit_email(session: Session, to: str, subject: str, body: str, *, html: str 
     return emit(session, "email.send", payload, event_id=event_id)
 
 
+def requeue(session: Session, ev: OutboxEvent) -> None:
+    """A failed row (e.g. mail the admin retries) is pending again and sent after commit."""
+    ev.status, ev.attempts, ev.next_relay_at = PENDING, 0, clock.real_now()
+    session.info.setdefault("outbox_new", []).append(ev.id)
+
+
 def due_for_relay(session: Session, now: datetime, first_after: datetime, limit: int = 500) -> list[tuple[str, int]]:
     """Pending rows whose lease has run out: (id, enqueues so far). `first_after`: a row never
     re-sent is due when it was created at or before this moment."""

@@ -19,9 +19,10 @@ AUTHOR = "author"  # the person who proposed it (a direction)
 CONTEST_APPLICANTS = "contest_applicants"  # members of organisations with a submitted offer in the contest
 PUBLIC = "public"  # every applicant and participant account (announcements), and the subscribers
 CONSULTATION_AUTHORS = "consultation_authors"  # who proposed directions in the consultation
+SUBSCRIBERS = "subscribers"  # newsletter subscribers whose filters match (grants.notifications.subscriptions)
 
 AUDIENCES = (NOBODY, ORGANISATION, OFFICERS, COMMISSION, FINANCE_STAFF, AUTHOR, CONTEST_APPLICANTS, PUBLIC,
-             CONSULTATION_AUTHORS)
+             CONSULTATION_AUTHORS, SUBSCRIBERS)
 
 
 def organisation_id(obj) -> int | None:
@@ -70,7 +71,7 @@ def _contest_id(obj) -> int | None:
 
 
 def resolve(session, audience: str, obj) -> set[int]:
-    if audience == NOBODY:
+    if audience in (NOBODY, SUBSCRIBERS):
         return set()
     if audience == ORGANISATION:
         return members_of(session, [organisation_id(obj)])

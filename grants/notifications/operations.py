@@ -6,16 +6,11 @@ from sqlalchemy import func, select, update
 
 from grants.accounts.models import User
 from grants.core import clock, outbox
-from grants.core.i18n import LazyText, _
+from grants.core.i18n import _
 
-from . import audiences, facts, kinds, mailer, rules
+from . import audiences, facts, kinds, mailer, rules, subscriptions
+from .errors import NotificationError
 from .models import Notification, NotificationPreference
-
-
-class NotificationError(Exception):
-    def __init__(self, message: LazyText):
-        super().__init__(str(message))
-        self.message = message
 
 
 # ------------------------------------------------------------------ preferences
@@ -103,6 +98,9 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
     out = []
     for tell in entry:
         if tell.kind is None or (tell.only_from and before not in tell.only_from):
+            continue
+        if tell.audience == audiences.SUBSCRIBERS:
+            subscriptions.announce(session, obj)  # fanned out by a worker, never in this request
             continue
         users = audiences.resolve(session, tell.audience, obj)
         if not users:

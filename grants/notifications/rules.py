@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .audiences import (AUTHOR, COMMISSION, CONSULTATION_AUTHORS, CONTEST_APPLICANTS, FINANCE_STAFF, NOBODY,
-                        OFFICERS, ORGANISATION, PUBLIC)
+                        OFFICERS, ORGANISATION, PUBLIC, SUBSCRIBERS)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ OFFER = {
 
 CONTEST = {
     "prepare": NOBODY_TOLD,
-    "publish": tell("contest_published", PUBLIC),
+    "publish": tell("contest_published", PUBLIC, SUBSCRIBERS),
     "close": tell("contest_closed", OFFICERS),
     "start_formal_review": NOBODY_TOLD,
     "start_evaluation": NOBODY_TOLD,  # the commission's own transitions tell its members
@@ -60,7 +60,7 @@ COMMISSION_RULES = {
 }
 
 DIRECTION = {
-    "submit": tell("direction_submitted", OFFICERS),
+    "submit": tell("direction_submitted", OFFICERS, SUBSCRIBERS),
     "start_review": NOBODY_TOLD,
     "accept": tell("direction_answered", AUTHOR),
     "reject": tell("direction_answered", AUTHOR),
@@ -69,7 +69,7 @@ DIRECTION = {
 }
 
 CONSULTATION = {
-    "open": tell("consultation_opened", PUBLIC),
+    "open": tell("consultation_opened", PUBLIC, SUBSCRIBERS),
     "close": tell("consultation_closed", OFFICERS),
     "close_early": NOBODY_TOLD,
     "publish_report": tell("consultation_reported", CONSULTATION_AUTHORS),
@@ -83,7 +83,7 @@ INITIATIVE = {
 }
 
 SMALL_GRANT = {
-    "publish": tell("small_grant_published", ORGANISATION),
+    "publish": tell("small_grant_published", ORGANISATION, SUBSCRIBERS),
     "close_comments": tell("small_grant_comments_closed", OFFICERS),
     "award": tell("small_grant_awarded", ORGANISATION),
     "refuse": tell("small_grant_refused", ORGANISATION),

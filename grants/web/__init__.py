@@ -48,5 +48,9 @@ def init_web(app: Flask) -> None:
     from grants.calltypes.views import bp as calltypes_bp
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
         app.register_blueprint(blueprint)
+    from grants.notifications import subscription_views
+    from grants.notifications import views as notifications_views
+    app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(subscription_views.bp)
     from . import errors
     errors.init(app)
