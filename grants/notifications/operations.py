@@ -95,18 +95,19 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
     if not entry:
         return []
     actor_id = getattr(ctx.actor, "id", None)
-    out = []
+    told: dict[str, set[int]] = {}  # kind -> people: one notification each, whatever audiences they are in
     for tell in entry:
         if tell.kind is None or (tell.only_from and before not in tell.only_from):
             continue
         if tell.audience == audiences.SUBSCRIBERS:
             subscriptions.announce(session, obj)  # fanned out by a worker, never in this request
             continue
-        users = audiences.resolve(session, tell.audience, obj)
-        if not users:
-            continue
-        object_type, object_id = facts.link_target(obj)
-        out += notify(session, users, tell.kind, facts.facts(obj), object_type, object_id, exclude=actor_id)
+        told.setdefault(tell.kind, set()).update(audiences.resolve(session, tell.audience, obj))
+    out = []
+    object_type, object_id = facts.link_target(obj)
+    for kind, users in told.items():
+        if users:
+            out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id)
     return out
 
 
