@@ -14,6 +14,7 @@ from grants.accounts.operations import create_user
 from grants.core import clock, db
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor, Organisation
+from grants.notifications import demo as notification_demo
 
 DEMO_PASSWORD = "Demo-Grants-2026"
 
@@ -830,6 +831,8 @@ def seed() -> str:
         s.commit()
         from grants import demo_calltypes
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
+        s.commit()
+        notification_demo.settle_inboxes(s)  # issue 12: the newest few unread, the rest read
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")
