@@ -139,7 +139,10 @@ def matches(sub: Subscription, attrs: dict) -> bool:
 
 
 def announce(session, obj) -> None:
-    """In the publishing transaction: one outbox event; the worker fans it out (`fan_out`)."""
+    """In the publishing transaction: one outbox event (when anyone subscribes at all); the worker
+    fans it out (`fan_out`)."""
+    if session.scalar(select(Subscription.id).where(Subscription.active.is_(True)).limit(1)) is None:
+        return
     object_type, object_id = facts.link_target(obj)
     outbox.emit(session, ANNOUNCE_TOPIC, {"object_type": object_type, "id": object_id,
                                           "model": obj.__workflow__.name})

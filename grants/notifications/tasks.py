@@ -16,7 +16,7 @@ def _announce(payload: dict, event_id: str) -> None:
     if model is None:
         return
     s = db.session()
-    obj = s.get(model, int(payload["id"])) if payload.get("object_type") != "agreement" else None
+    obj = s.get(model, int(payload["id"]))
     if obj is not None:
         subscriptions.fan_out(s, obj)
 
