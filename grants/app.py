@@ -52,8 +52,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from grants.web import headers
     broker.bind_app(app)
     relay.install()
-    from grants.notifications import hook as notifications_hook
-    notifications_hook.install()  # who is told of each transition (issue 12)
 
     @app.before_request
     def _request_id():

@@ -23,3 +23,6 @@ from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noq
 from grants.privacy.models import DeletionRequest  # noqa: F401,E402
 from grants.notifications.models import (Notification, NotificationPreference, NotificationRun,  # noqa: F401,E402
                                          Subscription, SubscriptionItem)
+from grants.notifications import hook as _notifications_hook  # noqa: E402
+
+_notifications_hook.install()  # who is told of each transition (issue 12), wherever transitions run
