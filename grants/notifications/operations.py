@@ -52,10 +52,10 @@ def set_preferences(session, user, choices: dict[str, str]) -> None:
 # ------------------------------------------------------------------ writing
 
 def notify(session, user_ids, kind: str, params: dict, object_type: str | None, object_id: str | None,
-           *, key: str | None = None, exclude: int | None = None) -> list[Notification]:
+           *, key: str | None = None, exclude: int | None = None, mail: bool = True) -> list[Notification]:
     """Tells each of `user_ids` (but `exclude`, the actor) of `kind`: an inbox row each, and a mail
-    now or in the digest per their preference. With `key`, once per person and key (reminders):
-    someone already told is skipped."""
+    now or in the digest per their preference (`mail=False`: the inbox only). With `key`, once per
+    person and key (reminders): someone already told is skipped."""
     category = kinds.KINDS[kind].category
     ids = sorted({u for u in user_ids if u is not None and u != exclude})
     if not ids:
@@ -75,7 +75,7 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
         user = users.get(uid)
         if user is None:
             continue
-        mode = prefs[uid].get(category, kinds.DEFAULTS[category])
+        mode = prefs[uid].get(category, kinds.DEFAULTS[category]) if mail else kinds.NEVER
         n = Notification(user_id=uid, kind=kind, category=category, object_type=object_type, object_id=object_id,
                          params=params, key=key, created_at=now,
                          delivery={kinds.IMMEDIATE: "immediate", kinds.DIGEST: "digest"}.get(mode, "none"))
@@ -96,6 +96,7 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
         return []
     actor_id = getattr(ctx.actor, "id", None)
     told: dict[str, set[int]] = {}  # kind -> people: one notification each, whatever audiences they are in
+    in_app_only: set[str] = set()
     for tell in entry:
         if tell.kind is None or (tell.only_from and before not in tell.only_from):
             continue
@@ -103,11 +104,14 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
             subscriptions.announce(session, obj)  # fanned out by a worker, never in this request
             continue
         told.setdefault(tell.kind, set()).update(audiences.resolve(session, tell.audience, obj))
+        if not tell.mail:
+            in_app_only.add(tell.kind)
     out = []
     object_type, object_id = facts.link_target(obj)
     for kind, users in told.items():
         if users:
-            out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id)
+            out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id,
+                          mail=kind not in in_app_only)
     return out
 
 

@@ -16,10 +16,11 @@ class Tell:
     kind: str | None  # None with NOBODY
     audience: str
     only_from: tuple[str, ...] = ()
+    mail: bool = True  # False: in the inbox only (the area sends its own letter, e.g. the art. 12 outcome)
 
 
-def tell(kind: str, *audiences: str, only_from: tuple[str, ...] = ()) -> tuple[Tell, ...]:
-    return tuple(Tell(kind, a, only_from) for a in audiences)
+def tell(kind: str, *audiences: str, only_from: tuple[str, ...] = (), mail: bool = True) -> tuple[Tell, ...]:
+    return tuple(Tell(kind, a, only_from, mail) for a in audiences)
 
 
 NOBODY_TOLD = (Tell(None, NOBODY),)
@@ -75,10 +76,10 @@ CONSULTATION = {
     "publish_report": tell("consultation_reported", CONSULTATION_AUTHORS),
 }
 
-INITIATIVE = {
-    "start_assessment": tell("initiative_assessment", ORGANISATION),
-    "deem_expedient": tell("initiative_decided", ORGANISATION),
-    "deem_not_expedient": tell("initiative_decided", ORGANISATION),
+INITIATIVE = {  # the outcome letter itself is grants/initiatives/outcome.py's mail (R-ART12-MONTH)
+    "start_assessment": tell("initiative_assessment", ORGANISATION, mail=False),
+    "deem_expedient": tell("initiative_decided", ORGANISATION, mail=False),
+    "deem_not_expedient": tell("initiative_decided", ORGANISATION, mail=False),
     "withdraw": tell("initiative_withdrawn", OFFICERS),
 }
 
