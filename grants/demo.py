@@ -56,6 +56,7 @@ from reviewers import operations as rops
 from reviewers.declarations import organisations_to_declare
 from reviewers.models import Commission
 from reviewers.scoring import offers_to_score
+from grants.notifications import demo as notification_demo
 
 DEMO_PASSWORD = "Demo-Grants-2026"
 
@@ -817,6 +818,8 @@ def seed() -> str:
         _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
+        s.commit()
+        notification_demo.settle_inboxes(s)  # issue 12: the newest few unread, the rest read
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "
                 f"(password for all: {DEMO_PASSWORD})")

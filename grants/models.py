@@ -39,3 +39,8 @@ import grants.workflows.small_grant  # noqa: F401,E402
 import grants.workflows.tranche  # noqa: F401,E402
 from grants.commissions.submissions import OFFERS  # noqa: F401,E402 - what commissions score: offers
 from grants.calltypes.innovation.submissions import CONCEPTS  # noqa: F401,E402 - and concepts
+from grants.notifications.models import (Notification, NotificationPreference, NotificationRun,  # noqa: F401,E402
+                                         Subscription, SubscriptionItem)
+from grants.notifications import hook as _notifications_hook  # noqa: E402
+
+_notifications_hook.install()  # who is told of each transition (issue 12), wherever transitions run

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from . import me, seals, tokens, users
 from .collections import AREAS, REGISTRY
+from grants.notifications import api as notifications_api
 
 PROBLEM = {
     "type": "object", "required": ["type", "title", "status"],
@@ -57,6 +58,7 @@ def document() -> dict:
     paths.update(tokens.paths_doc(lambda model: _schema(model, components)))
     paths.update(users.paths_doc())
     paths.update(me.openapi_paths(_schema, _json, _problem, components))
+    paths.update(notifications_api.openapi_paths(_json, _problem))
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
     for name, c in sorted(REGISTRY.items()):
         item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}

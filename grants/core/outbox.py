@@ -75,15 +75,25 @@ def message_id_for(event_id: str) -> str:
     return f"<{event_id}@{MESSAGE_ID_DOMAIN}>"
 
 
-def emit_email(session: Session, to: str, subject: str, body: str) -> OutboxEvent:
+def emit_email(session: Session, to: str, subject: str, body: str, *, html: str | None = None,
+               headers: dict | None = None) -> OutboxEvent:
     """An e-mail to send after commit (topic "email.send"). Its Message-ID and Date are fixed here,
     once, and stored with the row: every delivery attempt sends the same message, so a copy that
     does get through twice (see grants.core.mail_deliveries) is one mail to the recipient's client."""
     event_id = str(uuid.uuid4())
-    return emit(session, "email.send", {"to": to, "subject": str(subject), "body": str(body),
-                                        "message_id": message_id_for(event_id),
-                                        "date": format_datetime(clock.real_now())},
-                event_id=event_id)
+    payload = {"to": to, "subject": str(subject), "body": str(body), "message_id": message_id_for(event_id),
+               "date": format_datetime(clock.real_now())}
+    if html:  # an HTML alternative to the plain text
+        payload["html"] = str(html)
+    if headers:  # e.g. List-Unsubscribe (RFC 8058)
+        payload["headers"] = {str(k): str(v) for k, v in headers.items()}
+    return emit(session, "email.send", payload, event_id=event_id)
+
+
+def requeue(session: Session, ev: OutboxEvent) -> None:
+    """A failed row (e.g. mail the admin retries) is pending again and sent after commit."""
+    ev.status, ev.attempts, ev.next_relay_at = PENDING, 0, clock.real_now()
+    session.info.setdefault("outbox_new", []).append(ev.id)
 
 
 def due_for_relay(session: Session, now: datetime, first_after: datetime, limit: int = 500) -> list[tuple[str, int]]:

@@ -12,6 +12,7 @@ from grants.workflows import scheduler
 
 from . import broker as _broker  # the broker is set before any actor is declared
 from . import handlers
+from grants.notifications import tasks as notification_tasks  # noqa: E402 - registers its outbox handlers
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,12 @@ def process_outbox_event(event_id: str) -> None:
         s.commit()
     finally:
         db.session.remove()
+
+
+@dramatiq.actor(queue_name="grants", max_retries=0, broker=_broker.broker)
+def run_notification_jobs() -> None:
+    """Reminders, the daily digest and the weekly newsletter (grants.notifications.tasks; idempotent)."""
+    notification_tasks.run_scheduled()
 
 
 @dramatiq.actor(queue_name="grants", max_retries=0, broker=_broker.broker)

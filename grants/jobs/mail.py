@@ -1,6 +1,7 @@
 """E-mail delivery: SMTP when GRANTS_SMTP_URL is set, otherwise .eml files in instance/outbox/."""
 from __future__ import annotations
 
+import os
 import smtplib
 import socket
 import uuid
@@ -11,19 +12,29 @@ from typing import Callable
 from urllib.parse import unquote, urlparse
 
 from grants.core import config
+from grants.core.addresses import address  # noqa: F401 - the header address, also used from here
 
 FROM = "grants@localhost"
 
 
-def build(to: str, subject: str, body: str, sender: str = FROM, message_id: str | None = None,
-          date: str | None = None) -> EmailMessage:
+def mail_from() -> str:
+    """The From of every mail: GRANTS_MAIL_FROM (e.g. "Urząd Miasta Krakowa <granty@um.krakow.pl>")."""
+    return os.environ.get("GRANTS_MAIL_FROM", "").strip() or FROM
+
+
+def build(to: str, subject: str, body: str, sender: str | None = None, message_id: str | None = None,
+          date: str | None = None, html: str | None = None, headers: dict | None = None) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = to
+    msg["From"] = address(sender or mail_from())
+    msg["To"] = address(to)
     msg["Subject"] = subject
     msg["Date"] = date or formatdate(localtime=False)
     msg["Message-ID"] = message_id or make_msgid(domain="grants.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
     return msg
 
 

@@ -23,6 +23,8 @@ class Scheduler:
         self._stop = threading.Event()
         self._last_seal: float | None = None
         self._last_purge: float | None = None
+        self._last_notifications: float | None = None
+        self.notify_every = 60.0
 
     def tick(self) -> dict:
         """One round; each step on its own, so a broker hiccup does not stop the seals and a
@@ -31,6 +33,7 @@ class Scheduler:
         a test's) is left alone."""
         done: dict = {}
         for name, step in (("due", lambda: actors.run_due_transitions.send() is not None),
+                           ("notifications", lambda: self._notifications(actors)),
                            ("relayed", relay.relay_pending),
                            ("sealed", self._seal),
                            ("purged", self._purge)):
@@ -40,6 +43,15 @@ class Scheduler:
                 log.exception("scheduler step %s failed", name)
                 done[name] = e
         return done
+
+    def _notifications(self, actors) -> bool:
+        """Reminders, digests and newsletters: enqueued once a minute at most (each run is idempotent)."""
+        now = time.monotonic()
+        if self._last_notifications is not None and now - self._last_notifications < self.notify_every:
+            return False
+        actors.run_notification_jobs.send()
+        self._last_notifications = now
+        return True
 
     def _seal(self) -> bool:
         now = time.monotonic()

@@ -24,5 +24,7 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((url_for("params.index"), _("Parametry")))
         items.append((url_for("users_admin.index"), _("Użytkownicy")))
         items.append((url_for("privacy.requests_index"), _("Żądania RODO")))
+        items.append((url_for("notifications.undelivered_index"), _("Niedostarczone e-maile")))
+    items.append((url_for("subscriptions.index"), _("Newsletter")))
     items.append((url_for("api_docs.docs"), _("API")))
     return items

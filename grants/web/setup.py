@@ -17,6 +17,8 @@ from grants.documents import handlers as document_handlers
 from grants.documents.attachment_views import bp as attachments_bp
 from grants.documents.views import bp as documents_bp
 from grants.initiatives.views import bp as initiatives_bp
+from grants.notifications import subscription_views
+from grants.notifications import views as notifications_views
 from grants.offers.views import bp as offers_bp
 from grants.opendata.views import bp as opendata_bp
 from grants.params.views import bp as params_bp
@@ -71,6 +73,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(opendata_bp)  # issue 18: open data
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(notifications_views.bp)  # issue 12: inbox, preferences, undelivered mail
+    app.register_blueprint(subscription_views.bp)
     document_handlers  # noqa: B018 - R-DOC-ISSUED: its job handlers register on import
     app.register_blueprint(documents_bp)
     app.register_blueprint(attachments_bp)

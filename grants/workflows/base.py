@@ -39,6 +39,17 @@ MALFORMED = object()  # a request body that is not JSON: refused only after the 
 
 SYSTEM = "system"  # the actor of time-driven transitions
 
+#: called with (session, workflow, transition, obj, before, ctx) after each performed transition,
+#: inside its transaction (e.g. grants.notifications writes who is told); see `on_transition`
+_transition_hooks: list[Callable] = []
+
+
+def on_transition(hook: Callable) -> Callable:
+    """Registers a hook run in the transaction of every performed transition (once per hook)."""
+    if hook not in _transition_hooks:
+        _transition_hooks.append(hook)
+    return hook
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -324,6 +335,8 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         for effect in t.effects:
             effect(obj, ctx)
         obj.next_check_at = wf.next_check(obj)
+        for hook in _transition_hooks:
+            hook(session, wf, t, obj, before, ctx)
         if head is audit.UNKNOWN or not commit:
             # the version-checked UPDATE now, so that a concurrent change (SQLite: no row lock)
             # raises StaleDataError here, not in the caller's later commit; under the row lock

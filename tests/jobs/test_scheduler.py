@@ -47,7 +47,8 @@ def test_tick_enqueues_due_transitions_relays_pending_and_seals(app, session, st
     result = Scheduler(app).tick()
 
     assert _queued(stub_broker) == [("process_outbox_event", (event_id,)),
-                                    ("run_due_transitions", ())]
+                                    ("run_due_transitions", ()),
+                                    ("run_notification_jobs", ())]  # reminders, digests (issue 12)
     assert result["relayed"] == 1 and result["sealed"] is True
     [seal] = _seals()
     assert seal.last_entry_id == entry.id

@@ -23,8 +23,13 @@ def _states(client, h, w):
 
 
 def _emails(session):
+    """The results mails to the organisations' addresses (R-RESULTS); each member's own notifications
+    (grants.notifications, issue 12) go to their accounts' addresses and are not counted here."""
+    from grants.accounts.models import User
     session.expire_all()
-    return list(session.scalars(select(OfferOutbox).where(OfferOutbox.topic == "email.send").order_by(OfferOutbox.id)))
+    people = set(session.scalars(select(User.email)))
+    return [e for e in session.scalars(select(OfferOutbox).where(OfferOutbox.topic == "email.send")
+                                       .order_by(OfferOutbox.id)) if e.data["to"] not in people]
 
 
 OfferOutbox = OutboxEvent

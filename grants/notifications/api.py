@@ -1,0 +1,82 @@
+"""The caller's notifications over the API: GET /api/v1/me/notifications (newest first, paged,
+?unread=true for unread only) and POST /api/v1/me/notifications/<id>/read."""
+from __future__ import annotations
+
+from flask import request
+
+from grants.api import auth
+from grants.api.blueprint import bp
+from grants.api.collections import _page_args
+from grants.api.problems import ApiProblem
+from grants.core import db
+
+from . import facts, kinds, mailer
+from . import operations as ops
+from .errors import NotificationError
+
+
+def _iso(dt):
+    return dt.isoformat().replace("+00:00", "Z") if dt else None
+
+
+def _out(n, locale: str) -> dict:
+    t = mailer.texts(n.kind, n.params or {}, n.object_type, locale)
+    return {"id": n.id, "kind": n.kind, "category": n.category, "obligation": kinds.KINDS[n.kind].obligation,
+            "subject": t["subject"], "text": t["happened"], "todo": t["todo"], "object_type": n.object_type,
+            "object_id": n.object_id, "url": facts.path_for(n.object_type, n.object_id),
+            "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+
+
+@bp.route("/me/notifications", methods=["GET"])
+def my_notifications():
+    user = auth.require_user()
+    page, per_page = _page_args()
+    unread = request.args.get("unread", "").lower() in ("1", "true", "yes")
+    rows, total = ops.inbox(db.session(), user, unread_only=unread, limit=per_page, offset=(page - 1) * per_page)
+    locale = mailer.locale_of(user)
+    return {"items": [_out(n, locale) for n in rows], "total": total,
+            "unread": ops.unread_count(db.session(), user)}
+
+
+@bp.route("/me/notifications/<int:nid>/read", methods=["POST"])
+def read_notification(nid: int):
+    user = auth.require_user()
+    s = db.session()
+    try:
+        n = ops.mark_read(s, user, nid)
+        out = _out(n, mailer.locale_of(user))
+        s.commit()
+    except NotificationError:
+        s.rollback()
+        raise ApiProblem(404, "No such notification.") from None
+    return out
+
+
+def openapi_paths(json_response, problem) -> dict:
+    bearer = [{"bearer": []}]
+    item = {"type": "object", "required": ["id", "kind", "category", "subject", "created_at"], "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string"}, "category": {"type": "string"},
+        "obligation": {"type": "boolean"}, "subject": {"type": "string"}, "text": {"type": "string"},
+        "todo": {"type": "string"}, "object_type": {"type": ["string", "null"]},
+        "object_id": {"type": ["string", "null"]}, "url": {"type": "string"},
+        "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}
+    return {
+        "/api/v1/me/notifications": {"get": {
+            "summary": "The caller's notifications, newest first (issue 12)", "operationId": "listMyNotifications",
+            "tags": ["me"], "security": bearer,
+            "parameters": [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                {"name": "unread", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}}],
+            "responses": {"200": json_response({"type": "object", "required": ["items", "total", "unread"],
+                                                "properties": {"items": {"type": "array", "items": item},
+                                                               "total": {"type": "integer"},
+                                                               "unread": {"type": "integer"}}}, "Notifications"),
+                          "401": problem("Token required or invalid"), "422": problem("Invalid paging")}}},
+        "/api/v1/me/notifications/{id}/read": {"post": {
+            "summary": "Mark one of the caller's notifications read", "operationId": "readMyNotification",
+            "tags": ["me"], "security": bearer,
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": json_response(item, "The notification"), "401": problem("Token required or invalid"),
+                          "404": problem("No such notification")}}},
+    }

@@ -1,0 +1,167 @@
+"""The inbox (/notifications), the bell in the header, the preferences section of /account and
+the admin's page of undelivered mail."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from grants.core import db
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, has_role
+from grants.forms.account import CsrfForm
+from grants.web.account import Section as AccountSection
+from grants.web.account import add_section
+from grants.web.home import Item, Section, section
+
+from . import facts, kinds, mailer, undelivered
+from . import operations as ops
+from .errors import NotificationError
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
+PER_PAGE = 50
+
+
+def _locale() -> str:
+    loc = str(get_locale() or "pl")[:2]
+    return loc if loc in mailer.LOCALES else "pl"
+
+
+def shown(n) -> dict:
+    """A notification as the reader sees it, in the page's language."""
+    t = mailer.texts(n.kind, n.params or {}, n.object_type, _locale())
+    return {"id": n.id, "subject": t["subject"], "happened": t["happened"], "todo": t["todo"],
+            "category": kinds.CATEGORIES[n.category], "obligation": t["obligation"], "unread": n.read_at is None,
+            "created_at": n.created_at, "url": facts.path_for(n.object_type, n.object_id)}
+
+
+@bp.app_context_processor
+def _bell():
+    if getattr(current_user, "is_authenticated", False):
+        return {"notifications_unread": ops.unread_count(db.session(), current_user)}
+    return {"notifications_unread": None}
+
+
+@bp.route("/")
+@login_required
+def index():
+    unread_only = request.args.get("unread") == "1"
+    try:
+        page = max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, total = ops.inbox(db.session(), current_user, unread_only=unread_only, limit=PER_PAGE,
+                            offset=(page - 1) * PER_PAGE)
+    return render_template("notifications/index.html", items=[shown(n) for n in rows], total=total, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), unread_only=unread_only,
+                           form=CsrfForm())
+
+
+@bp.route("/<int:nid>")
+@login_required
+def open_(nid: int):
+    """Marks the notification read and goes to its object."""
+    s = db.session()
+    try:
+        n = ops.mark_read(s, current_user, nid)
+        s.commit()
+    except NotificationError:
+        s.rollback()
+        abort(404)
+    return redirect(facts.path_for(n.object_type, n.object_id), 303)
+
+
+@bp.route("/<int:nid>/read", methods=["POST"])
+@login_required
+def read(nid: int):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    s = db.session()
+    try:
+        ops.mark_read(s, current_user, nid)
+        s.commit()
+    except NotificationError:
+        s.rollback()
+        abort(404)
+    return redirect(url_for(".index"), 303)
+
+
+@bp.route("/read-all", methods=["POST"])
+@login_required
+def read_all():
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    ops.mark_all_read(db.session(), current_user)
+    db.session.commit()
+    flash(_("Wszystkie powiadomienia oznaczono jako przeczytane."), "success")
+    return redirect(url_for(".index"), 303)
+
+
+# ---------------------------------------------------------------- preferences (a section of /account)
+
+def _preferences_context(user) -> dict:
+    prefs = ops.preferences_of(db.session(), [user.id])[user.id]
+    return {"notification_categories": kinds.CATEGORIES, "notification_modes": kinds.MODES,
+            "notification_prefs": prefs, "notification_locked": kinds.LOCKED}
+
+
+add_section(AccountSection("notifications", "notifications/_preferences.html", _preferences_context))
+
+
+@bp.route("/preferences", methods=["POST"])
+@login_required
+def preferences():
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    choices = {c: request.form.get(f"pref_{c}", "") for c in kinds.CATEGORIES if c not in kinds.LOCKED}
+    locked = {c: request.form[f"pref_{c}"] for c in kinds.LOCKED if f"pref_{c}" in request.form}
+    s = db.session()
+    try:
+        ops.set_preferences(s, current_user, {**choices, **locked})
+        s.commit()
+    except NotificationError as e:
+        s.rollback()
+        flash(e.message, "error")
+        return redirect(url_for("account.index") + "#notifications", 303)
+    flash(_("Zapisano ustawienia powiadomień."), "success")
+    return redirect(url_for("account.index") + "#notifications", 303)
+
+
+# ---------------------------------------------------------------- admin: undelivered mail
+
+@bp.route("/undelivered")
+@login_required
+def undelivered_index():
+    if not has_role(current_user, ADMIN):
+        abort(403)
+    return render_template("notifications/undelivered.html", rows=undelivered.listing(db.session()), form=CsrfForm())
+
+
+@bp.route("/undelivered/<event_id>/retry", methods=["POST"])
+@login_required
+def undelivered_retry(event_id: str):
+    if not has_role(current_user, ADMIN):
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    s = db.session()
+    try:
+        undelivered.retry(s, event_id, current_user)
+        s.commit()
+    except NotificationError as e:
+        s.rollback()
+        flash(e.message, "error")
+        return redirect(url_for(".undelivered_index"), 303)
+    flash(_("Wiadomość ponownie przekazano do wysyłki."), "success")
+    return redirect(url_for(".undelivered_index"), 303)
+
+
+@section("public")
+def _unread_home(user):
+    if user is None:
+        return None
+    rows, total = ops.inbox(db.session(), user, unread_only=True, limit=5)
+    if not total:
+        return None
+    return Section(_("Nowe powiadomienia"), [Item(shown(n)["subject"], url_for("notifications.open_", nid=n.id),
+                                                  str(n.created_at.date())) for n in rows], order=5)
