@@ -11,6 +11,7 @@ from grants.core.outbox import DONE, FAILED, PENDING, OutboxEvent
 
 from . import broker as _broker  # the broker is set before any actor is declared
 from . import handlers
+from grants.registry import tasks as _registry_tasks  # noqa: F401,E402 - the registry's import job
 
 log = logging.getLogger(__name__)
 
