@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from typing import Callable
 
-USER_AGENT = "grants-registry/1.0 (+https://github.com/; urząd)"
+USER_AGENT = "grants-registry/1.0 (municipal NGO registry)"
 
 
 class KrsUnavailable(RuntimeError):
