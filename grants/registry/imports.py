@@ -193,15 +193,21 @@ class Registry:
         """(score, org id) of records scoring at least matching.CANDIDATE whose identifiers do not
         contradict the row's (two different KRS numbers are two organisations), best first."""
         seen, out = set(), []
-        for key in matching.block_keys(values.get("name", "")):
-            for oid in self.blocks.get(key, ()):
+        vk, vn, vr = values.get("krs"), values.get("nip"), values.get("regon")
+        name_v, address_v = values.get("name", ""), values.get("address", "")
+        info = self.info
+        for key in matching.block_keys(name_v):
+            block = self.blocks.get(key, ())
+            if len(block) > matching.MAX_BLOCK:
+                continue
+            for oid in block:
                 if oid in seen:
                     continue
                 seen.add(oid)
-                name, address, krs, nip, regon = self.info[oid]
-                if any(values.get(k) and v and values[k] != v for k, v in (("krs", krs), ("nip", nip), ("regon", regon))):
+                name, address, krs, nip, regon = info[oid]
+                if (vk and krs and vk != krs) or (vn and nip and vn != nip) or (vr and regon and vr != regon):
                     continue
-                s = matching.score(values.get("name", ""), values.get("address", ""), name, address)
+                s = matching.score(name_v, address_v, name, address, floor=matching.CANDIDATE)
                 if s >= matching.CANDIDATE:
                     out.append((s, oid))
         return sorted(out, key=lambda p: (-p[0], str(p[1])))
@@ -289,7 +295,14 @@ def _apply(session: Session, imp: RegistryImport, kind: str, label: str, reg: Re
                  "fields": n.values.get("fields") or [], "district": n.values.get("district"),
                  "address": n.values.get("address") or "", "email": n.values.get("email") or "",
                  "phone": n.values.get("phone") or "", "description": "", "created_at": now} for n in fresh]
-        ids = session.scalars(insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), rows).all()
+        # a plain executemany (no RETURNING: much cheaper on PostgreSQL), then the ids by the unique
+        # identifiers every new record has (KRS or NIP)
+        session.execute(insert(Organisation), rows)
+        krs_ids = dict(session.execute(select(Organisation.krs, Organisation.id).where(
+            Organisation.krs.in_([r["krs"] for r in rows if r["krs"]]))).all()) if any(r["krs"] for r in rows) else {}
+        nip_ids = dict(session.execute(select(Organisation.nip, Organisation.id).where(
+            Organisation.nip.in_([r["nip"] for r in rows if not r["krs"]]))).all()) if any(not r["krs"] for r in rows) else {}
+        ids = [krs_ids[r["krs"]] if r["krs"] else nip_ids[r["nip"]] for r in rows]
         for n, oid in zip(fresh, ids):
             n.id = oid
             name, address, krs, nip, regon = reg.info.pop(n)

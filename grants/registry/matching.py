@@ -4,6 +4,7 @@ Plain functions over plain values, no database."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from difflib import SequenceMatcher
 
@@ -23,6 +24,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Diacritics, legal-form words, quotes and punctuation removed: „Fundacja «Nowa Huta»” → "nowa huta"."""
     words = re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
@@ -35,25 +37,33 @@ def normalise_address(address: str) -> str:
     return " ".join(w for w in words if w not in {"ul", "ulica", "al", "aleja", "os", "osiedle", "pl", "plac"})
 
 
-def block_keys(name: str) -> set[str]:
-    """Keys that put possibly equal names in one block, so candidates are searched among few."""
+@lru_cache(maxsize=65536)
+def block_keys(name: str) -> frozenset[str]:
+    """Keys that put possibly equal names in one block, so candidates are searched among few: the
+    first two words, the last two, and the two longest (a typo in one word leaves a key intact)."""
     words = normalise_name(name).split()
     if not words:
-        return set()
-    keys = {"w:" + max(words, key=len)}
-    if len(words) > 1:
-        keys.add("f:" + words[0][:5] + words[-1][:3])
-    return keys
+        return frozenset()
+    longest = sorted(sorted(set(words)), key=len, reverse=True)[:2]
+    return frozenset({"a:" + " ".join(words[:2]), "z:" + " ".join(words[-2:]), "l:" + " ".join(sorted(longest))})
 
 
-def score(name_a: str, address_a: str, name_b: str, address_b: str) -> int:
+#: a block this large is a common phrase, not a clue; its key is not searched
+MAX_BLOCK = 200
+
+
+def score(name_a: str, address_a: str, name_b: str, address_b: str, floor: int = 0) -> int:
     """0-100: the names' similarity, weighted with the addresses' when both are known."""
     na, nb = normalise_name(name_a), normalise_name(name_b)
     if not na or not nb:
         return 0
-    name = SequenceMatcher(None, na, nb).ratio()
     if sorted(na.split()) == sorted(nb.split()):
         name = 1.0
+    else:
+        sm = SequenceMatcher(None, na, nb, autojunk=False)
+        if 100 * (0.7 * sm.quick_ratio() + 0.3) < floor:
+            return 0  # cannot reach `floor` whatever the address
+        name = sm.ratio()
     aa, ab = normalise_address(address_a), normalise_address(address_b)
     if aa and ab:
         addr = SequenceMatcher(None, aa, ab).ratio()

@@ -44,6 +44,9 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
+_DMY = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
+
+
 def parse_date(value) -> str | None:
     """An ISO date from `2026-12-03`, `03.12.2026`, `03-12-2026` or a date cell; ValueError otherwise."""
     if value in (None, ""):
@@ -53,6 +56,12 @@ def parse_date(value) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
+    m = _DMY.fullmatch(text) or None
+    if m:  # the usual KRS form, without strptime's cost
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        except ValueError:
+            raise ValueError(text) from None
     for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d"):
         try:
             return datetime.strptime(text[:19] if "T" in text else text, fmt).date().isoformat()
