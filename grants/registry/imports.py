@@ -36,7 +36,7 @@ from .krs_api import KrsClient, KrsUnavailable, configured_url
 from .models import Department, Organisation
 
 MAX_BYTES = 50 * 1024 * 1024
-BATCH = 1000
+BATCH = 2500
 #: fields an import may fill when the record has them blank
 FILLABLE = ("krs", "nip", "regon", "address", "email", "district", "phone")
 OUTCOMES = {"error": _("błąd"), "matched": _("dopasowana"), "new": _("nowa"), "conflict": _("konflikt")}
