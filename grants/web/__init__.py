@@ -43,6 +43,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(members_bp)
     from grants.registry.import_views import bp as registry_imports_bp
     app.register_blueprint(registry_imports_bp)
+    from grants.registry.dashboard_views import bp as dashboards_bp
+    app.register_blueprint(dashboards_bp)
     from grants.commissions.views import bp as commissions_bp
     app.register_blueprint(commissions_bp)
     from grants.calltypes.federation.views import bp as federation_bp
