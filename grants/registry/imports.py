@@ -156,6 +156,9 @@ class Registry:
     by_id: dict = field(default_factory=lambda: defaultdict(dict))  # "krs"/"nip"/"regon" → value → org id
     info: dict = field(default_factory=dict)  # org id → (name, address, krs, nip, regon)
     blocks: dict = field(default_factory=lambda: defaultdict(set))
+    # the same blocks holding only records without a KRS: a row with a KRS can only be a record
+    # without one (two different KRS numbers are two organisations)
+    blocks_nokrs: dict = field(default_factory=lambda: defaultdict(set))
     sources: dict = field(default_factory=dict)  # (kind, label, key) → (source id, org id, data)
     pairs: set = field(default_factory=set)
 
@@ -180,6 +183,8 @@ class Registry:
                 self.by_id[k].setdefault(v, oid)
         for key in matching.block_keys(name):
             self.blocks[key].add(oid)
+            if not krs:
+                self.blocks_nokrs[key].add(oid)
 
     def by_identifiers(self, values: dict) -> list:
         found = []
@@ -196,8 +201,9 @@ class Registry:
         vk, vn, vr = values.get("krs"), values.get("nip"), values.get("regon")
         name_v, address_v = values.get("name", ""), values.get("address", "")
         info = self.info
+        blocks = self.blocks_nokrs if vk else self.blocks
         for key in matching.block_keys(name_v):
-            block = self.blocks.get(key, ())
+            block = blocks.get(key, ())
             if len(block) > matching.MAX_BLOCK:
                 continue
             for oid in block:
@@ -311,8 +317,10 @@ def _apply(session: Session, imp: RegistryImport, kind: str, label: str, reg: Re
                 if val and reg.by_id[k].get(val) is n:
                     reg.by_id[k][val] = oid
             for key in matching.block_keys(name):
-                reg.blocks[key].discard(n)
-                reg.blocks[key].add(oid)
+                for blocks in (reg.blocks, reg.blocks_nokrs):
+                    if n in blocks.get(key, ()):
+                        blocks[key].discard(n)
+                        blocks[key].add(oid)
     new_sources, changed_sources, fills = [], [], {}
     for d in decisions:
         if d.outcome == "error" or d.org is None:
