@@ -161,3 +161,17 @@ def test_import_runs_as_a_job(session, make_user, worker, stub_broker):
     worker.join()
     session.expire_all()
     assert session.get(RegistryImport, imp.id).status == "done" and _count(session, Organisation) == 3
+
+
+def test_a_krs_extract_like_a_record_without_krs_is_queued(session, make_user):
+    officer = make_user("officer")
+    o = samples.organisations(1)[0]
+    dept = department(session, "WSS")
+    content = samples.department_csv([[o["name"], "", samples.nip(777777777), "", "", "",
+                                       f"ul. {o['street']} {o['house']}, {o['postcode']} Kraków"]])
+    imp = imports.create(session, officer, "department", "l.csv", content, department_id=dept.id, dry_run=False,
+                         mapping={"name": "Nazwa organizacji", "nip": "NIP", "address": "Adres"})
+    session.commit()
+    assert imports.run(session, imp.id).new == 1
+    imp = _run(session, officer, "krs", "k.jsonl", samples.krs_jsonl([dict(o, nip="")]))
+    assert imp.conflicts == 1 and _count(session, DuplicateCandidate) == 1
