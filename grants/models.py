@@ -5,6 +5,7 @@ from grants.core.models import AppSetting  # noqa: F401
 from grants.core.outbox import OutboxEvent  # noqa: F401
 from grants.core.mail_deliveries import MailDelivery  # noqa: F401
 from grants.registry.models import Department, Grantor, Membership, MembershipInvitation, Organisation  # noqa: F401
+from grants.registry.import_models import DuplicateCandidate, OrganisationSource, RegistryImport  # noqa: F401
 from grants.accounts.models import LoginAttempt, UsedToken, User, UserRole  # noqa: F401
 from grants.api.models import ApiToken, IdempotencyRecord  # noqa: F401
 from grants.consultations.models import Consultation  # noqa: F401

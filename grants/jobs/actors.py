@@ -13,6 +13,7 @@ from grants.workflows import scheduler
 from . import broker as _broker  # the broker is set before any actor is declared
 from . import handlers
 from grants.notifications import tasks as notification_tasks  # noqa: E402 - registers its outbox handlers
+from grants.registry import tasks as _registry_tasks  # noqa: F401,E402 - the registry's import job
 
 log = logging.getLogger(__name__)
 

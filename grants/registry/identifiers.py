@@ -26,7 +26,12 @@ def normalise_krs(value: str) -> str:
     return digits.zfill(10)
 
 
+_TEN, _NINE, _FOURTEEN = re.compile("[0-9]{10}"), re.compile("[0-9]{9}"), re.compile("[0-9]{14}")
+
+
 def normalise_nip(value: str) -> str:
+    if isinstance(value, str) and _TEN.fullmatch(value) and _nip.checksum(value) == 0:
+        return value  # the common clean case, without stdnum's cleaning pass (bulk imports)
     try:
         return _nip.validate(value)
     except ValidationError:
@@ -34,6 +39,8 @@ def normalise_nip(value: str) -> str:
 
 
 def normalise_regon(value: str) -> str:
+    if isinstance(value, str) and _NINE.fullmatch(value) and _regon.calc_check_digit(value[:8]) == value[8]:
+        return value  # the common clean case (bulk imports)
     try:
         return _regon.validate(value)
     except ValidationError:

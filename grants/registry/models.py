@@ -57,6 +57,8 @@ class Organisation(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # a merged record stays as a redirect to the one kept (grants.registry.merging)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation",
                                                            cascade="all, delete-orphan")

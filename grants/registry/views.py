@@ -12,7 +12,9 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import OrganisationForm
 
+from . import merging
 from . import operations as ops
+from .import_views import sources_of
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
 from .models import Department, Membership, Organisation
 
@@ -26,7 +28,7 @@ def _user():
 
 @bp.route("/")
 def index():
-    q = select(Organisation)
+    q = select(Organisation).where(Organisation.merged_into_id.is_(None))
     text = (request.args.get("q") or "").strip()[:100]
     field = request.args.get("field") or ""
     district = request.args.get("district") or ""
@@ -54,15 +56,19 @@ def show(oid):
     org = db.session.get(Organisation, oid)
     if org is None:
         abort(404)
+    if org.merged_into_id:  # a merged record redirects to the one kept (issue 16)
+        return redirect(url_for(".show", oid=merging.resolve(db.session(), org).id), 301)
     user = _user()
     staff = has_role(user, OFFICER, ADMIN)
+    org_sources, differ = sources_of(org) if staff else ([], {})
     members = []
     if staff or (user is not None and org.id in user.organisation_ids):
         members = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)
                                      .options(selectinload(Membership.user))).all()
     return render_template("registry/show.html", org=org, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
                            members=members, can_edit=ops.can_edit(db.session(), user, org), staff=staff,
-                           history=audit.history(db.session(), "organisation", org.id) if staff else None)
+                           history=audit.history(db.session(), "organisation", org.id) if staff else None,
+                           org_sources=org_sources, differ=differ)
 
 
 @bp.route("/new", methods=["GET", "POST"])

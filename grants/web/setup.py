@@ -23,6 +23,8 @@ from grants.offers.views import bp as offers_bp
 from grants.opendata.views import bp as opendata_bp
 from grants.params.views import bp as params_bp
 from grants.programmes.views import bp as programmes_bp
+from grants.registry.dashboard_views import bp as dashboards_bp
+from grants.registry.import_views import bp as registry_imports_bp
 from grants.registry.member_views import bp as members_bp
 from grants.registry.views import bp as registry_bp
 from grants.reports.views import bp as reports_bp
@@ -69,6 +71,8 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(registry_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(registry_imports_bp)  # issue 16: imports and duplicates
+    app.register_blueprint(dashboards_bp)
     app.register_blueprint(commissions_bp)
     app.register_blueprint(opendata_bp)  # issue 18: open data
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
