@@ -123,7 +123,7 @@ register(Collection(
 # ---- annexes as a part of the agreement
 
 from grants.api import auth  # noqa: E402
-from grants.api.blueprint import bp  # noqa: E402
+from grants.api.declare import api_route  # noqa: E402
 from grants.api.collections import REGISTRY, _json, _object  # noqa: E402
 from grants.api.validation import raw_json, validate  # noqa: E402
 from grants.core import db  # noqa: E402
@@ -150,7 +150,30 @@ class DecisionIn(BaseModel):
     note: str = Field(default="", max_length=4000)
 
 
-@bp.route("/agreements/<aid>/annexes", methods=["GET", "POST"])
+class AnnexOut(BaseModel):
+    number: int
+    status: str
+    reason: str
+    changes: dict
+    before: dict | None
+    after: dict | None
+    proposed_at: str | None
+    decided_at: str | None
+    decision_note: str | None
+
+
+class AnnexPage(BaseModel):
+    items: list[AnnexOut]
+    total: int
+
+
+@api_route("/agreements/<aid>/annexes", "GET", summary="The agreement's annexes (R-AGR-ANNEX)", response=AnnexPage,
+           who="those who see the agreement: its department's officers, finance, the organisation's members")
+@api_route("/agreements/<aid>/annexes", "POST", summary="Propose an annex to the agreement (R-AGR-ANNEX)",
+           body=AnnexIn, response=AnnexOut, status=201,
+           who="the organisation's members or the agreement's officer",
+           errors={403: "Neither a member of the organisation nor the agreement's officer",
+                   422: "Invalid input, or a rule refuses (R-AGR-ANNEX)"})
 def agreement_annexes(aid):
     from flask import request
     user = auth.require_user()
@@ -167,7 +190,9 @@ def agreement_annexes(aid):
     return _json({"items": [_annex(x) for x in rows], "total": len(rows)}, 200, a)
 
 
-@bp.route("/agreements/<aid>/annexes/<int:number>/decision", methods=["POST"])
+@api_route("/agreements/<aid>/annexes/<int:number>/decision", "POST", summary="Approve or refuse a proposed annex",
+           body=DecisionIn, response=AnnexOut, who="the agreement's officer (officer or administrator role)",
+           errors={403: "Not the agreement's officer", 422: "Invalid input, or the annex was already decided"})
 def decide_annex(aid, number):
     from grants.api.problems import ApiProblem
     from grants.core.permissions import PermissionDenied

@@ -10,7 +10,8 @@ def init_api(app: Flask) -> None:
     from . import collections, docs, errors, me, seals, tokens, users
     from .blueprint import bp
     collections.load_all()
-    app.url_map.converters["collection"] = collections.collection_converter()
+    for name, accepts in collections.CONVERTERS.items():
+        app.url_map.converters[name] = collections.collection_converter(accepts)
     csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)

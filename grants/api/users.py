@@ -4,13 +4,15 @@ session and token of the user ends); a user, or an admin for anyone, ends every 
 from __future__ import annotations
 
 from grants.accounts import admin, sessions
+from pydantic import BaseModel
+
 from grants.accounts.models import User
 from grants.accounts.operations import AccountError
 from grants.core import db
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 
 from . import auth
-from .blueprint import bp
+from .declare import api_route
 from .problems import ApiProblem, invalid
 
 
@@ -20,6 +22,12 @@ def _user(caller, user_id: str) -> User:
     if user is None or (user.id != caller.id and not has_role(caller, ADMIN)):
         raise ApiProblem(404, "No such user.")
     return user
+
+
+class AccountState(BaseModel):
+    id: str
+    email: str
+    active: bool
 
 
 def _state(user: User) -> dict:
@@ -42,17 +50,22 @@ def _admin_step(user_id: str, operation):
     return _state(user)
 
 
-@bp.route("/users/<user_id>/deactivate", methods=["POST"])
+@api_route("/users/<user_id>/deactivate", "POST", response=AccountState, operation_id="deactivateUser",
+           summary="Deactivate a user: every session and token of the user ends", who="administrators",
+           errors={403: "Administrators only", 422: "An administrator cannot deactivate themselves"})
 def deactivate_user(user_id: str):
     return _admin_step(user_id, admin.deactivate)
 
 
-@bp.route("/users/<user_id>/activate", methods=["POST"])
+@api_route("/users/<user_id>/activate", "POST", response=AccountState, operation_id="activateUser",
+           summary="Reactivate a user", who="administrators", errors={403: "Administrators only"})
 def activate_user(user_id: str):
     return _admin_step(user_id, admin.activate)
 
 
-@bp.route("/users/<user_id>/end-sessions", methods=["POST"])
+@api_route("/users/<user_id>/end-sessions", "POST", status=204, operation_id="endUserSessions",
+           summary="End every session and token of a user: your own (log out everywhere) or anyone's",
+           who="the user themselves; administrators for anyone", errors={403: "Administrators only"})
 def end_user_sessions(user_id: str):
     """The caller's own ("log out everywhere"; this token ends too), or anyone's for an admin."""
     caller = auth.require_user()
@@ -64,31 +77,3 @@ def end_user_sessions(user_id: str):
         admin.end_sessions(s, caller, user)
     s.commit()
     return "", 204
-
-
-def _problem(desc: str) -> dict:
-    return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-
-
-def paths_doc() -> dict:
-    bearer = [{"bearer": []}]
-    uid = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
-    state = {"description": "The user's account state", "content": {"application/json": {"schema": {
-        "type": "object", "required": ["id", "email", "active"], "properties": {
-            "id": {"type": "string"}, "email": {"type": "string"}, "active": {"type": "boolean"}}}}}}
-    errors = {"401": _problem("Token required or invalid"), "403": _problem("Administrators only"),
-              "404": _problem("No such user (or not visible to the caller)")}
-    return {
-        "/api/v1/users/{id}/deactivate": {"post": {
-            "summary": "Deactivate a user: every session and token of the user ends (administrators)",
-            "operationId": "deactivateUser", "tags": ["users"], "security": bearer, "parameters": [uid],
-            "responses": {"200": state, **errors, "422": _problem("An administrator cannot deactivate themselves")}}},
-        "/api/v1/users/{id}/activate": {"post": {
-            "summary": "Reactivate a user (administrators)", "operationId": "activateUser", "tags": ["users"],
-            "security": bearer, "parameters": [uid], "responses": {"200": state, **errors}}},
-        "/api/v1/users/{id}/end-sessions": {"post": {
-            "summary": "End every session and token of a user: your own (log out everywhere) or, for "
-                       "administrators, anyone's", "operationId": "endUserSessions", "tags": ["users"],
-            "security": bearer, "parameters": [uid],
-            "responses": {"204": {"description": "Ended"}, "401": errors["401"], "404": errors["404"]}}},
-    }

@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
@@ -76,6 +76,35 @@ COLLECTION = register(Collection(
 ))
 
 
+class MemberOut(BaseModel):
+    id: str
+    user_id: str
+    name: str
+    kind: str = Field(description="officer, ngo or expert")
+    chair: bool
+    voting: bool
+    nominating_organisation_id: str | None
+    excluded_reason: str | None
+
+
+class Transition(BaseModel):
+    name: str
+    label: str
+    allowed: bool
+    reason: str | None
+    rule: str | None
+    automatic: bool
+
+
+class CommissionOut(CommissionItem):
+    members: list[MemberOut]
+    transitions: list[Transition]
+
+
+STAFF = "officers of the contest's department and administrators"
+MEMBERS = "the commission's members"
+
+
 def _commission(cid):
     user = auth.require_user()
     return user, _object(COLLECTION, cid, user)
@@ -101,7 +130,11 @@ def _int(v, field):
         raise invalid([{"field": field, "message": "must be an id"}]) from None
 
 
-@bp.route("/commissions/<cid>/members", methods=["POST"])
+@api_route("/commissions/<cid>/members", "POST", summary="Add a member to the commission (R-COM-NGO)", who=STAFF,
+           body=MemberIn, response=CommissionOut, headers=(IF_MATCH,),
+           body_example={"user_id": "12", "kind": "ngo", "nominating_organisation_id": "3", "is_chair": False},
+           errors={403: "Not staff of the contest's department", 409: "Stale If-Match or not editable in this state",
+                   422: "Invalid input, or a rule refuses (R-COM-NGO)"})
 def add_member(cid):
     user, c = _commission(cid)
     if not is_staff(user, c):
@@ -117,7 +150,9 @@ def add_member(cid):
     return _done(user, c)
 
 
-@bp.route("/commissions/<cid>/members/<mid>", methods=["DELETE"])
+@api_route("/commissions/<cid>/members/<mid>", "DELETE", summary="Remove a member from the commission", who=STAFF,
+           response=CommissionOut, headers=(IF_MATCH,),
+           errors={403: "Not staff of the contest's department", 409: "Stale If-Match or not editable in this state"})
 def remove_member(cid, mid):
     user, c = _commission(cid)
     try:
@@ -125,6 +160,62 @@ def remove_member(cid, mid):
     except ops.ReviewError as e:
         raise ApiProblem(404, e.errors[0]["message"]) from None
     return _done(user, c)
+
+
+class DeclarationOut(BaseModel):
+    member_id: str
+    organisation_id: str
+    conflict: bool
+    grounds: list[str]
+    note: str | None = None
+    declared_at: str | None = None
+
+
+class DeclarationsPage(BaseModel):
+    items: list[DeclarationOut]
+    total: int
+    organisations: list[str] = Field(description="organisations the caller still has to declare about")
+
+
+class CardOut(BaseModel):
+    member_id: str
+    offer_id: str
+    state: str
+    scores: dict
+    justifications: dict
+    submitted_at: str | None
+    version: int
+
+
+class CardsPage(BaseModel):
+    items: list[CardOut]
+    total: int
+
+
+class RankItem(BaseModel):
+    rank: int | None
+    offer_id: str
+    number: str | None
+    passed: bool | None
+    requested: str | None
+    proposed: str | None
+    score: str | None
+    advisory: str | None
+
+
+class RankingPage(BaseModel):
+    items: list[RankItem]
+    total: int
+
+
+class AmountsOut(BaseModel):
+    amounts: dict[str, str | None]
+
+
+class ProtocolOut(BaseModel):
+    protocol: dict
+    sha256: str | None
+    redacted: bool
 
 
 class DeclarationIn(BaseModel):
@@ -135,7 +226,8 @@ class DeclarationIn(BaseModel):
     note: str = Field(default="", max_length=4000)
 
 
-@bp.route("/commissions/<cid>/declarations", methods=["GET"])
+@api_route("/commissions/<cid>/declarations", "GET", summary="Impartiality declarations (R-COM-IMPARTIAL)",
+           who=STAFF + " (all); a member (their own)", response=DeclarationsPage)
 def list_declarations(cid):
     user, c = _commission(cid)
     from reviewers.declarations import declarations_of, organisations_to_declare
@@ -149,7 +241,9 @@ def list_declarations(cid):
                   "organisations": [str(o) for o in organisations_to_declare(db.session(), c)]}, 200, c)
 
 
-@bp.route("/commissions/<cid>/declarations", methods=["POST"])
+@api_route("/commissions/<cid>/declarations", "POST", summary="Declare impartiality towards an organisation "
+           "(R-COM-IMPARTIAL)", who=MEMBERS + " (for themselves)", body=DeclarationIn, response=DeclarationOut,
+           status=201, errors={403: "Not a member of the commission", 422: "Invalid input, or a rule refuses"})
 def declare(cid):
     user, c = _commission(cid)
     if c.member_for(user) is None:
@@ -170,7 +264,8 @@ def _card(c):
             "justifications": c.justifications, "submitted_at": _s(c.submitted_at), "version": c.version}
 
 
-@bp.route("/commissions/<cid>/score-cards", methods=["GET"])
+@api_route("/commissions/<cid>/score-cards", "GET", summary="Score cards the caller may see (R-SCORE)",
+           who=STAFF + " (all, once scoring closes); a member (their own)", response=CardsPage)
 def list_cards(cid):
     user, c = _commission(cid)
     items = [_card(x) for x in visible_cards(db.session(), c, user)]
@@ -184,7 +279,12 @@ class CardIn(BaseModel):
     submit: bool = False
 
 
-@bp.route("/commissions/<cid>/score-cards/<oid>", methods=["PUT"])
+@api_route("/commissions/<cid>/score-cards/<oid>", "PUT", summary="Fill in (and optionally submit) one's score "
+           "card for an offer (R-SCORE)", who=MEMBERS + " who may score the offer (not excluded, voting)",
+           body=CardIn, response=CardOut, headers=(IF_MATCH,),
+           body_example={"scores": {"merit": "8"}, "justifications": {"merit": "Spójny plan."}, "submit": False},
+           errors={403: "Not a member, or excluded from scoring this offer",
+                   409: "Scoring is not open, or stale If-Match", 422: "Invalid input, or a rule refuses"})
 def save_card(cid, oid):
     user, c = _commission(cid)
     from grants.offers.models import Offer
@@ -209,7 +309,9 @@ def save_card(cid, oid):
     return _json(_card(card), 200)
 
 
-@bp.route("/commissions/<cid>/ranking", methods=["GET"])
+@api_route("/commissions/<cid>/ranking", "GET", summary="The ranking once scoring is closed (R-RANKING)",
+           who=STAFF + " and " + MEMBERS + " (an excluded member sees no scores of those offers)",
+           response=RankingPage, errors={409: "Scoring is not closed yet"})
 def get_ranking(cid):
     user, c = _commission(cid)
     if c.state not in ("closed", "approved"):
@@ -234,7 +336,9 @@ class AmountsIn(BaseModel):
     amounts: dict[Id, Money] = Field(max_length=5000)
 
 
-@bp.route("/commissions/<cid>/allocation", methods=["PATCH"])
+@api_route("/commissions/<cid>/allocation", "PATCH", summary="Set proposed amounts per offer (R-ALLOCATION)",
+           who=STAFF, body=AmountsIn, response=AmountsOut, body_example={"amounts": {"41": "12000.00"}},
+           errors={403: "Not staff of the contest's department", 422: "Invalid input, or a rule refuses"})
 def set_allocation(cid):
     user, c = _commission(cid)
     if not is_staff(user, c):
@@ -249,7 +353,9 @@ def set_allocation(cid):
     return _json({"amounts": {str(k): _s(v) for k, v in merged.items()}}, 200, c)
 
 
-@bp.route("/commissions/<cid>/protocol", methods=["GET"])
+@api_route("/commissions/<cid>/protocol", "GET", summary="The frozen protocol and its SHA-256 (R-REVIEW)",
+           who=STAFF + " and " + MEMBERS + " (redacted for an excluded member)", response=ProtocolOut,
+           errors={403: "Neither staff nor a member", 409: "The protocol is not approved yet"})
 def protocol(cid):
     user, c = _commission(cid)
     if not is_staff(user, c) and c.member_for(user) is None:

@@ -9,7 +9,7 @@ from flask import Response
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import _json
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
@@ -20,17 +20,6 @@ from grants.workflows.errors import stale
 from . import memberships as ms
 from .departments import DepartmentError
 from .models import MEMBER, Membership, MembershipInvitation, Organisation
-
-EXTRA_PATHS_DOC = {
-    "/api/v1/organisations/{id}/members": ["get", "post"],
-    "/api/v1/organisations/{id}/members/{member_id}": ["patch", "delete"],
-    "/api/v1/organisations/{id}/invitations": ["get", "post"],
-    "/api/v1/organisations/{id}/invitations/{invitation_id}/revoke": ["post"],
-    "/api/v1/invitations": ["get"],
-    "/api/v1/invitations/{id}/accept": ["post"],
-    "/api/v1/invitations/{id}/decline": ["post"],
-}
-
 
 def _s(v):
     return canonical.jsonable(v) if v is not None else None
@@ -98,30 +87,42 @@ class RemoveIn(BaseModel):
     reason: str | None = Field(default=None, max_length=4000)
 
 
-M = "/api/v1/organisations/{id}/members"
-I = "/api/v1/organisations/{id}/invitations"
-EXTRA_PATHS_DETAILS = {
-    (M, "get"): ("The organisation's members {items: [{id, user_id, email, name, role}], total}: its members "
-                 "and staff (R-ORG-MEMBERSHIP)", None),
-    (M, "post"): ("Staff's audited exception: add a person with a written reason (at least 20 characters), for "
-                  "an organisation the caller's department works with, never the caller nor another staff "
-                  "account; the members are told by e-mail. Others: 403 (the organisation invites)", StaffAdd),
-    (M + "/{member_id}", "patch"): ("The board changes a member's role (board|member); the last board member "
-                                    "stays board", RoleIn),
-    (M + "/{member_id}", "delete"): ("Remove a member (the board, staff whose department works with the "
-                                     "organisation) or leave (oneself); 204. The last board member cannot go", RemoveIn),
-    (I, "get"): ("The organisation's pending invitations (its board)", None),
-    (I, "post"): ("The board invites a person by e-mail (role board|member); valid 14 days, single use; an "
-                  "e-mail without an account is told to register with it first", InviteIn),
-    (I + "/{invitation_id}/revoke", "post"): ("The board revokes a pending invitation", None),
-    ("/api/v1/invitations", "get"): ("The caller's pending invitations (matched by the account's e-mail)", None),
-    ("/api/v1/invitations/{id}/accept", "post"): ("The invitee accepts: becomes a member with the invited role "
-                                                  "(and the applicant role); 422 when expired or used", None),
-    ("/api/v1/invitations/{id}/decline", "post"): ("The invitee declines", None),
-}
+class MemberOut(BaseModel):
+    id: str
+    user_id: str
+    email: str
+    name: str
+    role: str = Field(description="board or member")
 
 
-@bp.route("/organisations/<oid>/members", methods=["GET"])
+class MembersPage(BaseModel):
+    items: list[MemberOut]
+    total: int
+
+
+class InvitationOrg(BaseModel):
+    id: str
+    name: str
+
+
+class InvitationOut(BaseModel):
+    id: str
+    organisation: InvitationOrg
+    email: str
+    role: str
+    status: str
+    created_at: str | None
+    expires_at: str | None
+
+
+class InvitationsPage(BaseModel):
+    items: list[InvitationOut]
+    total: int
+
+
+@api_route("/organisations/<oid>/members", "GET", summary="The organisation's members and staff (R-ORG-MEMBERSHIP)",
+           who="the organisation's members, and staff whose department works with it", response=MembersPage,
+           errors={403: "Neither a member nor staff working with the organisation"})
 def members_list(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -131,7 +132,12 @@ def members_list(oid):
     return _json({"items": [member_json(m) for m in rows], "total": len(rows)}, 200)
 
 
-@bp.route("/organisations/<oid>/members", methods=["POST"])
+@api_route("/organisations/<oid>/members", "POST", summary="Staff's audited exception: add a person with a written "
+           "reason", who="officers whose department works with the organisation, administrators; never the caller "
+           "nor another staff account (the organisation itself adds people by invitation)",
+           description="The reason needs at least 20 characters; the members are told by e-mail.",
+           body=StaffAdd, response=MemberOut, status=201,
+           errors={403: "Not staff, or no relation with the organisation", 422: "Invalid input, or a rule refuses"})
 def members_add(oid):
     """Staff's audited exception (reason required); the organisation adds people by invitation."""
     user = auth.require_user()
@@ -151,7 +157,9 @@ def members_add(oid):
     return _json(member_json(m), 201)
 
 
-@bp.route("/organisations/<oid>/members/<mid>", methods=["PATCH"])
+@api_route("/organisations/<oid>/members/<mid>", "PATCH", summary="Change a member's role (board|member); the last "
+           "board member stays board", who="the organisation's board", body=RoleIn, response=MemberOut,
+           errors={403: "Not on the organisation's board", 422: "Invalid input, or a rule refuses"})
 def members_role(oid, mid):
     user = auth.require_user()
     org = _org(oid)
@@ -169,7 +177,10 @@ def members_role(oid, mid):
     return _json(member_json(m), 200)
 
 
-@bp.route("/organisations/<oid>/members/<mid>", methods=["DELETE"])
+@api_route("/organisations/<oid>/members/<mid>", "DELETE", summary="Remove a member, or leave; the last board "
+           "member cannot go", who="the board, staff whose department works with the organisation, or the member "
+           "themselves (leaving)", body=RemoveIn, body_required=False, status=204,
+           errors={403: "Neither the board, staff working with it, nor the member", 422: "A rule refuses"})
 def members_remove(oid, mid):
     user = auth.require_user()
     org = _org(oid)
@@ -189,7 +200,8 @@ def members_remove(oid, mid):
     return Response(status=204)
 
 
-@bp.route("/organisations/<oid>/invitations", methods=["GET"])
+@api_route("/organisations/<oid>/invitations", "GET", summary="The organisation's pending invitations",
+           who="the organisation's board", response=InvitationsPage, errors={403: "Not on the board"})
 def invitations_of_org(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -199,7 +211,10 @@ def invitations_of_org(oid):
     return _json({"items": [invitation_json(i) for i in rows], "total": len(rows)}, 200)
 
 
-@bp.route("/organisations/<oid>/invitations", methods=["POST"])
+@api_route("/organisations/<oid>/invitations", "POST", summary="Invite a person by e-mail (role board|member); valid "
+           "14 days, single use", who="the organisation's board", body=InviteIn, response=InvitationOut, status=201,
+           description="An e-mail without an account is told to register with it first.",
+           errors={403: "Not on the board", 422: "Invalid input, or a rule refuses"})
 def invitations_create(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -216,7 +231,9 @@ def invitations_create(oid):
     return _json(invitation_json(inv), 201)
 
 
-@bp.route("/organisations/<oid>/invitations/<iid>/revoke", methods=["POST"])
+@api_route("/organisations/<oid>/invitations/<iid>/revoke", "POST", summary="Revoke a pending invitation",
+           who="the organisation's board", response=InvitationOut,
+           errors={403: "Not on the board", 422: "The invitation is no longer pending"})
 def invitations_revoke(oid, iid):
     user = auth.require_user()
     org = _org(oid)
@@ -234,7 +251,8 @@ def invitations_revoke(oid, iid):
     return _json(invitation_json(inv), 200)
 
 
-@bp.route("/invitations", methods=["GET"])
+@api_route("/invitations", "GET", summary="The caller's pending invitations (matched by the account's e-mail)",
+           who="any signed-in user (their own)", response=InvitationsPage)
 def my_invitations():
     user = auth.require_user()
     rows = ms.pending_for(db.session(), user)
@@ -256,12 +274,14 @@ def _answer(iid, fn):
     return _json(invitation_json(inv), 200)
 
 
-@bp.route("/invitations/<iid>/accept", methods=["POST"])
+@api_route("/invitations/<iid>/accept", "POST", summary="Accept an invitation: become a member with the invited role",
+           who="the invitee", response=InvitationOut, errors={422: "Expired or already used"})
 def invitations_accept(iid):
     return _answer(iid, ms.accept)
 
 
-@bp.route("/invitations/<iid>/decline", methods=["POST"])
+@api_route("/invitations/<iid>/decline", "POST", summary="Decline an invitation", who="the invitee",
+           response=InvitationOut, errors={422: "Expired or already used"})
 def invitations_decline(iid):
     return _answer(iid, ms.decline)
 

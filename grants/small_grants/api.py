@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
 from grants.api.validation import Id, raw_json, validate
@@ -78,7 +78,16 @@ class CommentIn(BaseModel):
     body: str = Field(min_length=1, max_length=4000)
 
 
-@bp.route("/small-grants/<sid>/comments", methods=["POST"])
+class SmallGrantCommentOut(BaseModel):
+    id: str
+    author_name: str
+    body: str
+
+
+@api_route("/small-grants/<sid>/comments", "POST", summary="Comment on a small grant offer during its 7-day "
+           "publication (R-19A-PUBLISH)", who="any signed-in user, while the offer is published for comments",
+           body=CommentIn, response=SmallGrantCommentOut, status=201,
+           errors={422: "Invalid input, or the comment period is over"})
 def small_grant_comment(sid):
     user = auth.require_user()
     obj = _object(COLLECTION, sid, user)
