@@ -27,7 +27,7 @@ from .validation import raw_json, validate
 AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
          "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api",
          "grants.reports.api", "grants.settlements.api", "grants.calltypes.innovation.api",
-         "grants.calltypes.federation.api", "grants.registry.api")
+         "grants.calltypes.federation.api", "grants.registry.api", "grants.params.api")
 
 
 @dataclass

@@ -11,13 +11,16 @@ tests/api/test_openapi_coverage.py walks the URL map and fails on any rule missi
 and on any documented path that does not route."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from flask import request
 from pydantic import BaseModel
 
 from .blueprint import bp
+from .problems import invalid
 
 # Flask's <conv:name> → OpenAPI's {name}
 _VAR = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -101,10 +104,35 @@ def api_route(rule: str, method: str, *, summary: str, who: str, body: Schema = 
         if any(o.path == op.path and o.method == method for o in OPERATIONS):
             raise ValueError(f"{method} {op.path} declared twice")
         OPERATIONS.append(op)
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=_checked(view, method, op.query), methods=[method])
         return view
 
     return register
+
+
+def _checked(view: Callable, method: str, query: tuple[dict, ...]) -> Callable:
+    """The view behind a check of its query string: a parameter the operation does not declare is a
+    422 naming it (a typo such as ?rol=officer would otherwise silently list everyone). One wrapper
+    per view, whatever the methods it is declared for (Flask keeps one function per endpoint)."""
+    wrapper = _WRAPPERS.get(view)
+    if wrapper is None:
+        allowed: dict[str, set[str]] = {}
+
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            unknown = sorted(set(request.args) - allowed.get(request.method, set()))
+            if unknown:
+                raise invalid([{"field": name, "message": "unknown query parameter"} for name in unknown[:20]],
+                              "Unknown query parameter")
+            return view(*args, **kwargs)
+
+        wrapper.allowed = allowed  # type: ignore[attr-defined]
+        _WRAPPERS[view] = wrapper
+    wrapper.allowed.setdefault(method, set()).update(p["name"] for p in query)  # type: ignore[attr-defined]
+    return wrapper
+
+
+_WRAPPERS: dict[Callable, Callable] = {}
 
 
 def _operation_id(view: Callable, method: str) -> str:

@@ -207,6 +207,7 @@ def _operation(op: Operation, components: dict) -> dict:
         codes[404] = UNIFORM[404]
     if op.body is not None:
         codes.update({400: UNIFORM[400], 413: UNIFORM[413], 422: UNIFORM[422]})
+    codes[422] = UNIFORM[422] + " (also an unknown query parameter)"
     codes.update(op.errors)
     responses: dict = {}
     if op.response is None:

@@ -3,16 +3,19 @@ session and token of the user ends); a user, or an admin for anyone, ends every 
 ("log out everywhere"). Rules in grants/accounts/admin.py and sessions.py."""
 from __future__ import annotations
 
-from grants.accounts import admin, sessions
-from pydantic import BaseModel
+from flask import request
+
+from grants.accounts import admin, directory, sessions
+from pydantic import BaseModel, Field
 
 from grants.accounts.models import User
 from grants.accounts.operations import AccountError
 from grants.core import db
-from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, ROLES, PermissionDenied, has_role
 
 from . import auth
-from .declare import api_route
+from .collections import _page_args
+from .declare import api_route, query_param
 from .problems import ApiProblem, invalid
 
 
@@ -77,3 +80,56 @@ def end_user_sessions(user_id: str):
         admin.end_sessions(s, caller, user)
     s.commit()
     return "", 204
+
+
+class UserFound(BaseModel):
+    id: str
+    name: str = Field(description="the full name (empty when the person gave none)")
+    roles: list[str]
+    department_id: str | None
+    organisation_ids: list[str]
+    email: str | None = Field(description="only for administrators (and oneself); null otherwise")
+
+
+class UsersPage(BaseModel):
+    items: list[UserFound]
+    total: int
+    page: int
+    per_page: int
+
+
+def _found(caller, u: User) -> dict:
+    return {"id": str(u.id), "name": u.full_name or "", "roles": sorted(u.role_names),
+            "department_id": str(u.department_id) if u.department_id else None,
+            "organisation_ids": sorted(str(i) for i in u.organisation_ids),
+            "email": u.email if directory.may_see_email(caller, u) else None}
+
+
+@api_route("/users", "GET", summary="Find people by role and name, e.g. to add them to a commission",
+           who="officers and administrators; e-mail addresses only for administrators (and one's own)",
+           response=UsersPage,
+           query=(query_param("role", "one of the roles", {"type": "string", "enum": list(ROLES)}),
+                  query_param("q", "part of the name (administrators: or of the e-mail)",
+                              {"type": "string", "maxLength": directory.MAX_QUERY}),
+                  query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+           errors={403: "Neither an officer nor an administrator", 422: "Unknown role, a query too long, or invalid paging"},
+           example={"items": [{"id": "12", "name": "Anna Nowak", "roles": ["commission_member", "applicant"],
+                               "department_id": None, "organisation_ids": ["3"], "email": None}],
+                    "total": 1, "page": 1, "per_page": 50})
+def search_users():
+    caller = auth.require_user()
+    if not directory.may_search(caller):
+        raise ApiProblem(403, "Only officers and administrators search for people.", "/problems/forbidden")
+    role = request.args.get("role") or None
+    text = request.args.get("q", "")
+    errors = []
+    if role is not None and not directory.known_role(role):
+        errors.append({"field": "role", "message": "must be one of: " + ", ".join(ROLES)})
+    if len(text) > directory.MAX_QUERY or "\x00" in text:
+        errors.append({"field": "q", "message": f"at most {directory.MAX_QUERY} characters, no NUL"})
+    if errors:
+        raise invalid(errors)
+    page, per_page = _page_args()
+    rows, total = directory.search(db.session(), caller, role, text, page, per_page)
+    return {"items": [_found(caller, u) for u in rows], "total": total, "page": page, "per_page": per_page}

@@ -14,7 +14,7 @@ from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
 from reviewers import operations as ops
 from reviewers.models import Commission
-from reviewers.scoring import ranking
+from reviewers.scoring import offers_to_score, ranking
 
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
 
@@ -371,3 +371,80 @@ def protocol(cid):
     doc, hidden_own = get_call_type(c.contest.call_type).redact_protocol(db.session(), c, user, doc)  # e.g. concepts
     hidden = hidden or hidden_own
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)
+
+
+# ---- the offers a member scores, as the card page shows them (issue 15)
+
+class ScoredOfferOrganisation(BaseModel):
+    id: str
+    name: str
+
+
+class ScoredOffer(BaseModel):
+    id: str
+    number: str | None
+    title: str
+    organisation: ScoredOfferOrganisation
+    requested_grant: str | None = Field(description="money string")
+    total_cost: str | None = Field(description="money string")
+    content: dict | None = Field(description="the offer as submitted (its latest revision), as the printable offer")
+    revision: int | None = Field(description="the number of that revision")
+    may_score: bool
+    reason: str | None = Field(description="why the caller may not score it now, if not")
+    card_state: str | None = Field(description="the caller's own card: draft, submitted or null")
+
+
+class ScoredOffersPage(BaseModel):
+    items: list[ScoredOffer]
+    total: int
+
+
+def _scored_offer(s, c, member, offer) -> dict:
+    rev = offer.revisions[-1] if offer.revisions else None
+    reason = ops.may_score(s, c, member, offer) if member is not None else None
+    card = ops.card_for(s, c, member, offer) if member is not None else None
+    return {"id": str(offer.id), "number": offer.number, "title": offer.title,
+            "organisation": {"id": str(offer.organisation_id), "name": offer.organisation.name},
+            "requested_grant": _s(offer.requested_grant), "total_cost": _s(offer.total_cost),
+            "content": rev.content["content"] if rev else offer.content, "revision": rev.number if rev else None,
+            "may_score": member is not None and reason is None, "reason": None if reason is None else str(reason),
+            "card_state": card.state if card is not None else None}
+
+
+def _readable_offers(user, c):
+    """The commission's offers the caller may read: staff all of them; an active member those not
+    hidden from them (R-COM-IMPARTIAL: nothing of an offer they are excluded from)."""
+    s = db.session()
+    offers = offers_to_score(s, c)
+    if is_staff(user, c):
+        return offers
+    member = c.member_for(user)
+    if member is None or not member.active:
+        raise PermissionDenied()
+    hidden = hidden_offers(s, c, user)
+    return [o for o in offers if o.id not in hidden]
+
+
+@api_route("/commissions/<cid>/offers", "GET", summary="The offers the commission scores, as the card page shows them",
+           who=MEMBERS + " (active; never an offer they are excluded from, R-COM-IMPARTIAL) and " + STAFF,
+           response=ScoredOffersPage, errors={403: "Neither staff nor an active member"})
+def commission_offers(cid):
+    user, c = _commission(cid)
+    rows = _readable_offers(user, c)
+    member = c.member_for(user)
+    items = [_scored_offer(db.session(), c, member, o) for o in rows]
+    return _json({"items": items, "total": len(items)}, 200, c)
+
+
+@api_route("/commissions/<cid>/offers/<oid>", "GET", summary="One offer the commission scores (the card page's fields "
+           "and the printable offer's content)", response=ScoredOffer,
+           who=MEMBERS + " (active; never an offer they are excluded from, R-COM-IMPARTIAL) and " + STAFF,
+           errors={403: "Neither staff nor an active member", 404: "Not an offer of this commission, or one the "
+                   "caller is excluded from"})
+def commission_offer(cid, oid):
+    user, c = _commission(cid)
+    rows = {str(o.id): o for o in _readable_offers(user, c)}
+    offer = rows.get(oid)
+    if offer is None:
+        raise ApiProblem(404, "No such offer among those you may read in this commission.")
+    return _json(_scored_offer(db.session(), c, c.member_for(user), offer), 200)

@@ -23,6 +23,8 @@ from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
 
+from .results import results as published_results
+
 from . import operations as ops
 from .models import Contest
 from .rules import CONTENT_FIELDS, FORMS
@@ -176,11 +178,7 @@ def show(cid):
         if c.state == "published" and ct.takes_offers else {}
     from reviewers.models import Commission
     commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))
-    results = []
-    if c.results_published_at is not None:  # R-RESULTS: public, funded and not funded, with amounts
-        results = db.session.scalars(select(Offer).where(Offer.contest_id == c.id, Offer.state.in_(
-            ("selected", "not_selected", "update_required", "ready_for_agreement", "declined")))
-            .options(selectinload(Offer.organisation)).order_by(Offer.awarded_grant.desc().nulls_last(), Offer.id)).all()
+    results = published_results(db.session(), c)  # R-RESULTS: public, funded and not funded, with amounts
     return render_template(
         "contests/show.html", c=c, wf=c.__workflow__, fields=FIELDS, forms=FORMS, content_fields=CONTENT_FIELDS,
         diagram=mermaid(c.__workflow__, c.state), call_type=ct,

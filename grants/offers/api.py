@@ -47,6 +47,8 @@ class OfferItem(BaseModel):
     requested_grant: str | None
     total_cost: str | None
     submitted_at: str | None
+    awarded_grant: str | None = Field(default=None, description="the authority's decision (R-RESULTS), money string; "
+                                      "null until decided. An update (R-UPDATE) must match it")
 
 
 def _s(v):
@@ -57,7 +59,7 @@ def serialize(o: Offer, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "contest_id": str(o.contest_id),
             "organisation_id": str(o.organisation_id), "number": o.number, "title": o.title,
             "requested_grant": _s(o.requested_grant), "total_cost": _s(o.total_cost),
-            "submitted_at": _s(o.submitted_at)}
+            "submitted_at": _s(o.submitted_at), "awarded_grant": _s(o.awarded_grant)}
 
 
 def serialize_full(o: Offer, user) -> dict:

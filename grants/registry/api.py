@@ -5,12 +5,12 @@ Token required everywhere. Errors in the contract's order: 401, 404 (organisatio
 invitation missing or not the caller's), 403 (role or relation), 400/422 (body), 422 (a rule)."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.declare import api_route
-from grants.api.collections import _json
+from grants.api.declare import api_route, query_param
+from grants.api.collections import _json, _page_args
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
 from grants.core import canonical, db
@@ -18,6 +18,7 @@ from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.workflows.errors import stale
 
 from . import memberships as ms
+from . import search
 from .departments import DepartmentError
 from .models import MEMBER, Membership, MembershipInvitation, Organisation
 
@@ -309,3 +310,93 @@ def patch_department(reassign):
             session.rollback()
             raise invalid(e.errors) from None
     return patch
+
+
+# ------------------------------------------------------------------ the registry (issue 15)
+
+class OrganisationMember(BaseModel):
+    user_id: str
+    name: str
+    email: str
+    role: str
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+    legal_form: str
+    krs: str | None
+    nip: str | None
+    regon: str | None
+    fields: list[str]
+    district: str | None
+    address: str
+    email: str = Field(description="the organisation's public contact address")
+    phone: str
+    description: str
+    full: bool = Field(description="true when the caller sees the full record (a member, or staff)")
+    my_role: str | None = Field(default=None, description="the caller's role in it: board, member or null")
+    created_at: str | None = Field(default=None, description="full record only")
+    members: list[OrganisationMember] | None = Field(default=None, description="full record only")
+
+
+class OrganisationsPage(BaseModel):
+    items: list[OrganisationOut]
+    total: int
+    page: int
+    per_page: int
+
+
+def organisation_json(s, user, org: Organisation, with_members: bool) -> dict:
+    """The public record for everyone (as the registry page shows it); its members, and staff, see it
+    in full: when it was registered, and who acts for it."""
+    body = {"id": str(org.id), "name": org.name, "legal_form": org.legal_form, "krs": org.krs, "nip": org.nip,
+            "regon": org.regon, "fields": list(org.fields or []), "district": org.district, "address": org.address,
+            "email": org.email, "phone": org.phone, "description": org.description, "full": False, "my_role": None}
+    mine = ms.membership_of(user, org.id) if user is not None else None
+    if mine is not None:
+        body["my_role"] = mine.role
+    if ms.can_see_members(s, user, org):
+        body.update({"full": True, "created_at": _s(org.created_at)})
+        if with_members:
+            body["members"] = [{"user_id": str(m.user_id), "name": m.user.full_name or "", "email": m.user.email,
+                                "role": m.role} for m in ms.members(s, org)]
+    return body
+
+
+WHO_ORGS = ("anyone (the public record, as on the registry page); the organisation's members and staff see it in "
+            "full (with its members on GET of one)")
+
+
+@api_route("/organisations", "GET", summary="Search the registry of organisations by name, KRS or NIP", public=True,
+           who=WHO_ORGS, response=OrganisationsPage,
+           query=(query_param("q", "part of the name, or the whole KRS or NIP", {"type": "string", "maxLength": 100}),
+                  query_param("field", "a field of public benefit's code"),
+                  query_param("district", "a district's code"),
+                  query_param("mine", "1: only the caller's own organisations (token needed)",
+                              {"type": "string", "enum": ["0", "1"]}),
+                  query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+           errors={422: "A query too long, or invalid paging"})
+def organisations_list():
+    mine = request.args.get("mine") in ("1", "true")
+    user = auth.require_user() if mine else auth.current_api_user()
+    text = request.args.get("q", "")
+    if len(text) > search.MAX_QUERY or "\x00" in text:
+        raise invalid([{"field": "q", "message": f"at most {search.MAX_QUERY} characters, no NUL"}])
+    page, per_page = _page_args()
+    s = db.session()
+    rows = search.find(s, text, request.args.get("field", ""), request.args.get("district", ""))
+    if mine:
+        rows = [o for o in rows if o.id in user.organisation_ids]
+    chunk = rows[(page - 1) * per_page: page * per_page]
+    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], "total": len(rows),
+                  "page": page, "per_page": per_page}, 200)
+
+
+@api_route("/organisations/<oid>", "GET", summary="One organisation of the registry", public=True, who=WHO_ORGS,
+           response=OrganisationOut)
+def organisation_read(oid):
+    user = auth.current_api_user()
+    org = _org(oid)
+    return _json(organisation_json(db.session(), user, org, True), 200)
