@@ -412,13 +412,14 @@ def _scored_offer(s, c, member, offer) -> dict:
 
 
 def _readable_offers(user, c):
-    """The commission's offers the caller may read: staff all of them; an active member those not
-    hidden from them (R-COM-IMPARTIAL: nothing of an offer they are excluded from)."""
+    """The commission's offers the caller may read: staff who do not sit on it all of them; an active
+    member (staff or not) those not hidden from them (R-COM-IMPARTIAL: nothing of an offer they are
+    excluded from)."""
     s = db.session()
     offers = offers_to_score(s, c)
-    if is_staff(user, c):
-        return offers
     member = c.member_for(user)
+    if member is None and is_staff(user, c):
+        return offers
     if member is None or not member.active:
         raise PermissionDenied()
     hidden = hidden_offers(s, c, user)
