@@ -116,20 +116,48 @@ def _checked(view: Callable, method: str, query: tuple[dict, ...]) -> Callable:
     per view, whatever the methods it is declared for (Flask keeps one function per endpoint)."""
     wrapper = _WRAPPERS.get(view)
     if wrapper is None:
-        allowed: dict[str, set[str]] = {}
+        allowed: dict[str, dict[str, dict]] = {}
 
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            unknown = sorted(set(request.args) - allowed.get(request.method, set()))
+            declared = allowed.get(request.method, {})
+            unknown = sorted(set(request.args) - set(declared))
             if unknown:
                 raise invalid([{"field": name, "message": "unknown query parameter"} for name in unknown[:20]],
                               "Unknown query parameter")
+            errors = [{"field": name, "message": message} for name, schema in declared.items()
+                      for message in [_query_error(request.args.getlist(name), schema)] if message]
+            if errors:
+                raise invalid(errors, "Invalid query parameter")
             return view(*args, **kwargs)
 
         wrapper.allowed = allowed  # type: ignore[attr-defined]
         _WRAPPERS[view] = wrapper
-    wrapper.allowed.setdefault(method, set()).update(p["name"] for p in query)  # type: ignore[attr-defined]
+    wrapper.allowed.setdefault(method, {}).update({p["name"]: p.get("schema", {}) for p in query})  # type: ignore
     return wrapper
+
+
+def _query_error(values: list[str], schema: dict) -> str | None:
+    """What is wrong with a query parameter's values against its declared schema (one value, of the
+    declared type, enum and bounds), or None. The views read them knowing they are well formed."""
+    if not values:
+        return None
+    if len(values) > 1:
+        return "given more than once"
+    value = values[0]
+    if "\x00" in value:
+        return "must not contain the NUL character"
+    if schema.get("type") == "integer":
+        if not (value.isascii() and value.isdigit() and len(value) <= 9):
+            return "must be a whole number"
+        number = int(value)
+        if number < schema.get("minimum", number) or number > schema.get("maximum", number):
+            return f"must be from {schema.get('minimum', '')} to {schema.get('maximum', '')}".replace("from  to", "at most")
+    if "enum" in schema and value not in schema["enum"]:
+        return "must be one of: " + ", ".join(map(str, schema["enum"]))
+    if len(value) > schema.get("maxLength", 1000):
+        return f"at most {schema.get('maxLength', 1000)} characters"
+    return None
 
 
 _WRAPPERS: dict[Callable, Callable] = {}

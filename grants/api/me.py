@@ -12,7 +12,7 @@ from grants.privacy.models import DeletionRequest
 from . import auth
 from .declare import api_route
 from .problems import ApiProblem
-from .validation import raw_json, validate
+from .validation import optional_body, validate
 
 
 class DeletionRequestIn(BaseModel):
@@ -57,8 +57,7 @@ def my_data():
            errors={409: "The data was already anonymised"})
 def request_deletion():
     user = auth.require_user()
-    body = raw_json()
-    data = validate(DeletionRequestIn, {} if body is None else body)
+    data = validate(DeletionRequestIn, optional_body())
     s = db.session()
     try:
         req = operations.request_deletion(s, user, data.reason)

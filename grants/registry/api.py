@@ -12,7 +12,7 @@ from grants.api import auth
 from grants.api.declare import api_route, query_param
 from grants.api.collections import _json, _page_args
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import optional_body, raw_json, validate
 from grants.core import canonical, db
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.workflows.errors import stale
@@ -190,8 +190,7 @@ def members_remove(oid, mid):
     if not ms.can_remove(s, user, m):
         raise PermissionDenied("Members are removed by the board or by staff working with the organisation; "
                                "anyone may leave.")
-    body = raw_json()
-    data = validate(RemoveIn, body) if body is not None else RemoveIn()
+    data = validate(RemoveIn, optional_body())
     try:
         ms.remove(s, user, m, data.reason or "")
     except ms.MembershipError as e:

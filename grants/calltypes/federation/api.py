@@ -16,7 +16,7 @@ from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import NEVER_MATCHES, _expected_version, _json
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import optional_body, raw_json, validate
 from grants.core import canonical, db
 from grants.core.permissions import APPLICANT, has_role
 from grants.offers import operations as oops
@@ -178,9 +178,7 @@ def _answer(obj_id: str, org_id: str, yes: bool):
         raise ApiProblem(409, "The offer has been submitted: membership is no longer confirmed or withdrawn.",
                          "/problems/not-editable", title="Not editable in this state")
     mops.check_answer(user, oid)  # 403 with the reason: not a member of that organisation
-    body = raw_json()
-    if body is not None and body != {}:
-        validate(_NoBody, body)  # 400 malformed, 422 unexpected fields
+    validate(_NoBody, optional_body())  # 400 malformed, 422 unexpected fields or not an object
     try:
         (mops.confirm if yes else mops.decline)(s, user, acc.offer, oid)
     except mops.NoSuchMember:
