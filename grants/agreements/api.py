@@ -144,7 +144,7 @@ class AnnexIn(BaseModel):
     changes: annexes.Changes
 
 
-class DecisionIn(BaseModel):
+class AnnexDecisionIn(BaseModel):
     model_config = {"extra": "forbid"}
     approve: bool
     note: str = Field(default="", max_length=4000)
@@ -191,7 +191,7 @@ def agreement_annexes(aid):
 
 
 @api_route("/agreements/<aid>/annexes/<int:number>/decision", "POST", summary="Approve or refuse a proposed annex",
-           body=DecisionIn, response=AnnexOut, who="the agreement's officer (officer or administrator role)",
+           body=AnnexDecisionIn, response=AnnexOut, who="the agreement's officer (officer or administrator role)",
            errors={403: "Not the agreement's officer", 422: "Invalid input, or the annex was already decided"})
 def decide_annex(aid, number):
     from grants.api.problems import ApiProblem
@@ -204,7 +204,7 @@ def decide_annex(aid, number):
         raise ApiProblem(404, "No such annex.")
     if not officer_of(a, user) or "officer" not in user.role_names and "admin" not in user.role_names:
         raise PermissionDenied()
-    data = validate(DecisionIn, raw_json())
+    data = validate(AnnexDecisionIn, raw_json())
     try:
         annexes.decide(db.session(), user, a, x, data.approve, data.note)
     except ops.AgreementError as e:

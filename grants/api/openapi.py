@@ -20,11 +20,22 @@ TRANSITION = {"type": "object", "required": ["name", "allowed"], "properties": {
     "automatic": {"type": "boolean"}}}
 
 
+class SchemaNameClash(ValueError):
+    pass
+
+
+def _put(components: dict, name: str, js: dict) -> None:
+    """Two different schemas under one name would silently document one of them for both."""
+    if name in components and components[name] != js:
+        raise SchemaNameClash(f"two different schemas are named {name}: rename one of the models")
+    components[name] = js
+
+
 def _schema(model: type[BaseModel], components: dict) -> dict:
     js = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in js.pop("$defs", {}).items():
-        components[name] = sub
-    components[model.__name__] = js
+        _put(components, name, sub)
+    _put(components, model.__name__, js)
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 

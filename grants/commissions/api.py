@@ -76,7 +76,7 @@ COLLECTION = register(Collection(
 ))
 
 
-class MemberOut(BaseModel):
+class CommissionMemberOut(BaseModel):
     id: str
     user_id: str
     name: str
@@ -87,7 +87,7 @@ class MemberOut(BaseModel):
     excluded_reason: str | None
 
 
-class Transition(BaseModel):
+class CommissionTransition(BaseModel):
     name: str
     label: str
     allowed: bool
@@ -97,8 +97,8 @@ class Transition(BaseModel):
 
 
 class CommissionOut(CommissionItem):
-    members: list[MemberOut]
-    transitions: list[Transition]
+    members: list[CommissionMemberOut]
+    transitions: list[CommissionTransition]
 
 
 STAFF = "officers of the contest's department and administrators"

@@ -120,17 +120,17 @@ def direction_support(did):
     return _json({"direction_id": str(d.id), "supports": n}, 201)
 
 
-class CommentIn(BaseModel):
+class DirectionCommentIn(BaseModel):
     model_config = {"extra": "forbid"}
     body: str = Field(min_length=1, max_length=4000)
 
 
 @api_route("/directions/<did>/comments", "POST", summary="Comment on a direction",
-           who="any signed-in user who sees the direction", body=CommentIn, response=CommentOut, status=201)
+           who="any signed-in user who sees the direction", body=DirectionCommentIn, response=CommentOut, status=201)
 def direction_comment(did):
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
-    data = validate(CommentIn, raw_json())
+    data = validate(DirectionCommentIn, raw_json())
     try:
         c = ops.comment(db.session(), d, user, data.body)
     except ops.DirectionError as e:

@@ -88,7 +88,7 @@ class RemoveIn(BaseModel):
     reason: str | None = Field(default=None, max_length=4000)
 
 
-class MemberOut(BaseModel):
+class OrganisationMemberOut(BaseModel):
     id: str
     user_id: str
     email: str
@@ -97,7 +97,7 @@ class MemberOut(BaseModel):
 
 
 class MembersPage(BaseModel):
-    items: list[MemberOut]
+    items: list[OrganisationMemberOut]
     total: int
 
 
@@ -137,7 +137,7 @@ def members_list(oid):
            "reason", who="officers whose department works with the organisation, administrators; never the caller "
            "nor another staff account (the organisation itself adds people by invitation)",
            description="The reason needs at least 20 characters; the members are told by e-mail.",
-           body=StaffAdd, response=MemberOut, status=201,
+           body=StaffAdd, response=OrganisationMemberOut, status=201,
            errors={403: "Not staff, or no relation with the organisation", 422: "Invalid input, or a rule refuses"})
 def members_add(oid):
     """Staff's audited exception (reason required); the organisation adds people by invitation."""
@@ -159,7 +159,7 @@ def members_add(oid):
 
 
 @api_route("/organisations/<oid>/members/<mid>", "PATCH", summary="Change a member's role (board|member); the last "
-           "board member stays board", who="the organisation's board", body=RoleIn, response=MemberOut,
+           "board member stays board", who="the organisation's board", body=RoleIn, response=OrganisationMemberOut,
            errors={403: "Not on the organisation's board", 422: "Invalid input, or a rule refuses"})
 def members_role(oid, mid):
     user = auth.require_user()

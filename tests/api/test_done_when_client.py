@@ -12,19 +12,21 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+from jsonschema import Draft202012Validator
+
 from tests.factories import PASSWORD, offer_content
 
 
 class DocClient:
     def __init__(self, client, doc: dict):
-        self.client = client
+        self.client, self.components = client, doc["components"]
         self.ops = {op["operationId"]: (method, path, op) for path, item in doc["paths"].items()
                     for method, op in item.items()}
         self.token: str | None = None
 
     def as_(self, email: str, password: str = PASSWORD) -> "DocClient":
         other = DocClient.__new__(DocClient)
-        other.client, other.ops, other.token = self.client, self.ops, None
+        other.client, other.ops, other.token, other.components = self.client, self.ops, None, self.components
         other.token = other.call("createToken", json={"email": email, "password": password})["token"]
         return other
 
@@ -39,7 +41,14 @@ class DocClient:
             assert r.status_code == expect, (operation_id, r.status_code, r.get_data(as_text=True)[:800])
         else:
             assert 200 <= r.status_code < 300, (operation_id, r.status_code, r.get_data(as_text=True)[:800])
-        return r.get_json() if r.data else None
+        body = r.get_json() if r.data else None
+        content = op["responses"][str(r.status_code)].get("content", {})
+        media = content.get(r.mimetype)
+        assert media is not None or not r.data, (operation_id, r.status_code, r.mimetype, "undocumented media type")
+        if media is not None:  # the answer matches the documented schema
+            errors = list(Draft202012Validator({**media["schema"], "components": self.components}).iter_errors(body))
+            assert not errors, (operation_id, r.status_code, [e.message for e in errors[:3]])
+        return body
 
     def transition(self, collection: str, obj_id: str, name: str, payload=None, expect: int | None = None):
         return self.call(f"transition_{collection}", expect=expect, json=payload or {}, id=obj_id, name=name)

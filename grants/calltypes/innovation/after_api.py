@@ -82,7 +82,7 @@ class ProgressIn(BaseModel):
     progress: str = Field(max_length=10000)
 
 
-class DecisionIn(BaseModel):
+class MilestoneDecisionIn(BaseModel):
     model_config = {"extra": "forbid"}
     decision: str = Field(max_length=10, description="go | no_go")
     note: str = Field(max_length=10000)
@@ -194,7 +194,7 @@ def pilot_milestone_progress(aid, number):
 
 
 @api_route("/agreements/<aid>/milestones/<int:number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
-           who=OFFICER, body=DecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
+           who=OFFICER, body=MilestoneDecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone_decision(aid, number):
     user = auth.require_user()
@@ -205,7 +205,7 @@ def pilot_milestone_decision(aid, number):
     ms.check_decide(user, a, m, ms.milestones(s, a), expected)
 
     def perform():
-        data = validate(DecisionIn, raw_json())
+        data = validate(MilestoneDecisionIn, raw_json())
         try:
             ms.decide(s, user, a, m, data.decision, data.note, expected)
         except ms.MilestoneError as e:
