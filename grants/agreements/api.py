@@ -190,7 +190,7 @@ def agreement_annexes(aid):
     return _json({"items": [_annex(x) for x in rows], "total": len(rows)}, 200, a)
 
 
-@api_route("/agreements/<aid>/annexes/<int:number>/decision", "POST", summary="Approve or refuse a proposed annex",
+@api_route("/agreements/<aid>/annexes/<int(max=2147483647):number>/decision", "POST", summary="Approve or refuse a proposed annex",
            body=AnnexDecisionIn, response=AnnexOut, who="the agreement's officer (officer or administrator role)",
            errors={403: "Not the agreement's officer", 422: "Invalid input, or the annex was already decided"})
 def decide_annex(aid, number):

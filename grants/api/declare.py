@@ -23,7 +23,7 @@ from .blueprint import bp
 from .problems import invalid
 
 # Flask's <conv:name> → OpenAPI's {name}
-_VAR = re.compile(r"<(?:(\w+):)?(\w+)>")
+_VAR = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 def openapi_path(rule: str) -> str:

@@ -212,12 +212,18 @@ def _operation(op: Operation, components: dict) -> dict:
     params = [{"name": name, "in": "path", "required": True,
                "schema": {"type": "integer", "minimum": 0} if conv == "int" else {"type": "string", "maxLength": 60}}
               for name, conv in path_variables(op.rule)]
+    if any(p["schema"].get("type") == "integer" for p in params):
+        for p in params:
+            if p["schema"].get("type") == "integer":
+                p["schema"]["maximum"] = 2147483647
     params += [*op.query, *op.headers]
     codes: dict[int, str] = {401: UNIFORM[401]} if op.reads_token else {}
     if params and any(p["in"] == "path" for p in params):
         codes[404] = UNIFORM[404]
     if op.body is not None:
         codes.update({400: UNIFORM[400], 413: UNIFORM[413], 422: UNIFORM[422]})
+    if IDEMPOTENCY_KEY in op.headers:
+        codes[400] = codes.get(400, "Bad request") + ", or an Idempotency-Key that is not 1-200 visible ASCII"
     codes[422] = UNIFORM[422] + " (also an unknown query parameter)"
     codes.update(op.errors)
     responses: dict = {}

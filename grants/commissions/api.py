@@ -150,13 +150,13 @@ def add_member(cid):
     return _done(user, c)
 
 
-@api_route("/commissions/<cid>/members/<mid>", "DELETE", summary="Remove a member from the commission", who=STAFF,
+@api_route("/commissions/<cid>/members/<int(max=2147483647):mid>", "DELETE", summary="Remove a member from the commission", who=STAFF,
            response=CommissionOut, headers=(IF_MATCH,),
            errors={403: "Not staff of the contest's department", 409: "Stale If-Match or not editable in this state"})
 def remove_member(cid, mid):
     user, c = _commission(cid)
     try:
-        ops.remove_member(db.session(), user, c, _int(mid, "member_id"), _expected_version())
+        ops.remove_member(db.session(), user, c, mid, _expected_version())
     except ops.ReviewError as e:
         raise ApiProblem(404, e.errors[0]["message"]) from None
     return _done(user, c)

@@ -26,7 +26,7 @@ def _routed(app) -> set[tuple[str, str]]:
             if f"<{conv}:collection>" in rule.rule:
                 templates = [rule.rule.replace(f"<{conv}:collection>", n) for n, c in REGISTRY.items() if accepts(c)]
         for t in templates:
-            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", t)
+            path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", t)
             for m in rule.methods & METHODS:
                 if (path, m) not in DOC_ONLY:
                     out.add((path, m))

@@ -149,8 +149,8 @@ def pilot_milestones(aid):
     return idempotent(user, perform)
 
 
-@api_route("/agreements/<aid>/milestones/<int:number>", "GET", summary="One milestone", who=SEES, response=MILESTONE)
-@api_route("/agreements/<aid>/milestones/<int:number>", "PATCH", summary="Re-plan a milestone before its checkpoint",
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>", "GET", summary="One milestone", who=SEES, response=MILESTONE)
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>", "PATCH", summary="Re-plan a milestone before its checkpoint",
            who=OFFICER, body=MilestonePatch, response=MILESTONE, headers=(IF_MATCH,),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone(aid, number):
@@ -171,7 +171,7 @@ def pilot_milestone(aid, number):
     return _json(_one(a, m, user), 200, m)
 
 
-@api_route("/agreements/<aid>/milestones/<int:number>/progress", "POST", summary="Report progress before the checkpoint",
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/progress", "POST", summary="Report progress before the checkpoint",
            who=MEMBER, body=ProgressIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not a member of the organisation", **STATE})
 def pilot_milestone_progress(aid, number):
@@ -193,7 +193,7 @@ def pilot_milestone_progress(aid, number):
     return idempotent(user, perform)
 
 
-@api_route("/agreements/<aid>/milestones/<int:number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
            who=OFFICER, body=MilestoneDecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone_decision(aid, number):
