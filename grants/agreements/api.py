@@ -126,7 +126,7 @@ register(Collection(
 # ---- annexes as a part of the agreement
 
 from grants.api import auth  # noqa: E402
-from grants.api.blueprint import bp  # noqa: E402
+from grants.api.declare import api_route  # noqa: E402
 from grants.api.collections import REGISTRY, _json, _object  # noqa: E402
 from grants.api.validation import raw_json, validate  # noqa: E402
 from grants.core import db  # noqa: E402
@@ -147,13 +147,36 @@ class AnnexIn(BaseModel):
     changes: annexes.Changes
 
 
-class DecisionIn(BaseModel):
+class AnnexDecisionIn(BaseModel):
     model_config = {"extra": "forbid"}
     approve: bool
     note: str = Field(default="", max_length=4000)
 
 
-@bp.route("/agreements/<aid>/annexes", methods=["GET", "POST"])
+class AnnexOut(BaseModel):
+    number: int
+    status: str
+    reason: str
+    changes: dict
+    before: dict | None
+    after: dict | None
+    proposed_at: str | None
+    decided_at: str | None
+    decision_note: str | None
+
+
+class AnnexPage(BaseModel):
+    items: list[AnnexOut]
+    total: int
+
+
+@api_route("/agreements/<aid>/annexes", "GET", summary="The agreement's annexes (R-AGR-ANNEX)", response=AnnexPage,
+           who="those who see the agreement: its department's officers, finance, the organisation's members")
+@api_route("/agreements/<aid>/annexes", "POST", summary="Propose an annex to the agreement (R-AGR-ANNEX)",
+           body=AnnexIn, response=AnnexOut, status=201,
+           who="the organisation's members or the agreement's officer",
+           errors={403: "Neither a member of the organisation nor the agreement's officer",
+                   422: "Invalid input, or a rule refuses (R-AGR-ANNEX)"})
 def agreement_annexes(aid):
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
@@ -169,7 +192,9 @@ def agreement_annexes(aid):
     return _json({"items": [_annex(x) for x in rows], "total": len(rows)}, 200, a)
 
 
-@bp.route("/agreements/<aid>/annexes/<int:number>/decision", methods=["POST"])
+@api_route("/agreements/<aid>/annexes/<int(max=2147483647):number>/decision", "POST", summary="Approve or refuse a proposed annex",
+           body=AnnexDecisionIn, response=AnnexOut, who="the agreement's officer (officer or administrator role)",
+           errors={403: "Not the agreement's officer", 422: "Invalid input, or the annex was already decided"})
 def decide_annex(aid, number):
     user = auth.require_user()
     a = _object(REGISTRY["agreements"], aid, user)
@@ -178,7 +203,7 @@ def decide_annex(aid, number):
         raise ApiProblem(404, "No such annex.")
     if not officer_of(a, user) or "officer" not in user.role_names and "admin" not in user.role_names:
         raise PermissionDenied()
-    data = validate(DecisionIn, raw_json())
+    data = validate(AnnexDecisionIn, raw_json())
     try:
         annexes.decide(db.session(), user, a, x, data.approve, data.note)
     except ops.AgreementError as e:

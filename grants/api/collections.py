@@ -27,7 +27,8 @@ from .validation import raw_json, validate
 AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
          "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api",
          "grants.reports.api", "grants.settlements.api", "grants.calltypes.innovation.api",
-         "grants.calltypes.federation.api", "grants.registry.api", "grants.documents.api")
+         "grants.calltypes.federation.api", "grants.registry.api", "grants.params.api", "grants.documents.api",
+         "grants.opendata.api")
 
 
 @dataclass
@@ -65,16 +66,21 @@ def load_all() -> None:
         importlib.import_module(mod)
 
 
-def collection_converter() -> type[BaseConverter]:
-    """A URL converter matching exactly the registered collection names (call after load_all), so
-    /api/v1/tokens is not taken for a collection (a 405's Allow lists what a path really
-    supports) and an unknown name is the router's 404."""
-    names = sorted(REGISTRY, key=len, reverse=True)
+def collection_converter(accepts: Callable[[Collection], bool] = lambda c: True) -> type[BaseConverter]:
+    """A URL converter matching exactly the registered collection names that `accepts` (call after
+    load_all), so /api/v1/tokens is not taken for a collection (a 405's Allow lists what a path really
+    supports) and an unknown name is the router's 404. POST and PATCH route only to collections that
+    create or edit (CONVERTERS), so no rule exists that is not in the OpenAPI document."""
+    names = sorted((n for n, c in REGISTRY.items() if accepts(c)), key=len, reverse=True)
 
     class CollectionConverter(BaseConverter):
         regex = "(?:%s)" % "|".join(re.escape(n) for n in names) if names else "(?!)"
 
     return CollectionConverter
+
+
+CONVERTERS = {"collection": lambda c: True, "creatable": lambda c: c.create is not None,
+              "patchable": lambda c: c.patch is not None}
 
 
 def _collection(name: str) -> Collection:
@@ -251,7 +257,7 @@ def get_object(collection, obj_id):
     return _json(full(c, obj, user), 200, obj)
 
 
-@bp.route("/<collection:collection>", methods=["POST"])
+@bp.route("/<creatable:collection>", methods=["POST"])
 def create_object(collection):
     c = _collection(collection)
     user = auth.require_user()
@@ -272,7 +278,7 @@ def create_object(collection):
     return idempotent(user, perform)
 
 
-@bp.route("/<collection:collection>/<obj_id>", methods=["PATCH"])
+@bp.route("/<patchable:collection>/<obj_id>", methods=["PATCH"])
 def patch_object(collection, obj_id):
     c = _collection(collection)
     user = auth.require_user()

@@ -10,9 +10,9 @@ from grants.privacy import export, operations
 from grants.privacy.models import DeletionRequest
 
 from . import auth
-from .blueprint import bp
+from .declare import api_route
 from .problems import ApiProblem
-from .validation import raw_json, validate
+from .validation import optional_body, validate
 
 
 class DeletionRequestIn(BaseModel):
@@ -43,17 +43,21 @@ def _out(req: DeletionRequest) -> dict:
             "handled_at": iso(req.handled_at), "note": req.note, "kept": req.kept or []}
 
 
-@bp.route("/me/data", methods=["GET"])
+@api_route("/me/data", "GET", summary="Everything the system holds about the caller (R-RODO, art. 15 and 20 RODO)",
+           operation_id="getMyData", who="any signed-in user (their own data)",
+           response={"type": "object", "description": "The caller's personal data, by kind"})
 def my_data():
     user = auth.require_user()
     return export.personal_data(db.session(), user)
 
 
-@bp.route("/me/deletion-request", methods=["POST"])
+@api_route("/me/deletion-request", "POST", summary="Ask for deletion of one's personal data (R-RODO, art. 17 RODO)",
+           operation_id="requestDeletion", who="any signed-in user (for themselves)", body=DeletionRequestIn,
+           body_required=False, response=DeletionRequestOut, status=201,
+           errors={409: "The data was already anonymised"})
 def request_deletion():
     user = auth.require_user()
-    body = raw_json()
-    data = validate(DeletionRequestIn, {} if body is None else body)
+    data = validate(DeletionRequestIn, optional_body())
     s = db.session()
     try:
         req = operations.request_deletion(s, user, data.reason)
@@ -65,7 +69,9 @@ def request_deletion():
     return out, 201
 
 
-@bp.route("/me/deletion-request", methods=["GET"])
+@api_route("/me/deletion-request", "GET", summary="The caller's latest deletion request and its answer",
+           operation_id="getDeletionRequest", who="any signed-in user (their own request)",
+           response=DeletionRequestOut, errors={404: "No request"})
 def my_deletion_request():
     user = auth.require_user()
     req = db.session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == user.id)
@@ -73,29 +79,3 @@ def my_deletion_request():
     if req is None:
         raise ApiProblem(404, "No deletion request.")
     return _out(req)
-
-
-def openapi_paths(schema, json_response, problem, components: dict) -> dict:
-    """The paths of this module for the OpenAPI document (openapi.document)."""
-    bearer = [{"bearer": []}]
-    out = json_response(schema(DeletionRequestOut, components), "The deletion request")
-    return {
-        "/api/v1/me/data": {"get": {
-            "summary": "Everything the system holds about the caller (R-RODO, art. 15 and 20 RODO)",
-            "operationId": "getMyData", "tags": ["me"], "security": bearer,
-            "responses": {"200": json_response({"type": "object"}, "The caller's personal data"),
-                          "401": problem("Token required or invalid")}}},
-        "/api/v1/me/deletion-request": {
-            "post": {"summary": "Ask for deletion of one's personal data (R-RODO, art. 17 RODO)",
-                     "operationId": "requestDeletion", "tags": ["me"], "security": bearer,
-                     "requestBody": {"required": False, "content": {"application/json": {
-                         "schema": schema(DeletionRequestIn, components)}}},
-                     "responses": {"201": out, "400": problem("Malformed JSON"),
-                                   "401": problem("Token required or invalid"),
-                                   "409": problem("The data was already anonymised"),
-                                   "422": problem("Invalid input")}},
-            "get": {"summary": "The caller's latest deletion request and its answer", "operationId": "getDeletionRequest",
-                    "tags": ["me"], "security": bearer,
-                    "responses": {"200": out, "401": problem("Token required or invalid"),
-                                  "404": problem("No request")}}},
-    }

@@ -1,14 +1,11 @@
 """The OpenAPI 3.1 document, built from the registered collections and their pydantic schemas."""
 from __future__ import annotations
 
-import re
-import sys
-
 from pydantic import BaseModel
 
-from . import me, seals, tokens, users
-from .collections import AREAS, REGISTRY
-from grants.notifications import api as notifications_api
+from . import me, seals, tokens, users  # noqa: F401 - their operations are declared on import
+from .collections import REGISTRY
+from .declare import IDEMPOTENCY_KEY, IF_MATCH, OPERATIONS, Operation, path_variables
 
 PROBLEM = {
     "type": "object", "required": ["type", "title", "status"],
@@ -23,19 +20,22 @@ TRANSITION = {"type": "object", "required": ["name", "allowed"], "properties": {
     "automatic": {"type": "boolean"}}}
 
 
-IF_MATCH = {"name": "If-Match", "in": "header",
-            "description": 'The version read, e.g. "3" (the ETag); when stale, 409 with the current version.',
-            "schema": {"type": "string", "maxLength": 30}}
-IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header",
-                   "description": "A retry with the same key and caller returns the first result.",
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]{1,200}$"}}
+class SchemaNameClash(ValueError):
+    pass
+
+
+def _put(components: dict, name: str, js: dict) -> None:
+    """Two different schemas under one name would silently document one of them for both."""
+    if name in components and components[name] != js:
+        raise SchemaNameClash(f"two different schemas are named {name}: rename one of the models")
+    components[name] = js
 
 
 def _schema(model: type[BaseModel], components: dict) -> dict:
     js = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in js.pop("$defs", {}).items():
-        components[name] = sub
-    components[model.__name__] = js
+        _put(components, name, sub)
+    _put(components, model.__name__, js)
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
@@ -55,10 +55,6 @@ def document() -> dict:
     components: dict = {"Problem": PROBLEM, "Transition": TRANSITION}
     paths: dict = {}
     bearer = [{"bearer": []}]
-    paths.update(tokens.paths_doc(lambda model: _schema(model, components)))
-    paths.update(users.paths_doc())
-    paths.update(me.openapi_paths(_schema, _json, _problem, components))
-    paths.update(notifications_api.openapi_paths(_json, _problem))
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
     for name, c in sorted(REGISTRY.items()):
         item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}
@@ -119,8 +115,10 @@ def document() -> dict:
                           "404": _problem("Missing or not visible"),
                           "409": _problem("Unknown transition, not available in this state, or stale If-Match"),
                           "422": _problem("Invalid payload, or a rule refuses (its id in type)")}}}
-    _sub_resources(paths, bearer, components)
-    paths.update(seals.openapi_paths(lambda model: _schema(model, components)))
+    for name, c in REGISTRY.items():
+        _describe_collection(paths, name, c, components)
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, components)
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",
@@ -134,37 +132,143 @@ def document() -> dict:
     }
 
 
-def _sub_resources(paths: dict, bearer: list, components: dict | None = None) -> None:
-    """Sub-resources an area lists in its EXTRA_PATHS_DOC ({path: [methods]}): documented with their
-    path parameters and the uniform error responses (their bodies are described on the area's page)."""
+def full_schema(name: str, components: dict) -> dict:
+    """One object of a collection as GET /<collection>/{id} answers it: its item with its transitions."""
+    c = REGISTRY[name]
+    item_ref = _schema(c.item_schema, components) if c.item_schema else {"type": "object"}
+    return {"allOf": [item_ref, {"type": "object", "required": ["transitions"], "properties": {
+        "transitions": {"type": "array", "items": {"$ref": "#/components/schemas/Transition"}}}}]}
 
-    modules = [m for name, m in sorted(sys.modules.items())
-               if m is not None and (name in AREAS or name.startswith("grants.calltypes."))]
-    for module in modules:
-        for path, methods in sorted((getattr(module, "EXTRA_PATHS_DOC", None) or {}).items()):
-            item = paths.setdefault(path, {})
-            params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 60}}
-                      for n in re.findall(r"{(\w+)}", path)]
-            for method in methods:
-                if method in item:
-                    continue
-                op_id = re.sub(r"\W+", "_", f"{method}_{path.removeprefix('/api/v1/')}").strip("_")
-                item[method] = {
-                    "summary": f"{method.upper()} {path}", "operationId": op_id, "tags": [path.split("/")[3]],
-                    "security": bearer, "parameters": params,
-                    **({"requestBody": {"required": False, "content": {"application/json": {
-                        "schema": {"type": "object"}}}}} if method in ("post", "put", "patch") else {}),
-                    "responses": {"200": {"description": "OK"}, "201": {"description": "Created"},
-                                  "401": _problem("Token required"), "403": _problem("Role or relation does not allow it"),
-                                  "404": _problem("Missing or not visible"), "409": _problem("State or version conflict"),
-                                  "422": _problem("Invalid input, or a rule refuses")}}
-                # an area may describe an operation further: {(path, method): (summary, body model or None)}
-                summary, body = (getattr(module, "EXTRA_PATHS_DETAILS", None) or {}).get((path, method), (None, None))
-                if summary:
-                    item[method]["summary"] = summary
-                if body is not None and components is not None:
-                    item[method]["requestBody"] = {"required": method != "delete", "content": {
-                        "application/json": {"schema": _schema(body, components)}}}
-                multipart = (getattr(module, "EXTRA_PATHS_MULTIPART", None) or {}).get((path, method))
-                if multipart:  # an upload: {(path, method): schema of the form's fields}
-                    item[method]["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": multipart}}}
+
+def _ref_or_schema(schema, components: dict) -> dict:
+    """A pydantic model, "collection:<name>" (one object with its transitions) or a JSON schema."""
+    if isinstance(schema, type) and issubclass(schema, BaseModel):
+        return _schema(schema, components)
+    if isinstance(schema, str) and schema.startswith("collection:"):
+        return full_schema(schema.split(":", 1)[1], components)
+    return schema
+
+
+def example_of(schema: dict, components: dict, depth: int = 0):
+    """A plausible value for a JSON schema, for operations that declare no example of their own."""
+    if depth > 6:
+        return None
+    if "$ref" in schema:
+        return example_of(components.get(schema["$ref"].rsplit("/", 1)[1], {}), components, depth + 1)
+    if "examples" in schema and schema["examples"]:
+        return schema["examples"][0]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            return example_of(options[0], components, depth + 1)
+    if "allOf" in schema:
+        out: dict = {}
+        for part in schema["allOf"]:
+            value = example_of(part, components, depth + 1)
+            if isinstance(value, dict):
+                out.update(value)
+        return out
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        return {name: example_of(sub, components, depth + 1) for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), components, depth + 1)]
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "date-time":
+            return "2027-03-01T10:00:00Z"
+        if fmt == "date":
+            return "2027-03-01"
+        if "Money" in str(schema.get("title", "")) or "decimal" in str(schema.get("description", "")).lower():
+            return "1250.00"
+        return "1"
+    return {}
+
+
+UNIFORM = {
+    400: MALFORMED,
+    401: "Token required, unknown, revoked or expired",
+    404: "Missing, or not visible to the caller",
+    413: TOO_LARGE,
+    422: "Invalid input: the fields are named in `errors`",
+}
+
+
+def _operation(op: Operation, components: dict) -> dict:
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": {"type": "integer", "minimum": 0} if conv == "int" else {"type": "string", "maxLength": 60}}
+              for name, conv in path_variables(op.rule)]
+    if any(p["schema"].get("type") == "integer" for p in params):
+        for p in params:
+            if p["schema"].get("type") == "integer":
+                p["schema"]["maximum"] = 2147483647
+    params += [*op.query, *op.headers]
+    codes: dict[int, str] = {401: UNIFORM[401]} if op.reads_token else {}
+    if params and any(p["in"] == "path" for p in params):
+        codes[404] = UNIFORM[404]
+    if op.body is not None:
+        codes.update({400: UNIFORM[400], 413: UNIFORM[413], 422: UNIFORM[422]})
+    if IDEMPOTENCY_KEY in op.headers:
+        codes[400] = codes.get(400, "Bad request") + ", or an Idempotency-Key that is not 1-200 visible ASCII"
+    codes[422] = UNIFORM[422] + " (also an unknown query parameter)"
+    codes.update(op.errors)
+    responses: dict = {}
+    if op.response is None:
+        responses[str(op.status)] = {"description": "Done, no body"}
+    else:
+        schema = _ref_or_schema(op.response, components)
+        example = op.example if op.example is not None else example_of(schema, components)
+        media = {"schema": schema} if op.response_type != "application/json" else {"schema": schema, "example": example}
+        responses[str(op.status)] = {"description": "Success", "content": {op.response_type: media}}
+    for code in sorted(codes):
+        responses[str(code)] = _problem(codes[code])
+    who = f"**Who may call it:** {op.who}" + (" No token is needed." if op.public else "")
+    out = {"summary": op.summary, "description": "\n\n".join(x for x in (op.description, who) if x),
+           "operationId": op.operation_id, "tags": [op.tag],
+           "security": ([{}, {"bearer": []}] if op.reads_token else []) if op.public else [{"bearer": []}],
+           "responses": responses}
+    if params:
+        out["parameters"] = params
+    if op.body is not None:
+        schema = _ref_or_schema(op.body, components)
+        example = op.body_example if op.body_example is not None else example_of(schema, components)
+        media = {"schema": schema} if op.body_type != "application/json" else {"schema": schema, "example": example}
+        out["requestBody"] = {"required": op.body_required, "content": {op.body_type: media}}
+    return out
+
+
+COLLECTION_WHO = {
+    "get": "{readers}; a list holds only what the caller may see, an object not visible is a 404.",
+    "post": "a signed-in user whose role may create it (403 with the reason otherwise).",
+    "patch": "a signed-in user whose role and relation may edit it in its current state.",
+}
+TRANSITION_WHO = ("the roles and relations the workflow declares for the transition: GET the object to see "
+                  "`transitions` with `allowed` and `reason` for the caller.")
+
+
+def _describe_collection(paths: dict, name: str, c, components: dict) -> None:
+    """The generic operations of a collection: who may call them, and an example of each body."""
+    readers = "anyone (public objects); signed-in users by their role and relation" if c.public else \
+        "signed-in users by their role and relation"
+    for path in (f"/api/v1/{name}", f"/api/v1/{name}/{{id}}", f"/api/v1/{name}/{{id}}/transitions/{{name}}"):
+        for method, op in paths.get(path, {}).items():
+            who = TRANSITION_WHO if path.endswith("{name}") else COLLECTION_WHO[method].format(readers=readers)
+            op["description"] = "\n\n".join(x for x in (c.summary, f"**Who may call it:** {who}") if x)
+            for part in [*op["responses"].values(), op.get("requestBody", {})]:
+                body = part.get("content", {}).get("application/json")
+                if body is not None and "example" not in body:
+                    body["example"] = example_of(body["schema"], components)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from grants.core import audit, db
 
-from .blueprint import bp
+from .declare import api_route, query_param
 from .problems import invalid
 
 MAX_PAGE, MAX_PER_PAGE, PER_PAGE = 100_000, 500, 50
@@ -47,7 +47,17 @@ def _utc(dt: datetime) -> str:
     return dt.isoformat().replace("+00:00", "Z")
 
 
-@bp.route("/audit/seals", methods=["GET"])
+@api_route("/audit/seals", "GET", summary="The audit trail's seals, newest first (public)", public=True,
+           operation_id="listAuditSeals", tag="audit", reads_token=False, who="anyone; no token is read",
+           description="Each seal hashes the heads of all audit chains and the previous seal. Keep a copy outside "
+                       "the system: a rewrite of history changes the hashes (`grants audit verify --seals copy.json` "
+                       "compares a copy with the database).",
+           query=(query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+                  query_param("per_page", "Items per page",
+                              {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE})),
+           response=SealPage, errors={422: "Invalid paging (the field named)"},
+           example={"items": [{"id": 2, "created_at": "2026-12-02T10:00:00Z", "chains": 14, "last_entry_id": 311,
+                               "prev_hash": "9f2c…", "hash": "51ab…"}], "total": 2, "page": 1, "per_page": 50})
 def audit_seals():
     errors: list[dict] = []
     page = _int_arg("page", 1, MAX_PAGE, errors)
@@ -58,26 +68,3 @@ def audit_seals():
     items = [{"id": s.id, "created_at": _utc(s.created_at), "chains": s.chains, "last_entry_id": s.last_entry_id,
               "prev_hash": s.prev_hash, "hash": s.hash} for s in rows]
     return {"items": items, "total": total, "page": page, "per_page": per_page}
-
-
-def openapi_paths(schema) -> dict:
-    """The path's OpenAPI item; `schema(model)` registers a pydantic model and returns its $ref."""
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    return {"/api/v1/audit/seals": {"get": {
-        "summary": "The audit trail's seals, newest first (public)",
-        "description": "Each seal hashes the heads of all audit chains and the previous seal. Keep a copy "
-                       "outside the system: a rewrite of history changes the hashes "
-                       "(`grants audit verify --seals copy.json` compares a copy with the database). "
-                       "Anyone may call it; no token is read.",
-        "operationId": "listAuditSeals", "tags": ["audit"], "security": [],
-        "parameters": [
-            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-            {"name": "per_page", "in": "query",
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE}}],
-        "responses": {
-            "200": {"description": "A page of seals", "content": {"application/json": {
-                "schema": schema(SealPage),
-                "example": {"items": [{"id": 2, "created_at": "2026-12-02T10:00:00Z", "chains": 14,
-                                       "last_entry_id": 311, "prev_hash": "9f2c…", "hash": "51ab…"}],
-                            "total": 2, "page": 1, "per_page": 50}}}},
-            "422": {"description": "Invalid paging (the field named)", "content": problem}}}}}

@@ -13,7 +13,8 @@ from grants.web.security import csrf
 
 def init_api(app: Flask) -> None:
     collections.load_all()
-    app.url_map.converters["collection"] = collections.collection_converter()
+    for name, accepts in collections.CONVERTERS.items():
+        app.url_map.converters[name] = collections.collection_converter(accepts)
     csrf.exempt(bp)  # bearer tokens only, never the session cookie: no CSRF hole
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)

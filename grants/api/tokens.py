@@ -17,7 +17,7 @@ from grants.core.permissions import ADMIN, has_role
 from grants.ratelimits import limiter
 
 from . import auth
-from .blueprint import bp
+from .declare import api_route, query_param
 from .problems import ApiProblem, invalid
 from .validation import parse_body
 
@@ -51,7 +51,25 @@ class TokenInfo(BaseModel):
     user_id: str | None = None
 
 
-@bp.route("/tokens", methods=["POST"])
+class TokenList(BaseModel):
+    items: list[TokenInfo]
+    total: int
+
+
+@api_route("/tokens", "POST", summary="Issue a bearer token", public=True, status=201, operation_id="createToken", reads_token=False,
+           who="anyone with an account's e-mail and password (and the TOTP code where two-factor login is on)",
+           description=f"Optional `name` and `expires_in_days` (1-{tokens.MAX_DAYS}, default {tokens.DEFAULT_DAYS}). "
+                       "The secret is returned once. Every token of a user ends when the user logs out, logs out "
+                       "everywhere, changes or resets the password, or is deactivated.",
+           body=TokenRequest, response=TokenResponse,
+           body_example={"email": "urzednik@krakow.example", "password": "…", "name": "skrypt", "expires_in_days": 30},
+           example={"token": "kXl3…", "expires_at": "2027-04-01T10:00:00Z", "id": "7", "name": "skrypt"},
+           errors={401: "Wrong e-mail or password, or the TOTP code (`totp`) missing or wrong where two-factor "
+                        "login is enabled",
+                   403: "The right password of an account whose e-mail is not confirmed yet, or an administrator "
+                        "in production who has not set up TOTP",
+                   429: "Too many failed attempts from this address (for this account, a delay that grows with "
+                        "each failure; never a lock-out); `retry_after` in the body"})
 @limiter.limit(ratelimits.LOGIN_FAILURES_PER_ADDRESS, deduct_when=ratelimits.failed)
 def create_token():
     data = parse_body(TokenRequest)
@@ -75,7 +93,11 @@ def create_token():
             "name": row.name}, 201
 
 
-@bp.route("/tokens", methods=["GET"])
+@api_route("/tokens", "GET", summary="List your live tokens (never their secrets)", response=TokenList,
+           operation_id="listTokens", who="any signed-in user (their own); administrators: anyone's with ?user_id=",
+           query=(query_param("user_id", "Administrators only: another user's tokens.",
+                              {"type": "string", "maxLength": 30}),),
+           errors={403: "Another user's tokens, and not an administrator", 404: "No such user"})
 def list_tokens():
     """The caller's live tokens; an admin may ask for another user's with ?user_id=."""
     user = auth.require_user()
@@ -106,7 +128,8 @@ def second_factor(s, user, code: str | None) -> None:
                          "/problems/totp-setup-required")
 
 
-@bp.route("/tokens/current", methods=["DELETE"])
+@api_route("/tokens/current", "DELETE", summary="Revoke the token used for this request", status=204,
+           operation_id="revokeCurrentToken", who="the token's owner")
 def revoke_token():
     auth.require_user()
     s = db.session()
@@ -115,7 +138,9 @@ def revoke_token():
     return "", 204
 
 
-@bp.route("/tokens/<token_id>", methods=["DELETE"])
+@api_route("/tokens/<token_id>", "DELETE", summary="Revoke one of your tokens (administrators: anyone's)",
+           status=204, operation_id="revokeToken", who="the token's owner, or an administrator",
+           errors={404: "No such token among those you may revoke"})
 def revoke_token_by_id(token_id: str):
     user = auth.require_user()
     s = db.session()
@@ -126,61 +151,3 @@ def revoke_token_by_id(token_id: str):
         raise ApiProblem(404, "No such token among those you may revoke.") from None
     s.commit()
     return "", 204
-
-
-def _problem(desc: str) -> dict:
-    return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-
-
-def paths_doc(schema) -> dict:
-    """The OpenAPI paths of the tokens; `schema(model)` returns a $ref to a component."""
-    bearer = [{"bearer": []}]
-    token_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
-    return {
-        "/api/v1/tokens": {
-            "post": {
-                "summary": "Issue a bearer token", "operationId": "createToken", "tags": ["tokens"], "security": [],
-                "description": f"Optional `name` and `expires_in_days` (1-{tokens.MAX_DAYS}, default "
-                               f"{tokens.DEFAULT_DAYS}). The secret is returned once. Every token of a user ends "
-                               "when the user logs out, logs out everywhere, changes or resets the password, or is "
-                               "deactivated.",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": schema(TokenRequest)}}},
-                "responses": {"201": {"description": "Token issued", "content": {"application/json": {
-                                  "schema": schema(TokenResponse)}}},
-                              "400": _problem("Malformed JSON, or JSON nested deeper than the limit"),
-                              "413": _problem("Body larger than the limit (GRANTS_API_MAX_BODY_BYTES)"),
-                              "401": _problem("Wrong e-mail or password, or the TOTP code (`totp`) missing or "
-                                                       "wrong where two-factor login is enabled"),
-                              "403": _problem("The right password of an account whose e-mail is not confirmed yet, "
-                                              "or an administrator in production who has not set up TOTP"),
-                              "422": _problem("Invalid input"),
-                              "429": {**_problem("Too many failed attempts from this address (for this account, a "
-                                                 "delay that grows with each failure; never a lock-out); "
-                                                 "`retry_after` in the body"),
-                                      "headers": {"Retry-After": {
-                                          "description": "Seconds to wait before trying again",
-                                          "schema": {"type": "integer", "minimum": 1}}}}}},
-            "get": {
-                "summary": "List your live tokens (never their secrets)", "operationId": "listTokens",
-                "tags": ["tokens"], "security": bearer,
-                "parameters": [{"name": "user_id", "in": "query", "required": False,
-                                "description": "Administrators only: another user's tokens.",
-                                "schema": {"type": "string", "maxLength": 30}}],
-                "responses": {"200": {"description": "The tokens", "content": {"application/json": {"schema": {
-                                  "type": "object", "required": ["items", "total"], "properties": {
-                                      "items": {"type": "array", "items": schema(TokenInfo)},
-                                      "total": {"type": "integer"}}}}}},
-                              "401": _problem("Token required or invalid"),
-                              "403": _problem("Another user's tokens, and not an administrator"),
-                              "404": _problem("No such user")}},
-        },
-        "/api/v1/tokens/current": {"delete": {
-            "summary": "Revoke the token used for this request", "operationId": "revokeCurrentToken",
-            "tags": ["tokens"], "security": bearer,
-            "responses": {"204": {"description": "Revoked"}, "401": _problem("Token required or invalid")}}},
-        "/api/v1/tokens/{id}": {"delete": {
-            "summary": "Revoke one of your tokens (administrators: anyone's)", "operationId": "revokeToken",
-            "tags": ["tokens"], "security": bearer, "parameters": [token_id],
-            "responses": {"204": {"description": "Revoked"}, "401": _problem("Token required or invalid"),
-                          "404": _problem("No such token among those you may revoke")}}},
-    }

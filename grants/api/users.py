@@ -3,14 +3,19 @@ session and token of the user ends); a user, or an admin for anyone, ends every 
 ("log out everywhere"). Rules in grants/accounts/admin.py and sessions.py."""
 from __future__ import annotations
 
-from grants.accounts import admin, sessions
+from flask import request
+
+from grants.accounts import admin, directory, sessions
+from pydantic import BaseModel, Field
+
 from grants.accounts.models import User
 from grants.accounts.operations import AccountError
 from grants.core import db
-from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, ROLES, PermissionDenied, has_role
 
 from . import auth
-from .blueprint import bp
+from .collections import _page_args
+from .declare import api_route, query_param
 from .problems import ApiProblem, invalid
 
 
@@ -20,6 +25,12 @@ def _user(caller, user_id: str) -> User:
     if user is None or (user.id != caller.id and not has_role(caller, ADMIN)):
         raise ApiProblem(404, "No such user.")
     return user
+
+
+class AccountState(BaseModel):
+    id: str
+    email: str
+    active: bool
 
 
 def _state(user: User) -> dict:
@@ -42,17 +53,22 @@ def _admin_step(user_id: str, operation):
     return _state(user)
 
 
-@bp.route("/users/<user_id>/deactivate", methods=["POST"])
+@api_route("/users/<user_id>/deactivate", "POST", response=AccountState, operation_id="deactivateUser",
+           summary="Deactivate a user: every session and token of the user ends", who="administrators",
+           errors={403: "Administrators only", 422: "An administrator cannot deactivate themselves"})
 def deactivate_user(user_id: str):
     return _admin_step(user_id, admin.deactivate)
 
 
-@bp.route("/users/<user_id>/activate", methods=["POST"])
+@api_route("/users/<user_id>/activate", "POST", response=AccountState, operation_id="activateUser",
+           summary="Reactivate a user", who="administrators", errors={403: "Administrators only"})
 def activate_user(user_id: str):
     return _admin_step(user_id, admin.activate)
 
 
-@bp.route("/users/<user_id>/end-sessions", methods=["POST"])
+@api_route("/users/<user_id>/end-sessions", "POST", status=204, operation_id="endUserSessions",
+           summary="End every session and token of a user: your own (log out everywhere) or anyone's",
+           who="the user themselves; administrators for anyone", errors={403: "Administrators only"})
 def end_user_sessions(user_id: str):
     """The caller's own ("log out everywhere"; this token ends too), or anyone's for an admin."""
     caller = auth.require_user()
@@ -66,29 +82,54 @@ def end_user_sessions(user_id: str):
     return "", 204
 
 
-def _problem(desc: str) -> dict:
-    return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+class UserFound(BaseModel):
+    id: str
+    name: str = Field(description="the full name (empty when the person gave none)")
+    roles: list[str]
+    department_id: str | None
+    organisation_ids: list[str]
+    email: str | None = Field(description="only for administrators (and oneself); null otherwise")
 
 
-def paths_doc() -> dict:
-    bearer = [{"bearer": []}]
-    uid = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 30}}
-    state = {"description": "The user's account state", "content": {"application/json": {"schema": {
-        "type": "object", "required": ["id", "email", "active"], "properties": {
-            "id": {"type": "string"}, "email": {"type": "string"}, "active": {"type": "boolean"}}}}}}
-    errors = {"401": _problem("Token required or invalid"), "403": _problem("Administrators only"),
-              "404": _problem("No such user (or not visible to the caller)")}
-    return {
-        "/api/v1/users/{id}/deactivate": {"post": {
-            "summary": "Deactivate a user: every session and token of the user ends (administrators)",
-            "operationId": "deactivateUser", "tags": ["users"], "security": bearer, "parameters": [uid],
-            "responses": {"200": state, **errors, "422": _problem("An administrator cannot deactivate themselves")}}},
-        "/api/v1/users/{id}/activate": {"post": {
-            "summary": "Reactivate a user (administrators)", "operationId": "activateUser", "tags": ["users"],
-            "security": bearer, "parameters": [uid], "responses": {"200": state, **errors}}},
-        "/api/v1/users/{id}/end-sessions": {"post": {
-            "summary": "End every session and token of a user: your own (log out everywhere) or, for "
-                       "administrators, anyone's", "operationId": "endUserSessions", "tags": ["users"],
-            "security": bearer, "parameters": [uid],
-            "responses": {"204": {"description": "Ended"}, "401": errors["401"], "404": errors["404"]}}},
-    }
+class UsersPage(BaseModel):
+    items: list[UserFound]
+    total: int
+    page: int
+    per_page: int
+
+
+def _found(caller, u: User) -> dict:
+    return {"id": str(u.id), "name": u.full_name or "", "roles": sorted(u.role_names),
+            "department_id": str(u.department_id) if u.department_id else None,
+            "organisation_ids": sorted(str(i) for i in u.organisation_ids),
+            "email": u.email if directory.may_see_email(caller, u) else None}
+
+
+@api_route("/users", "GET", summary="Find people by role and name, e.g. to add them to a commission",
+           who="officers and administrators; e-mail addresses only for administrators (and one's own)",
+           response=UsersPage,
+           query=(query_param("role", "one of the roles", {"type": "string", "enum": list(ROLES)}),
+                  query_param("q", "part of the name (administrators: or of the e-mail)",
+                              {"type": "string", "maxLength": directory.MAX_QUERY}),
+                  query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+           errors={403: "Neither an officer nor an administrator", 422: "Unknown role, a query too long, or invalid paging"},
+           example={"items": [{"id": "12", "name": "Anna Nowak", "roles": ["commission_member", "applicant"],
+                               "department_id": None, "organisation_ids": ["3"], "email": None}],
+                    "total": 1, "page": 1, "per_page": 50})
+def search_users():
+    caller = auth.require_user()
+    if not directory.may_search(caller):
+        raise ApiProblem(403, "Only officers and administrators search for people.", "/problems/forbidden")
+    role = request.args.get("role") or None
+    text = request.args.get("q", "")
+    errors = []
+    if role is not None and not directory.known_role(role):
+        errors.append({"field": "role", "message": "must be one of: " + ", ".join(ROLES)})
+    if len(text) > directory.MAX_QUERY or "\x00" in text:
+        errors.append({"field": "q", "message": f"at most {directory.MAX_QUERY} characters, no NUL"})
+    if errors:
+        raise invalid(errors)
+    page, per_page = _page_args()
+    rows, total = directory.search(db.session(), caller, role, text, page, per_page)
+    return {"items": [_found(caller, u) for u in rows], "total": total, "page": page, "per_page": per_page}

@@ -90,3 +90,12 @@ def validate(schema: type[BaseModel], body) -> BaseModel:
 
 def parse_body(schema: type[BaseModel]) -> BaseModel:
     return validate(schema, raw_json())
+
+
+def optional_body():
+    """For an optional body: {} when none is sent, else what was sent (a JSON `null` stays None, which
+    `validate` refuses as not an object, as the document's schema does)."""
+    body = raw_json()
+    if body is None and not request.get_data(cache=True).strip():
+        return {}
+    return body

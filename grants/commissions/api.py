@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
@@ -19,7 +19,7 @@ from grants.offers.models import Offer
 from reviewers import operations as ops
 from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission
-from reviewers.scoring import ranking
+from reviewers.scoring import offers_to_score, ranking
 from reviewers.submissions import SubmissionKind
 
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
@@ -81,6 +81,35 @@ COLLECTION = register(Collection(
 ))
 
 
+class CommissionMemberOut(BaseModel):
+    id: str
+    user_id: str
+    name: str
+    kind: str = Field(description="officer, ngo or expert")
+    chair: bool
+    voting: bool
+    nominating_organisation_id: str | None
+    excluded_reason: str | None
+
+
+class CommissionTransition(BaseModel):
+    name: str
+    label: str
+    allowed: bool
+    reason: str | None
+    rule: str | None
+    automatic: bool
+
+
+class CommissionOut(CommissionItem):
+    members: list[CommissionMemberOut]
+    transitions: list[CommissionTransition]
+
+
+STAFF = "officers of the contest's department and administrators"
+MEMBERS = "the commission's members"
+
+
 def _commission(cid):
     user = auth.require_user()
     return user, _object(COLLECTION, cid, user)
@@ -106,7 +135,11 @@ def _int(v, field):
         raise invalid([{"field": field, "message": "must be an id"}]) from None
 
 
-@bp.route("/commissions/<cid>/members", methods=["POST"])
+@api_route("/commissions/<cid>/members", "POST", summary="Add a member to the commission (R-COM-NGO)", who=STAFF,
+           body=MemberIn, response=CommissionOut, headers=(IF_MATCH,),
+           body_example={"user_id": "12", "kind": "ngo", "nominating_organisation_id": "3", "is_chair": False},
+           errors={403: "Not staff of the contest's department", 409: "Stale If-Match or not editable in this state",
+                   422: "Invalid input, or a rule refuses (R-COM-NGO)"})
 def add_member(cid):
     user, c = _commission(cid)
     if not is_staff(user, c):
@@ -122,14 +155,72 @@ def add_member(cid):
     return _done(user, c)
 
 
-@bp.route("/commissions/<cid>/members/<mid>", methods=["DELETE"])
+@api_route("/commissions/<cid>/members/<int(max=2147483647):mid>", "DELETE", summary="Remove a member from the commission", who=STAFF,
+           response=CommissionOut, headers=(IF_MATCH,),
+           errors={403: "Not staff of the contest's department", 409: "Stale If-Match or not editable in this state"})
 def remove_member(cid, mid):
     user, c = _commission(cid)
     try:
-        ops.remove_member(db.session(), user, c, _int(mid, "member_id"), _expected_version())
+        ops.remove_member(db.session(), user, c, mid, _expected_version())
     except ops.ReviewError as e:
         raise ApiProblem(404, e.errors[0]["message"]) from None
     return _done(user, c)
+
+
+class DeclarationOut(BaseModel):
+    member_id: str
+    organisation_id: str
+    conflict: bool
+    grounds: list[str]
+    note: str | None = None
+    declared_at: str | None = None
+
+
+class DeclarationsPage(BaseModel):
+    items: list[DeclarationOut]
+    total: int
+    organisations: list[str] = Field(description="organisations the caller still has to declare about")
+
+
+class CardOut(BaseModel):
+    member_id: str
+    offer_id: str
+    state: str
+    scores: dict
+    justifications: dict
+    submitted_at: str | None
+    version: int
+
+
+class CardsPage(BaseModel):
+    items: list[CardOut]
+    total: int
+
+
+class RankItem(BaseModel):
+    rank: int | None
+    offer_id: str
+    number: str | None
+    passed: bool | None
+    requested: str | None
+    proposed: str | None
+    score: str | None
+    advisory: str | None
+
+
+class RankingPage(BaseModel):
+    items: list[RankItem]
+    total: int
+
+
+class AmountsOut(BaseModel):
+    amounts: dict[str, str | None]
+
+
+class ProtocolOut(BaseModel):
+    protocol: dict
+    sha256: str | None
+    redacted: bool
 
 
 class DeclarationIn(BaseModel):
@@ -140,7 +231,8 @@ class DeclarationIn(BaseModel):
     note: str = Field(default="", max_length=4000)
 
 
-@bp.route("/commissions/<cid>/declarations", methods=["GET"])
+@api_route("/commissions/<cid>/declarations", "GET", summary="Impartiality declarations (R-COM-IMPARTIAL)",
+           who=STAFF + " (all); a member (their own)", response=DeclarationsPage)
 def list_declarations(cid):
     user, c = _commission(cid)
     member = c.member_for(user)
@@ -153,7 +245,9 @@ def list_declarations(cid):
                   "organisations": [str(o) for o in organisations_to_declare(db.session(), c)]}, 200, c)
 
 
-@bp.route("/commissions/<cid>/declarations", methods=["POST"])
+@api_route("/commissions/<cid>/declarations", "POST", summary="Declare impartiality towards an organisation "
+           "(R-COM-IMPARTIAL)", who=MEMBERS + " (for themselves)", body=DeclarationIn, response=DeclarationOut,
+           status=201, errors={403: "Not a member of the commission", 422: "Invalid input, or a rule refuses"})
 def declare(cid):
     user, c = _commission(cid)
     if c.member_for(user) is None:
@@ -180,7 +274,8 @@ def card_json(card, kind: SubmissionKind = OFFERS, subject_id=None) -> dict:
             "version": card.version}
 
 
-@bp.route("/commissions/<cid>/score-cards", methods=["GET"])
+@api_route("/commissions/<cid>/score-cards", "GET", summary="Score cards the caller may see (R-SCORE)",
+           who=STAFF + " (all, once scoring closes); a member (their own)", response=CardsPage)
 def list_cards(cid):
     user, c = _commission(cid)
     items = [card_json(x) for x in visible_cards(db.session(), c, user)]
@@ -195,7 +290,12 @@ class CardIn(BaseModel):
     submit: bool = False
 
 
-@bp.route("/commissions/<cid>/score-cards/<oid>", methods=["PUT"])
+@api_route("/commissions/<cid>/score-cards/<oid>", "PUT", summary="Fill in (and optionally submit) one's score "
+           "card for an offer (R-SCORE)", who=MEMBERS + " who may score the offer (not excluded, voting)",
+           body=CardIn, response=CardOut, headers=(IF_MATCH,),
+           body_example={"scores": {"merit": "8"}, "justifications": {"merit": "Spójny plan."}, "submit": False},
+           errors={403: "Not a member, or excluded from scoring this offer",
+                   409: "Scoring is not open, or stale If-Match", 422: "Invalid input, or a rule refuses"})
 def save_card(cid, oid):
     user, c = _commission(cid)
     offer = db.session.get(Offer, _int(oid, "offer_id")) if oid.isdigit() else None
@@ -219,7 +319,9 @@ def save_card(cid, oid):
     return _json(card_json(card), 200)
 
 
-@bp.route("/commissions/<cid>/ranking", methods=["GET"])
+@api_route("/commissions/<cid>/ranking", "GET", summary="The ranking once scoring is closed (R-RANKING)",
+           who=STAFF + " and " + MEMBERS + " (an excluded member sees no scores of those offers)",
+           response=RankingPage, errors={409: "Scoring is not closed yet"})
 def get_ranking(cid):
     user, c = _commission(cid)
     if c.state not in ("closed", "approved"):
@@ -243,7 +345,9 @@ class AmountsIn(BaseModel):
     amounts: dict[Id, Money] = Field(max_length=5000)
 
 
-@bp.route("/commissions/<cid>/allocation", methods=["PATCH"])
+@api_route("/commissions/<cid>/allocation", "PATCH", summary="Set proposed amounts per offer (R-ALLOCATION)",
+           who=STAFF, body=AmountsIn, response=AmountsOut, body_example={"amounts": {"41": "12000.00"}},
+           errors={403: "Not staff of the contest's department", 422: "Invalid input, or a rule refuses"})
 def set_allocation(cid):
     user, c = _commission(cid)
     if not is_staff(user, c):
@@ -258,7 +362,9 @@ def set_allocation(cid):
     return _json({"amounts": {str(k): _s(v) for k, v in merged.items()}}, 200, c)
 
 
-@bp.route("/commissions/<cid>/protocol", methods=["GET"])
+@api_route("/commissions/<cid>/protocol", "GET", summary="The frozen protocol and its SHA-256 (R-REVIEW)",
+           who=STAFF + " and " + MEMBERS + " (redacted for an excluded member)", response=ProtocolOut,
+           errors={403: "Neither staff nor a member", 409: "The protocol is not approved yet"})
 def protocol(cid):
     user, c = _commission(cid)
     if not is_staff(user, c) and c.member_for(user) is None:
@@ -273,3 +379,81 @@ def protocol(cid):
     doc, hidden_own = get_call_type(c.contest.call_type).redact_protocol(db.session(), c, user, doc)  # e.g. concepts
     hidden = hidden or hidden_own
     return _json({"protocol": doc, "sha256": c.protocol_hash, "redacted": bool(hidden)}, 200, c)
+
+
+# ---- the offers a member scores, as the card page shows them (issue 15)
+
+class ScoredOfferOrganisation(BaseModel):
+    id: str
+    name: str
+
+
+class ScoredOffer(BaseModel):
+    id: str
+    number: str | None
+    title: str
+    organisation: ScoredOfferOrganisation
+    requested_grant: str | None = Field(description="money string")
+    total_cost: str | None = Field(description="money string")
+    content: dict | None = Field(description="the offer as submitted (its latest revision), as the printable offer")
+    revision: int | None = Field(description="the number of that revision")
+    may_score: bool
+    reason: str | None = Field(description="why the caller may not score it now, if not")
+    card_state: str | None = Field(description="the caller's own card: draft, submitted or null")
+
+
+class ScoredOffersPage(BaseModel):
+    items: list[ScoredOffer]
+    total: int
+
+
+def _scored_offer(s, c, member, offer) -> dict:
+    rev = offer.revisions[-1] if offer.revisions else None
+    reason = ops.may_score(s, c, member, offer) if member is not None else None
+    card = ops.card_for(s, c, member, offer) if member is not None else None
+    return {"id": str(offer.id), "number": offer.number, "title": offer.title,
+            "organisation": {"id": str(offer.organisation_id), "name": offer.organisation.name},
+            "requested_grant": _s(offer.requested_grant), "total_cost": _s(offer.total_cost),
+            "content": rev.content["content"] if rev else offer.content, "revision": rev.number if rev else None,
+            "may_score": member is not None and reason is None, "reason": None if reason is None else str(reason),
+            "card_state": card.state if card is not None else None}
+
+
+def _readable_offers(user, c):
+    """The commission's offers the caller may read: staff who do not sit on it all of them; an active
+    member (staff or not) those not hidden from them (R-COM-IMPARTIAL: nothing of an offer they are
+    excluded from)."""
+    s = db.session()
+    offers = offers_to_score(s, c)
+    member = c.member_for(user)
+    if member is None and is_staff(user, c):
+        return offers
+    if member is None or not member.active:
+        raise PermissionDenied()
+    hidden = hidden_offers(s, c, user)
+    return [o for o in offers if o.id not in hidden]
+
+
+@api_route("/commissions/<cid>/offers", "GET", summary="The offers the commission scores, as the card page shows them",
+           who=MEMBERS + " (active; never an offer they are excluded from, R-COM-IMPARTIAL) and " + STAFF,
+           response=ScoredOffersPage, errors={403: "Neither staff nor an active member"})
+def commission_offers(cid):
+    user, c = _commission(cid)
+    rows = _readable_offers(user, c)
+    member = c.member_for(user)
+    items = [_scored_offer(db.session(), c, member, o) for o in rows]
+    return _json({"items": items, "total": len(items)}, 200, c)
+
+
+@api_route("/commissions/<cid>/offers/<oid>", "GET", summary="One offer the commission scores (the card page's fields "
+           "and the printable offer's content)", response=ScoredOffer,
+           who=MEMBERS + " (active; never an offer they are excluded from, R-COM-IMPARTIAL) and " + STAFF,
+           errors={403: "Neither staff nor an active member", 404: "Not an offer of this commission, or one the "
+                   "caller is excluded from"})
+def commission_offer(cid, oid):
+    user, c = _commission(cid)
+    rows = {str(o.id): o for o in _readable_offers(user, c)}
+    offer = rows.get(oid)
+    if offer is None:
+        raise ApiProblem(404, "No such offer among those you may read in this commission.")
+    return _json(_scored_offer(db.session(), c, c.member_for(user), offer), 200)

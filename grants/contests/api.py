@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask import g, has_app_context
@@ -165,3 +166,86 @@ register(Collection(
     prefetch=_prefetch,
     patch=_patch, summary="Open contests: announcement, parameters, publication (R-ANN-*), closing, formal review, cancellation",
 ))
+
+
+# ---- results (R-RESULTS) and the next edition (clone), beside the generic endpoints
+
+from grants.api import auth  # noqa: E402
+from grants.api.collections import REGISTRY, _json, _object, full, idempotent  # noqa: E402
+from grants.api.declare import IDEMPOTENCY_KEY, api_route  # noqa: E402
+from grants.api.problems import ApiProblem  # noqa: E402
+
+from . import results as contest_results  # noqa: E402
+
+
+class ResultOrganisation(BaseModel):
+    id: str
+    name: str
+
+
+class ResultItem(BaseModel):
+    offer_id: str
+    number: str | None
+    organisation: ResultOrganisation
+    task: str = Field(description="the offer's task title")
+    state: str = Field(description="selected, not_selected, update_required, ready_for_agreement or declined")
+    funded: bool
+    requested: str | None = Field(description="money string")
+    awarded: str | None = Field(description="money string; null when not funded")
+
+
+class ResultsPage(BaseModel):
+    contest_id: str
+    published_at: str
+    items: list[ResultItem]
+    total: int
+    awarded_total: str
+
+
+def _result(o) -> dict:
+    return {"offer_id": str(o.id), "number": o.number,
+            "organisation": {"id": str(o.organisation_id), "name": o.organisation.name}, "task": o.title,
+            "state": o.state, "funded": o.awarded_grant is not None and o.awarded_grant > 0,
+            "requested": _s(o.requested_grant), "awarded": _s(o.awarded_grant)}
+
+
+@api_route("/contests/<cid>/results", "GET", summary="The contest's results (R-RESULTS): organisation, task, amount; "
+           "funded and not funded", public=True, response=ResultsPage,
+           who="anyone once the results are published (a token is not needed)",
+           errors={409: "The results are not published yet"},
+           example={"contest_id": "3", "published_at": "2027-04-20T10:00:00Z", "total": 2, "awarded_total": "48000.00",
+                    "items": [{"offer_id": "41", "number": "WSS/2027/1/1", "organisation": {"id": "5", "name": "Fundacja Wisła"},
+                               "task": "Zajęcia dla seniorów", "state": "selected", "funded": True,
+                               "requested": "50000.00", "awarded": "48000.00"},
+                              {"offer_id": "42", "number": "WSS/2027/1/2", "organisation": {"id": "6", "name": "Stowarzyszenie Most"},
+                               "task": "Warsztaty", "state": "not_selected", "funded": False,
+                               "requested": "30000.00", "awarded": None}]})
+def contest_results_read(cid):
+    user = auth.current_api_user()
+    contest = _object(REGISTRY["contests"], cid, user)
+    if not contest_results.published(contest):
+        raise ApiProblem(409, "The results of this contest are not published yet.", "/problems/results-not-published")
+    rows = contest_results.results(db.session(), contest)
+    total = sum((o.awarded_grant for o in rows if o.awarded_grant), Decimal("0.00"))
+    return _json({"contest_id": str(contest.id), "published_at": _s(contest.results_published_at),
+                  "items": [_result(o) for o in rows], "total": len(rows), "awarded_total": _s(total)}, 200)
+
+
+@api_route("/contests/<cid>/clone", "POST", summary="Create next year's edition as a draft (the same operation as the "
+           "contest page's button)", response="collection:contests", status=201, headers=(IDEMPOTENCY_KEY,),
+           who="officers of the contest's department and administrators",
+           description="The same parameters, the dates a year later, the year in the title moved on.",
+           errors={403: "Not an officer of the contest's department", 422: "The copy breaks a rule"})
+def contest_clone(cid):
+    user = auth.require_user()
+    contest = _object(REGISTRY["contests"], cid, user)
+
+    def perform():
+        try:
+            copy = ops.clone(db.session(), contest, user)
+        except ops.ContestError as e:
+            raise invalid(e.errors) from None
+        db.session.flush()
+        return _json(full(REGISTRY["contests"], copy, user), 201, copy)
+
+    return idempotent(user, perform)

@@ -36,6 +36,8 @@ from reviewers.models import Commission
 from grants.web.transitions import perform
 from grants.web.areas import act, listing, viewer, visible_or_404
 
+from .results import results as published_results
+
 from . import operations as ops
 from .models import Contest
 from .rules import CONTENT_FIELDS, FORMS
@@ -173,11 +175,7 @@ def show(cid):
     refusals = {org.id: ct.may_apply(db.session(), c, org.id) for org in my_orgs} \
         if c.state == "published" and ct.takes_offers else {}
     commission = db.session.scalar(select(Commission).where(Commission.contest_id == c.id))
-    results = []
-    if c.results_published_at is not None:  # R-RESULTS: public, funded and not funded, with amounts
-        results = db.session.scalars(select(Offer).where(Offer.contest_id == c.id, Offer.state.in_(
-            ("selected", "not_selected", "update_required", "ready_for_agreement", "declined")))
-            .options(selectinload(Offer.organisation)).order_by(Offer.awarded_grant.desc().nulls_last(), Offer.id)).all()
+    results = published_results(db.session(), c)  # R-RESULTS: public, funded and not funded, with amounts
     return render_template(
         "contests/show.html", c=c, wf=c.__workflow__, fields=FIELDS, forms=FORMS, content_fields=CONTENT_FIELDS,
         diagram=mermaid(c.__workflow__, c.state), call_type=ct,

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
 from grants.api.validation import Id, raw_json, validate
@@ -93,7 +93,25 @@ COLLECTION = register(Collection(
 ))
 
 
-@bp.route("/directions/<did>/supports", methods=["POST"])
+class SupportsOut(BaseModel):
+    direction_id: str
+    supports: int
+
+
+class CommentOut(BaseModel):
+    id: str
+    body: str
+
+
+class PlannedOut(BaseModel):
+    contest_id: str
+    state: str
+    planned_announcement: str
+
+
+@api_route("/directions/<did>/supports", "POST", summary="Support a proposed direction (once per person)",
+           who="any signed-in user who sees the direction", response=SupportsOut, status=201,
+           errors={422: "A rule refuses (e.g. not open for support)"})
 def direction_support(did):
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
@@ -103,16 +121,17 @@ def direction_support(did):
     return _json({"direction_id": str(d.id), "supports": n}, 201)
 
 
-class CommentIn(BaseModel):
+class DirectionCommentIn(BaseModel):
     model_config = {"extra": "forbid"}
     body: str = Field(min_length=1, max_length=4000)
 
 
-@bp.route("/directions/<did>/comments", methods=["POST"])
+@api_route("/directions/<did>/comments", "POST", summary="Comment on a direction",
+           who="any signed-in user who sees the direction", body=DirectionCommentIn, response=CommentOut, status=201)
 def direction_comment(did):
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
-    data = validate(CommentIn, raw_json())
+    data = validate(DirectionCommentIn, raw_json())
     try:
         c = ops.comment(db.session(), d, user, data.body)
     except ops.DirectionError as e:
@@ -127,7 +146,11 @@ class PlanIn(BaseModel):
     budget: Money | None = None
 
 
-@bp.route("/directions/<did>/planned-contest", methods=["POST"])
+@api_route("/directions/<did>/planned-contest", "POST", summary="Turn an accepted direction into a planned contest (S7)",
+           who="officers and administrators", body=PlanIn, response=PlannedOut, status=201,
+           body_example={"announcement": "2027-03-01", "budget": "150000.00"},
+           errors={403: "Officers and administrators only", 409: "The direction is not accepted",
+                   422: "Invalid input, or a rule refuses"})
 def plan_contest(did):
     """An accepted direction becomes a planned contest of the cooperation programme (S7)."""
     user = auth.require_user()

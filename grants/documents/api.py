@@ -6,7 +6,7 @@ from flask import Response, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import REGISTRY, _json, _object
 from grants.api.problems import ApiProblem, invalid
 from grants.core import canonical, db
@@ -40,10 +40,9 @@ def _item(a: Attachment, collection: str) -> dict:
     return {"id": str(a.id), "kind": a.kind, "kind_label": str(ops.KINDS.get(a.kind, a.kind)), "filename": a.filename,
             "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
             "uploaded_at": canonical.jsonable(a.uploaded_at), "signature": a.signature,
-            "url": url_for("api.attachment_content", collection=collection, obj_id=a.owner_id, aid=a.id)}
+            "url": url_for(f"api.{collection}_attachment_content", obj_id=a.owner_id, aid=a.id)}
 
 
-@bp.route("/<any(offers, reports):collection>/<obj_id>/attachments", methods=["GET"])
 def attachment_list(collection, obj_id):
     user = auth.require_user()
     owner = _owner(collection, obj_id, user)
@@ -51,7 +50,6 @@ def attachment_list(collection, obj_id):
     return _json({"items": items, "total": len(items)}, 200)
 
 
-@bp.route("/<any(offers, reports):collection>/<obj_id>/attachments", methods=["POST"])
 def attachment_upload(collection, obj_id):
     user = auth.require_user()
     owner = _owner(collection, obj_id, user)
@@ -77,7 +75,6 @@ def attachment_upload(collection, obj_id):
     return _json(_item(a, collection), 201)
 
 
-@bp.route("/<any(offers, reports):collection>/<obj_id>/attachments/<aid>", methods=["GET"])
 def attachment_content(collection, obj_id, aid):
     user = auth.require_user()
     owner = _owner(collection, obj_id, user)
@@ -93,7 +90,6 @@ def attachment_content(collection, obj_id, aid):
 DOCUMENT_OWNERS = {"offers": "offer", "agreements": "agreement", "commissions": "commission"}
 
 
-@bp.route("/<any(offers, agreements, commissions):collection>/<obj_id>/documents", methods=["GET"])
 def document_list(collection, obj_id):
     """Issued documents (never regenerated) with their hashes and the public verification address."""
     user = auth.require_user()
@@ -109,24 +105,51 @@ def document_list(collection, obj_id):
     return _json({"items": items, "total": len(items)}, 200)
 
 
-EXTRA_PATHS_DOC = {
-    "/api/v1/offers/{id}/attachments": ["get", "post"],
-    "/api/v1/offers/{id}/attachments/{aid}": ["get"],
-    "/api/v1/reports/{id}/attachments": ["get", "post"],
-    "/api/v1/reports/{id}/attachments/{aid}": ["get"],
-    "/api/v1/offers/{id}/documents": ["get"],
-    "/api/v1/agreements/{id}/documents": ["get"],
-    "/api/v1/commissions/{id}/documents": ["get"],
-}
-EXTRA_PATHS_DETAILS = {
-    ("/api/v1/offers/{id}/attachments", "post"): (
-        "Upload an attachment (multipart/form-data: kind = statute | partnership_letter | signed_confirmation | "
-        "other, file); checked by content (PDF, PNG, JPEG, ODT, DOCX), size and name", None),
-    ("/api/v1/reports/{id}/attachments", "post"): (
-        "Upload an attachment to a report (multipart/form-data: kind = invoices | other, file)", None),
-    ("/api/v1/offers/{id}/documents", "get"): ("The offer's PDF and its issued confirmations (SHA-256)", None),
-}
-_UPLOAD = {"type": "object", "required": ["kind", "file"], "properties": {
-    "kind": {"type": "string", "enum": list(ops.KINDS)}, "file": {"type": "string", "format": "binary"}}}
-EXTRA_PATHS_MULTIPART = {("/api/v1/offers/{id}/attachments", "post"): _UPLOAD,
-                         ("/api/v1/reports/{id}/attachments", "post"): _UPLOAD}
+# ---- the declarations: one operation per collection (the route and its documentation together)
+
+ATTACHMENT = {"type": "object", "required": ["id", "kind", "filename", "sha256", "url"], "properties": {
+    "id": {"type": "string"}, "kind": {"type": "string"}, "kind_label": {"type": "string"},
+    "filename": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"},
+    "sha256": {"type": "string"}, "uploaded_at": {"type": ["string", "null"]},
+    "signature": {"type": ["object", "null"]}, "url": {"type": "string"}}}
+ATTACHMENTS = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": ATTACHMENT}, "total": {"type": "integer"}}}
+UPLOAD = {"type": "object", "required": ["file", "kind"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": "PDF, PNG, JPEG, ODT or DOCX"},
+    "kind": {"type": "string", "description": "statute, partnership_letter, signed_confirmation, other, ..."}}}
+DOCUMENT = {"type": "object", "required": ["kind", "issued"], "properties": {
+    "kind": {"type": "string"}, "title": {"type": "string"}, "number": {"type": ["string", "null"]},
+    "sha256": {"type": "string"}, "size": {"type": "integer"}, "issued_at": {"type": "string"},
+    "issued": {"type": "boolean"}, "verify_url": {"type": "string"}, "url": {"type": "string"}}}
+DOCUMENTS = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": DOCUMENT}, "total": {"type": "integer"}}}
+READERS = "whoever may read the {0} (its organisation's members, staff of its department; commission members " \
+          "for offers they score)"
+
+
+def _bound(view, collection: str, name: str):
+    def bound(**kwargs):
+        return view(collection, **kwargs)
+    bound.__name__ = name
+    return bound
+
+
+for _c in OWNERS:
+    _one = _c[:-1]
+    api_route(f"/{_c}/<obj_id>/attachments", "GET", summary=f"Attachments of a {_one}", tag=_c,
+              who=READERS.format(_one), response=ATTACHMENTS)(_bound(attachment_list, _c, f"{_c}_attachment_list"))
+    api_route(f"/{_c}/<obj_id>/attachments", "POST", summary=f"Upload an attachment to a {_one} (multipart)",
+              tag=_c, who=f"the {_one}'s organisation while it may still be changed", body=UPLOAD,
+              body_type="multipart/form-data", response=ATTACHMENT, status=201,
+              errors={403: "Not the organisation's, or the attachment may not be changed now",
+                      413: "The file is larger than the limit",
+                      422: "A file refused by its content, size or name, or a kind the contest does not allow"}
+              )(_bound(attachment_upload, _c, f"{_c}_attachment_upload"))
+    api_route(f"/{_c}/<obj_id>/attachments/<aid>", "GET", summary=f"Download one attachment of a {_one}", tag=_c,
+              who=READERS.format(_one), response={"type": "string", "format": "binary"},
+              response_type="application/octet-stream"
+              )(_bound(attachment_content, _c, f"{_c}_attachment_content"))
+for _c in DOCUMENT_OWNERS:
+    api_route(f"/{_c}/<obj_id>/documents", "GET", summary=f"Issued documents of a {_c[:-1]} (R-DOC-ISSUED)", tag=_c,
+              who=READERS.format(_c[:-1]), response=DOCUMENTS
+              )(_bound(document_list, _c, f"{_c}_document_list"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route, query_param
 from grants.api.collections import _page_args
 from grants.api.problems import ApiProblem
 from grants.core import db
@@ -19,6 +19,16 @@ def _iso(dt):
     return dt.isoformat().replace("+00:00", "Z") if dt else None
 
 
+ITEM = {"type": "object", "required": ["id", "kind", "category", "subject", "created_at"], "properties": {
+    "id": {"type": "integer"}, "kind": {"type": "string"}, "category": {"type": "string"},
+    "obligation": {"type": "boolean"}, "subject": {"type": "string"}, "text": {"type": "string"},
+    "todo": {"type": "string"}, "object_type": {"type": ["string", "null"]},
+    "object_id": {"type": ["string", "null"]}, "url": {"type": ["string", "null"]},
+    "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}
+PAGE = {"type": "object", "required": ["items", "total", "unread"], "properties": {
+    "items": {"type": "array", "items": ITEM}, "total": {"type": "integer"}, "unread": {"type": "integer"}}}
+
+
 def _out(n, locale: str) -> dict:
     t = mailer.texts(n.kind, n.params or {}, n.object_type, locale)
     return {"id": n.id, "kind": n.kind, "category": n.category, "obligation": kinds.KINDS[n.kind].obligation,
@@ -27,7 +37,11 @@ def _out(n, locale: str) -> dict:
             "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
 
 
-@bp.route("/me/notifications", methods=["GET"])
+@api_route("/me/notifications", "GET", summary="The caller's notifications, newest first (issue 12)",
+           who="any signed-in user (their own)", response=PAGE, tag="me", operation_id="listMyNotifications",
+           query=(query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                  query_param("unread", "Only unread ones", {"type": "string", "enum": ["true", "false", "1", "0"]})))
 def my_notifications():
     user = auth.require_user()
     page, per_page = _page_args()
@@ -38,7 +52,9 @@ def my_notifications():
             "unread": ops.unread_count(db.session(), user)}
 
 
-@bp.route("/me/notifications/<int:nid>/read", methods=["POST"])
+@api_route("/me/notifications/<int:nid>/read", "POST", summary="Mark one of the caller's notifications read",
+           who="any signed-in user (their own)", response=ITEM, tag="me", operation_id="readMyNotification",
+           errors={404: "Not one of the caller's notifications"})
 def read_notification(nid: int):
     user = auth.require_user()
     s = db.session()
@@ -50,33 +66,3 @@ def read_notification(nid: int):
         s.rollback()
         raise ApiProblem(404, "No such notification.") from None
     return out
-
-
-def openapi_paths(json_response, problem) -> dict:
-    bearer = [{"bearer": []}]
-    item = {"type": "object", "required": ["id", "kind", "category", "subject", "created_at"], "properties": {
-        "id": {"type": "integer"}, "kind": {"type": "string"}, "category": {"type": "string"},
-        "obligation": {"type": "boolean"}, "subject": {"type": "string"}, "text": {"type": "string"},
-        "todo": {"type": "string"}, "object_type": {"type": ["string", "null"]},
-        "object_id": {"type": ["string", "null"]}, "url": {"type": "string"},
-        "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}
-    return {
-        "/api/v1/me/notifications": {"get": {
-            "summary": "The caller's notifications, newest first (issue 12)", "operationId": "listMyNotifications",
-            "tags": ["me"], "security": bearer,
-            "parameters": [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                {"name": "unread", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}}],
-            "responses": {"200": json_response({"type": "object", "required": ["items", "total", "unread"],
-                                                "properties": {"items": {"type": "array", "items": item},
-                                                               "total": {"type": "integer"},
-                                                               "unread": {"type": "integer"}}}, "Notifications"),
-                          "401": problem("Token required or invalid"), "422": problem("Invalid paging")}}},
-        "/api/v1/me/notifications/{id}/read": {"post": {
-            "summary": "Mark one of the caller's notifications read", "operationId": "readMyNotification",
-            "tags": ["me"], "security": bearer,
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": json_response(item, "The notification"), "401": problem("Token required or invalid"),
-                          "404": problem("No such notification")}}},
-    }

@@ -6,15 +6,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
-from grants.api.blueprint import bp
-from grants.api.collections import (
-    Collection,
-    _expected_version,
-    _json,
-    _object,
-    full,
-    register,
-)
+from grants.api.declare import IF_MATCH, api_route
+from grants.api.collections import Collection, _expected_version, _json, _object, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.contests.models import Contest
@@ -66,6 +59,8 @@ class OfferItem(BaseModel):
     requested_grant: str | None
     total_cost: str | None
     submitted_at: str | None
+    awarded_grant: str | None = Field(default=None, description="the authority's decision (R-RESULTS), money string; "
+                                      "null until decided. An update (R-UPDATE) must match it")
 
 
 def _s(v):
@@ -76,7 +71,7 @@ def serialize(o: Offer, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "contest_id": str(o.contest_id),
             "organisation_id": str(o.organisation_id), "number": o.number, "title": o.title,
             "requested_grant": _s(o.requested_grant), "total_cost": _s(o.total_cost),
-            "submitted_at": _s(o.submitted_at)}
+            "submitted_at": _s(o.submitted_at), "awarded_grant": _s(o.awarded_grant)}
 
 
 def serialize_full(o: Offer, user) -> dict:
@@ -149,19 +144,50 @@ class CostLines(BaseModel):
     line: cm.CostLine
 
 
+class CostLinesPage(BaseModel):
+    items: list[dict]
+    total: int
+
+
+class CostLineAdded(BaseModel):
+    index: int
+    line: dict
+
+
+class Revision(BaseModel):
+    number: int
+    kind: str
+    received_at: str | None
+    sha256: str | None
+    content: dict | None
+
+
+class RevisionsPage(BaseModel):
+    items: list[Revision]
+    total: int
+
+
+READERS = ("those who see the offer: the organisation's members, officers of the contest's department, "
+           "administrators")
+EDITORS = "the organisation's members while the offer is editable (a draft, or under correction)"
+
+
 def _offer(obj_id):
     user = auth.require_user()
     return user, _object(COLLECTION, obj_id, user)
 
 
-@bp.route("/offers/<obj_id>/cost-lines", methods=["GET"])
+@api_route("/offers/<obj_id>/cost-lines", "GET", summary="The offer's cost lines", who=READERS,
+           response=CostLinesPage)
 def offer_cost_lines(obj_id):
     _user, offer = _offer(obj_id)
     lines = (offer.content or {}).get("costs", [])
     return _json({"items": lines, "total": len(lines)}, 200, offer)
 
 
-@bp.route("/offers/<obj_id>/cost-lines", methods=["POST"])
+@api_route("/offers/<obj_id>/cost-lines", "POST", summary="Add a cost line to the offer", who=EDITORS,
+           body=cm.CostLine, response=CostLineAdded, status=201, headers=(IF_MATCH,),
+           errors={403: "Not a member of the organisation", 409: "Not editable in this state, or stale If-Match"})
 def add_cost_line(obj_id):
     user, offer = _offer(obj_id)
     expected = _expected_version()
@@ -187,7 +213,13 @@ def _line_index(offer, n: str) -> int:
     return i
 
 
-@bp.route("/offers/<obj_id>/cost-lines/<n>", methods=["PATCH", "DELETE"])
+@api_route("/offers/<obj_id>/cost-lines/<n>", "PATCH", summary="Change fields of one cost line (0-based index)",
+           who=EDITORS, headers=(IF_MATCH,), response=CostLinesPage,
+           body={"type": "object", "description": "fields of a cost line (CostLine) to change"},
+           errors={403: "Not a member of the organisation", 409: "Not editable in this state, or stale If-Match"})
+@api_route("/offers/<obj_id>/cost-lines/<n>", "DELETE", summary="Remove one cost line (0-based index)",
+           who=EDITORS, headers=(IF_MATCH,), response=CostLinesPage,
+           errors={403: "Not a member of the organisation", 409: "Not editable in this state, or stale If-Match"})
 def change_cost_line(obj_id, n):
     user, offer = _offer(obj_id)
     i = _line_index(offer, n)
@@ -215,7 +247,10 @@ class FormalChecks(BaseModel):
     checks: dict[str, bool] = Field(max_length=50)
 
 
-@bp.route("/offers/<obj_id>/formal-checks", methods=["PATCH"])
+@api_route("/offers/<obj_id>/formal-checks", "PATCH", summary="Record the formal review's checks (R-OFF-FORMAL)",
+           who="officers of the contest's department", body=FormalChecks, response="collection:offers",
+           headers=(IF_MATCH,), body_example={"checks": {"signed": True, "on_time": True}},
+           errors={403: "Not an officer of the contest's department", 409: "Not in formal review, or stale If-Match"})
 def formal_checks(obj_id):
     user, offer = _offer(obj_id)
     expected = _expected_version()
@@ -231,17 +266,10 @@ def formal_checks(obj_id):
     return _json(full(COLLECTION, offer, user), 200, offer)
 
 
-@bp.route("/offers/<obj_id>/revisions", methods=["GET"])
+@api_route("/offers/<obj_id>/revisions", "GET", summary="The offer's numbered revisions as received (R-OFF-RECEIPT)",
+           who=READERS, response=RevisionsPage)
 def revisions(obj_id):
     _user, offer = _offer(obj_id)
     items = [{"number": r.number, "kind": r.kind, "received_at": _s(r.received_at), "sha256": r.content_hash,
               "content": r.content} for r in offer.revisions]
     return _json({"items": items, "total": len(items)}, 200, offer)
-
-
-EXTRA_PATHS_DOC = {
-    "/api/v1/offers/{id}/cost-lines": ["get", "post"],
-    "/api/v1/offers/{id}/cost-lines/{n}": ["patch", "delete"],
-    "/api/v1/offers/{id}/formal-checks": ["patch"],
-    "/api/v1/offers/{id}/revisions": ["get"],
-}

@@ -134,7 +134,6 @@ def _grants_stream(year):
 
 
 @bp.route("/open-data/360giving.json")
-@bp.route("/api/v1/open-data/grants")
 def grants_json():
     year, bad = _year()
     if bad:
@@ -187,19 +186,16 @@ def _ocds_package(kind: str, list_name: str, items_of):
 
 
 @bp.route("/open-data/ocds/releases.json")
-@bp.route("/api/v1/open-data/releases")
 def releases_json():
     return _ocds_package("releases", "releases", ocds.releases)
 
 
 @bp.route("/open-data/ocds/records.json")
-@bp.route("/api/v1/open-data/records")
 def records_json():
     return _ocds_package("records", "records", ocds.records)
 
 
 @bp.route("/open-data/ocds/<ocid>.json")
-@bp.route("/api/v1/open-data/records/<ocid>")
 def record_json(ocid):
     cfg = settings.load()
     prefix = f"{cfg.ocds_prefix}-contest-"
@@ -227,7 +223,6 @@ def _changes():
 
 
 @bp.route("/open-data/changes.json")
-@bp.route("/api/v1/open-data/changes")
 def changes_json():
     releases, bad = _changes()
     if bad:

@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from grants.core import audit, db
+from grants.core import db
 from grants.core.i18n import _
-from grants.core.numbers import parse_decimal
 from grants.core.permissions import ADMIN, has_role
 
-from . import values
+from . import operations, values
 from .models import DatedParameter
 
 bp = Blueprint("params", __name__, url_prefix="/admin/parameters", template_folder="templates")
@@ -48,24 +46,14 @@ def index():
         key = request.form.get("key", "")
         try:
             since = date.fromisoformat(request.form.get("valid_from", ""))
-            # the one grammar of numbers (grants.core.numbers): rates to the ten-thousandth, amounts
-            v = parse_decimal(request.form.get("value", ""), places=4, maximum=Decimal("100000000"), grammar="typed")
-            v = Decimal(format(v.normalize(), "f"))  # stored as typed: "14.5", "10000"
             if key not in LABELS:
                 raise ValueError
-        except ValueError:
+            operations.set_value(db.session(), current_user, key, since, request.form.get("value", ""))
+        except (ValueError, operations.ParameterError):
+            db.session.rollback()
             flash(_("Podaj parametr, datę obowiązywania i nieujemną wartość."), "error")
             return redirect(url_for(".index"), 303)
-        s = db.session()
-        row = s.scalar(select(DatedParameter).where(DatedParameter.key == key, DatedParameter.valid_from == since))
-        if row is None:
-            row = DatedParameter(key=key, valid_from=since, value=str(v))
-            s.add(row)
-        else:
-            row.value = str(v)
-        s.flush()
-        audit.record(s, "parameter", f"{key}@{since}", "set", current_user, changes={"value": str(v)})
-        s.commit()
+        db.session.commit()
         flash(_("Zapisano parametr obowiązujący od %(d)s.", d=since), "success")
         return redirect(url_for(".index"), 303)
     rows = db.session.scalars(select(DatedParameter).order_by(DatedParameter.key, DatedParameter.valid_from)).all()

@@ -5,32 +5,22 @@ Token required everywhere. Errors in the contract's order: 401, 404 (organisatio
 invitation missing or not the caller's), 403 (role or relation), 400/422 (body), 422 (a rule)."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
-from grants.api.collections import _json
+from grants.api.declare import api_route, query_param
+from grants.api.collections import _json, _page_args
 from grants.api.problems import ApiProblem, invalid
-from grants.api.validation import raw_json, validate
+from grants.api.validation import optional_body, raw_json, validate
 from grants.core import canonical, db
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.workflows.errors import stale
 
 from . import memberships as ms
+from . import search
 from .departments import DepartmentError
 from .models import MEMBER, Membership, MembershipInvitation, Organisation
-
-EXTRA_PATHS_DOC = {
-    "/api/v1/organisations/{id}/members": ["get", "post"],
-    "/api/v1/organisations/{id}/members/{member_id}": ["patch", "delete"],
-    "/api/v1/organisations/{id}/invitations": ["get", "post"],
-    "/api/v1/organisations/{id}/invitations/{invitation_id}/revoke": ["post"],
-    "/api/v1/invitations": ["get"],
-    "/api/v1/invitations/{id}/accept": ["post"],
-    "/api/v1/invitations/{id}/decline": ["post"],
-}
-
 
 def _s(v):
     return canonical.jsonable(v) if v is not None else None
@@ -98,27 +88,12 @@ class RemoveIn(BaseModel):
     reason: str | None = Field(default=None, max_length=4000)
 
 
-M = "/api/v1/organisations/{id}/members"
-I = "/api/v1/organisations/{id}/invitations"
-EXTRA_PATHS_DETAILS = {
-    (M, "get"): ("The organisation's members {items: [{id, user_id, email, name, role}], total}: its members "
-                 "and staff (R-ORG-MEMBERSHIP)", None),
-    (M, "post"): ("Staff's audited exception: add a person with a written reason (at least 20 characters), for "
-                  "an organisation the caller's department works with, never the caller nor another staff "
-                  "account; the members are told by e-mail. Others: 403 (the organisation invites)", StaffAdd),
-    (M + "/{member_id}", "patch"): ("The board changes a member's role (board|member); the last board member "
-                                    "stays board", RoleIn),
-    (M + "/{member_id}", "delete"): ("Remove a member (the board, staff whose department works with the "
-                                     "organisation) or leave (oneself); 204. The last board member cannot go", RemoveIn),
-    (I, "get"): ("The organisation's pending invitations (its board)", None),
-    (I, "post"): ("The board invites a person by e-mail (role board|member); valid 14 days, single use; an "
-                  "e-mail without an account is told to register with it first", InviteIn),
-    (I + "/{invitation_id}/revoke", "post"): ("The board revokes a pending invitation", None),
-    ("/api/v1/invitations", "get"): ("The caller's pending invitations (matched by the account's e-mail)", None),
-    ("/api/v1/invitations/{id}/accept", "post"): ("The invitee accepts: becomes a member with the invited role "
-                                                  "(and the applicant role); 422 when expired or used", None),
-    ("/api/v1/invitations/{id}/decline", "post"): ("The invitee declines", None),
-}
+class OrganisationMemberOut(BaseModel):
+    id: str
+    user_id: str
+    email: str
+    name: str
+    role: str = Field(description="board or member")
 
 
 def _committed(s, operation):
@@ -133,7 +108,34 @@ def _committed(s, operation):
     return result
 
 
-@bp.route("/organisations/<oid>/members", methods=["GET"])
+class MembersPage(BaseModel):
+    items: list[OrganisationMemberOut]
+    total: int
+
+
+class InvitationOrg(BaseModel):
+    id: str
+    name: str
+
+
+class InvitationOut(BaseModel):
+    id: str
+    organisation: InvitationOrg
+    email: str
+    role: str
+    status: str
+    created_at: str | None
+    expires_at: str | None
+
+
+class InvitationsPage(BaseModel):
+    items: list[InvitationOut]
+    total: int
+
+
+@api_route("/organisations/<oid>/members", "GET", summary="The organisation's members and staff (R-ORG-MEMBERSHIP)",
+           who="the organisation's members, and staff whose department works with it", response=MembersPage,
+           errors={403: "Neither a member nor staff working with the organisation"})
 def members_list(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -143,7 +145,12 @@ def members_list(oid):
     return _json({"items": [member_json(m) for m in rows], "total": len(rows)}, 200)
 
 
-@bp.route("/organisations/<oid>/members", methods=["POST"])
+@api_route("/organisations/<oid>/members", "POST", summary="Staff's audited exception: add a person with a written "
+           "reason", who="officers whose department works with the organisation, administrators; never the caller "
+           "nor another staff account (the organisation itself adds people by invitation)",
+           description="The reason needs at least 20 characters; the members are told by e-mail.",
+           body=StaffAdd, response=OrganisationMemberOut, status=201,
+           errors={403: "Not staff, or no relation with the organisation", 422: "Invalid input, or a rule refuses"})
 def members_add(oid):
     """Staff's audited exception (reason required); the organisation adds people by invitation."""
     user = auth.require_user()
@@ -158,7 +165,9 @@ def members_add(oid):
     return _json(member_json(m), 201)
 
 
-@bp.route("/organisations/<oid>/members/<mid>", methods=["PATCH"])
+@api_route("/organisations/<oid>/members/<mid>", "PATCH", summary="Change a member's role (board|member); the last "
+           "board member stays board", who="the organisation's board", body=RoleIn, response=OrganisationMemberOut,
+           errors={403: "Not on the organisation's board", 422: "Invalid input, or a rule refuses"})
 def members_role(oid, mid):
     user = auth.require_user()
     org = _org(oid)
@@ -171,7 +180,10 @@ def members_role(oid, mid):
     return _json(member_json(m), 200)
 
 
-@bp.route("/organisations/<oid>/members/<mid>", methods=["DELETE"])
+@api_route("/organisations/<oid>/members/<mid>", "DELETE", summary="Remove a member, or leave; the last board "
+           "member cannot go", who="the board, staff whose department works with the organisation, or the member "
+           "themselves (leaving)", body=RemoveIn, body_required=False, status=204,
+           errors={403: "Neither the board, staff working with it, nor the member", 422: "A rule refuses"})
 def members_remove(oid, mid):
     user = auth.require_user()
     org = _org(oid)
@@ -180,13 +192,13 @@ def members_remove(oid, mid):
     if not ms.can_remove(s, user, m):
         raise PermissionDenied("Members are removed by the board or by staff working with the organisation; "
                                "anyone may leave.")
-    body = raw_json()
-    data = validate(RemoveIn, body) if body is not None else RemoveIn()
+    data = validate(RemoveIn, optional_body())
     _committed(s, lambda: ms.remove(s, user, m, data.reason or ""))
     return Response(status=204)
 
 
-@bp.route("/organisations/<oid>/invitations", methods=["GET"])
+@api_route("/organisations/<oid>/invitations", "GET", summary="The organisation's pending invitations",
+           who="the organisation's board", response=InvitationsPage, errors={403: "Not on the board"})
 def invitations_of_org(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -196,7 +208,10 @@ def invitations_of_org(oid):
     return _json({"items": [invitation_json(i) for i in rows], "total": len(rows)}, 200)
 
 
-@bp.route("/organisations/<oid>/invitations", methods=["POST"])
+@api_route("/organisations/<oid>/invitations", "POST", summary="Invite a person by e-mail (role board|member); valid "
+           "14 days, single use", who="the organisation's board", body=InviteIn, response=InvitationOut, status=201,
+           description="An e-mail without an account is told to register with it first.",
+           errors={403: "Not on the board", 422: "Invalid input, or a rule refuses"})
 def invitations_create(oid):
     user = auth.require_user()
     org = _org(oid)
@@ -208,7 +223,9 @@ def invitations_create(oid):
     return _json(invitation_json(inv), 201)
 
 
-@bp.route("/organisations/<oid>/invitations/<iid>/revoke", methods=["POST"])
+@api_route("/organisations/<oid>/invitations/<iid>/revoke", "POST", summary="Revoke a pending invitation",
+           who="the organisation's board", response=InvitationOut,
+           errors={403: "Not on the board", 422: "The invitation is no longer pending"})
 def invitations_revoke(oid, iid):
     user = auth.require_user()
     org = _org(oid)
@@ -221,7 +238,8 @@ def invitations_revoke(oid, iid):
     return _json(invitation_json(inv), 200)
 
 
-@bp.route("/invitations", methods=["GET"])
+@api_route("/invitations", "GET", summary="The caller's pending invitations (matched by the account's e-mail)",
+           who="any signed-in user (their own)", response=InvitationsPage)
 def my_invitations():
     user = auth.require_user()
     rows = ms.pending_for(db.session(), user)
@@ -238,12 +256,14 @@ def _answer(iid, fn):
     return _json(invitation_json(inv), 200)
 
 
-@bp.route("/invitations/<iid>/accept", methods=["POST"])
+@api_route("/invitations/<iid>/accept", "POST", summary="Accept an invitation: become a member with the invited role",
+           who="the invitee", response=InvitationOut, errors={422: "Expired or already used"})
 def invitations_accept(iid):
     return _answer(iid, ms.accept)
 
 
-@bp.route("/invitations/<iid>/decline", methods=["POST"])
+@api_route("/invitations/<iid>/decline", "POST", summary="Decline an invitation", who="the invitee",
+           response=InvitationOut, errors={422: "Expired or already used"})
 def invitations_decline(iid):
     return _answer(iid, ms.decline)
 
@@ -271,3 +291,93 @@ def patch_department(reassign):
             session.rollback()
             raise invalid(e.errors) from None
     return patch
+
+
+# ------------------------------------------------------------------ the registry (issue 15)
+
+class OrganisationMember(BaseModel):
+    user_id: str
+    name: str
+    email: str
+    role: str
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+    legal_form: str
+    krs: str | None
+    nip: str | None
+    regon: str | None
+    fields: list[str]
+    district: str | None
+    address: str
+    email: str = Field(description="the organisation's public contact address")
+    phone: str
+    description: str
+    full: bool = Field(description="true when the caller sees the full record (a member, or staff)")
+    my_role: str | None = Field(default=None, description="the caller's role in it: board, member or null")
+    created_at: str | None = Field(default=None, description="full record only")
+    members: list[OrganisationMember] | None = Field(default=None, description="full record only")
+
+
+class OrganisationsPage(BaseModel):
+    items: list[OrganisationOut]
+    total: int
+    page: int
+    per_page: int
+
+
+def organisation_json(s, user, org: Organisation, with_members: bool) -> dict:
+    """The public record for everyone (as the registry page shows it); its members, and staff, see it
+    in full: when it was registered, and who acts for it."""
+    body = {"id": str(org.id), "name": org.name, "legal_form": org.legal_form, "krs": org.krs, "nip": org.nip,
+            "regon": org.regon, "fields": list(org.fields or []), "district": org.district, "address": org.address,
+            "email": org.email, "phone": org.phone, "description": org.description, "full": False, "my_role": None}
+    mine = ms.membership_of(user, org.id) if user is not None else None
+    if mine is not None:
+        body["my_role"] = mine.role
+    if ms.can_see_members(s, user, org):
+        body.update({"full": True, "created_at": _s(org.created_at)})
+        if with_members:
+            body["members"] = [{"user_id": str(m.user_id), "name": m.user.full_name or "", "email": m.user.email,
+                                "role": m.role} for m in ms.members(s, org)]
+    return body
+
+
+WHO_ORGS = ("anyone (the public record, as on the registry page); the organisation's members and staff see it in "
+            "full (with its members on GET of one)")
+
+
+@api_route("/organisations", "GET", summary="Search the registry of organisations by name, KRS or NIP", public=True,
+           who=WHO_ORGS, response=OrganisationsPage,
+           query=(query_param("q", "part of the name, or the whole KRS or NIP", {"type": "string", "maxLength": 100}),
+                  query_param("field", "a field of public benefit's code"),
+                  query_param("district", "a district's code"),
+                  query_param("mine", "1: only the caller's own organisations (token needed)",
+                              {"type": "string", "enum": ["0", "1"]}),
+                  query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+           errors={422: "A query too long, or invalid paging"})
+def organisations_list():
+    mine = request.args.get("mine") in ("1", "true")
+    user = auth.require_user() if mine else auth.current_api_user()
+    text = request.args.get("q", "")
+    if len(text) > search.MAX_QUERY or "\x00" in text:
+        raise invalid([{"field": "q", "message": f"at most {search.MAX_QUERY} characters, no NUL"}])
+    page, per_page = _page_args()
+    s = db.session()
+    rows = search.find(s, text, request.args.get("field", ""), request.args.get("district", ""))
+    if mine:
+        rows = [o for o in rows if o.id in user.organisation_ids]
+    chunk = rows[(page - 1) * per_page: page * per_page]
+    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], "total": len(rows),
+                  "page": page, "per_page": per_page}, 200)
+
+
+@api_route("/organisations/<oid>", "GET", summary="One organisation of the registry", public=True, who=WHO_ORGS,
+           response=OrganisationOut)
+def organisation_read(oid):
+    user = auth.current_api_user()
+    org = _org(oid)
+    return _json(organisation_json(db.session(), user, org, True), 200)

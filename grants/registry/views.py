@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.core import audit, db
@@ -15,6 +15,7 @@ from grants.forms.registry import OrganisationForm
 from . import merging
 from . import operations as ops
 from .import_views import sources_of
+from . import search
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
 from .models import Department, Membership, Organisation
 
@@ -28,18 +29,10 @@ def _user():
 
 @bp.route("/")
 def index():
-    q = select(Organisation).where(Organisation.merged_into_id.is_(None))
     text = (request.args.get("q") or "").strip()[:100]
     field = request.args.get("field") or ""
     district = request.args.get("district") or ""
-    if text:
-        like = f"%{text.lower()}%"
-        q = q.where(or_(func.lower(Organisation.name).like(like), Organisation.krs == text, Organisation.nip == text))
-    if district in DISTRICTS:
-        q = q.where(Organisation.district == district)
-    rows = db.session.scalars(q.order_by(Organisation.name)).all()
-    if field in FIELDS:  # JSON list column: filtered here, portable across SQLite and PostgreSQL
-        rows = [o for o in rows if field in (o.fields or [])]
+    rows = search.find(db.session(), text, field, district)
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:

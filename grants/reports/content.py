@@ -29,7 +29,7 @@ class Expenditure(BaseModel):
     from_other: Amount = "0.00"
 
 
-class Sources(BaseModel):
+class ReportSources(BaseModel):
     model_config = {"extra": "forbid"}
     grant: Amount = "0.00"
     own_financial: Amount = "0.00"
@@ -43,7 +43,7 @@ class ReportContent(BaseModel):
     narrative: str = Field(default="", max_length=20000)
     results: list[ResultAchieved] = Field(default_factory=list, max_length=50)
     expenditure: list[Expenditure] = Field(default_factory=list, max_length=300)
-    sources: Sources = Field(default_factory=Sources)
+    sources: ReportSources = Field(default_factory=ReportSources)
     income: Amount = "0.00"
     bank_interest: Amount = "0.00"
     # the call type's own section (indicators, ventures, a pilot's evaluation), checked by its report_model
@@ -112,3 +112,6 @@ def problems(report) -> list[dict]:
 
 def call_type_of(report):
     return get(report.agreement.contest.call_type)
+
+
+Sources = ReportSources  # the name the area used (its schema is documented as ReportSources)

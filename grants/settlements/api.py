@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from budgets.returns import ReturnError
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import Collection, _json, _object, full, register
 from grants.api.problems import invalid
 from grants.api.validation import raw_json, validate
@@ -60,7 +60,11 @@ class ReturnIn(BaseModel):
     reference: str = Field(default="", max_length=100)
 
 
-@bp.route("/settlements/<sid>/returns", methods=["POST"])
+@api_route("/settlements/<sid>/returns", "POST", summary="Book a return payment with its interest (R-SET-RETURN, "
+           "R-SET-INTEREST)", who="finance staff who see the settlement", body=ReturnIn,
+           response="collection:settlements", status=201,
+           body_example={"paid_on": "2027-02-10", "amount": "1200.00", "reference": "PRZELEW/2027/02/10"},
+           errors={403: "Finance staff only", 422: "Invalid input, or the amount refused"})
 def record_return(sid):
     user = auth.require_user()
     s = _object(COLLECTION, sid, user)

@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import api_route
 from grants.api.collections import Collection, _json, _object, register
 from grants.api.problems import invalid
 from grants.api.validation import Id, raw_json, validate
@@ -72,17 +72,26 @@ COLLECTION = register(Collection(
 ))
 
 
-class CommentIn(BaseModel):
+class SmallGrantCommentIn(BaseModel):
     model_config = {"extra": "forbid"}
     author_name: str = Field(default="", max_length=255)
     body: str = Field(min_length=1, max_length=4000)
 
 
-@bp.route("/small-grants/<sid>/comments", methods=["POST"])
+class SmallGrantCommentOut(BaseModel):
+    id: str
+    author_name: str
+    body: str
+
+
+@api_route("/small-grants/<sid>/comments", "POST", summary="Comment on a small grant offer during its 7-day "
+           "publication (R-19A-PUBLISH)", who="any signed-in user, while the offer is published for comments",
+           body=SmallGrantCommentIn, response=SmallGrantCommentOut, status=201,
+           errors={422: "Invalid input, or the comment period is over"})
 def small_grant_comment(sid):
     user = auth.require_user()
     obj = _object(COLLECTION, sid, user)
-    data = validate(CommentIn, raw_json())
+    data = validate(SmallGrantCommentIn, raw_json())
     try:
         c = ops.add_comment(db.session(), obj, user, data.author_name, data.body)
     except ops.SmallGrantError as e:

@@ -161,11 +161,11 @@ def test_log_out_everywhere_through_the_api(client, make_user):
 def test_token_and_user_endpoints_are_documented(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"post", "get"} <= set(paths["/api/v1/tokens"])
-    assert "delete" in paths["/api/v1/tokens/current"] and "delete" in paths["/api/v1/tokens/{id}"]
+    assert "delete" in paths["/api/v1/tokens/current"] and "delete" in paths["/api/v1/tokens/{token_id}"]
     props = paths["/api/v1/tokens"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert props  # TokenRequest, with name and expires_in_days
     spec = client.get("/api/v1/openapi.json").get_json()
     req = spec["components"]["schemas"]["TokenRequest"]["properties"]
     assert {"name", "expires_in_days"} <= set(req)
-    for p in ("/api/v1/users/{id}/deactivate", "/api/v1/users/{id}/activate", "/api/v1/users/{id}/end-sessions"):
+    for p in ("/api/v1/users/{user_id}/deactivate", "/api/v1/users/{user_id}/activate", "/api/v1/users/{user_id}/end-sessions"):
         assert "post" in paths[p]

@@ -13,11 +13,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import NEVER_MATCHES, _expected_version, _json
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
 from grants.calltypes import get
+from grants.api.validation import optional_body
 from grants.core import canonical, db
 from grants.core.permissions import APPLICANT, has_role
 from grants.offers import operations as oops
@@ -101,13 +102,29 @@ def _applicant_edit(user, acc: mops.Access):
     return expected
 
 
-@bp.route("/offers/<obj_id>/members", methods=["GET"])
+MEMBERS = {"type": "object", "required": ["offer", "items", "total", "scope"], "properties": {
+    "offer": {"type": "object"}, "items": {"type": "array", "items": {"type": "object", "properties": {
+        "organisation_id": {"type": "string"}, "name": {"type": "string"}, "krs": {"type": ["string", "null"]},
+        "status": {"type": "string"}, "confirmed_at": {"type": ["string", "null"]},
+        "added_at": {"type": ["string", "null"]}}}},
+    "total": {"type": "integer"}, "scope": {"type": "string", "enum": ["all", "own"]},
+    "min_members": {"type": ["integer", "null"]}, "confirmed": {"type": "integer"}, "counted": {"type": "integer"}}}
+WHO = ("those who see the offer (all members); a member organisation's people (their own organisation's "
+       "line only)")
+EDIT = "the applicant organisation's members while the offer is editable"
+EDIT_ERRORS = {403: "Not a member of the applicant organisation",
+               409: "Not editable in this state, or stale If-Match", 422: "Invalid input, or a rule refuses"}
+
+
+@api_route("/offers/<obj_id>/members", "GET", summary="A federation offer's member organisations", who=WHO,
+           response=MEMBERS)
 def offer_members(obj_id):
     _user, acc = _access(obj_id)
     return _respond(acc)
 
 
-@bp.route("/offers/<obj_id>/members", methods=["POST"])
+@api_route("/offers/<obj_id>/members", "POST", summary="Name a member organisation on the offer", who=EDIT,
+           body=MemberAdd, response=MEMBERS, status=201, headers=(IF_MATCH,), errors=EDIT_ERRORS)
 def add_offer_member(obj_id):
     user, acc = _access(obj_id)
     expected = _applicant_edit(user, acc)
@@ -132,7 +149,8 @@ def _org_id(raw: str) -> int:
     return v
 
 
-@bp.route("/offers/<obj_id>/members/<org_id>", methods=["DELETE"])
+@api_route("/offers/<obj_id>/members/<org_id>", "DELETE", summary="Remove a member organisation from the offer",
+           who=EDIT, response=MEMBERS, headers=(IF_MATCH,), errors=EDIT_ERRORS)
 def remove_offer_member(obj_id, org_id):
     user, acc = _access(obj_id)
     oid = _org_id(org_id)
@@ -161,9 +179,7 @@ def _answer(obj_id: str, org_id: str, yes: bool):
         raise ApiProblem(409, "The offer has been submitted: membership is no longer confirmed or withdrawn.",
                          "/problems/not-editable", title="Not editable in this state")
     mops.check_answer(user, oid)  # 403 with the reason: not a member of that organisation
-    body = raw_json()
-    if body is not None and body != {}:
-        validate(_NoBody, body)  # 400 malformed, 422 unexpected fields
+    validate(_NoBody, optional_body())  # 400 malformed, 422 unexpected fields or not an object
     try:
         (mops.confirm if yes else mops.decline)(s, user, acc.offer, oid)
     except mops.NoSuchMember:
@@ -178,21 +194,18 @@ class _NoBody(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-@bp.route("/offers/<obj_id>/members/<org_id>/confirm", methods=["POST"])
+@api_route("/offers/<obj_id>/members/<org_id>/confirm", "POST", summary="Confirm one's organisation's membership",
+           who="members of the named organisation", response=MEMBERS, body=_NoBody, body_required=False,
+           errors={403: "Not a member of that organisation", 409: "The offer was submitted"})
 def confirm_offer_member(obj_id, org_id):
     return _answer(obj_id, org_id, True)
 
 
-@bp.route("/offers/<obj_id>/members/<org_id>/decline", methods=["POST"])
+@api_route("/offers/<obj_id>/members/<org_id>/decline", "POST", summary="Decline one's organisation's membership",
+           who="members of the named organisation", response=MEMBERS, body=_NoBody, body_required=False,
+           errors={403: "Not a member of that organisation", 409: "The offer was submitted"})
 def decline_offer_member(obj_id, org_id):
     return _answer(obj_id, org_id, False)
 
-
-EXTRA_PATHS_DOC = {
-    "/api/v1/offers/{id}/members": ["get", "post"],
-    "/api/v1/offers/{id}/members/{org_id}": ["delete"],
-    "/api/v1/offers/{id}/members/{org_id}/confirm": ["post"],
-    "/api/v1/offers/{id}/members/{org_id}/decline": ["post"],
-}
 
 from . import pool_api  # noqa: E402,F401 - /api/v1/commission-pool

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IF_MATCH, api_route, query_param
 from grants.api.collections import _expected_version, _json, _object, _page_args, full
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
@@ -71,7 +71,27 @@ def _field_arg() -> str | None:
     return field
 
 
-@bp.route("/commission-pool", methods=["GET"])
+CANDIDATE = {"type": "object", "required": ["id", "name", "organisation", "fields"], "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"},
+    "organisation": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+    "fields": {"type": "array", "items": {"type": "string"}},
+    "profile": {"type": "string", "description": "insiders only (the candidate, their organisation, staff)"},
+    "status": {"type": "string"}, "nominated_at": {"type": ["string", "null"]},
+    "consent_at": {"type": ["string", "null"]}, "withdrawn_at": {"type": ["string", "null"]},
+    "is_me": {"type": "boolean"}}}
+CANDIDATES = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": CANDIDATE}, "total": {"type": "integer"}, "page": {"type": "integer"},
+    "per_page": {"type": "integer"}}}
+PAGING = (query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+          query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}))
+
+
+@api_route("/commission-pool", "GET", summary="The pool of commission candidates (federation calls)", public=True,
+           who="anyone for the pool (consented, not withdrawn); ?mine=1 with a token: one's own and one's "
+               "organisations' nominations in every state", response=CANDIDATES,
+           query=(query_param("field", "a field of public benefit's code"),
+                  query_param("mine", "1: one's own nominations (token needed)", {"type": "string", "enum": ["0", "1"]}),
+                  *PAGING), errors={422: "Unknown field, or invalid paging"})
 def pool_list():
     """The pool (consented, not withdrawn), by name; ?field=<code> filters; ?mine=1 (token needed)
     lists instead the caller's own nominations and their organisations' ones, in every state."""
@@ -94,7 +114,8 @@ def pool_list():
                   "per_page": per_page}, 200)
 
 
-@bp.route("/commission-pool/<pid>", methods=["GET"])
+@api_route("/commission-pool/<pid>", "GET", summary="One candidate (the profile for insiders)", public=True,
+           who="anyone for a consented candidate; insiders see the profile and status", response=CANDIDATE)
 def pool_get(pid):
     user = auth.current_api_user()
     return _json(serialize(_candidate(pid, user), user), 200)
@@ -108,7 +129,9 @@ class NominateIn(BaseModel):
     fields: list[str] = Field(default_factory=list, max_length=len(FIELDS))
 
 
-@bp.route("/commission-pool", methods=["POST"])
+@api_route("/commission-pool", "POST", summary="Nominate a candidate to the pool", body=NominateIn, response=CANDIDATE,
+           status=201, who="members of an organisation (for it)",
+           errors={403: "Not a member of an organisation", 422: "Invalid input, or the nomination refused"})
 def pool_nominate():
     user = auth.require_user()
     if not ops.may_nominate(user):
@@ -134,7 +157,8 @@ class ProfileIn(BaseModel):
     fields: list[str] | None = Field(default=None, max_length=len(FIELDS))
 
 
-@bp.route("/commission-pool/<pid>", methods=["PATCH"])
+@api_route("/commission-pool/<pid>", "PATCH", summary="Edit one's candidate profile", body=ProfileIn,
+           response=CANDIDATE, who="the candidate", errors={403: "Not the candidate", 409: "Withdrawn"})
 def pool_update(pid):
     user = auth.require_user()
     c = _candidate(pid, user)
@@ -151,7 +175,8 @@ def pool_update(pid):
     return _json(serialize(c, user), 200)
 
 
-@bp.route("/commission-pool/<pid>/consent", methods=["POST"])
+@api_route("/commission-pool/<pid>/consent", "POST", summary="Consent to being in the pool", response=CANDIDATE,
+           who="the candidate", errors={403: "Not the candidate", 409: "Already consented or withdrawn"})
 def pool_consent(pid):
     user = auth.require_user()
     c = _candidate(pid, user)
@@ -160,7 +185,9 @@ def pool_consent(pid):
     return _json(serialize(c, user), 200)
 
 
-@bp.route("/commission-pool/<pid>/withdraw", methods=["POST"])
+@api_route("/commission-pool/<pid>/withdraw", "POST", summary="Withdraw from the pool", response=CANDIDATE,
+           who="the candidate or the nominating organisation's members",
+           errors={403: "Neither the candidate nor the organisation", 409: "Already withdrawn"})
 def pool_withdraw(pid):
     user = auth.require_user()
     c = _candidate(pid, user)
@@ -174,7 +201,12 @@ class FromPoolIn(BaseModel):
     candidate_id: str | int = Field(union_mode="left_to_right")
 
 
-@bp.route("/commissions/<cid>/members/from-pool", methods=["POST"])
+@api_route("/commissions/<cid>/members/from-pool", "POST", summary="Add a pool candidate to a forming commission",
+           body=FromPoolIn, response="collection:commissions", headers=(IF_MATCH,),
+           who="officers of the contest's department and administrators",
+           errors={403: "Not staff of the contest's department",
+                   409: "The commission is no longer forming, or stale If-Match",
+                   422: "Invalid input, or the candidate refused"})
 def commission_add_from_pool(cid):
     user = auth.require_user()
     commission = _object(COLLECTION, cid, user)
@@ -191,13 +223,3 @@ def commission_add_from_pool(cid):
         raise invalid(getattr(e, "errors", [{"field": "candidate_id", "message": str(e)}])) from None
     db.session.commit()
     return _json(full(COLLECTION, commission, user), 200, commission)
-
-
-# the sub-resources above, for the API documentation (as the other areas list theirs)
-EXTRA_PATHS_DOC = {
-    "/api/v1/commission-pool": ["get", "post"],
-    "/api/v1/commission-pool/{id}": ["get", "patch"],
-    "/api/v1/commission-pool/{id}/consent": ["post"],
-    "/api/v1/commission-pool/{id}/withdraw": ["post"],
-    "/api/v1/commissions/{id}/members/from-pool": ["post"],
-}

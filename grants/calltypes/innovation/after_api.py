@@ -15,7 +15,7 @@ from flask import request, url_for
 from pydantic import BaseModel, Field
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IDEMPOTENCY_KEY, IF_MATCH, api_route
 from grants.api.collections import REGISTRY, _expected_version, _json, _object, idempotent
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
@@ -82,7 +82,7 @@ class ProgressIn(BaseModel):
     progress: str = Field(max_length=10000)
 
 
-class DecisionIn(BaseModel):
+class MilestoneDecisionIn(BaseModel):
     model_config = {"extra": "forbid"}
     decision: str = Field(max_length=10, description="go | no_go")
     note: str = Field(max_length=10000)
@@ -102,7 +102,30 @@ def _unprocessable(e):
     return invalid(e.errors)
 
 
-@bp.route("/agreements/<aid>/milestones", methods=["GET", "POST"])
+MILESTONE = {"type": "object", "required": ["number", "title", "version"], "properties": {
+    "number": {"type": "integer"}, "title": {"type": "string"}, "success_criteria": {"type": "string"},
+    "checkpoint_on": {"type": ["string", "null"], "format": "date"}, "progress": {"type": ["string", "null"]},
+    "decision": {"type": ["string", "null"], "description": "go | no_go"}, "version": {"type": "integer"},
+    "progress_allowed": {"type": "boolean"}, "decision_allowed": {"type": "boolean"}}}
+MILESTONES = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": MILESTONE}, "total": {"type": "integer"},
+    "stopped_at": {"type": ["integer", "null"]}}}
+SCALE_UP = {"type": "object", "properties": {
+    "direction_id": {"type": ["string", "null"]}, "allowed": {"type": "boolean"}, "reason": {"type": ["string", "null"]},
+    "state": {"type": "string"}, "consultation_id": {"type": "string"}, "title": {"type": "string"},
+    "link": {"type": "string"}, "api": {"type": "string"}}}
+SEES = "those who see the agreement (innovation pilots only)"
+OFFICER = "the agreement's officer"
+MEMBER = "the organisation's members"
+STATE = {409: "Stale If-Match, or a state that allows no change (decision final, pilot stopped)",
+         422: "Invalid input, or a rule refuses"}
+
+
+@api_route("/agreements/<aid>/milestones", "GET", summary="An innovation pilot's milestones (S9)", who=SEES,
+           response=MILESTONES)
+@api_route("/agreements/<aid>/milestones", "POST", summary="Plan a milestone with its go/no-go checkpoint", who=OFFICER,
+           body=MilestoneIn, response=MILESTONE, status=201, headers=(IDEMPOTENCY_KEY,),
+           errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestones(aid):
     user = auth.require_user()
     a = _pilot(aid, user)
@@ -126,7 +149,10 @@ def pilot_milestones(aid):
     return idempotent(user, perform)
 
 
-@bp.route("/agreements/<aid>/milestones/<int:number>", methods=["GET", "PATCH"])
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>", "GET", summary="One milestone", who=SEES, response=MILESTONE)
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>", "PATCH", summary="Re-plan a milestone before its checkpoint",
+           who=OFFICER, body=MilestonePatch, response=MILESTONE, headers=(IF_MATCH,),
+           errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone(aid, number):
     user = auth.require_user()
     a = _pilot(aid, user)
@@ -145,7 +171,9 @@ def pilot_milestone(aid, number):
     return _json(_one(a, m, user), 200, m)
 
 
-@bp.route("/agreements/<aid>/milestones/<int:number>/progress", methods=["POST"])
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/progress", "POST", summary="Report progress before the checkpoint",
+           who=MEMBER, body=ProgressIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
+           errors={403: "Not a member of the organisation", **STATE})
 def pilot_milestone_progress(aid, number):
     user = auth.require_user()
     a = _pilot(aid, user)
@@ -165,7 +193,9 @@ def pilot_milestone_progress(aid, number):
     return idempotent(user, perform)
 
 
-@bp.route("/agreements/<aid>/milestones/<int:number>/decision", methods=["POST"])
+@api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
+           who=OFFICER, body=MilestoneDecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
+           errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone_decision(aid, number):
     user = auth.require_user()
     a = _pilot(aid, user)
@@ -175,7 +205,7 @@ def pilot_milestone_decision(aid, number):
     ms.check_decide(user, a, m, ms.milestones(s, a), expected)
 
     def perform():
-        data = validate(DecisionIn, raw_json())
+        data = validate(MilestoneDecisionIn, raw_json())
         try:
             ms.decide(s, user, a, m, data.decision, data.note, expected)
         except ms.MilestoneError as e:
@@ -191,7 +221,12 @@ def _direction_body(d) -> dict:
             "link": url_for("directions.show", did=d.id), "api": f"/api/v1/directions/{d.id}"}
 
 
-@bp.route("/agreements/<aid>/scale-up", methods=["GET", "POST"])
+@api_route("/agreements/<aid>/scale-up", "GET", summary="The direction recommended from this pilot, or whether one may be",
+           who=SEES, response=SCALE_UP)
+@api_route("/agreements/<aid>/scale-up", "POST", summary="Recommend scaling the pilot up as a direction of a consultation",
+           who=OFFICER, body=ScaleUpIn, response=SCALE_UP, status=201, headers=(IDEMPOTENCY_KEY,),
+           errors={403: "Not the agreement's officer", 409: "Already recommended, or the report not accepted",
+                   422: "Invalid input, or the final report does not recommend scale_up"})
 def pilot_scale_up(aid):
     """GET: the direction recommended from this pilot (or whether one may be); POST: recommend it."""
     user = auth.require_user()
@@ -221,13 +256,3 @@ def pilot_scale_up(aid):
         return _json(_direction_body(d), 201, d)
 
     return idempotent(user, perform)
-
-
-# the sub-resources above, for the API documentation (grants.api.openapi reads these lists)
-EXTRA_PATHS_DOC = {
-    "/api/v1/agreements/{id}/milestones": ["get", "post"],
-    "/api/v1/agreements/{id}/milestones/{number}": ["get", "patch"],
-    "/api/v1/agreements/{id}/milestones/{number}/progress": ["post"],
-    "/api/v1/agreements/{id}/milestones/{number}/decision": ["post"],
-    "/api/v1/agreements/{id}/scale-up": ["get", "post"],
-}

@@ -13,7 +13,7 @@ concept not scored by it; 409 scoring not open; 403 not an active member or excl
 from __future__ import annotations
 
 from grants.api import auth
-from grants.api.blueprint import bp
+from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import _expected_version, _json, _object
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import raw_json, validate
@@ -44,7 +44,21 @@ def _concept(c, concept_id):
     return concept
 
 
-@bp.route("/commissions/<cid>/concept-cards", methods=["GET"])
+CARD = {"type": "object", "properties": {
+    "member_id": {"type": ["string", "null"]}, "concept_id": {"type": "string"}, "state": {"type": ["string", "null"]},
+    "scores": {"type": "object"}, "justifications": {"type": "object"},
+    "submitted_at": {"type": ["string", "null"]}, "version": {"type": ["integer", "null"]},
+    "criteria": {"type": "array"}, "half_points": {"type": "boolean"}, "editable": {"type": "boolean"},
+    "reason": {"type": ["string", "null"]}}}
+CARDS = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": CARD}, "total": {"type": "integer"}}}
+RANKING = {"type": "object", "required": ["items", "total"], "properties": {
+    "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
+    "shortlist_size": {"type": ["integer", "null"]}, "threshold": {"type": ["string", "null"]}}}
+
+
+@api_route("/commissions/<cid>/concept-cards", "GET", summary="Concept score cards the caller may see (concept calls)",
+           who="staff of the contest's department (all once closed); a member (their own)", response=CARDS)
 def list_concept_cards(cid):
     user, c = _commission(cid)
     items = [card_json(x, CONCEPTS) for x in scoring.visible_cards(db.session(), c, user)]
@@ -58,7 +72,9 @@ def _own(user, c, concept):
     return member
 
 
-@bp.route("/commissions/<cid>/concept-cards/<concept_id>", methods=["GET"])
+@api_route("/commissions/<cid>/concept-cards/<concept_id>", "GET", summary="One's own card for a concept",
+           who="the commission's members not excluded from the concept", response=CARD,
+           errors={403: "Not a member, or excluded from this concept"})
 def get_concept_card(cid, concept_id):
     user, c = _commission(cid)
     concept = _concept(c, concept_id)
@@ -73,7 +89,11 @@ def get_concept_card(cid, concept_id):
     return _json(body, 200, card)
 
 
-@bp.route("/commissions/<cid>/concept-cards/<concept_id>", methods=["PUT"])
+@api_route("/commissions/<cid>/concept-cards/<concept_id>", "PUT", summary="Fill in (and optionally submit) one's "
+           "card for a concept", who="the commission's members not excluded from the concept", body=CardIn,
+           response=CARD, headers=(IF_MATCH,),
+           errors={403: "Not a member, or excluded", 409: "Scoring is not open, or stale If-Match",
+                   422: "Invalid input, or a rule refuses"})
 def put_concept_card(cid, concept_id):
     user, c = _commission(cid)
     concept = _concept(c, concept_id)
@@ -98,7 +118,9 @@ def put_concept_card(cid, concept_id):
     return _json(card_json(card, CONCEPTS), 200, card)
 
 
-@bp.route("/commissions/<cid>/concept-ranking", methods=["GET"])
+@api_route("/commissions/<cid>/concept-ranking", "GET", summary="The concepts' ranking and shortlist once scoring closes",
+           who="staff of the contest's department and the commission's members", response=RANKING,
+           errors={403: "Neither staff nor a member", 409: "Scoring is not closed yet"})
 def get_concept_ranking(cid):
     user, c = _commission(cid)
     if c.state not in scoring.SCORES_OPEN:
@@ -109,10 +131,3 @@ def get_concept_ranking(cid):
     items = [{**r, "concept_id": str(r["concept_id"])} for r in rows]
     return _json({"items": items, "total": len(items), "shortlist_size": shortlist_size(c.contest),
                   "threshold": canonical.jsonable(c.contest.pass_threshold)}, 200, c)
-
-
-EXTRA_PATHS_DOC = {
-    "/api/v1/commissions/{id}/concept-cards": ["get"],
-    "/api/v1/commissions/{id}/concept-cards/{concept_id}": ["get", "put"],
-    "/api/v1/commissions/{id}/concept-ranking": ["get"],
-}

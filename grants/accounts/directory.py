@@ -1,0 +1,45 @@
+"""Finding people by role and name, for officers composing commissions (issue 15): who may search,
+what they see of each person (an e-mail only where the caller may see it)."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from grants.core.permissions import ADMIN, OFFICER, ROLES, has_role
+
+from .models import User, UserRole
+
+MAX_QUERY = 100
+
+
+def may_search(actor) -> bool:
+    return has_role(actor, OFFICER, ADMIN)
+
+
+def may_see_email(actor, user: User) -> bool:
+    """Administrators see every e-mail; anyone their own. An officer composing a commission picks people
+    by name and role: the id is what the commission needs, the address stays private."""
+    return actor is not None and (actor.id == user.id or has_role(actor, ADMIN))
+
+
+def search(session: Session, actor, role: str | None, text: str, page: int, per_page: int) -> tuple[list[User], int]:
+    """Active accounts (never anonymised ones) with `role`, whose name contains `text` (administrators:
+    or whose e-mail does), by name. The caller has been checked with may_search."""
+    q = select(User).where(User.active.is_(True), User.anonymised_at.is_(None))
+    if role:
+        q = q.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    text = text.strip().lower()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        by = [func.lower(User.full_name).like(like, escape="\\")]
+        if has_role(actor, ADMIN):
+            by.append(func.lower(User.email).like(like, escape="\\"))
+        q = q.where(or_(*by))
+    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+    rows = session.scalars(q.options(selectinload(User.roles), selectinload(User.memberships))
+                           .order_by(User.full_name, User.id).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
+
+
+def known_role(role: str) -> bool:
+    return role in ROLES
