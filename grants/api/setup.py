@@ -7,7 +7,6 @@ from flask import Flask
 
 from grants.api import collections, docs, errors, me, seals, tokens, users
 from grants.api.blueprint import bp
-from grants.notifications import api as notifications_api
 from grants.web.security import csrf
 
 
@@ -19,4 +18,4 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)
     errors.init(app)
-    me, seals, tokens, users, notifications_api  # noqa: B018 - routes registered on import
+    me, seals, tokens, users  # noqa: B018 - routes registered on import

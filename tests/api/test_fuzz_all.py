@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-EXAMPLES = 2
+EXAMPLES = 1
 CONFIG = {
     "generation": {"max-examples": EXAMPLES, "deterministic": True, "no-shrink": True, "mode": "all"},
     "phases": {"stateful": {"enabled": False}},

@@ -47,6 +47,6 @@ def test_attachments_and_documents_through_the_api(app, client, session, make_us
 
 def test_openapi_documents_the_upload(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    post = spec["paths"]["/api/v1/offers/{id}/attachments"]["post"]
+    post = spec["paths"]["/api/v1/offers/{obj_id}/attachments"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
-    assert "/api/v1/offers/{id}/documents" in spec["paths"]
+    assert "/api/v1/offers/{obj_id}/documents" in spec["paths"]
