@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from grants.core import clock
+from grants.core import clock, validation_messages
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry.models import Organisation
@@ -108,8 +108,7 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
     try:
         parsed = content_mod.Content.model_validate(statutory, context={"grammar": grammar})
     except ValidationError as e:
-        raise OfferError([{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
-                          for err in e.errors()]) from None
+        raise OfferError(validation_messages.errors_of(e)) from None
     dumped = parsed.model_dump(mode="json")
     out = {k: dumped[k] for k in statutory}
     if "call" in sections:
@@ -118,8 +117,7 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
         try:
             out["call"] = ct.parse_offer_section(sections["call"], grammar)
         except ValidationError as e:
-            raise OfferError([{"field": ".".join(["call", *(str(p) for p in err["loc"])]), "message": err["msg"]}
-                              for err in e.errors()]) from None
+            raise OfferError(validation_messages.errors_of(e, ["call"])) from None
     return out
 
 

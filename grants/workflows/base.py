@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from grants.core import audit, clock, outbox
+from grants.core import audit, clock, outbox, validation_messages
 from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
 from grants.core.types import UTCDateTime
@@ -224,8 +224,7 @@ def _validate_payload(t: Transition, payload) -> dict:
     try:
         return t.payload.model_validate(payload).model_dump(mode="json")
     except ValidationError as e:
-        errors = [{"field": ".".join(str(p) for p in err["loc"]) or "payload", "message": err["msg"]}
-                  for err in e.errors()]
+        errors = [{"field": x["field"] or "payload", "message": x["message"]} for x in validation_messages.errors_of(e)]
         raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
 
 
