@@ -294,7 +294,7 @@ def _contests(s, users, orgs) -> None:
     def offer(c, i, grant, at, submit=True):
         u = members[i]
         o = oops.create(s, u, c, orgs[i].id, at=at)
-        oops.save_sections(s, o, u, _offer_content(c, orgs[i], i, grant))
+        oops.save_sections(s, o, u, _offer_content(c, orgs[i], i, grant), at=at + timedelta(minutes=30))
         s.commit()
         if submit:
             oops.transition(s, o, "submit", u, received_at=at + timedelta(hours=1))

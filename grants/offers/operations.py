@@ -82,7 +82,8 @@ def create(session: Session, actor, contest, organisation_id: int, at=None) -> O
                   created_at=at)
     session.add(offer)
     session.flush()
-    record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id})
+    record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id},
+                  at=at)
     return offer
 
 
@@ -122,7 +123,7 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
 
 
 def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None,
-                  grammar: str = "json") -> Offer:
+                  grammar: str = "json", at=None) -> Offer:
     """Saves a draft section by section; nothing is lost when leaving and coming back."""
     check_editable(actor, offer, expected_version)
     parsed = parse_sections(sections, offer.contest.call_type, grammar)
@@ -133,9 +134,9 @@ def save_sections(session: Session, offer: Offer, actor, sections: dict, expecte
     merged.update(parsed)
     offer.content = merged
     offer.title = merged.get("task", {}).get("title", "") or offer.title
-    offer.updated_at = clock.now()
+    offer.updated_at = at or clock.now()
     session.flush()
-    record_change(session, offer, "save", actor, {"sections": changed})
+    record_change(session, offer, "save", actor, {"sections": changed}, at=at)
     return offer
 
 

@@ -14,7 +14,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, confirmation
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
@@ -75,6 +75,17 @@ def create(cid):
         abort(400)
     try:
         org_id = int(request.form.get("organisation_id", ""))
+    except ValueError:
+        abort(403)
+    if request.form.get("another") != "1":  # a second click returns the draft it made, not another one
+        draft = db.session.scalar(select(Offer).where(Offer.contest_id == c.id, Offer.organisation_id == org_id,
+                                                      Offer.state == "draft")
+                                  .order_by(Offer.id.desc()).limit(1))
+        if draft is not None:
+            flash(_("Masz już szkic oferty w tym konkursie; oto on. Kolejną ofertę utworzysz przyciskiem "
+                    "„Utwórz kolejną ofertę” na stronie konkursu."), "success")
+            return redirect(url_for(".show", oid=draft.id), 303)
+    try:
         o = ops.create(db.session(), current_user, c, org_id)
         db.session.commit()
     except (ValueError, PermissionDenied):
@@ -194,6 +205,10 @@ def transition(oid, name):
     o = _get(oid)
     if not CsrfForm().validate_on_submit():
         abort(400)
+    page = confirmation("offer", name, o.__workflow__.by_name[name].label if name in o.__workflow__.by_name else name,
+                        url_for(".show", oid=oid))
+    if page is not None:
+        return page
     payload = {}
     if name == "request_correction":
         payload["deficiencies"] = [x.strip() for x in request.form.get("deficiencies", "").splitlines() if x.strip()]

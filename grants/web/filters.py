@@ -22,6 +22,8 @@ from grants.core import formatting, labels
 from grants.core.dates import WARSAW
 from grants.core.permissions import ROLE_LABELS
 
+from . import history
+
 
 def _dec(value):
     return formatting._decimal(value)
@@ -108,4 +110,4 @@ def init(app: Flask) -> None:
 
         from .nav import nav_for
         return {"role_labels": ROLE_LABELS, "nav_items": nav_for(current_user), "workflow_rows": rows,
-                "labels": labels}
+                "labels": labels, "describe_history": history.describe}
