@@ -30,6 +30,7 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "accommodation": _("zakwaterowanie"),
         "transport": _("transport"),
         "fees": _("opłaty"),
+        "investment": _("inwestycje"),
     },
     "cost_line_category": {
         "action": _("I. Koszty realizacji działań"),

@@ -14,7 +14,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, confirmation
+from grants.web.transitions import CsrfForm, confirmation, describe
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import TransitionForbidden, WorkflowError
@@ -232,8 +232,7 @@ def transition(oid, name):
             # a double click: the first click submitted; show the same receipt
             flash(_("Oferta została już złożona. Oto potwierdzenie."), "success")
             return redirect(url_for(".show", oid=oid) + "#receipt", 303)
-        errors = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errors else ": " + "; ".join(x["message"] for x in errors)), "error")
+        flash(describe(e), "error")
         return redirect(url_for(".show", oid=oid), 303)
     flash(_("Wykonano: %(label)s.", label=str(o.__workflow__.by_name[name].label)), "success")
     return redirect(url_for(".show", oid=oid) + ("#receipt" if name in ("submit", "resubmit") else ""), 303)

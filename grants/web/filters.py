@@ -17,10 +17,12 @@ from decimal import Decimal
 from flask import Flask, has_request_context
 from flask_babel import format_currency, format_decimal, format_percent
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from grants.core import formatting, labels
 from grants.core.dates import WARSAW
-from grants.core.permissions import ROLE_LABELS
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, FINANCE, OFFICER, ROLE_LABELS, has_role
 
 from . import history
 
@@ -45,7 +47,7 @@ def num(value, places: int = 2) -> str:
     pattern = "#,##0" + ("." + "#" * places if places else "")
     if not has_request_context():
         return formatting.number(d, places=places)
-    return format_decimal(d, format=pattern, decimal_quantization=True)
+    return format_decimal(d, format=pattern)
 
 
 def pct(value, places: int = 2) -> str:
@@ -54,8 +56,7 @@ def pct(value, places: int = 2) -> str:
         return "" if value is None else str(value)
     if not has_request_context():
         return formatting.percent(d, places=places)
-    return format_percent(d / 100, format="#,##0" + ("." + "#" * places if places else "") + "%",
-                          decimal_quantization=True)
+    return format_percent(d / 100, format="#,##0" + ("." + "#" * places if places else "") + "%")
 
 
 def pts(value) -> str:
@@ -67,6 +68,36 @@ def pts(value) -> str:
 
 def pp(value) -> str:
     return formatting.percentage_points(value)
+
+
+def staff_view() -> bool:
+    """Officers, finance and admins see the rule ids behind what the program does."""
+    user = current_user if has_request_context() else None
+    return bool(user is not None and getattr(user, "is_authenticated", False) and has_role(user, OFFICER, FINANCE, ADMIN))
+
+
+def basis(*rules: str) -> Markup:
+    """The small "podstawa" note for staff: the rule ids with the legal basis in words; nothing
+    for anyone else (applicants read what to do, not the program's rule ids)."""
+    if not rules or not staff_view():
+        return Markup("")
+    parts = []
+    for rule in rules:
+        words = labels.legal_basis(rule)
+        parts.append(f"{escape(rule)}" + (f": {escape(words)}" if words else ""))
+    return Markup('<span class="basis">') + escape(str(_("podstawa:"))) + Markup(" ") + Markup("; ".join(parts)) + Markup("</span>")
+
+
+def crumbs(*pairs) -> Markup:
+    """Breadcrumbs: crumbs((url, text), ..., text_of_this_page)."""
+    items = []
+    for p in pairs:
+        if isinstance(p, (tuple, list)):
+            items.append(Markup('<li><a href="%s">%s</a></li>') % (p[0], p[1]))
+        else:
+            items.append(Markup('<li><span aria-current="page">%s</span></li>') % p)
+    return (Markup('<nav class="breadcrumbs" aria-label="%s"><ol>') % str(_("Ścieżka"))) + Markup("").join(items) \
+        + Markup("</ol></nav>")
 
 
 def init(app: Flask) -> None:
@@ -99,6 +130,11 @@ def init(app: Flask) -> None:
     def label(value, kind: str):
         return labels.label(kind, value)
 
+    @app.template_filter("show")
+    def show(value, key: str = ""):
+        """Any value as people read it (grants.web.history.value_text): yes/no, lists, money, dates."""
+        return history.value_text(key, value)
+
     @app.template_filter("amount")
     def amount(value):
         """Money given as a Decimal or a two-place string (JSON) in Polish format."""
@@ -110,4 +146,5 @@ def init(app: Flask) -> None:
 
         from .nav import nav_for
         return {"role_labels": ROLE_LABELS, "nav_items": nav_for(current_user), "workflow_rows": rows,
-                "labels": labels, "describe_history": history.describe}
+                "labels": labels, "describe_history": history.describe, "basis": basis, "staff_view": staff_view(),
+                "crumbs": crumbs, "field_label": labels.field_label}

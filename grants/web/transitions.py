@@ -71,7 +71,8 @@ def require_csrf() -> None:
 def describe(e: WorkflowError) -> str:
     """A refusal for people: the message, each field named by its label (never its path)."""
     errors = getattr(e, "errors", None)
-    text = str(e.detail)
+    reason = getattr(e, "reason", None)  # a guard's refusal: its message; the rule id is the API's
+    text = str(reason.message) if reason is not None and hasattr(reason, "message") else str(e.detail)
     if errors:
         text += " " + " ".join(f"{labels.field_label(x['field'])}: {x['message']}" for x in errors)
     return text

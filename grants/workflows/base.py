@@ -203,6 +203,7 @@ def available_transitions(session: Session, obj, actor) -> list[dict]:
             reason = _guard_reason(t, obj, ctx)
         out.append({"name": t.name, "label": t.label, "allowed": reason is None,
                     "reason": reason.text if reason else None, "rule": reason.rule if reason else None,
+                    "message": str(reason.message) if reason else None,
                     "automatic": t.automatic, "has_payload": t.payload is not None,
                     "yours": may_ever(t, obj, actor)})
     return out
