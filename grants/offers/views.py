@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants.calltypes import get as get_call_type
+from grants.core import formatting
 from grants.core import audit, db
 from grants.core.dates import local
 from grants.core.i18n import _
@@ -320,9 +321,9 @@ def _my_offers(user):
         meta = str(o.state_label)
         flag = ""
         if o.state == "needs_correction" and o.correction_due_at:
-            flag = str(_("uzupełnij do %(d)s", d=local(o.correction_due_at).strftime("%Y-%m-%d %H:%M")))
+            flag = str(_("uzupełnij do %(d)s", d=formatting.when(o.correction_due_at)))
         elif o.state == "draft" and o.contest.deadline:
-            meta += " · " + str(_("termin %(d)s", d=local(o.contest.deadline).strftime("%Y-%m-%d %H:%M")))
+            meta += " · " + str(_("termin %(d)s", d=formatting.when(o.contest.deadline)))
         items.append(Item(o.title or str(_("(bez tytułu)")), url_for("offers.show", oid=o.id), meta, flag=flag))
     return Section(_("Oferty mojej organizacji"), items, empty=_("Brak ofert w toku."), order=11)
 

@@ -11,6 +11,7 @@ rules come from grants.core.formatting.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, FINANCE, OFFICER, ROLE_LABELS, has_role
 
 from . import history
+
+
+_PROGRAM_AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 
 
 def _dec(value):
@@ -129,6 +133,13 @@ def init(app: Flask) -> None:
     @app.template_filter("label")
     def label(value, kind: str):
         return labels.label(kind, value)
+
+    @app.template_filter("typed")
+    def typed(value):
+        """A stored amount ("1250.50") as a person types it back into a field ("1 250,50")."""
+        if isinstance(value, str) and _PROGRAM_AMOUNT.match(value):
+            return format_decimal(Decimal(value), format="#,##0.00") if has_request_context() else value
+        return "" if value is None else value
 
     @app.template_filter("show")
     def show(value, key: str = ""):

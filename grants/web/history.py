@@ -149,7 +149,8 @@ def value_text(key: str, value, wf=None) -> str:
             if value.get("max_points"):
                 text += f" ({formatting.points(value['max_points'])})"
             return text
-        parts = [f"{labels.field_label(k)}: {value_text(k, v, wf)}" for k, v in value.items() if k not in HIDDEN]
+        parts = [f"{labels.field_label(k)}: {value_text(k, v, wf)}" for k, v in value.items()
+                 if k not in HIDDEN and not k.endswith("_id") and k != "id"]
         return "; ".join(parts)
     if isinstance(value, list):
         return ", ".join(value_text(key, v, wf) for v in value) or "—"
@@ -165,8 +166,8 @@ VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranch
 
 
 def change(key: str, value, wf=None) -> Change | None:
-    if key in HIDDEN:
-        return None
+    if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via"):
+        return None  # ids and technical keys: the page itself says which object it is
     name = labels.field_label(key)
     if isinstance(value, list) and len(value) == 2 and key not in VALUE_LISTS:
         before, after = value

@@ -154,12 +154,16 @@ FORBIDDEN_PATTERNS = [
 ]
 WORD = {w: re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])") for w in FORBIDDEN_WORDS}
 # a money figure: digits (maybe grouped) with or without decimals, then "zł"
-MONEY = re.compile(r"(-?\d[\d\s\u00a0\u202f.,]*\d|\d)\s?zł")
+MONEY = re.compile(r"(-?\d[\d \u00a0\u202f.,]*\d|\d)[ \u00a0\u202f]?zł")
 POLISH_MONEY = re.compile(r"^-?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d{2})?$")
 
 
 def visible_text(page) -> str:
-    return page.evaluate("() => document.body.innerText")
+    """What the page says, without the staff's "podstawa" notes (rule ids belong there)."""
+    return page.evaluate("""() => { const notes = [...document.querySelectorAll('.basis')];
+        notes.forEach(n => { n.dataset.was = n.style.display; n.style.display = "none"; });
+        const text = document.body.innerText; notes.forEach(n => n.style.display = n.dataset.was || '');
+        return text; }""")
 
 
 def problems_in_text(text: str, allow: tuple[str, ...] = ()) -> list[str]:
