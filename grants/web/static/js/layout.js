@@ -2,7 +2,7 @@
 // visible cue when it does not fit; the main menu collapses behind one button; diagrams fit the width.
 (function () {
   document.documentElement.classList.add("js");
-  var cueText = document.documentElement.getAttribute("data-scroll-cue") || "Przewiń tabelę w bok →";
+  var cueText = document.body.getAttribute("data-scroll-cue") || "Przewiń tabelę w bok →";
   var tables = document.querySelectorAll("main table.table");
   // a read-only table with column headers can be stacked into cards on phones
   Array.prototype.forEach.call(tables, function (table) {
