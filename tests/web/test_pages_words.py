@@ -123,3 +123,21 @@ def test_history_reads_as_sentences_with_labels_and_formatted_values():
 def test_history_lists_removed_items():
     rows = history.describe([_entry("contest", "update", {"eligible_categories": [["personnel", "venue"], ["venue"]]})])
     assert _sentences(rows) == ["kwalifikowalne kategorie kosztów - wynagrodzenia"]
+
+
+def test_r_ann_params_contest_form_reports_cross_field_errors_with_the_others(app):
+    """The minimum grant above the maximum is flagged together with a field's own error."""
+    from werkzeug.datastructures import MultiDict
+
+    from grants.forms.contests import ContestForm
+    with app.test_request_context("/contests/new", method="POST"):
+        form = ContestForm(formdata=MultiDict({"title": "", "year": "2027", "call_type": "standard", "form": "support",
+                                               "correction_days": "7", "min_grant": "20 000,00", "max_grant": "5000",
+                                               "budget": "1e3", "eligible_known": ["personnel", "venue"],
+                                               "eligible_categories": "Catering, materiały"}))
+        assert not form.validate()
+        assert form.title.errors and form.budget.errors  # a field's own errors ...
+        assert any("Minimalna dotacja" in e for e in form.min_grant.errors)  # ... and the cross-field one
+        values = form.values()
+        # picked from the list, then one's own label; a label typed is its code
+        assert values["eligible_categories"] == ["personnel", "venue", "Catering", "materials"]
