@@ -121,6 +121,10 @@ def init(app: Flask) -> None:
             return formatting.when(value, seconds=bool(fmt and "%S" in fmt))
         return str(value)
 
+    @app.template_filter("month_title")
+    def month_title(value):
+        return formatting.month_name(value.year, value.month)
+
     @app.template_filter("day")
     def day(value):
         return formatting.day(value)
