@@ -102,7 +102,9 @@ class CallType:
         if self.params_model is None:
             return []
         p = self.params(contest)
-        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()]
+        # a reference to another object (an id) is shown by the type's own panel as a link, never as a number
+        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()
+                if not name.endswith("_id")]
 
     def params_problems(self, values: dict | None) -> list[Problem]:
         if self.params_model is None:

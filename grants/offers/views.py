@@ -318,7 +318,7 @@ def _my_offers(user):
         .options(joinedload(Offer.contest)).order_by(Offer.id)).all()  # each row shows its contest's deadline
     items = []
     for o in rows:
-        meta = str(o.state_label)
+        meta = f"{o.contest.title} · {o.state_label}"  # the same title in two contests is told apart
         flag = ""
         if o.state == "needs_correction" and o.correction_due_at:
             flag = str(_("uzupełnij do %(d)s", d=formatting.when(o.correction_due_at)))
@@ -333,7 +333,7 @@ def _offers_to_review(user):
     from grants.contests.models import Contest
     q = ops.visible(select(Offer), user).join(Contest, Contest.id == Offer.contest_id).where(
         Offer.state == "submitted", Contest.state == "formal_review")
-    rows = db.session.scalars(q.order_by(Offer.id).limit(50)).all()
+    rows = db.session.scalars(q.options(joinedload(Offer.contest)).order_by(Offer.id).limit(50)).all()
     items = [Item(f"{o.number} {o.title}", url_for("offers.show", oid=o.id) + "#formal",
-                  str(_("ocena formalna"))) for o in rows]
+                  f"{o.contest.title} · {_('ocena formalna')}") for o in rows]
     return Section(_("Oferty do oceny formalnej"), items, empty=_("Brak ofert do oceny formalnej."), order=13)

@@ -39,8 +39,8 @@ CONFIRM = {
 
 
 def needs_confirmation(object_type: str, name: str) -> bool:
-    """The pages' forms ask for the step (`confirm_step=1`, macros/workflow.html confirm_step());
-    a request from elsewhere (a script, the API) acts at once, as before."""
+    """The pages' forms ask for the step (`confirm_step=1`, set by layout.js on the inputs marked
+    data-confirm-step); a request from elsewhere (a script, the API) acts at once, as before."""
     return ((object_type, name) in CONFIRM and request.form.get("confirm_step") == "1"
             and request.form.get("confirmed") != "1")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.browser.conftest import login
 
-PUBLIC = ["/", "/contests/", "/calendar/", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register"]
+PUBLIC = ["/", "/contests/", "/calendar", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register"]
 
 
 def test_public_pages_read_well(demo, checker):
