@@ -93,20 +93,45 @@ def live_server():
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def demo(live_server):
-    """A fresh demo (the whole believable Kraków) for the test; emptied afterwards."""
-    from tests.conftest import wipe
-    wipe()
+_DEMO = {"untouched": False}  # the database holds the demo exactly as seeded
+
+
+def _seed():
     from grants.demo import seed
     from grants.ratelimits import limiter
+    from tests.conftest import wipe
+    wipe()
     seed()
     if limiter.initialized:
         limiter.reset()
+
+
+@pytest.fixture
+def demo(live_server):
+    """A fresh demo (the whole believable Kraków) for a test that changes it."""
+    if not _DEMO["untouched"]:
+        _seed()
+    _DEMO["untouched"] = False
     yield live_server
-    wipe()
+
+
+@pytest.fixture
+def demo_readonly(live_server):
+    """The demo for a test that only reads: seeded again only after a test changed it."""
+    if not _DEMO["untouched"]:
+        _seed()
+        _DEMO["untouched"] = True
+    from grants.ratelimits import limiter
     if limiter.initialized:
         limiter.reset()
+    yield live_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_afterwards():
+    yield
+    from tests.conftest import wipe
+    wipe()
 
 
 # ---------------------------------------------------------------- the browser

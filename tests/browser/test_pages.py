@@ -7,14 +7,15 @@ from tests.browser.conftest import login
 PUBLIC = ["/", "/contests/", "/calendar", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register"]
 
 
-def test_public_pages_read_well(demo, checker):
-    c = checker(demo)
+def test_public_pages_read_well(demo_readonly, checker):
+    c = checker(demo_readonly)
     for path in PUBLIC:
         c.goto(path)
     c.done()
 
 
-def test_applicant_pages_read_well(demo, checker, page):
+def test_applicant_pages_read_well(demo_readonly, checker, page):
+    demo = demo_readonly
     c = checker(demo)
     login(page, demo, "ngo@demo.krakow.pl")
     c.check(label="home")
