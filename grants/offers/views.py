@@ -78,9 +78,10 @@ def create(cid):
         org_id = int(request.form.get("organisation_id", ""))
     except ValueError:
         abort(403)
-    if request.form.get("another") != "1":  # a second click returns the draft it made, not another one
+    if request.form.get("another") != "1" and org_id in current_user.organisation_ids:
+        # a second click returns the draft this person made, not another one
         draft = db.session.scalar(select(Offer).where(Offer.contest_id == c.id, Offer.organisation_id == org_id,
-                                                      Offer.state == "draft")
+                                                      Offer.state == "draft", Offer.created_by_id == current_user.id)
                                   .order_by(Offer.id.desc()).limit(1))
         if draft is not None:
             flash(_("Masz już szkic oferty w tym konkursie; oto on. Kolejną ofertę utworzysz przyciskiem "
