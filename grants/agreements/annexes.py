@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, select
 
 from budgets import tranches as tr
-from grants.core import audit, canonical, clock
+from grants.core import audit, canonical, clock, validation_messages
 from grants.core.dates import days_after
 from grants.core.i18n import _
 from grants.core.numbers import money_text_type
@@ -56,8 +56,7 @@ def propose(session, actor, a: Agreement, changes: dict, reason: str) -> Annex:
     try:
         parsed = Changes.model_validate(changes)
     except ValidationError as e:
-        raise AgreementError([{"field": ".".join(str(x) for x in err["loc"]), "message": err["msg"]}
-                              for err in e.errors()]) from None
+        raise AgreementError(validation_messages.errors_of(e)) from None
     data = parsed.model_dump(mode="json", exclude_none=True)
     if not data:
         raise AgreementError([{"field": "changes", "message": str(_("Aneks musi coś zmieniać."))}])

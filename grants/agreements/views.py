@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.contests.models import Contest
+from grants.core import formatting
 from grants.core import audit, clock, db, spreadsheets
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, FINANCE, OFFICER, has_role
@@ -77,7 +78,7 @@ def _tranches_due(user):
     for t in rows:
         if t.state == "due" or (t.state == "scheduled" and t.due_on and t.due_on <= week):
             items.append(Item(f"{t.agreement.number} · {_('transza')} {t.number}", url_for("agreements.show", aid=t.agreement_id) + "#tranches",
-                              f"{t.amount} zł · {t.due_on or t.condition}", flag=str(_("do wypłaty")) if t.state == "due" else ""))
+                              f"{formatting.money(t.amount)} · {formatting.day(t.due_on) if t.due_on else t.condition}", flag=str(_("do wypłaty")) if t.state == "due" else ""))
         elif t.state == "withheld":
             items.append(Item(f"{t.agreement.number} · {_('transza')} {t.number}", url_for("agreements.show", aid=t.agreement_id) + "#tranches",
                               t.withheld_reason or "", flag=str(_("wstrzymana"))))
@@ -103,20 +104,21 @@ def _my_agreements(user):
 @bp.route("/payments.xlsx")
 @login_required
 def payments_xlsx():
-    """Finance's export of paid tranches (XLSX, through grants.core.spreadsheets)."""
+    """Finance's export of tranches paid and due (XLSX, through grants.core.spreadsheets): what was
+    transferred and what is to be transferred, with each agreement's account."""
     if not has_role(current_user, FINANCE, ADMIN):
         abort(403)
-    wb, ws = spreadsheets.workbook("Wypłaty", ["Umowa", "Organizacja", "Transza", "Kwota", "Data wypłaty",
-                                               "Nr przelewu", "Rachunek"])
-    rows = db.session.scalars(select(Tranche).where(Tranche.state == "paid")
+    wb, ws = spreadsheets.workbook("Wypłaty", ["Umowa", "Organizacja", "Transza", "Kwota", "Termin", "Stan",
+                                               "Data wypłaty", "Nr przelewu", "Rachunek"])
+    rows = db.session.scalars(select(Tranche).where(Tranche.state.in_(("paid", "due")))
                               .options(selectinload(Tranche.agreement).selectinload(Agreement.organisation))
-                              .order_by(Tranche.paid_on, Tranche.id)).all()
+                              .order_by(Tranche.state.desc(), Tranche.due_on, Tranche.paid_on, Tranche.id)).all()
     for t in rows:
         # names, references and accounts are typed by people: written as text, never as formulas
-        spreadsheets.append_row(ws, [t.agreement.number, t.agreement.organisation.name, t.number, t.paid_amount,
-                                     t.paid_on, t.transfer_ref, t.agreement.iban])
-    for cell in ws["D"][1:]:
-        cell.number_format = "#,##0.00"
+        spreadsheets.append_row(ws, [t.agreement.number, t.agreement.organisation.name, t.number,
+                                     t.paid_amount if t.state == "paid" else t.amount, t.due_on or t.condition,
+                                     str(t.state_label), t.paid_on, t.transfer_ref, t.agreement.iban])
+    spreadsheets.finish(ws, money_columns=(4,), date_columns=(5, 7))
     return send_file(spreadsheets.xlsx_bytes(wb), mimetype=spreadsheets.XLSX_MIMETYPE,
                      as_attachment=True, download_name="wyplaty.xlsx")
 

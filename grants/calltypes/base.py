@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 
 from grants.core.i18n import LazyText
+from grants.core import validation_messages
 
 # R-EVAL-CRITERIA: art. 15 ust. 1 criteria; own funds apply to support contests only
 DEFAULT_CRITERIA = [
@@ -43,7 +44,7 @@ class Problem:
 
 
 def validation_problems(e: ValidationError, prefix: str) -> list[Problem]:
-    return [Problem(".".join([prefix, *(str(p) for p in err["loc"])]), err["msg"]) for err in e.errors()]
+    return [Problem(x["field"], x["message"]) for x in validation_messages.errors_of(e, [prefix])]
 
 
 class CallType:
@@ -101,7 +102,9 @@ class CallType:
         if self.params_model is None:
             return []
         p = self.params(contest)
-        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()]
+        # a reference to another object (an id) is shown by the type's own panel as a link, never as a number
+        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()
+                if not name.endswith("_id")]
 
     def params_problems(self, values: dict | None) -> list[Problem]:
         if self.params_model is None:

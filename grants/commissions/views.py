@@ -18,7 +18,7 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, perform
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
@@ -135,6 +135,9 @@ def remove_member(cid, mid):
 def declare(cid):
     c = _get(cid)
     _csrf()  # only an active member declares, for themselves (403 otherwise)
+    if request.form.get("conflict") not in ("0", "1"):  # no answer is chosen for the member
+        flash(_("Wybierz odpowiedź w oświadczeniu: czy jesteś bezstronny wobec tej oferty."), "error")
+        return redirect(url_for(".show", cid=cid) + "#declarations", 303)
     return act(lambda: ops.declare(db.session(), current_user, c, int(request.form.get("organisation_id", "0")),
                                    request.form.get("conflict") == "1", request.form.getlist("grounds"),
                                    request.form.get("note", "")),
@@ -173,11 +176,19 @@ def card_page(c: Commission, kind: SubmissionKind, sid: int):
         _csrf()
         values = posted_card(criteria)
         submit = request.form.get("submit") == "1"
+        confirm_first = submit and needs_confirmation("score_card", "submit")  # saved as a draft until confirmed
         try:
             version = int(request.form["version"]) if request.form.get("version") else None
-            ops.save_card(s, current_user, c, sub, values["scores"], values["justifications"],
-                          submit=submit, expected_version=version)
+            if confirm_first:  # what would refuse the submission is said before the confirmation
+                problems = ops.check_scores(c.contest, values["scores"], values["justifications"], True)[2]
+                if problems:
+                    raise ops.ReviewError(problems)
+            saved = ops.save_card(s, current_user, c, sub, values["scores"], values["justifications"],
+                                  submit=submit and not confirm_first, expected_version=version)
             db.session.commit()
+            if confirm_first:
+                return confirmation("score_card", "submit", _("Złóż kartę oceny"), request.path,
+                                    {"version": str(saved.version)})
         except ValueError as e:  # ReviewError, or a version that is not a number
             db.session.rollback()
             for x in getattr(e, "errors", [{"field": "version", "message": str(_("Nieprawidłowa wersja karty."))}]):

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.core import formatting
 from grants.core import audit, db
-from grants.core.dates import WARSAW, local
+from grants.core.dates import WARSAW
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, has_role
 from grants.forms.consultations import ConsultationForm, TransitionForm
@@ -140,7 +141,7 @@ def _open_consultations(user):
     rows = ops.open_list(db.session())
     return Section(_("Otwarte konsultacje"),
                    [Item(c.title, url_for("consultations.show", cid=c.id),
-                         str(_("do %(d)s", d=local(c.ends_at).strftime("%Y-%m-%d %H:%M"))))
+                         str(_("do %(d)s", d=formatting.when(c.ends_at))))
                     for c in rows],
                    empty=_("Brak otwartych konsultacji."), order=30)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import audit, clock, db
-from grants.core.dates import local
+from grants.core import formatting
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -212,7 +212,7 @@ def _open_contests(user):
     rows = ops.public_list(db.session())
     return Section(_("Otwarte konkursy ofert"),
                    [Item(c.title, url_for("contests.show", cid=c.id),
-                         str(_("oferty do %(d)s", d=local(c.deadline).strftime("%Y-%m-%d %H:%M")))) for c in rows],
+                         str(_("oferty do %(d)s", d=formatting.when(c.deadline)))) for c in rows],
                    empty=_("Obecnie nie trwa nabór w żadnym konkursie."), order=25)
 
 

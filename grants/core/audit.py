@@ -119,8 +119,10 @@ def head_columns(object_type: str, object_id):
 
 
 def record(session: Session, object_type: str, object_id, action: str, actor=None,
-           changes: dict | None = None, payload: dict | None = None, *, head=UNKNOWN) -> AuditEntry:
-    """Append an entry to the object's chain, in the caller's transaction.
+           changes: dict | None = None, payload: dict | None = None, *, head=UNKNOWN,
+           at: datetime | None = None) -> AuditEntry:
+    """Append an entry to the object's chain, in the caller's transaction. `at` is the business
+    time of the change when it is not now (a submission counts when it was received).
 
     `head` is the chain's (seq, hash), or (None, None) for no entry yet, when the caller has just
     read it under the object's row lock; otherwise it is read here. Entries this transaction
@@ -142,7 +144,7 @@ def record(session: Session, object_type: str, object_id, action: str, actor=Non
     entry = AuditEntry(
         object_type=object_type, object_id=object_id, seq=(last_seq or 0) + 1,
         action=action, actor_id=actor_id, actor_label=actor_label,
-        clock_at=clock.now(), recorded_at=clock.real_now(),
+        clock_at=at or clock.now(), recorded_at=clock.real_now(),
         changes=canonical.dumps(changes or {}), payload=canonical.dumps(payload or {}),
         request_id=_request_id.get(), prev_hash=last_hash,
     )

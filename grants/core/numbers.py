@@ -6,7 +6,8 @@ Accepted (the "json" grammar: API bodies, imports of machine-written files):
     (a leading "-" only where the field allows a sign). A JSON integer is taken as it is.
 Also accepted in the "typed" grammar (HTML forms, spreadsheets typed by people): a comma as the
 decimal separator and spaces (also non-breaking and narrow non-breaking ones) between groups of
-three digits, as Polish users write "1 250,50".
+three digits, as Polish users write "1 250,50", and the unit typed after the figure ("12,50 zł",
+"10 %", "25 pkt").
 Refused, with a message naming what is wrong: exponents ("1e3"), NaN and infinities, a sign
 where none is allowed, more decimals than the field keeps, values above the field's maximum,
 inputs longer than MAX_LENGTH characters, floats (a JSON number with a fraction loses grosze)
@@ -43,6 +44,7 @@ _JSON = re.compile(r"(?P<sign>-?)(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?", re.ASC
 _TYPED = re.compile(r"(?P<sign>-?)(?P<int>[0-9]{1,3}(?:[%s][0-9]{3})+|[0-9]+)(?:[.,](?P<frac>[0-9]+))?" % _SPACES,
                     re.ASCII)
 _EXPONENT = re.compile(r"[0-9.,]\s*[eE]\s*[+-]?[0-9]", re.ASCII)
+_UNIT = re.compile(r"[%s]*(?:zł|zl|PLN|%%|pkt proc\.?|pkt\.?)$" % _SPACES, re.IGNORECASE)
 _NOT_FINITE = re.compile(r"[+-]?(nan|s?nan|inf|infinity)", re.IGNORECASE)
 
 
@@ -96,6 +98,8 @@ def _parse_text(value: str, *, places: int, grammar: Grammar) -> Decimal:
     if len(value) > MAX_LENGTH:
         raise NumberError(_("wartość jest za długa (najwyżej %(n)s znaków)", n=MAX_LENGTH))
     text = value.strip(_SPACES + "\t")
+    if grammar == "typed":  # the unit people type after the figure: "12,50 zł", "10 %", "25 pkt"
+        text = _UNIT.sub("", text)
     if _EXPONENT.search(text):
         raise NumberError(_("wpisz liczbę bez zapisu wykładniczego, np. 1000 zamiast 1e3"))
     if _NOT_FINITE.fullmatch(text):

@@ -23,6 +23,8 @@ from io import BytesIO, StringIO
 from typing import Any, Iterable
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: a text starting with one of these is a formula (or becomes one) in a spreadsheet program
@@ -75,6 +77,23 @@ def workbook(title: str, header: Iterable[Any]) -> tuple[Workbook, Worksheet]:
     ws.title = title
     append_row(ws, header)
     return wb, ws
+
+
+def finish(ws: Worksheet, money_columns: Iterable[int] = (), date_columns: Iterable[int] = ()) -> None:
+    """A sheet people read: the header row bold and frozen, columns as wide as their content,
+    amounts as "1 234,56" (the reader's spreadsheet writes the separators of its language), dates as dates."""
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for column in money_columns:
+        for cell in ws[get_column_letter(column)][1:]:
+            cell.number_format = '#,##0.00 "zł"'
+    for column in date_columns:
+        for cell in ws[get_column_letter(column)][1:]:
+            cell.number_format = "dd.mm.yyyy"
+    for i, column in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 500)), start=1):
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 10), 60)
 
 
 def xlsx_bytes(wb: Workbook) -> BytesIO:

@@ -1,13 +1,17 @@
 """The contest (announcement) form: every field of R-ANN-CONTENT and R-ANN-PARAMS."""
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, Form, FormField, IntegerField,
-                     RadioField, SelectField, StringField, TextAreaField)
+                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from grants.calltypes import registry as call_types
+from grants.contests import rules
+from grants.core import labels
 from grants.core.dates import WARSAW
 from grants.registry.dictionaries import FIELDS
 
@@ -57,9 +61,14 @@ class ContestForm(FlaskForm):
     own_tolerance_pp = pct(_l("Tolerancja udziału wkładu własnego (punkty procentowe)"))
     max_admin_pct = pct(_l("Maksymalne koszty administracyjne (%)"))
     shift_pct = pct(_l("Dopuszczalne przesunięcie między pozycjami kosztorysu (%)"))
-    eligible_categories = StringField(_l("Kwalifikowalne kategorie kosztów (kody po przecinku)"),
+    eligible_known = SelectMultipleField(_l("Kwalifikowalne kategorie kosztów"), choices=[], validate_choice=False,
+                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    eligible_categories = StringField(_l("Inne kwalifikowalne kategorie (własne nazwy, po przecinku)"),
                                       validators=[Length(max=2000)])
-    ineligible_categories = StringField(_l("Niekwalifikowalne kategorie kosztów (kody po przecinku)"),
+    ineligible_known = SelectMultipleField(_l("Niekwalifikowalne kategorie kosztów"), choices=[],
+                                           validate_choice=False, widget=ListWidget(prefix_label=False),
+                                           option_widget=CheckboxInput())
+    ineligible_categories = StringField(_l("Inne niekwalifikowalne kategorie (własne nazwy, po przecinku)"),
                                         validators=[Length(max=2000)])
     task_start = DateField(_l("Realizacja zadania najwcześniej od"), validators=[Optional()])
     task_end = DateField(_l("Realizacja zadania najpóźniej do"), validators=[Optional()])
@@ -76,6 +85,31 @@ class ContestForm(FlaskForm):
         super().__init__(*a, **kw)
         self.call_type.choices = [(code, str(ct.label)) for code, ct in call_types().items()]
         self.field.choices = [("", "—")] + [(k, str(v)) for k, v in FIELDS.items()]
+        self.eligible_known.choices = labels.choices("cost_category")
+        self.ineligible_known.choices = labels.choices("cost_category")
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's own check and the checks across fields (R-ANN-PARAMS: minimum grant above
+        the maximum, dates in the wrong order, a threshold above the points) reported together."""
+        ok = super().validate(extra_validators)
+        for name, message in self.cross_field_problems():
+            target = getattr(self, name, None)
+            if target is not None and str(message) not in target.errors:
+                target.errors = list(target.errors) + [str(message)]
+                ok = False
+        return ok
+
+    def cross_field_problems(self) -> list[tuple[str, object]]:
+        def data(name):
+            f = getattr(self, name)
+            return None if f.errors else f.data
+        criteria = [{"max_points": str(e.max_points.data)} for e in self.criteria
+                    if e.max_points.data is not None and not e.max_points.errors]
+        seen = SimpleNamespace(form=self.form.data or "support", criteria=criteria, **{n: data(n) for n in (
+            "min_grant", "max_grant", "budget", "min_own_total_pct", "min_own_financial_pct",
+            "min_own_nonfinancial_pct", "max_admin_pct", "own_tolerance_pp", "shift_pct", "task_start", "task_end",
+            "pass_threshold", "correction_days")})
+        return [(n, m) for n, m in rules.param_problems(seen) if n != "form"]
 
     def values(self) -> dict:
         def codes(text):
@@ -96,11 +130,24 @@ class ContestForm(FlaskForm):
             if v[k] is None:
                 v[k] = Decimal(0)
         v["deadline"] = self.deadline.data.replace(tzinfo=WARSAW) if self.deadline.data else None
-        v["eligible_categories"] = codes(self.eligible_categories.data)
-        v["ineligible_categories"] = codes(self.ineligible_categories.data)
-        v["criteria"] = [{"code": e.code.data.strip(), "label": e.title.data.strip(),
-                          "max_points": str(e.max_points.data), "support_only": False}
-                         for e in self.criteria if e.code.data and e.title.data and e.max_points.data is not None]
+        by_label = {text.lower(): code for code, text in labels.choices("cost_category")}
+
+        def categories(known, text):  # checked from the list, then one's own (a label typed is its code)
+            out = [c for c in (known or []) if c in dict(labels.choices("cost_category"))]
+            for item in codes(text):
+                code = by_label.get(item.lower(), item)
+                if code not in out:
+                    out.append(code)
+            return out
+        v["eligible_categories"] = categories(self.eligible_known.data, self.eligible_categories.data)
+        v["ineligible_categories"] = categories(self.ineligible_known.data, self.ineligible_categories.data)
+        v["criteria"] = []
+        for i, e in enumerate(self.criteria):  # a criterion from the list, or one's own named by its label
+            code, title = (e.code.data or "").strip(), (e.title.data or "").strip()
+            if e.max_points.data is None or not (code or title):
+                continue
+            v["criteria"].append({"code": code or f"own_{i + 1}", "label": title or labels.label("criterion", code),
+                                  "max_points": str(e.max_points.data), "support_only": False})
         v["formal_checklist"] = [{"code": e.code.data.strip(), "label": e.title.data.strip()}
                                  for e in self.formal_checklist if e.code.data and e.title.data]
         return v
@@ -114,8 +161,11 @@ class ContestForm(FlaskForm):
             getattr(self, name).data = getattr(c, name)
         self.field.data = c.field or ""
         self.deadline.data = c.deadline.astimezone(WARSAW).replace(tzinfo=None) if c.deadline else None
-        self.eligible_categories.data = ", ".join(c.eligible_categories or [])
-        self.ineligible_categories.data = ", ".join(c.ineligible_categories or [])
+        known = dict(labels.choices("cost_category"))
+        self.eligible_known.data = [x for x in c.eligible_categories or [] if x in known]
+        self.eligible_categories.data = ", ".join(x for x in c.eligible_categories or [] if x not in known)
+        self.ineligible_known.data = [x for x in c.ineligible_categories or [] if x in known]
+        self.ineligible_categories.data = ", ".join(x for x in c.ineligible_categories or [] if x not in known)
         for entry, item in zip(self.criteria, (c.criteria or []) + [{}] * 10):
             entry.code.data = item.get("code", "")
             entry.title.data = item.get("label", "")

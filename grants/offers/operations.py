@@ -9,6 +9,7 @@ from grants.calltypes import get as get_call_type
 from grants.contests.models import Contest
 from grants.core.errors import FieldErrors
 from grants.core import clock
+from grants.core import validation_messages
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -87,7 +88,8 @@ def create(session: Session, actor, contest, organisation_id: int, at=None) -> O
                   created_at=at)
     session.add(offer)
     session.flush()
-    record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id})
+    record_change(session, offer, "create", actor, {"contest_id": contest.id, "organisation_id": organisation_id},
+                  at=at)
     return offer
 
 
@@ -112,8 +114,7 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
     try:
         parsed = content_mod.Content.model_validate(statutory, context={"grammar": grammar})
     except ValidationError as e:
-        raise OfferError([{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
-                          for err in e.errors()]) from None
+        raise OfferError(validation_messages.errors_of(e)) from None
     dumped = parsed.model_dump(mode="json")
     out = {k: dumped[k] for k in statutory}
     if "call" in sections:
@@ -122,13 +123,12 @@ def parse_sections(sections: dict, call_type: str = "standard", grammar: str = "
         try:
             out["call"] = ct.parse_offer_section(sections["call"], grammar)
         except ValidationError as e:
-            raise OfferError([{"field": ".".join(["call", *(str(p) for p in err["loc"])]), "message": err["msg"]}
-                              for err in e.errors()]) from None
+            raise OfferError(validation_messages.errors_of(e, ["call"])) from None
     return out
 
 
 def save_sections(session: Session, offer: Offer, actor, sections: dict, expected_version: int | None = None,
-                  grammar: str = "json") -> Offer:
+                  grammar: str = "json", at=None) -> Offer:
     """Saves a draft section by section; nothing is lost when leaving and coming back."""
     check_editable(actor, offer, expected_version)
     parsed = parse_sections(sections, offer.contest.call_type, grammar)
@@ -139,9 +139,9 @@ def save_sections(session: Session, offer: Offer, actor, sections: dict, expecte
     merged.update(parsed)
     offer.content = merged
     offer.title = merged.get("task", {}).get("title", "") or offer.title
-    offer.updated_at = clock.now()
+    offer.updated_at = at or clock.now()
     session.flush()
-    record_change(session, offer, "save", actor, {"sections": changed})
+    record_change(session, offer, "save", actor, {"sections": changed}, at=at)
     return offer
 
 

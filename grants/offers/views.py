@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from grants.calltypes import get as get_call_type
 from grants.contests.models import Contest
 from grants.contests.operations import visible
+from grants.core import formatting
 from grants.core import audit, db
-from grants.core.dates import local
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -86,6 +86,18 @@ def create(cid):
         abort(400)
     try:
         org_id = int(request.form.get("organisation_id", ""))
+    except ValueError:
+        abort(403)
+    if request.form.get("another") != "1" and org_id in current_user.organisation_ids:
+        # a second click returns the draft this person made, not another one
+        draft = db.session.scalar(select(Offer).where(Offer.contest_id == c.id, Offer.organisation_id == org_id,
+                                                      Offer.state == "draft", Offer.created_by_id == current_user.id)
+                                  .order_by(Offer.id.desc()).limit(1))
+        if draft is not None:
+            flash(_("Masz już szkic oferty w tym konkursie; oto on. Kolejną ofertę utworzysz przyciskiem "
+                    "„Utwórz kolejną ofertę” na stronie konkursu."), "success")
+            return redirect(url_for(".show", oid=draft.id), 303)
+    try:
         o = ops.create(db.session(), current_user, c, org_id)
         db.session.commit()
     except (ValueError, PermissionDenied):
@@ -297,12 +309,12 @@ def _my_offers(user):
         .options(joinedload(Offer.contest)).order_by(Offer.id)).all()  # each row shows its contest's deadline
     items = []
     for o in rows:
-        meta = str(o.state_label)
+        meta = f"{o.contest.title} · {o.state_label}"  # the same title in two contests is told apart
         flag = ""
         if o.state == "needs_correction" and o.correction_due_at:
-            flag = str(_("uzupełnij do %(d)s", d=local(o.correction_due_at).strftime("%Y-%m-%d %H:%M")))
+            flag = str(_("uzupełnij do %(d)s", d=formatting.when(o.correction_due_at)))
         elif o.state == "draft" and o.contest.deadline:
-            meta += " · " + str(_("termin %(d)s", d=local(o.contest.deadline).strftime("%Y-%m-%d %H:%M")))
+            meta += " · " + str(_("termin %(d)s", d=formatting.when(o.contest.deadline)))
         items.append(Item(o.title or str(_("(bez tytułu)")), url_for("offers.show", oid=o.id), meta, flag=flag))
     return Section(_("Oferty mojej organizacji"), items, empty=_("Brak ofert w toku."), order=11)
 
@@ -311,7 +323,7 @@ def _my_offers(user):
 def _offers_to_review(user):
     q = ops.visible(select(Offer), user).join(Contest, Contest.id == Offer.contest_id).where(
         Offer.state == "submitted", Contest.state == "formal_review")
-    rows = db.session.scalars(q.order_by(Offer.id).limit(50)).all()
+    rows = db.session.scalars(q.options(joinedload(Offer.contest)).order_by(Offer.id).limit(50)).all()
     items = [Item(f"{o.number} {o.title}", url_for("offers.show", oid=o.id) + "#formal",
-                  str(_("ocena formalna"))) for o in rows]
+                  f"{o.contest.title} · {_('ocena formalna')}") for o in rows]
     return Section(_("Oferty do oceny formalnej"), items, empty=_("Brak ofert do oceny formalnej."), order=13)

@@ -1,22 +1,17 @@
 """The public calendar with its iCalendar feed, and the cooperation programmes (R-PROG)."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+
+import calendar as pycalendar
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from grants.calltypes import registry as call_types
-from grants.core import clock, db
+from grants.core import clock, db, formatting
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, has_role
 from grants.registry.dictionaries import DISTRICTS, FIELDS
@@ -44,6 +39,28 @@ def _filters():
     return f
 
 
+def month_grid(evts, wanted: str) -> dict:
+    """One month as weeks of days (Monday first) with their events, today marked; `wanted` is
+    "YYYY-MM" (this month by default)."""
+    today = clock.today()
+    try:
+        year, month = (int(x) for x in wanted.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    by_day: dict[date, list] = {}
+    for e in evts:
+        by_day.setdefault(e.day, []).append(e)
+    weeks = [[{"day": d, "other": d.month != first.month, "today": d == today, "events": by_day.get(d, [])}
+              for d in week] for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
+    prev = (first - timedelta(days=1)).replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return {"title": formatting.month_name(first.year, first.month), "weeks": weeks,
+            "weekdays": formatting.weekday_names(), "prev": prev.strftime("%Y-%m"), "next": nxt.strftime("%Y-%m"),
+            "prev_title": formatting.month_name(prev.year, prev.month), "next_title": formatting.month_name(nxt.year, nxt.month),
+            "events": [e for d in sorted(by_day) if d.year == first.year and d.month == first.month for e in by_day[d]]}
+
+
 @bp.route("/calendar")
 def calendar():
     f = _filters()
@@ -52,7 +69,8 @@ def calendar():
     for e in evts:
         months.setdefault(e.day.strftime("%Y-%m"), []).append(e)
     feed = url_for(".calendar_ics", **{k: v for k, v in request.args.items() if v})
-    return render_template("programmes/calendar.html", months=months, kinds=cal.KINDS, fields=FIELDS,
+    grid = month_grid(evts, request.args.get("month", ""))
+    return render_template("programmes/calendar.html", months=months, kinds=cal.KINDS, fields=FIELDS, grid=grid,
                            districts=DISTRICTS, call_types=call_types(),
                            departments=db.session.scalars(select(Department).order_by(Department.name)).all(),
                            args=request.args, feed=feed, view=request.args.get("view", "month"))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from budgets import shift
 from grants.calltypes import get
 from grants.core.i18n import _
+from grants.core import validation_messages
 from grants.core.numbers import money_text_type
 
 Amount = money_text_type()
@@ -81,7 +82,7 @@ def problems(report) -> list[dict]:
     try:
         c = load(report.content)
     except ValidationError as e:
-        return [{"field": ".".join(str(x) for x in err["loc"]), "message": err["msg"]} for err in e.errors()]
+        return validation_messages.errors_of(e)
     if not c.narrative.strip():
         out.append({"field": "narrative", "message": str(_("Opisz, co zostało zrealizowane."))})
     if not c.results:

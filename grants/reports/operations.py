@@ -12,6 +12,7 @@ from grants.agreements.models import Agreement
 from grants.agreements.operations import visible as agreement_visible
 from grants.core.errors import FieldErrors
 from grants.core import clock
+from grants.core import validation_messages
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
@@ -81,8 +82,7 @@ def save(session: Session, actor, r: Report, content: dict, expected_version=Non
             parsed["call"] = ct.parse_report_section(content["call"], grammar)
     except ValidationError as e:
         prefix = ["call"] if "call" in content and not _statutory_error(merged) else []
-        raise ReportError([{"field": ".".join([*prefix, *(str(x) for x in err["loc"])]), "message": err["msg"]}
-                           for err in e.errors()]) from None
+        raise ReportError(validation_messages.errors_of(e, prefix)) from None
     if parsed != r.content:
         r.content = parsed
         session.flush()

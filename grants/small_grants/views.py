@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.core import formatting
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
@@ -116,7 +117,7 @@ def _open_for_comments(user):
     rows = db.session.scalars(select(SmallGrant).where(SmallGrant.state == "published").order_by(SmallGrant.id)).all()
     return Section(_("Małe granty (art. 19a): zgłoś uwagi"),
                    [Item(o.title, url_for("small_grants.show", sid=o.id), str(_("uwagi do %(d)s",
-                                                                                d=o.comments_close_at.strftime("%Y-%m-%d"))))
+                                                                                d=formatting.day(o.comments_close_at))))
                     for o in rows], empty=_("Brak ofert otwartych na uwagi."), order=35)
 
 

@@ -1,15 +1,62 @@
 """The web side of a workflow transition, shared by every object page: a CSRF-checked form with the
-object's version, the engine performs it, the outcome is flashed and the page is shown again."""
+object's version, the engine performs it, the outcome is flashed and the page is shown again.
+
+Irreversible actions (CONFIRM) go through a confirmation step first: the page says what will happen
+and that it cannot be undone, and the action runs only when that page's form is sent
+(`confirmed=1`), with the same fields as the first form. Pages list only the actions the person
+performs at all (grants.workflows.base.may_ever: `t.yours`)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from grants.core import db
+from grants.core import db, labels
 from grants.core.i18n import _
 from grants.workflows.base import apply_transition
 from grants.workflows.errors import TransitionForbidden, WorkflowError
+
+
+# (object type, action) -> what happens; these cannot be undone, so the person confirms them
+CONFIRM = {
+    ("offer", "submit"): _("Oferta zostanie złożona i otrzyma numer. Złożonej oferty nie można już zmieniać; "
+                           "zmiany są możliwe tylko po wezwaniu do uzupełnienia braków."),
+    ("offer", "resubmit"): _("Poprawiona oferta zostanie złożona jako nowa wersja. Tej wersji nie można już zmieniać."),
+    ("offer", "submit_update"): _("Aktualizacja oferty zostanie złożona jako nowa wersja i będzie podstawą umowy."),
+    ("offer", "accept_formally"): _("Oferta zostanie uznana za poprawną formalnie i przejdzie do oceny komisji."),
+    ("offer", "request_correction"): _("Oferent zostanie wezwany do uzupełnienia wskazanych braków; "
+                                       "bieg terminu na uzupełnienie rozpocznie się od razu."),
+    ("offer", "reject_formally"): _("Oferta zostanie odrzucona z przyczyn formalnych i nie będzie oceniana."),
+    ("offer", "withdraw"): _("Oferta zostanie wycofana z konkursu i nie będzie rozpatrywana."),
+    ("score_card", "submit"): _("Karta oceny zostanie złożona. Złożonej karty nie można już zmienić."),
+    ("concept", "submit"): _("Koncepcja zostanie złożona; złożonej koncepcji nie można już zmieniać."),
+    ("contest", "publish"): _("Ogłoszenie zostanie opublikowane; od tej chwili biegnie termin składania ofert."),
+    ("contest", "cancel"): _("Konkurs zostanie unieważniony, a unieważnienie opublikowane."),
+    ("tranche", "pay"): _("Transza zostanie zapisana jako wypłacona w podanym dniu."),
+    ("agreement", "terminate"): _("Umowa zostanie rozwiązana."),
+    ("report", "submit"): _("Sprawozdanie zostanie złożone; złożonego sprawozdania nie można już zmieniać."),
+}
+
+
+def needs_confirmation(object_type: str, name: str) -> bool:
+    """The pages' forms ask for the step (`confirm_step=1`, set by layout.js on the inputs marked
+    data-confirm-step); a request from elsewhere (a script, the API) acts at once, as before."""
+    return ((object_type, name) in CONFIRM and request.form.get("confirm_step") == "1"
+            and request.form.get("confirmed") != "1")
+
+
+def confirmation(object_type: str, name: str, label, back: str, overrides: dict | None = None):
+    """The confirmation page of an irreversible action not yet confirmed, else None. The page's
+    form posts the same fields again (`overrides` replacing some) with `confirmed=1`."""
+    if not needs_confirmation(object_type, name):
+        return None
+    what = CONFIRM[(object_type, name)]
+    overrides = overrides or {}
+    fields = [(k, overrides.get(k, v)) for k, values in request.form.lists()
+              if k not in ("csrf_token", "confirmed", "confirm_step") for v in values]
+    fields += [(k, v) for k, v in overrides.items() if k not in request.form]
+    return render_template("transitions/confirm.html", label=label, what=what, fields=fields,
+                           back=back, form=CsrfForm())
 
 
 class CsrfForm(FlaskForm):
@@ -22,10 +69,12 @@ def require_csrf() -> None:
 
 
 def describe(e: WorkflowError) -> str:
+    """A refusal for people: the message, each field named by its label (never its path)."""
     errors = getattr(e, "errors", None)
-    text = str(e.detail)
+    reason = getattr(e, "reason", None)  # a guard's refusal: its message; the rule id is the API's
+    text = str(reason.message) if reason is not None and hasattr(reason, "message") else str(e.detail)
     if errors:
-        text += ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errors)
+        text += " " + " ".join(f"{labels.field_label(x['field'])}: {x['message']}" for x in errors)
     return text
 
 
@@ -55,6 +104,10 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
             version = int(request.form.get("version", ""))
         except ValueError:
             abort(400)
+    wf = obj.__workflow__  # irreversible actions ask first (the page's form posts again with confirmed=1)
+    page = confirmation(wf.object_type, name, wf.by_name[name].label if name in wf.by_name else name, back)
+    if page is not None:
+        return page
     if payload is None:
         payload = {k: request.form[k] for k in payload_fields if request.form.get(k)}
     try:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from grants.core import audit, clock, outbox
+from grants.core import audit, clock, outbox, validation_messages
 from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
 from grants.core.types import UTCDateTime
@@ -205,8 +205,22 @@ def _guard_reason(t: Transition, obj, ctx: Context) -> Reason | None:
     return None
 
 
+def may_ever(t: Transition, obj, actor) -> bool:
+    """Whether `actor` is someone who performs `t` on `obj` at all (their role, and a relation that
+    does not simply say no), whatever the state and guards say now. Pages show only these: others'
+    actions are not the reader's business; a relation that gives a reason (a member who is not on
+    the board) is shown with that reason."""
+    if t.automatic or actor is None or not has_role(actor, *t.roles):
+        return False
+    if t.relation is not None:
+        related = t.relation(obj, actor)
+        return isinstance(related, Reason) or bool(related)
+    return True
+
+
 def available_transitions(session: Session, obj, actor) -> list[dict]:
-    """For every transition from the current state: name, label, allowed, reason when not."""
+    """For every transition from the current state: name, label, allowed, reason when not, and
+    `yours` (grants.workflows.base.may_ever: the actor is one who performs it)."""
     wf: Workflow = obj.__workflow__
     ctx = Context(session=session, actor=actor, payload={}, now=clock.now())
     out = []
@@ -218,7 +232,9 @@ def available_transitions(session: Session, obj, actor) -> list[dict]:
             reason = _guard_reason(t, obj, ctx)
         out.append({"name": t.name, "label": t.label, "allowed": reason is None,
                     "reason": reason.text if reason else None, "rule": reason.rule if reason else None,
-                    "automatic": t.automatic, "has_payload": t.payload is not None})
+                    "message": str(reason.message) if reason else None,
+                    "automatic": t.automatic, "has_payload": t.payload is not None,
+                    "yours": may_ever(t, obj, actor)})
     return out
 
 
@@ -253,8 +269,7 @@ def _validate_payload(t: Transition, payload) -> tuple[dict, dict]:
     try:
         validated = t.payload.model_validate(payload)
     except ValidationError as e:
-        errors = [{"field": ".".join(str(p) for p in err["loc"]) or "payload", "message": err["msg"]}
-                  for err in e.errors()]
+        errors = [{"field": x["field"] or "payload", "message": x["message"]} for x in validation_messages.errors_of(e)]
         raise InvalidPayload(_("Nieprawidłowe dane czynności."), errors) from None
     return validated.model_dump(), validated.model_dump(mode="json")
 
@@ -343,7 +358,8 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
             # with a commit to come, one flush at the commit sends it with the audit and outbox rows
             session.flush()
         audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor,
-                     changes={"state": [before, obj.state], **ctx.changes}, payload=data, head=head)
+                     changes={"state": [before, obj.state], **ctx.changes}, payload=data, head=head,
+                     at=now)
         outbox.emit(session, f"{wf.name}.{name}",
                     {"object_type": wf.object_type, "id": obj.workflow_id, "from": before, "to": obj.state,
                      "actor_id": getattr(ctx.actor, "id", None)})
@@ -359,9 +375,11 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         raise
 
 
-def record_change(session: Session, obj, action: str, actor, changes: dict, payload: dict | None = None) -> None:
-    """Audit + outbox for an edit that is not a transition (e.g. PATCH), in the caller's transaction."""
+def record_change(session: Session, obj, action: str, actor, changes: dict, payload: dict | None = None,
+                  at: datetime | None = None) -> None:
+    """Audit + outbox for an edit that is not a transition (e.g. PATCH), in the caller's transaction;
+    `at` is the business time of the edit when it is not now."""
     wf: Workflow = obj.__workflow__
-    audit.record(session, wf.object_type, obj.workflow_id, action, actor, changes=changes, payload=payload)
+    audit.record(session, wf.object_type, obj.workflow_id, action, actor, changes=changes, payload=payload, at=at)
     outbox.emit(session, f"{wf.name}.{action}", {"object_type": wf.object_type, "id": obj.workflow_id,
                                                 "actor_id": getattr(actor, "id", None)})

@@ -31,7 +31,7 @@ def test_payments_export_writes_a_formula_like_organisation_name_as_text(world, 
     assert r.status_code == 200
     ws = load_workbook(BytesIO(r.data)).active
     assert [c.value for c in ws[1]][:2] == ["Umowa", "Organizacja"]
-    name, amount, paid_on, ref = ws["B2"], ws["D2"], ws["E2"], ws["F2"]
+    name, amount, paid_on, ref = ws["B2"], ws["D2"], ws["G2"], ws["H2"]  # columns: ... Termin, Stan, Data wypłaty, Nr przelewu
     assert name.data_type == "s" and name.value == ATTACK  # text, shown as typed, not a formula
     assert name.quotePrefix  # and kept text when someone edits the cell in Excel/LibreOffice
     assert ref.data_type == "s" and ref.value == "+PRZELEW-1" and ref.quotePrefix

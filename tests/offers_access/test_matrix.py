@@ -113,9 +113,9 @@ def test_web_create_offer_for_organisation_a(world, role, key):
         assert r.status_code == NOT_FOUND
     elif role == "applicant_a" and key == "c_planned":  # visible, but no call for offers yet
         assert r.status_code == 303 and r.headers["Location"].endswith(f"/contests/{world.ids[key]}")
-    elif role == "applicant_a":
+    elif role == "applicant_a":  # a new draft, or the draft this person made there (issue 14: no second one)
         assert r.status_code == 303 and "/offers/" in r.headers["Location"]
-        assert len(world.remove_offers_except_known()) == 1
+        assert len(world.remove_offers_except_known()) in (0, 1)
     else:  # nobody creates an offer for an organisation they are not a member of
         assert r.status_code == 403
     _unchanged(world, before)

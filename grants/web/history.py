@@ -1,0 +1,205 @@
+"""One renderer of an object's change history (its audit entries) for people: each change with the
+field's label, values formatted (money, dates in Warsaw time, states and codes as labels), lists
+as the items added and removed, never Python's or JSON's spelling of a value.
+
+`describe(entries)` returns rows: {seq, at, actor, action, changes: [Change]}; a Change is
+{field, kind, before, after, added, removed, text}: "set" (was before, is after), "list" (the items
+added and removed), "items" (a list recorded with the action, item by item) or "value" (one value
+recorded with the action).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from grants.core import formatting, labels
+from grants.core.i18n import _
+from grants.workflows.agreement import AGREEMENT
+from grants.workflows.commission import COMMISSION
+from grants.workflows.concept import CONCEPT
+from grants.workflows.consultation import CONSULTATION
+from grants.workflows.contest import CONTEST
+from grants.workflows.direction import DIRECTION
+from grants.workflows.initiative import INITIATIVE
+from grants.workflows.offer import OFFER
+from grants.workflows.report import REPORT
+from grants.workflows.settlement import SETTLEMENT
+from grants.workflows.small_grant import SMALL_GRANT
+from grants.workflows.tranche import TRANCHE
+
+WORKFLOWS = {wf.object_type: wf for wf in (AGREEMENT, COMMISSION, CONCEPT, CONSULTATION, CONTEST, DIRECTION,
+                                            INITIATIVE, OFFER, REPORT, SETTLEMENT, SMALL_GRANT, TRANCHE)}
+
+# actions that are not transitions (edits, the engine's own words for them)
+ACTIONS = {
+    "create": _("utworzenie"),
+    "save": _("zapisanie zmian"),
+    "update": _("zmiana danych"),
+    "edit": _("zmiana danych"),
+    "formal_checks": _("lista kontrolna oceny formalnej"),
+    "declare": _("oświadczenie o bezstronności"),
+    "add_member": _("dodanie członka"),
+    "remove_member": _("usunięcie członka"),
+    "invite_member": _("zaproszenie członka"),
+    "schedule": _("harmonogram transz"),
+    "support": _("poparcie"),
+    "comment": _("komentarz"),
+    "planned_contest": _("zaplanowanie konkursu"),
+    "member_add": _("dodanie członka"),
+    "member_confirm": _("potwierdzenie członkostwa"),
+    "nominate": _("zgłoszenie kandydata"),
+    "consent": _("zgoda kandydata"),
+    "record_return": _("zapisanie wpłaty zwrotu"),
+    "set_partners": _("zmiana partnerów oferty wspólnej"),
+    "annex": _("aneks"),
+    "revise": _("nowa wersja"),
+}
+
+# the dictionary that names the values of a field
+VALUE_KINDS = {
+    "eligible_categories": "cost_category",
+    "ineligible_categories": "cost_category",
+    "criteria": "criterion",
+    "formal_checklist": "checklist",
+    "form": "contest_form",
+    "kind": "report_kind",
+    "sections": "offer_section",
+}
+
+SECTION_LABELS = {
+    "basic": _("I. Podstawowe informacje"), "applicant": _("II. Dane oferenta"), "task": _("III. Opis zadania"),
+    "profile": _("IV. Charakterystyka oferenta"), "costs": _("V.A Kalkulacja kosztów"),
+    "sources": _("V.B Źródła finansowania"), "partners": _("V.C Oferta wspólna"), "other": _("VI. Inne informacje"),
+    "declarations": _("VII. Oświadczenia"), "call": _("część typu naboru"),
+    "narrative": _("opis realizacji"), "results": _("rezultaty"), "expenditure": _("wydatki"),
+}
+
+MONEY_FIELDS = {"budget", "min_grant", "max_grant", "amount", "grant", "awarded", "requested", "paid_amount",
+                "total_to_return", "estimated_funds", "planned_funds"}
+PERCENT_FIELDS = {"min_own_total_pct", "min_own_financial_pct", "min_own_nonfinancial_pct", "max_admin_pct",
+                  "shift_pct"}
+POINT_FIELDS = {"pass_threshold", "max_points"}
+HIDDEN = {"sha256", "protocol_sha256", "hash"}
+
+
+@dataclass
+class Change:
+    field: str
+    kind: str  # set | list | items | value
+    before: str = ""
+    after: str = ""
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass
+class Row:
+    seq: int
+    at: object
+    actor: str
+    action: str
+    changes: list[Change]
+
+
+def _money_like(text: str) -> bool:
+    try:
+        Decimal(text)
+    except (InvalidOperation, ValueError):
+        return False
+    return "." in text and len(text.rsplit(".", 1)[1]) == 2
+
+
+def value_text(key: str, value, wf=None) -> str:
+    """One value as people read it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(formatting.YES_NO[value])
+    if key == "state" and wf is not None and isinstance(value, str):
+        return wf.state_label(value)
+    if key in VALUE_KINDS and isinstance(value, str):
+        kind = VALUE_KINDS[key]
+        if kind == "offer_section":
+            return str(SECTION_LABELS.get(value, value))
+        return labels.label(kind, value)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        if key in MONEY_FIELDS:
+            return formatting.money(value)
+        if key in PERCENT_FIELDS:
+            return formatting.percent(value)
+        return formatting.number(value) if key not in ("year", "revision", "number") else str(value)
+    if isinstance(value, str):
+        if key in MONEY_FIELDS or _money_like(value):
+            return formatting.money(value) if _money_like(value) or key in MONEY_FIELDS else value
+        if key in PERCENT_FIELDS:
+            return formatting.percent(value)
+        if key in POINT_FIELDS:
+            return formatting.points(value)
+        moment = formatting.parse_moment(value)
+        if moment is not None:
+            return formatting.when(moment)
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return formatting.day(value)
+        return value
+    if isinstance(value, dict):
+        if "label" in value or "code" in value:
+            text = labels.label(VALUE_KINDS.get(key, ""), value)
+            if value.get("max_points"):
+                text += f" ({formatting.points(value['max_points'])})"
+            return text
+        parts = [f"{labels.field_label(k)}: {value_text(k, v, wf)}" for k, v in value.items()
+                 if k not in HIDDEN and not k.endswith("_id") and k != "id"]
+        return "; ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(value_text(key, v, wf) for v in value) or "—"
+    return str(value)
+
+
+def _key(item) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+# keys whose value is a list recorded as such, never a pair [before, after]
+VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranches", "signed", "results"}
+
+
+def change(key: str, value, wf=None) -> Change | None:
+    if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via"):
+        return None  # ids and technical keys: the page itself says which object it is
+    name = labels.field_label(key)
+    if isinstance(value, list) and len(value) == 2 and key not in VALUE_LISTS:
+        before, after = value
+        if isinstance(before, (list, type(None))) and isinstance(after, list):
+            old, new = {_key(x): x for x in (before or [])}, {_key(x): x for x in after}
+            return Change(name, "list", added=[value_text(key, new[k], wf) for k in new if k not in old],
+                          removed=[value_text(key, old[k], wf) for k in old if k not in new])
+        if isinstance(before, dict) and isinstance(after, dict):
+            changed = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+            return Change(name, "set", before=value_text(key, {k: before.get(k) for k in changed}, wf),
+                          after=value_text(key, {k: after.get(k) for k in changed}, wf))
+        return Change(name, "set", before=value_text(key, before, wf), after=value_text(key, after, wf))
+    if isinstance(value, list):  # the items recorded with the action, each on its own
+        return Change(name, "items", added=[value_text(key, v, wf) for v in value])
+    return Change(name, "value", text=value_text(key, value, wf))
+
+
+def action_label(action: str, wf=None) -> str:
+    if wf is not None and action in wf.by_name:
+        return str(wf.by_name[action].label)
+    known = ACTIONS.get(action)
+    return str(known) if known is not None else action.replace("_", " ")
+
+
+def describe(entries) -> list[Row]:
+    rows = []
+    for e in entries:
+        wf = WORKFLOWS.get(e.object_type)
+        data = e.changes_data or {}
+        changes = [c for c in (change(k, v, wf) for k, v in data.items()) if c is not None]
+        # the state first: it says what happened
+        changes.sort(key=lambda c: 0 if c.field == labels.field_label("state") else 1)
+        rows.append(Row(seq=e.seq, at=e.clock_at, actor=e.actor_label or str(_("system")),
+                        action=action_label(e.action, wf), changes=changes))
+    return rows

@@ -1,0 +1,32 @@
+"""Every role's everyday pages in the real browser, at 1280 px and 390 px: no horizontal scroll,
+axe-core clean, no codes or English words, money in the Polish format (tests/browser/conftest.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import login
+
+PUBLIC = ["/", "/contests/", "/calendar", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register"]
+
+# once per CI run, in the PostgreSQL pass: the pages are the same on both databases, and each
+# journey seeds the whole demo city again, which would double the suite's longest part
+pytestmark = pytest.mark.postgres(reason="the browser journeys run once, in the PostgreSQL pass (the pages do not "
+                                         "depend on the database; each journey seeds the whole demo)")
+
+
+def test_public_pages_read_well(demo_readonly, checker):
+    c = checker(demo_readonly)
+    for path in PUBLIC:
+        c.goto(path)
+    c.done()
+
+
+def test_applicant_pages_read_well(demo_readonly, checker, page):
+    demo = demo_readonly
+    c = checker(demo)
+    login(page, demo, "ngo@demo.krakow.pl")
+    c.check(label="home")
+    c.goto("/contests/")
+    page.get_by_role("link", name="Kultura w dzielnicach", exact=False).first.click()
+    c.check(label="contest")
+    c.done()
