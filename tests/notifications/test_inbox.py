@@ -35,7 +35,7 @@ def test_r_notify_obligation_correction_request_tells_members_with_the_due_date_
     assert f"{due.day} " in sent[0]["body"] and f"{due:%H:%M}" in sent[0]["body"]
     assert "Brak podpisu zarządu" in sent[0]["body"]
     assert "nie można go wyłączyć" in sent[0]["body"]
-    assert f"/offers/{offer.id}" in sent[0]["body"] and f'href="http' in sent[0]["html"]
+    assert f"/offers/{offer.id}" in sent[0]["body"] and 'href="http' in sent[0]["html"]
 
 
 def test_a_transition_that_rolls_back_leaves_no_notification(submitted_offer, session, monkeypatch):

@@ -29,7 +29,7 @@ def test_double_opt_in_then_only_matching_announcements_then_one_click_unsubscri
         app, client, session, make_user, mails, stub_broker, worker):
     culture = _subscribe(client, "kultura@example.org", fields=["culture"])
     sport = _subscribe(client, "sport@example.org", fields=["sport"])
-    unconfirmed = _subscribe(client, "niepotwierdzony@example.org")
+    _subscribe(client, "niepotwierdzony@example.org")
     confirm = [m for m in mails("kultura@example.org")]
     assert len(confirm) == 1 and "Potwierdź" in confirm[0]["subject"]
     for sub in (culture, sport):
