@@ -171,6 +171,9 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "published_at": _("opublikowano"),
         "organisation_id": _("organizacja"),
         "iban": _("rachunek bankowy"),
+        "department": _("wydział"),
+        "organisation": _("organizacja"),
+        "name": _("nazwa"),
         # offer content paths (errors name the field by these)
         "task.title": _("Tytuł zadania"),
         "task.start": _("Data rozpoczęcia zadania"),

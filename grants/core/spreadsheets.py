@@ -22,7 +22,7 @@ from decimal import Decimal
 from io import BytesIO, StringIO
 from typing import Any, Iterable
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -110,3 +110,13 @@ def csv_text(rows: Iterable[Iterable[Any]], **fmt) -> str:
     for row in rows:
         writer.writerow([csv_value(_plain(v)) for v in row])
     return out.getvalue()
+
+
+def xlsx_rows(content: bytes) -> list[list]:
+    """The first sheet's rows as values (imports read departments' lists through here, as exports
+    write through the functions above)."""
+    wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()

@@ -47,8 +47,16 @@ def issue(session: Session, store, *, kind: str, model, object_type: str, object
     if existing is not None:
         session.rollback()
         return existing
+    digest = sha256(data)
+    same = by_hash(session, digest)
+    if same is not None:  # the very bytes were issued before (a statement unchanged since): that document stands
+        audit.record(session, object_type, object_id, "document_issued", actor,
+                     payload={"document_id": same.id, "kind": kind, "ref": str(ref), "number": same.number,
+                              "sha256": same.sha256, "size": same.size})
+        session.commit()
+        return same
     doc = IssuedDocument(kind=kind, object_type=object_type, object_id=str(object_id), ref=str(ref), number=number,
-                         title=str(title)[:255], sha256=sha256(data), subject_hash=subject_hash, size=len(data),
+                         title=str(title)[:255], sha256=digest, subject_hash=subject_hash, size=len(data),
                          storage_key=key, issued_at=clock.now())
     session.add(doc)
     session.flush()

@@ -5,7 +5,9 @@ Trust in the certificate chain is checked only against anchors an administrator 
 (GRANTS_SIGNATURE_TRUST_ANCHORS, PEM files separated by ':'); otherwise it is "not checked"."""
 from __future__ import annotations
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 from asn1crypto import pem, x509
@@ -22,6 +24,18 @@ from .storage import sha256
 TRUST_LABELS = {"not_checked": _("nie sprawdzono (nie skonfigurowano zaufanych wystawców)"),
                 "trusted": _("łańcuch certyfikatów zaufany"),
                 "untrusted": _("łańcuch certyfikatów NIEZAUFANY")}
+
+
+def without_a_running_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous calls run their own asyncio loop (asyncio.run), which Python refuses in
+    a thread where a loop already runs (an async server, or a browser driver in the same process):
+    there the call runs in a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def trust_anchors() -> list:
@@ -62,7 +76,7 @@ def verify(pdf: bytes, issued: list, receipt: dict) -> dict:
     anchors = trust_anchors()
     try:
         # no anchors: an empty trust list, never the operating system's (trust is then "not checked")
-        status = validate_pdf_signature(emb, ValidationContext(trust_roots=anchors))
+        status = without_a_running_loop(validate_pdf_signature, emb, ValidationContext(trust_roots=anchors))
     except Exception as e:  # noqa: BLE001
         out["reason"] = str(_("Podpisu nie da się zweryfikować: %(e)s", e=type(e).__name__))
         return out

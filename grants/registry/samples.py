@@ -3,12 +3,11 @@
 rows. Deterministic for a seed; identifiers carry valid checksums."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 
-from openpyxl import Workbook
+from grants.core import spreadsheets
+
 
 WORDS = ["Przyjaciół", "Zwierząt", "Kultury", "Sportu", "Seniorów", "Dzieci", "Młodzieży", "Nowej", "Huty",
          "Podgórza", "Krakowa", "Rozwoju", "Edukacji", "Ekologii", "Sztuki", "Muzyki", "Teatru", "Pomocy",
@@ -105,19 +104,11 @@ def department_rows(orgs: list[dict], seed: int, misspell: int = 3, invalid: int
 
 
 def department_csv(rows: list[list]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(DEPT_HEADER)
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return spreadsheets.csv_text([DEPT_HEADER, *rows], delimiter=";").encode("utf-8")
 
 
 def department_xlsx(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(DEPT_HEADER)
+    wb, ws = spreadsheets.workbook("Lista", DEPT_HEADER)
     for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        spreadsheets.append_row(ws, r)
+    return spreadsheets.xlsx_bytes(wb).getvalue()

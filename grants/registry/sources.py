@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable, Iterator
 
-from openpyxl import load_workbook
-
 from grants.core.i18n import _
+from grants.core.spreadsheets import xlsx_rows
 
 from .dictionaries import DISTRICTS, FIELDS
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
@@ -251,9 +250,7 @@ def _csv_dicts(content: bytes) -> list[dict]:
 def table(content: bytes, filename: str) -> tuple[list[str], list[list]]:
     """A spreadsheet's header and rows: XLSX (first sheet) or CSV (`;` or `,`, UTF-8 or cp1250)."""
     if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
+        rows = xlsx_rows(content)
     else:
         try:
             text = content.decode("utf-8-sig")

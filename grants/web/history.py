@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from grants.core import formatting, labels
 from grants.core.i18n import _
+from grants.core.permissions import ROLE_LABELS
+from grants.registry.dictionaries import FIELDS as PUBLIC_BENEFIT_FIELDS
 from grants.workflows.agreement import AGREEMENT
 from grants.workflows.commission import COMMISSION
 from grants.workflows.concept import CONCEPT
@@ -54,6 +56,20 @@ ACTIONS = {
     "set_partners": _("zmiana partnerów oferty wspólnej"),
     "annex": _("aneks"),
     "revise": _("nowa wersja"),
+    # a user's account (grants.accounts)
+    "activate": _("aktywacja konta"),
+    "deactivate": _("dezaktywacja konta"),
+    "end_sessions": _("zakończenie wszystkich sesji i tokenów API"),
+    "revoke_token": _("unieważnienie tokenu API"),
+    "logout_everywhere": _("wylogowanie ze wszystkich urządzeń"),
+    "password_change": _("zmiana hasła"),
+    "password_reset": _("ustawienie nowego hasła"),
+    "confirm_email": _("potwierdzenie adresu e-mail"),
+    "registration_replaced": _("ponowna rejestracja"),
+    "totp_enable": _("włączenie logowania dwuskładnikowego"),
+    "totp_disable": _("wyłączenie logowania dwuskładnikowego"),
+    "grant_role": _("nadanie roli"),
+    "anonymise": _("anonimizacja"),
 }
 
 # the dictionary that names the values of a field
@@ -81,6 +97,8 @@ PERCENT_FIELDS = {"min_own_total_pct", "min_own_financial_pct", "min_own_nonfina
                   "shift_pct"}
 POINT_FIELDS = {"pass_threshold", "max_points"}
 HIDDEN = {"sha256", "protocol_sha256", "hash"}
+# codes named by dictionaries kept outside grants.core.labels (a code no dictionary knows stays as it is)
+OTHER_DICTIONARIES = {"roles": ROLE_LABELS, "fields": PUBLIC_BENEFIT_FIELDS}
 
 
 @dataclass
@@ -119,6 +137,8 @@ def value_text(key: str, value, wf=None) -> str:
         return str(formatting.YES_NO[value])
     if key == "state" and wf is not None and isinstance(value, str):
         return wf.state_label(value)
+    if key in OTHER_DICTIONARIES and isinstance(value, str):
+        return str(OTHER_DICTIONARIES[key].get(value, value))
     if key in VALUE_KINDS and isinstance(value, str):
         kind = VALUE_KINDS[key]
         if kind == "offer_section":
@@ -166,10 +186,12 @@ VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranch
 
 
 def change(key: str, value, wf=None) -> Change | None:
-    if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via"):
+    if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via", "token"):
         return None  # ids and technical keys: the page itself says which object it is
     name = labels.field_label(key)
-    if isinstance(value, list) and len(value) == 2 and key not in VALUE_LISTS:
+    pair_of_lists = (isinstance(value, list) and len(value) == 2 and isinstance(value[0], (list, type(None)))
+                     and isinstance(value[1], list))  # [before, after] of a list field (a consultation's fields)
+    if isinstance(value, list) and len(value) == 2 and (key not in VALUE_LISTS or pair_of_lists):
         before, after = value
         if isinstance(before, (list, type(None))) and isinstance(after, list):
             old, new = {_key(x): x for x in (before or [])}, {_key(x): x for x in after}

@@ -144,4 +144,8 @@ def test_admin_ends_a_users_sessions_and_revokes_one_token(csrf_app, make_user):
     assert not logged_in(victim)
     assert csrf_app.test_client().get("/api/v1/tokens", headers=bearer(b)).status_code == 401
     history = browser.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert "revoke_token" in history and "end_sessions" in history
+    # both are in the user's history, as people read them (issue 14), the token by its name
+    heads = re.findall(r'<p class="history-head">.*?<strong>(.*?)</strong>', history, re.S)
+    assert heads[-2:] == ["unieważnienie tokenu API", "zakończenie wszystkich sesji i tokenów API"], heads
+    assert "<li>nazwa: telefon</li>" in history
+    assert "revoke_token" not in history and "end_sessions" not in history

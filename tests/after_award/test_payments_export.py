@@ -50,8 +50,9 @@ def test_every_formula_start_is_neutralised_in_xlsx_and_csv():
     back = load_workbook(spreadsheets.xlsx_bytes(wb)).active
     rows = list(back.iter_rows(min_row=2))
     for value, (text, number) in zip(dangerous, rows):
-        # (XML stores a carriage return and line feed as a line feed)
-        assert (text.data_type, text.value, text.quotePrefix) == ("s", value.replace("\r\n", "\n"), True)
+        # (older openpyxl read a carriage return and line feed back as a line feed)
+        assert (text.data_type, text.quotePrefix) == ("s", True)
+        assert text.value in (value, value.replace("\r\n", "\n"))
         assert (number.data_type, number.value) == ("n", -5)
     plain, money = rows[-1]
     assert (plain.data_type, plain.value, plain.quotePrefix) == ("s", "Fundacja Zwykła", False)

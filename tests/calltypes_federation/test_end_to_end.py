@@ -96,7 +96,8 @@ def test_federation_from_a_confirmed_coalition_to_a_report_with_representation_i
     # the printed offer lists the members with their confirmation dates
     printed = web_lead.get(f"/offers/{oid}/print").get_data(as_text=True)
     assert "Organizacje członkowskie" in printed and p3.name in printed
-    assert len(re.findall(r"potwierdzone \d{4}-\d{2}-\d{2} \d{2}:\d{2}", printed)) == 2
+    # dates in the Polish format, Warsaw time, through the `local` filter ("20.01.2027, 16:00")
+    assert len(re.findall(r"potwierdzone \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}", printed)) == 2
     assert "koalicja organizacji" in printed
 
     # deadline, formal review, commission, decision

@@ -114,8 +114,14 @@ def test_r_consult_whole_flow_through_the_web_ui(client, app, login, officer, cl
     assert "stateDiagram-v2" in page and "class reported current" in page
     assert "Uwaga 1: przyjęta" in page
     assert "Historia zmian" in page
-    for action in ("create", "update", "open", "close", "publish_report"):
-        assert f"<td>{action}</td>" in page, action
+    # each change by its label (issue 14), in order, never the action's code
+    heads = re.findall(r'<p class="history-head">.*?<strong>(.*?)</strong>', page, re.S)
+    assert heads == ["utworzenie", "zmiana danych", "Otwórz konsultację", "Zamknij (koniec okresu)",
+                     "Opublikuj raport"], heads
+    assert "publish_report</" not in page and "<strong>create</strong>" not in page
+    # values as people read them: the fields' names, Warsaw time
+    assert "ochrona i promocja zdrowia" in page and "culture" not in page.split("Historia zmian", 1)[1]
+    assert "koniec: było 15.03.2027, 16:00, jest 02.04.2027, 12:00" in page
     public = anon.get(f"/consultations/{cid}").get_data(as_text=True)
     assert "Uwaga 1: przyjęta" in public and "class reported current" in public
     assert "Historia zmian" not in public
@@ -189,6 +195,8 @@ def test_officer_of_another_department(client, app, login, officer, make_user, c
     page = client.get(f"/consultations/{opened}").get_data(as_text=True)
     client.post(f"/consultations/{opened}/transitions/open", data={"version": version_of(page)})
     assert fresh(opened).state == "open"
+    own = client.get(f"/consultations/{opened}").get_data(as_text=True)  # their own department's officer may
+    assert f'action="/consultations/{opened}/transitions/close_early"' in own
     stranger = app.test_client()
     login(make_user("officer", department_code="WSS"), stranger)
     rows = count_rows()
@@ -197,16 +205,19 @@ def test_officer_of_another_department(client, app, login, officer, make_user, c
     assert stranger.get(f"/consultations/{draft}/edit").status_code == 404
     assert stranger.post(f"/consultations/{draft}/transitions/open", data={"version": "1"}).status_code == 404
     assert stranger.post(f"/consultations/{draft}/edit", data={**FORM, "version": "1"}).status_code == 404
-    # an open one they see, but may not close: the button is disabled with the reason
+    # an open one they see, but may not close: not their action, so the page does not offer it (issue 14)
     page = stranger.get(f"/consultations/{opened}").get_data(as_text=True)
-    assert 'disabled aria-describedby="why-close_early"' in page
-    reason = re.search(r'<span class="reason" id="why-close_early">(.*?)</span>', page, re.S).group(1)
-    assert "Nie możesz wykonać tej czynności na tym obiekcie." in reason
+    assert f'action="/consultations/{opened}/transitions/close_early"' not in page
+    assert "why-close_early" not in page and 'name="reason"' not in page
     assert "Edytuj szkic" not in page
     assert stranger.get(f"/consultations/{opened}/edit").status_code == 403
+    # posting it anyway changes nothing, and the page says why
     r = stranger.post(f"/consultations/{opened}/transitions/close_early", data={"version": "2", "reason": "bo tak"})
     assert r.status_code == 303
     assert fresh(opened).state == "open" and count_rows() == rows
+    flash = re.search(r'<p class="flash flash-error">(.*?)</p>', stranger.get(f"/consultations/{opened}")
+                      .get_data(as_text=True), re.S)
+    assert flash and "Nie możesz wykonać tej czynności na tym obiekcie." in flash.group(1)
     # and the draft stays out of their list
     listing = stranger.get("/consultations/").get_data(as_text=True)
     assert f"/consultations/{draft}\"" not in listing and f"/consultations/{opened}\"" in listing
@@ -254,7 +265,8 @@ def test_r_consult_period_published(client, app, login, officer, clock_at):
     page = client.get(f"/consultations/{opened}").get_data(as_text=True)
     client.post(f"/consultations/{opened}/transitions/open", data={"version": version_of(page)})
     public = app.test_client().get(f"/consultations/{opened}").get_data(as_text=True)
-    assert "2027-02-20 10:00" in public and "2027-03-15 16:00" in public  # Warsaw time shown
+    period = re.search(r'<dt>Okres</dt><dd>(.*?)</dd>', public, re.S).group(1)
+    assert "20.02.2027, 10:00" in period and "15.03.2027, 16:00" in period  # Warsaw time shown, Polish format
 
 
 def test_r_consult_report_answering_required(client, login, officer, clock_at):
@@ -273,10 +285,13 @@ def test_r_consult_report_answering_required(client, login, officer, clock_at):
     assert fresh(cid).state == "closed" and count_rows() == rows
     flash = re.search(r'<p class="flash flash-error">(.*?)</p>', client.get(f"/consultations/{cid}")
                       .get_data(as_text=True), re.S)
-    assert flash and "R-CONSULT: Raport z konsultacji jest wymagany" in flash.group(1)  # the flash says why
-    # the report's field is offered with the rule as its hint, and the button stays usable
+    assert flash and "Raport z konsultacji jest wymagany" in flash.group(1)  # the flash says why
+    # the report's field is offered with the rule's message as its hint and, for the officer, the rule
+    # in the "podstawa" note; the button stays usable
     page = client.get(f"/consultations/{cid}").get_data(as_text=True)
-    assert re.search(r'<p class="hint" id="why-publish_report">R-CONSULT: ', page)
+    hint = re.search(r'<p class="hint" id="why-publish_report">(.*?)</p>', page, re.S).group(1)
+    assert hint.startswith("Raport z konsultacji jest wymagany")
+    assert '<span class="basis">podstawa: R-CONSULT' in hint
     assert 'disabled aria-describedby="why-publish_report"' not in page
 
 

@@ -56,6 +56,7 @@ def make_signer(tmp_path, name: str = "Jan Kowalski"):
 def sign(pdf: bytes, signer) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                           signers.PdfSignatureMetadata(field_name="Podpis"), signer=signer)
+    from grants.documents.signatures import without_a_running_loop
+    out = without_a_running_loop(signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                                 signers.PdfSignatureMetadata(field_name="Podpis"), signer=signer)
     return out.getvalue()

@@ -105,6 +105,23 @@ def test_r_doc_issued_never_regenerated(app, session, make_user, make_org):
     assert n == 1
 
 
+def test_r_doc_issued_the_same_bytes_at_a_later_transition_are_the_same_document(app, session, make_user, make_org):
+    """A statement unchanged between two transitions (the request to return, then closing) is one
+    issued document: the later transition's audit entry points to it, nothing is stored twice."""
+    officer, org, ngo, contest = _setup(session, make_user, make_org)
+    o = submitted(session, contest, ngo, org)
+    with app.app_context():
+        kw = dict(kind="statement", model=type(o), object_type="offer", object_id=o.id, title="x",
+                  make_pdf=lambda: b"%PDF-the same bytes")
+        first = dops.issue(session, issuing.store(), ref="request_return", number="S/1", **kw)
+        later = dops.issue(session, issuing.store(), ref="close", number="S/1/close", **kw)
+    assert later.id == first.id
+    assert session.query(IssuedDocument).filter_by(sha256=first.sha256).count() == 1
+    refs = [e.payload_data["ref"] for e in session.query(AuditEntry).filter_by(
+        object_type="offer", object_id=str(o.id), action="document_issued").order_by(AuditEntry.id)]
+    assert refs[-2:] == ["request_return", "close"]
+
+
 def test_r_doc_issued_verify_by_hash_and_upload(app, client, session, make_user, make_org):
     officer, org, ngo, contest = _setup(session, make_user, make_org)
     o = submitted(session, contest, ngo, org)

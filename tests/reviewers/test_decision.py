@@ -80,7 +80,7 @@ def _decided(client, session, w, h, amounts=None):
 
 
 def test_r_results_public_with_amounts_and_one_email_per_organisation(client, session, make_user, make_org,
-                                                                      api_token, app):
+                                                                      api_token, app, login):
     w = World(session, make_user, make_org)
     h = api_token(w.officer)
     mails = len(_emails(session))
@@ -92,8 +92,12 @@ def test_r_results_public_with_amounts_and_one_email_per_organisation(client, se
     page = anon.get(f"/contests/{w.contest_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "R-RESULTS" in html
-    results = html[html.index("R-RESULTS"):]
+    # the public reads the results (issue 14: no rule id for them); the officer sees the rule in the
+    # "podstawa" note of the same heading
+    assert "R-RESULTS" not in html
+    staff = login(w.officer, app.test_client()).get(f"/contests/{w.contest_id}").get_data(as_text=True)
+    assert re.search(r'<h2 id="results-h">Wyniki konkursu<span class="basis">podstawa: R-RESULTS', staff)
+    results = html[html.index('<h2 id="results-h">Wyniki konkursu</h2>'):]
     rows = {org.name: next(r for r in re.findall(r"<tr>.*?</tr>", results, re.S) if org.name in r) for org in w.orgs}
     a, b, c = (rows[o.name] for o in w.orgs)
     assert "35\u00a0000,00\u00a0zł" in a and "30\u00a0000,00\u00a0zł" in b
