@@ -127,11 +127,14 @@ def demo_readonly(live_server):
     yield live_server
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _empty_afterwards():
+    """The demo goes with the module: the tests that run after it in this process (xdist gives a
+    worker several files) expect the empty database the suite's per-test wipe leaves."""
     yield
     from tests.conftest import wipe
     wipe()
+    _DEMO["untouched"] = False
 
 
 # ---------------------------------------------------------------- the browser
