@@ -79,15 +79,20 @@ def offer_pdf(oid):
     return _pdf(_render("offer", offer_context(o)), f"oferta-{_safe(o.number or o.id)}.pdf")
 
 
-@bp.route("/offers/<int:oid>/confirmation")
-@login_required
-def confirmation(oid):
-    """The print page of the latest submission's confirmation."""
+def _confirmation_of(oid):
+    """The offer, its latest submitted revision and that submission's issued confirmation (or None)."""
     o = _offer(oid)
     rev = latest_revision(o)
     if rev is None:
         abort(404)
-    doc = ops.find(db.session(), "confirmation", "offer", o.id, str(rev.number))
+    return o, rev, ops.find(db.session(), "confirmation", "offer", o.id, str(rev.number))
+
+
+@bp.route("/offers/<int:oid>/confirmation")
+@login_required
+def confirmation(oid):
+    """The print page of the latest submission's confirmation."""
+    o, rev, doc = _confirmation_of(oid)
     return render_html("confirmation", {**confirmation_context(o, rev, url_for(".verify", digest=rev.content_hash,
                                                                                _external=True)), "issued": doc})
 
@@ -96,11 +101,7 @@ def confirmation(oid):
 @login_required
 def confirmation_pdf(oid):
     """The issued confirmation (never regenerated); 404 with a note while the job is still issuing it."""
-    o = _offer(oid)
-    rev = latest_revision(o)
-    if rev is None:
-        abort(404)
-    doc = ops.find(db.session(), "confirmation", "offer", o.id, str(rev.number))
+    o, _rev, doc = _confirmation_of(oid)
     if doc is None and missing() is None:
         # the submission's job has not run yet (or failed): issue it now, once, as the job would
         doc = issuing.confirmation(db.session(), o)
