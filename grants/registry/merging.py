@@ -17,7 +17,7 @@ from grants.offers.models import Offer
 
 from .import_models import DuplicateCandidate
 from .models import BOARD, Membership, Organisation
-from .operations import EDITABLE, RegistryError
+from .operations import EDITABLE, RegistryError, can_edit
 
 #: references that are not the organisation's data: the redirect itself and the review queue
 NOT_MOVED = {("organisations", "merged_into_id"), ("duplicate_candidates", "first_id"),
@@ -47,7 +47,9 @@ def blocking_contests(session: Session, keep_id: int, gone_id: int) -> list[int]
 
 def merge(session: Session, actor, keep: Organisation, gone: Organisation,
           candidate: DuplicateCandidate | None = None) -> Organisation:
-    if not has_role(actor, OFFICER, ADMIN):
+    # a merge moves one record's members onto the other: the staff relation to both, as for editing
+    # a record (an officer merges records their department works with, or ones nobody acts for)
+    if not has_role(actor, OFFICER, ADMIN) or not (can_edit(session, actor, keep) and can_edit(session, actor, gone)):
         raise PermissionDenied()
     if keep.id == gone.id or keep.merged_into_id or gone.merged_into_id:
         raise RegistryError([{"field": "merge", "message": str(_("Tych rekordów nie można połączyć."))}])

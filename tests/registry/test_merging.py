@@ -54,6 +54,7 @@ def test_merge_moves_every_reference_keeps_a_redirect_and_is_audited(session, ma
                                    data={}, updated_at=clock.real_now()))
     contest = make_contest(session, officer)
     _offer(session, contest, gone, "withdrawn")
+    _offer(session, contest, keep, "withdrawn")  # the officer's department works with both
     pair = DuplicateCandidate(first_id=keep.id, second_id=gone.id, score=90, created_at=clock.real_now())
     session.add(pair)
     session.commit()
@@ -89,6 +90,21 @@ def test_merge_is_refused_while_both_have_open_offers_in_one_contest(session, ma
     session.rollback()
     assert session.get(Organisation, gone.id).merged_into_id is None
     assert session.scalar(select(func.count()).select_from(Offer).where(Offer.organisation_id == gone.id)) == 1
+
+
+def test_r_org_membership_an_officer_without_a_relation_cannot_merge_members_onto_an_ngo(session, make_user,
+                                                                                       make_org):
+    """A merge moves one record's members onto the other: an officer merges only records their
+    department works with or that nobody acts for (as for editing a record)."""
+    keep, gone = make_org(), make_org()
+    make_user("applicant", org=keep)
+    make_user("applicant", org=gone)
+    with pytest.raises(PermissionDenied):
+        merging.merge(session, make_user("officer", department_code="KD"), keep, gone)
+    assert session.get(Organisation, gone.id).merged_into_id is None
+    merging.merge(session, make_user("admin"), keep, gone)
+    session.commit()
+    assert session.get(Organisation, gone.id).merged_into_id == keep.id
 
 
 def test_only_staff_merge_and_mark_different(session, make_user, make_org):
