@@ -174,7 +174,7 @@ def _sql(cid):
 def _app(cid):
     from grants.core import db
     from reviewers.models import Commission
-    from reviewers.operations import proposal
+    from grants.commissions.operations import proposal
     from reviewers.scoring import Board
 
     def run():

@@ -53,7 +53,7 @@ from grants.settlements.models import Settlement
 from grants.small_grants import operations as gops
 from grants.small_grants.models import SmallGrant
 from grants.workflows.base import SYSTEM, apply_transition
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.declarations import organisations_to_declare
 from reviewers.models import Commission
 from reviewers.scoring import offers_to_score

@@ -18,7 +18,7 @@ from grants.contests.models import Contest
 from grants.core import clock
 from grants.offers import operations as oops
 from grants.workflows.base import SYSTEM, apply_transition
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.declarations import organisations_to_declare
 
 

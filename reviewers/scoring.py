@@ -11,7 +11,7 @@ answers them all from memory, so the number of queries does not grow with submis
 writes anything (a flush, a DML statement) or its transaction ends, so the functions below, the
 workflow's guards and the pages that call them share it within a request; a session with pending
 changes gets a fresh board (its queries autoflush, as a direct query would). Code that must read
-under a lock what others may just have committed (`reviewers.operations.set_amounts`) builds its
+under a lock what others may just have committed (`grants.commissions.operations.set_amounts`) builds its
 own `Board(session, commission, fresh=True)`."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from . import submissions
-from .declarations import excluded_from, load_declarations, load_organisations, missing_from
+from .impartiality import excluded_from, load_declarations, load_organisations, missing_from
 from .models import CommissionMember, Declaration
 from .ranking import Card, OfferIn, Ranked, rank
 from .submissions import SubmissionKind

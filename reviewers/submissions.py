@@ -58,6 +58,23 @@ def kinds() -> list[SubmissionKind]:
     return list(_KINDS.values())
 
 
+# Who takes part in a contest (the organisations every member declares towards, R-COM-IMPARTIAL):
+# only the application knows offers and call types, so it answers (grants/commissions/composition.py,
+# registered with the offers' kind).
+_PARTICIPANTS: list[Callable[[Any, int], set[int]]] = []
+
+
+def answer_participants(fn: Callable[[Any, int], set[int]]) -> None:
+    _PARTICIPANTS[:] = [fn]
+
+
+def participants(session, contest_id: int) -> set[int]:
+    """The organisations taking part in the contest (lead or partner of a submission)."""
+    if not _PARTICIPANTS:
+        raise LookupError("no answer registered for the organisations taking part (grants.commissions.submissions)")
+    return _PARTICIPANTS[0](session, contest_id)
+
+
 def of(submission) -> SubmissionKind:
     """The kind of a submission object."""
     for kind in _KINDS.values():

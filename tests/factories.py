@@ -183,7 +183,7 @@ def decided_contest(session, officer, members_and_grants, second_officer, amount
 
 def commission_scoring(session, officer, second_officer, contest):
     """A two-officer commission (the first chairs) whose members declared no conflict: scoring open."""
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     from reviewers.declarations import organisations_to_declare
     com = rops.create(session, officer, contest)
     rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
@@ -208,7 +208,7 @@ def decide(session, officer, second_officer, contest, offers, amounts: dict[int,
     marks, scoring closes (with `amounts`, see decided_contest), the protocol is approved, the officer decides."""
     from decimal import Decimal
     from grants.contests import operations as cops
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     com = commission_scoring(session, officer, second_officer, contest)
     for m in com.members:
         for o in offers:
@@ -224,7 +224,7 @@ def decide(session, officer, second_officer, contest, offers, amounts: dict[int,
 
 def compose(session, officer, contest, members):
     """A commission of `contest`; members: [(user, kind, nominating organisation or None, is_chair)]."""
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     c = rops.create(session, officer, contest)
     session.commit()
     for user, kind, org, chair in members:
@@ -236,7 +236,7 @@ def compose(session, officer, contest, members):
 
 def declare_all(session, c, users, conflicts=()):
     """Each user declares towards each organisation; `conflicts` holds (user, organisation) pairs."""
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     from reviewers.declarations import organisations_to_declare
     pairs = {(u.id, o.id) for u, o in conflicts}
     for u in users:

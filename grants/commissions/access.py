@@ -1,7 +1,7 @@
 """What a caller may see of a commission's scores (R-COM-IMPARTIAL, blind scoring), for any kind
 of submission (reviewers.submissions: offers when none is named, concepts...).
 
-Who sees the commission at all is `reviewers.operations.visible` (officers of the contest's
+Who sees the commission at all is `grants.commissions.operations.visible` (officers of the contest's
 department, admins, and the members who sit on it); everything here is about the scores inside:
 - while scoring is open (and before), it is blind: a member sees only their own cards, officers see none;
 - once scoring is closed, officers of the contest see every card, members every card except those

@@ -16,7 +16,7 @@ from grants.core import canonical, db
 from grants.core.numbers import Money
 from grants.core.permissions import PermissionDenied
 from grants.offers.models import Offer
-from reviewers import operations as ops
+from grants.commissions import operations as ops
 from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission
 from reviewers.scoring import offers_to_score, ranking

@@ -8,7 +8,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from grants.core.i18n import _
 from grants.offers.models import Offer
 from reviewers.models import ScoreCard
-from reviewers.submissions import SubmissionKind, register
+from reviewers.submissions import SubmissionKind, answer_participants, register
+
+from .composition import participating_organisations
 
 # offers the commission scores (and, after the decision, the ones it scored)
 SCORED_STATES = ("eligible", "selected", "not_selected", "update_required", "ready_for_agreement", "declined")
@@ -23,3 +25,4 @@ OFFERS = register(SubmissionKind(
            "saved": _("Zapisano szkic karty oceny oferty %(n)s."),
            "submitted": _("Złożono kartę oceny oferty %(n)s.")},
     facts_template="commissions/_offer_facts.html", anchor="#scoring"))
+answer_participants(participating_organisations)

@@ -23,11 +23,11 @@ from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
 from grants.web.areas import act, visible_or_404
-from reviewers import operations as ops
-from reviewers.composition import WITHOUT_NGO
+from grants.commissions import operations as ops
+from grants.commissions.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
 from reviewers.models import Commission, CommissionMember
-from reviewers.protocol import build as build_protocol
+from grants.commissions.protocol import build as build_protocol
 from reviewers.scoring import Board, missing_cards, offers_to_score, ranking
 from reviewers.submissions import SubmissionKind
 

@@ -16,7 +16,7 @@ and anything else.
 Money keeps two places (grosze, grants.core.money conventions). Points keep at most two places
 too: criteria maxima and pass thresholds are given to the hundredth (the announcement form), and
 the scores themselves are further held to whole or half points by R-SCORE
-(reviewers.operations.check_scores), so two places never round a legal score.
+(grants.commissions.operations.check_scores), so two places never round a legal score.
 
 Flask-free; the pydantic annotated types (`Money`, `Points`, ...) live here too, the WTForms field
 that uses the same function in grants.forms.fields.

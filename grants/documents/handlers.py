@@ -7,7 +7,7 @@ from grants.commissions.views import GROUND_LABELS, KIND_LABELS
 from grants.core import db
 from grants.jobs.handlers import handles
 from grants.offers.models import Offer
-from reviewers.composition import WITHOUT_NGO
+from grants.commissions.composition import WITHOUT_NGO
 from grants.settlements.models import Settlement
 from reviewers.models import Commission
 

@@ -20,7 +20,7 @@ from grants.reports.models import Report
 from grants.settlements import operations as settlement_ops
 from grants.settlements.models import Settlement
 from grants.web.transitions import CsrfForm
-from reviewers import operations as commission_ops
+from grants.commissions import operations as commission_ops
 from reviewers.models import Commission
 
 from . import operations as ops

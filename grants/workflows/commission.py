@@ -6,13 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from grants.commissions.composition import composition_problems, refresh_exclusions
+from grants.commissions.protocol import freeze
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER
 from grants.workflows.registry import bind
-from reviewers.composition import composition_problems, refresh_exclusions
+from reviewers.allocation import fill_proposal
 from reviewers.declarations import missing_declarations
 from reviewers.models import COMMISSION_STATES, Commission
-from reviewers.protocol import freeze
 from reviewers.scoring import missing_cards
 
 from .base import Reason, Workflow, transition
@@ -74,9 +75,6 @@ def cards_complete_or_reason(obj, ctx):
 
 
 def record_close(obj, ctx):
-    # inner-import: reviewers.operations imports this declaration (COMMISSION, officer_of_contest) until the
-    # scoring branch's part of issue 19 lifts that import; then this import moves to the top
-    from reviewers.operations import fill_proposal
     fill_proposal(ctx.session, obj)
     missing = missing_cards(ctx.session, obj)
     if missing:

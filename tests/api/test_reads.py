@@ -155,7 +155,7 @@ def test_clone_matrix(client, session, api_token, people, who, status):
 def test_commission_member_reads_the_offers_they_score_and_nothing_of_excluded_ones(
         client, session, api_token, people, make_org, make_user):
     from tests.factories import contest_in_evaluation
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     from reviewers.declarations import organisations_to_declare
     org2 = make_org("Fundacja Druga")
     member2 = make_user("applicant", org=org2)

@@ -178,7 +178,7 @@ def test_drafts_are_private_to_their_organisation(session, people):
 
 
 def test_commission_members_see_submitted_concepts_once_past_forming(session, people, make_user):
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     from reviewers.models import Commission
     call = concept_call(session, people.officer)
     draft = draft_concept(session, people.member, people.org, call)

@@ -8,7 +8,7 @@ from grants.calltypes.innovation.models import Concept
 from grants.contests import operations as cops
 from grants.contests.models import Contest
 from grants.workflows.base import SYSTEM, apply_transition
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.declarations import organisations_to_declare
 
 from .helpers import NGO_ONLY, concept_call, concept_values, pilot_values

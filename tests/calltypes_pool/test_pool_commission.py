@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from grants.core import audit
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import Commission, CommissionMember
 from tests.factories import contest_in_evaluation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from grants.calltypes.federation.models import PoolCandidate
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import CommissionMember
 from tests.commissions.test_flow_web import form, post, web_login
 from tests.factories import contest_in_evaluation

@@ -13,7 +13,7 @@ from grants.calltypes.innovation.models import Concept, ConceptCard
 from grants.core import clock
 from grants.core.audit import AuditEntry
 from grants.core.outbox import OutboxEvent
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import Commission
 from tests.factories import compose, contest_values, declare_all  # noqa: F401
 

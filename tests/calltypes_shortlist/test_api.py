@@ -4,7 +4,7 @@ R-COM-IMPARTIAL, R-COM-EXPERT. Ids are kept, not objects: a request ends the tes
 from __future__ import annotations
 
 from grants.calltypes.innovation.models import ConceptCard
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import Commission
 
 from .helpers import CRITERIA, counts, scoring_world

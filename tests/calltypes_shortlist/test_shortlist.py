@@ -12,8 +12,8 @@ from grants.contests import operations as cops
 from grants.core.outbox import OutboxEvent
 from grants.core.permissions import PermissionDenied
 from grants.workflows.errors import GuardRefused, NotEditable
-from reviewers import operations as rops
-from reviewers.protocol import build as build_protocol
+from grants.commissions import operations as rops
+from grants.commissions.protocol import build as build_protocol
 from reviewers.ranking import OfferIn, rank
 
 from .helpers import D, scoring_world, compose, concept_call, counts, score

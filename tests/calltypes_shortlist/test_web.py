@@ -6,7 +6,7 @@ import re
 from types import SimpleNamespace
 
 from grants.calltypes.innovation.models import ConceptCard
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 
 from .helpers import CRITERIA, counts, score, scoring_world
 

@@ -135,7 +135,7 @@ def _build(app) -> World:
     from grants.accounts import passwords
     from grants.contests import operations as cops
     from grants.core import db
-    from reviewers import operations as rops
+    from grants.commissions import operations as rops
     from reviewers.declarations import organisations_to_declare
     from tests.factories import contest_in_evaluation, make_contest, make_org, make_user
 

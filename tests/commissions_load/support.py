@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import insert
 
 from grants.core import clock
-from reviewers import operations as rops
-from reviewers.composition import participating_organisations
+from grants.commissions import operations as rops
+from grants.commissions.composition import participating_organisations
 from reviewers.models import Declaration, ScoreCard
 from tests.factories import contest_in_evaluation, make_org, make_user
 from tests.offers_load import bulk

@@ -17,7 +17,7 @@ from grants.core import db
 from grants.core.audit import AuditEntry
 from grants.core.outbox import OutboxEvent
 from grants.offers.models import Offer
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import Commission
 from tests.factories import make_user
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from grants.core import clock
 from grants.core.audit import AuditEntry
 from grants.core.outbox import OutboxEvent
-from reviewers import operations as ops
+from grants.commissions import operations as ops
 from reviewers.models import Commission, Declaration, ScoreCard
 from tests.factories import compose, contest_values, contest_with_offers, declare_all, evaluate  # noqa: F401
 
@@ -131,7 +131,7 @@ class World:
 
     def scored(self, plan=None, expert_points=1):
         """plan: offer index -> points per criterion for every voter not excluded."""
-        from reviewers.operations import may_score
+        from grants.commissions.operations import may_score
         plan = plan or {0: 4, 1: 5, 2: 1}
         c = self.c
         for u in self.declaring:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewers import operations as ops
+from grants.commissions import operations as ops
 from reviewers.models import Commission
 from tests.reviewers.helpers import World, compose, contest_in_evaluation, counts
 

@@ -111,7 +111,7 @@ def test_r_results_public_with_amounts_and_one_email_per_organisation(client, se
 
 def test_r_results_organisation_with_two_offers_gets_one_email(client, session, make_user, make_org, api_token):
     from tests.reviewers.helpers import compose, declare_all, score
-    from reviewers import operations as ops
+    from grants.commissions import operations as ops
     from tests.reviewers.helpers import contest_in_evaluation
     officer, org = make_user("officer"), make_org()
     a = make_user("applicant", org=org)

@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 
 from grants.core import canonical
-from reviewers.protocol import build
+from grants.commissions.protocol import build
 from tests.reviewers.helpers import World, counts
 
 D = Decimal

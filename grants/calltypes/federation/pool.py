@@ -34,7 +34,7 @@ from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Organisation
 from grants.workflows.commission import officer_of_contest
 from grants.workflows.errors import NotEditable, stale
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 
 from .models import PoolCandidate
 

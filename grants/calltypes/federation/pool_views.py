@@ -17,8 +17,8 @@ from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
-from reviewers import operations as rops
-from reviewers.composition import participating_organisations
+from grants.commissions import operations as rops
+from grants.commissions.composition import participating_organisations
 from grants.web.areas import act, visible_or_404
 from reviewers.models import Commission
 

@@ -4,10 +4,15 @@ the panel on the agreement's page (calltypes/innovation_pilot/agreement_panel.ht
 here and comes back to the agreement's page with the outcome flashed."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import aliased, contains_eager
 
+from grants.agreements.models import Agreement
+from grants.agreements.operations import visible
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied
@@ -18,13 +23,12 @@ from grants.workflows.errors import WorkflowError
 from . import milestones as ms
 from . import scaleup
 from .evaluation import OUTCOMES, RECOMMENDATIONS, evaluation_of
+from .models import Milestone
 from .views import bp
 
 
 def _agreement(aid: int):
     """The pilot agreement as the caller sees it: 404 when missing, not visible or not a pilot."""
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible
     a = db.session.scalar(visible(select(Agreement).where(Agreement.id == aid), current_user))
     if a is None or not ms.is_pilot(a):
         abort(404)
@@ -181,12 +185,8 @@ PROGRESS_AHEAD_DAYS = 14
 def _open_milestones(user, states):
     """Pending milestones of visible agreements in `states` whose pilot has not been stopped, with
     their agreements, in one query."""
-    from sqlalchemy.orm import aliased, contains_eager
 
-    from grants.agreements.models import Agreement
-    from grants.agreements.operations import visible
 
-    from .models import Milestone
     stopped = aliased(Milestone)
     q = (select(Milestone).join(Milestone.agreement).options(contains_eager(Milestone.agreement))
          .where(Milestone.decision == "pending", Agreement.state.in_(states),
@@ -213,7 +213,6 @@ def _checkpoints_to_decide(user):
 
 
 def _progress_to_report(user):
-    from datetime import timedelta
     if not getattr(user, "organisation_ids", None):
         return None
     today = ms._today()

@@ -8,7 +8,11 @@ from sqlalchemy import select
 
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
+from grants.contests.models import Contest
+from grants.contests.operations import visible as contest_visible
 from grants.core import canonical
+from grants.core.i18n import _
+from grants.core.permissions import APPLICANT, has_role
 
 from . import concepts as cm
 from . import operations as ops
@@ -76,8 +80,6 @@ def _id(v: str, field: str) -> int:
 
 
 def _create(session, user, data: ConceptCreate):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible as contest_visible
     contest = session.scalar(contest_visible(select(Contest).where(Contest.id == _id(data.contest_id, "contest_id")),
                                              user))
     if contest is None:
@@ -101,8 +103,6 @@ def _patch(session, obj, user, validated, expected_version):
 
 def _may_create(user):
     """Only applicants act for organisations: anyone else is refused before the body is read."""
-    from grants.core.i18n import _
-    from grants.core.permissions import APPLICANT, has_role
     if not has_role(user, APPLICANT):
         return _("Koncepcję składa członek organizacji, w której imieniu działa.")
     return None

@@ -4,8 +4,10 @@ link to the concept call and who may apply), milestones and evaluation (after th
 from __future__ import annotations
 
 from grants.core.i18n import _
+from grants.workflows.concept import CONCEPT
 
 from ..base import CallType, register
+from . import evaluation, pilot, scoring, shortlist
 
 
 class InnovationConcept(CallType):
@@ -19,37 +21,29 @@ class InnovationConcept(CallType):
 
     @property
     def params_model(self):
-        from .shortlist import ConceptCallParams
-        return ConceptCallParams
+        return shortlist.ConceptCallParams
 
     @property
     def criteria_presets(self):
-        from .shortlist import CRITERIA
-        return CRITERIA
+        return shortlist.CRITERIA
 
     def ready_for_evaluation(self, session, contest):
-        from .shortlist import ready_for_evaluation
-        return ready_for_evaluation(session, contest)
+        return shortlist.ready_for_evaluation(session, contest)
 
     def decide(self, ctx, contest) -> None:
-        from .shortlist import decide
-        decide(ctx, contest)
+        shortlist.decide(ctx, contest)
 
     def participating_organisations(self, session, contest) -> set[int]:
-        from .scoring import participating_organisations
-        return participating_organisations(session, contest.id)
+        return scoring.participating_organisations(session, contest.id)
 
     def protocol_part(self, session, commission) -> dict:
-        from .scoring import protocol_part
-        return protocol_part(session, commission)
+        return scoring.protocol_part(session, commission)
 
     def redact_protocol(self, session, commission, user, doc: dict) -> tuple[dict, bool]:
-        from .scoring import hidden_concepts, redact_protocol_part
-        hidden = hidden_concepts(session, commission, user)
-        return redact_protocol_part(doc, hidden, True, None), bool(hidden)
+        hidden = scoring.hidden_concepts(session, commission, user)
+        return scoring.redact_protocol_part(doc, hidden, True, None), bool(hidden)
 
     def workflows(self) -> list:
-        from grants.workflows.concept import CONCEPT
         return [CONCEPT]
 
 
@@ -64,30 +58,24 @@ class InnovationPilot(CallType):
 
     @property
     def params_model(self):
-        from .pilot import PilotParams
-        return PilotParams
+        return pilot.PilotParams
 
     @property
     def criteria_presets(self):
-        from .pilot import CRITERIA
-        return CRITERIA
+        return pilot.CRITERIA
 
     def extra_publish_problems(self, contest) -> list:
-        from .pilot import publish_problems
-        return super().extra_publish_problems(contest) + publish_problems(contest)
+        return super().extra_publish_problems(contest) + pilot.publish_problems(contest)
 
     def may_apply(self, session, contest, organisation_id: int):
-        from .pilot import may_apply
-        return may_apply(session, contest, organisation_id)
+        return pilot.may_apply(session, contest, organisation_id)
 
     @property
     def report_model(self):
-        from .evaluation import PilotEvaluation
-        return PilotEvaluation
+        return evaluation.PilotEvaluation
 
     def extra_report_problems(self, report) -> list:
-        from .evaluation import problems
-        return problems(report)
+        return evaluation.problems(report)
 
 
 register(InnovationConcept())

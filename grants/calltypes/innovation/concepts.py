@@ -4,6 +4,7 @@ field is checked on save (never stored wrong), completeness and the partnership 
 (`problems`, the submit guard of grants/workflows/concept.py)."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -157,7 +158,6 @@ def problems(concept) -> list[dict]:
     if c.estimated_budget is None:
         need("estimated_budget", False, _("Podaj szacowany budżet pilotażu."))
     else:
-        from decimal import Decimal
         need("estimated_budget", Decimal(c.estimated_budget) > 0, _("Szacowany budżet musi być większy od zera."))
     return out
 

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from grants.core.errors import FieldErrors
+from grants.agreements.models import Agreement
 from grants.core import audit, clock
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.workflows.agreement import officer_of
@@ -78,7 +79,6 @@ def _today() -> date:
 def _lock(session: Session, agreement) -> None:
     """Milestone changes of one agreement are serialised by its row (PostgreSQL); the audit entries
     they append go to the agreement's chain."""
-    from grants.agreements.models import Agreement
     audit.lock_object(session, Agreement, agreement.id)
 
 

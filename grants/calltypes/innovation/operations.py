@@ -3,15 +3,17 @@ the workflow engine (grants/workflows/concept.py); edits of a draft are audited 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from grants.core.errors import FieldErrors
+from grants.contests.models import Contest
 from grants.core import clock
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.concept import CONCEPT, member
 from grants.workflows.errors import NotEditable, stale
+from reviewers.models import Commission, CommissionMember
 
 from . import concepts as cm
 from .models import Concept
@@ -31,8 +33,6 @@ def visible(q, user):
     the concepts ever submitted; active members of the call's commission see the submitted ones once
     the commission is past forming. Nobody sees another organisation's draft (also not one withdrawn
     before it was submitted: its state is no longer draft, its content still is)."""
-    from grants.contests.models import Contest
-    from reviewers.models import Commission, CommissionMember
     if user is None:
         return q.where(False)
     conds = []
@@ -131,7 +131,6 @@ def transition(session: Session, concept: Concept, name: str, actor, payload=Non
 
 def of_call(session: Session, contest_id: int, user, states: tuple[str, ...] | None = None) -> list[Concept]:
     """The concepts of a call this user may see (with their organisations), in the order they came."""
-    from sqlalchemy.orm import selectinload
     q = visible(select(Concept).where(Concept.contest_id == contest_id), user)
     if states is not None:
         q = q.where(Concept.state.in_(states))
@@ -140,6 +139,5 @@ def of_call(session: Session, contest_id: int, user, states: tuple[str, ...] | N
 
 def shortlisted(session: Session, contest_id: int) -> list[Concept]:
     """The public result of a decided concept call: the shortlisted concepts (title and organisation)."""
-    from sqlalchemy.orm import selectinload
     return list(session.scalars(select(Concept).where(Concept.contest_id == contest_id, Concept.state == "shortlisted")
                                 .options(selectinload(Concept.organisation)).order_by(Concept.title, Concept.id)))

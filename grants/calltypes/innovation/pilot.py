@@ -7,10 +7,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from grants.contests.models import Contest
+from grants.contests.operations import visible
+from grants.core import db
 from grants.core.i18n import _
 from grants.workflows.base import Reason
 
 from ..base import Problem
+from .models import Concept
 
 CONCEPT_CALL = "innovation_concept"
 PILOT = "innovation_pilot"
@@ -52,14 +56,12 @@ def concept_call_id(contest) -> int | None:
 def _session(contest):
     s = object_session(contest)
     if s is None:
-        from grants.core import db
         s = db.session()
     return s
 
 
 def concept_call(session, contest):
     """The linked concept call (any call type: check it), or None when the link is empty or dangling."""
-    from grants.contests.models import Contest
     cid = concept_call_id(contest)
     if cid is None or not 0 < cid < 2**31:
         return None
@@ -82,7 +84,6 @@ def publish_problems(contest) -> list[Problem]:
     if linked.state not in DECIDED:
         return [Problem(field, _("Nabór koncepcji „%(t)s” nie jest jeszcze rozstrzygnięty: konkurs na pilotaż "
                                  "ogłasza się po wyborze koncepcji do etapu II.", t=linked.title))]
-    from .models import Concept
     if session.scalar(select(Concept.id).where(Concept.contest_id == linked.id, Concept.state == "shortlisted")
                       .limit(1)) is None:
         return [Problem(field, _("W naborze koncepcji „%(t)s” żadnej koncepcji nie zakwalifikowano do etapu II: "
@@ -92,7 +93,6 @@ def publish_problems(contest) -> list[Problem]:
 
 def may_apply(session, contest, organisation_id: int) -> Reason | None:
     """Only an organisation with a shortlisted concept in the linked concept call may start an offer."""
-    from .models import Concept
     linked = concept_call(session, contest)
     if linked is None or linked.call_type != CONCEPT_CALL:
         return Reason(_("Ten konkurs na pilotaż nie jest powiązany z naborem koncepcji, więc nikt nie może "
@@ -109,7 +109,5 @@ def may_apply(session, contest, organisation_id: int) -> Reason | None:
 
 def pilot_contests(session, concept_call_contest, user) -> list:
     """The stage-2 contests that name this concept call, as far as this user may see them."""
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     rows = session.scalars(visible(select(Contest).where(Contest.call_type == PILOT), user).order_by(Contest.id))
     return [c for c in rows if concept_call_id(c) == concept_call_contest.id]

@@ -8,11 +8,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grants.core.errors import FieldErrors
+from grants.agreements.models import Agreement
+from grants.consultations.models import Consultation
+from grants.consultations.operations import visible as consultation_visible
 from grants.core import audit, clock
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_money
 from grants.core.permissions import PermissionDenied
+from grants.directions.models import Direction
+from grants.reports.models import Report
 from grants.workflows.base import record_change
 from grants.workflows.errors import NotEditable
 
@@ -27,23 +32,19 @@ class ScaleUpError(FieldErrors):
 
 
 def final_report(session: Session, agreement):
-    from grants.reports.models import Report
     return session.scalar(select(Report).where(Report.agreement_id == agreement.id, Report.kind == "final"))
 
 
 def direction_of(session: Session, agreement):
     """The direction recommended from this pilot, if any."""
-    from grants.directions.models import Direction
     return session.scalar(select(Direction).where(Direction.scale_up_agreement_id == agreement.id))
 
 
 def eligible_consultations(session: Session, actor) -> list:
     """Consultations that still take proposals for the next programme, as the actor sees them: open
     ones whose period has not ended and the department's drafts (being prepared)."""
-    from grants.consultations.models import Consultation
-    from grants.consultations.operations import visible
     now = clock.now()
-    q = visible(select(Consultation), actor).where(
+    q = consultation_visible(select(Consultation), actor).where(
         or_(Consultation.state == "draft",
             (Consultation.state == "open") & (or_(Consultation.ends_at.is_(None), Consultation.ends_at > now))))
     return list(session.scalars(q.order_by(Consultation.ends_at, Consultation.id)))
@@ -127,10 +128,6 @@ def recommend_scale_up(session: Session, actor, agreement, consultation_id, titl
                        estimated_funds=None):
     """Creates the proposed direction (state submitted, author the officer, stakeholder type city_unit)
     in a consultation that takes proposals; texts not given are written from the pilot's evaluation."""
-    from grants.agreements.models import Agreement
-    from grants.consultations.models import Consultation
-    from grants.consultations.operations import visible as consultation_visible
-    from grants.directions.models import Direction
     audit.lock_object(session, Agreement, agreement.id)  # one recommendation at a time per pilot
     check(session, actor, agreement)
     try:

@@ -1,7 +1,7 @@
 """Concept cards: the commission of a concept call scores concepts on the pilot criteria (R-SCORE).
 
 The rules, the board, the ranking, the card page and its template are the offers' (the scored
-submissions' core: reviewers.submissions, reviewers.scoring, reviewers.operations,
+submissions' core: reviewers.submissions, reviewers.scoring, grants.commissions.operations,
 grants.commissions.access and views), over the concept kind (submissions.CONCEPTS). What is the
 concept call's own is here: which organisations take part, its part of the protocol and the
 shortlist size beside its ranking."""
@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from grants.calltypes import get as get_call_type
 from grants.commissions import access
-from reviewers import operations as rops
-from reviewers.protocol import scored_part
+from grants.commissions import operations as rops
+from grants.commissions.protocol import scored_part
 from reviewers.scoring import Board
 
 from .models import Concept

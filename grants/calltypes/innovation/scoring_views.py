@@ -10,7 +10,7 @@ from sqlalchemy import select
 from grants.commissions.access import hidden, is_staff, ranking_rows
 from grants.commissions.views import card_page
 from grants.core import db
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from reviewers.models import Commission
 from reviewers.scoring import Board
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from grants.accounts.models import User
+from grants.calltypes import get
 from grants.core import outbox
 from grants.core.i18n import _
 from grants.workflows.base import Reason, apply_transition
+from reviewers.models import Commission
 from reviewers.scoring import Board
 
+from .models import Concept
 from .submissions import CONCEPTS
 
 
@@ -42,7 +46,6 @@ CRITERIA = [
 
 def ready_for_evaluation(session, contest):
     """The start_evaluation guard of a concept call: at least one concept submitted (R-CANCEL)."""
-    from .models import Concept
     n = session.scalar(select(func.count()).select_from(Concept).where(Concept.contest_id == contest.id,
                                                                       Concept.state == "submitted"))
     if not n:
@@ -51,7 +54,6 @@ def ready_for_evaluation(session, contest):
 
 
 def shortlist_size(contest) -> int:
-    from grants.calltypes import get
     params = get(contest.call_type).params(contest)
     return params.shortlist_size if params is not None else ConceptCallParams().shortlist_size
 
@@ -65,9 +67,6 @@ def selection(ranked, size: int) -> set[int]:
 def decide(ctx, contest) -> None:
     """The concept call's decision (R-RESULTS): shortlist or not each submitted concept, in the
     decide transition's transaction, and tell each organisation once of all its concepts."""
-    from reviewers.models import Commission
-
-    from .models import Concept
     session = ctx.session
     commission = session.scalar(select(Commission).where(Commission.contest_id == contest.id))
     concepts = list(session.scalars(select(Concept).where(Concept.contest_id == contest.id,
@@ -88,7 +87,6 @@ def decide(ctx, contest) -> None:
         first = rows[0]
         email = first.organisation.email if first.organisation else ""
         if not email and first.created_by_id is not None:  # else whoever started the concept
-            from grants.accounts.models import User
             author = session.get(User, first.created_by_id)
             email = author.email if author is not None else ""
         if not email:

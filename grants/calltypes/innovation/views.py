@@ -8,18 +8,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.contests.models import Contest
+from grants.contests.operations import visible
 from grants.core import audit, clock, db
 from grants.core.dates import local
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.offers.forms_util import drop_empty, errors_by_field, unflatten
+from grants.web.areas import visible_or_404
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, perform, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
+from grants.workflows.contest import same_department
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import visible_or_404
 
 from . import concepts as cm
 from . import operations as ops
@@ -40,8 +43,6 @@ def _get(cid: int) -> Concept:
 
 
 def _contest(cid: int):
-    from grants.contests.models import Contest
-    from grants.contests.operations import visible
     return visible_or_404(Contest, cid, visible)
 
 
@@ -178,15 +179,12 @@ def concept_call_panel(contest) -> dict:
 
 
 def officer_of_call_contest(contest, user) -> bool:
-    from grants.workflows.contest import same_department
     return same_department(contest, user)
 
 
 def pilot_panel(contest) -> dict:
     """What the pilot contest's page shows: the concept call it follows and, for an applicant, whether
     each of their organisations may apply (and why not)."""
-    from grants.contests.operations import visible
-    from grants.contests.models import Contest
     user = _user()
     s = db.session()
     linked = None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+from grants.calltypes import get
 from grants.core import canonical
-
-from .declarations import declarations_of
-from .scoring import Board
+from reviewers.declarations import declarations_of
+from reviewers.scoring import Board
 
 
 def _exact(x) -> str | None:
@@ -34,7 +34,6 @@ def build(session, commission) -> dict:
     board = Board.of(session, commission)
     members = {m.id: m for m in commission.members}
     extra = {}
-    from grants.calltypes import get
     ct = get(commission.contest.call_type)
     if not ct.takes_offers:  # e.g. a concept call: its concept cards and ranking
         extra = ct.protocol_part(session, commission)

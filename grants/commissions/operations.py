@@ -3,24 +3,29 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
-from grants.core.errors import FieldErrors
-from budgets.allocation import Candidate, default_proposal, edit_problems
+from budgets.allocation import Candidate, edit_problems
+from grants.accounts.models import User
+from grants.contests.models import Contest
 from grants.core import audit, clock
+from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_points
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.commission import COMMISSION, officer_of_contest
+from grants.workflows.contest import same_department
 from grants.workflows.errors import NotEditable, stale
+from reviewers import submissions
+from reviewers.allocation import fill_proposal, proposal  # noqa: F401 - the commission's operations, for callers
+from reviewers.declarations import organisations_to_declare
+from reviewers.models import GROUNDS, KINDS, Commission, CommissionMember, Declaration
+from reviewers.scoring import Board
 
 from .composition import ngo_exclusion_reason
-from .declarations import organisations_to_declare
-from . import submissions
-from .models import GROUNDS, KINDS, Commission, CommissionMember, Declaration
-from .scoring import Board
 
 
 class ReviewError(FieldErrors):
@@ -41,7 +46,6 @@ def visible(q, user):
     """Officers of the contest's department and admins see commissions; members see the ones they sit on.
     The members come with the commission, with their users and nominating organisations: every page
     and answer about a commission reads them (one query for them all, not one per member)."""
-    from grants.contests.models import Contest
     q = q.options(_people())
     if user is None:
         return q.where(False)
@@ -50,7 +54,6 @@ def visible(q, user):
     conds = [Commission.id.in_(select(CommissionMember.commission_id).where(CommissionMember.user_id == user.id))]
     if has_role(user, OFFICER) and user.department_id is not None:
         conds.append(Commission.contest_id.in_(select(Contest.id).where(Contest.department_id == user.department_id)))
-    from sqlalchemy import or_
     return q.where(or_(*conds))
 
 
@@ -62,7 +65,6 @@ def _require_officer(actor, commission) -> None:
 def create(session: Session, actor, contest, name: str = "") -> Commission:
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
-    from grants.workflows.contest import same_department
     if not same_department(contest, actor):
         raise PermissionDenied()
     if session.scalar(select(Commission.id).where(Commission.contest_id == contest.id)) is not None:
@@ -87,8 +89,6 @@ def add_member(session: Session, actor, commission: Commission, *, user_id: int,
                expected_version: int | None = None) -> CommissionMember:
     _require_officer(actor, commission)
     _forming(commission, expected_version)
-    from grants.accounts.models import User
-    from grants.core.permissions import COMMISSION_MEMBER
     if kind not in KINDS:
         raise _err("kind", _("Rodzaj członka: przedstawiciel miasta, osoba wskazana przez organizacje albo ekspert."))
     user = session.get(User, user_id)
@@ -121,7 +121,6 @@ def add_member(session: Session, actor, commission: Commission, *, user_id: int,
 
 def _touch(session, commission) -> None:
     """Changing a part of the commission changes the commission: its version moves (optimistic lock)."""
-    from sqlalchemy.orm.attributes import flag_modified
     flag_modified(commission, "name")
     session.flush()
 
@@ -283,20 +282,10 @@ def _editable(card, expected_version) -> None:
         raise stale(card.version)
 
 
-def proposal(session, commission, board: Board | None = None) -> dict[int, Decimal]:
-    """R-ALLOC default proposal from the current ranking."""
-    board = board or Board.of(session, commission)
-    cands = [Candidate(r.offer_id, board.offers_by_id[r.offer_id].requested_grant or Decimal(0), r.passed)
-             for r in board.ranking]
-    c = commission.contest
-    return default_proposal(cands, c.budget or Decimal(0), c.min_grant)
-
-
 def _lock_for_amounts(session, commission):
     """PostgreSQL: SELECT ... FOR UPDATE on the contest (whose budget bounds the sum, and which
     `decide` locks too), then on the commission (whose state says amounts may change, and which
     approve_protocol and reopen lock), always in this order; both re-read. Returns the contest."""
-    from grants.contests.models import Contest
     pg = session.bind.dialect.name == "postgresql"
     q = select(Contest).where(Contest.id == commission.contest_id).execution_options(populate_existing=True)
     contest = session.scalar(q.with_for_update() if pg else q)
@@ -335,13 +324,6 @@ def set_amounts(session: Session, actor, commission: Commission, amounts: dict[i
         audit.lock_object(session, Commission, commission.id)
         audit.record(session, "commission", commission.id, "set_amounts", actor, changes=changes)
     return merged
-
-
-def fill_proposal(session, commission) -> None:
-    """At the close of scoring the default proposal (R-ALLOC) is filled in for the officer to review."""
-    board = Board.of(session, commission)
-    for oid, amount in proposal(session, commission, board).items():
-        board.offers_by_id[oid].proposed_grant = amount
 
 
 def transition(session: Session, commission: Commission, name: str, actor, payload=None, expected_version=None):

@@ -1,9 +1,16 @@
-"""Who sits on the commission and who may vote (R-COM-NGO, R-COM-EXPERT, R-COM-MANDATORY)."""
+"""Who sits on the commission and who may vote (R-COM-NGO, R-COM-EXPERT, R-COM-MANDATORY): the
+commission's checks over the areas it serves (offers, contests, call types), below the declaration
+grants/workflows/commission.py. `participating_organisations` answers reviewers' question of who
+takes part (registered by grants/commissions/submissions.py)."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
+from grants.calltypes import get
+from grants.contests.models import Contest
 from grants.core.i18n import _
+from grants.offers.models import Offer, OfferPartner
 
 WITHOUT_NGO = {
     "none_nominated": _("organizacje nie wskazały kandydatów"),
@@ -15,14 +22,11 @@ WITHOUT_NGO = {
 def participating_organisations(session, contest_id: int) -> set[int]:
     """Organisations that submitted an offer in the contest (lead or partner); in a call that takes
     other submissions (a concept call, which has no offers), the organisations that submitted those."""
-    from grants.offers.models import Offer, OfferPartner
     lead = set(session.scalars(select(Offer.organisation_id).where(Offer.contest_id == contest_id,
                                                                    Offer.state != "draft")))
     partners = set(session.scalars(select(OfferPartner.organisation_id).join(Offer, Offer.id == OfferPartner.offer_id)
                                    .where(Offer.contest_id == contest_id, Offer.state != "draft")))
     if not lead:  # no offers: perhaps a call that takes none (asked only then: no query more otherwise)
-        from grants.calltypes import get
-        from grants.contests.models import Contest
         contest = session.get(Contest, contest_id)
         if contest is not None and not get(contest.call_type).takes_offers:
             return get(contest.call_type).participating_organisations(session, contest)
@@ -68,7 +72,6 @@ def refresh_exclusions(session, commission) -> dict[int, str]:
 def composition_problems(commission, without_ngo_reason: str | None, session=None) -> list[tuple[str, object]]:
     """Judged on the facts now: a nominee whose organisation has submitted an offer since being added
     counts as excluded (refresh_exclusions writes it when declarations open)."""
-    from sqlalchemy.orm import object_session
     pending = pending_exclusions(session or object_session(commission), commission)
 
     def excluded(m):
