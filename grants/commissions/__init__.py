@@ -1,1 +1,2 @@
-"""Commission pages and API: the web and JSON wiring of reviewers/ (domain logic lives there)."""
+"""Commissions over the areas they serve: composition rules (R-COM-NGO), the protocol, the operations
+that change commissions, and their pages and API; the scoring and ranking they use live in reviewers/."""
