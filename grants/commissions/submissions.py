@@ -25,4 +25,6 @@ OFFERS = register(SubmissionKind(
            "saved": _("Zapisano szkic karty oceny oferty %(n)s."),
            "submitted": _("Złożono kartę oceny oferty %(n)s.")},
     facts_template="commissions/_offer_facts.html", anchor="#scoring"))
+
+# reviewers asks who takes part (the organisations members declare towards); offers and call types answer
 answer_participants(participating_organisations)
