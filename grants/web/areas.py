@@ -32,19 +32,26 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     return obj
 
 
-def act(operation, back, done=None, to=None, field_message=None):
+def act(operation, back, done=None, to=None, field_message=None, missing=(), explain_forbidden=False):
     """A page's POST that runs one area operation: `operation()` runs and the session commits, then
     the browser goes `back` (a URL, or a function giving it) with `done` shown (a message, or a
-    function of the result giving (message, category)), or to `to(result)` (e.g. the page of what the
+    function of the result giving (message, category) or a list of them), or to `to(result)` (e.g. the page of what the
     operation created). `field_message(error)` words each refused field (default: its message). A role or relation
     that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
-    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
+    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF.
+    `missing`: exception types meaning the thing acted on does not exist (a 404);
+    `explain_forbidden`: the 403 page names the reason the operation gave."""
     try:
         result = operation()
         db.session.commit()
     except PermissionDenied:
         db.session.rollback()
+        if explain_forbidden:
+            raise
         abort(403)
+    except missing:
+        db.session.rollback()
+        abort(404)
     except ValueError as e:
         db.session.rollback()
         errors = getattr(e, "errors", None) or [{"message": str(e)}]
@@ -54,12 +61,37 @@ def act(operation, back, done=None, to=None, field_message=None):
         flash(str(e.detail), "error")
     else:
         if callable(done):
-            flash(*done(result))
+            said = done(result)
+            for message, category in ([said] if isinstance(said, tuple) else said):
+                flash(message, category)
         elif done is not None:
             flash(done, "success")
         if to is not None:
             return redirect(to(result), 303)
     return redirect(back() if callable(back) else back, 303)
+
+
+def save(operation, refused, done, to, back=None):
+    """A form's save: `operation()` runs and the session commits, `done` is flashed and the browser
+    goes `to` (a URL, or a function of the result giving it). Refused input (a ValueError with
+    `errors` [{field, message}]) changes nothing and is handed to `refused(errors)`: the answer is
+    None and the caller shows its form again (422). A workflow's refusal (stale version, a state
+    that allows no change) is flashed and the browser goes `back` (default: `to`, when a URL)."""
+    try:
+        result = operation()
+        db.session.commit()
+    except WorkflowError as e:
+        db.session.rollback()
+        if back is None and callable(to):
+            raise  # creating: no page to go back to
+        flash(str(e.detail), "error")
+        return redirect(back or to)
+    except ValueError as e:
+        db.session.rollback()
+        refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
+        return None
+    flash(done, "success")
+    return redirect(to(result) if callable(to) else to)
 
 
 @dataclass

@@ -175,39 +175,32 @@ def pilot_milestone(aid, number):
            who=MEMBER, body=ProgressIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not a member of the organisation", **STATE})
 def pilot_milestone_progress(aid, number):
-    user = auth.require_user()
-    a = _pilot(aid, user)
-    m = _milestone(a, number)
-    s = db.session()
-    expected = _expected_version()
-    ms.check_progress(user, a, m, ms.milestones(s, a), expected)
-
-    def perform():
-        data = validate(ProgressIn, raw_json())
-        try:
-            ms.report_progress(s, user, a, m, data.progress, expected)
-        except ms.MilestoneError as e:
-            raise _unprocessable(e) from None
-        return _json(_one(a, m, user), 200, m)
-
-    return idempotent(user, perform)
+    return _milestone_step(aid, number, ms.check_progress, ProgressIn,
+                           lambda s, user, a, m, data, expected: ms.report_progress(s, user, a, m, data.progress, expected))
 
 
 @api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
            who=OFFICER, body=MilestoneDecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone_decision(aid, number):
+    return _milestone_step(aid, number, ms.check_decide, MilestoneDecisionIn,
+                           lambda s, user, a, m, data, expected: ms.decide(s, user, a, m, data.decision, data.note, expected))
+
+
+def _milestone_step(aid, number, check, schema, step):
+    """A member's or officer's step on one milestone: `check` (403, then 409 before the body is read),
+    then, once per Idempotency-Key, the body validated against `schema` and `step` done."""
     user = auth.require_user()
     a = _pilot(aid, user)
     m = _milestone(a, number)
     s = db.session()
     expected = _expected_version()
-    ms.check_decide(user, a, m, ms.milestones(s, a), expected)
+    check(user, a, m, ms.milestones(s, a), expected)
 
     def perform():
-        data = validate(MilestoneDecisionIn, raw_json())
+        data = validate(schema, raw_json())
         try:
-            ms.decide(s, user, a, m, data.decision, data.note, expected)
+            step(s, user, a, m, data, expected)
         except ms.MilestoneError as e:
             raise _unprocessable(e) from None
         return _json(_one(a, m, user), 200, m)
