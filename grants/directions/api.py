@@ -70,20 +70,14 @@ def _create(session, user, data: DirectionCreate):
     c = session.scalar(visible(select(Consultation).where(Consultation.id == cid), user))
     if c is None:
         raise invalid([{"field": "consultation_id", "message": "no such consultation"}])
-    try:
-        return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
 
 
 def _patch(session, obj, user, validated, expected_version):
     if obj.author_id != user.id:
         raise PermissionDenied()
     data = validated()
-    try:
-        return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
 
 
 COLLECTION = register(Collection(
@@ -132,10 +126,7 @@ def direction_comment(did):
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
     data = validate(DirectionCommentIn, raw_json())
-    try:
-        c = ops.comment(db.session(), d, user, data.body)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    c = ops.comment(db.session(), d, user, data.body)
     db.session.commit()
     return _json({"id": str(c.id), "body": c.body}, 201)
 

@@ -51,10 +51,7 @@ def _create(session, user, data: InitiativeCreate):
         org = int(data.organisation_id)
     except ValueError:
         raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
-    try:
-        return ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
-    except ops.InitiativeError as e:
-        raise invalid(e.errors) from None
+    return ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
 
 
 register(Collection(

@@ -79,20 +79,14 @@ def _create(session, user, data: ReportCreate):
     a = session.scalar(visible(select(Agreement).where(Agreement.id == aid), user))
     if a is None:
         raise invalid([{"field": "agreement_id", "message": "no such agreement"}])
-    try:
-        return ops.demand_partial(session, user, a, data.due_on)
-    except ops.ReportError as e:
-        raise invalid(e.errors) from None
+    return ops.demand_partial(session, user, a, data.due_on)
 
 
 def _patch(session, obj, user, validated, expected_version):
     if not member(obj, user):
         raise PermissionDenied()
     data = validated()
-    try:
-        return ops.save(session, user, obj, data.model_dump(mode="json", exclude_unset=True), expected_version)
-    except ops.ReportError as e:
-        raise invalid(e.errors) from None
+    return ops.save(session, user, obj, data.model_dump(mode="json", exclude_unset=True), expected_version)
 
 
 register(Collection(

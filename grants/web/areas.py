@@ -60,38 +60,47 @@ def act(operation, back, done=None, to=None, field_message=None, missing=(), exp
         db.session.rollback()
         flash(str(e.detail), "error")
     else:
-        if callable(done):
-            said = done(result)
-            for message, category in ([said] if isinstance(said, tuple) else said):
-                flash(message, category)
-        elif done is not None:
-            flash(done, "success")
+        _say(done, result)
         if to is not None:
             return redirect(to(result), 303)
     return redirect(back() if callable(back) else back, 303)
 
 
-def save(operation, refused, done, to, back=None):
+def _say(done, result) -> None:
+    """Flashes `done`: a message, or a function of the result giving (message, category) or a list of them."""
+    if callable(done):
+        said = done(result)
+        for message, category in ([said] if isinstance(said, tuple) else said):
+            flash(message, category)
+    elif done is not None:
+        flash(done, "success")
+
+
+def save(operation, refused, done, to, back=None, code=302):
     """A form's save: `operation()` runs and the session commits, `done` is flashed and the browser
     goes `to` (a URL, or a function of the result giving it). Refused input (a ValueError with
-    `errors` [{field, message}]) changes nothing and is handed to `refused(errors)`: the answer is
-    None and the caller shows its form again (422). A workflow's refusal (stale version, a state
-    that allows no change) is flashed and the browser goes `back` (default: `to`, when a URL)."""
+    `errors` [{field, message}]) changes nothing and is handed to `refused(errors)`: its answer (a
+    page), or None when the caller shows its form again itself (422). A role or relation that may
+    not act is a 403; a workflow's refusal (stale version, a state that allows no change) is
+    flashed and the browser goes `back` (default: `to`, when a URL; False: the caller shows its
+    page). `done` as in `act`; `code`: the redirects' status."""
     try:
         result = operation()
         db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
     except WorkflowError as e:
         db.session.rollback()
         if back is None and callable(to):
             raise  # creating: no page to go back to
         flash(str(e.detail), "error")
-        return redirect(back or to)
+        return None if back is False else redirect(back or to, code)
     except ValueError as e:
         db.session.rollback()
-        refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
-        return None
-    flash(done, "success")
-    return redirect(to(result) if callable(to) else to)
+        return refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
+    _say(done, result)
+    return redirect(to(result) if callable(to) else to, code)
 
 
 @dataclass

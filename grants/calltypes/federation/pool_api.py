@@ -166,11 +166,7 @@ def pool_update(pid):
         raise PermissionDenied("Only the candidate edits their profile.")
     ops.not_withdrawn(c)  # 409 before the body is read
     data = validate(ProfileIn, raw_json())
-    try:
-        ops.update_profile(db.session(), user, c, profile=data.profile, fields=data.fields)
-    except ops.PoolError as e:
-        db.session.rollback()
-        raise invalid(e.errors) from None
+    ops.update_profile(db.session(), user, c, profile=data.profile, fields=data.fields)
     db.session.commit()
     return _json(serialize(c, user), 200)
 

@@ -19,7 +19,7 @@ from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import visible_or_404
+from grants.web.areas import save, visible_or_404
 
 from . import concepts as cm
 from . import operations as ops
@@ -116,25 +116,18 @@ def edit(concept_id):
             expected = int(request.form.get("version", c.version))
         except ValueError:
             abort(400)
-        try:
-            ops.save(db.session(), c, current_user, values, expected, grammar="typed")
-            db.session.commit()
-        except ops.ConceptError as e:
-            db.session.rollback()
-            errors = {f"concept.{k}": v for k, v in errors_by_field(e.errors).items()}
+        def refused(refusals):
+            nonlocal errors, status
+            errors = {f"concept.{k}": v for k, v in errors_by_field(refusals).items()}
             status = 422
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except WorkflowError as e:
-            db.session.rollback()
-            flash(str(e.detail), "error")
-            return redirect(url_for(".show", concept_id=concept_id), 303)
-        else:
-            flash(_("Zapisano koncepcję."), "success")
-            if request.form.get("add_row"):
-                return redirect(url_for(".edit", concept_id=concept_id, rows=_rows_arg() + 1), 303)
-            return redirect(url_for(".show", concept_id=concept_id), 303)
+
+        shown = url_for(".show", concept_id=concept_id)
+        saved = save(lambda: ops.save(db.session(), c, current_user, values, expected, grammar="typed"), refused,
+                     _("Zapisano koncepcję."),
+                     url_for(".edit", concept_id=concept_id, rows=_rows_arg() + 1) if request.form.get("add_row") else shown,
+                     back=shown, code=303)
+        if saved is not None:
+            return saved
     elif c.state not in ops.EDITABLE_STATES:
         flash(_("Złożonej koncepcji nie można zmieniać."), "error")
         return redirect(url_for(".show", concept_id=concept_id), 303)
