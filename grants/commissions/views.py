@@ -18,7 +18,7 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, perform
+from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
@@ -245,10 +245,7 @@ def _field_message(err: dict, numbers: dict) -> str:
     return err["message"]
 
 
-@bp.route("/commissions/<int:cid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(cid, name):
-    return perform(_get(cid), name, ("reason", "without_ngo_reason"), url_for(".show", cid=cid))
+transition_page(bp, "/commissions/<int:cid>/transitions/<name>", _get, ("reason", "without_ngo_reason"))
 
 
 @bp.route("/commissions/<int:cid>/protocol")

@@ -22,7 +22,7 @@ from grants.core.permissions import (
 )
 from grants.programmes.operations import plan_contest_from_direction
 from grants.registry.dictionaries import DISTRICTS, FIELDS
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
@@ -186,10 +186,7 @@ def hide(did):
     return redirect(url_for(".show", did=did), 303)
 
 
-@bp.route("/directions/<int:did>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(did, name):
-    return perform(_direction(did), name, ("answer", "into_id", "reason"), url_for(".show", did=did))
+transition_page(bp, "/directions/<int:did>/transitions/<name>", _direction, ("answer", "into_id", "reason"))
 
 
 @bp.route("/directions/<int:did>/plan", methods=["POST"])

@@ -64,14 +64,19 @@ def confirm_page(token: str):
 def confirm(token: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
+    return _by_token(subscriptions.confirm, token, "confirmed")
+
+
+def _by_token(step, token: str, done: str):
+    """`step` on the subscription the mailed `token` names (an unknown token: 404), then the page saying it is `done`."""
     s = db.session()
     try:
-        subscriptions.confirm(s, token)
+        step(s, token)
         s.commit()
     except NotificationError:
         s.rollback()
         abort(404)
-    return render_template("notifications/subscription_done.html", step="confirmed")
+    return render_template("notifications/subscription_done.html", step=done)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET"])
@@ -87,11 +92,4 @@ def unsubscribe_page(token: str):
 @bp.route("/unsubscribe/<token>", methods=["POST"])
 @csrf.exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; the token is the secret
 def unsubscribe(token: str):
-    s = db.session()
-    try:
-        subscriptions.unsubscribe(s, token)
-        s.commit()
-    except NotificationError:
-        s.rollback()
-        abort(404)
-    return render_template("notifications/subscription_done.html", step="unsubscribed")
+    return _by_token(subscriptions.unsubscribe, token, "unsubscribed")

@@ -12,7 +12,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
 from grants.offers.forms_util import drop_empty, unflatten
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.report import member
 from grants.web.areas import save, visible_or_404
@@ -78,11 +78,7 @@ def show(rid):
                            transitions=available_transitions(db.session(), r, current_user), form=CsrfForm()), status
 
 
-@bp.route("/<int:rid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(rid, name):
-    r = _get(rid)
-    return perform(r, name, ("note", "due_on"), url_for(".show", rid=rid))
+transition_page(bp, "/<int:rid>/transitions/<name>", _get, ("note", "due_on"))
 
 
 @section(OFFICER, ADMIN)

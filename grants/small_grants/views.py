@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from grants.core import formatting
@@ -17,8 +17,8 @@ from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.web.transitions import CsrfForm, perform
-from grants.web.areas import act, listing, save, viewer, visible_or_404
+from grants.web.transitions import CsrfForm, transition_page
+from grants.web.areas import act, department_page, listing, save, viewer, visible_or_404
 
 from . import operations as ops
 from .models import SmallGrant, SmallGrantComment
@@ -97,11 +97,7 @@ def show(sid):
                            form=CsrfForm(), **department_context(obj, viewer()))
 
 
-@bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(sid, name):
-    obj = _get(sid)
-    return perform(obj, name, ("justification", "reason"), url_for(".show", sid=sid))
+transition_page(bp, "/<int:sid>/transitions/<name>", _get, ("justification", "reason"))
 
 
 @section("public")
@@ -113,17 +109,7 @@ def _open_for_comments(user):
                     for o in rows], empty=_("Brak ofert otwartych na uwagi."), order=35)
 
 
-@bp.route("/<int:sid>/department", methods=["POST"])
-@login_required
-def reassign(sid):
-    """An admin assigns the offer to a department (grants.registry.departments)."""
-    obj = _get(sid)
-    if not has_role(current_user, ADMIN):
-        abort(403)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
-               url_for(".show", sid=sid), _("Przypisano wydział."))
+department_page(bp, "/<int:sid>/department", _get, ops.reassign_department)
 
 
 @section(OFFICER, ADMIN)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, request
-from flask_login import current_user
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from grants.core import db
-from grants.core.permissions import PermissionDenied
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 
 PER_PAGE = 200  # rows on one list page; the links below a list walk the rest
@@ -32,7 +34,7 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     return obj
 
 
-def act(operation, back, done=None, to=None, field_message=None, missing=(), explain_forbidden=False):
+def act(operation, back, done=None, to=None, field_message=None, missing=(), explain_forbidden=False, refusals=()):
     """A page's POST that runs one area operation: `operation()` runs and the session commits, then
     the browser goes `back` (a URL, or a function giving it) with `done` shown (a message, or a
     function of the result giving (message, category) or a list of them), or to `to(result)` (e.g. the page of what the
@@ -40,7 +42,8 @@ def act(operation, back, done=None, to=None, field_message=None, missing=(), exp
     that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
     workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF.
     `missing`: exception types meaning the thing acted on does not exist (a 404);
-    `explain_forbidden`: the 403 page names the reason the operation gave."""
+    `explain_forbidden`: the 403 page names the reason the operation gave; `refusals`: more
+    exception types that refuse (their `message` is shown)."""
     try:
         result = operation()
         db.session.commit()
@@ -59,6 +62,9 @@ def act(operation, back, done=None, to=None, field_message=None, missing=(), exp
     except WorkflowError as e:
         db.session.rollback()
         flash(str(e.detail), "error")
+    except refusals as e:
+        db.session.rollback()
+        flash(getattr(e, "message", str(e)), "error")
     else:
         _say(done, result)
         if to is not None:
@@ -101,6 +107,22 @@ def save(operation, refused, done, to, back=None, code=302):
         return refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
     _say(done, result)
     return redirect(to(result) if callable(to) else to, code)
+
+
+def department_page(bp, rule: str, get, reassign) -> None:
+    """Registers the page where an admin assigns an object to a department (POST `rule` with the
+    object's id; grants.registry.departments): `get(id)` finds it (visible, else a 404) and
+    `reassign(session, user, obj, department_id)` assigns it; back to the blueprint's `show`."""
+    def reassign_page(**ids):
+        (oid,) = ids.values()
+        obj = get(oid)
+        if not has_role(current_user, ADMIN):
+            abort(403)
+        require_csrf()
+        return act(lambda: reassign(db.session(), current_user, obj, request.form.get("department_id") or None),
+                   url_for(".show", **ids), _("Przypisano wydział."))
+
+    bp.add_url_rule(rule, "reassign", login_required(reassign_page), methods=["POST"])
 
 
 @dataclass

@@ -14,7 +14,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.offers.forms_util import drop_empty, errors_by_field, unflatten
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform, require_csrf
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
 from grants.workflows.diagram import mermaid
@@ -142,11 +142,8 @@ def _rows_arg() -> int:
         return 1
 
 
-@bp.route("/concepts/<int:concept_id>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(concept_id, name):
-    c = _get(concept_id)
-    return perform(c, name, ("reason",) if name == "withdraw" else (), url_for(".show", concept_id=concept_id))
+transition_page(bp, "/concepts/<int:concept_id>/transitions/<name>", _get,
+                lambda name: ("reason",) if name == "withdraw" else ())
 
 
 # ---- panels on the contest pages (templates calltypes/innovation_*/contest_panel.html)
