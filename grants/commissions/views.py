@@ -18,7 +18,7 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, transition_page
+from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
@@ -50,8 +50,7 @@ def _get(cid: int) -> Commission:
 
 
 def _csrf():
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
 
 
 @bp.route("/contests/<int:cid>/commission", methods=["POST"])

@@ -19,7 +19,7 @@ from grants.reports.models import Report
 from grants.settlements import operations as settlement_ops
 from grants.settlements.models import Settlement
 from grants.web.areas import visible_or_404
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, require_csrf
 from reviewers import operations as commission_ops
 from reviewers.models import Commission
 
@@ -163,8 +163,7 @@ def settlement(sid, fmt):
 def offer_pdf_background(oid):
     """A large offer: made by a job; the next page shows its progress and then the download."""
     o = _offer(oid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     job = tasks.start(db.session(), "offer", o.id, current_user)
     return redirect(url_for(".job", job_id=job.id), 303)
 

@@ -14,7 +14,7 @@ from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.web.transitions import CsrfForm, transition_page
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.web.areas import department_page, listing, visible_or_404
 
 from . import operations as ops
@@ -34,8 +34,7 @@ def guide():
 def index():
     errors, values, status = {}, {}, 200
     if request.method == "POST":
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost")}
         try:
             data = dict(values)

@@ -12,6 +12,7 @@ from grants.forms.account import CsrfForm
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Department
 from grants.web.security import csrf
+from grants.web.transitions import require_csrf
 
 from . import subscriptions
 from .errors import NotificationError
@@ -62,8 +63,7 @@ def confirm_page(token: str):
 
 @bp.route("/confirm/<token>", methods=["POST"])
 def confirm(token: str):
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     return _by_token(subscriptions.confirm, token, "confirmed")
 
 

@@ -12,6 +12,7 @@ from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import ConfirmForm, InviteForm, RemoveMemberForm, RoleForm, StaffAddForm
 from grants.web import home
 from grants.web.areas import act
+from grants.web.transitions import require_csrf
 
 from . import memberships as ms
 from .models import Membership, MembershipInvitation, Organisation
@@ -161,8 +162,7 @@ def revoke(oid, iid):
     inv = db.session.get(MembershipInvitation, iid)
     if inv is None or inv.organisation_id != org.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     return act(lambda: ms.revoke(db.session(), current_user, inv), url_for(".index", oid=oid), _("Wycofano zaproszenie."))
 
 
@@ -177,8 +177,7 @@ def _answer(iid, fn, done):
     inv = ms.visible_invitation(db.session(), current_user, iid)
     if inv is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     return act(lambda: fn(db.session(), current_user, inv), url_for(".invitations"), done)
 
 

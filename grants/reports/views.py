@@ -2,7 +2,7 @@
 submits; the officer reviews it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
 from grants.offers.forms_util import drop_empty, unflatten
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, transition_page
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.report import member
 from grants.web.areas import save, visible_or_404
@@ -36,8 +36,7 @@ def show(rid):
     ct = rc.call_type_of(r)
     errors, form_errors, status = {}, {}, 200
     if request.method == "POST":
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         data = {"narrative": request.form.get("narrative", "")}
         for k in ("income", "bank_interest"):
             if request.form.get(k):

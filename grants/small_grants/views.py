@@ -17,7 +17,7 @@ from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.web.transitions import CsrfForm, transition_page
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.web.areas import act, department_page, listing, save, viewer, visible_or_404
 
 from . import operations as ops
@@ -38,8 +38,7 @@ def index():
     if request.method == "POST":
         if not current_user.is_authenticated:
             abort(401)
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
         data, errors = dict(values), {}
         try:
@@ -82,8 +81,7 @@ def index():
 def show(sid):
     obj = _get(sid)
     if request.method == "POST":  # a comment: anyone may comment while published (R-19A-PUBLISH)
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         return act(lambda: ops.add_comment(db.session(), obj, viewer(), request.form.get("author_name", ""),
                                            request.form.get("body", "")),
                    url_for(".show", sid=sid) + "#comments", _("Dziękujemy, uwaga została przyjęta."))
