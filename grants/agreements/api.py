@@ -7,8 +7,8 @@ from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from grants.api.collections import Collection, register
-from grants.api.problems import ApiProblem, invalid
+from grants.api.collections import Collection, named, register
+from grants.api.problems import ApiProblem
 from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.permissions import PermissionDenied
@@ -69,13 +69,7 @@ class AgreementPatch(BaseModel):
 
 
 def _create(session, user, data: AgreementCreate):
-    try:
-        oid = int(data.offer_id)
-    except ValueError:
-        raise invalid([{"field": "offer_id", "message": "unknown offer"}]) from None
-    offer = session.scalar(visible(select(Offer).where(Offer.id == oid), user))
-    if offer is None:
-        raise invalid([{"field": "offer_id", "message": "no such offer"}])
+    offer = named(session, Offer, visible, data.offer_id, "offer_id", user, "unknown offer", "no such offer")
     a = ops.draft_from_offer(session, user, offer, pattern=data.tranche_pattern)
     if data.iban:
         ops.update(session, user, a, {"iban": data.iban})

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.collections import Collection, _expected_version, _json, _object, full, named, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.calltypes import get as get_call_type
@@ -61,13 +61,7 @@ class CommissionCreate(BaseModel):
 
 
 def _create(session, user, data: CommissionCreate):
-    try:
-        cid = int(data.contest_id)
-    except ValueError:
-        raise invalid([{"field": "contest_id", "message": "unknown contest"}]) from None
-    contest = session.scalar(visible(select(Contest).where(Contest.id == cid), user))
-    if contest is None:
-        raise invalid([{"field": "contest_id", "message": "unknown contest"}])
+    contest = named(session, Contest, visible, data.contest_id, "contest_id", user, "unknown contest", "unknown contest")
     return ops.create(session, user, contest, data.name)
 
 

@@ -62,13 +62,16 @@ def create(cid):
                to=lambda c: url_for(".show", cid=c.id))
 
 
+def _seat(cid: int):
+    """The commission (visible, else a 404), the session, and the caller's place: staff, and their seat or None."""
+    c = _get(cid)
+    return c, db.session(), is_staff(current_user, c), c.member_for(current_user)
+
+
 @bp.route("/commissions/<int:cid>")
 @login_required
 def show(cid):
-    c = _get(cid)
-    s = db.session()
-    staff = is_staff(current_user, c)
-    member = c.member_for(current_user)
+    c, s, staff, member = _seat(cid)
     orgs = {o.id: o for o in s.scalars(select(Organisation).where(
         Organisation.id.in_(organisations_to_declare(s, c))).order_by(Organisation.name))} if c.state != "forming" else {}
     declarations = declarations_of(s, c)
@@ -250,10 +253,7 @@ transition_page(bp, "/commissions/<int:cid>/transitions/<name>", _get, ("reason"
 @bp.route("/commissions/<int:cid>/protocol")
 @login_required
 def protocol(cid):
-    c = _get(cid)
-    s = db.session()
-    staff = is_staff(current_user, c)
-    member = c.member_for(current_user)
+    c, s, staff, member = _seat(cid)
     if not staff and member is None:
         abort(403)
     doc = c.protocol or build_protocol(s, c)

@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import api_route
-from grants.api.collections import Collection, _json, _object, register
-from grants.api.problems import invalid
+from grants.api.collections import Collection, _json, _object, body_id, named, register
 from grants.api.validation import Id, raw_json, validate
 from grants.consultations.models import Consultation
 from grants.consultations.operations import visible
@@ -62,14 +60,9 @@ class DirectionCreate(DirectionFields):
 
 
 def _create(session, user, data: DirectionCreate):
-    try:
-        cid = int(data.consultation_id)
-        org = int(data.organisation_id) if data.organisation_id else None
-    except ValueError:
-        raise invalid([{"field": "consultation_id", "message": "unknown id"}]) from None
-    c = session.scalar(visible(select(Consultation).where(Consultation.id == cid), user))
-    if c is None:
-        raise invalid([{"field": "consultation_id", "message": "no such consultation"}])
+    org = body_id(data.organisation_id, "consultation_id") if data.organisation_id else None
+    c = named(session, Consultation, visible, data.consultation_id, "consultation_id", user, "unknown id",
+              "no such consultation")
     return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
 
 

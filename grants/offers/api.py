@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.collections import Collection, _expected_version, _json, _object, body_id, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.contests.models import Contest
@@ -86,11 +86,7 @@ def serialize_full(o: Offer, user) -> dict:
     return body
 
 
-def _id(v: str, field: str) -> int:
-    try:
-        return int(v)
-    except ValueError:
-        raise invalid([{"field": field, "message": "unknown id"}]) from None
+_id = body_id
 
 
 def _create(session, user, data: OfferCreate):

@@ -11,15 +11,14 @@ from sqlalchemy.orm import selectinload
 from grants.core import audit, clock, db
 from grants.core.dates import local
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, has_role
 from grants.offers.forms_util import drop_empty, errors_by_field, unflatten
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
-from grants.web.areas import save, visible_or_404
+from grants.web.areas import act, save, visible_or_404
 
 from . import concepts as cm
 from . import operations as ops
@@ -54,20 +53,9 @@ def create(cid):
         org_id = int(request.form.get("organisation_id", ""))
     except ValueError:
         abort(403)
-    try:
-        c = ops.create(db.session(), current_user, contest, org_id)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except (WorkflowError, ops.ConceptError) as e:
-        db.session.rollback()
-        flash(str(getattr(e, "detail", e)) if isinstance(e, WorkflowError) else
-              "; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for("contests.show", cid=cid), 303)
-    flash(_("Utworzono szkic koncepcji. Wypełnij go i złóż przed terminem naboru; do tego czasu widzi go tylko "
-            "Twoja organizacja."), "success")
-    return redirect(url_for(".edit", concept_id=c.id), 303)
+    return act(lambda: ops.create(db.session(), current_user, contest, org_id), url_for("contests.show", cid=cid),
+               _("Utworzono szkic koncepcji. Wypełnij go i złóż przed terminem naboru; do tego czasu widzi go tylko "
+                 "Twoja organizacja."), to=lambda c: url_for(".edit", concept_id=c.id))
 
 
 @bp.route("/concepts/<int:concept_id>")
