@@ -7,8 +7,8 @@ from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from grants.api.collections import Collection, register
-from grants.api.problems import ApiProblem, invalid
+from grants.api.collections import Collection, named, register
+from grants.api.problems import ApiProblem
 from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.permissions import PermissionDenied
@@ -69,29 +69,17 @@ class AgreementPatch(BaseModel):
 
 
 def _create(session, user, data: AgreementCreate):
-    try:
-        oid = int(data.offer_id)
-    except ValueError:
-        raise invalid([{"field": "offer_id", "message": "unknown offer"}]) from None
-    offer = session.scalar(visible(select(Offer).where(Offer.id == oid), user))
-    if offer is None:
-        raise invalid([{"field": "offer_id", "message": "no such offer"}])
-    try:
-        a = ops.draft_from_offer(session, user, offer, pattern=data.tranche_pattern)
-        if data.iban:
-            ops.update(session, user, a, {"iban": data.iban})
-        return a
-    except ops.AgreementError as e:
-        raise invalid(e.errors) from None
+    offer = named(session, Offer, visible, data.offer_id, "offer_id", user, "unknown offer", "no such offer")
+    a = ops.draft_from_offer(session, user, offer, pattern=data.tranche_pattern)
+    if data.iban:
+        ops.update(session, user, a, {"iban": data.iban})
+    return a
 
 
 def _patch(session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)
     data = validated()
-    try:
-        return ops.update(session, user, obj, data.model_dump(exclude_unset=True), expected_version)
-    except ops.AgreementError as e:
-        raise invalid(e.errors) from None
+    return ops.update(session, user, obj, data.model_dump(exclude_unset=True), expected_version)
 
 
 register(Collection(
@@ -182,10 +170,7 @@ def agreement_annexes(aid):
     a = _object(REGISTRY["agreements"], aid, user)
     if request.method == "POST":
         data = validate(AnnexIn, raw_json())
-        try:
-            x = annexes.propose(db.session(), user, a, data.changes.model_dump(mode="json", exclude_none=True), data.reason)
-        except ops.AgreementError as e:
-            raise invalid(e.errors) from None
+        x = annexes.propose(db.session(), user, a, data.changes.model_dump(mode="json", exclude_none=True), data.reason)
         db.session.commit()
         return _json(_annex(x), 201)
     rows = db.session.scalars(select(Annex).where(Annex.agreement_id == a.id).order_by(Annex.number)).all()
@@ -204,9 +189,6 @@ def decide_annex(aid, number):
     if not officer_of(a, user) or "officer" not in user.role_names and "admin" not in user.role_names:
         raise PermissionDenied()
     data = validate(AnnexDecisionIn, raw_json())
-    try:
-        annexes.decide(db.session(), user, a, x, data.approve, data.note)
-    except ops.AgreementError as e:
-        raise invalid(e.errors) from None
+    annexes.decide(db.session(), user, a, x, data.approve, data.note)
     db.session.commit()
     return _json(_annex(x), 200, a)

@@ -20,7 +20,7 @@ from grants.reports.models import Report
 from grants.reports.operations import is_overdue
 from grants.settlements.models import Settlement
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, transition_page
 from grants.workflows.base import available_transitions
 from grants.web.areas import listing, visible_or_404
 
@@ -55,18 +55,11 @@ def show(aid):
         history=audit.history(s, "agreement", a.id) if staff else None, form=CsrfForm())
 
 
-@bp.route("/<int:aid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(aid, name):
-    a = visible_or_404(Agreement, aid, ops.visible)
-    return perform(a, name, ("signed_by_organisation_on", "signed_by_grantor_on", "reason"), url_for(".show", aid=aid))
-
-
-@bp.route("/tranches/<int:tid>/transitions/<name>", methods=["POST"])
-@login_required
-def tranche_transition(tid, name):
-    t = visible_or_404(Tranche, tid, ops.visible_tranches)
-    return perform(t, name, ("paid_on", "transfer_ref", "reason"), url_for(".show", aid=t.agreement_id) + "#tranches")
+transition_page(bp, "/<int:aid>/transitions/<name>", lambda aid: visible_or_404(Agreement, aid, ops.visible),
+                ("signed_by_organisation_on", "signed_by_grantor_on", "reason"))
+transition_page(bp, "/tranches/<int:tid>/transitions/<name>", lambda tid: visible_or_404(Tranche, tid, ops.visible_tranches),
+                ("paid_on", "transfer_ref", "reason"), lambda t: url_for(".show", aid=t.agreement_id) + "#tranches",
+                endpoint="tranche_transition")
 
 
 @section(FINANCE)

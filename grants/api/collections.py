@@ -21,7 +21,7 @@ from grants.workflows.base import available_transitions, apply_transition
 from . import auth
 from .blueprint import bp
 from .models import IdempotencyRecord
-from .problems import ApiProblem
+from .problems import ApiProblem, invalid
 from .validation import raw_json, validate
 
 AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api", "grants.commissions.api",
@@ -104,6 +104,25 @@ def _object(c: Collection, obj_id: str, user):
     obj = db.session.scalar(c.visible(select(c.model).where(c.model.id == pk), user))
     if obj is None:
         raise ApiProblem(404, "No such object, or not visible to you.")
+    return obj
+
+
+def body_id(raw, field: str, message: str = "unknown id") -> int:
+    """An id the request body gives in `field`, or a 422 naming the field."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise invalid([{"field": field, "message": message}]) from None
+
+
+def named(session, model, visible, raw, field: str, user, unknown: str, missing: str):
+    """The object of `model` the request body names in `field` (its id `raw`) if the caller sees
+    it (`visible(query, user)`), else a 422 naming the field: `unknown` for an id that is not
+    one, `missing` for one the caller does not see."""
+    pk = body_id(raw, field, unknown)
+    obj = session.scalar(visible(select(model).where(model.id == pk), user))
+    if obj is None:
+        raise invalid([{"field": field, "message": missing}])
     return obj
 
 

@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from grants.core import db
+from grants.core.errors import FieldErrors
 from grants.core.permissions import PermissionDenied
 from grants.web import unavailable
 from grants.workflows.errors import WorkflowError
@@ -37,6 +38,16 @@ def init(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return problem(403, "Forbidden", str(e.reason), "/problems/forbidden")
         return render_template("errors/error.html", status=403, title="403", message=str(e.reason)), 403
+
+    @app.errorhandler(FieldErrors)
+    def _refused_input(e: FieldErrors):
+        """An operation refused the input (grants.core.errors): a 422 naming each field, nothing
+        changed. The API's handlers let it rise rather than each translating it; on a page it
+        is still the unexpected error it always was (pages catch what they expect)."""
+        if not request.path.startswith("/api/"):
+            return _unexpected(e)
+        db.session.rollback()
+        return problem(422, None, "Invalid input", "/problems/invalid-input", errors=e.errors)
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.collections import Collection, _expected_version, _json, _object, full, named, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.calltypes import get as get_call_type
@@ -61,17 +61,8 @@ class CommissionCreate(BaseModel):
 
 
 def _create(session, user, data: CommissionCreate):
-    try:
-        cid = int(data.contest_id)
-    except ValueError:
-        raise invalid([{"field": "contest_id", "message": "unknown contest"}]) from None
-    contest = session.scalar(visible(select(Contest).where(Contest.id == cid), user))
-    if contest is None:
-        raise invalid([{"field": "contest_id", "message": "unknown contest"}])
-    try:
-        return ops.create(session, user, contest, data.name)
-    except ops.ReviewError as e:
-        raise invalid(e.errors) from None
+    contest = named(session, Contest, visible, data.contest_id, "contest_id", user, "unknown contest", "unknown contest")
+    return ops.create(session, user, contest, data.name)
 
 
 COLLECTION = register(Collection(
@@ -146,12 +137,9 @@ def add_member(cid):
         raise PermissionDenied()
     expected = _expected_version()
     data = validate(MemberIn, raw_json())
-    try:
-        ops.add_member(db.session(), user, c, user_id=_int(data.user_id, "user_id"), kind=data.kind,
-                       nominating_organisation_id=_int(data.nominating_organisation_id, "nominating_organisation_id")
-                       if data.nominating_organisation_id else None, is_chair=data.is_chair, expected_version=expected)
-    except ops.ReviewError as e:
-        raise invalid(e.errors) from None
+    ops.add_member(db.session(), user, c, user_id=_int(data.user_id, "user_id"), kind=data.kind,
+                   nominating_organisation_id=_int(data.nominating_organisation_id, "nominating_organisation_id")
+                   if data.nominating_organisation_id else None, is_chair=data.is_chair, expected_version=expected)
     return _done(user, c)
 
 
@@ -253,11 +241,8 @@ def declare(cid):
     if c.member_for(user) is None:
         raise PermissionDenied()
     data = validate(DeclarationIn, raw_json())
-    try:
-        d = ops.declare(db.session(), user, c, _int(data.organisation_id, "organisation_id"), data.conflict,
-                        data.grounds, data.note)
-    except ops.ReviewError as e:
-        raise invalid(e.errors) from None
+    d = ops.declare(db.session(), user, c, _int(data.organisation_id, "organisation_id"), data.conflict,
+                    data.grounds, data.note)
     db.session.commit()
     return _json({"member_id": str(d.member_id), "organisation_id": str(d.organisation_id), "conflict": d.conflict,
                   "grounds": d.grounds}, 201)
@@ -310,11 +295,8 @@ def save_card(cid, oid):
     if reason is not None:
         raise PermissionDenied(reason)
     data = validate(CardIn, raw_json())
-    try:
-        card = ops.save_card(db.session(), user, c, offer, data.scores, data.justifications, data.submit,
-                             _expected_version())
-    except ops.ReviewError as e:
-        raise invalid(e.errors) from None
+    card = ops.save_card(db.session(), user, c, offer, data.scores, data.justifications, data.submit,
+                         _expected_version())
     db.session.commit()
     return _json(card_json(card), 200)
 
@@ -354,10 +336,7 @@ def set_allocation(cid):
         raise PermissionDenied()
     data = validate(AmountsIn, raw_json())
     amounts = {int(k): v for k, v in data.amounts.items()}
-    try:
-        merged = ops.set_amounts(db.session(), user, c, amounts)
-    except ops.ReviewError as e:
-        raise invalid(e.errors) from None
+    merged = ops.set_amounts(db.session(), user, c, amounts)
     db.session.commit()
     return _json({"amounts": {str(k): _s(v) for k, v in merged.items()}}, 200, c)
 

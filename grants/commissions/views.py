@@ -18,7 +18,7 @@ from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, Permissio
 from grants.core.numbers import parse_money
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, perform
+from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
@@ -50,8 +50,7 @@ def _get(cid: int) -> Commission:
 
 
 def _csrf():
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
 
 
 @bp.route("/contests/<int:cid>/commission", methods=["POST"])
@@ -63,13 +62,16 @@ def create(cid):
                to=lambda c: url_for(".show", cid=c.id))
 
 
+def _seat(cid: int):
+    """The commission (visible, else a 404), the session, and the caller's place: staff, and their seat or None."""
+    c = _get(cid)
+    return c, db.session(), is_staff(current_user, c), c.member_for(current_user)
+
+
 @bp.route("/commissions/<int:cid>")
 @login_required
 def show(cid):
-    c = _get(cid)
-    s = db.session()
-    staff = is_staff(current_user, c)
-    member = c.member_for(current_user)
+    c, s, staff, member = _seat(cid)
     orgs = {o.id: o for o in s.scalars(select(Organisation).where(
         Organisation.id.in_(organisations_to_declare(s, c))).order_by(Organisation.name))} if c.state != "forming" else {}
     declarations = declarations_of(s, c)
@@ -245,19 +247,13 @@ def _field_message(err: dict, numbers: dict) -> str:
     return err["message"]
 
 
-@bp.route("/commissions/<int:cid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(cid, name):
-    return perform(_get(cid), name, ("reason", "without_ngo_reason"), url_for(".show", cid=cid))
+transition_page(bp, "/commissions/<int:cid>/transitions/<name>", _get, ("reason", "without_ngo_reason"))
 
 
 @bp.route("/commissions/<int:cid>/protocol")
 @login_required
 def protocol(cid):
-    c = _get(cid)
-    s = db.session()
-    staff = is_staff(current_user, c)
-    member = c.member_for(current_user)
+    c, s, staff, member = _seat(cid)
     if not staff and member is None:
         abort(403)
     doc = c.protocol or build_protocol(s, c)

@@ -84,11 +84,8 @@ def _create(session: Session, user, data: ConsultationCreate):
         if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
             raise invalid([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
         dept = int(raw)
-    try:
-        return ops.create(session, user, title=data.title, description=data.description, fields=data.fields,
-                          starts_at=data.starts_at, ends_at=data.ends_at, department_id=dept)
-    except ops.ConsultationError as e:
-        raise invalid(e.errors) from None
+    return ops.create(session, user, title=data.title, description=data.description, fields=data.fields,
+                      starts_at=data.starts_at, ends_at=data.ends_at, department_id=dept)
 
 
 def _may_create(user):
@@ -98,10 +95,7 @@ def _may_create(user):
 def _patch(session: Session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)  # 409 state, 403, 409 version: before the body
     data = validated()
-    try:
-        return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
-    except ops.ConsultationError as e:
-        raise invalid(e.errors) from None
+    return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
 
 
 register(Collection(

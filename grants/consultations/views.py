@@ -1,7 +1,7 @@
 """Consultation pages: public list and page, officers' create/edit, transitions as buttons."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,8 +18,7 @@ from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.web.transitions import perform
-from grants.workflows.errors import WorkflowError
-from grants.web.areas import listing, viewer, visible_or_404
+from grants.web.areas import listing, save, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Consultation
@@ -40,22 +39,26 @@ def index():
                            can_create=has_role(viewer(), OFFICER, ADMIN))
 
 
+def _values(form) -> dict:
+    return {"title": form.title.data, "description": form.description.data, "fields": form.fields.data,
+            "starts_at": form.aware("starts_at"), "ends_at": form.aware("ends_at")}
+
+
+def _field_errors(form, errors) -> None:
+    for err in errors:
+        getattr(form, err["field"]).errors.append(err["message"])
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(OFFICER, ADMIN)
 def new():
     form = ConsultationForm()
     if form.validate_on_submit():
-        try:
-            obj = ops.create(db.session(), current_user, title=form.title.data, description=form.description.data,
-                             fields=form.fields.data, starts_at=form.aware("starts_at"), ends_at=form.aware("ends_at"))
-            db.session.commit()
-        except ops.ConsultationError as e:
-            db.session.rollback()
-            for err in e.errors:
-                getattr(form, err["field"]).errors.append(err["message"])
-        else:
-            flash(_("Utworzono szkic konsultacji."), "success")
-            return redirect(url_for(".show", cid=obj.id))
+        saved = save(lambda: ops.create(db.session(), current_user, **_values(form)),
+                     lambda errors: _field_errors(form, errors), _("Utworzono szkic konsultacji."),
+                     lambda obj: url_for(".show", cid=obj.id))
+        if saved is not None:
+            return saved
     status = 422 if request.method == "POST" else 200
     return render_template("consultations/form.html", form=form, obj=None), status
 
@@ -71,23 +74,10 @@ def edit(cid):
         form.starts_at.data = obj.starts_at.astimezone(WARSAW).replace(tzinfo=None) if obj.starts_at else None
         form.ends_at.data = obj.ends_at.astimezone(WARSAW).replace(tzinfo=None) if obj.ends_at else None
     if form.validate_on_submit():
-        try:
-            ops.update(db.session(), obj, current_user,
-                       {"title": form.title.data, "description": form.description.data, "fields": form.fields.data,
-                        "starts_at": form.aware("starts_at"), "ends_at": form.aware("ends_at")},
-                       _posted_version())
-            db.session.commit()
-        except ops.ConsultationError as e:
-            db.session.rollback()
-            for err in e.errors:
-                getattr(form, err["field"]).errors.append(err["message"])
-        except WorkflowError as e:
-            db.session.rollback()
-            flash(str(e.detail), "error")
-            return redirect(url_for(".show", cid=cid))
-        else:
-            flash(_("Zapisano zmiany."), "success")
-            return redirect(url_for(".show", cid=cid))
+        saved = save(lambda: ops.update(db.session(), obj, current_user, _values(form), _posted_version()),
+                     lambda errors: _field_errors(form, errors), _("Zapisano zmiany."), url_for(".show", cid=cid))
+        if saved is not None:
+            return saved
     status = 422 if request.method == "POST" else 200
     return render_template("consultations/form.html", form=form, obj=obj), status
 

@@ -9,7 +9,6 @@ from flask import g, has_app_context
 from pydantic import AwareDatetime, BaseModel, Field
 
 from grants.api.collections import Collection, register
-from grants.api.problems import invalid
 from grants.api.validation import Id
 from grants.core import canonical, db
 from grants.core.i18n import _
@@ -139,10 +138,7 @@ def _create(session, user, data: ContestCreate):
     values = _values(data)
     if data.department_id is not None:
         values["department_id"] = int(data.department_id)  # the schema's pattern keeps it an INTEGER
-    try:
-        return ops.create(session, user, values, planned=data.planned)
-    except ops.ContestError as e:
-        raise invalid(e.errors) from None
+    return ops.create(session, user, values, planned=data.planned)
 
 
 def _may_create(user):
@@ -153,10 +149,7 @@ def _may_create(user):
 def _patch(session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)
     data = validated()
-    try:
-        return ops.update(session, obj, user, _values(data), expected_version)
-    except ops.ContestError as e:
-        raise invalid(e.errors) from None
+    return ops.update(session, obj, user, _values(data), expected_version)
 
 
 register(Collection(
@@ -241,10 +234,7 @@ def contest_clone(cid):
     contest = _object(REGISTRY["contests"], cid, user)
 
     def perform():
-        try:
-            copy = ops.clone(db.session(), contest, user)
-        except ops.ContestError as e:
-            raise invalid(e.errors) from None
+        copy = ops.clone(db.session(), contest, user)
         db.session.flush()
         return _json(full(REGISTRY["contests"], copy, user), 201, copy)
 

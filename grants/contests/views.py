@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -31,10 +31,9 @@ from grants.web.home import Item, Section, section
 from grants.web.security import roles_required
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
 from reviewers.models import Commission
 from grants.web.transitions import perform
-from grants.web.areas import act, listing, viewer, visible_or_404
+from grants.web.areas import act, listing, save, viewer, visible_or_404
 
 from .results import results as published_results
 
@@ -84,16 +83,12 @@ def new():
         for entry, item in zip(form.formal_checklist, defaults.formal_checklist + [{}] * 10):
             entry.code.data, entry.title.data = item.get("code", ""), item.get("label", "")
     if form.validate_on_submit():
-        try:
-            c = ops.create(db.session(), current_user, _with_params(form.values()),
-                           planned=request.form.get("planned") == "1")
-            db.session.commit()
-        except ops.ContestError as e:
-            db.session.rollback()
-            _apply_errors(form, e.errors)
-        else:
-            flash(_("Zapisano konkurs."), "success")
-            return redirect(url_for(".show", cid=c.id))
+        saved = save(lambda: ops.create(db.session(), current_user, _with_params(form.values()),
+                                        planned=request.form.get("planned") == "1"),
+                     lambda errors: _apply_errors(form, errors), _("Zapisano konkurs."),
+                     lambda c: url_for(".show", cid=c.id))
+        if saved is not None:
+            return saved
     selected = form.call_type.data if form.call_type.data in call_types() else "standard"
     return render_template("contests/form.html", form=form, obj=None, params=_params_view(selected, None),
                            call_types=call_types()), 422 if request.method == "POST" else 200
@@ -109,20 +104,11 @@ def edit(cid):
     if request.method == "GET":
         form.fill(c)
     if form.validate_on_submit():
-        try:
-            ops.update(db.session(), c, current_user, _with_params(form.values()),
-                       int(request.form.get("version", c.version)))
-            db.session.commit()
-        except ops.ContestError as e:
-            db.session.rollback()
-            _apply_errors(form, e.errors)
-        except WorkflowError as e:
-            db.session.rollback()
-            flash(str(e.detail), "error")
-            return redirect(url_for(".show", cid=cid))
-        else:
-            flash(_("Zapisano zmiany."), "success")
-            return redirect(url_for(".show", cid=cid))
+        saved = save(lambda: ops.update(db.session(), c, current_user, _with_params(form.values()),
+                                        int(request.form.get("version", c.version))),
+                     lambda errors: _apply_errors(form, errors), _("Zapisano zmiany."), url_for(".show", cid=cid))
+        if saved is not None:
+            return saved
     return render_template("contests/form.html", form=form, obj=c, params=_params_view(c.call_type, c),
                            call_types=call_types()), 422 if request.method == "POST" else 200
 

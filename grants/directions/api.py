@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import api_route
-from grants.api.collections import Collection, _json, _object, register
-from grants.api.problems import invalid
+from grants.api.collections import Collection, _json, _object, body_id, named, register
 from grants.api.validation import Id, raw_json, validate
 from grants.consultations.models import Consultation
 from grants.consultations.operations import visible
@@ -62,28 +60,17 @@ class DirectionCreate(DirectionFields):
 
 
 def _create(session, user, data: DirectionCreate):
-    try:
-        cid = int(data.consultation_id)
-        org = int(data.organisation_id) if data.organisation_id else None
-    except ValueError:
-        raise invalid([{"field": "consultation_id", "message": "unknown id"}]) from None
-    c = session.scalar(visible(select(Consultation).where(Consultation.id == cid), user))
-    if c is None:
-        raise invalid([{"field": "consultation_id", "message": "no such consultation"}])
-    try:
-        return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    org = body_id(data.organisation_id, "consultation_id") if data.organisation_id else None
+    c = named(session, Consultation, visible, data.consultation_id, "consultation_id", user, "unknown id",
+              "no such consultation")
+    return ops.create(session, user, c, data.model_dump(exclude_unset=True, exclude={"consultation_id", "organisation_id"}), org)
 
 
 def _patch(session, obj, user, validated, expected_version):
     if obj.author_id != user.id:
         raise PermissionDenied()
     data = validated()
-    try:
-        return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    return ops.update(session, obj, user, data.model_dump(exclude_unset=True), expected_version)
 
 
 COLLECTION = register(Collection(
@@ -132,10 +119,7 @@ def direction_comment(did):
     user = auth.require_user()
     d = _object(COLLECTION, did, user)
     data = validate(DirectionCommentIn, raw_json())
-    try:
-        c = ops.comment(db.session(), d, user, data.body)
-    except ops.DirectionError as e:
-        raise invalid(e.errors) from None
+    c = ops.comment(db.session(), d, user, data.body)
     db.session.commit()
     return _json({"id": str(c.id), "body": c.body}, 201)
 

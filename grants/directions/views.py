@@ -22,11 +22,11 @@ from grants.core.permissions import (
 )
 from grants.programmes.operations import plan_contest_from_direction
 from grants.registry.dictionaries import DISTRICTS, FIELDS
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import viewer, visible_or_404
+from grants.web.areas import act, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Direction, DirectionComment
@@ -45,8 +45,7 @@ def _direction(did):
 
 
 def _csrf():
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
 
 
 def _flash_error(e):
@@ -124,15 +123,7 @@ def show(did):
 def support(did):
     d = _direction(did)
     _csrf()
-    try:
-        ops.support(db.session(), d, current_user)
-        db.session.commit()
-    except WorkflowError as e:
-        db.session.rollback()
-        _flash_error(e)
-    else:
-        flash(_("Poparto propozycję."), "success")
-    return redirect(url_for(".show", did=did), 303)
+    return act(lambda: ops.support(db.session(), d, current_user), url_for(".show", did=did), _("Poparto propozycję."))
 
 
 @bp.route("/directions/<int:did>/comments", methods=["POST"])
@@ -140,13 +131,8 @@ def support(did):
 def comment(did):
     d = _direction(did)
     _csrf()
-    try:
-        ops.comment(db.session(), d, current_user, request.form.get("body", ""))
-        db.session.commit()
-    except (ops.DirectionError, WorkflowError) as e:
-        db.session.rollback()
-        _flash_error(e)
-    return redirect(url_for(".show", did=did) + "#comments", 303)
+    return act(lambda: ops.comment(db.session(), d, current_user, request.form.get("body", "")),
+               url_for(".show", did=did) + "#comments")
 
 
 @bp.route("/directions/<int:did>/comments/<int:comment_id>/flag", methods=["POST"])
@@ -173,23 +159,11 @@ def hide(did):
         c = db.session.get(DirectionComment, int(request.form["comment_id"]))
         if c is None or c.direction_id != d.id:
             abort(404)
-    try:
-        ops.hide(db.session(), current_user, d, request.form.get("reason", ""), c)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ops.DirectionError as e:
-        db.session.rollback()
-        _flash_error(e)
-    else:
-        flash(_("Ukryto z podaniem powodu."), "success")
-    return redirect(url_for(".show", did=did), 303)
+    return act(lambda: ops.hide(db.session(), current_user, d, request.form.get("reason", ""), c),
+               url_for(".show", did=did), _("Ukryto z podaniem powodu."))
 
 
-@bp.route("/directions/<int:did>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(did, name):
-    return perform(_direction(did), name, ("answer", "into_id", "reason"), url_for(".show", did=did))
+transition_page(bp, "/directions/<int:did>/transitions/<name>", _direction, ("answer", "into_id", "reason"))
 
 
 @bp.route("/directions/<int:did>/plan", methods=["POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from grants.agreements import operations as agreement_ops
 from grants.agreements.models import Agreement
@@ -19,7 +18,8 @@ from grants.reports import operations as report_ops
 from grants.reports.models import Report
 from grants.settlements import operations as settlement_ops
 from grants.settlements.models import Settlement
-from grants.web.transitions import CsrfForm
+from grants.web.areas import visible_or_404
+from grants.web.transitions import CsrfForm, require_csrf
 from grants.commissions import operations as commission_ops
 from reviewers.models import Commission
 
@@ -37,10 +37,6 @@ from .storage import sha256
 bp = Blueprint("documents", __name__, template_folder="templates")
 
 MAX_VERIFY_BYTES = 60 * 1024 * 1024
-
-
-def _user():
-    return current_user if current_user.is_authenticated else None
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -66,10 +62,7 @@ def _issued(doc) -> Response:
 
 
 def _offer(oid: int) -> Offer:
-    o = db.session.scalar(offer_ops.visible(select(Offer).where(Offer.id == oid), current_user))
-    if o is None:
-        abort(404)
-    return o
+    return visible_or_404(Offer, oid, offer_ops.visible)
 
 
 @bp.route("/offers/<int:oid>/pdf")
@@ -112,18 +105,14 @@ def confirmation_pdf(oid):
 
 @bp.route("/contests/<int:cid>/pdf")
 def announcement_pdf(cid):
-    c = db.session.scalar(contest_ops.visible(select(Contest).where(Contest.id == cid), _user()))
-    if c is None:
-        abort(404)
+    c = visible_or_404(Contest, cid, contest_ops.visible)
     return _pdf(_render("announcement", announcement_context(c)), f"ogloszenie-{c.year}-{c.id}.pdf")
 
 
 @bp.route("/agreements/<int:aid>/pdf")
 @login_required
 def agreement_pdf(aid):
-    a = db.session.scalar(agreement_ops.visible(select(Agreement).where(Agreement.id == aid), current_user))
-    if a is None:
-        abort(404)
+    a = visible_or_404(Agreement, aid, agreement_ops.visible)
     doc = ops.find(db.session(), "agreement", "agreement", a.id, str(a.revision))
     if doc is not None:
         return _issued(doc)
@@ -133,9 +122,7 @@ def agreement_pdf(aid):
 @bp.route("/commissions/<int:cid>/protocol.pdf")
 @login_required
 def protocol_pdf(cid):
-    c = db.session.scalar(commission_ops.visible(select(Commission).where(Commission.id == cid), current_user))
-    if c is None:
-        abort(404)
+    c = visible_or_404(Commission, cid, commission_ops.visible)
     doc = ops.find(db.session(), "protocol", "commission", c.id)
     if doc is None or not (is_staff(current_user, c) or c.member_for(current_user) is not None):
         abort(404)  # drafts of the protocol are pages, not documents
@@ -151,8 +138,8 @@ def _page_or_pdf(kind: str, ctx: dict, fmt: str, filename: str):
 @bp.route("/contests/<int:cid>/results.<any(pdf, html):fmt>")
 def results(cid, fmt):
     """Public once the results are published (R-RESULTS)."""
-    c = db.session.scalar(contest_ops.visible(select(Contest).where(Contest.id == cid), _user()))
-    if c is None or c.results_published_at is None:
+    c = visible_or_404(Contest, cid, contest_ops.visible)
+    if c.results_published_at is None:
         abort(404)
     return _page_or_pdf("results", results_context(db.session(), c), fmt, f"wyniki-{c.year}-{c.id}.pdf")
 
@@ -160,18 +147,14 @@ def results(cid, fmt):
 @bp.route("/reports/<int:rid>/document.<any(pdf, html):fmt>")
 @login_required
 def report(rid, fmt):
-    r = db.session.scalar(report_ops.visible(select(Report).where(Report.id == rid), current_user))
-    if r is None:
-        abort(404)
+    r = visible_or_404(Report, rid, report_ops.visible)
     return _page_or_pdf("report", report_context(r), fmt, f"sprawozdanie-{_safe(r.agreement.number)}-{r.kind}.pdf")
 
 
 @bp.route("/settlements/<int:sid>/document.<any(pdf, html):fmt>")
 @login_required
 def settlement(sid, fmt):
-    s = db.session.scalar(settlement_ops.visible(select(Settlement).where(Settlement.id == sid), current_user))
-    if s is None:
-        abort(404)
+    s = visible_or_404(Settlement, sid, settlement_ops.visible)
     return _page_or_pdf("settlement", settlement_context(s), fmt, f"rozliczenie-{_safe(s.agreement.number)}.pdf")
 
 
@@ -180,8 +163,7 @@ def settlement(sid, fmt):
 def offer_pdf_background(oid):
     """A large offer: made by a job; the next page shows its progress and then the download."""
     o = _offer(oid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     job = tasks.start(db.session(), "offer", o.id, current_user)
     return redirect(url_for(".job", job_id=job.id), 303)
 

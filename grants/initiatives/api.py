@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from grants.api.collections import Collection, register
-from grants.api.problems import invalid
+from grants.api.collections import Collection, body_id, register
 from grants.api.validation import Id
 from grants.core import canonical
 from grants.registry.api import DepartmentPatch, patch_department
@@ -47,14 +46,7 @@ class InitiativeCreate(BaseModel):
 
 
 def _create(session, user, data: InitiativeCreate):
-    try:
-        org = int(data.organisation_id)
-    except ValueError:
-        raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
-    try:
-        return ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
-    except ops.InitiativeError as e:
-        raise invalid(e.errors) from None
+    return ops.submit(session, user, body_id(data.organisation_id, "organisation_id"), data.model_dump(exclude={"organisation_id"}))
 
 
 register(Collection(

@@ -14,8 +14,8 @@ from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.web.transitions import CsrfForm, perform
-from grants.web.areas import act, listing, visible_or_404
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
+from grants.web.areas import department_page, listing, visible_or_404
 
 from . import operations as ops
 from .models import Initiative
@@ -34,8 +34,7 @@ def guide():
 def index():
     errors, values, status = {}, {}, 200
     if request.method == "POST":
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost")}
         try:
             data = dict(values)
@@ -67,24 +66,12 @@ def show(iid):
                            **department_context(obj, current_user))
 
 
-@bp.route("/<int:iid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(iid, name):
-    obj = visible_or_404(Initiative, iid, ops.visible)
-    return perform(obj, name, ("announcement_date", "justification", "reason"), url_for(".show", iid=iid))
+transition_page(bp, "/<int:iid>/transitions/<name>", lambda iid: visible_or_404(Initiative, iid, ops.visible),
+                ("announcement_date", "justification", "reason"))
 
 
-@bp.route("/<int:iid>/department", methods=["POST"])
-@login_required
-def reassign(iid):
-    """An admin assigns the offer to a department (grants.registry.departments)."""
-    obj = visible_or_404(Initiative, iid, ops.visible)
-    if not has_role(current_user, ADMIN):
-        abort(403)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
-               url_for(".show", iid=iid), _("Przypisano wydział."))
+department_page(bp, "/<int:iid>/department", lambda iid: visible_or_404(Initiative, iid, ops.visible),
+                ops.reassign_department)
 
 
 @section(OFFICER, ADMIN)

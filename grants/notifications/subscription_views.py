@@ -12,6 +12,7 @@ from grants.forms.account import CsrfForm
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Department
 from grants.web.security import csrf
+from grants.web.transitions import require_csrf
 
 from . import subscriptions
 from .errors import NotificationError
@@ -62,16 +63,20 @@ def confirm_page(token: str):
 
 @bp.route("/confirm/<token>", methods=["POST"])
 def confirm(token: str):
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
+    return _by_token(subscriptions.confirm, token, "confirmed")
+
+
+def _by_token(step, token: str, done: str):
+    """`step` on the subscription the mailed `token` names (an unknown token: 404), then the page saying it is `done`."""
     s = db.session()
     try:
-        subscriptions.confirm(s, token)
+        step(s, token)
         s.commit()
     except NotificationError:
         s.rollback()
         abort(404)
-    return render_template("notifications/subscription_done.html", step="confirmed")
+    return render_template("notifications/subscription_done.html", step=done)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET"])
@@ -87,11 +92,4 @@ def unsubscribe_page(token: str):
 @bp.route("/unsubscribe/<token>", methods=["POST"])
 @csrf.exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; the token is the secret
 def unsubscribe(token: str):
-    s = db.session()
-    try:
-        subscriptions.unsubscribe(s, token)
-        s.commit()
-    except NotificationError:
-        s.rollback()
-        abort(404)
-    return render_template("notifications/subscription_done.html", step="unsubscribed")
+    return _by_token(subscriptions.unsubscribe, token, "unsubscribed")

@@ -12,7 +12,9 @@ from grants.core.permissions import ADMIN, has_role
 from grants.forms.account import CsrfForm
 from grants.web.account import Section as AccountSection
 from grants.web.account import add_section
+from grants.web.areas import act
 from grants.web.home import Item, Section, section
+from grants.web.transitions import require_csrf
 
 from . import facts, kinds, mailer, undelivered
 from . import operations as ops
@@ -74,23 +76,14 @@ def open_(nid: int):
 @bp.route("/<int:nid>/read", methods=["POST"])
 @login_required
 def read(nid: int):
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    s = db.session()
-    try:
-        ops.mark_read(s, current_user, nid)
-        s.commit()
-    except NotificationError:
-        s.rollback()
-        abort(404)
-    return redirect(url_for(".index"), 303)
+    require_csrf()
+    return act(lambda: ops.mark_read(db.session(), current_user, nid), url_for(".index"), missing=NotificationError)
 
 
 @bp.route("/read-all", methods=["POST"])
 @login_required
 def read_all():
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     ops.mark_all_read(db.session(), current_user)
     db.session.commit()
     flash(_("Wszystkie powiadomienia oznaczono jako przeczytane."), "success")
@@ -111,20 +104,12 @@ add_section(AccountSection("notifications", "notifications/_preferences.html", _
 @bp.route("/preferences", methods=["POST"])
 @login_required
 def preferences():
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     choices = {c: request.form.get(f"pref_{c}", "") for c in kinds.CATEGORIES if c not in kinds.LOCKED}
     locked = {c: request.form[f"pref_{c}"] for c in kinds.LOCKED if f"pref_{c}" in request.form}
-    s = db.session()
-    try:
-        ops.set_preferences(s, current_user, {**choices, **locked})
-        s.commit()
-    except NotificationError as e:
-        s.rollback()
-        flash(e.message, "error")
-        return redirect(url_for("account.index") + "#notifications", 303)
-    flash(_("Zapisano ustawienia powiadomień."), "success")
-    return redirect(url_for("account.index") + "#notifications", 303)
+    return act(lambda: ops.set_preferences(db.session(), current_user, {**choices, **locked}),
+               url_for("account.index") + "#notifications", _("Zapisano ustawienia powiadomień."),
+               refusals=NotificationError)
 
 
 # ---------------------------------------------------------------- admin: undelivered mail
@@ -142,18 +127,9 @@ def undelivered_index():
 def undelivered_retry(event_id: str):
     if not has_role(current_user, ADMIN):
         abort(403)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    s = db.session()
-    try:
-        undelivered.retry(s, event_id, current_user)
-        s.commit()
-    except NotificationError as e:
-        s.rollback()
-        flash(e.message, "error")
-        return redirect(url_for(".undelivered_index"), 303)
-    flash(_("Wiadomość ponownie przekazano do wysyłki."), "success")
-    return redirect(url_for(".undelivered_index"), 303)
+    require_csrf()
+    return act(lambda: undelivered.retry(db.session(), event_id, current_user), url_for(".undelivered_index"),
+               _("Wiadomość ponownie przekazano do wysyłki."), refusals=NotificationError)
 
 
 @section("public")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import Collection, _expected_version, _json, _object, full, register
+from grants.api.collections import Collection, _expected_version, _json, _object, body_id, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.contests.models import Contest
@@ -86,34 +86,24 @@ def serialize_full(o: Offer, user) -> dict:
     return body
 
 
-def _id(v: str, field: str) -> int:
-    try:
-        return int(v)
-    except ValueError:
-        raise invalid([{"field": field, "message": "unknown id"}]) from None
+_id = body_id
 
 
 def _create(session, user, data: OfferCreate):
     contest = session.scalar(contest_visible(select(Contest).where(Contest.id == _id(data.contest_id, "contest_id")), user))
     if contest is None:
         raise invalid([{"field": "contest_id", "message": "no such contest"}])
-    try:
-        return ops.create(session, user, contest, _id(data.organisation_id, "organisation_id"))
-    except ops.OfferError as e:
-        raise invalid(e.errors) from None
+    return ops.create(session, user, contest, _id(data.organisation_id, "organisation_id"))
 
 
 def _patch(session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)
     data = validated()
     sections = data.model_dump(mode="json", exclude_unset=True, exclude={"partners"})
-    try:
-        if data.partners is not None:
-            ops.set_partners(session, obj, user, [_id(p, "partners") for p in data.partners], expected_version)
-        if sections:
-            ops.save_sections(session, obj, user, sections, expected_version)
-    except ops.OfferError as e:
-        raise invalid(e.errors) from None
+    if data.partners is not None:
+        ops.set_partners(session, obj, user, [_id(p, "partners") for p in data.partners], expected_version)
+    if sections:
+        ops.save_sections(session, obj, user, sections, expected_version)
     return obj
 
 
@@ -195,10 +185,7 @@ def add_cost_line(obj_id):
     line = validate(cm.CostLine, raw_json())
     s = db.session()
     lines = list((offer.content or {}).get("costs", [])) + [line.model_dump(mode="json")]
-    try:
-        ops.save_sections(s, offer, user, {"costs": lines}, expected)
-    except ops.OfferError as e:
-        raise invalid(e.errors) from None
+    ops.save_sections(s, offer, user, {"costs": lines}, expected)
     s.commit()
     return _json({"index": len(lines) - 1, "line": lines[-1]}, 201, offer)
 
@@ -234,10 +221,7 @@ def change_cost_line(obj_id, n):
             body = {**lines[i], **body}
         lines[i] = validate(cm.CostLine, body).model_dump(mode="json")
     s = db.session()
-    try:
-        ops.save_sections(s, offer, user, {"costs": lines}, expected)
-    except ops.OfferError as e:
-        raise invalid(e.errors) from None
+    ops.save_sections(s, offer, user, {"costs": lines}, expected)
     s.commit()
     return _json({"items": lines, "total": len(lines)}, 200, offer)
 
@@ -258,10 +242,7 @@ def formal_checks(obj_id):
         raise PermissionDenied()  # before looking at the body: 403 precedes 400/422
     data = validate(FormalChecks, raw_json())
     s = db.session()
-    try:
-        ops.set_formal_checks(s, offer, user, data.checks, expected)
-    except ops.OfferError as e:
-        raise invalid(e.errors) from None
+    ops.set_formal_checks(s, offer, user, data.checks, expected)
     s.commit()
     return _json(full(COLLECTION, offer, user), 200, offer)
 

@@ -32,7 +32,7 @@ from grants.documents.kinds import offer_context
 from grants.documents.render import render_html
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, perform, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
@@ -82,8 +82,7 @@ def _section_of(field: str) -> str:
 @login_required
 def create(cid):
     c = visible_or_404(Contest, cid, visible)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     try:
         org_id = int(request.form.get("organisation_id", ""))
     except ValueError:
@@ -240,8 +239,7 @@ def transition(oid, name):
 @login_required
 def checks(oid):
     o = _get(oid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     codes = [c["code"] for c in o.contest.formal_checklist or []]
     values = {code: request.form.get(f"check.{code}") == "1" for code in codes}
     try:

@@ -83,6 +83,16 @@ def _conditional(kind: str, year):
     return etag, last, r
 
 
+def _download(kind: str):
+    """(year, etag, last_modified, response or None) of a download of `kind`: the response answers at
+    once (a 400 for a bad ?year=, a 304 when the client already has this version)."""
+    year, bad = _year()
+    if bad:
+        return None, None, None, bad
+    etag, last, not_modified = _conditional(kind , year)
+    return year, etag, last, not_modified
+
+
 def _finish(r: Response, etag: str, last, filename: str | None = None) -> Response:
     r.set_etag(etag)
     if last:
@@ -135,12 +145,9 @@ def _grants_stream(year):
 
 @bp.route("/open-data/360giving.json")
 def grants_json():
-    year, bad = _year()
-    if bad:
-        return bad
-    etag, last, not_modified = _conditional("360json", year)
-    if not_modified:
-        return not_modified
+    year, etag, last, early = _download("360json")
+    if early is not None:
+        return early
     body = _grants_stream(year)
     if body is None:
         return _fail(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
@@ -152,12 +159,9 @@ def grants_json():
 def grants_flat(fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    year, bad = _year()
-    if bad:
-        return bad
-    etag, last, not_modified = _conditional("360" + fmt, year)
-    if not_modified:
-        return not_modified
+    year, etag, last, early = _download("360" + fmt)
+    if early is not None:
+        return early
     s = db.session()
     cfg = settings.load()
     grants = list(threesixty.grants(s, cfg, year))
@@ -171,12 +175,9 @@ def grants_flat(fmt):
 
 
 def _ocds_package(kind: str, list_name: str, items_of):
-    year, bad = _year()
-    if bad:
-        return bad
-    etag, last, not_modified = _conditional("ocds" + kind, year)
-    if not_modified:
-        return not_modified
+    year, etag, last, early = _download("ocds" + kind)
+    if early is not None:
+        return early
     cfg = settings.load()
     header = ocds.package_header(cfg, _publisher(db.session(), cfg), request.base_url)
     s = Session(db.get_engine())

@@ -19,7 +19,6 @@ from grants.workflows.errors import stale
 
 from . import memberships as ms
 from . import search
-from .departments import DepartmentError
 from .models import MEMBER, Membership, MembershipInvitation, Organisation
 
 def _s(v):
@@ -285,11 +284,7 @@ def patch_department(reassign):
         if expected_version is not None and expected_version != obj.version:
             raise stale(obj.version)
         data = validated()
-        try:
-            return reassign(session, user, obj, data.department_id)
-        except DepartmentError as e:
-            session.rollback()
-            raise invalid(e.errors) from None
+        return reassign(session, user, obj, data.department_id)
     return patch
 
 

@@ -11,6 +11,8 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import ConfirmForm, InviteForm, RemoveMemberForm, RoleForm, StaffAddForm
 from grants.web import home
+from grants.web.areas import act
+from grants.web.transitions import require_csrf
 
 from . import memberships as ms
 from .models import Membership, MembershipInvitation, Organisation
@@ -123,15 +125,8 @@ def set_role(oid, mid):
     if not form.validate_on_submit():
         flash(_("Wybierz rolę."), "error")
         return redirect(url_for(".index", oid=oid), 303)
-    try:
-        ms.set_role(db.session(), current_user, m, form.role.data)
-        db.session.commit()
-    except ms.MembershipError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Zmieniono rolę."), "success")
-    return redirect(url_for(".index", oid=oid), 303)
+    return act(lambda: ms.set_role(db.session(), current_user, m, form.role.data), url_for(".index", oid=oid),
+               _("Zmieniono rolę."))
 
 
 @bp.route("/organisations/<int:oid>/members/<int:mid>/remove", methods=["GET", "POST"])
@@ -167,20 +162,8 @@ def revoke(oid, iid):
     inv = db.session.get(MembershipInvitation, iid)
     if inv is None or inv.organisation_id != org.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        ms.revoke(db.session(), current_user, inv)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ms.MembershipError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    else:
-        flash(_("Wycofano zaproszenie."), "success")
-    return redirect(url_for(".index", oid=oid), 303)
+    require_csrf()
+    return act(lambda: ms.revoke(db.session(), current_user, inv), url_for(".index", oid=oid), _("Wycofano zaproszenie."))
 
 
 @bp.route("/invitations")
@@ -194,17 +177,8 @@ def _answer(iid, fn, done):
     inv = ms.visible_invitation(db.session(), current_user, iid)
     if inv is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        fn(db.session(), current_user, inv)
-        db.session.commit()
-    except ms.MembershipError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for(".invitations"), 303)
-    flash(done, "success")
-    return redirect(url_for(".invitations"), 303)
+    require_csrf()
+    return act(lambda: fn(db.session(), current_user, inv), url_for(".invitations"), done)
 
 
 @bp.route("/invitations/<int:iid>/accept", methods=["POST"])

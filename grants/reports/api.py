@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from grants.agreements.models import Agreement
 from grants.agreements.operations import visible
-from grants.api.collections import Collection, register
-from grants.api.problems import invalid
+from grants.api.collections import Collection, named, register
 from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.permissions import PermissionDenied
@@ -71,28 +69,16 @@ class ReportCreate(BaseModel):
 
 
 def _create(session, user, data: ReportCreate):
-
-    try:
-        aid = int(data.agreement_id)
-    except ValueError:
-        raise invalid([{"field": "agreement_id", "message": "unknown agreement"}]) from None
-    a = session.scalar(visible(select(Agreement).where(Agreement.id == aid), user))
-    if a is None:
-        raise invalid([{"field": "agreement_id", "message": "no such agreement"}])
-    try:
-        return ops.demand_partial(session, user, a, data.due_on)
-    except ops.ReportError as e:
-        raise invalid(e.errors) from None
+    a = named(session, Agreement, visible, data.agreement_id, "agreement_id", user, "unknown agreement",
+              "no such agreement")
+    return ops.demand_partial(session, user, a, data.due_on)
 
 
 def _patch(session, obj, user, validated, expected_version):
     if not member(obj, user):
         raise PermissionDenied()
     data = validated()
-    try:
-        return ops.save(session, user, obj, data.model_dump(mode="json", exclude_unset=True), expected_version)
-    except ops.ReportError as e:
-        raise invalid(e.errors) from None
+    return ops.save(session, user, obj, data.model_dump(mode="json", exclude_unset=True), expected_version)
 
 
 register(Collection(

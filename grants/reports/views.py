@@ -2,21 +2,20 @@
 submits; the officer reviews it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants.agreements.models import Agreement
 from grants.core import clock, db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied
+from grants.core.permissions import ADMIN, OFFICER
 from grants.offers.forms_util import drop_empty, unflatten
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
-from grants.workflows.errors import WorkflowError
 from grants.workflows.report import member
-from grants.web.areas import visible_or_404
+from grants.web.areas import save, visible_or_404
 
 from . import content as rc
 from . import operations as ops
@@ -37,8 +36,7 @@ def show(rid):
     ct = rc.call_type_of(r)
     errors, form_errors, status = {}, {}, 200
     if request.method == "POST":
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         data = {"narrative": request.form.get("narrative", "")}
         for k in ("income", "bank_interest"):
             if request.form.get(k):
@@ -52,23 +50,18 @@ def show(rid):
         if ct.report_model is not None and any(k.startswith("call.") for k in request.form):
             extra = drop_empty(unflatten(request.form, "call"))
             data["call"] = ct.parse_report_form(extra if isinstance(extra, dict) else {})
-        try:
-            ops.save(db.session(), current_user, r, data, int(request.form.get("version", r.version)), grammar="typed")
-            db.session.commit()
-        except PermissionDenied:
-            abort(403)
-        except ops.ReportError as e:
-            db.session.rollback()
-            errors = {x["field"]: x["message"] for x in e.errors}
-            for x in e.errors:
+        def refused(refusals):
+            nonlocal errors, status
+            errors = {x["field"]: x["message"] for x in refusals}
+            for x in refusals:
                 form_errors.setdefault(x["field"], []).append(x["message"])
             status = 422
-        except WorkflowError as e:
-            db.session.rollback()
-            flash(str(e.detail), "error")
-        else:
-            flash(_("Zapisano sprawozdanie."), "success")
-            return redirect(url_for(".show", rid=rid), 303)
+
+        version = int(request.form.get("version", r.version))
+        saved = save(lambda: ops.save(db.session(), current_user, r, data, version, grammar="typed"), refused,
+                     _("Zapisano sprawozdanie."), url_for(".show", rid=rid), back=False, code=303)
+        if saved is not None:
+            return saved
     try:
         shift = rc.shift_result(r)
     except Exception:  # noqa: BLE001 - incomplete content
@@ -84,11 +77,7 @@ def show(rid):
                            transitions=available_transitions(db.session(), r, current_user), form=CsrfForm()), status
 
 
-@bp.route("/<int:rid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(rid, name):
-    r = _get(rid)
-    return perform(r, name, ("note", "due_on"), url_for(".show", rid=rid))
+transition_page(bp, "/<int:rid>/transitions/<name>", _get, ("note", "due_on"))
 
 
 @section(OFFICER, ADMIN)

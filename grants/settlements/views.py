@@ -14,7 +14,7 @@ from grants.core.i18n import _
 from grants.core.numbers import parse_money
 from grants.core.permissions import FINANCE, PermissionDenied, has_role
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm
+from grants.web.transitions import CsrfForm, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 from grants.web.areas import visible_or_404
@@ -45,8 +45,7 @@ def show(sid):
 @login_required
 def transition(sid, name):
     s = _get(sid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     payload = {}
     if name == "calculate":
         findings = list(s.findings or [])
@@ -70,8 +69,7 @@ def transition(sid, name):
 @login_required
 def record_return(sid):
     s = _get(sid)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     try:
         paid_on = date.fromisoformat(request.form.get("paid_on", ""))
         amount = parse_money(request.form.get("amount", ""), allow_zero=False, grammar="typed")

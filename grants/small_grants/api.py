@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.declare import api_route
-from grants.api.collections import Collection, _json, _object, register
+from grants.api.collections import Collection, _json, _object, body_id, register
 from grants.api.problems import invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.core import canonical, db
@@ -52,10 +52,7 @@ class SmallGrantCreate(BaseModel):
 
 
 def _create(session, user, data: SmallGrantCreate):
-    try:
-        org = int(data.organisation_id)
-    except ValueError:
-        raise invalid([{"field": "organisation_id", "message": "unknown id"}]) from None
+    org = body_id(data.organisation_id, "organisation_id")
     try:
         obj, warnings = ops.submit(session, user, org, data.model_dump(exclude={"organisation_id"}))
     except ops.SmallGrantError as e:

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from grants.core import formatting
 from grants.core import clock, db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, has_role
 from grants.registry import departments
 from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
 from grants.workflows.base import available_transitions
-from grants.workflows.errors import WorkflowError
-from grants.web.transitions import CsrfForm, perform
-from grants.web.areas import act, listing, viewer, visible_or_404
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
+from grants.web.areas import act, department_page, listing, save, viewer, visible_or_404
 
 from . import operations as ops
 from .models import SmallGrant, SmallGrantComment
@@ -35,12 +34,11 @@ def _get(sid):
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    errors, values, warnings, status = {}, {}, [], 200
+    errors, values, status = {}, {}, 200
     if request.method == "POST":
         if not current_user.is_authenticated:
             abort(401)
-        if not CsrfForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
         data, errors = dict(values), {}
         try:
@@ -57,22 +55,22 @@ def index():
             org_id = int(request.form.get("organisation_id", "0"))
         except ValueError:
             abort(403)
-        try:
+        def submit():
             if errors:
                 raise ops.SmallGrantError([{"field": k, "message": v} for k, v in errors.items()])
-            obj, warnings = ops.submit(db.session(), current_user, org_id, data)
-            db.session.commit()
-        except PermissionDenied:
-            abort(403)
-        except ops.SmallGrantError as e:
-            db.session.rollback()
-            errors = {x["field"]: x["message"] for x in e.errors}
+            return ops.submit(db.session(), current_user, org_id, data)
+
+        def refused(refusals):
+            nonlocal errors, status
+            errors = {x["field"]: x["message"] for x in refusals}
             status = 422
-        else:
-            flash(_("Złożono ofertę w trybie art. 19a. Urząd opublikuje ją na 7 dni do uwag."), "success")
-            for w in warnings:
-                flash(_("Uwaga: %(w)s", w=w), "info")
-            return redirect(url_for(".show", sid=obj.id), 303)
+
+        saved = save(submit, refused, lambda submitted: [
+            (_("Złożono ofertę w trybie art. 19a. Urząd opublikuje ją na 7 dni do uwag."), "success"),
+            *((_("Uwaga: %(w)s", w=w), "info") for w in submitted[1])],
+            lambda submitted: url_for(".show", sid=submitted[0].id), code=303)
+        if saved is not None:
+            return saved
     page = listing(ops.visible(select(SmallGrant), viewer()), SmallGrant, SmallGrant.id.desc())
     orgs = [m.organisation for m in current_user.memberships] if viewer() and has_role(current_user, APPLICANT) else []
     return render_template("small_grants/index.html", rows=page.rows, page=page, orgs=orgs, fields=FIELDS, errors=errors, values=values,
@@ -83,18 +81,10 @@ def index():
 def show(sid):
     obj = _get(sid)
     if request.method == "POST":  # a comment: anyone may comment while published (R-19A-PUBLISH)
-        if not CsrfForm().validate_on_submit():
-            abort(400)
-        try:
-            ops.add_comment(db.session(), obj, viewer(), request.form.get("author_name", ""), request.form.get("body", ""))
-            db.session.commit()
-        except (ops.SmallGrantError, WorkflowError) as e:
-            db.session.rollback()
-            errs = getattr(e, "errors", None)
-            flash("; ".join(x["message"] for x in errs) if errs else str(e.detail), "error")
-        else:
-            flash(_("Dziękujemy, uwaga została przyjęta."), "success")
-        return redirect(url_for(".show", sid=sid) + "#comments", 303)
+        require_csrf()
+        return act(lambda: ops.add_comment(db.session(), obj, viewer(), request.form.get("author_name", ""),
+                                           request.form.get("body", "")),
+                   url_for(".show", sid=sid) + "#comments", _("Dziękujemy, uwaga została przyjęta."))
     comments = db.session.scalars(select(SmallGrantComment).where(SmallGrantComment.small_grant_id == obj.id)
                                   .order_by(SmallGrantComment.id)).all()
     now = clock.now()
@@ -105,11 +95,7 @@ def show(sid):
                            form=CsrfForm(), **department_context(obj, viewer()))
 
 
-@bp.route("/<int:sid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(sid, name):
-    obj = _get(sid)
-    return perform(obj, name, ("justification", "reason"), url_for(".show", sid=sid))
+transition_page(bp, "/<int:sid>/transitions/<name>", _get, ("justification", "reason"))
 
 
 @section("public")
@@ -121,17 +107,7 @@ def _open_for_comments(user):
                     for o in rows], empty=_("Brak ofert otwartych na uwagi."), order=35)
 
 
-@bp.route("/<int:sid>/department", methods=["POST"])
-@login_required
-def reassign(sid):
-    """An admin assigns the offer to a department (grants.registry.departments)."""
-    obj = _get(sid)
-    if not has_role(current_user, ADMIN):
-        abort(403)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    return act(lambda: ops.reassign_department(db.session(), current_user, obj, request.form.get("department_id") or None),
-               url_for(".show", sid=sid), _("Przypisano wydział."))
+department_page(bp, "/<int:sid>/department", _get, ops.reassign_department)
 
 
 @section(OFFICER, ADMIN)

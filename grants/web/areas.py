@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, request
-from flask_login import current_user
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from grants.core import db
-from grants.core.permissions import PermissionDenied
+from grants.core.i18n import _
+from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 
 PER_PAGE = 200  # rows on one list page; the links below a list walk the rest
@@ -32,19 +34,27 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     return obj
 
 
-def act(operation, back, done=None, to=None, field_message=None):
+def act(operation, back, done=None, to=None, field_message=None, missing=(), explain_forbidden=False, refusals=()):
     """A page's POST that runs one area operation: `operation()` runs and the session commits, then
     the browser goes `back` (a URL, or a function giving it) with `done` shown (a message, or a
-    function of the result giving (message, category)), or to `to(result)` (e.g. the page of what the
+    function of the result giving (message, category) or a list of them), or to `to(result)` (e.g. the page of what the
     operation created). `field_message(error)` words each refused field (default: its message). A role or relation
     that may not act is a 403; refused input (grants.core.errors.FieldErrors, any ValueError) or a
-    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF."""
+    workflow's refusal changes nothing and is shown with its reasons. The caller checked CSRF.
+    `missing`: exception types meaning the thing acted on does not exist (a 404);
+    `explain_forbidden`: the 403 page names the reason the operation gave; `refusals`: more
+    exception types that refuse (their `message` is shown)."""
     try:
         result = operation()
         db.session.commit()
     except PermissionDenied:
         db.session.rollback()
+        if explain_forbidden:
+            raise
         abort(403)
+    except missing:
+        db.session.rollback()
+        abort(404)
     except ValueError as e:
         db.session.rollback()
         errors = getattr(e, "errors", None) or [{"message": str(e)}]
@@ -52,14 +62,67 @@ def act(operation, back, done=None, to=None, field_message=None):
     except WorkflowError as e:
         db.session.rollback()
         flash(str(e.detail), "error")
+    except refusals as e:
+        db.session.rollback()
+        flash(getattr(e, "message", str(e)), "error")
     else:
-        if callable(done):
-            flash(*done(result))
-        elif done is not None:
-            flash(done, "success")
+        _say(done, result)
         if to is not None:
             return redirect(to(result), 303)
     return redirect(back() if callable(back) else back, 303)
+
+
+def _say(done, result) -> None:
+    """Flashes `done`: a message, or a function of the result giving (message, category) or a list of them."""
+    if callable(done):
+        said = done(result)
+        for message, category in ([said] if isinstance(said, tuple) else said):
+            flash(message, category)
+    elif done is not None:
+        flash(done, "success")
+
+
+def save(operation, refused, done, to, back=None, code=302):
+    """A form's save: `operation()` runs and the session commits, `done` is flashed and the browser
+    goes `to` (a URL, or a function of the result giving it). Refused input (a ValueError with
+    `errors` [{field, message}]) changes nothing and is handed to `refused(errors)`: its answer (a
+    page), or None when the caller shows its form again itself (422). A role or relation that may
+    not act is a 403; a workflow's refusal (stale version, a state that allows no change) is
+    flashed and the browser goes `back` (default: `to`, when a URL; False: the caller shows its
+    page). `done` as in `act`; `code`: the redirects' status."""
+    try:
+        result = operation()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except WorkflowError as e:
+        db.session.rollback()
+        if back is None and callable(to):
+            raise  # creating: no page to go back to
+        flash(str(e.detail), "error")
+        return None if back is False else redirect(back or to, code)
+    except ValueError as e:
+        db.session.rollback()
+        return refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
+    _say(done, result)
+    return redirect(to(result) if callable(to) else to, code)
+
+
+def department_page(bp, rule: str, get, reassign) -> None:
+    """Registers the page where an admin assigns an object to a department (POST `rule` with the
+    object's id; grants.registry.departments): `get(id)` finds it (visible, else a 404) and
+    `reassign(session, user, obj, department_id)` assigns it; back to the blueprint's `show`."""
+    def reassign_page(**ids):
+        (oid,) = ids.values()
+        obj = get(oid)
+        if not has_role(current_user, ADMIN):
+            abort(403)
+        require_csrf()
+        return act(lambda: reassign(db.session(), current_user, obj, request.form.get("department_id") or None),
+                   url_for(".show", **ids), _("Przypisano wydział."))
+
+    bp.add_url_rule(rule, "reassign", login_required(reassign_page), methods=["POST"])
 
 
 @dataclass

@@ -7,8 +7,8 @@ and that it cannot be undone, and the action runs only when that page's form is 
 performs at all (grants.workflows.base.may_ever: `t.yours`)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request
-from flask_login import current_user
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from grants.core import db, labels
@@ -127,3 +127,18 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
         return redirect(back, 303)
     flash(_("Wykonano: %(label)s.", label=str(obj.__workflow__.by_name[name].label)), "success")
     return redirect(done or back, 303)
+
+
+def transition_page(bp, rule: str, get, fields=(), back=None, endpoint: str = "transition", **options) -> None:
+    """Registers an object's transition page on `bp`: POST `rule` (with the object's id and
+    `<name>`) signed in; `get(id)` finds the object (visible, else a 404), `perform` runs
+    transition `name` with the form's `fields` (or `fields(name)`) and goes back to `back(obj)`,
+    by default the blueprint's `show` page of the same id. `options` go to `perform`."""
+    def transition(name, **ids):
+        (oid,) = ids.values()
+        obj = get(oid)
+        return perform(obj, name, fields(name) if callable(fields) else fields,
+                       back(obj) if back is not None else url_for(".show", **ids), **options)
+
+    transition.__name__ = endpoint
+    bp.add_url_rule(rule, endpoint, login_required(transition), methods=["POST"])

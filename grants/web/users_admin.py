@@ -11,7 +11,7 @@ from grants.accounts.operations import AccountError
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN
-from grants.forms.account import CsrfForm
+from grants.web.transitions import require_csrf
 
 from .security import roles_required
 
@@ -44,8 +44,7 @@ def show(uid: int):
 
 
 def _act(uid: int, operation, done) -> object:
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     user = _user(uid)
     try:
         operation(db.session(), current_user._get_current_object(), user)
@@ -79,8 +78,7 @@ def end_sessions(uid: int):
 @bp.route("/<int:uid>/tokens/<token_id>/revoke", methods=["POST"])
 @roles_required(ADMIN)
 def revoke_token(uid: int, token_id: str):
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     try:
         row = tokens.get_visible(db.session(), current_user, token_id)
         if row.user_id != uid:

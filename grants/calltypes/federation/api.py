@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
 from grants.api.collections import NEVER_MATCHES, _expected_version, _json
-from grants.api.problems import ApiProblem, invalid
+from grants.api.problems import ApiProblem
 from grants.api.validation import raw_json, validate
 from grants.calltypes import get
 from grants.api.validation import optional_body
@@ -130,11 +130,7 @@ def add_offer_member(obj_id):
     expected = _applicant_edit(user, acc)
     data = validate(MemberAdd, raw_json())
     s = db.session()
-    try:
-        mops.add(s, user, acc.offer, data.organisation_id, expected)
-    except mops.MemberError as e:
-        s.rollback()
-        raise invalid(e.errors) from None
+    mops.add(s, user, acc.offer, data.organisation_id, expected)
     s.commit()
     return _respond(acc, 201)
 

@@ -166,11 +166,7 @@ def pool_update(pid):
         raise PermissionDenied("Only the candidate edits their profile.")
     ops.not_withdrawn(c)  # 409 before the body is read
     data = validate(ProfileIn, raw_json())
-    try:
-        ops.update_profile(db.session(), user, c, profile=data.profile, fields=data.fields)
-    except ops.PoolError as e:
-        db.session.rollback()
-        raise invalid(e.errors) from None
+    ops.update_profile(db.session(), user, c, profile=data.profile, fields=data.fields)
     db.session.commit()
     return _json(serialize(c, user), 200)
 
@@ -178,20 +174,21 @@ def pool_update(pid):
 @api_route("/commission-pool/<pid>/consent", "POST", summary="Consent to being in the pool", response=CANDIDATE,
            who="the candidate", errors={403: "Not the candidate", 409: "Already consented or withdrawn"})
 def pool_consent(pid):
-    user = auth.require_user()
-    c = _candidate(pid, user)
-    ops.consent(db.session(), user, c)
-    db.session.commit()
-    return _json(serialize(c, user), 200)
+    return _candidate_step(pid, ops.consent)
 
 
 @api_route("/commission-pool/<pid>/withdraw", "POST", summary="Withdraw from the pool", response=CANDIDATE,
            who="the candidate or the nominating organisation's members",
            errors={403: "Neither the candidate nor the organisation", 409: "Already withdrawn"})
 def pool_withdraw(pid):
+    return _candidate_step(pid, ops.withdraw)
+
+
+def _candidate_step(pid, step):
+    """`step(session, user, candidate)` on a pool candidate the caller sees, committed; the candidate as it is now."""
     user = auth.require_user()
     c = _candidate(pid, user)
-    ops.withdraw(db.session(), user, c)
+    step(db.session(), user, c)
     db.session.commit()
     return _json(serialize(c, user), 200)
 

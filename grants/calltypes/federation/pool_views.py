@@ -16,10 +16,9 @@ from grants.core.permissions import ADMIN, OFFICER, ROLES, PermissionDenied, has
 from grants.registry.dictionaries import FIELDS
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
-from grants.workflows.errors import WorkflowError
 from grants.commissions import operations as rops
 from grants.commissions.composition import participating_organisations
-from grants.web.areas import act, visible_or_404
+from grants.web.areas import act, save, visible_or_404
 from reviewers.models import Commission
 
 from . import pool as ops
@@ -36,9 +35,9 @@ def _field_filter() -> str | None:
     return field if field in FIELDS else None
 
 
-def _errors(e: ops.PoolError) -> dict[str, str]:
+def _errors(errors: list[dict]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for x in e.errors:
+    for x in errors:
         out[x["field"]] = f"{out[x['field']]} {x['message']}" if x["field"] in out else x["message"]
     return out
 
@@ -78,7 +77,7 @@ def pool_nominate():
             abort(403)
         except ops.PoolError as e:
             s.rollback()
-            errors = _errors(e)
+            errors = _errors(e.errors)
         else:
             flash(_("Zgłoszono kandydata do puli. Trafi do niej, gdy sam wyrazi zgodę ze swojego konta."), "success")
             return redirect(url_for(".pool_nominate"), 303)
@@ -142,21 +141,9 @@ def pool_profile(pid):
     c = _candidate(pid)
     require_csrf()
     values = {"profile": request.form.get("profile", ""), "fields": request.form.getlist("fields")}
-    try:
-        ops.update_profile(db.session(), current_user, c, profile=values["profile"], fields=values["fields"])
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    except ops.PoolError as e:
-        db.session.rollback()
-        return _show(c, _errors(e), values, 422)
-    else:
-        flash(_("Zapisano profil kandydata."), "success")
-    return redirect(url_for(".pool_show", pid=pid), 303)
+    return save(lambda: ops.update_profile(db.session(), current_user, c, profile=values["profile"], fields=values["fields"]),
+                lambda errors: _show(c, _errors(errors), values, 422), _("Zapisano profil kandydata."),
+                url_for(".pool_show", pid=pid), code=303)
 
 
 @bp.route("/commissions/<int:cid>/members/from-pool", methods=["POST"])

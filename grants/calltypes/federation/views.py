@@ -5,7 +5,7 @@ home section "Potwierdź członkostwo". A named member sees the offer's title, a
 and its own membership only, never the rest of a draft."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,12 +13,12 @@ from grants.calltypes import get
 from grants.core import db
 from grants.core.dates import local
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, PermissionDenied
+from grants.core.permissions import APPLICANT
 from grants.offers import operations as oops
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
+from grants.web.areas import act
 from grants.web.transitions import require_csrf
-from grants.workflows.errors import WorkflowError
 from grants.workflows.offer import member_of_applicant
 
 from . import members as mops
@@ -43,77 +43,42 @@ def _version() -> int:
 
 def _back(acc: mops.Access):
     if acc.full:
-        return redirect(url_for("offers.show", oid=acc.offer.id) + "#members", 303)
-    return redirect(url_for(".membership", oid=acc.offer.id), 303)
+        return url_for("offers.show", oid=acc.offer.id) + "#members"
+    return url_for(".membership", oid=acc.offer.id)
+
+
+def _applicant(oid: int) -> mops.Access:
+    """The offer's access for its applicant's own change to the member list (403 otherwise), CSRF checked."""
+    acc = _access(oid)
+    if not acc.full:
+        abort(403)
+    require_csrf()
+    return acc
 
 
 @bp.route("/federation/offers/<int:oid>/members", methods=["POST"])
 @login_required
 def add_member(oid):
-    acc = _access(oid)
-    if not acc.full:
-        abort(403)
-    require_csrf()
-    try:
-        mops.add(db.session(), current_user, acc.offer, request.form.get("organisation_id", ""), _version())
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except mops.MemberError as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Dodano organizację członkowską. Jej członkowie potwierdzą członkostwo ze swoich kont."), "success")
-    return _back(acc)
+    acc = _applicant(oid)
+    return act(lambda: mops.add(db.session(), current_user, acc.offer, request.form.get("organisation_id", ""), _version()),
+               _back(acc), _("Dodano organizację członkowską. Jej członkowie potwierdzą członkostwo ze swoich kont."))
 
 
 @bp.route("/federation/offers/<int:oid>/members/<int:org_id>/remove", methods=["POST"])
 @login_required
 def remove_member(oid, org_id):
-    acc = _access(oid)
-    if not acc.full:
-        abort(403)
-    require_csrf()
-    try:
-        mops.remove(db.session(), current_user, acc.offer, org_id, _version())
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except mops.NoSuchMember:
-        db.session.rollback()
-        abort(404)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Usunięto organizację z listy członków."), "success")
-    return _back(acc)
+    acc = _applicant(oid)
+    return act(lambda: mops.remove(db.session(), current_user, acc.offer, org_id, _version()), _back(acc),
+               _("Usunięto organizację z listy członków."), missing=mops.NoSuchMember)
 
 
 def _answer(oid: int, org_id: int, yes: bool):
     acc = _access(oid)
     require_csrf()
-    try:
-        (mops.confirm if yes else mops.decline)(db.session(), current_user, acc.offer, org_id)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        raise  # the error page names the reason: only a member of that organisation answers for it
-    except mops.NoSuchMember:
-        db.session.rollback()
-        abort(404)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-    else:
-        flash(_("Potwierdzono członkostwo.") if yes else _("Zapisano: organizacja nie potwierdza członkostwa."),
-              "success")
-    return _back(acc)
+    # a refusal's page names the reason: only a member of that organisation answers for it
+    return act(lambda: (mops.confirm if yes else mops.decline)(db.session(), current_user, acc.offer, org_id),
+               _back(acc), _("Potwierdzono członkostwo.") if yes else _("Zapisano: organizacja nie potwierdza członkostwa."),
+               missing=mops.NoSuchMember, explain_forbidden=True)
 
 
 @bp.route("/federation/offers/<int:oid>/members/<int:org_id>/confirm", methods=["POST"])

@@ -140,10 +140,7 @@ def pilot_milestones(aid):
 
     def perform():
         data = validate(MilestoneIn, raw_json())
-        try:
-            m = ms.plan(s, user, a, data.model_dump(exclude_none=True))
-        except ms.MilestoneError as e:
-            raise _unprocessable(e) from None
+        m = ms.plan(s, user, a, data.model_dump(exclude_none=True))
         return _json(_one(a, m, user), 201, m)
 
     return idempotent(user, perform)
@@ -163,10 +160,7 @@ def pilot_milestone(aid, number):
     expected = _expected_version()
     ms.check_replan(user, a, m, ms.milestones(s, a), expected)
     data = validate(MilestonePatch, raw_json())
-    try:
-        ms.replan(s, user, a, m, data.model_dump(exclude_unset=True, exclude_none=True), expected)
-    except ms.MilestoneError as e:
-        raise _unprocessable(e) from None
+    ms.replan(s, user, a, m, data.model_dump(exclude_unset=True, exclude_none=True), expected)
     s.commit()
     return _json(_one(a, m, user), 200, m)
 
@@ -175,41 +169,31 @@ def pilot_milestone(aid, number):
            who=MEMBER, body=ProgressIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not a member of the organisation", **STATE})
 def pilot_milestone_progress(aid, number):
-    user = auth.require_user()
-    a = _pilot(aid, user)
-    m = _milestone(a, number)
-    s = db.session()
-    expected = _expected_version()
-    ms.check_progress(user, a, m, ms.milestones(s, a), expected)
-
-    def perform():
-        data = validate(ProgressIn, raw_json())
-        try:
-            ms.report_progress(s, user, a, m, data.progress, expected)
-        except ms.MilestoneError as e:
-            raise _unprocessable(e) from None
-        return _json(_one(a, m, user), 200, m)
-
-    return idempotent(user, perform)
+    return _milestone_step(aid, number, ms.check_progress, ProgressIn,
+                           lambda s, user, a, m, data, expected: ms.report_progress(s, user, a, m, data.progress, expected))
 
 
 @api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>/decision", "POST", summary="Decide go or no-go at the checkpoint",
            who=OFFICER, body=MilestoneDecisionIn, response=MILESTONE, headers=(IF_MATCH, IDEMPOTENCY_KEY),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestone_decision(aid, number):
+    return _milestone_step(aid, number, ms.check_decide, MilestoneDecisionIn,
+                           lambda s, user, a, m, data, expected: ms.decide(s, user, a, m, data.decision, data.note, expected))
+
+
+def _milestone_step(aid, number, check, schema, step):
+    """A member's or officer's step on one milestone: `check` (403, then 409 before the body is read),
+    then, once per Idempotency-Key, the body validated against `schema` and `step` done."""
     user = auth.require_user()
     a = _pilot(aid, user)
     m = _milestone(a, number)
     s = db.session()
     expected = _expected_version()
-    ms.check_decide(user, a, m, ms.milestones(s, a), expected)
+    check(user, a, m, ms.milestones(s, a), expected)
 
     def perform():
-        data = validate(MilestoneDecisionIn, raw_json())
-        try:
-            ms.decide(s, user, a, m, data.decision, data.note, expected)
-        except ms.MilestoneError as e:
-            raise _unprocessable(e) from None
+        data = validate(schema, raw_json())
+        step(s, user, a, m, data, expected)
         return _json(_one(a, m, user), 200, m)
 
     return idempotent(user, perform)
@@ -240,19 +224,13 @@ def pilot_scale_up(aid):
         allowed = reason is None and ms.is_officer(a, user)
         return _json({"direction_id": None, "allowed": allowed,
                       "reason": None if allowed else str(reason or "only the agreement's officer recommends")}, 200)
-    try:
-        scaleup.check(s, user, a)  # 403, then 409 (already recommended, report not accepted), 422 (not scale_up)
-    except scaleup.ScaleUpError as e:
-        raise _unprocessable(e) from None
+    scaleup.check(s, user, a)  # 403, then 409 (already recommended, report not accepted), 422 (not scale_up)
 
     def perform():
         data = validate(ScaleUpIn, raw_json())
-        try:
-            d = scaleup.recommend_scale_up(s, user, a, data.consultation_id, title=data.title, problem=data.problem,
-                                           proposed_task=data.proposed_task, target_group=data.target_group,
-                                           estimated_funds=data.estimated_funds)
-        except scaleup.ScaleUpError as e:
-            raise _unprocessable(e) from None
+        d = scaleup.recommend_scale_up(s, user, a, data.consultation_id, title=data.title, problem=data.problem,
+                                       proposed_task=data.proposed_task, target_group=data.target_group,
+                                       estimated_funds=data.estimated_funds)
         return _json(_direction_body(d), 201, d)
 
     return idempotent(user, perform)

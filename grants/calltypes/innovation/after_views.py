@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, contains_eager
@@ -15,10 +15,10 @@ from grants.agreements.models import Agreement
 from grants.agreements.operations import visible
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 from grants.web.home import Item, Section, section
+from grants.web.areas import act, visible_or_404
 from grants.web.transitions import require_csrf
-from grants.workflows.errors import WorkflowError
 
 from . import milestones as ms
 from . import scaleup
@@ -29,8 +29,8 @@ from .views import bp
 
 def _agreement(aid: int):
     """The pilot agreement as the caller sees it: 404 when missing, not visible or not a pilot."""
-    a = db.session.scalar(visible(select(Agreement).where(Agreement.id == aid), current_user))
-    if a is None or not ms.is_pilot(a):
+    a = visible_or_404(Agreement, aid, visible)
+    if not ms.is_pilot(a):
         abort(404)
     return a
 
@@ -53,27 +53,7 @@ def _version():
 
 
 def _back(a):
-    return redirect(url_for("agreements.show", aid=a.id) + "#pilot", 303)
-
-
-def _run(a, action, done_message):
-    """Runs `action()` (an operation), commits, flashes the outcome; a role that may not act is a 403."""
-    try:
-        result = action()
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except (ms.MilestoneError, scaleup.ScaleUpError) as e:
-        db.session.rollback()
-        flash("; ".join(x["message"] for x in e.errors), "error")
-        return _back(a), None
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(str(e.detail), "error")
-        return _back(a), None
-    flash(done_message, "success")
-    return _back(a), result
+    return url_for("agreements.show", aid=a.id) + "#pilot"
 
 
 @bp.route("/pilots/<int:aid>/milestones", methods=["POST"])
@@ -82,47 +62,49 @@ def plan_milestone(aid):
     a = _agreement(aid)
     require_csrf()
     values = {k: request.form.get(k, "") for k in ("number", "title", "success_criteria", "checkpoint_on")}
-    resp, _m = _run(a, lambda: ms.plan(db.session(), current_user, a, values), _("Dodano kamień milowy do planu."))
-    return resp
+    return act(lambda: ms.plan(db.session(), current_user, a, values), _back(a), _("Dodano kamień milowy do planu."))
 
 
 @bp.route("/pilots/<int:aid>/milestones/<int:number>", methods=["POST"])
 @login_required
 def replan_milestone(aid, number):
-    a = _agreement(aid)
-    m = _milestone(a, number)
-    require_csrf()
+    a, m = _milestone_posted(aid, number)
     values = {k: request.form[k] for k in ("title", "success_criteria", "checkpoint_on") if k in request.form}
-    resp, _m = _run(a, lambda: ms.replan(db.session(), current_user, a, m, values, _version()),
-                    _("Zmieniono kamień milowy nr %(n)s.", n=number))
-    return resp
+    return act(lambda: ms.replan(db.session(), current_user, a, m, values, _version()), _back(a),
+               _("Zmieniono kamień milowy nr %(n)s.", n=number))
 
 
 @bp.route("/pilots/<int:aid>/milestones/<int:number>/progress", methods=["POST"])
 @login_required
 def milestone_progress(aid, number):
-    a = _agreement(aid)
-    m = _milestone(a, number)
-    require_csrf()
-    resp, _m = _run(a, lambda: ms.report_progress(db.session(), current_user, a, m, request.form.get("progress", ""),
-                                                  _version()),
-                    _("Zapisano postęp przy kamieniu milowym nr %(n)s.", n=number))
-    return resp
+    a, m = _milestone_posted(aid, number)
+    return act(lambda: ms.report_progress(db.session(), current_user, a, m, request.form.get("progress", ""), _version()),
+               _back(a), _("Zapisano postęp przy kamieniu milowym nr %(n)s.", n=number))
 
 
 @bp.route("/pilots/<int:aid>/milestones/<int:number>/decision", methods=["POST"])
 @login_required
 def milestone_decision(aid, number):
+    a, m = _milestone_posted(aid, number)
+    decision = request.form.get("decision", "")
+
+    def done(decided):
+        said = [(_("Zapisano decyzję przy kamieniu milowym nr %(n)s.", n=number), "success")]
+        if decided.decision == "no_go":
+            said.append((_("Pilotaż zatrzymano. Jeśli trzeba zakończyć umowę, rozwiąż ją czynnością „Rozwiąż umowę”."),
+                         "info"))
+        return said
+
+    return act(lambda: ms.decide(db.session(), current_user, a, m, decision, request.form.get("note", ""), _version()),
+               _back(a), done)
+
+
+def _milestone_posted(aid, number):
+    """The pilot and its milestone a form posts to (404 when not visible), the CSRF token checked."""
     a = _agreement(aid)
     m = _milestone(a, number)
     require_csrf()
-    decision = request.form.get("decision", "")
-    resp, done = _run(a, lambda: ms.decide(db.session(), current_user, a, m, decision, request.form.get("note", ""),
-                                           _version()),
-                      _("Zapisano decyzję przy kamieniu milowym nr %(n)s.", n=number))
-    if done is not None and done.decision == "no_go":
-        flash(_("Pilotaż zatrzymano. Jeśli trzeba zakończyć umowę, rozwiąż ją czynnością „Rozwiąż umowę”."), "info")
-    return resp
+    return a, m
 
 
 @bp.route("/pilots/<int:aid>/scale-up", methods=["POST"])
@@ -131,14 +113,12 @@ def scale_up(aid):
     a = _agreement(aid)
     require_csrf()
     f = request.form
-    resp, d = _run(a, lambda: scaleup.recommend_scale_up(
+    return act(lambda: scaleup.recommend_scale_up(
         db.session(), current_user, a, f.get("consultation_id", ""), title=f.get("title") or None,
         problem=f.get("problem") or None, proposed_task=f.get("proposed_task") or None,
         target_group=f.get("target_group") or None, estimated_funds=f.get("estimated_funds") or None),
-        _("Zarekomendowano pilotaż do upowszechnienia: propozycja kierunku trafiła do konsultacji."))
-    if d is not None:
-        return redirect(url_for("directions.show", did=d.id), 303)
-    return resp
+        _back(a), _("Zarekomendowano pilotaż do upowszechnienia: propozycja kierunku trafiła do konsultacji."),
+        to=lambda d: url_for("directions.show", did=d.id))
 
 
 # ---- the panel on the agreement's page

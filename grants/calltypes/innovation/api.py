@@ -86,19 +86,13 @@ def _create(session, user, data: ConceptCreate):
         raise invalid([{"field": "contest_id", "message": "no such contest"}])
     org_id = _id(data.organisation_id, "organisation_id")
     values = data.model_dump(mode="json", exclude_unset=True, exclude={"contest_id", "organisation_id"})
-    try:
-        return ops.create(session, user, contest, org_id, values)
-    except ops.ConceptError as e:
-        raise invalid(e.errors) from None
+    return ops.create(session, user, contest, org_id, values)
 
 
 def _patch(session, obj, user, validated, expected_version):
     ops.check_editable(user, obj, expected_version)  # 403, then 409 (state, stale If-Match) before the body
     data = validated()
-    try:
-        return ops.save(session, obj, user, data.model_dump(mode="json", exclude_unset=True), expected_version)
-    except ops.ConceptError as e:
-        raise invalid(e.errors) from None
+    return ops.save(session, obj, user, data.model_dump(mode="json", exclude_unset=True), expected_version)
 
 
 def _may_create(user):

@@ -13,16 +13,15 @@ from grants.contests.operations import visible
 from grants.core import audit, clock, db
 from grants.core.dates import local
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, has_role
 from grants.offers.forms_util import drop_empty, errors_by_field, unflatten
-from grants.web.areas import visible_or_404
+from grants.web.areas import act, save, visible_or_404
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform, require_csrf
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.concept import officer_of_call
 from grants.workflows.contest import same_department
 from grants.workflows.diagram import mermaid
-from grants.workflows.errors import WorkflowError
 
 from . import concepts as cm
 from . import operations as ops
@@ -55,20 +54,9 @@ def create(cid):
         org_id = int(request.form.get("organisation_id", ""))
     except ValueError:
         abort(403)
-    try:
-        c = ops.create(db.session(), current_user, contest, org_id)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except (WorkflowError, ops.ConceptError) as e:
-        db.session.rollback()
-        flash(str(getattr(e, "detail", e)) if isinstance(e, WorkflowError) else
-              "; ".join(x["message"] for x in e.errors), "error")
-        return redirect(url_for("contests.show", cid=cid), 303)
-    flash(_("Utworzono szkic koncepcji. Wypełnij go i złóż przed terminem naboru; do tego czasu widzi go tylko "
-            "Twoja organizacja."), "success")
-    return redirect(url_for(".edit", concept_id=c.id), 303)
+    return act(lambda: ops.create(db.session(), current_user, contest, org_id), url_for("contests.show", cid=cid),
+               _("Utworzono szkic koncepcji. Wypełnij go i złóż przed terminem naboru; do tego czasu widzi go tylko "
+                 "Twoja organizacja."), to=lambda c: url_for(".edit", concept_id=c.id))
 
 
 @bp.route("/concepts/<int:concept_id>")
@@ -117,25 +105,18 @@ def edit(concept_id):
             expected = int(request.form.get("version", c.version))
         except ValueError:
             abort(400)
-        try:
-            ops.save(db.session(), c, current_user, values, expected, grammar="typed")
-            db.session.commit()
-        except ops.ConceptError as e:
-            db.session.rollback()
-            errors = {f"concept.{k}": v for k, v in errors_by_field(e.errors).items()}
+        def refused(refusals):
+            nonlocal errors, status
+            errors = {f"concept.{k}": v for k, v in errors_by_field(refusals).items()}
             status = 422
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except WorkflowError as e:
-            db.session.rollback()
-            flash(str(e.detail), "error")
-            return redirect(url_for(".show", concept_id=concept_id), 303)
-        else:
-            flash(_("Zapisano koncepcję."), "success")
-            if request.form.get("add_row"):
-                return redirect(url_for(".edit", concept_id=concept_id, rows=_rows_arg() + 1), 303)
-            return redirect(url_for(".show", concept_id=concept_id), 303)
+
+        shown = url_for(".show", concept_id=concept_id)
+        saved = save(lambda: ops.save(db.session(), c, current_user, values, expected, grammar="typed"), refused,
+                     _("Zapisano koncepcję."),
+                     url_for(".edit", concept_id=concept_id, rows=_rows_arg() + 1) if request.form.get("add_row") else shown,
+                     back=shown, code=303)
+        if saved is not None:
+            return saved
     elif c.state not in ops.EDITABLE_STATES:
         flash(_("Złożonej koncepcji nie można zmieniać."), "error")
         return redirect(url_for(".show", concept_id=concept_id), 303)
@@ -150,11 +131,8 @@ def _rows_arg() -> int:
         return 1
 
 
-@bp.route("/concepts/<int:concept_id>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(concept_id, name):
-    c = _get(concept_id)
-    return perform(c, name, ("reason",) if name == "withdraw" else (), url_for(".show", concept_id=concept_id))
+transition_page(bp, "/concepts/<int:concept_id>/transitions/<name>", _get,
+                lambda name: ("reason",) if name == "withdraw" else ())
 
 
 # ---- panels on the contest pages (templates calltypes/innovation_*/contest_panel.html)
