@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.consultations.models import Consultation
-from grants.core import clock, db, outbox
+from grants.core import audit, clock, db, outbox
 from grants.workflows import base
 from grants.workflows.base import MALFORMED, apply_transition, available_transitions
 from grants.workflows.consultation import CONSULTATION
@@ -234,14 +234,14 @@ def test_failing_side_effect_rolls_everything_back(session, people, draft, monke
 
 
 def test_failure_after_the_audit_entry_rolls_it_back(session, people, draft, monkeypatch):
-    real_emit = outbox.emit
-
-    def emit_then_fail(s, topic, payload):
-        real_emit(s, topic, payload)
+    def fail_after_writing(s, *_args):  # a hook runs after the row, audit and outbox writes
         s.flush()  # state UPDATE, audit INSERT and outbox INSERT all sent
+        assert s.scalar(select(audit.AuditEntry.action).where(  # the entry is written, in this transaction
+            audit.AuditEntry.object_type == "consultation", audit.AuditEntry.object_id == str(draft.id))
+            .order_by(audit.AuditEntry.seq.desc()).limit(1)) == "open"
         raise ConnectionError("lost the database")
 
-    monkeypatch.setattr(base.outbox, "emit", emit_then_fail)
+    monkeypatch.setattr(base, "_transition_hooks", [*base._transition_hooks, fail_after_writing])
     _refused(session, draft, "open", people["officer"], ConnectionError)
     monkeypatch.undo()
     apply_transition(session, draft, "open", people["officer"])  # works afterwards, chain intact
