@@ -136,6 +136,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
     ap.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     ap.add_argument("--keep-db", action="store_true")
+    ap.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
     args = ap.parse_args(argv)
 
     name = f"grants_bench_{uuid.uuid4().hex[:8]}"
@@ -153,7 +154,7 @@ def main(argv=None) -> int:
         subprocess.run([str(VENV_BIN / "grants"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         contest_id, clients, content = _seed(url, args.clients)
-        port = _free_port()
+        port = args.port or _free_port()
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
              "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "grants:create_app()"],

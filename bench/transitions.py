@@ -45,7 +45,7 @@ def _setup(rows: int):
     g = Grantor(code="KRK", name="Gmina Miejska Kraków")
     s.add(Department(grantor=g, code="BIS", name="Wydział BIS"))
     s.flush()
-    officer = create_user(s, email="bench@krakow.example", password="Bench-Password-123", roles=["officer"],
+    officer = create_user(s, email="bench@krakow.example", password="Quiet-Orchard-Lamp-7421", roles=["officer"],
                           department_code="BIS", full_name="Bench")
     s.commit()
     now = clock.now()

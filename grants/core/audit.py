@@ -55,7 +55,7 @@ class AuditEntry(Base):
         }
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(canonical.dumps(self.content()).encode()).hexdigest()
+        return content_hash(self.content())
 
     @property
     def changes_data(self) -> dict:
@@ -64,6 +64,11 @@ class AuditEntry(Base):
     @property
     def payload_data(self) -> dict:
         return json.loads(self.payload or "{}")
+
+
+def content_hash(content: dict) -> str:
+    """An entry's hash: SHA-256 of its canonical content (`AuditEntry.content`, the previous hash included)."""
+    return hashlib.sha256(canonical.dumps(content).encode()).hexdigest()
 
 
 class AuditSeal(Base):
@@ -118,11 +123,13 @@ def head_columns(object_type: str, object_id):
             select(AuditHead.hash).where(*where).scalar_subquery().label("audit_head_hash"))
 
 
-def record(session: Session, object_type: str, object_id, action: str, actor=None,
-           changes: dict | None = None, payload: dict | None = None, *, head=UNKNOWN,
-           at: datetime | None = None) -> AuditEntry:
-    """Append an entry to the object's chain, in the caller's transaction. `at` is the business
-    time of the change when it is not now (a submission counts when it was received).
+def entry_values(session: Session, object_type: str, object_id, action: str, actor=None,
+                 changes: dict | None = None, payload: dict | None = None, *, head=UNKNOWN,
+                 at: datetime | None = None) -> dict:
+    """The next entry of the object's chain as column values (with its hash), the chain's new head
+    noted in the session's transaction; the caller inserts it (`record`, or the engine's one
+    statement). `at` is the business time of the change when it is not now (a submission counts
+    when it was received).
 
     `head` is the chain's (seq, hash), or (None, None) for no entry yet, when the caller has just
     read it under the object's row lock; otherwise it is read here. Entries this transaction
@@ -141,16 +148,25 @@ def record(session: Session, object_type: str, object_id, action: str, actor=Non
         ).first()
         last_seq, last_hash = (row.seq, row.hash) if row else (None, None)
     actor_id, actor_label = _actor_fields(actor)
-    entry = AuditEntry(
-        object_type=object_type, object_id=object_id, seq=(last_seq or 0) + 1,
-        action=action, actor_id=actor_id, actor_label=actor_label,
-        clock_at=at or clock.now(), recorded_at=clock.real_now(),
-        changes=canonical.dumps(changes or {}), payload=canonical.dumps(payload or {}),
-        request_id=_request_id.get(), prev_hash=last_hash,
-    )
-    entry.hash = entry.compute_hash()
+    values = {
+        "object_type": object_type, "object_id": object_id, "seq": (last_seq or 0) + 1,
+        "action": action, "actor_id": actor_id, "actor_label": actor_label,
+        "clock_at": at or clock.now(), "recorded_at": clock.real_now(),
+        "changes": canonical.dumps(changes or {}), "payload": canonical.dumps(payload or {}),
+        "request_id": _request_id.get(), "prev_hash": last_hash,
+    }
+    values["hash"] = content_hash(values)
+    session.info.setdefault(_HEADS, {})[key] = (values["seq"], values["hash"])
+    return values
+
+
+def record(session: Session, object_type: str, object_id, action: str, actor=None,
+           changes: dict | None = None, payload: dict | None = None, *, head=UNKNOWN,
+           at: datetime | None = None) -> AuditEntry:
+    """Append an entry to the object's chain, in the caller's transaction (see `entry_values`)."""
+    entry = AuditEntry(**entry_values(session, object_type, object_id, action, actor, changes, payload,
+                                      head=head, at=at))
     session.add(entry)
-    session.info.setdefault(_HEADS, {})[key] = (entry.seq, entry.hash)
     return entry
 
 

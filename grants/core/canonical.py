@@ -25,8 +25,12 @@ def _default(o):
     raise TypeError(f"not serialisable: {type(o).__name__}")
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
 def dumps(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    # one encoder (json.dumps with options builds a new one on every call); stateless, so shared
+    return _ENCODER.encode(value)
 
 
 def jsonable(value):

@@ -1,6 +1,8 @@
 """Declarative base, engine and the scoped session shared by web, CLI, jobs and tests."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
@@ -34,6 +36,29 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+#: a pooled connection idle longer than this is pinged before use (one round trip); one used this
+#: recently is handed out as it is (a request commits and checks its connection in several times)
+PING_AFTER_IDLE = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """`pool_pre_ping` only for connections idle longer than PING_AFTER_IDLE: a dead one is replaced
+    (the pool retries the checkout), without the ping's round trip on every checkout."""
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as e:  # noqa: BLE001 - any failure: a fresh connection instead
+            raise sa_exc.DisconnectionError(str(e)) from e
+
+
 def make_engine(url: str, **kw) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kw)
@@ -42,8 +67,10 @@ def make_engine(url: str, **kw) -> Engine:
         # stay well under PostgreSQL's 100 connections, even with several processes
         kw.setdefault("pool_size", 5)
         kw.setdefault("max_overflow", 5)
-        kw.setdefault("pool_pre_ping", True)
-        engine = create_engine(url, **kw)
+        ping = kw.pop("pool_pre_ping", None)  # not given: ping connections that were idle
+        engine = create_engine(url, pool_pre_ping=bool(ping), **kw)
+        if ping is None:
+            _ping_when_idle(engine)
     return engine
 
 

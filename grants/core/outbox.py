@@ -59,11 +59,18 @@ def set_dispatcher(fn: Callable[[list[str]], None] | None) -> None:
     _dispatch = fn
 
 
+def event_values(session: Session, topic: str, payload: dict, event_id: str | None = None) -> dict:
+    """A new pending event as column values, dispatched after the session's commit; the caller
+    inserts it (`emit`, or the engine's one statement)."""
+    values = {"id": event_id or str(uuid.uuid4()), "topic": topic, "payload": canonical.dumps(payload),
+              "status": PENDING, "attempts": 0, "enqueues": 0, "created_at": clock.real_now()}
+    session.info.setdefault("outbox_new", []).append(values["id"])
+    return values
+
+
 def emit(session: Session, topic: str, payload: dict, event_id: str | None = None) -> OutboxEvent:
-    ev = OutboxEvent(id=event_id or str(uuid.uuid4()), topic=topic, payload=canonical.dumps(payload),
-                     status=PENDING, attempts=0, enqueues=0, created_at=clock.real_now())
+    ev = OutboxEvent(**event_values(session, topic, payload, event_id))
     session.add(ev)
-    session.info.setdefault("outbox_new", []).append(ev.id)
     return ev
 
 

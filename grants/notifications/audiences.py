@@ -49,8 +49,8 @@ def _active(q):
     return q.where(User.active.is_(True), User.anonymised_at.is_(None))
 
 
-def _with_role(session, role: str, department: int | None = None) -> set[int]:
-    q = _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role))
+def _with_role(session, *roles: str, department: int | None = None) -> set[int]:
+    q = _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles)))
     if department is not None:
         q = q.where(User.department_id == department)
     return set(session.scalars(q))
@@ -77,7 +77,7 @@ def resolve(session, audience: str, obj) -> set[int]:
         return members_of(session, [organisation_id(obj)])
     if audience == OFFICERS:
         dept = department_id(obj)
-        found = _with_role(session, OFFICER, dept) if dept is not None else set()
+        found = _with_role(session, OFFICER, department=dept) if dept is not None else set()
         return found or _with_role(session, OFFICER)
     if audience == FINANCE_STAFF:
         return _with_role(session, FINANCE)
@@ -96,7 +96,7 @@ def resolve(session, audience: str, obj) -> set[int]:
                                                                    Offer.state != "draft"))
         return members_of(session, set(orgs))
     if audience == PUBLIC:
-        return _with_role(session, APPLICANT) | _with_role(session, PARTICIPANT)
+        return _with_role(session, APPLICANT, PARTICIPANT)  # one query for both roles
     if audience == CONSULTATION_AUTHORS:
         return set(session.scalars(_active(select(User.id).join(Direction, Direction.author_id == User.id)
                                            .where(Direction.consultation_id == obj.id, Direction.state != "draft"))))

@@ -18,12 +18,19 @@ def _money(value) -> str | None:
     return f"{Decimal(value):.2f}" if value is not None else None
 
 
+def _revision_hash(o) -> str:
+    """The newest revision's hash: every revision's freezing writes it into the receipt (no load of
+    the revisions); an offer without a receipt falls back to its revisions."""
+    if o.receipt and o.receipt.get("sha256"):
+        return o.receipt["sha256"]
+    return o.revisions[-1].content_hash if o.revisions else ""
+
+
 def _offer(o):
-    rev = o.revisions[-1] if o.revisions else None
     reason = "; ".join(o.deficiencies or []) if o.state == "needs_correction" else (o.rejection_reasons or "")
     return {"title": o.title, "number": o.number or "", "contest": o.contest.title, "amount": _money(o.awarded_grant),
             "due": _iso(o.correction_due_at or (o.contest.deadline if o.state == "draft" else None)),
-            "reason": reason, "hash": rev.content_hash if rev else ""}
+            "reason": reason, "hash": _revision_hash(o)}
 
 
 def _agreement_like(a, **extra):

@@ -3,6 +3,7 @@ transaction: a change that rolls back leaves no notification and no mail (transa
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload
 
 from grants.accounts.models import User
 from grants.core import clock, outbox
@@ -67,7 +68,8 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
         if not ids:
             return []
     prefs = preferences_of(session, ids)
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    # the accounts without their roles (a mail needs the address, name and language)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)).options(lazyload(User.roles)))}
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
     out = []

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import CheckConstraint, Integer, String, bindparam, inspect, select
+from sqlalchemy import CheckConstraint, Integer, String, bindparam, insert, inspect, literal, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
@@ -314,6 +315,79 @@ def _lock(session: Session, obj, wf: Workflow):
     return (row.audit_head_seq, row.audit_head_hash)
 
 
+def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str, dict]:
+    """The outbox event of a performed transition: (topic, payload)."""
+    return f"{wf.name}.{name}", {"object_type": wf.object_type, "id": obj.workflow_id, "from": before,
+                                 "to": obj.state, "actor_id": getattr(ctx.actor, "id", None)}
+
+
+_WRITE_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...]):
+    """One PostgreSQL statement: the version-checked UPDATE of the row's changed `columns` (none:
+    the row is already written), the audit entry and the outbox row, as data-modifying CTEs.
+    Built once per table and set of columns (building costs more CPU than running it)."""
+    key = (table, columns, audit_keys, event_keys)
+    q = _WRITE_STATEMENTS.get(key)
+    if q is None:
+        def rows(target, keys, prefix):
+            return (insert(target).values({k: bindparam(prefix + k, type_=target.c[k].type) for k in keys})
+                    .returning(target.c[keys[0]]).cte(prefix + "row"))
+        ctes = (rows(audit.AuditEntry.__table__, audit_keys, "audit_"),
+                rows(outbox.OutboxEvent.__table__, event_keys, "event_"))
+        if columns:
+            moved = (update(table).where(table.c.id == bindparam("row_pk"), table.c.version == bindparam("row_version"))
+                     .values({c: bindparam("row_" + c, type_=table.c[c].type) for c in columns})
+                     .values(version=bindparam("row_new_version")).returning(table.c.version).cte("moved"))
+            q = select(moved.c.version).add_cte(*ctes)
+        else:
+            q = select(literal(1)).add_cte(*ctes)
+        _WRITE_STATEMENTS[key] = q
+    return q
+
+
+def _pending_columns(session: Session, obj) -> dict[str, str] | None:
+    """The row's changed columns (column name: attribute) when the row is all the session has to
+    write and only its plain columns changed (the engine then writes it in its own statement);
+    None otherwise."""
+    changed = inspect(obj).committed_state
+    if session.new or session.deleted or any(o is not obj for o in session.dirty):
+        return None
+    attrs = inspect(obj).mapper.column_attrs
+    if any(k not in attrs or k == "version" or len(attrs[k].columns) != 1 for k in changed):
+        return None  # a relationship changed (the unit of work orders that), or the version itself
+    return {attrs[k].columns[0].key: k for k in changed}
+
+
+def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes: dict, data: dict, head,
+           now: datetime, before: str) -> None:
+    """PostgreSQL: the row's UPDATE (version-checked), its audit entry (chained on the head read
+    under the row lock) and the outbox event in one round trip. When other rows wait to be written
+    (an effect's), the unit of work writes them and the row first; the audit and outbox rows then
+    follow in one statement."""
+    columns = _pending_columns(session, obj)
+    if columns is None:
+        session.flush()  # a concurrent change raises StaleDataError here
+        columns = {}
+    entry = audit.entry_values(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes,
+                               payload=data, head=head, at=now)
+    event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
+    params = {"audit_" + k: v for k, v in entry.items()}
+    params.update(("event_" + k, v) for k, v in event.items())
+    if columns:
+        params.update(("row_" + c, getattr(obj, attr)) for c, attr in columns.items())
+        params.update(row_pk=inspect(obj).identity[0], row_version=obj.version, row_new_version=obj.version + 1)
+    table = type(obj).__table__
+    q = _write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event))
+    if session.connection().execute(q, params).first() is None:
+        raise StaleDataError(f"{table.name} {obj.workflow_id}: version {obj.version} changed")
+    if columns:  # what the row now holds, as if the unit of work had written it: nothing left to flush
+        set_committed_value(obj, "version", obj.version + 1)
+        state = inspect(obj)
+        state._commit_all(state.dict, session.identity_map)  # only the columns just written had changed
+
+
 def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
                      expected_version: int | None = None, *, commit: bool = True,
                      received_at: datetime | None = None):
@@ -350,19 +424,18 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         for effect in t.effects:
             effect(obj, ctx)
         obj.next_check_at = wf.next_check(obj)
+        changes = {"state": [before, obj.state], **ctx.changes}
+        if session.bind.dialect.name == "postgresql":
+            _write(session, obj, wf, name, ctx, changes, data, head, now, before)
+        else:
+            # the version-checked UPDATE now, so that a concurrent change (no row lock here)
+            # raises StaleDataError here, not in the caller's later commit
+            session.flush()
+            audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes, payload=data,
+                         at=now)
+            outbox.emit(session, *_event(wf, name, obj, before, ctx))
         for hook in _transition_hooks:
             hook(session, wf, t, obj, before, ctx)
-        if head is audit.UNKNOWN or not commit:
-            # the version-checked UPDATE now, so that a concurrent change (SQLite: no row lock)
-            # raises StaleDataError here, not in the caller's later commit; under the row lock
-            # with a commit to come, one flush at the commit sends it with the audit and outbox rows
-            session.flush()
-        audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor,
-                     changes={"state": [before, obj.state], **ctx.changes}, payload=data, head=head,
-                     at=now)
-        outbox.emit(session, f"{wf.name}.{name}",
-                    {"object_type": wf.object_type, "id": obj.workflow_id, "from": before, "to": obj.state,
-                     "actor_id": getattr(ctx.actor, "id", None)})
         if commit:
             session.commit()
         return obj

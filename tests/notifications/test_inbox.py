@@ -44,9 +44,10 @@ def test_a_transition_that_rolls_back_leaves_no_notification(submitted_offer, se
     officer, applicant, colleague, _org, _contest, offer = submitted_offer()
     before = session.scalar(select(func.count()).select_from(Notification))
 
-    def boom(*a, **kw):
-        raise RuntimeError("audit down")
-    monkeypatch.setattr(base.audit, "record", boom)
+    def boom(s, *a):  # after the notification hook told the colleague, in the same transaction
+        assert any(isinstance(o, Notification) for o in s.new)
+        raise RuntimeError("database down")
+    monkeypatch.setattr(base, "_transition_hooks", [*base._transition_hooks, boom])
     with pytest.raises(RuntimeError):
         oops.transition(session, offer, "withdraw", applicant, {})
     session.rollback()

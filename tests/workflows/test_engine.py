@@ -7,10 +7,10 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from grants.consultations.models import Consultation
-from grants.core import clock, db, outbox
+from grants.core import audit, clock, db, outbox
 from grants.workflows import base
 from grants.workflows.base import MALFORMED, apply_transition, available_transitions
 from grants.workflows.consultation import CONSULTATION
@@ -19,7 +19,7 @@ from grants.workflows.errors import (GuardRefused, InvalidPayload, MalformedPayl
                                      WorkflowError)
 from grants.workflows.scheduler import run_due
 
-from .support import audit_actions, new_consultation, snapshot
+from .support import audit_actions, is_postgres, new_consultation, snapshot
 
 REASON = {"reason": "Zmiana planów miasta"}
 
@@ -234,14 +234,14 @@ def test_failing_side_effect_rolls_everything_back(session, people, draft, monke
 
 
 def test_failure_after_the_audit_entry_rolls_it_back(session, people, draft, monkeypatch):
-    real_emit = outbox.emit
-
-    def emit_then_fail(s, topic, payload):
-        real_emit(s, topic, payload)
+    def fail_after_writing(s, *_args):  # a hook runs after the row, audit and outbox writes
         s.flush()  # state UPDATE, audit INSERT and outbox INSERT all sent
+        assert s.scalar(select(audit.AuditEntry.action).where(  # the entry is written, in this transaction
+            audit.AuditEntry.object_type == "consultation", audit.AuditEntry.object_id == str(draft.id))
+            .order_by(audit.AuditEntry.seq.desc()).limit(1)) == "open"
         raise ConnectionError("lost the database")
 
-    monkeypatch.setattr(base.outbox, "emit", emit_then_fail)
+    monkeypatch.setattr(base, "_transition_hooks", [*base._transition_hooks, fail_after_writing])
     _refused(session, draft, "open", people["officer"], ConnectionError)
     monkeypatch.undo()
     apply_transition(session, draft, "open", people["officer"])  # works afterwards, chain intact
@@ -359,3 +359,28 @@ def test_declaring_an_undeclared_state_fails():
 def test_workflow_errors_are_409_class_or_as_documented():
     assert issubclass(StaleVersion, WorkflowError) and StaleVersion.status == 409
     assert TransitionForbidden.status == 403 and InvalidPayload.status == 422 and MalformedPayload.status == 400
+
+
+# ------------------------------------------------------------------ round trips of the hot path
+
+def test_a_transition_is_two_statements_on_postgresql(session, people, draft):
+    """The row locked and re-read with its chain head, then its version-checked UPDATE, audit entry
+    and outbox row in one statement (close_early tells nobody: no hook queries)."""
+    if not is_postgres():
+        pytest.skip("the one-statement write is PostgreSQL's (data-modifying CTEs)")
+    apply_transition(session, draft, "open", people["officer"])
+    sent = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.get_engine(), "before_cursor_execute", count)
+    try:
+        apply_transition(session, draft, "close_early", people["officer"], REASON)
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", count)
+    assert sent == ["SELECT", "WITH"]
+    after = snapshot(draft.id)
+    assert after["state"] == "closed" and after["version"] == 3
+    assert [a for a, _ in audit_actions(draft.id)] == ["create", "open", "close_early"]
+    assert audit.verify(session).ok  # the entry written by the one statement chains and hashes as before
