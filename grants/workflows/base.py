@@ -162,10 +162,20 @@ def state_check(states: Iterable[str]) -> CheckConstraint:
 
 
 class WorkflowMixin:
-    """Columns every workflow object has. `version` is the optimistic lock counter."""
+    """Columns every workflow object has. `version` is the optimistic lock counter.
+
+    A model names its states (and any further table constraints) in its class line:
+    `class Offer(WorkflowMixin, Base, states=OFFER_STATES, constraints=(...,))`; they become the
+    table's `state_valid` CHECK constraint and the rest of `__table_args__`."""
 
     __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
 
+    def __init_subclass__(cls, states: Iterable[str] | None = None, constraints: tuple = (), **kw) -> None:
+        if states is not None:
+            cls.__table_args__ = (state_check(states), *constraints)
+        super().__init_subclass__(**kw)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
