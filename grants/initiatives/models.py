@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
+from grants.registry.models import OfferOutsideContest
 from grants.workflows.base import WorkflowMixin
 
 
@@ -18,15 +19,9 @@ INITIATIVE_STATES = {
 }
 
 
-class Initiative(WorkflowMixin, Base, states=INITIATIVE_STATES):
+class Initiative(OfferOutsideContest, WorkflowMixin, Base, states=INITIATIVE_STATES):
     __tablename__ = "initiatives"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(255))
-    description: Mapped[str] = mapped_column(Text, default="")
-    field: Mapped[str | None] = mapped_column(String(40))
     estimated_cost: Mapped[Decimal | None] = mapped_column(Money())
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assessment_due: Mapped[date] = mapped_column(Date)  # R-ART12-MONTH

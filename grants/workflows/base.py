@@ -176,7 +176,7 @@ class WorkflowMixin:
             cls.__table_args__ = (state_check(states), *constraints)
         super().__init_subclass__(**kw)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)  # first, before mixins' columns
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
