@@ -721,7 +721,7 @@ def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu
     s.commit()
     oops.transition(s, o, "accept_formally", officer, received_at=at(2025, 4, 2))
     cops.transition(s, c, "start_evaluation", officer, received_at=at(2025, 4, 3))
-    com = demo_calltypes.commission_scoring(s, c, officer, city2)
+    com = demo_calltypes.commission_scoring(s, officer, city2, c)
     for m in com.members:
         rops.save_card(s, m.user, com, o, {x["code"]: str(x["max_points"]) for x in c.criteria},
                        {x["code"]: "Oferta bardzo dobra." for x in c.criteria}, submit=True)
