@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from grants.core.i18n import _
+from grants.core.money import CENT, HUNDRED
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
 ACTION, ADMIN = "action", "admin"
 # 10 bln PLN: a line or an estimate above it is a typing error (and would not fit a Money column)
 MAX_VALUE = Decimal("10000000000.00")

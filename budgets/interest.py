@@ -22,18 +22,14 @@ from enum import Enum
 from fractions import Fraction
 
 from grants.core.i18n import _
+from budgets.errors import BudgetError
 from grants.core.money import MoneyError, to_money
 
 YEAR_DAYS = 365
-HUNDRED = Decimal(100)
 
 
-class InterestError(ValueError):
-    """Bad input to an interest calculation (the message is Polish, LazyText-rendered)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class InterestError(BudgetError):
+    """Bad input to an interest calculation."""
 
 
 # ------------------------------------------------------------------ rate table

@@ -37,6 +37,7 @@ from budgets.interest import (
     first_interest_day,
     interest,
 )
+from budgets.errors import BudgetError
 from grants.core.dates import days_after, roll_to_working_day
 from grants.core.i18n import _
 from grants.core.money import CENT, ZERO
@@ -44,12 +45,11 @@ from grants.core.money import CENT, ZERO
 RETURN_DAYS = 15
 
 
-class ReturnError(ValueError):
+class ReturnError(BudgetError):
     """Refused input: `message` is Polish LazyText; `index` names the payment (0-based) when one is at fault."""
 
     def __init__(self, message, index: int | None = None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
         self.index = index
 
 

@@ -32,15 +32,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgets.returns import Kind
 from budgets.shift import LineSpending, ShiftError, compare
 from grants.core.i18n import _
-from grants.core.money import CENT, ZERO
+from budgets.errors import BudgetError
+from grants.core.money import CENT, HUNDRED, ZERO
 
-HUNDRED = Decimal(100)
 
 
-class SettlementError(ValueError):
+class SettlementError(BudgetError):
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
         self.field = field
 
 

@@ -14,16 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgets.cost_estimate import Problem
 from grants.core.i18n import _
-from grants.core.money import CENT, ZERO
+from budgets.errors import BudgetError
+from grants.core.money import CENT, HUNDRED, ZERO
 
 RULE = "R-AGR-SHIFT"
-HUNDRED = Decimal(100)
 
 
-class ShiftError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ShiftError(BudgetError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from budgets.cost_estimate import Problem
 from grants.core.i18n import _
-from grants.core.money import CENT, ZERO, MoneyError, to_money
+from budgets.errors import BudgetError
+from grants.core.money import CENT, HUNDRED, ZERO, MoneyError, to_money
 
 RULE = "R-AGR-TRANCHES"
-HUNDRED = Decimal(100)
 
 
-class TrancheError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class TrancheError(BudgetError):
+    pass
 
 
 @dataclass(frozen=True)

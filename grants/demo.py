@@ -721,16 +721,7 @@ def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu
     s.commit()
     oops.transition(s, o, "accept_formally", officer, received_at=at(2025, 4, 2))
     cops.transition(s, c, "start_evaluation", officer, received_at=at(2025, 4, 3))
-    com = rops.create(s, officer, c)
-    rops.add_member(s, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(s, officer, com, user_id=city2.id, kind="city")
-    s.commit()
-    rops.transition(s, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(s, com):
-            rops.declare(s, m.user, com, org_id, False)
-    s.commit()
-    rops.transition(s, com, "start_scoring", officer)
+    com = demo_calltypes.commission_scoring(s, officer, city2, c)
     for m in com.members:
         rops.save_card(s, m.user, com, o, {x["code"]: str(x["max_points"]) for x in c.criteria},
                        {x["code"]: "Oferta bardzo dobra." for x in c.criteria}, submit=True)

@@ -82,16 +82,7 @@ def concept_call(s, users, orgs, values_for, year: int) -> None:
     apply_transition(s, c, "close", SYSTEM)
     cops.transition(s, c, "start_formal_review", officer)
     cops.transition(s, c, "start_evaluation", officer)
-    com = rops.create(s, officer, c)
-    rops.add_member(s, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(s, officer, com, user_id=officer2.id, kind="city")
-    s.commit()
-    rops.transition(s, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(s, com):
-            rops.declare(s, m.user, com, org_id, False)
-    s.commit()
-    rops.transition(s, com, "start_scoring", officer)
+    com = commission_scoring(s, officer, officer2, c)
     points = [(8, 9, 7, 8, 9), (7, 8, 6, 7, 6), (4, 5, 5, 3, 4)]
     for m in com.members:
         for concept, pts in zip(concepts, points):
@@ -234,3 +225,19 @@ def seed(s, users, orgs, values_for, offer_content) -> None:
     youth_contest(s, users, orgs, values_for, offer_content, year)
     federation_contest(s, users, orgs, values_for, offer_content, year)
     pool(s, users, orgs)
+
+
+def commission_scoring(s, officer, second, c):
+    """The contest's commission of two city members (the officer chairs) who declared no conflict, open
+    for scoring (also the standard demo contest's, grants.demo, and the tests' factory)."""
+    com = rops.create(s, officer, c)
+    rops.add_member(s, officer, com, user_id=officer.id, kind="city", is_chair=True)
+    rops.add_member(s, officer, com, user_id=second.id, kind="city")
+    s.commit()
+    rops.transition(s, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
+    for m in com.members:
+        for org_id in organisations_to_declare(s, com):
+            rops.declare(s, m.user, com, org_id, False)
+    s.commit()
+    rops.transition(s, com, "start_scoring", officer)
+    return com

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 KINDS = ("city", "ngo", "expert")  # city representative, NGO nominee, expert (advisory vote, R-COM-EXPERT)
 
@@ -26,11 +26,9 @@ COMMISSION_STATES = {
 }
 
 
-class Commission(WorkflowMixin, Base):
+class Commission(WorkflowMixin, Base, states=COMMISSION_STATES):
     __tablename__ = "commissions"
-    __table_args__ = (state_check(COMMISSION_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), unique=True)
     name: Mapped[str] = mapped_column(String(255), default="")
     without_ngo_reason: Mapped[str | None] = mapped_column(String(40))

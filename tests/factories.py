@@ -5,6 +5,7 @@ import itertools
 
 from sqlalchemy import select
 
+from grants import demo_calltypes
 from grants.accounts.operations import create_user
 from grants.core import clock
 from grants.registry.models import Department, Grantor, Organisation
@@ -183,19 +184,7 @@ def decided_contest(session, officer, members_and_grants, second_officer, amount
 
 def commission_scoring(session, officer, second_officer, contest):
     """A two-officer commission (the first chairs) whose members declared no conflict: scoring open."""
-    from grants.commissions import operations as rops
-    from reviewers.declarations import organisations_to_declare
-    com = rops.create(session, officer, contest)
-    rops.add_member(session, officer, com, user_id=officer.id, kind="city", is_chair=True)
-    rops.add_member(session, officer, com, user_id=second_officer.id, kind="city")
-    session.commit()
-    rops.transition(session, com, "open_declarations", officer, {"without_ngo_reason": "none_nominated"})
-    for m in com.members:
-        for org_id in organisations_to_declare(session, com):
-            rops.declare(session, m.user, com, org_id, False)
-    session.commit()
-    rops.transition(session, com, "start_scoring", officer)
-    return com
+    return demo_calltypes.commission_scoring(session, officer, second_officer, contest)
 
 
 def full_marks(contest) -> tuple[dict, dict]:

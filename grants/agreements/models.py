@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, Percent, UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 AGREEMENT_STATES = {
@@ -19,11 +19,9 @@ AGREEMENT_STATES = {
 }
 
 
-class Agreement(WorkflowMixin, Base):
+class Agreement(WorkflowMixin, Base, states=AGREEMENT_STATES):
     __tablename__ = "agreements"
-    __table_args__ = (state_check(AGREEMENT_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -54,11 +52,10 @@ class Agreement(WorkflowMixin, Base):
 TRANCHE_STATES = {"scheduled": _("zaplanowana"), "due": _("do wypłaty"), "paid": _("wypłacona"), "withheld": _("wstrzymana")}
 
 
-class Tranche(WorkflowMixin, Base):
+class Tranche(WorkflowMixin, Base, states=TRANCHE_STATES,
+              constraints=(UniqueConstraint("agreement_id", "number", name="agreement_number"),)):
     __tablename__ = "tranches"
-    __table_args__ = (state_check(TRANCHE_STATES), UniqueConstraint("agreement_id", "number", name="agreement_number"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Money())

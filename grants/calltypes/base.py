@@ -131,11 +131,7 @@ class CallType:
     def parse_offer_section(self, data, grammar: str = "json") -> dict:
         """Format check of the extra section (raises ValidationError); returns the stored JSON.
         `grammar` is how numbers are read (grants.core.numbers): "typed" for what a form posted."""
-        if self.offer_model is None:
-            if data:
-                raise ValueError("no extra section")
-            return {}
-        return self.offer_model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
+        return _parse_section(self.offer_model, data, grammar)
 
     def parse_offer_form(self, data: dict) -> dict:
         """The HTML form's values (unflattened "call.*" inputs) as the section's JSON; override to
@@ -143,12 +139,7 @@ class CallType:
         return data
 
     def offer_section(self, content: dict):
-        if self.offer_model is None:
-            return None
-        try:
-            return self.offer_model.model_validate((content or {}).get("call") or {})
-        except ValidationError:
-            return self.offer_model()
+        return _stored_section(self.offer_model, content)
 
     def extra_offer_problems(self, contest, content: dict, *, session=None, offer=None) -> list:
         """Eligibility checks the call type adds to an offer (Problems with a field under "call")."""
@@ -176,22 +167,13 @@ class CallType:
 
     # -- after the award -------------------------------------------------------------------------
     def parse_report_section(self, data, grammar: str = "json") -> dict:
-        if self.report_model is None:
-            if data:
-                raise ValueError("no extra section")
-            return {}
-        return self.report_model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
+        return _parse_section(self.report_model, data, grammar)
 
     def parse_report_form(self, data: dict) -> dict:
         return data
 
     def report_section(self, content: dict):
-        if self.report_model is None:
-            return None
-        try:
-            return self.report_model.model_validate((content or {}).get("call") or {})
-        except ValidationError:
-            return self.report_model()
+        return _stored_section(self.report_model, content)
 
     def extra_report_problems(self, report) -> list:
         """Checks of the report's extra section at submission (dicts {"field", "message"})."""
@@ -201,6 +183,27 @@ class CallType:
     def workflows(self) -> list:
         """Workflows besides the contest's that this type adds (diagrams on the explanation page)."""
         return []
+
+
+def _parse_section(model, data, grammar: str) -> dict:
+    """An extra section as posted (raises ValidationError) to its stored JSON; {} where the call type
+    has none (and refuses one sent anyway)."""
+    if model is None:
+        if data:
+            raise ValueError("no extra section")
+        return {}
+    return model.model_validate(data or {}, context={"grammar": grammar}).model_dump(mode="json")
+
+
+def _stored_section(model, content: dict):
+    """The extra section of a stored offer or report ("call" in its content) as the model; an empty
+    one if it no longer validates; None where the call type has none."""
+    if model is None:
+        return None
+    try:
+        return model.model_validate((content or {}).get("call") or {})
+    except ValidationError:
+        return model()
 
 
 _registry: dict[str, CallType] = {}

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
 from grants.registry.models import Department
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 CONSULTATION_STATES = {
@@ -20,11 +20,9 @@ CONSULTATION_STATES = {
 }
 
 
-class Consultation(WorkflowMixin, Base):
+class Consultation(WorkflowMixin, Base, states=CONSULTATION_STATES):
     __tablename__ = "consultations"
-    __table_args__ = (state_check(CONSULTATION_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

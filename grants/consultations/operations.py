@@ -12,7 +12,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, drafts_of_own_department, has_role
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department
-from grants.workflows.base import apply_transition, record_change
+from grants.workflows.base import apply_transition, record_change, update_fields
 from grants.workflows.consultation import CONSULTATION, same_department
 from grants.workflows.errors import NotEditable, stale
 
@@ -110,14 +110,7 @@ def update(session: Session, obj: Consultation, actor, values: dict, expected_ve
         raise ConsultationError([{"field": k, "message": str(_("Pole nie może być puste (null)."))} for k in required])
     merged = {k: getattr(obj, k) for k in EDITABLE_FIELDS} | values
     _check(merged)
-    changes = {}
-    for k, v in values.items():
-        if getattr(obj, k) != v:
-            changes[k] = [getattr(obj, k), v]
-            setattr(obj, k, v)
-    if changes:
-        session.flush()
-        record_change(session, obj, "update", actor, changes)
+    update_fields(session, obj, actor, values)
     return obj
 
 

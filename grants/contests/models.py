@@ -11,7 +11,7 @@ from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, Percent, UTCDateTime
 from grants.registry.models import Department, Grantor
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 CONTEST_STATES = {
@@ -27,14 +27,10 @@ CONTEST_STATES = {
 }
 
 
-class Contest(WorkflowMixin, Base):
+class Contest(WorkflowMixin, Base, states=CONTEST_STATES,
+              constraints=(CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),)):
     __tablename__ = "contests"
-    __table_args__ = (
-        state_check(CONTEST_STATES),
-        CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),
-    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     call_type: Mapped[str] = mapped_column(String(40), default="standard")

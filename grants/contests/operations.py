@@ -17,7 +17,7 @@ from grants.offers.queries import counts_outside_states
 from grants.core.permissions import drafts_of_own_department
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Department, Grantor
-from grants.workflows.base import apply_transition, record_change
+from grants.workflows.base import apply_transition, record_change, update_fields
 from grants.workflows.contest import CONTEST, same_department
 from grants.workflows.errors import NotEditable, stale
 
@@ -159,14 +159,7 @@ def update(session: Session, c: Contest, actor, values: dict, expected_version: 
     check_editable(actor, c, expected_version)
     values = {k: v for k, v in values.items() if k in FIELDS_EDITABLE}
     _validate(values, c)
-    changes = {}
-    for k, v in values.items():
-        if getattr(c, k) != v:
-            changes[k] = [getattr(c, k), v]
-            setattr(c, k, v)
-    if changes:
-        session.flush()
-        record_change(session, c, "update", actor, changes)
+    update_fields(session, c, actor, values)
     return c
 
 

@@ -8,3 +8,19 @@ class FieldErrors(ValueError):
     def __init__(self, errors: list[dict]):
         self.errors = errors
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def nul_fields(values: dict) -> list:
+    """The keys of `values` whose key or value (at any depth) holds a NUL character: PostgreSQL refuses
+    NUL in text, so input with one is refused as such (a 422), not at the flush (a 500)."""
+    return [k for k, v in values.items() if _has_nul(k) or _has_nul(v)]

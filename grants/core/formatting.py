@@ -80,22 +80,22 @@ def percent(value, locale: str | None = None, places: int = 2) -> str:
                                         decimal_quantization=True)
 
 
-def points(value, locale: str | None = None) -> str:
+def _with_unit(value, locale: str | None, polish: str, english: str) -> str:
+    """A number followed (after a no-break space) by its unit in the locale's language."""
     d = _decimal(value)
     if d is None:
         return "" if value is None else str(value)
     loc = locale or current_locale()
-    unit = "pkt" if loc.startswith("pl") else "pts"
+    unit = polish if loc.startswith("pl") else english
     return f"{number(d, loc)}\u00a0{unit}"
+
+
+def points(value, locale: str | None = None) -> str:
+    return _with_unit(value, locale, "pkt", "pts")
 
 
 def percentage_points(value, locale: str | None = None) -> str:
-    d = _decimal(value)
-    if d is None:
-        return "" if value is None else str(value)
-    loc = locale or current_locale()
-    unit = "pkt proc." if loc.startswith("pl") else "pp"
-    return f"{number(d, loc)}\u00a0{unit}"
+    return _with_unit(value, locale, "pkt proc.", "pp")
 
 
 def when(value, locale: str | None = None, seconds: bool = False) -> str:

@@ -12,8 +12,9 @@ from .money import MoneyError, to_money
 _BIGINT_MAX = 2**63 - 1
 
 
-class Money(TypeDecorator):
-    """Decimal PLN stored as whole grosze in a BIGINT (SQLite's NUMERIC goes through float)."""
+class _Hundredths(TypeDecorator):
+    """A Decimal with two places stored exactly as a whole number of hundredths in a BIGINT (SQLite's
+    NUMERIC goes through float)."""
 
     impl = BigInteger
     cache_ok = True
@@ -21,15 +22,21 @@ class Money(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        grosze = int(to_money(value).scaleb(2))
-        if abs(grosze) > _BIGINT_MAX:
-            raise MoneyError(f"amount out of range for a Money column: {value!r}")
-        return grosze
+        hundredths = int(to_money(value).scaleb(2))
+        if abs(hundredths) > _BIGINT_MAX:
+            raise MoneyError(f"amount out of range for a {type(self).__name__} column: {value!r}")
+        return hundredths
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         return Decimal(int(value)).scaleb(-2)
+
+
+class Money(_Hundredths):
+    """Decimal PLN stored as whole grosze."""
+
+    cache_ok = True
 
 
 class UTCDateTime(TypeDecorator):
@@ -58,18 +65,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-class Percent(TypeDecorator):
-    """A percentage (or percentage points) with two places, stored exactly as hundredths in an INTEGER."""
+class Percent(_Hundredths):
+    """A percentage (or percentage points) with two places, stored exactly as hundredths."""
 
-    impl = BigInteger
     cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int(to_money(value) * 100)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 DIRECTION_STATES = {
@@ -19,11 +19,9 @@ DIRECTION_STATES = {
 }
 
 
-class Direction(WorkflowMixin, Base):
+class Direction(WorkflowMixin, Base, states=DIRECTION_STATES):
     __tablename__ = "directions"
-    __table_args__ = (state_check(DIRECTION_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))  # acting for an NGO

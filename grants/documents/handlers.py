@@ -16,36 +16,33 @@ from . import issuing
 PROTOCOL_LABELS = {"kinds": KIND_LABELS, "grounds": GROUND_LABELS, "without_ngo": WITHOUT_NGO}
 
 
+def _issue(model, payload: dict, issue) -> None:
+    """Loads the event's object in a session of its own and issues its document (one gone since: none)."""
+    with db.session.session_factory() as s:
+        obj = s.get(model, int(payload["id"]))
+        if obj is not None:
+            issue(s, obj)
+
+
 @handles("offer.submit")
 @handles("offer.resubmit")
 def _confirmation(payload: dict, event_id: str) -> None:
-    with db.session.session_factory() as s:
-        o = s.get(Offer, int(payload["id"]))
-        if o is not None:
-            issuing.confirmation(s, o)
+    _issue(Offer, payload, issuing.confirmation)
 
 
 @handles("commission.approve_protocol")
 def _protocol(payload: dict, event_id: str) -> None:
-    with db.session.session_factory() as s:
-        c = s.get(Commission, int(payload["id"]))
-        if c is not None:
-            issuing.protocol(s, c, PROTOCOL_LABELS)
+    _issue(Commission, payload, lambda s, c: issuing.protocol(s, c, PROTOCOL_LABELS))
 
 
 @handles("agreement.sign")
 @handles("agreement.approve_annex")
 def _agreement(payload: dict, event_id: str) -> None:
-    with db.session.session_factory() as s:
-        a = s.get(Agreement, int(payload["id"]))
-        if a is not None:
-            issuing.agreement(s, a)
+    _issue(Agreement, payload, issuing.agreement)
 
 
 @handles("settlement.request_return")
 @handles("settlement.close")
 def _settlement(payload: dict, event_id: str) -> None:
-    with db.session.session_factory() as s:
-        st = s.get(Settlement, int(payload["id"]))
-        if st is not None:
-            issuing.settlement(s, st, "close" if payload.get("to") == "closed" else "request_return")
+    kind = "close" if payload.get("to") == "closed" else "request_return"
+    _issue(Settlement, payload, lambda s, st: issuing.settlement(s, st, kind))

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.registry.models import OfferOutsideContest
+from grants.workflows.base import WorkflowMixin
 
 
 INITIATIVE_STATES = {
@@ -18,17 +19,9 @@ INITIATIVE_STATES = {
 }
 
 
-class Initiative(WorkflowMixin, Base):
+class Initiative(OfferOutsideContest, WorkflowMixin, Base, states=INITIATIVE_STATES):
     __tablename__ = "initiatives"
-    __table_args__ = (state_check(INITIATIVE_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(255))
-    description: Mapped[str] = mapped_column(Text, default="")
-    field: Mapped[str | None] = mapped_column(String(40))
     estimated_cost: Mapped[Decimal | None] = mapped_column(Money())
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assessment_due: Mapped[date] = mapped_column(Date)  # R-ART12-MONTH

@@ -9,14 +9,13 @@ from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.dates import roll_to_working_day, warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.params import values as params
 from grants.registry import departments
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Organisation
-from grants.workflows.base import Reason, apply_transition, record_change
+from grants.workflows.base import apply_transition, record_change
 from grants.workflows.initiative import INITIATIVE
-from grants.workflows.relations import board_of
+from grants.workflows.relations import require_board
 
 from .models import Initiative
 
@@ -28,15 +27,7 @@ class InitiativeError(FieldErrors):
 def visible(q, user):
     """R-ART12-CONFIDENTIAL: until the decision only the applicant's members, officers and admins see it;
     after a decision too (the idea stays the applicant's: nothing is published)."""
-    if user is None:
-        return q.where(False)
-    conds = []
-    orgs = list(getattr(user, "organisation_ids", ()))
-    if orgs:
-        conds.append(Initiative.organisation_id.in_(orgs))
-    staff = departments.officer_condition(Initiative, user)  # an officer: their department's
-    if staff is not None:
-        conds.append(staff)
+    conds = departments.members_or_staff(Initiative, user) if user is not None else []
     return q.where(or_(*conds)) if conds else q.where(False)
 
 
@@ -52,11 +43,7 @@ def is_late(obj: Initiative, today) -> bool:
 
 
 def submit(session: Session, actor, organisation_id: int, values: dict) -> Initiative:
-    if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
-        raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
-    board = board_of(organisation_id, actor)
-    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
-        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
+    require_board(actor, organisation_id)
     errors = []
     title = (values.get("title") or "").strip()
     description = (values.get("description") or "").strip()
@@ -84,11 +71,5 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> Initi
     return obj
 
 
-def transition(session: Session, obj: Initiative, name: str, actor, payload=None, expected_version=None):
-    return apply_transition(session, obj, name, actor, payload, expected_version)
-
-
-def reassign_department(session: Session, actor, obj: Initiative, department_id) -> Initiative:
-    """An admin moves the offer to another department (grants.registry.departments.reassign)."""
-    departments.reassign(session, actor, obj, department_id)
-    return obj
+transition = apply_transition  # (session, obj, name, actor, payload, expected_version)
+reassign_department = departments.reassign  # an admin moves the offer: (session, actor, obj, department_id)

@@ -30,53 +30,46 @@ RETURN_DAYS = 3
 SCORING_DAYS = 3
 
 
-def _tell(session, obj, audience: str, kind: str, key: str, **extra) -> int:
-    users = audiences.resolve(session, audience, obj)
+def _tell(session, obj, audience, kind: str, occasion: str, **extra) -> int:
+    """Tells `audience` (an audience name, or the user ids themselves) about `obj`; the key names the
+    occasion, e.g. "report_due:12:2025-03-01" for kind reminder_report_due."""
+    users = audience if isinstance(audience, list) else audiences.resolve(session, audience, obj)
     object_type, object_id = facts.link_target(obj)
+    key = f"{kind.removeprefix('reminder_')}:{obj.id}:{occasion}"
     return len(notify(session, users, kind, {**facts.facts(obj), **extra}, object_type, object_id, key=key))
 
 
-def offer_deadlines(session, now: datetime) -> int:
-    n = 0
+# Each step yields the reminders due at `now`: (object, audience, kind, occasion, extra facts).
+
+def offer_deadlines(session, now: datetime):
     q = (select(Offer).join(Contest, Contest.id == Offer.contest_id)
          .where(Offer.state == "draft", Contest.state == "published", Contest.deadline > now,
                 Contest.deadline <= now + timedelta(days=max(OFFER_THRESHOLDS))))
     for offer in session.scalars(q):
         left = math.ceil((offer.contest.deadline - now).total_seconds() / 86400)
         threshold = min(t for t in OFFER_THRESHOLDS if t >= left)
-        n += _tell(session, offer, audiences.ORGANISATION, "reminder_offer_deadline",
-                   f"offer_deadline:{offer.id}:{threshold}", days=threshold, due=offer.contest.deadline.isoformat())
-    return n
+        yield (offer, audiences.ORGANISATION, "reminder_offer_deadline", threshold,
+               {"days": threshold, "due": offer.contest.deadline.isoformat()})
 
 
-def corrections(session, now: datetime) -> int:
-    n = 0
+def corrections(session, now: datetime):
     q = select(Offer).where(Offer.state == "needs_correction", Offer.correction_due_at > now,
                             Offer.correction_due_at <= now + timedelta(days=CORRECTION_DAYS))
     for offer in session.scalars(q):
-        n += _tell(session, offer, audiences.ORGANISATION, "reminder_correction",
-                   f"correction:{offer.id}:{offer.correction_due_at.isoformat()}")
-    return n
+        yield offer, audiences.ORGANISATION, "reminder_correction", offer.correction_due_at.isoformat(), {}
 
 
-def reports(session, now: datetime) -> int:
-    n = 0
+def reports(session, now: datetime):
     today = warsaw_date(now)
     q = select(Report).where(Report.state.in_(("draft", "needs_correction")),
                              Report.due_on <= today + timedelta(days=REPORT_DAYS))
     for report in session.scalars(q):
         due = report.correction_due if report.state == "needs_correction" and report.correction_due else report.due_on
-        if due >= today:
-            n += _tell(session, report, audiences.ORGANISATION, "reminder_report_due",
-                       f"report_due:{report.id}:{due.isoformat()}", due=due.isoformat())
-        else:
-            n += _tell(session, report, audiences.ORGANISATION, "reminder_report_overdue",
-                       f"report_overdue:{report.id}:{due.isoformat()}", due=due.isoformat())
-    return n
+        kind = "reminder_report_due" if due >= today else "reminder_report_overdue"
+        yield report, audiences.ORGANISATION, kind, due.isoformat(), {"due": due.isoformat()}
 
 
-def returns(session, now: datetime) -> int:
-    n = 0
+def returns(session, now: datetime):
     today = warsaw_date(now)
     for settlement in session.scalars(select(Settlement).where(Settlement.state == "awaiting_return")):
         due_iso = facts.facts(settlement).get("due")
@@ -84,18 +77,13 @@ def returns(session, now: datetime) -> int:
             continue
         due = datetime.fromisoformat(due_iso).date() if "T" in due_iso else datetime.strptime(due_iso, "%Y-%m-%d").date()
         if today <= due <= today + timedelta(days=RETURN_DAYS):
-            n += _tell(session, settlement, audiences.ORGANISATION, "reminder_return_due",
-                       f"return_due:{settlement.id}:{due.isoformat()}")
+            yield settlement, audiences.ORGANISATION, "reminder_return_due", due.isoformat(), {}
         elif due < today:
-            n += _tell(session, settlement, audiences.ORGANISATION, "reminder_return_overdue",
-                       f"return_overdue:{settlement.id}:{due.isoformat()}")
-            n += _tell(session, settlement, audiences.FINANCE_STAFF, "reminder_return_overdue_finance",
-                       f"return_overdue_finance:{settlement.id}:{due.isoformat()}")
-    return n
+            yield settlement, audiences.ORGANISATION, "reminder_return_overdue", due.isoformat(), {}
+            yield settlement, audiences.FINANCE_STAFF, "reminder_return_overdue_finance", due.isoformat(), {}
 
 
-def scoring(session, now: datetime) -> int:
-    n = 0
+def scoring(session, now: datetime):
     today = warsaw_date(now)
     q = (select(Commission).join(Contest, Contest.id == Commission.contest_id)
          .where(Commission.state == "scoring", Contest.decision_by.is_not(None),
@@ -103,18 +91,14 @@ def scoring(session, now: datetime) -> int:
     for commission in session.scalars(q):
         offers = session.scalar(select(func.count()).select_from(Offer).where(
             Offer.contest_id == commission.contest_id, Offer.state == "eligible")) or 0
+        due = commission.contest.decision_by.isoformat()
         for member in session.scalars(select(CommissionMember).where(CommissionMember.commission_id == commission.id)):
             if not member.voting:
                 continue
             done = session.scalar(select(func.count()).select_from(ScoreCard).where(
                 ScoreCard.member_id == member.id, ScoreCard.submitted_at.is_not(None))) or 0
             if offers - done > 0:
-                n += len(notify(session, [member.user_id], "reminder_scoring",
-                                {**facts.facts(commission), "days": offers - done,
-                                 "due": commission.contest.decision_by.isoformat()},
-                                "commission", str(commission.id),
-                                key=f"scoring:{commission.id}:{commission.contest.decision_by.isoformat()}"))
-    return n
+                yield commission, [member.user_id], "reminder_scoring", due, {"days": offers - done, "due": due}
 
 
 STEPS = (offer_deadlines, corrections, reports, returns, scoring)
@@ -124,6 +108,7 @@ def run(session, now: datetime) -> dict[str, int]:
     """Every reminder due at `now` (business time), each step committed on its own."""
     done = {}
     for step in STEPS:
-        done[step.__name__] = step(session, now)
+        done[step.__name__] = sum(_tell(session, obj, audience, kind, occasion, **extra)
+                                  for obj, audience, kind, occasion, extra in list(step(session, now)))
         session.commit()
     return done

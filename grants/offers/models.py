@@ -11,7 +11,7 @@ from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.registry.models import Organisation
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 OFFER_STATES = {
@@ -29,11 +29,9 @@ OFFER_STATES = {
 }
 
 
-class Offer(WorkflowMixin, Base):
+class Offer(WorkflowMixin, Base, states=OFFER_STATES):
     __tablename__ = "offers"
-    __table_args__ = (state_check(OFFER_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(500), default="")

@@ -55,8 +55,23 @@ def officer_condition(model, user):
     return None
 
 
-def reassign(session: Session, actor, obj, department_id) -> None:
-    """An admin assigns the object to another department (audited, in the caller's transaction)."""
+def members_or_staff(model, user) -> list:
+    """For `visible()`: the conditions under which `user` sees an object of `model` (with an
+    organisation_id and a department_id): a member of its organisation, or staff (officer_condition).
+    An empty list: neither."""
+    conds = []
+    orgs = list(getattr(user, "organisation_ids", ()))
+    if orgs:
+        conds.append(model.organisation_id.in_(orgs))
+    staff = officer_condition(model, user)  # an officer: their department's
+    if staff is not None:
+        conds.append(staff)
+    return conds
+
+
+def reassign(session: Session, actor, obj, department_id):
+    """An admin assigns the object to another department (audited, in the caller's transaction);
+    returns the object."""
     if not has_role(actor, ADMIN):
         raise PermissionDenied(_("Wydział przypisuje administrator."))
     dept = None
@@ -69,10 +84,11 @@ def reassign(session: Session, actor, obj, department_id) -> None:
             raise DepartmentError([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
     new = dept.id if dept else None
     if new == obj.department_id:
-        return
+        return obj
     before, obj.department_id = obj.department_id, new
     session.flush()
     record_change(session, obj, "reassign_department", actor, {"department_id": [before, new]})
+    return obj
 
 
 def unassigned(session: Session, model) -> list:

@@ -111,3 +111,15 @@ class MembershipInvitation(Base):
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id])  # noqa: F821
+
+
+class OfferOutsideContest:
+    """The columns of an offer an organisation submits outside a contest (art. 12 own initiative,
+    art. 19a small grant): who submits it for whom, the department it is assigned to, what it is."""
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True, sort_order=-1)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), sort_order=-1)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), sort_order=-1)
+    title: Mapped[str] = mapped_column(String(255), sort_order=-1)
+    description: Mapped[str] = mapped_column(Text, default="", sort_order=-1)
+    field: Mapped[str | None] = mapped_column(String(40), sort_order=-1)

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 REPORT_STATES = {
@@ -17,11 +17,10 @@ REPORT_STATES = {
 }
 
 
-class Report(WorkflowMixin, Base):
+class Report(WorkflowMixin, Base, states=REPORT_STATES,
+             constraints=(CheckConstraint("kind IN ('final', 'partial')", name="kind_valid"),)):
     __tablename__ = "reports"
-    __table_args__ = (state_check(REPORT_STATES), CheckConstraint("kind IN ('final', 'partial')", name="kind_valid"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     due_on: Mapped[date] = mapped_column(Date)

@@ -9,18 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 
 
 SETTLEMENT_STATES = {"open": _("otwarte"), "calculated": _("wyliczone"), "awaiting_return": _("oczekuje na zwrot"),
           "returned": _("zwrócone"), "closed": _("zamknięte")}
 
 
-class Settlement(WorkflowMixin, Base):
+class Settlement(WorkflowMixin, Base, states=SETTLEMENT_STATES):
     __tablename__ = "settlements"
-    __table_args__ = (state_check(SETTLEMENT_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), unique=True)
     findings: Mapped[list] = mapped_column(JSON, default=list)
     lines: Mapped[list] = mapped_column(JSON, default=list)  # the calculation, explained

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.registry.models import OfferOutsideContest
+from grants.workflows.base import WorkflowMixin
 
 
 SMALL_GRANT_STATES = {
@@ -18,17 +19,9 @@ SMALL_GRANT_STATES = {
 }
 
 
-class SmallGrant(WorkflowMixin, Base):
+class SmallGrant(OfferOutsideContest, WorkflowMixin, Base, states=SMALL_GRANT_STATES):
     __tablename__ = "small_grants"
-    __table_args__ = (state_check(SMALL_GRANT_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(String(255))
-    description: Mapped[str] = mapped_column(Text, default="")
-    field: Mapped[str | None] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(Money())
     task_start: Mapped[date] = mapped_column(Date)
     task_end: Mapped[date] = mapped_column(Date)

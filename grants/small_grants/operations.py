@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 from grants.core import audit, clock
 from grants.core.dates import warsaw_date, working_days_after
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.registry import departments
 from grants.registry.models import Organisation
-from grants.workflows.base import Reason, apply_transition, record_change
+from grants.workflows.base import apply_transition, record_change
 from grants.workflows.errors import NotEditable
-from grants.workflows.relations import board_of
+from grants.workflows.relations import require_board
 from grants.workflows.small_grant import SMALL_GRANT
 
 from .limits import cap_problems, submission_problems
@@ -34,22 +33,13 @@ def visible(q, user):
     """Published offers are public (R-19A-PUBLISH); before that the applicant's members and staff."""
     conds = [SmallGrant.state.in_(PUBLIC)]
     if user is not None:
-        orgs = list(getattr(user, "organisation_ids", ()))
-        if orgs:
-            conds.append(SmallGrant.organisation_id.in_(orgs))
-        staff = departments.officer_condition(SmallGrant, user)  # an officer: their department's
-        if staff is not None:
-            conds.append(staff)
+        conds += departments.members_or_staff(SmallGrant, user)
     return q.where(or_(*conds))
 
 
 def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple[SmallGrant, list]:
     """Returns the offer and the warnings about the yearly caps (checked for real at award)."""
-    if not has_role(actor, APPLICANT) or organisation_id not in actor.organisation_ids:
-        raise PermissionDenied(_("Ofertę składa członek organizacji, w której imieniu działa."))
-    board = board_of(organisation_id, actor)
-    if board is not True:  # R-ORG-MEMBERSHIP: the board submits, members draft
-        raise PermissionDenied(board.message if isinstance(board, Reason) else None)
+    require_board(actor, organisation_id)
     now = clock.now()
     errors = []
     title = (values.get("title") or "").strip()
@@ -109,11 +99,5 @@ def add_comment(session: Session, obj: SmallGrant, actor, author_name: str, body
     return c
 
 
-def transition(session: Session, obj: SmallGrant, name: str, actor, payload=None, expected_version=None):
-    return apply_transition(session, obj, name, actor, payload, expected_version)
-
-
-def reassign_department(session: Session, actor, obj: SmallGrant, department_id) -> SmallGrant:
-    """An admin moves the offer to another department (grants.registry.departments.reassign)."""
-    departments.reassign(session, actor, obj, department_id)
-    return obj
+transition = apply_transition  # (session, obj, name, actor, payload, expected_version)
+reassign_department = departments.reassign  # an admin moves the offer: (session, actor, obj, department_id)

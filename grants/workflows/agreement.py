@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants.agreements.checks import schedule_tranches, sign_problems
@@ -20,15 +19,11 @@ from grants.settlements.models import Settlement
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload, ReasonPayload
+from .relations import officer_of
 
 STATES = AGREEMENT_STATES
 STAFF = (OFFICER, ADMIN)
-
-
-def officer_of(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def ready_to_sign(obj, ctx):
@@ -74,15 +69,9 @@ def conclude_contest(obj, ctx):
     maybe_conclude(ctx, obj.contest_id)
 
 
-class SignPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class SignPayload(Payload):
     signed_by_organisation_on: date
     signed_by_grantor_on: date
-
-
-class ReasonPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str = Field(min_length=3, max_length=4000)
 
 
 def _start(a):

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from grants.core import audit, clock, outbox, validation_messages
+from grants.core.errors import nul_fields
 from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
 from grants.core.types import UTCDateTime
@@ -163,10 +164,20 @@ def state_check(states: Iterable[str]) -> CheckConstraint:
 
 
 class WorkflowMixin:
-    """Columns every workflow object has. `version` is the optimistic lock counter."""
+    """Columns every workflow object has. `version` is the optimistic lock counter.
+
+    A model names its states (and any further table constraints) in its class line:
+    `class Offer(WorkflowMixin, Base, states=OFFER_STATES, constraints=(...,))`; they become the
+    table's `state_valid` CHECK constraint and the rest of `__table_args__`."""
 
     __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
 
+    def __init_subclass__(cls, states: Iterable[str] | None = None, constraints: tuple = (), **kw) -> None:
+        if states is not None:
+            cls.__table_args__ = (state_check(states), *constraints)
+        super().__init_subclass__(**kw)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)  # first, before mixins' columns
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -239,16 +250,6 @@ def available_transitions(session: Session, obj, actor) -> list[dict]:
     return out
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _validate_payload(t: Transition, payload) -> tuple[dict, dict]:
     """The payload validated by the transition's model: (typed values, their JSON form)."""
     if payload is MALFORMED:
@@ -258,7 +259,7 @@ def _validate_payload(t: Transition, payload) -> tuple[dict, dict]:
     if not isinstance(payload, dict):
         raise InvalidPayload(_("Nieprawidłowe dane czynności."),
                              [{"field": "payload", "message": "must be a JSON object"}])
-    nul = [str(k) for k, v in payload.items() if _has_nul(k) or _has_nul(v)]
+    nul = [str(k) for k in nul_fields(payload)]
     if nul:  # PostgreSQL refuses NUL in text: a 422 here, not a 500 at the flush
         raise InvalidPayload(_("Nieprawidłowe dane czynności."),
                              [{"field": k, "message": "must not contain the NUL character"} for k in nul])
@@ -456,3 +457,17 @@ def record_change(session: Session, obj, action: str, actor, changes: dict, payl
     audit.record(session, wf.object_type, obj.workflow_id, action, actor, changes=changes, payload=payload, at=at)
     outbox.emit(session, f"{wf.name}.{action}", {"object_type": wf.object_type, "id": obj.workflow_id,
                                                 "actor_id": getattr(actor, "id", None)})
+
+
+def update_fields(session: Session, obj, actor, values: dict, action: str = "update") -> dict:
+    """An edit that is not a transition: sets on `obj` those of `values` that differ and, when any
+    did, records it (record_change). Returns the changes, {field: [before, after]}."""
+    changes = {}
+    for k, v in values.items():
+        if getattr(obj, k) != v:
+            changes[k] = [getattr(obj, k), v]
+            setattr(obj, k, v)
+    if changes:
+        session.flush()
+        record_change(session, obj, action, actor, changes)
+    return changes

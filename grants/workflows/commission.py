@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
 
 from grants.commissions.composition import composition_problems, refresh_exclusions
 from grants.commissions.protocol import freeze
@@ -17,17 +16,12 @@ from reviewers.models import COMMISSION_STATES, Commission
 from reviewers.scoring import missing_cards
 
 from .base import Reason, Workflow, transition
+from .payloads import OptionalReason, Payload, ReasonPayload
+from .relations import officer_of_contest
 
 STATES = COMMISSION_STATES
 STAFF = (OFFICER, ADMIN)
 ANYONE = (OFFICER, ADMIN, COMMISSION_MEMBER)
-
-
-def officer_of_contest(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    d = obj.contest.department_id
-    return d is not None and d == getattr(actor, "department_id", None)
 
 
 def is_chair(obj, actor) -> bool:
@@ -93,19 +87,8 @@ def freeze_protocol(obj, ctx):
     ctx.changes["protocol_sha256"] = obj.protocol_hash
 
 
-class OpenPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class OpenPayload(Payload):
     without_ngo_reason: Literal["none_nominated", "none_take_part", "all_excluded"] | None = None
-
-
-class ReasonPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str = Field(min_length=3, max_length=4000)
-
-
-class OptionalReason(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str | None = Field(default=None, max_length=4000)
 
 
 COMMISSION = Workflow(

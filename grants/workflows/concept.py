@@ -3,7 +3,7 @@ not_shortlisted; withdrawn by its organisation before the shortlist. The concept
 shortlists or not (grants.calltypes.innovation.shortlist); no money is awarded at this stage."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.calltypes.innovation.concepts import number_for, problems
 from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
@@ -12,13 +12,11 @@ from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload
 from .relations import board_of_applicant
+from .relations import officer_of_contest as officer_of_call
 
 STATES = CONCEPT_STATES
-
-
-def member(obj, actor) -> bool:
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
 
 
 def call_open(obj, ctx):
@@ -43,13 +41,6 @@ def record_submission(obj, ctx):
     ctx.changes["submitted_at"] = [None, obj.submitted_at]
 
 
-def officer_of_call(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    d = obj.contest.department_id
-    return d is not None and d == getattr(actor, "department_id", None)
-
-
 def call_decided(obj, ctx):
     if obj.contest.state != "decided":
         return Reason(_("O kwalifikacji do etapu II rozstrzyga decyzja kończąca nabór koncepcji."), "R-RESULTS")
@@ -66,8 +57,7 @@ def record_withdrawal(obj, ctx):
     obj.withdraw_reason = (ctx.payload or {}).get("reason") or ""
 
 
-class WithdrawPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class WithdrawPayload(Payload):
     reason: str = Field(default="", max_length=2000)
 
 

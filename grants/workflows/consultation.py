@@ -1,7 +1,7 @@
 """Consultation (DOMAIN.md §4): draft → open → closed → reported. R-CONSULT."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER
@@ -10,15 +10,10 @@ from grants.consultations.models import CONSULTATION_STATES, Consultation
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload
+from .relations import officer_of as same_department
 
 STATES = CONSULTATION_STATES
-
-
-def same_department(obj, actor) -> bool:
-    """Officers act on their department's consultations; admins on all."""
-    if ADMIN in actor.role_names:
-        return True
-    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def period_set(obj, ctx):
@@ -60,13 +55,11 @@ def close_early(obj, ctx):
     obj.ends_at = ctx.now
 
 
-class ReportPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class ReportPayload(Payload):
     report: str | None = Field(default=None, max_length=100_000)
 
 
-class ReasonPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class ReasonPayload(Payload):
     reason: str = Field(min_length=3, max_length=2000)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from grants.calltypes import get
@@ -22,16 +21,12 @@ from grants.workflows.registry import bind
 from reviewers.models import Commission
 
 from .base import Reason, Workflow, transition
+from .payloads import ReasonPayload
+from .relations import officer_of as same_department
 
 STATES = CONTEST_STATES
 STAFF = (OFFICER, ADMIN)
 BEFORE_DECISION = ("planned", "draft", "published", "closed", "formal_review", "evaluation")
-
-
-def same_department(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def announcement_complete(obj, ctx):
@@ -111,11 +106,6 @@ def all_settled(obj, ctx):
         return Reason(_("Konkurs kończy się, gdy każda umowa jest zamknięta albo rozwiązana z zamkniętym rozliczeniem."),
                       "R-SET-RETURN")
     return None
-
-
-class ReasonPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str = Field(min_length=3, max_length=4000)
 
 
 CONTEST = Workflow(

@@ -2,7 +2,7 @@
 merged into another; withdrawn by its author. S1, S7, R-CONSULT."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.i18n import _
 from grants.core.numbers import Id
@@ -11,6 +11,8 @@ from grants.directions.models import DIRECTION_STATES, Direction
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import OptionalReason, Payload
+from .relations import officer_of_department
 
 STATES = DIRECTION_STATES
 STAFF = (OFFICER, ADMIN)
@@ -22,10 +24,7 @@ def is_author(obj, actor) -> bool:
 
 
 def consultation_staff(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    d = obj.consultation.department_id
-    return d is not None and d == getattr(actor, "department_id", None)
+    return officer_of_department(obj.consultation.department_id, actor)
 
 
 def consultation_open(obj, ctx):
@@ -74,20 +73,13 @@ def merge_target_valid(obj, ctx):
     return None
 
 
-class AnswerPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class AnswerPayload(Payload):
     answer: str = Field(min_length=3, max_length=10000)
 
 
-class MergePayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class MergePayload(Payload):
     into_id: Id
     answer: str | None = Field(default=None, max_length=10000)
-
-
-class OptionalReason(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str | None = Field(default=None, max_length=4000)
 
 
 DIRECTION = Workflow(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -14,18 +14,11 @@ from grants.initiatives.outcome import notify_applicant, plan_contest
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
-from .relations import board_of_applicant
+from .payloads import JustificationPayload, OptionalReason, Payload
+from .relations import board_of_applicant, officer_of
 
 STATES = INITIATIVE_STATES
 STAFF = (OFFICER, ADMIN)
-
-
-def officer_of(obj, actor) -> bool:
-    """Admins, or an officer of the department the offer is assigned to (one without a department
-    is the admins' until one assigns it: grants.registry.departments)."""
-    if ADMIN in actor.role_names:
-        return True
-    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def announcement_in_future(obj, ctx):
@@ -60,20 +53,9 @@ def stamp_assessment(obj, ctx):
     obj.assessment_started_at = ctx.now
 
 
-class ExpedientPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class ExpedientPayload(Payload):
     announcement_date: date
     justification: str | None = Field(default=None, max_length=10000)
-
-
-class JustificationPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    justification: str = Field(min_length=3, max_length=10000)
-
-
-class OptionalReason(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str | None = Field(default=None, max_length=4000)
 
 
 INITIATIVE = Workflow(

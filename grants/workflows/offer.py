@@ -2,7 +2,7 @@
 formal review with corrections (R-FORM-CORRECT), withdrawal before the decision."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.dates import days_after, end_of_day, local, warsaw_date
 from grants.core.i18n import _
@@ -14,21 +14,11 @@ from grants.offers.validation import problems_for
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
-from .relations import board_of_applicant
+from .payloads import OptionalReason, Payload
+from .relations import board_of_applicant, member_of_applicant, officer_of_contest  # noqa: F401 (operations import it here)
 
 STATES = OFFER_STATES
 STAFF = (OFFICER, ADMIN)
-
-
-def member_of_applicant(obj, actor) -> bool:
-    """Only members of the offer's own (lead) organisation act for it."""
-    return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
-
-
-def officer_of_contest(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    return obj.contest.department_id is not None and obj.contest.department_id == getattr(actor, "department_id", None)
 
 
 def received_by_deadline(obj, ctx):
@@ -100,19 +90,12 @@ def do_withdraw(obj, ctx):
     obj.withdraw_reason = ctx.payload.get("reason") or ""
 
 
-class DeficienciesPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class DeficienciesPayload(Payload):
     deficiencies: list[str] = Field(min_length=1, max_length=50)
 
 
-class ReasonsPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class ReasonsPayload(Payload):
     reasons: str = Field(min_length=3, max_length=4000)
-
-
-class OptionalReason(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str | None = Field(default=None, max_length=4000)
 
 
 def contest_decided(obj, ctx):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -15,6 +15,8 @@ from grants.reports.models import REPORT_STATES, Report
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload
+from .relations import officer_of_department
 
 STATES = REPORT_STATES
 STAFF = (OFFICER, ADMIN)
@@ -25,10 +27,7 @@ def member(obj, actor) -> bool:
 
 
 def officer_of(obj, actor) -> bool:
-    if ADMIN in actor.role_names:
-        return True
-    d = obj.agreement.department_id
-    return d is not None and d == getattr(actor, "department_id", None)
+    return officer_of_department(obj.agreement.department_id, actor)
 
 
 def content_valid(obj, ctx):
@@ -74,19 +73,16 @@ def record_rejection(obj, ctx):
     ctx.changes["rejection"] = obj.review_note
 
 
-class CorrectionPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class CorrectionPayload(Payload):
     note: str = Field(min_length=3, max_length=10000)
     due_on: date
 
 
-class NotePayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class NotePayload(Payload):
     note: str = Field(min_length=3, max_length=10000)
 
 
-class OptionalNote(BaseModel):
-    model_config = {"extra": "forbid"}
+class OptionalNote(Payload):
     note: str | None = Field(default=None, max_length=10000)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -17,6 +17,7 @@ from grants.settlements.models import SETTLEMENT_STATES, Settlement
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload
 
 STATES = SETTLEMENT_STATES
 
@@ -51,8 +52,7 @@ def close_agreement(obj, ctx):
     settlement_closed(ctx, obj)
 
 
-class Finding(BaseModel):
-    model_config = {"extra": "forbid"}
+class Finding(Payload):
     kind: Literal["misused", "undue", "excessive"]
     amount: money_text_type()  # the one grammar of money (grants.core.numbers)
     found_on: date
@@ -60,8 +60,7 @@ class Finding(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-class CalculatePayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class CalculatePayload(Payload):
     findings: list[Finding] = Field(default_factory=list, max_length=20)
 
 

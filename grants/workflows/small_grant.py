@@ -2,7 +2,6 @@
 refused; withdrawn. R-19A-LIMITS, R-19A-PUBLISH."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
 
 from grants.core.dates import days_after, end_of_day, warsaw_date
 from grants.core.i18n import _
@@ -12,19 +11,12 @@ from grants.small_grants.models import SMALL_GRANT_STATES, SmallGrant
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import JustificationPayload, OptionalJustification, OptionalReason
 from .errors import GuardRefused
-from .relations import board_of_applicant
+from .relations import board_of_applicant, officer_of
 
 STATES = SMALL_GRANT_STATES
 STAFF = (OFFICER, ADMIN)
-
-
-def officer_of(obj, actor) -> bool:
-    """Admins, or an officer of the department the offer is assigned to (one without a department
-    is the admins' until one assigns it: grants.registry.departments)."""
-    if ADMIN in actor.role_names:
-        return True
-    return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 
 def open_for_comments(obj, ctx):
@@ -53,21 +45,6 @@ def record_refusal(obj, ctx):
     obj.decided_at = ctx.now
     obj.decision = ctx.payload["justification"]
     ctx.changes["decision"] = obj.decision
-
-
-class JustificationPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    justification: str = Field(min_length=3, max_length=10000)
-
-
-class OptionalJustification(BaseModel):
-    model_config = {"extra": "forbid"}
-    justification: str | None = Field(default=None, max_length=10000)
-
-
-class OptionalReason(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str | None = Field(default=None, max_length=4000)
 
 
 SMALL_GRANT = Workflow(

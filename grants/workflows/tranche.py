@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from grants.agreements.checks import payment_reason
 from grants.agreements.models import TRANCHE_STATES, Tranche
@@ -14,6 +14,7 @@ from grants.core.permissions import FINANCE
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
+from .payloads import Payload, ReasonPayload
 
 STATES = TRANCHE_STATES
 
@@ -41,15 +42,9 @@ def record_withholding(obj, ctx):
     ctx.changes["withheld_reason"] = obj.withheld_reason
 
 
-class PayPayload(BaseModel):
-    model_config = {"extra": "forbid"}
+class PayPayload(Payload):
     paid_on: date
     transfer_ref: str = Field(min_length=3, max_length=100)
-
-
-class ReasonPayload(BaseModel):
-    model_config = {"extra": "forbid"}
-    reason: str = Field(min_length=3, max_length=4000)
 
 
 def _due(t):

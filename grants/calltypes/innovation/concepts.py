@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from grants.core.errors import FieldErrors
+from grants.core.errors import FieldErrors, nul_fields
 from grants.core.i18n import _
 from grants.offers.content import Amount
 
@@ -77,22 +77,12 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
-def _nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_nul(k) or _nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_nul(v) for v in value)
-    return False
-
-
 def parse(values: dict, grammar: str = "json") -> ConceptContent:
     """Checks the format of a concept's fields (a draft may leave any of them empty). Numbers are read
     in `grammar` (grants.core.numbers): "typed" ("85 000,50") for what a form posted."""
     if not isinstance(values, dict):
         raise ConceptFormatError([{"field": "body", "message": str(_("Podaj koncepcję jako obiekt z polami."))}])
-    nul = [k for k, v in values.items() if _nul(k) or _nul(v)]
+    nul = nul_fields(values)
     if nul:  # PostgreSQL refuses NUL in text
         raise ConceptFormatError([{"field": str(k), "message": str(_("Niedozwolony znak (NUL)."))} for k in nul])
     try:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import Base
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
-from grants.workflows.base import WorkflowMixin, state_check
+from grants.workflows.base import WorkflowMixin
 from reviewers.models import CardColumns
 
 
@@ -20,13 +20,11 @@ CONCEPT_STATES = {
 }
 
 
-class Concept(WorkflowMixin, Base):
+class Concept(WorkflowMixin, Base, states=CONCEPT_STATES):
     """A concept submitted to a concept call (call type innovation_concept)."""
 
     __tablename__ = "concepts"
-    __table_args__ = (state_check(CONCEPT_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(500), default="")

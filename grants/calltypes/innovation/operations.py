@@ -11,7 +11,8 @@ from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.workflows.base import apply_transition, record_change
-from grants.workflows.concept import CONCEPT, member
+from grants.workflows.concept import CONCEPT
+from grants.workflows.relations import member_of_applicant
 from grants.workflows.errors import NotEditable, stale
 from reviewers.models import Commission, CommissionMember
 
@@ -91,7 +92,7 @@ def create(session: Session, actor, contest, organisation_id: int, values: dict 
 
 def check_editable(actor, concept: Concept, expected_version: int | None = None) -> None:
     """403 for anyone but the organisation's members, then 409 when not a draft or stale."""
-    if not has_role(actor, APPLICANT) or not member(concept, actor):
+    if not has_role(actor, APPLICANT) or not member_of_applicant(concept, actor):
         raise PermissionDenied(_("Koncepcję zmieniają tylko członkowie organizacji, która ją składa."))
     if concept.state not in EDITABLE_STATES:
         raise NotEditable(_("Złożonej koncepcji nie można zmieniać."))
