@@ -70,7 +70,7 @@ def _moment(values: dict, name: str, errors: list) -> datetime | None:
         return value if value.tzinfo else clock.parse_moment(value.isoformat())
     try:
         return clock.parse_moment(value) if value else None
-    except ValueError:
+    except (ValueError, clock.ClockError):
         errors.append({"field": name, "message": str(_("Podaj datę i godzinę."))})
         return None
 
