@@ -13,7 +13,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role, is_staff
 from grants.registry.dictionaries import DISTRICTS
 from grants.workflows.base import record_change
-from grants.workflows.education import EVENT, REGISTRATION, SLOT
+from grants.workflows.education import EVENT, SLOT
 
 from . import waitlist
 from .models import ACTIVE, EVENT_KINDS, ConsultationSlot, EducationEvent, EventRegistration
@@ -75,7 +75,7 @@ def _moment(values: dict, name: str, errors: list) -> datetime | None:
         return None
 
 
-def _when_and_where(values: dict, errors: list) -> dict:
+def _when_and_where(values: dict, errors: list, now: datetime) -> dict:
     """What events and slots share: the start and end, the district or an online link."""
     starts, ends = _moment(values, "starts_at", errors), _moment(values, "ends_at", errors)
     if starts is None and not any(e["field"] == "starts_at" for e in errors):
@@ -84,7 +84,7 @@ def _when_and_where(values: dict, errors: list) -> dict:
         errors.append({"field": "ends_at", "message": str(_("Podaj datę i godzinę zakończenia."))})
     if starts and ends and ends <= starts:
         errors.append({"field": "ends_at", "message": str(_("Zakończenie musi być po rozpoczęciu."))})
-    if starts and starts <= clock.now():
+    if starts and starts <= now:
         errors.append({"field": "starts_at", "message": str(_("Termin musi być w przyszłości."))})
     district = values.get("district") or None
     if district and district not in DISTRICTS:
@@ -105,7 +105,8 @@ def _text(values: dict, name: str, errors: list, message, minimum: int = 1, limi
     return value[:limit]
 
 
-def create_event(session: Session, actor, values: dict) -> EducationEvent:
+def create_event(session: Session, actor, values: dict, at: datetime | None = None) -> EducationEvent:
+    """`at`: the business time of the creation when it is not now (the demo's history)."""
     if not is_staff(actor):
         raise PermissionDenied(_("Wydarzenia edukacyjne ogłasza urząd."))
     errors: list = []
@@ -119,19 +120,21 @@ def create_event(session: Session, actor, values: dict) -> EducationEvent:
         capacity = 0
     if not 1 <= capacity <= 10000:
         errors.append({"field": "capacity", "message": str(_("Liczba miejsc: od 1 do 10 000."))})
-    where = _when_and_where(values, errors)
+    now = at or clock.now()
+    where = _when_and_where(values, errors, now)
     if errors:
         raise EducationError(errors)
     obj = EducationEvent(title=title, kind=kind, description=(values.get("description") or "").strip()[:20000],
                          capacity=capacity, organiser_id=actor.id, department_id=getattr(actor, "department_id", None),
-                         created_at=clock.now(), state=EVENT.initial, version=1, **where)
+                         created_at=now, state=EVENT.initial, version=1, **where)
     session.add(obj)
     session.flush()
-    record_change(session, obj, "create", actor, {"title": title, "capacity": capacity})
+    record_change(session, obj, "create", actor, {"title": title, "capacity": capacity}, at=now)
     return obj
 
 
-def register(session: Session, actor, event_id: int, organisation_id: int | None = None) -> EventRegistration:
+def register(session: Session, actor, event_id: int, organisation_id: int | None = None,
+             at: datetime | None = None) -> EventRegistration:
     """R-CAPACITY: a place while there is one, else the end of the waiting list; never over the
     capacity, whatever registers at the same moment (the event's lock serialises the count)."""
     if actor is None:
@@ -143,7 +146,7 @@ def register(session: Session, actor, event_id: int, organisation_id: int | None
     event = session.get(EducationEvent, event_id, populate_existing=True)
     if event is None or event.state != "published":
         raise EducationError([{"field": "event_id", "message": str(_("Zapisy na to wydarzenie nie są otwarte."))}])
-    now = clock.now()
+    now = at or clock.now()
     if now >= event.starts_at:
         raise EducationError([{"field": "event_id", "message": str(_("Wydarzenie już się rozpoczęło."))}])
     mine = session.scalar(select(EventRegistration.id).where(EventRegistration.event_id == event_id,
@@ -161,7 +164,7 @@ def register(session: Session, actor, event_id: int, organisation_id: int | None
         session.rollback()
         raise EducationError([{"field": "event_id",
                                "message": str(_("Jesteś już zapisany(-a) na to wydarzenie."))}]) from None
-    record_change(session, reg, "register", actor, {"state": state, "event_id": event_id})
+    record_change(session, reg, "register", actor, {"state": state, "event_id": event_id}, at=now)
     return reg
 
 
@@ -170,7 +173,7 @@ def create_slot(session: Session, actor, values: dict) -> ConsultationSlot:
         raise PermissionDenied(_("Terminy konsultacji publikuje urząd."))
     errors: list = []
     topic = _text(values, "topic", errors, _("Podaj temat konsultacji."))
-    where = _when_and_where(values, errors)
+    where = _when_and_where(values, errors, clock.now())
     if errors:
         raise EducationError(errors)
     obj = ConsultationSlot(topic=topic, host_id=actor.id, host_name=(values.get("host_name") or "").strip()[:255],

@@ -206,3 +206,22 @@ def test_a_new_event_must_start_in_the_future_and_end_after_it(session, officer)
         ops.create_event(session, officer, {"title": "X", "kind": "lecture", "capacity": 5, "district": "I", **past})
     assert {x["field"] for x in e.value.errors} == {"starts_at"}
     session.rollback()
+
+
+def test_events_are_in_the_public_calendar_and_its_icalendar_feed(client, make_event):
+    make_event(title="Wykład: nowelizacja ustawy o pożytku")
+    feed = client.get("/calendar.ics")
+    assert feed.status_code == 200 and "nowelizacja ustawy o pożytku" in feed.get_data(as_text=True)
+
+
+def test_a_reminder_the_day_before_goes_once_to_each_person_with_a_place(session, make_event, member, make_user,
+                                                                          clock_at):
+    from grants.notifications import reminders
+    event = make_event(capacity=1)
+    ops.register(session, member, event.id)
+    ops.register(session, make_user("participant", stakeholder_type="resident"), event.id)  # waiting: not reminded
+    session.commit()
+    clock_at(event.starts_at - timedelta(hours=20))
+    assert reminders.events(session, clock.now()) == 1
+    session.commit()
+    assert reminders.events(session, clock.now()) == 0
