@@ -48,7 +48,7 @@ def serialize_slot(o: ConsultationSlot, user) -> dict:
             "question": o.question if booking else None}
 
 
-class WhenWhere(BaseModel):
+class EducationWhenWhere(BaseModel):
     model_config = {"extra": "forbid"}
     starts_at: AwareDatetime
     ends_at: AwareDatetime
@@ -57,25 +57,25 @@ class WhenWhere(BaseModel):
     online_url: str | None = Field(default=None, max_length=500)
 
 
-class EventCreate(WhenWhere):
+class EducationEventCreate(EducationWhenWhere):
     title: str = Field(min_length=1, max_length=255)
     kind: str = Field(max_length=20)
     description: str = Field(default="", max_length=20000)
     capacity: int = Field(ge=1, le=10000)
 
 
-class SlotCreate(WhenWhere):
+class ConsultationSlotCreate(EducationWhenWhere):
     topic: str = Field(min_length=1, max_length=255)
     host_name: str = Field(default="", max_length=255)
 
 
-class RegistrationCreate(BaseModel):
+class EventRegistrationCreate(BaseModel):
     model_config = {"extra": "forbid"}
     event_id: Id
     organisation_id: Id | None = None
 
 
-class EventItem(BaseModel):
+class EducationEventItem(BaseModel):
     id: str
     state: str
     version: int
@@ -85,14 +85,14 @@ class EventItem(BaseModel):
     capacity: int
 
 
-class RegistrationItem(BaseModel):
+class EventRegistrationItem(BaseModel):
     id: str
     state: str
     version: int
     event_id: str
 
 
-class SlotItem(BaseModel):
+class ConsultationSlotItem(BaseModel):
     id: str
     state: str
     version: int
@@ -108,26 +108,26 @@ def _created(operation, session, user, values):
         raise invalid(e.errors) from None
 
 
-def _register(session, user, data: RegistrationCreate):
+def _register(session, user, data: EventRegistrationCreate):
     org = int(data.organisation_id) if data.organisation_id is not None else None
     return _created(lambda s, u, v: ops.register(s, u, int(data.event_id), org), session, user, None)
 
 
 register(Collection(
     name="education-events", model=EducationEvent, serialize=serialize_event, serialize_full=serialize_event_full,
-    visible=ops.visible_events, public=True, item_schema=EventItem, create_schema=EventCreate,
+    visible=ops.visible_events, public=True, item_schema=EducationEventItem, create_schema=EducationEventCreate,
     create=lambda s, u, d: _created(ops.create_event, s, u, d.model_dump()),
     summary="Education events: lectures, workshops, mobile consultation points (S13, R-CAPACITY)",
 ))
 register(Collection(
     name="event-registrations", model=EventRegistration, serialize=serialize_registration,
-    visible=ops.visible_registrations, public=False, item_schema=RegistrationItem,
-    create_schema=RegistrationCreate, create=_register,
+    visible=ops.visible_registrations, public=False, item_schema=EventRegistrationItem,
+    create_schema=EventRegistrationCreate, create=_register,
     summary="Registrations for education events: a place, or the waiting list that moves up in order (R-CAPACITY)",
 ))
 register(Collection(
     name="consultation-slots", model=ConsultationSlot, serialize=serialize_slot, visible=ops.visible_slots,
-    public=True, item_schema=SlotItem, create_schema=SlotCreate,
+    public=True, item_schema=ConsultationSlotItem, create_schema=ConsultationSlotCreate,
     create=lambda s, u, d: _created(ops.create_slot, s, u, d.model_dump()),
     summary="Individual consultation slots; an organisation books one with its question (R-CAPACITY)",
 ))

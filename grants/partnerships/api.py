@@ -33,7 +33,7 @@ def serialize_interest(i: PartnershipInterest, user) -> dict:
             "started_at": _s(i.started_at), "contacts": ops.contacts(i, user)}
 
 
-class OfferCreate(BaseModel):
+class PartnershipOfferCreate(BaseModel):
     model_config = {"extra": "forbid"}
     organisation_id: Id
     title: str = Field(min_length=1, max_length=255)
@@ -48,7 +48,7 @@ class OfferCreate(BaseModel):
     contact_phone: str | None = Field(default=None, max_length=40)
 
 
-class InterestCreate(BaseModel):
+class PartnershipInterestCreate(BaseModel):
     model_config = {"extra": "forbid"}
     offer_id: Id
     company: str = Field(min_length=1, max_length=255)
@@ -57,7 +57,7 @@ class InterestCreate(BaseModel):
     contact_phone: str | None = Field(default=None, max_length=40)
 
 
-class OfferItem(BaseModel):
+class PartnershipOfferItem(BaseModel):
     id: str
     state: str
     version: int
@@ -65,7 +65,7 @@ class OfferItem(BaseModel):
     title: str
 
 
-class InterestItem(BaseModel):
+class PartnershipInterestItem(BaseModel):
     id: str
     state: str
     version: int
@@ -73,14 +73,14 @@ class InterestItem(BaseModel):
     company: str
 
 
-def _create_offer(session, user, data: OfferCreate):
+def _create_offer(session, user, data: PartnershipOfferCreate):
     try:
         return ops.create_offer(session, user, int(data.organisation_id), data.model_dump(exclude={"organisation_id"}))
     except ops.PartnershipError as e:
         raise invalid(e.errors) from None
 
 
-def _interest(session, user, data: InterestCreate):
+def _interest(session, user, data: PartnershipInterestCreate):
     offer = session.scalar(ops.visible_offers(select(PartnershipOffer).where(
         PartnershipOffer.id == int(data.offer_id)), user))
     if offer is None:
@@ -93,12 +93,12 @@ def _interest(session, user, data: InterestCreate):
 
 register(Collection(
     name="partnership-offers", model=PartnershipOffer, serialize=serialize_offer, visible=ops.visible_offers,
-    public=True, item_schema=OfferItem, create_schema=OfferCreate, create=_create_offer,
+    public=True, item_schema=PartnershipOfferItem, create_schema=PartnershipOfferCreate, create=_create_offer,
     summary="Organisations' partnership offers for business: the public catalogue (S10)",
 ))
 register(Collection(
     name="partnership-interests", model=PartnershipInterest, serialize=serialize_interest,
-    visible=ops.visible_interests, public=False, item_schema=InterestItem, create_schema=InterestCreate,
+    visible=ops.visible_interests, public=False, item_schema=PartnershipInterestItem, create_schema=PartnershipInterestCreate,
     create=_interest,
     summary="A business participant's interest in an offer; contacts exchanged only when both consent (S10)",
 ))

@@ -15,7 +15,7 @@ OFFER_KINDS = {
     "expertise": _("wiedza ekspercka"), "venue": _("miejsce lub przestrzeń"), "cause": _("sprawa do wsparcia"),
 }
 AUDIENCES = {"sme": _("małe i średnie firmy"), "startup": _("start-upy"), "large": _("duże firmy")}
-SEEKS = {"money": _("wsparcie finansowe"), "know_how": _("know-how"), "mentoring": _("mentoring"),
+SEEKS = {"money": _("wsparcie finansowe"), "know_how": _("wiedza i doświadczenie"), "mentoring": _("opieka mentorska"),
          "equipment": _("sprzęt"), "volunteers": _("wolontariusze")}
 OFFER_STATES = {"draft": _("szkic"), "published": _("opublikowana"), "paused": _("wstrzymana"),
                 "archived": _("zarchiwizowana")}

@@ -36,7 +36,7 @@ def serialize_exchange(x: ServiceExchange, user) -> dict:
             "responder_rating": x.responder_rating, "responder_comment": x.responder_comment}
 
 
-class ListingCreate(BaseModel):
+class ServiceListingCreate(BaseModel):
     model_config = {"extra": "forbid"}
     organisation_id: Id
     kind: str = Field(max_length=10)
@@ -50,7 +50,7 @@ class ListingCreate(BaseModel):
     contact_phone: str | None = Field(default=None, max_length=40)
 
 
-class ExchangeCreate(BaseModel):
+class ServiceExchangeCreate(BaseModel):
     """An organisation's member answers a listing; a broker (officer) suggests the organisation."""
     model_config = {"extra": "forbid"}
     listing_id: Id
@@ -58,7 +58,7 @@ class ExchangeCreate(BaseModel):
     message: str = Field(default="", max_length=4000)
 
 
-class ListingItem(BaseModel):
+class ServiceListingItem(BaseModel):
     id: str
     state: str
     version: int
@@ -67,7 +67,7 @@ class ListingItem(BaseModel):
     title: str
 
 
-class ExchangeItem(BaseModel):
+class ServiceExchangeItem(BaseModel):
     id: str
     state: str
     version: int
@@ -75,14 +75,14 @@ class ExchangeItem(BaseModel):
     responder_org_id: str
 
 
-def _publish(session, user, data: ListingCreate):
+def _publish(session, user, data: ServiceListingCreate):
     try:
         return ops.publish(session, user, int(data.organisation_id), data.model_dump(exclude={"organisation_id"}))
     except ops.ServiceError as e:
         raise invalid(e.errors) from None
 
 
-def _exchange(session, user, data: ExchangeCreate):
+def _exchange(session, user, data: ServiceExchangeCreate):
     listing = session.scalar(ops.visible_listings(select(ServiceListing).where(
         ServiceListing.id == int(data.listing_id)), user))
     if listing is None:
@@ -96,11 +96,11 @@ def _exchange(session, user, data: ExchangeCreate):
 
 register(Collection(
     name="service-listings", model=ServiceListing, serialize=serialize_listing, visible=ops.visible_listings,
-    public=True, item_schema=ListingItem, create_schema=ListingCreate, create=_publish,
+    public=True, item_schema=ServiceListingItem, create_schema=ServiceListingCreate, create=_publish,
     summary="Mutual services between organisations: offers and requests (S12); contacts to organisations' members",
 ))
 register(Collection(
     name="service-exchanges", model=ServiceExchange, serialize=serialize_exchange, visible=ops.visible_exchanges,
-    public=False, item_schema=ExchangeItem, create_schema=ExchangeCreate, create=_exchange,
+    public=False, item_schema=ServiceExchangeItem, create_schema=ServiceExchangeCreate, create=_exchange,
     summary="Exchanges of services: an answer, or a broker's suggestion; confirmed, completed and rated by both",
 ))
