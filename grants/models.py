@@ -23,6 +23,9 @@ from grants.settlements.models import ReturnPayment, Settlement  # noqa: F401,E4
 from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  # noqa: F401,E402
 from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402
 from grants.privacy.models import DeletionRequest  # noqa: F401,E402
+from grants.education.models import ConsultationSlot, EducationEvent, EventRegistration  # noqa: F401,E402
+from grants.services.models import ServiceExchange, ServiceListing  # noqa: F401,E402
+from grants.partnerships.models import PartnershipInterest, PartnershipOffer  # noqa: F401,E402
 from grants.documents.models import Attachment, AttachmentRule, DocumentJob, IssuedDocument  # noqa: F401,E402
 
 # every workflow declaration, each binding its model (grants.workflows.registry.bind)
@@ -38,6 +41,9 @@ import grants.workflows.report  # noqa: F401,E402
 import grants.workflows.settlement  # noqa: F401,E402
 import grants.workflows.small_grant  # noqa: F401,E402
 import grants.workflows.tranche  # noqa: F401,E402
+import grants.workflows.education  # noqa: F401,E402
+import grants.workflows.services  # noqa: F401,E402
+import grants.workflows.partnerships  # noqa: F401,E402
 from grants.commissions.submissions import OFFERS  # noqa: F401,E402 - what commissions score: offers
 from grants.calltypes.innovation.submissions import CONCEPTS  # noqa: F401,E402 - and concepts
 from grants.notifications.models import (Notification, NotificationPreference, NotificationRun,  # noqa: F401,E402

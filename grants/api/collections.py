@@ -28,7 +28,8 @@ AREAS = ("grants.consultations.api", "grants.contests.api", "grants.offers.api",
          "grants.directions.api", "grants.initiatives.api", "grants.small_grants.api", "grants.agreements.api",
          "grants.reports.api", "grants.settlements.api", "grants.calltypes.innovation.api",
          "grants.calltypes.federation.api", "grants.registry.api", "grants.params.api", "grants.documents.api",
-         "grants.opendata.api", "grants.notifications.api")
+         "grants.opendata.api", "grants.notifications.api", "grants.education.api", "grants.services.api",
+         "grants.partnerships.api")
 
 
 @dataclass

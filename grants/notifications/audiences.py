@@ -19,10 +19,11 @@ AUTHOR = "author"  # the person who proposed it (a direction)
 CONTEST_APPLICANTS = "contest_applicants"  # members of organisations with a submitted offer in the contest
 PUBLIC = "public"  # every applicant and participant account (announcements), and the subscribers
 CONSULTATION_AUTHORS = "consultation_authors"  # who proposed directions in the consultation
+RESPONDER = "responder"  # the members of the organisation that answered a listing (mutual services, issue 17)
 SUBSCRIBERS = "subscribers"  # newsletter subscribers whose filters match (grants.notifications.subscriptions)
 
 AUDIENCES = (NOBODY, ORGANISATION, OFFICERS, COMMISSION, FINANCE_STAFF, AUTHOR, CONTEST_APPLICANTS, PUBLIC,
-             CONSULTATION_AUTHORS, SUBSCRIBERS)
+             CONSULTATION_AUTHORS, SUBSCRIBERS, RESPONDER)
 
 
 def organisation_id(obj) -> int | None:
@@ -79,6 +80,8 @@ def resolve(session, audience: str, obj) -> set[int]:
         dept = department_id(obj)
         found = _with_role(session, OFFICER, department=dept) if dept is not None else set()
         return found or _with_role(session, OFFICER)
+    if audience == RESPONDER:
+        return members_of(session, [getattr(obj, "responder_org_id", None)])
     if audience == FINANCE_STAFF:
         return _with_role(session, FINANCE)
     if audience == AUTHOR:

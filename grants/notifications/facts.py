@@ -55,6 +55,13 @@ FACTS = {
     "tranche": lambda t: {**_agreement_like(t.agreement), "amount": _money(t.amount), "reason": t.withheld_reason or ""},
     "report": lambda r: _agreement_like(r.agreement, due=_iso(r.correction_due or r.due_on), reason=r.review_note or ""),
     "settlement": lambda s: _agreement_like(s.agreement, amount=_money(s.total_to_return), due=_settlement_due(s)),
+    "education_event": lambda e: {"title": e.title, "due": _iso(e.starts_at)},
+    "event_registration": lambda r: {"title": r.event.title, "due": _iso(r.event.starts_at)},
+    "consultation_slot": lambda s: {"title": s.topic, "due": _iso(s.starts_at)},
+    "service_listing": lambda s: {"title": s.title},
+    "service_exchange": lambda x: {"title": x.listing.title},
+    "partnership_offer": lambda o: {"title": o.title},
+    "partnership_interest": lambda i: {"title": i.offer.title},
 }
 
 #: the page of each object (tranches are shown on their agreement's page)
@@ -63,6 +70,10 @@ PATHS = {
     "direction": "/directions/{id}", "consultation": "/consultations/{id}", "initiative": "/initiatives/{id}",
     "small_grant": "/small-grants/{id}", "concept": "/concepts/{id}", "agreement": "/agreements/{id}",
     "report": "/reports/{id}", "settlement": "/settlements/{id}",
+    "education_event": "/education/events/{id}", "event_registration": "/education/registrations/{id}",
+    "consultation_slot": "/education/slots/{id}", "service_listing": "/services/{id}",
+    "service_exchange": "/services/exchanges/{id}", "partnership_offer": "/partnerships/{id}",
+    "partnership_interest": "/partnerships/interests/{id}",
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from grants.contests.models import Contest
 from grants.core.dates import warsaw_date
+from grants.education.models import EducationEvent, EventRegistration
 from grants.offers.models import Offer
 from grants.reports.models import Report
 from grants.settlements.models import Settlement
@@ -101,7 +102,22 @@ def scoring(session, now: datetime):
                 yield commission, [member.user_id], "reminder_scoring", due, {"days": offers - done, "due": due}
 
 
-STEPS = (offer_deadlines, corrections, reports, returns, scoring)
+EVENT_HOURS = 24  # reminders the day before an education event (issue 17)
+
+
+def events(session, now: datetime) -> int:
+    """The day before an education event, each person with a place is reminded once."""
+    n = 0
+    q = (select(EventRegistration).join(EducationEvent, EducationEvent.id == EventRegistration.event_id)
+         .where(EventRegistration.state == "registered", EducationEvent.state == "published",
+                EducationEvent.starts_at > now, EducationEvent.starts_at <= now + timedelta(hours=EVENT_HOURS)))
+    for reg in session.scalars(q):
+        n += len(notify(session, [reg.user_id], "reminder_event", facts.facts(reg), "education_event",
+                        str(reg.event_id), key=f"event:{reg.event_id}:{reg.event.starts_at.isoformat()}"))
+    return n
+
+
+STEPS = (offer_deadlines, corrections, reports, returns, scoring, events)
 
 
 def run(session, now: datetime) -> dict[str, int]:

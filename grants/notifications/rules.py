@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .audiences import (AUTHOR, COMMISSION, CONSULTATION_AUTHORS, CONTEST_APPLICANTS, FINANCE_STAFF, NOBODY,
-                        OFFICERS, ORGANISATION, PUBLIC, SUBSCRIBERS)
+                        OFFICERS, ORGANISATION, PUBLIC, RESPONDER, SUBSCRIBERS)
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,61 @@ SETTLEMENT = {
     "close": tell("settlement_closed", ORGANISATION),
 }
 
+# issue 17: education (R-CAPACITY), mutual services, partnerships with business
+EDUCATION_EVENT = {
+    "publish": tell("event_published", PUBLIC),
+    "mark_held": NOBODY_TOLD,
+    "cancel": NOBODY_TOLD,  # the effect tells those registered (grants.workflows.education)
+}
+
+EVENT_REGISTRATION = {
+    "cancel": NOBODY_TOLD,  # the one moved up from the waiting list is told (grants.education.waitlist)
+    "leave_waitlist": NOBODY_TOLD,
+    "mark_attended": NOBODY_TOLD,
+    "mark_absent": NOBODY_TOLD,
+}
+
+CONSULTATION_SLOT = {
+    "book": tell("slot_booked", AUTHOR, ORGANISATION),
+    "cancel_booking": NOBODY_TOLD,  # the effect tells the organisation and the host
+    "mark_held": NOBODY_TOLD,
+    "withdraw": NOBODY_TOLD,
+}
+
+SERVICE_LISTING = {"pause": NOBODY_TOLD, "resume": NOBODY_TOLD, "close": NOBODY_TOLD}
+
+SERVICE_EXCHANGE = {  # ORGANISATION: the listing's; AUTHOR: who answered (or the broker who suggested)
+    "accept_suggestion": tell("service_answered", ORGANISATION),
+    "confirm": tell("service_agreed", AUTHOR, RESPONDER),
+    "decline": NOBODY_TOLD,
+    "cancel": NOBODY_TOLD,
+    "complete": tell("service_completed", ORGANISATION, RESPONDER),
+    "rate": NOBODY_TOLD,
+}
+
+PARTNERSHIP_OFFER = {"publish": NOBODY_TOLD, "pause": tell("partnership_paused", ORGANISATION),
+                     "archive": NOBODY_TOLD}
+
+PARTNERSHIP_INTEREST = {  # AUTHOR: the business participant; ORGANISATION: the offering one
+    "answer": tell("partnership_answered", AUTHOR),
+    "org_consent": tell("partnership_consent", AUTHOR),
+    "org_consent_too": tell("partnership_connected", AUTHOR),
+    "business_consent": tell("partnership_consent", ORGANISATION),
+    "business_consent_too": tell("partnership_connected", ORGANISATION),
+    "mark_started": NOBODY_TOLD,
+    "decline": tell("partnership_answered", AUTHOR),
+    "withdraw": NOBODY_TOLD,
+}
+
 #: workflow name -> its table
 RULES: dict[str, dict[str, tuple[Tell, ...]]] = {
     "offer": OFFER, "contest": CONTEST, "commission": COMMISSION_RULES, "direction": DIRECTION,
     "consultation": CONSULTATION, "initiative": INITIATIVE, "small_grant": SMALL_GRANT, "concept": CONCEPT,
     "agreement": AGREEMENT, "tranche": TRANCHE, "report": REPORT, "settlement": SETTLEMENT,
+    "education_event": EDUCATION_EVENT, "event_registration": EVENT_REGISTRATION,
+    "consultation_slot": CONSULTATION_SLOT, "service_listing": SERVICE_LISTING,
+    "service_exchange": SERVICE_EXCHANGE, "partnership_offer": PARTNERSHIP_OFFER,
+    "partnership_interest": PARTNERSHIP_INTEREST,
 }
 
 

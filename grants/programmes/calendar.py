@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from grants.consultations.models import Consultation
 from grants.contests.models import Contest
+from grants.education.models import EVENT_KINDS, EducationEvent
 from grants.core.clock import real_now
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
@@ -38,7 +39,7 @@ class Event:
 
 KINDS = {"planned": _("planowany konkurs"), "deadline": _("termin składania ofert"),
          "results": _("termin wyboru ofert"), "consultation": _("konsultacje"),
-         "small_grant": _("uwagi do oferty (art. 19a)")}
+         "small_grant": _("uwagi do oferty (art. 19a)"), "education": _("szkolenie lub wykład")}
 
 
 def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None) -> list[Event]:
@@ -63,6 +64,10 @@ def events(session, url_for, *, field=None, district=None, department_id=None, c
             out.append(Event(f"small-grant-{g.id}", "small_grant", g.title, g.published_at, g.comments_close_at,
                              url_for("small_grants.show", sid=g.id), field=g.field, department_id=g.department_id,
                              call_type="art19a"))
+    for ev in session.scalars(select(EducationEvent).where(EducationEvent.state.in_(("published", "held")))):
+        out.append(Event(f"education-event-{ev.id}", "education", f"{EVENT_KINDS[ev.kind]}: {ev.title}",
+                         ev.starts_at, ev.ends_at, url_for("education.event", eid=ev.id), district=ev.district,
+                         department_id=ev.department_id))
     if field:
         out = [e for e in out if e.field == field]
     if department_id:

@@ -10,6 +10,9 @@ from sqlalchemy import select
 from grants.core import db, spreadsheets
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, has_role
+from grants.education import operations as education
+from grants.partnerships import operations as partnerships
+from grants.services import operations as services
 
 from . import dashboard
 from .models import Department
@@ -40,8 +43,10 @@ def _page(public: bool):
                                          unit="zł" if key != "offers" else ""))
               for key, title in columns if key in ("announced", "awarded", "offers")]
     departments = db.session.scalars(select(Department).order_by(Department.code)).all()
+    s = db.session()
     return render_template("registry/dashboard.html", rows=rows, columns=columns, charts=charts, public=public,
-                           year=year, department=dept, departments=departments)
+                           year=year, department=dept, departments=departments,
+                           beyond=(partnerships.counts(s), services.counts(s), education.attendance(s)))
 
 
 @bp.route("/")

@@ -16,10 +16,12 @@ from grants.directions.views import bp as directions_bp
 from grants.documents import handlers as document_handlers
 from grants.documents.attachment_views import bp as attachments_bp
 from grants.documents.views import bp as documents_bp
+from grants.education.views import bp as education_bp
 from grants.initiatives.views import bp as initiatives_bp
 from grants.notifications import subscription_views
 from grants.notifications import views as notifications_views
 from grants.offers.views import bp as offers_bp
+from grants.partnerships.views import bp as partnerships_bp
 from grants.opendata.views import bp as opendata_bp
 from grants.params.views import bp as params_bp
 from grants.programmes.views import bp as programmes_bp
@@ -28,6 +30,7 @@ from grants.registry.import_views import bp as registry_imports_bp
 from grants.registry.member_views import bp as members_bp
 from grants.registry.views import bp as registry_bp
 from grants.reports.views import bp as reports_bp
+from grants.services.views import bp as services_bp
 from grants.settlements.views import bp as settlements_bp
 from grants.small_grants.views import bp as small_grants_bp
 from grants.web import (
@@ -76,6 +79,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(commissions_bp)
     app.register_blueprint(opendata_bp)  # issue 18: open data
     for blueprint in (calltypes_bp, innovation_bp, federation_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (education_bp, services_bp, partnerships_bp):  # issue 17: beyond grants
         app.register_blueprint(blueprint)
     app.register_blueprint(notifications_views.bp)  # issue 12: inbox, preferences, undelivered mail
     app.register_blueprint(subscription_views.bp)
