@@ -24,6 +24,7 @@ from grants.calltypes.innovation.models import Concept, ConceptCard, Milestone  
 from grants.calltypes.federation.models import OfferMember, PoolCandidate  # noqa: F401,E402
 from grants.privacy.models import DeletionRequest  # noqa: F401,E402
 from grants.documents.models import Attachment, AttachmentRule, DocumentJob, IssuedDocument  # noqa: F401,E402
+from grants.opendata.models import PublishedRelease  # noqa: F401,E402
 
 # every workflow declaration, each binding its model (grants.workflows.registry.bind)
 import grants.workflows.agreement  # noqa: F401,E402
