@@ -27,6 +27,7 @@ from grants.education.models import ConsultationSlot, EducationEvent, EventRegis
 from grants.services.models import ServiceExchange, ServiceListing  # noqa: F401,E402
 from grants.partnerships.models import PartnershipInterest, PartnershipOffer  # noqa: F401,E402
 from grants.documents.models import Attachment, AttachmentRule, DocumentJob, IssuedDocument  # noqa: F401,E402
+from grants.opendata.models import PublishedRelease  # noqa: F401,E402
 
 # every workflow declaration, each binding its model (grants.workflows.registry.bind)
 import grants.workflows.agreement  # noqa: F401,E402

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, select, text
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, event, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import BindParameter
 
@@ -28,7 +28,9 @@ from .types import UTCDateTime
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("object_type", "object_id", "seq", name="object_seq"),)
+    # (type, clock_at): the open-data changes feed finds what was recorded after a moment
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "seq", name="object_seq"),
+                      Index("ix_audit_entries_type_clock", "object_type", "clock_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_type: Mapped[str] = mapped_column(String(50), index=True)

@@ -1,17 +1,17 @@
-"""The changes feed: OCDS releases dated after a moment (a date or date-time; a time without zone is
-Europe/Warsaw), oldest first, at most `limit` of them; the date of the last one is the cursor of the
-next request. Also as Atom (RFC 4287) for feed readers."""
+"""The changes feed: OCDS releases first published after a moment (a date or date-time; a time without
+zone is Europe/Warsaw), in the order of publication, at most `limit` of them; the publication instant
+of the last one is the cursor of the next request. A fact recorded late (its release dated in the past)
+is still new to a harvester who asked before it was recorded. Also as Atom (RFC 4287) for feed readers."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Iterator
 from xml.sax.saxutils import escape
 
 from sqlalchemy.orm import Session
 
 from grants.core.dates import WARSAW
 
-from . import ocds, sources
+from . import ocds, publications, sources
 from .settings import OpenDataSettings
 from .values import iso_datetime
 
@@ -37,14 +37,27 @@ def parse_since(raw: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=WARSAW)
 
 
-def changes(s: Session, cfg: OpenDataSettings, since: datetime | None, limit: int = MAX_LIMIT) -> list[dict]:
-    """Releases dated after `since` (all when None), oldest first, at most `limit`."""
+def changes(s: Session, cfg: OpenDataSettings, since: datetime | None,
+            limit: int = MAX_LIMIT) -> tuple[list[dict], datetime | None]:
+    """Releases first published after `since` (all when None), in the order of publication, at most
+    `limit`; and the cursor for the next request (the last one's publication instant)."""
     if since is None:
-        items: Iterator[dict] = ocds.releases(s, cfg)
+        items = list(ocds.releases(s, cfg))
     else:
-        items = ocds.since(ocds.releases(s, cfg, ids=sources.contest_ids_changed_since(s, since)), since)
-    found = sorted(items, key=lambda r: (datetime.fromisoformat(r["date"]), r["id"]))
-    return found[:limit]
+        items = list(ocds.releases(s, cfg, ids=sources.contest_ids_changed_since(s, since)))
+    # a release is registered in the order of its fact's date, so a first harvest reads as a story
+    items.sort(key=lambda r: (datetime.fromisoformat(r["date"]), r["id"]))
+    published = publications.first_published(s, items)
+    if since is not None:
+        items = [r for r in items if published[r["id"]] > since]
+    items.sort(key=lambda r: (published[r["id"]], r["id"]))
+    found = items[:limit]
+    return found, (published[found[-1]["id"]] if found else None)
+
+
+def cursor_text(cursor: datetime) -> str:
+    """The cursor as the next request's `since`: Warsaw time to the microsecond (parse_since reads it)."""
+    return cursor.astimezone(WARSAW).isoformat()
 
 
 def atom(releases: list[dict], title: str, self_url: str, release_url) -> str:

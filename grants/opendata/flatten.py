@@ -1,13 +1,17 @@
 """The flattened 360Giving spreadsheets (CSV and XLSX) made by flattentool, offline, from the same
 schema as the JSON: the grant schema's `rollUp` columns in one main sheet `grants`, titles as column
-headers (what 360Giving's tools and users expect). The schema's references are resolved from the
+headers (what 360Giving's tools and users expect). The one-sheet CSV holds each list's first item
+only; the ZIP of CSV sheets (one sheet per list, no rolled-up copies) holds everything and reads back
+through flattentool to the same JSON. The schema's references are resolved from the
 local copies, never fetched. The CSV's text cells are then neutralised against formula injection
 (grants.core.spreadsheets); flattentool writes the XLSX's cells as strings already."""
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
 import warnings
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,14 +36,14 @@ def schema() -> dict:
     return jsonref.replace_refs(grant, loader=loader, base_uri=grant["$id"])
 
 
-def _flatten(grants: list[dict], fmt: str, workdir: Path) -> Path:
+def _flatten(grants: list[dict], fmt: str, workdir: Path, rollup: bool = True) -> Path:
     src = workdir / "grants.json"
     src.write_text(dumps({"grants": grants}), encoding="utf-8")
     out = workdir / "out"
     with warnings.catch_warnings():
         # the schema's transactions have no titles: flattentool says it leaves them out of the sheets
         warnings.simplefilter("ignore", FlattenToolWarning)
-        flatten(str(src), schema=schema(), output_name=str(out), output_format=fmt, rollup=True, use_titles=True,
+        flatten(str(src), schema=schema(), output_name=str(out), output_format=fmt, rollup=rollup, use_titles=True,
                 remove_empty_schema_columns=True, **OPTIONS)
     return out
 
@@ -52,6 +56,18 @@ def csv_bytes(grants: list[dict]) -> bytes:
     return csv_text(rows).encode("utf-8")
 
 
+def csv_zip_bytes(grants: list[dict]) -> bytes:
+    """Every sheet as its own CSV file in one ZIP: the lossless flat form."""
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="grants-360-") as d:
+        out = _flatten(grants, "csv", Path(d), rollup=False)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for sheet in sorted(out.glob("*.csv")):
+                with open(sheet, encoding="utf-8", newline="") as f:
+                    z.writestr(sheet.name, csv_text(csv.reader(f)).encode("utf-8"))
+    return buf.getvalue()
+
+
 def xlsx_bytes(grants: list[dict]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="grants-360-") as d:
         out = _flatten(grants, "xlsx", Path(d))
@@ -59,11 +75,22 @@ def xlsx_bytes(grants: list[dict]) -> bytes:
 
 
 def unflatten_csv(csv_content: bytes) -> dict:
-    """Back from the CSV to the JSON package's grants (for the round-trip check)."""
+    """Back from the one-sheet CSV to the JSON package's grants (for the round-trip check)."""
+    return _unflatten({"grants.csv": csv_content})
+
+
+def unflatten_csv_zip(zip_content: bytes) -> dict:
+    """Back from the ZIP of CSV sheets to the JSON package's grants."""
+    with zipfile.ZipFile(io.BytesIO(zip_content)) as z:
+        return _unflatten({Path(n).name: z.read(n) for n in z.namelist() if n.endswith(".csv")})
+
+
+def _unflatten(sheets: dict[str, bytes]) -> dict:
     with tempfile.TemporaryDirectory(prefix="grants-360-") as d:
         folder = Path(d) / "in"
         folder.mkdir()
-        (folder / "grants.csv").write_bytes(csv_content)
+        for name, content in sheets.items():
+            (folder / name).write_bytes(content)
         target = Path(d) / "back.json"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FlattenToolWarning)

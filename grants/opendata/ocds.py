@@ -17,7 +17,7 @@ merge rules (objects field by field, arrays of objects by `id`, other arrays rep
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Iterator
 
@@ -271,10 +271,3 @@ def package_header(cfg: OpenDataSettings, publisher: str, uri: str) -> dict:
     return {"uri": uri, "version": VERSION, "publishedDate": iso_datetime(clock.now()),
             "publisher": {"name": publisher, "scheme": None, "uid": None},
             "license": cfg.licence, "publicationPolicy": None}
-
-
-def since(items: Iterator[dict], moment: datetime) -> Iterator[dict]:
-    """The releases dated after `moment` (aware)."""
-    for r in items:
-        if datetime.fromisoformat(r["date"]) > moment.astimezone(timezone.utc):
-            yield r

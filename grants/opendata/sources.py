@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, load_only
 
 from grants.agreements.models import Agreement, Annex, Tranche
 from grants.contests.models import Contest
+from grants.core.audit import AuditEntry
 from grants.core.dates import WARSAW
 from grants.initiatives.models import Initiative
 from grants.offers.models import Offer
@@ -180,6 +181,12 @@ def fingerprint(s: Session) -> str:
     return ";".join(",".join(str(x) for x in p) for p in parts)
 
 
+def _audited_since(s: Session, object_type: str, since: datetime) -> list[int]:
+    """Ids of the objects of a type with an audit entry recorded (on the one clock) after `since`."""
+    return [int(x) for x in s.scalars(select(AuditEntry.object_id).distinct().where(
+        AuditEntry.object_type == object_type, AuditEntry.clock_at > since)) if x.isdigit()]
+
+
 def contest_ids_changed_since(s: Session, since: datetime) -> list[int]:
     """Public contests with a release possibly dated after `since` (a superset: facts known by day
     count from the day of `since`), so the changes feed builds only those contests' releases."""
@@ -200,7 +207,17 @@ def contest_ids_changed_since(s: Session, since: datetime) -> list[int]:
                          .where(Settlement.calculated_at > since)))
     ids.update(s.scalars(select(Agreement.contest_id).join(Settlement, Settlement.agreement_id == Agreement.id)
                          .join(ReturnPayment, ReturnPayment.settlement_id == Settlement.id)
-                         .where(ReturnPayment.paid_on >= day)))
+                         .where(or_(ReturnPayment.paid_on >= day, ReturnPayment.booked_at > since))))
+    # facts recorded late carry an earlier date (a transfer booked days after it was made): what was
+    # recorded after `since` is found through the objects' audit entries, whatever date the fact has
+    for model, object_type in ((Tranche, "tranche"), (Report, "report"), (Settlement, "settlement")):
+        changed = _audited_since(s, object_type, since)
+        if changed:
+            ids.update(s.scalars(select(Agreement.contest_id).join(model, model.agreement_id == Agreement.id)
+                                 .where(model.id.in_(changed))))
+    changed = _audited_since(s, "agreement", since)
+    if changed:
+        ids.update(s.scalars(select(Agreement.contest_id).where(Agreement.id.in_(changed))))
     if not ids:
         return []
     return list(s.scalars(_contest_filter(select(Contest.id), None).where(Contest.id.in_(ids)).order_by(Contest.id)))

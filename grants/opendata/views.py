@@ -157,7 +157,7 @@ def grants_json():
 
 @bp.route("/open-data/360giving.<fmt>")
 def grants_flat(fmt):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "zip"):
         abort(404)
     year, etag, last, early = _download("360" + fmt)
     if early is not None:
@@ -169,6 +169,8 @@ def grants_flat(fmt):
         abort(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
     if fmt == "csv":
         r = Response(flatten.csv_bytes(grants), mimetype=CSV_MIMETYPE)
+    elif fmt == "zip":
+        r = Response(flatten.csv_zip_bytes(grants), mimetype="application/zip")
     else:
         r = Response(flatten.xlsx_bytes(grants), mimetype=XLSX_MIMETYPE)
     return _finish(r, etag, last, f"dotacje-360giving{_suffix(year)}.{fmt}")
@@ -225,14 +227,15 @@ def _changes():
 
 @bp.route("/open-data/changes.json")
 def changes_json():
-    releases, bad = _changes()
+    found, bad = _changes()
     if bad:
         return bad
+    releases, cursor = found
     s = db.session()
     cfg = settings.load()
     header = ocds.package_header(cfg, _publisher(s, cfg), request.url)
-    if releases:
-        header["links"] = {"next": url_for(request.endpoint, since=releases[-1]["date"], _external=True)}
+    if cursor is not None:
+        header["links"] = {"next": url_for(request.endpoint, since=feed.cursor_text(cursor), _external=True)}
     r = Response(jsonout.dumps(dict(header, releases=releases)), mimetype=JSON)
     r.headers["Access-Control-Allow-Origin"] = "*"
     return r
@@ -240,9 +243,10 @@ def changes_json():
 
 @bp.route("/open-data/changes.atom")
 def changes_atom():
-    releases, bad = _changes()
+    found, bad = _changes()
     if bad:
         return bad
+    releases, _cursor = found
     s = db.session()
     body = feed.atom(releases, f"{_publisher(s, settings.load())}: zmiany w konkursach (OCDS)", request.url,
                      lambda o: url_for(".record_json", ocid=o, _external=True))

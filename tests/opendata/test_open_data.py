@@ -41,11 +41,12 @@ def test_r_pub_results_every_demo_file_validates_offline_and_nothing_personal_or
     assert any(g["fromOpenCall"] == "No" for g in grants) and any(g["fromOpenCall"] == "Yes" for g in grants)
     assert all(g["currency"] == "PLN" and g["id"].startswith("360G-krakow-") for g in grants)
     assert any(o["id"].startswith("PL-KRS-") for g in grants for o in g["recipientOrganization"])
-    # the records: each record's releases and its compiled release against the release schema (the
-    # record package schema refers to a record schema that is not among the shared standards)
+    # the records: the package (its record schema resolved locally, see grants.opendata.validation),
+    # and each record's releases and compiled release against the release schema
     records = jsonout.loads(_get(client, "/open-data/ocds/records.json").get_data(as_text=True))
     texts.append(jsonout.dumps(records))
     assert records["records"]
+    assert validation.errors("record-package-schema.json", records) == []
     for rec in records["records"]:
         for r in rec["releases"] + [rec["compiledRelease"]]:
             assert validation.errors("release-schema.json", r) == [], r["id"]
@@ -55,6 +56,12 @@ def test_r_pub_results_every_demo_file_validates_offline_and_nothing_personal_or
     back = flatten.unflatten_csv(csv_body)["grants"]
     assert back == [flatten.rollup_view(g) for g in grants]
     assert validation.errors("360-giving-package-schema.json", {"grants": back, "version": "1.4"}) == []
+    # the ZIP of CSV sheets holds every list item (tranches, several locations...) and reads back whole
+    full = _get(client, "/open-data/360giving.zip")
+    assert full.mimetype == "application/zip"
+    unzipped = flatten.unflatten_csv_zip(full.data)["grants"]
+    assert sorted(unzipped, key=lambda g: g["id"]) == sorted(grants, key=lambda g: g["id"])  # flattentool reads sheet by sheet
+    assert any(len(g.get("disbursementTransaction", [])) > 1 for g in grants)  # more than the main sheet holds
     xlsx = _get(client, "/open-data/360giving.xlsx").data
     assert xlsx[:2] == b"PK"
     texts.append(_get(client, "/open-data/changes.atom").get_data(as_text=True))
@@ -112,9 +119,12 @@ def test_r_pub_results_the_changes_feed_lists_a_newly_published_result(app, clie
     seed()
     s = db.session()
     now = s.scalar(select(func.max(Contest.results_published_at)))
-    cursor = (now + timedelta(seconds=1)).isoformat().replace("+", "%2B")
+    # a harvester reads everything, then follows the cursor: nothing new yet
+    everything = jsonout.loads(_get(client, "/open-data/changes.json").data)
+    assert [r for r in everything["releases"] if r["tag"] == ["award"]]
+    cursor = everything["links"]["next"].split("since=", 1)[1]
     before = jsonout.loads(_get(client, f"/open-data/changes.json?since={cursor}").data)
-    assert not [r for r in before["releases"] if r["tag"] == ["award"]]
+    assert before["releases"] == []
     # a contest's results are published after the cursor
     target = s.scalars(select(Contest).where(Contest.state == "evaluation")).first()
     assert target is not None
@@ -128,6 +138,40 @@ def test_r_pub_results_the_changes_feed_lists_a_newly_published_result(app, clie
     assert "since=" in after["links"]["next"]
     atom = _get(client, f"/open-data/changes.atom?since={cursor}").get_data(as_text=True)
     assert f"ocds-krakow-contest-{target.id}" in atom and "Wyniki konkursu" in atom
+
+
+def test_r_pub_results_the_changes_feed_lists_a_payment_recorded_late_with_an_earlier_date(app, client, session,
+                                                                                         clock_at):
+    """A transfer booked days after it was made: its release is dated in the past, but a harvester who
+    read the feed before the booking still receives it from its cursor."""
+    from grants.accounts.models import User, UserRole
+    from grants.agreements import operations as agreements
+    from grants.agreements.models import Agreement, Tranche
+    from grants.core import clock
+    from grants.demo import seed
+    seed()
+    s = db.session()
+    first = jsonout.loads(_get(client, "/open-data/changes.json").data)
+    assert first["releases"] and validation.errors("release-package-schema.json", first) == []
+    next_url = first["links"]["next"]
+    # the cursor itself answers nothing more: everything so far was read
+    assert jsonout.loads(_get(client, next_url).data)["releases"] == []
+    tranche = s.scalars(select(Tranche).join(Agreement).where(
+        Tranche.state == "due", Agreement.state.in_(("signed", "in_progress"))).order_by(Tranche.id)).first()
+    assert tranche is not None
+    finance = s.scalars(select(User).join(UserRole).where(UserRole.role == "finance")).first()
+    clock_at(clock.now() + timedelta(days=10))  # ten days after the signing, finance books a transfer of day 3
+    week_ago = clock.today() - timedelta(days=7)
+    agreements.transition(s, tranche, "pay", finance, {"paid_on": week_ago.isoformat(), "transfer_ref": "P/late"})
+    s.commit()
+    key = f"contract-{tranche.agreement_id}-tranche-{tranche.number}"
+    after = jsonout.loads(_get(client, next_url).data)
+    late = [r for r in after["releases"] if r["id"].endswith(key)]
+    assert len(late) == 1 and late[0]["date"].startswith(week_ago.isoformat())
+    assert validation.errors("release-package-schema.json", after) == []
+    # read once, it is not listed again from the new cursor
+    assert not [r for r in jsonout.loads(_get(client, after["links"]["next"]).data)["releases"]
+                if r["id"].endswith(key)]
 
 
 def test_open_data_downloads_answer_304_when_unchanged_and_reject_bad_input_in_polish(app, client, session):

@@ -49,3 +49,22 @@ def test_prefixes_and_org_ids_follow_the_settings(monkeypatch):
     assert (cfg.prefix_360, cfg.ocds_prefix) == ("360G-test", "ocds-abc123")
     assert organisation_id(Organisation(id=7, krs="12345"), cfg.prefix_360) == "PL-KRS-0000012345"
     assert organisation_id(Organisation(id=7, krs=None), cfg.prefix_360) == "360G-test-org-7"
+
+
+def test_the_record_package_is_checked_whole_offline():
+    """The record schema the package refers to is resolved locally: a record without its ocid, or with a
+    compiled release that breaks the release schema, is reported; a linked release needs its url."""
+    from grants.opendata import validation
+    release = {"ocid": "ocds-x-1", "id": "ocds-x-1-tender", "date": "2025-03-01T10:00:00+01:00", "tag": ["tender"],
+               "initiationType": "tender"}
+    package = {"uri": "https://example.org/r.json", "version": "1.1", "publishedDate": "2025-03-01T10:00:00+01:00",
+               "publisher": {"name": "Gmina"}, "records": [{"ocid": "ocds-x-1", "releases": [release],
+                                                            "compiledRelease": dict(release, tag=["compiled"])}]}
+    assert validation.errors("record-package-schema.json", package) == []
+    broken = {**package, "records": [{"releases": [release]}]}
+    assert any("ocid" in e for e in validation.errors("record-package-schema.json", broken))
+    broken = {**package, "records": [{"ocid": "ocds-x-1", "releases": [release],
+                                      "compiledRelease": dict(release, tag="compiled")}]}
+    assert validation.errors("record-package-schema.json", broken)
+    linked = {**package, "records": [{"ocid": "ocds-x-1", "releases": [{"date": "2025-03-01T10:00:00+01:00"}]}]}
+    assert validation.errors("record-package-schema.json", linked)
