@@ -1,77 +1,243 @@
 """Figures across departments (S14), from SQL aggregates (one GROUP BY query per figure, no loops
-over rows): funds planned, announced and awarded by department, offers and success rate. The public
-version counts only published contests and decided results: no draft or confidential figure."""
+over rows): funds planned, announced, awarded, paid and returned; contests, offers per contest and the
+success rate; days from the deadline to the results, to the agreement and to the first payment;
+organisations served for the first time; reports and returns overdue. Grouped by department, year,
+field of public benefit, district (the organisation's) or call type; filtered by year and department.
+
+The public version counts only published facts: no planned budget (the plan is a draft until the
+announcement) and no overdue counts (they concern named organisations' obligations)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from markupsafe import escape
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from grants.agreements.models import Agreement, Tranche
+from grants.calltypes import registry as call_types
 from grants.contests.models import Contest
+from grants.core import clock
+from grants.core.i18n import _
 from grants.offers.models import Offer
+from grants.reports.models import Report
+from grants.settlements.models import ReturnPayment, Settlement
 
-from .models import Department
+from .dictionaries import DISTRICTS, FIELDS
+from .models import Department, Organisation
 
 PLANNED_STATES = ("planned", "draft")
 ANNOUNCED_STATES = ("published", "closed", "formal_review", "evaluation", "decided", "concluded")
 DECIDED_STATES = ("decided", "concluded")
 SELECTED_OFFER_STATES = ("selected", "update_required", "ready_for_agreement")
+SIGNED_STATES = ("signed", "in_progress", "reporting", "settling", "closed", "terminated")
+OPEN_REPORT_STATES = ("draft", "needs_correction")
+
+#: what a row is: its grouping column (the district is the organisation's, so only offer-side
+#: figures have one) and its label
+DIMENSIONS = {
+    "department": _("Wydział"), "year": _("Rok"), "field": _("Sfera pożytku publicznego"),
+    "district": _("Dzielnica"), "call_type": _("Rodzaj naboru"),
+}
+#: every figure: key, label, unit ("zł", "" for counts, "%", "dni"), shown to the public?
+COLUMNS = (
+    ("planned", _("Zaplanowane"), "zł", False),
+    ("announced", _("Ogłoszone"), "zł", True),
+    ("awarded", _("Przyznane"), "zł", True),
+    ("paid", _("Wypłacone"), "zł", True),
+    ("returned", _("Zwrócone"), "zł", True),
+    ("contests", _("Konkursy"), "", True),
+    ("offers", _("Oferty"), "", True),
+    ("offers_per_contest", _("Ofert na konkurs"), "", True),
+    ("success", _("Odsetek wybranych ofert"), "%", True),
+    ("first_time", _("Organizacje po raz pierwszy"), "", True),
+    ("days_to_results", _("Dni od terminu do wyników"), "days", True),
+    ("days_to_agreement", _("Dni od terminu do umowy"), "days", True),
+    ("days_to_payment", _("Dni od terminu do pierwszej wypłaty"), "days", True),
+    ("reports_overdue", _("Sprawozdania po terminie"), "", False),
+    ("returns_overdue", _("Zwroty po terminie"), "", False),
+)
+UNITS = {"zł": "zł", "%": "%", "days": _("dni"), "": ""}
+CONTEST_SIDE = ("planned", "announced", "contests", "days_to_results")
 
 
-def _filters(q, year: int | None, department_id: int | None):
-    if year:
-        q = q.where(Contest.year == year)
-    if department_id:
-        q = q.where(Contest.department_id == department_id)
+@dataclass(frozen=True)
+class Filters:
+    by: str = "department"
+    year: int | None = None
+    department_id: int | None = None
+    public: bool = False
+
+
+def columns(public: bool) -> list[tuple[str, str, str]]:
+    return [(k, label, unit) for k, label, unit, open_ in COLUMNS if open_ or not public]
+
+
+def _group(by: str):
+    return {"department": Contest.department_id, "year": Contest.year, "field": Contest.field,
+            "district": Organisation.district, "call_type": Contest.call_type}[by]
+
+
+def _where(q, f: Filters):
+    if f.year:
+        q = q.where(Contest.year == f.year)
+    if f.department_id:
+        q = q.where(Contest.department_id == f.department_id)
     return q
+
+
+def _days(session: Session, start, end):
+    """Days between two moments (or a date and a moment) as a number, in the database's own terms."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", cast(end, DateTime(timezone=True)) - start) / 86400
+    return func.julianday(end) - func.julianday(start)
+
+
+def _offer_side(q, by: str):
+    """An offer-side query, joined to its organisation when rows are districts."""
+    return q.join(Organisation, Organisation.id == Offer.organisation_id) if by == "district" else q
+
+
+def figures(session: Session, f: Filters, today: date) -> list[dict]:
+    """One row per value of the grouping, each with every figure of `columns(f.public)`."""
+    g = _group(f.by)
+    rows: dict = {}
+
+    def put(query, *names):
+        for r in session.execute(query):
+            row = rows.setdefault(r[0], {})
+            row.update({n: r[i + 1] for i, n in enumerate(names)})
+
+    if f.by != "district":
+        put(_where(select(g, func.sum(case((Contest.state.in_(PLANNED_STATES), Contest.budget))),
+                          func.sum(case((Contest.state.in_(ANNOUNCED_STATES), Contest.budget))),
+                          func.count(case((Contest.state.in_(ANNOUNCED_STATES), Contest.id))),
+                          func.avg(case((Contest.state.in_(DECIDED_STATES),
+                                         _days(session, Contest.deadline, Contest.results_published_at)))))
+                   .group_by(g), f), "planned", "announced", "contests", "days_to_results")
+    decided = Contest.state.in_(DECIDED_STATES)
+    put(_where(_offer_side(select(g, func.sum(Offer.awarded_grant), func.count(Offer.id),
+                                  func.count(case((Offer.state.in_(SELECTED_OFFER_STATES), Offer.id))),
+                                  func.count(func.distinct(Offer.contest_id))).select_from(Offer)
+                           .join(Contest, Contest.id == Offer.contest_id), f.by).where(decided).group_by(g), f),
+        "awarded", "offers", "selected", "decided_contests")
+    # organisations whose first selected offer is in this row's year (among all years, all departments)
+    first_year = (select(Offer.organisation_id, func.min(Contest.year).label("y"))
+                  .join(Contest, Contest.id == Offer.contest_id)
+                  .where(Offer.state.in_(SELECTED_OFFER_STATES), decided).group_by(Offer.organisation_id).subquery())
+    put(_where(_offer_side(select(g, func.count(func.distinct(Offer.organisation_id))).select_from(Offer)
+                           .join(Contest, Contest.id == Offer.contest_id)
+                           .join(first_year, (first_year.c.organisation_id == Offer.organisation_id)
+                                 & (first_year.c.y == Contest.year)), f.by)
+               .where(Offer.state.in_(SELECTED_OFFER_STATES), decided).group_by(g), f), "first_time")
+    by_agreement = (lambda q: q.join(Organisation, Organisation.id == Agreement.organisation_id)
+                    if f.by == "district" else q)
+    put(_where(by_agreement(select(g, func.sum(Tranche.paid_amount)).select_from(Tranche).join(Agreement, Agreement.id == Tranche.agreement_id)
+                            .join(Contest, Contest.id == Agreement.contest_id))
+               .where(Tranche.state == "paid").group_by(g), f), "paid")
+    put(_where(by_agreement(select(g, func.sum(ReturnPayment.amount)).select_from(ReturnPayment)
+                            .join(Settlement, Settlement.id == ReturnPayment.settlement_id)
+                            .join(Agreement, Agreement.id == Settlement.agreement_id)
+                            .join(Contest, Contest.id == Agreement.contest_id)).group_by(g), f), "returned")
+    put(_where(by_agreement(select(g, func.avg(_days(session, Contest.deadline, Agreement.signed_by_grantor_on)))
+                            .select_from(Agreement)
+                            .join(Contest, Contest.id == Agreement.contest_id))
+               .where(Agreement.state.in_(SIGNED_STATES), Agreement.signed_by_grantor_on.is_not(None))
+               .group_by(g), f), "days_to_agreement")
+    first_paid = (select(Tranche.agreement_id, func.min(Tranche.paid_on).label("on"))
+                  .where(Tranche.state == "paid").group_by(Tranche.agreement_id).subquery())
+    put(_where(by_agreement(select(g, func.avg(_days(session, Contest.deadline, first_paid.c.on))).select_from(Agreement)
+                            .join(first_paid, first_paid.c.agreement_id == Agreement.id)
+                            .join(Contest, Contest.id == Agreement.contest_id)).group_by(g), f), "days_to_payment")
+    if not f.public:
+        due = func.coalesce(case((Report.state == "needs_correction", Report.correction_due)), Report.due_on)
+        put(_where(by_agreement(select(g, func.count(Report.id)).select_from(Report).join(Agreement, Agreement.id == Report.agreement_id)
+                                .join(Contest, Contest.id == Agreement.contest_id))
+                   .where(Report.state.in_(OPEN_REPORT_STATES), due < today).group_by(g), f), "reports_overdue")
+        _returns_overdue(session, f, g, by_agreement, today, rows)
+    return _finish(session, f, rows)
+
+
+def _returns_overdue(session: Session, f: Filters, g, by_agreement, today: date, rows: dict) -> None:
+    """Settlements awaiting a return with an obligation past due and not transferred. The due dates
+    live in the settlement's obligations, so the few settlements awaiting a return are read."""
+    q = _where(by_agreement(select(g, Settlement.obligations).select_from(Settlement).join(Agreement, Agreement.id == Settlement.agreement_id)
+                            .join(Contest, Contest.id == Agreement.contest_id))
+               .where(Settlement.state == "awaiting_return"), f)
+    for key, obligations in session.execute(q):
+        late = any(o.get("due") and not o.get("transferred_on") and str(o["due"])[:10] < today.isoformat()
+                   for o in obligations or [] if isinstance(o, dict))
+        row = rows.setdefault(key, {})
+        row["returns_overdue"] = (row.get("returns_overdue") or 0) + (1 if late else 0)
+
+
+def _label(by: str, key) -> str:
+    if key is None:
+        return str(_("nie wskazano"))
+    if by == "field":
+        return str(FIELDS.get(key, key))
+    if by == "district":
+        return f"{key} {DISTRICTS.get(key, '')}".strip()
+    if by == "call_type":
+        ct = call_types().get(key)
+        return str(ct.label) if ct is not None else key
+    return str(key)
+
+
+def _finish(session: Session, f: Filters, rows: dict) -> list[dict]:
+    names = dict(session.execute(select(Department.id, Department.code)).all()) if f.by == "department" else {}
+    out = []
+    for key, v in rows.items():
+        offers, selected = v.get("offers") or 0, v.get("selected") or 0
+        decided = v.get("decided_contests") or 0
+        row = {"key": key, "label": names.get(key, "—") if f.by == "department" else _label(f.by, key)}
+        for k, _label_, unit in columns(f.public):
+            value = v.get(k)
+            if unit == "zł":
+                value = value or Decimal("0")
+            elif unit == "days":
+                value = None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+            elif k not in ("success", "offers_per_contest"):
+                value = value or 0
+            row[k] = value
+        row["success"] = (Decimal(selected) * 100 / offers).quantize(Decimal("0.1")) if offers else None
+        row["offers_per_contest"] = (Decimal(offers) / decided).quantize(Decimal("0.1")) if decided else None
+        if f.by == "district":  # a contest has no district: its own figures do not split by one
+            for k in CONTEST_SIDE:
+                if k in row:
+                    row[k] = None
+        out.append(row)
+    out.sort(key=lambda r: (r["key"] is None, str(r["label"]) if f.by != "year" else str(r["key"])))
+    return out
 
 
 def funds(session: Session, *, year: int | None = None, department_id: int | None = None,
           public: bool = False) -> list[dict]:
-    """Per department: planned (staff only), announced and awarded (in decided contests)."""
-    planned = func.sum(case((Contest.state.in_(PLANNED_STATES), Contest.budget), else_=None))
-    announced = func.sum(case((Contest.state.in_(ANNOUNCED_STATES), Contest.budget), else_=None))
-    q = _filters(select(Contest.department_id, planned.label("planned"), announced.label("announced"))
-                 .group_by(Contest.department_id), year, department_id)
-    rows = {r.department_id: {"planned": r.planned, "announced": r.announced} for r in session.execute(q)}
-    q = _filters(select(Contest.department_id, func.sum(Offer.awarded_grant).label("awarded"),
-                        func.count(Offer.id).label("offers"),
-                        func.count(case((Offer.state.in_(SELECTED_OFFER_STATES), Offer.id))).label("selected"))
-                 .join(Contest, Contest.id == Offer.contest_id).where(Contest.state.in_(DECIDED_STATES))
-                 .group_by(Contest.department_id), year, department_id)
-    for r in session.execute(q):
-        rows.setdefault(r.department_id, {}).update(awarded=r.awarded, offers=r.offers, selected=r.selected)
-    names = dict(session.execute(select(Department.id, Department.code)).all())
-    out = []
-    for dept_id, v in sorted(rows.items(), key=lambda kv: names.get(kv[0], "")):
-        offers = v.get("offers") or 0
-        row = {"department": names.get(dept_id, "—"), "announced": v.get("announced") or Decimal("0"),
-               "awarded": v.get("awarded") or Decimal("0"), "offers": offers,
-               "success": (Decimal(v.get("selected") or 0) * 100 / offers).quantize(Decimal("0.1")) if offers else None}
-        if not public:
-            row["planned"] = v.get("planned") or Decimal("0")
-        out.append(row)
-    return out
+    """Per department (kept for callers of the first version): the figures with the department's code."""
+    rows = figures(session, Filters("department", year, department_id, public), clock.today())
+    return [dict(r, department=r["label"]) for r in rows]
 
 
 def bar_chart(ident: str, title: str, description: str, items: list[tuple[str, Decimal]], unit: str = "zł") -> str:
     """An accessible SVG bar chart (role img, title and description; values written on the bars, so
     nothing depends on colour). Escaped text; no script, no external resource."""
-    width, bar_h, gap, label_w = 640, 22, 8, 120
+    width, bar_h, gap, label_w = 640, 22, 8, 200
     top = max((v for _l, v in items), default=Decimal("0")) or Decimal("1")
     height = len(items) * (bar_h + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" aria-labelledby="t-{ident} d-{ident}">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" height="{height}" '
+             f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
+             f'aria-labelledby="t-{ident} d-{ident}">',
              f'<title id="t-{ident}">{escape(title)}</title>',
              f'<desc id="d-{ident}">{escape(description)}</desc>']
     for i, (label, value) in enumerate(items):
         y = gap + i * (bar_h + gap)
-        w = int((width - label_w - 140) * (value / top)) if value else 0
-        parts.append(f'<text x="0" y="{y + 15}" font-size="13" fill="#1a1a1a">{escape(label)}</text>'
+        w = int((width - label_w - 150) * (value / top)) if value else 0
+        text = f"{value:,.2f}".replace(",", " ").replace(".", ",") if unit == "zł" else f"{value}".replace(".", ",")
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13" fill="#1a1a1a">{escape(str(label)[:28])}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#1f4e8c" stroke="#000"/>'
                      f'<text x="{label_w + w + 6}" y="{y + 15}" font-size="13" fill="#1a1a1a">'
-                     f'{escape(f"{value:,.2f}".replace(",", " "))} {escape(unit)}</text>')
+                     f'{escape(text)} {escape(unit)}</text>')
     parts.append("</svg>")
     return "".join(parts)

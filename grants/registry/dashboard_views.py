@@ -1,5 +1,6 @@
 """Dashboards across departments (S14): staff see every figure; the public page only published
-ones. Filters in the URL (?year=&department=), CSV of the same figures (?format=csv)."""
+ones. Filters in the URL (?by=&year=&department=), so a view can be shared; the same figures as CSV
+or XLSX (?format=csv|xlsx)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -7,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from grants.core import db, spreadsheets
+from grants.core import clock, db, spreadsheets
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, has_role
 from grants.education import operations as education
@@ -18,34 +19,54 @@ from . import dashboard
 from .models import Department
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards", template_folder="templates")
+CHARTS = ("announced", "awarded", "paid", "offers")
 
 
 def _int(name):
     v = request.args.get(name, "")
-    return int(v) if v.isdigit() else None
+    return int(v) if v.isdigit() and len(v) < 10 else None
+
+
+def _download(fmt: str, f: dashboard.Filters, rows: list[dict], columns):
+    header = [str(dashboard.DIMENSIONS[f.by])] + [f"{label} ({dashboard.UNITS[unit]})" if unit else str(label)
+                                                   for _k, label, unit in columns]
+    body = [[r["label"]] + [r[k] for k, _l, _u in columns] for r in rows]
+    name = f"dotacje-w-liczbach-{f.by}" + (f"-{f.year}" if f.year else "")
+    if fmt == "csv":
+        return Response(spreadsheets.csv_text([header] + body, delimiter=";"), mimetype=spreadsheets.CSV_MIMETYPE,
+                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    wb, ws = spreadsheets.workbook(str(_("Dotacje w liczbach")), header)
+    for line in body:
+        spreadsheets.append_row(ws, line)
+    spreadsheets.finish(ws, money_columns=[i + 2 for i, (_k, _l, unit) in enumerate(columns) if unit == "zł"])
+    return Response(spreadsheets.xlsx_bytes(wb).getvalue(), mimetype=spreadsheets.XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
 
 
 def _page(public: bool):
-    year, dept = _int("year"), _int("department")
-    rows = dashboard.funds(db.session(), year=year, department_id=dept, public=public)
-    columns = ([("planned", _("Zaplanowane"))] if not public else []) + [
-        ("announced", _("Ogłoszone")), ("awarded", _("Przyznane")), ("offers", _("Oferty")),
-        ("success", _("Odsetek wybranych ofert (%)"))]
-    if request.args.get("format") == "csv":
-        text = spreadsheets.csv_text([[_("Wydział")] + [label for _k, label in columns]] +
-                                     [[r["department"]] + [r[k] if r[k] is not None else "" for k, _l in columns]
-                                      for r in rows], delimiter=";")
-        return Response(text, mimetype=spreadsheets.CSV_MIMETYPE,
-                        headers={"Content-Disposition": "attachment; filename=dashboard.csv"})
-    charts = [Markup(dashboard.bar_chart(key, str(title), str(_("Kwota według wydziału; te same liczby są w tabeli obok."
-                                                                ) if key != "offers" else _("Liczba ofert według wydziału.")),
-                                         [(r["department"], r[key] or 0) for r in rows],
-                                         unit="zł" if key != "offers" else ""))
-              for key, title in columns if key in ("announced", "awarded", "offers")]
+    by = request.args.get("by", "department")
+    if by not in dashboard.DIMENSIONS:
+        by = "department"
+    f = dashboard.Filters(by, _int("year"), _int("department"), public)
+    rows = dashboard.figures(db.session(), f, clock.today())
+    columns = dashboard.columns(public)
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _download(fmt, f, rows, columns)
+    labels = {k: (label, unit) for k, label, unit in columns}
+    charts = []
+    for key in CHARTS:
+        items = [(r["label"], r[key]) for r in rows if r.get(key) is not None]
+        if not items:
+            continue
+        label, unit = labels[key]
+        description = _("%(what)s według: %(by)s; te same liczby są w tabeli poniżej.", what=label,
+                        by=dashboard.DIMENSIONS[by])
+        charts.append(Markup(dashboard.bar_chart(key, str(label), str(description), items, unit=unit)))
     departments = db.session.scalars(select(Department).order_by(Department.code)).all()
     s = db.session()
     return render_template("registry/dashboard.html", rows=rows, columns=columns, charts=charts, public=public,
-                           year=year, department=dept, departments=departments,
+                           filters=f, dimensions=dashboard.DIMENSIONS, departments=departments,
                            beyond=(partnerships.counts(s), services.counts(s), education.attendance(s)))
 
 

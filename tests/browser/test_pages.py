@@ -6,7 +6,8 @@ import pytest
 
 from tests.browser.conftest import login
 
-PUBLIC = ["/", "/contests/", "/calendar", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register"]
+PUBLIC = ["/", "/contests/", "/calendar", "/consultations/", "/small-grants/", "/call-types/", "/login", "/register",
+          "/dashboards/public", "/dashboards/public?by=district", "/open-data/"]
 
 # once per CI run, in the PostgreSQL pass: the pages are the same on both databases, and each
 # journey seeds the whole demo city again, which would double the suite's longest part
@@ -29,4 +30,14 @@ def test_applicant_pages_read_well(demo_readonly, checker, page):
     c.goto("/contests/")
     page.get_by_role("link", name="Kultura w dzielnicach", exact=False).first.click()
     c.check(label="contest")
+    c.done()
+
+
+def test_officer_dashboards_read_well(demo_readonly, checker, page):
+    """The staff dashboards with their charts, by department and by field: axe-core clean, phones too."""
+    demo = demo_readonly
+    c = checker(demo)
+    login(page, demo, "urzedniczka.sz@demo.krakow.pl")
+    c.goto("/dashboards/")
+    c.goto("/dashboards/?by=field")
     c.done()

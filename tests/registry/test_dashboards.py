@@ -1,64 +1,137 @@
 """Dashboards across departments (issue 16, S14): SQL aggregates, accessible SVG charts with the data
-table beside, CSV of the same figures, filters in the URL; the public page has no draft figure."""
+table beside, CSV and XLSX of the same figures, filters in the URL; the public page has no draft or
+confidential figure."""
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from decimal import Decimal
+from itertools import count
 
+from openpyxl import load_workbook
+
+from grants.agreements.models import Agreement, Tranche
 from grants.core import clock
 from grants.offers.models import Offer
 from grants.registry import dashboard
+from grants.reports.models import Report
+from grants.settlements.models import ReturnPayment, Settlement
 from tests.factories import make_contest
+
+_n = count(1)
 
 
 def _city(session, make_user, make_org):
+    """A draft contest (planned 777 777 zł) and a decided one: two offers, one selected (40 000 zł)
+    whose agreement was signed 20 days after the deadline, paid 30 000 zł 30 days after it, has a
+    report overdue and a return of 1 000 zł booked with another one overdue."""
     officer = make_user("officer")
     draft = make_contest(session, officer, publish=False, budget=Decimal("777777.00"))
     decided = make_contest(session, officer, budget=Decimal("100000.00"))
-    decided.state = "decided"
+    deadline = decided.deadline
+    decided.state, decided.results_published_at = "decided", deadline + timedelta(days=10)
     org = make_org()
-    session.add_all([Offer(contest_id=decided.id, organisation_id=org.id, state="selected", awarded_grant=Decimal("40000.00"),
-                           created_at=clock.real_now()),
-                     Offer(contest_id=decided.id, organisation_id=make_org().id, state="not_selected",
-                           created_at=clock.real_now())])
+    org.district = "XIII"
+    now = clock.real_now()
+    chosen = Offer(contest_id=decided.id, organisation_id=org.id, state="selected",
+                   awarded_grant=Decimal("40000.00"), created_at=now)
+    session.add_all([chosen, Offer(contest_id=decided.id, organisation_id=make_org().id, state="not_selected",
+                                   created_at=now)])
+    session.flush()
+    day = deadline.date()
+    n = next(_n)
+    a = Agreement(offer_id=chosen.id, contest_id=decided.id, organisation_id=org.id, number=f"DASH/{n}",
+                  title="Zadanie", grant=Decimal("40000.00"), task_start=day, task_end=day + timedelta(days=90),
+                  shift_pct=Decimal("10"), own_tolerance_pp=Decimal("5"), final_report_due=day + timedelta(days=120),
+                  content={}, state="in_progress", signed_by_grantor_on=day + timedelta(days=20), created_at=now)
+    session.add(a)
+    session.flush()
+    today = clock.today()
+    session.add_all([
+        Tranche(agreement_id=a.id, number=1, amount=Decimal("30000.00"), paid_amount=Decimal("30000.00"),
+                paid_on=day + timedelta(days=30), state="paid"),
+        Tranche(agreement_id=a.id, number=2, amount=Decimal("10000.00"), state="scheduled"),
+        Report(agreement_id=a.id, kind="partial", due_on=today - timedelta(days=3), content={}, state="draft",
+               created_at=now),
+    ])
+    s = Settlement(agreement_id=a.id, state="awaiting_return", created_at=now,
+                   obligations=[{"kind": "unused", "amount": "2000.00", "due": (today - timedelta(days=1)).isoformat()}])
+    session.add(s)
+    session.flush()
+    session.add(ReturnPayment(settlement_id=s.id, paid_on=today, amount=Decimal("1000.00"), booked_at=now))
     session.commit()
     return officer, draft, decided
 
 
+def _row(session, by, key, public=False, **kw):
+    rows = dashboard.figures(session, dashboard.Filters(by=by, public=public, **kw), clock.today())
+    return next((r for r in rows if r["key"] == key), {})
+
+
+FIGURES = ("planned", "announced", "awarded", "paid", "returned", "offers", "contests", "first_time",
+           "reports_overdue", "returns_overdue")
+
+
 def test_figures_come_from_sql_aggregates(session, make_user, make_org):
     """What the test's contests add to their department's row (other modules' worlds may share it)."""
-    def row_of(department_id, **kw):
-        rows = dashboard.funds(session, department_id=department_id, **kw)
-        return rows[0] if rows else {}
-
     officer = make_user("officer")
-    before, public_before = row_of(officer.department_id), row_of(officer.department_id, public=True)
-    _city(session, make_user, make_org)
-    after, public = row_of(officer.department_id), row_of(officer.department_id, public=True)
-    added = {k: (after.get(k) or 0) - (before.get(k) or 0) for k in ("planned", "announced", "awarded", "offers")}
+    dept = officer.department_id
+    before = _row(session, "department", dept)
+    _officer, _draft, decided = _city(session, make_user, make_org)
+    after = _row(session, "department", dept)
+    added = {k: (after.get(k) or 0) - (before.get(k) or 0) for k in FIGURES}
     assert added == {"planned": Decimal("777777.00"), "announced": Decimal("100000.00"),
-                     "awarded": Decimal("40000.00"), "offers": 2}
-    assert "planned" not in public and "planned" not in public_before
+                     "awarded": Decimal("40000.00"), "paid": Decimal("30000.00"), "returned": Decimal("1000.00"),
+                     "offers": 2, "contests": 1, "first_time": 1, "reports_overdue": 1, "returns_overdue": 1}
+    # the times of this contest alone: its own year, filtered by department
+    only = _row(session, "department", dept, year=decided.year)
+    assert only["days_to_results"] is not None
 
 
-def test_public_dashboard_shows_no_draft_figure(app, session, make_user, make_org):
+def test_times_success_and_district_rows(session, make_user, make_org):
+    _officer, _draft, decided = _city(session, make_user, make_org)
+    district = _row(session, "district", "XIII", year=decided.year)
+    assert district["label"] == "XIII Podgórze"
+    assert district["awarded"] >= Decimal("40000.00") and district["paid"] >= Decimal("30000.00")
+    assert district["announced"] is None and district["planned"] is None  # a contest has no district
+    field = _row(session, "field", decided.field, year=decided.year)
+    assert field["offers"] >= 2 and field["success"] is not None
+    year = _row(session, "year", decided.year, department_id=decided.department_id)
+    assert Decimal("9.9") <= year["days_to_results"] <= Decimal("10.1") or year["contests"] > 1
+    assert year["days_to_agreement"] is not None and year["days_to_payment"] is not None
+
+
+def test_public_dashboard_shows_no_draft_or_confidential_figure(app, session, make_user, make_org):
     _city(session, make_user, make_org)
-    page = app.test_client().get("/dashboards/public").get_data(as_text=True)
-    assert "777" not in page and "40 000.00" in page
+    client = app.test_client()
+    page = client.get("/dashboards/public").get_data(as_text=True)
+    assert "777" not in page and "40\u00a0000,00\u00a0zł" in page
+    assert "Sprawozdania po terminie" not in page and "Zaplanowane" not in page
     assert '<svg' in page and "<title" in page and "<desc" in page and "<table>" in page
-    csv = app.test_client().get("/dashboards/public?format=csv").get_data(as_text=True)
-    assert "777" not in csv and "40000.00" in csv
+    csv = client.get("/dashboards/public?format=csv").get_data(as_text=True)
+    assert "777" not in csv and "40000.00" in csv and "Zwroty po terminie" not in csv
+    for by in dashboard.DIMENSIONS:
+        assert client.get(f"/dashboards/public?by={by}").status_code == 200
+    assert client.get("/dashboards/public?by=nonsense&year=20x5&department=-1").status_code == 200
 
 
-def test_staff_dashboard_with_filters_in_the_url(app, session, make_user, make_org, login):
+def test_staff_dashboard_with_filters_in_the_url_and_xlsx(app, session, make_user, make_org, login):
     officer, _draft, decided = _city(session, make_user, make_org)
     client = login(officer, app.test_client())
-    assert "777777.00" in client.get("/dashboards/").get_data(as_text=True)
-    page = client.get(f"/dashboards/?year={decided.year + 5}").get_data(as_text=True)
-    assert "777777.00" not in page
+    page = client.get("/dashboards/").get_data(as_text=True)
+    assert "777\u00a0777,00\u00a0zł" in page and "Sprawozdania po terminie" in page
+    assert "777\u00a0777,00" not in client.get(f"/dashboards/?year={decided.year + 5}").get_data(as_text=True)
+    r = client.get(f"/dashboards/?by=district&year={decided.year}&format=xlsx")
+    assert r.status_code == 200 and r.data[:2] == b"PK"
+    ws = load_workbook(io.BytesIO(r.data)).active
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Dzielnica" and "Wypłacone (zł)" in header
+    rows = {row[0]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["XIII Podgórze"][header.index("Wypłacone (zł)")] >= 30000
     assert app.test_client().get("/dashboards/").status_code in (401, 302)
     assert login(make_user("applicant"), app.test_client()).get("/dashboards/").status_code == 403
 
 
 def test_chart_escapes_labels_and_carries_its_values():
     svg = dashboard.bar_chart("x", "Tytuł <b>", "Opis", [("<script>", Decimal("12.50"))])
-    assert "<script>" not in svg and "&lt;script&gt;" in svg and "12.50" in svg and 'role="img"' in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "12,50" in svg and 'role="img"' in svg
