@@ -41,13 +41,13 @@ def visible(q, user):
     """Officers of the contest's department and admins see commissions; members see the ones they sit on.
     The members come with the commission, with their users and nominating organisations: every page
     and answer about a commission reads them (one query for them all, not one per member)."""
-    from grants.contests.models import Contest
+    from grants.contests.models import Contest, grantor_contests
     q = q.options(_people())
     if user is None:
         return q.where(False)
-    if has_role(user, ADMIN):
-        return q
     conds = [Commission.id.in_(select(CommissionMember.commission_id).where(CommissionMember.user_id == user.id))]
+    if has_role(user, ADMIN):  # of their own authority (issue 22)
+        conds.append(Commission.contest_id.in_(grantor_contests(user)))
     if has_role(user, OFFICER) and user.department_id is not None:
         conds.append(Commission.contest_id.in_(select(Contest.id).where(Contest.department_id == user.department_id)))
     from sqlalchemy import or_

@@ -21,6 +21,12 @@ class Grantor(Base):
     office_name: Mapped[str] = mapped_column(String(255), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     nip: Mapped[str | None] = mapped_column(String(10))
+    # issue 22: many authorities in one deployment. TERYT code of the unit (its first two digits are
+    # the voivodeship), the portal's look (coat of arms image URL, colour) and an optional host name
+    teryt: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    coat_of_arms_url: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#1d4f91", server_default="#1d4f91")
+    host: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     departments: Mapped[list["Department"]] = relationship(back_populates="grantor", order_by="Department.code")
 

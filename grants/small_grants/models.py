@@ -25,6 +25,7 @@ class SmallGrant(WorkflowMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)  # the authority (issue 22)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")

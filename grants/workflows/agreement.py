@@ -12,7 +12,7 @@ from grants.agreements.models import AGREEMENT_STATES, Agreement
 from grants.contests.conclusion import maybe_conclude
 from grants.core.dates import end_of_day, start_of_day
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, FINANCE, OFFICER
+from grants.core.permissions import ADMIN, FINANCE, OFFICER, same_grantor
 from grants.reports.effects import open_final
 from grants.reports.models import Report
 from grants.settlements.effects import open_settlement
@@ -27,7 +27,7 @@ STAFF = (OFFICER, ADMIN)
 
 def officer_of(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER
+from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, same_grantor
 from grants.workflows.registry import bind
 from reviewers.composition import composition_problems, refresh_exclusions
 from reviewers.declarations import missing_declarations
@@ -24,7 +24,7 @@ ANYONE = (OFFICER, ADMIN, COMMISSION_MEMBER)
 
 def officer_of_contest(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     d = obj.contest.department_id
     return d is not None and d == getattr(actor, "department_id", None)
 

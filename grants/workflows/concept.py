@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from grants.calltypes.innovation.concepts import number_for, problems
 from grants.calltypes.innovation.models import CONCEPT_STATES, Concept
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, same_grantor
 from grants.workflows.registry import bind
 
 from .base import Reason, Workflow, transition
@@ -45,7 +45,7 @@ def record_submission(obj, ctx):
 
 def officer_of_call(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     d = obj.contest.department_id
     return d is not None and d == getattr(actor, "department_id", None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER
+from grants.core.permissions import ADMIN, OFFICER, same_grantor
 
 from grants.consultations.models import CONSULTATION_STATES, Consultation
 from grants.workflows.registry import bind
@@ -17,7 +17,7 @@ STATES = CONSULTATION_STATES
 def same_department(obj, actor) -> bool:
     """Officers act on their department's consultations; admins on all."""
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 

@@ -14,7 +14,7 @@ from grants.contests.decision import decide
 from grants.contests.models import CONTEST_STATES, Contest
 from grants.contests.rules import content_problems, days21_problem, param_problems
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER
+from grants.core.permissions import ADMIN, OFFICER, same_grantor
 from grants.core.types import Money
 from grants.offers.models import Offer
 from grants.offers.queries import count_in_states
@@ -30,7 +30,7 @@ BEFORE_DECISION = ("planned", "draft", "published", "closed", "formal_review", "
 
 def same_department(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 

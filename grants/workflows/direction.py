@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from grants.core.i18n import _
 from grants.core.numbers import Id
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PARTICIPANT, same_grantor
 from grants.directions.models import DIRECTION_STATES, Direction
 from grants.workflows.registry import bind
 
@@ -23,7 +23,7 @@ def is_author(obj, actor) -> bool:
 
 def consultation_staff(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     d = obj.consultation.department_id
     return d is not None and d == getattr(actor, "department_id", None)
 

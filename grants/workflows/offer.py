@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from grants.core.dates import days_after, end_of_day, local, warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, same_grantor
 from grants.offers.models import OFFER_STATES, Offer
 from grants.offers.revisions import freeze_submission
 from grants.offers.update import update_problems
@@ -27,7 +27,7 @@ def member_of_applicant(obj, actor) -> bool:
 
 def officer_of_contest(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return obj.contest.department_id is not None and obj.contest.department_id == getattr(actor, "department_id", None)
 
 

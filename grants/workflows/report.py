@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from grants.core.dates import warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, same_grantor
 from grants.reports.content import problems
 from grants.reports.effects import final_report_accepted
 from grants.reports.models import REPORT_STATES, Report
@@ -26,7 +26,7 @@ def member(obj, actor) -> bool:
 
 def officer_of(obj, actor) -> bool:
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     d = obj.agreement.department_id
     return d is not None and d == getattr(actor, "department_id", None)
 

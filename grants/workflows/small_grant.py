@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from grants.core.dates import days_after, end_of_day, warsaw_date
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.core.permissions import ADMIN, APPLICANT, OFFICER, same_grantor
 from grants.small_grants.limits import award_problems
 from grants.small_grants.models import SMALL_GRANT_STATES, SmallGrant
 from grants.workflows.registry import bind
@@ -23,7 +23,7 @@ def officer_of(obj, actor) -> bool:
     """Admins, or an officer of the department the offer is assigned to (one without a department
     is the admins' until one assigns it: grants.registry.departments)."""
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return obj.department_id is not None and obj.department_id == getattr(actor, "department_id", None)
 
 

@@ -31,7 +31,7 @@ def visible(q, user):
     the concepts ever submitted; active members of the call's commission see the submitted ones once
     the commission is past forming. Nobody sees another organisation's draft (also not one withdrawn
     before it was submitted: its state is no longer draft, its content still is)."""
-    from grants.contests.models import Contest
+    from grants.contests.models import Contest, grantor_contests
     from reviewers.models import Commission, CommissionMember
     if user is None:
         return q.where(False)
@@ -41,7 +41,7 @@ def visible(q, user):
         conds.append(Concept.organisation_id.in_(orgs))
     submitted = Concept.submitted_at.is_not(None)  # set at submission, never cleared
     if has_role(user, ADMIN):
-        conds.append(submitted)
+        conds.append(submitted & Concept.contest_id.in_(grantor_contests(user)))
     elif has_role(user, OFFICER) and user.department_id is not None:
         conds.append(submitted & Concept.contest_id.in_(
             select(Contest.id).where(Contest.department_id == user.department_id)))
