@@ -13,7 +13,7 @@ from grants.core.permissions import ADMIN, OPERATOR, PermissionDenied, actor_gra
 
 from . import sessions
 from .models import User, UserRole
-from .operations import AccountError
+from .operations import AccountError, create_user
 
 PER_PAGE = 50
 
@@ -71,3 +71,12 @@ def end_sessions(session: Session, actor, user: User) -> None:
     """An admin ends every session and token of a user (e.g. a lost laptop)."""
     _require_admin(actor, user)
     sessions.end_all_sessions(session, user, reason=sessions.ENDED_BY_ADMIN, actor=actor)
+
+
+def create_first_admin(session: Session, actor, grantor, *, email: str, password: str, full_name: str = "") -> User:
+    """The platform operator gives a new authority its first admin (issue 22); that admin then runs
+    the authority (departments, officers) and sees its drafts, which the operator never does."""
+    if not has_role(actor, OPERATOR):
+        raise PermissionDenied(_("Pierwszego administratora organu dodaje operator platformy."))
+    return create_user(session, email=email, password=password, roles=[ADMIN], full_name=full_name, actor=actor,
+                       grantor_code=grantor.code)
