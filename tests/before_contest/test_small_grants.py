@@ -14,6 +14,7 @@ from grants.core import db
 from grants.params.models import DatedParameter
 from grants.programmes.models import Programme
 from grants.small_grants import operations as gops
+from tests.factories import department as default_department
 from grants.small_grants.models import SmallGrant, SmallGrantComment
 from grants.workflows import scheduler
 from grants.workflows.base import SYSTEM, apply_transition
@@ -31,7 +32,7 @@ def body(org, **over) -> dict:
 
 def programme(session, year: int, total: str) -> None:
     from grants.core import clock
-    session.add(Programme(year=year, title=f"Program {year}", priorities="", commission_rules="",
+    session.add(Programme(grantor_id=default_department(session).grantor_id, year=year, title=f"Program {year}", priorities="", commission_rules="",
                           planned_funds={"culture": total}, adopted_on=date(year - 1, 11, 20), created_at=clock.now()))
     session.commit()
 
