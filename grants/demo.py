@@ -24,7 +24,7 @@ from grants.consultations import operations as ops
 from grants.consultations.models import Consultation
 from grants.contests import operations as cops
 from grants.contests.models import Contest
-from grants import demo_calltypes
+from grants import demo_authorities, demo_calltypes
 from grants.core import clock, db
 from grants.core.dates import WARSAW
 from grants.directions import operations as dops
@@ -826,6 +826,8 @@ def seed() -> str:
         _settled_story(s, users, orgs, "Letnia akademia sportu w Czyżynach 2025", 8, stop="calculated")
         s.commit()
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
+        s.commit()
+        demo_authorities.seed(s, DEMO_PASSWORD, users, orgs, _contest_values, _offer_content)  # issue 22
         s.commit()
         notification_demo.settle_inboxes(s)  # issue 12: the newest few unread, the rest read
         s.commit()
