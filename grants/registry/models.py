@@ -117,3 +117,17 @@ class MembershipInvitation(Base):
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id])  # noqa: F821
+
+
+class OrganisationNote(Base):
+    """One authority's own note on an organisation of the shared registry (issue 22): its staff read
+    and write them; another authority's staff and the organisation never see them."""
+
+    __tablename__ = "organisation_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ Create Date: 2026-12-03 13:54:10.803324
 """
 from alembic import op
 import sqlalchemy as sa
+import grants.core.types
 
 
 revision = '0019'
@@ -82,8 +83,29 @@ def upgrade() -> None:
         batch_op.drop_constraint(batch_op.f('ck_user_roles_role_known'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_user_roles_role_known'), _roles_check(ROLES_AFTER))
 
+    # each authority's own notes on an organisation of the shared registry
+    op.create_table('organisation_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('grantor_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', grants.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_organisation_notes_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['grantor_id'], ['grantors.id'], name=op.f('fk_organisation_notes_grantor_id_grantors')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_organisation_notes_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_notes'))
+    )
+    with op.batch_alter_table('organisation_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_notes_grantor_id'), ['grantor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organisation_notes_organisation_id'), ['organisation_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('organisation_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_notes_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_organisation_notes_grantor_id'))
+    op.drop_table('organisation_notes')
     op.execute("DELETE FROM user_roles WHERE role = 'operator'")
     with op.batch_alter_table('user_roles', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_user_roles_role_known'), type_='check')
