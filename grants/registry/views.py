@@ -140,6 +140,6 @@ def department_context(obj, user) -> dict:
     """What an art. 12 or art. 19a offer's page shows of its department, and the admin's choices to
     reassign it (the form posts department_id to the area's /department route)."""
     dept = db.session.get(Department, obj.department_id) if obj.department_id else None
-    choices = db.session.scalars(select(Department).order_by(Department.code)).all() \
-        if has_role(user, ADMIN) else []
+    choices = db.session.scalars(select(Department).where(Department.grantor_id == obj.grantor_id)  # its authority's
+                                 .order_by(Department.code)).all() if has_role(user, ADMIN) else []
     return {"department": dept, "department_choices": choices}

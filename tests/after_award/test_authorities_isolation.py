@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 
 import grants.models  # noqa: F401 - every table on the metadata
 from grants.accounts.operations import create_user
+from grants.agreements.models import Agreement
 from grants.api.collections import REGISTRY, load_all
 from grants.consultations import operations as cops
 from grants.core import db
@@ -144,6 +145,12 @@ def test_isolation_matrix_staff_of_another_authority_see_and_change_nothing_of_i
                         clients[who].post(page.format(oid) + f"/transitions/{name}", data={})
                 checked += 1
             db.session.remove()
+    # the homes of the other authority's staff list nothing of Kraków's (titles of its open work)
+    secret = [_draft.title, _w.contest.title] + [r[0] for r in session.execute(
+        select(Agreement.number).where(Agreement.contest_id == _w.contest.id))]
+    for who in FOREIGN:
+        home = clients[who].get("/").get_data(as_text=True)
+        assert not [t for t in secret if t in home], who
     # every change refused: not a column of any row of Kraków's changed
     assert snapshot(session) == before
     # the world holds every kind the areas declare an API for (a new kind without rows would pass unseen)
