@@ -24,6 +24,7 @@ from grants.demo import already_seeded, seed
 from grants.jobs import actors, broker, relay  # noqa: F401 - actors declared before the worker starts
 from grants.jobs.scheduler import Scheduler
 from grants.privacy.operations import purge
+from grants.registry import authorities
 
 db_cli = click.Group("db", help="Database migrations (Alembic).")
 
@@ -70,24 +71,54 @@ users_cli = click.Group("users", help="User accounts.")
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--role", "roles", multiple=True, required=True, help="applicant, officer, commission_member, "
-              "finance, admin, participant; repeat for several")
+              "finance, admin, participant, operator; repeat for several")
 @click.option("--password", required=True)
 @click.option("--name", "full_name", default="")
 @click.option("--organisation", "organisation", default=None, help="KRS number of the user's organisation")
 @click.option("--department", default=None, help="department code (officers)")
 @click.option("--stakeholder-type", default=None, help="participants: business, resident, school, city_unit")
-def users_create(email, roles, password, full_name, organisation, department, stakeholder_type):
+@click.option("--grantor", default=None, help="code of the authority of an admin or finance user (default: the first)")
+def users_create(email, roles, password, full_name, organisation, department, stakeholder_type, grantor):
     """Create a user with one or more roles."""
     s = core_db.session()
     try:
         user = create_user(s, email=email, password=password, roles=list(roles), full_name=full_name,
                            organisation_krs=organisation, department_code=department,
-                           stakeholder_type=stakeholder_type)
+                           stakeholder_type=stakeholder_type, grantor_code=grantor)
         s.commit()
     except AccountError as e:
         s.rollback()
         raise click.ClickException(f"{e.field}: {e.message}") from None
     click.echo(f"created user {user.id} {user.email} roles={','.join(sorted(user.role_names))}")
+
+
+grantors_cli = click.Group("grantors", help="The authorities (grantors) this deployment serves.")
+
+
+@grantors_cli.command("create")
+@click.option("--code", required=True, help="short code, also the portal's path: /<code>/")
+@click.option("--name", required=True)
+@click.option("--teryt", required=True, help="TERYT code of the unit (2, 4 or 7 digits)")
+@click.option("--office-name", default="")
+@click.option("--colour", default="")
+@click.option("--coat-of-arms-url", default="")
+def grantors_create(code, name, teryt, office_name, colour, coat_of_arms_url):
+    """Add an authority (then its first admin: users create --role admin --grantor CODE)."""
+    s = core_db.session()
+    try:
+        g = authorities.create(s, None, code=code, name=name, teryt=teryt, office_name=office_name, colour=colour,
+                               coat_of_arms_url=coat_of_arms_url)
+        s.commit()
+    except authorities.GrantorError as e:
+        s.rollback()
+        raise click.ClickException(str(e)) from None
+    click.echo(f"created grantor {g.id} {g.code} {g.name}")
+
+
+@grantors_cli.command("list")
+def grantors_list():
+    for g in authorities.all_grantors(core_db.session()):
+        click.echo(f"{g.id}\t{g.code}\t{g.teryt}\t{g.name}")
 
 
 clock_cli = click.Group("clock", help="The business clock (movable outside production).")
@@ -228,7 +259,7 @@ def scheduler(interval):
 
 
 def register(app) -> None:
-    for cmd in (db_cli, users_cli, clock_cli, audit_cli, rodo_cli, demo, worker, scheduler):
+    for cmd in (db_cli, users_cli, grantors_cli, clock_cli, audit_cli, rodo_cli, demo, worker, scheduler):
         app.cli.add_command(cmd)
 
 

@@ -24,7 +24,7 @@ from grants.consultations import operations as ops
 from grants.consultations.models import Consultation
 from grants.contests import operations as cops
 from grants.contests.models import Contest
-from grants import demo_beyond, demo_calltypes
+from grants import demo_authorities, demo_beyond, demo_calltypes
 from grants.core import clock, db
 from grants.core.dates import WARSAW
 from grants.directions import operations as dops
@@ -819,6 +819,8 @@ def seed() -> str:
         demo_calltypes.seed(s, users, orgs, _contest_values, _offer_content)
         s.commit()
         demo_beyond.seed(s, users, orgs, members_of)  # issue 17: education, mutual services, partnerships
+        demo_authorities.seed(s, DEMO_PASSWORD, users, orgs, _contest_values, _offer_content)  # issue 22
+        s.commit()
         notification_demo.settle_inboxes(s)  # issue 12: the newest few unread, the rest read
         s.commit()
         return (f"demo data ready: {len(orgs)} organisations, {len(users)} demo users "

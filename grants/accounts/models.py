@@ -26,6 +26,9 @@ class User(Base):
     # when the last password-reset mail was sent: at most one per RESET_COOLDOWN (no mail floods)
     password_reset_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # the authority whose staff (officer, admin, finance) the person is; None for applicants and the
+    # platform operator (issue 22): staff act within their grantor only
+    grantor_id: Mapped[int | None] = mapped_column(ForeignKey("grantors.id"), index=True)
     stakeholder_type: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

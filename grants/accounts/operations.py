@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import ROLES, STAKEHOLDER_TYPES
+from grants.core.permissions import GRANTOR_STAFF, ROLES, STAKEHOLDER_TYPES
 from grants.registry import memberships
 from grants.registry.identifiers import IdentifierError, normalise_krs
-from grants.registry.models import Department, Organisation
+from grants.registry.departments import default_grantor_id
+from grants.registry.models import Department, Grantor, Organisation
 
 from . import throttle
 from .models import User, UserRole
@@ -50,9 +51,12 @@ def check_new_password(password: str, *, email: str = "", full_name: str = "") -
 
 def create_user(session: Session, *, email: str, password: str, roles: list[str], full_name: str = "",
                 organisation_krs: str | None = None, department_code: str | None = None,
-                stakeholder_type: str | None = None, actor=None, email_confirmed: bool = True) -> User:
+                stakeholder_type: str | None = None, actor=None, email_confirmed: bool = True,
+                grantor_code: str | None = None) -> User:
     """Creates an account. Accounts made by the office, the CLI and the demo are confirmed; a
-    self-registered one (grants.accounts.registration) starts unconfirmed."""
+    self-registered one (grants.accounts.registration) starts unconfirmed. Staff (officers, admins,
+    finance) belong to an authority (issue 22): their department's, else `grantor_code`'s, else the
+    deployment's first."""
     email = normalise_email(email)
     if not roles:
         raise AccountError("role", _("Podaj co najmniej jedną rolę."))
@@ -79,8 +83,9 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
         dept = session.scalar(select(Department).where(Department.code == department_code))
         if dept is None:
             raise AccountError("department", _("Nieznany wydział: %(code)s.", code=department_code))
+    grantor_id = _staff_grantor(session, roles, dept, grantor_code)
     user = User(email=email, full_name=full_name, password_hash=hash_password(password), active=True,
-                department=dept, stakeholder_type=stakeholder_type, created_at=clock.real_now(),
+                department=dept, grantor_id=grantor_id, stakeholder_type=stakeholder_type, created_at=clock.real_now(),
                 email_confirmed_at=clock.real_now() if email_confirmed else None)
     user.roles = [UserRole(role=r) for r in dict.fromkeys(roles)]
     session.add(user)
@@ -91,6 +96,21 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
                  changes={"email": email, "roles": sorted(user.role_names),
                           "organisation": org.krs if org else None, "department": department_code})
     return user
+
+
+def _staff_grantor(session: Session, roles, dept, grantor_code: str | None) -> int | None:
+    if dept is not None:
+        if grantor_code and session.scalar(select(Grantor.code).where(Grantor.id == dept.grantor_id)) != grantor_code:
+            raise AccountError("department", _("Wydział należy do innego organu dotującego."))
+        return dept.grantor_id
+    if not any(r in GRANTOR_STAFF for r in roles):
+        return None
+    if grantor_code:
+        gid = session.scalar(select(Grantor.id).where(Grantor.code == grantor_code))
+        if gid is None:
+            raise AccountError("grantor", _("Nieznany organ dotujący: %(code)s.", code=grantor_code))
+        return gid
+    return default_grantor_id(session)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grants.contests.models import grantor_contests
 from grants.core.errors import FieldErrors
 from budgets import tranches as tr
 from grants.core import clock
@@ -33,8 +34,8 @@ def visible(q, user):
     """Officers of the department and admins, finance staff, and the organisation's own members."""
     if user is None:
         return q.where(False)
-    if has_role(user, ADMIN, FINANCE):
-        return q
+    if has_role(user, ADMIN, FINANCE):  # of their own authority (issue 22)
+        return q.where(Agreement.contest_id.in_(grantor_contests(user)))
     conds = []
     if has_role(user, OFFICER) and user.department_id is not None:
         conds.append(Agreement.department_id == user.department_id)

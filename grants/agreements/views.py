@@ -65,7 +65,7 @@ transition_page(bp, "/tranches/<int:tid>/transitions/<name>", lambda tid: visibl
 @section(FINANCE)
 def _tranches_due(user):
     week = clock.today() + timedelta(days=7)
-    rows = db.session.scalars(select(Tranche).where(Tranche.state.in_(("due", "scheduled", "withheld")))
+    rows = db.session.scalars(ops.visible_tranches(select(Tranche), user).where(Tranche.state.in_(("due", "scheduled", "withheld")))
                               .options(selectinload(Tranche.agreement)).order_by(Tranche.due_on)).all()
     items = []
     for t in rows:

@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from budgets.allocation import Candidate, edit_problems
 from grants.accounts.models import User
-from grants.contests.models import Contest
+from grants.contests.models import Contest, grantor_contests
 from grants.core import audit, clock
 from grants.core.errors import FieldErrors
 from grants.core.i18n import _
@@ -49,9 +49,9 @@ def visible(q, user):
     q = q.options(_people())
     if user is None:
         return q.where(False)
-    if has_role(user, ADMIN):
-        return q
     conds = [Commission.id.in_(select(CommissionMember.commission_id).where(CommissionMember.user_id == user.id))]
+    if has_role(user, ADMIN):  # of their own authority (issue 22)
+        conds.append(Commission.contest_id.in_(grantor_contests(user)))
     if has_role(user, OFFICER) and user.department_id is not None:
         conds.append(Commission.contest_id.in_(select(Contest.id).where(Contest.department_id == user.department_id)))
     return q.where(or_(*conds))

@@ -32,7 +32,7 @@ Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 def serialize(c: Consultation, user) -> dict:
     return {"id": str(c.id), "state": c.state, "version": c.version, "title": c.title,
             "description": c.description, "fields": list(c.fields or []),
-            "department_id": str(c.department_id) if c.department_id else None,
+            "department_id": str(c.department_id) if c.department_id else None, "grantor_id": str(c.grantor_id),
             "starts_at": _dt(c.starts_at), "ends_at": _dt(c.ends_at),
             "report": c.report if c.state == "reported" else None, "reported_at": _dt(c.reported_at),
             "next_check_at": _dt(c.next_check_at)}
@@ -46,6 +46,7 @@ class ConsultationItem(BaseModel):
     description: str
     fields: list[str]
     department_id: str | None
+    grantor_id: str  # the authority (issue 22)
     starts_at: str | None
     ends_at: str | None
     report: str | None

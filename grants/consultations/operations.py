@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, drafts_of_own_department, has_role
+from grants.core.permissions import (ADMIN, OFFICER, PermissionDenied, actor_grantor, drafts_of_own_department,
+                                     has_role)
 from grants.registry.dictionaries import FIELDS
+from grants.registry.departments import grantor_for
 from grants.registry.models import Department
 from grants.workflows.base import apply_transition, record_change, update_fields
 from grants.workflows.consultation import CONSULTATION, same_department
@@ -77,12 +79,15 @@ def create(session: Session, actor, *, title: str, description: str = "", fields
     elif department_id != actor.department_id:
         if not has_role(actor, ADMIN):
             raise PermissionDenied(_("Urzędnik tworzy konsultacje tylko w swoim wydziale."))
-        if session.get(Department, department_id) is None:
+        if getattr(session.get(Department, department_id), "grantor_id", None) != actor_grantor(actor):
             raise ConsultationError([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
     values = {"title": title, "description": description, "fields": fields or [], "starts_at": starts_at,
               "ends_at": ends_at}
     _check(values)
-    obj = Consultation(state=CONSULTATION.initial, version=1, department_id=department_id,
+    grantor_id = grantor_for(session, actor, department_id)  # the authority of the department (issue 22)
+    if grantor_id is None:
+        raise PermissionDenied()
+    obj = Consultation(state=CONSULTATION.initial, version=1, department_id=department_id, grantor_id=grantor_id,
                        created_by_id=actor.id, created_at=clock.now(), report="", **values)
     session.add(obj)
     session.flush()

@@ -87,6 +87,7 @@ class ContestItem(BaseModel):
     call_type: str
     year: int
     department_id: str | None
+    grantor_id: str  # the authority (issue 22)
     form: str
     budget: str | None
     deadline: str | None
@@ -110,6 +111,7 @@ def _listed_mandatory(c: Contest) -> bool:
 def serialize(c: Contest, user) -> dict:
     body = {"id": str(c.id), "state": c.state, "version": c.version, "title": c.title, "call_type": c.call_type,
             "year": c.year, "department_id": str(c.department_id) if c.department_id else None, "form": c.form,
+            "grantor_id": str(c.grantor_id),  # the authority (issue 22)
             "budget": _s(c.budget), "deadline": _s(c.deadline), "published_at": _s(c.published_at),
             "cancellation_mandatory": _listed_mandatory(c)}
     for name in ops.FIELDS_EDITABLE:

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
 from grants.core.i18n import _
+from grants.core.permissions import grantor_column_is
 from grants.core.types import Money, Percent, UTCDateTime
 from grants.registry.models import Department, Grantor
 from grants.workflows.base import WorkflowMixin
@@ -90,3 +91,8 @@ class Contest(WorkflowMixin, Base, states=CONTEST_STATES,
     @property
     def accepting_offers(self) -> bool:
         return self.state == "published"
+
+
+def grantor_contests(user):
+    """The ids of the contests of the user's authority, for a `visible()` query (issue 22)."""
+    return select(Contest.id).where(grantor_column_is(Contest.grantor_id, user))

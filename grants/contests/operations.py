@@ -12,11 +12,12 @@ from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, actor_grantor, has_role
 from grants.offers.queries import counts_outside_states
 from grants.core.permissions import drafts_of_own_department
 from grants.registry.dictionaries import FIELDS
-from grants.registry.models import Department, Grantor
+from grants.registry.departments import grantor_for
+from grants.registry.models import Department
 from grants.workflows.base import apply_transition, record_change, update_fields
 from grants.workflows.contest import CONTEST, same_department
 from grants.workflows.errors import NotEditable, stale
@@ -105,7 +106,7 @@ def _department(session: Session, actor, department_id) -> int | None:
     if department_id is None:
         return actor.department_id
     if not isinstance(department_id, int) or isinstance(department_id, bool) or not 0 < department_id < 2**31 \
-            or session.get(Department, department_id) is None:
+            or getattr(session.get(Department, department_id), "grantor_id", None) != actor_grantor(actor):
         raise ContestError([{"field": "department_id", "message": str(_("Nie ma takiego wydziału."))}])
     if not has_role(actor, ADMIN) and department_id != actor.department_id:
         raise ContestError([{"field": "department_id", "message": str(
@@ -120,12 +121,12 @@ def create(session: Session, actor, values: dict, *, planned: bool = False) -> C
     department_id = _department(session, actor, values.pop("department_id", None))
     if values.get("call_type") is not None and values["call_type"] not in call_types():
         raise ContestError([{"field": "call_type", "message": str(_("Nieznany typ naboru."))}])
-    grantor = session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
-    if grantor is None:
+    grantor_id = grantor_for(session, actor, department_id)  # the authority of the department (issue 22)
+    if grantor_id is None:
         raise ContestError([{"field": "grantor", "message": str(_("Brak organu dotującego w systemie."))}])
     ct = get_call_type(values.get("call_type") or "standard")
     form = values.get("form") or "support"
-    base = Contest(grantor_id=grantor.id, department_id=department_id, call_type=ct.code,
+    base = Contest(grantor_id=grantor_id, department_id=department_id, call_type=ct.code,
                    call_params=ct.default_params(),  # the announcement shows the type's defaults
                    year=values.get("year") or clock.today().year + (0 if planned else 0), title="",
                    task_type="", form=form, grant_rules="", task_conditions="", procedure="", previous_tasks="",

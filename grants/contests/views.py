@@ -19,6 +19,7 @@ from grants.core.permissions import (
     ADMIN,
     APPLICANT,
     OFFICER,
+    grantor_column_is,
     has_role,
 )
 from grants.documents.kinds import announcement_context
@@ -207,6 +208,8 @@ def _contests_waiting(user):
     q = select(Contest).where(Contest.state.in_(("draft", "closed", "formal_review")))
     if not has_role(user, ADMIN):
         q = q.where(Contest.department_id == user.department_id)
+    else:  # of the admin's own authority (issue 22)
+        q = q.where(grantor_column_is(Contest.grantor_id, user))
     rows = db.session.scalars(q.order_by(Contest.id)).all()
     mandatory = ops.cancellation_mandatory_ids(db.session(), rows)  # one query, not one per contest
     items = []

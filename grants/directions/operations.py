@@ -17,6 +17,7 @@ from grants.core.permissions import (
     OFFICER,
     PARTICIPANT,
     PermissionDenied,
+    grantor_column_is,
     has_role,
 )
 from grants.registry.dictionaries import DISTRICTS, FIELDS
@@ -42,7 +43,8 @@ def visible(q, user):
     if user is not None:
         conds.append(Direction.author_id == user.id)
         if has_role(user, ADMIN):
-            conds.append(Direction.state != "draft")
+            conds.append((Direction.state != "draft") & Direction.consultation_id.in_(
+                select(Consultation.id).where(grantor_column_is(Consultation.grantor_id, user))))
         elif has_role(user, OFFICER) and user.department_id is not None:
             conds.append((Direction.state != "draft") & Direction.consultation_id.in_(
                 select(Consultation.id).where(Consultation.department_id == user.department_id)))

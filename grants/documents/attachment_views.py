@@ -14,7 +14,7 @@ from grants.contests import operations as contest_ops
 from grants.contests.models import Contest
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import OFFICER, PermissionDenied, admin_of, has_role
 from grants.offers import operations as offer_ops
 from grants.offers.models import Offer
 from grants.reports import operations as report_ops
@@ -162,7 +162,7 @@ def contest_rules(cid):
     c = db.session.scalar(contest_ops.visible(select(Contest).where(Contest.id == cid), current_user))
     if c is None:
         abort(404)
-    if not (has_role(current_user, ADMIN) or (has_role(current_user, OFFICER) and current_user.department_id == c.department_id)):
+    if not (admin_of(c, current_user) or (has_role(current_user, OFFICER) and current_user.department_id == c.department_id)):
         abort(403)
     s = db.session()
     form = CsrfForm()

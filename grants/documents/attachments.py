@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from grants.contests.models import Contest
 from grants.core import audit, clock
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import OFFICER, PermissionDenied, admin_of, has_role
 from grants.offers.models import Offer
 
 from . import files
@@ -56,7 +56,7 @@ def rules_of(session: Session, contest: Contest) -> dict[str, AttachmentRule]:
 
 def set_rules(session: Session, actor, contest: Contest, rules: dict[str, tuple[str, int]]) -> None:
     """`rules`: kind -> (mode, max MB) with mode "no", "allowed" or "required". Commits."""
-    if not (has_role(actor, ADMIN) or (has_role(actor, OFFICER) and actor.department_id == contest.department_id)):
+    if not (admin_of(contest, actor) or (has_role(actor, OFFICER) and actor.department_id == contest.department_id)):
         raise PermissionDenied(_("Załączniki konkursu ustala urzędnik wydziału, który go prowadzi."))
     if contest.state not in ("planned", "draft"):
         raise AttachmentError(_("Wymagane załączniki można zmieniać tylko przed ogłoszeniem konkursu."))

@@ -20,7 +20,7 @@ def _s(v):
 
 def serialize(o: Initiative, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
-            "department_id": str(o.department_id) if o.department_id else None,
+            "department_id": str(o.department_id) if o.department_id else None, "grantor_id": str(o.grantor_id),
             "title": o.title, "description": o.description, "field": o.field,
             "estimated_cost": _s(o.estimated_cost), "submitted_at": _s(o.submitted_at),
             "assessment_due": _s(o.assessment_due), "decision": o.decision,
@@ -32,6 +32,7 @@ class InitiativeItem(BaseModel):
     state: str
     version: int
     organisation_id: str
+    grantor_id: str  # the authority addressed (issue 22)
     title: str
     assessment_due: str
 
@@ -43,6 +44,8 @@ class InitiativeCreate(BaseModel):
     description: str = Field(min_length=1, max_length=20000)
     field: str | None = Field(default=None, max_length=40)
     estimated_cost: Money | None = None
+    # the code of the authority addressed (issue 22); without it the deployment's first
+    grantor: str | None = Field(default=None, max_length=20)
 
 
 def _create(session, user, data: InitiativeCreate):

@@ -59,11 +59,15 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> Initi
     if errors:
         raise InitiativeError(errors)
     now = clock.now()
-    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
+    grantor_id = departments.addressed_grantor(session, values.get("grantor"))  # the authority addressed (issue 22)
+    if grantor_id is None:
+        raise InitiativeError([{"field": "grantor", "message": str(_("Nieznany organ dotujący."))}])
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id),
+                                 grantor_id)
     obj = Initiative(organisation_id=organisation_id, author_id=actor.id, title=title[:255], description=description,
                      field=values.get("field") or None, estimated_cost=cost, submitted_at=now,
                      assessment_due=assessment_due(session, now), state=INITIATIVE.initial, version=1,
-                     department_id=dept.id if dept else None)
+                     department_id=dept.id if dept else None, grantor_id=grantor_id)
     session.add(obj)
     session.flush()
     record_change(session, obj, "submit", actor, {"title": title, "organisation_id": organisation_id,

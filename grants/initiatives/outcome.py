@@ -3,21 +3,18 @@ its announcement date), never a direct grant; the applicant is notified either w
 from __future__ import annotations
 
 
-from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.calltypes import get
 from grants.contests.models import Contest
 from grants.core import outbox
 from grants.core.i18n import _
-from grants.registry.models import Grantor
 
 
 def plan_contest(ctx, initiative):
-    grantor = ctx.session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
     ct = get("standard")
     d = ctx.payload["announcement_date"]  # validated: a date
-    c = Contest(grantor_id=grantor.id, department_id=initiative.department_id or getattr(ctx.actor, "department_id", None),
+    c = Contest(grantor_id=initiative.grantor_id, department_id=initiative.department_id or getattr(ctx.actor, "department_id", None),
                 call_type="standard", call_params={"from_initiative": initiative.id}, year=d.year,
                 title=initiative.title, task_type=initiative.description[:5000], field=initiative.field,
                 form="support", budget=initiative.estimated_cost, grant_rules="", task_conditions="", procedure="",

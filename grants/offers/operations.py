@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from grants.calltypes import get as get_call_type
-from grants.contests.models import Contest
+from grants.contests.models import Contest, grantor_contests
 from grants.core.errors import FieldErrors
 from grants.core import clock
 from grants.core import validation_messages
@@ -46,7 +46,7 @@ def visible(q, user):
         conds.append(or_(Offer.organisation_id.in_(orgs), Offer.id.in_(partnered)))
     submitted = Offer.submitted_at.is_not(None)  # set at the first submission, never cleared
     if has_role(user, ADMIN):
-        conds.append(submitted)
+        conds.append(submitted & Offer.contest_id.in_(grantor_contests(user)))
     elif has_role(user, OFFICER) and user.department_id is not None:
         dept = select(Contest.id).where(Contest.department_id == user.department_id)
         conds.append(submitted & Offer.contest_id.in_(dept))

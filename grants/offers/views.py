@@ -304,10 +304,11 @@ def _my_offers(user):
         return None
     rows = db.session.scalars(ops.visible(select(Offer), user).where(Offer.state.in_(
         ("draft", "submitted", "needs_correction", "eligible", "update_required", "selected", "ready_for_agreement")))
-        .options(joinedload(Offer.contest)).order_by(Offer.id)).all()  # each row shows its contest's deadline
+        .options(joinedload(Offer.contest).joinedload(Contest.grantor)).order_by(Offer.id)).all()  # each row shows its contest's deadline
     items = []
     for o in rows:
-        meta = f"{o.contest.title} · {o.state_label}"  # the same title in two contests is told apart
+        # the same title in two contests is told apart; the authority too (issue 22: one home for all)
+        meta = f"{o.contest.grantor.name} · {o.contest.title} · {o.state_label}"
         flag = ""
         if o.state == "needs_correction" and o.correction_due_at:
             flag = str(_("uzupełnij do %(d)s", d=formatting.when(o.correction_due_at)))

@@ -42,10 +42,16 @@ KINDS = {"planned": _("planowany konkurs"), "deadline": _("termin składania ofe
          "small_grant": _("uwagi do oferty (art. 19a)"), "education": _("szkolenie lub wykład")}
 
 
-def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None) -> list[Event]:
+def _of(model, grantor_id):
+    """One authority's (issue 22: the portal /<code>/ and the feed's `grantor` filter), or all."""
+    return [model.grantor_id == grantor_id] if grantor_id is not None else []
+
+
+def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None,
+           grantor_id=None) -> list[Event]:
     out: list[Event] = []
     for c in session.scalars(select(Contest).where(Contest.state.in_(
-            ("planned", "published", "closed", "formal_review", "evaluation", "decided")))):
+            ("planned", "published", "closed", "formal_review", "evaluation", "decided")), *_of(Contest, grantor_id))):
         url = url_for("contests.show", cid=c.id)
         common = dict(field=c.field, department_id=c.department_id, call_type=c.call_type, url=url)
         if c.state == "planned" and c.planned_announcement:
@@ -54,12 +60,14 @@ def events(session, url_for, *, field=None, district=None, department_id=None, c
             out.append(Event(f"contest-{c.id}-deadline", "deadline", c.title, c.deadline, None, **common))
         if c.decision_by and c.state != "planned":
             out.append(Event(f"contest-{c.id}-results", "results", c.title, c.decision_by, None, **common))
-    for k in session.scalars(select(Consultation).where(Consultation.state.in_(("open", "closed", "reported")))):
+    for k in session.scalars(select(Consultation).where(Consultation.state.in_(("open", "closed", "reported")),
+                                                    *_of(Consultation, grantor_id))):
         if k.starts_at and k.ends_at:
             out.append(Event(f"consultation-{k.id}", "consultation", k.title, k.starts_at, k.ends_at,
                              url_for("consultations.show", cid=k.id), field=(k.fields or [None])[0],
                              department_id=k.department_id))
-    for g in session.scalars(select(SmallGrant).where(SmallGrant.state.in_(("published", "comments_closed")))):
+    for g in session.scalars(select(SmallGrant).where(SmallGrant.state.in_(("published", "comments_closed")),
+                                                *_of(SmallGrant, grantor_id))):
         if g.published_at and g.comments_close_at:
             out.append(Event(f"small-grant-{g.id}", "small_grant", g.title, g.published_at, g.comments_close_at,
                              url_for("small_grants.show", sid=g.id), field=g.field, department_id=g.department_id,

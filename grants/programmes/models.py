@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grants.core.db import Base
@@ -11,9 +11,11 @@ from grants.core.types import UTCDateTime
 
 class Programme(Base):
     __tablename__ = "programmes"
+    __table_args__ = (UniqueConstraint("grantor_id", "year", name="grantor_year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, unique=True)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))  # each authority its programme (issue 22)
+    year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(255))
     priorities: Mapped[str] = mapped_column(Text, default="")
     planned_funds: Mapped[dict] = mapped_column(JSON, default=dict)  # field of public benefit -> "amount"

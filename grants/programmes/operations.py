@@ -12,9 +12,8 @@ from grants.contests.models import Contest
 from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_money
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, actor_grantor, has_role
 from grants.registry.dictionaries import FIELDS
-from grants.registry.models import Grantor
 from grants.workflows.base import record_change
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import NotEditable
@@ -29,7 +28,8 @@ class ProgrammeError(ValueError):
 
 
 def save(session, actor, form) -> Programme:
-    if not has_role(actor, OFFICER, ADMIN):
+    """The programme of the actor's authority for the year (issue 22: each authority its own)."""
+    if not has_role(actor, OFFICER, ADMIN) or actor_grantor(actor) is None:
         raise PermissionDenied()
     errors = []
     try:
@@ -55,9 +55,10 @@ def save(session, actor, form) -> Programme:
             errors.append({"field": "adopted_on", "message": str(_("Nieprawidłowa data uchwalenia."))})
     if errors:
         raise ProgrammeError(errors)
-    p = session.scalar(select(Programme).where(Programme.year == year))
+    grantor_id = actor_grantor(actor)
+    p = session.scalar(select(Programme).where(Programme.year == year, Programme.grantor_id == grantor_id))
     if p is None:
-        p = Programme(year=year, created_at=clock.now(), title="", priorities="", planned_funds={}, commission_rules="")
+        p = Programme(grantor_id=grantor_id, year=year, created_at=clock.now(), title="", priorities="", planned_funds={}, commission_rules="")
         session.add(p)
     p.title = (form.get("title") or f"Program współpracy na rok {year}").strip()[:255]
     p.priorities = (form.get("priorities") or "").strip()
@@ -79,8 +80,7 @@ def plan_contest_from_direction(session, actor, direction, *, announcement: date
     if direction.planned_contest_id:
         raise NotEditable(_("Ta propozycja ma już zaplanowany konkurs."))
     ct = get("standard")
-    grantor = session.scalar(select(Grantor).order_by(Grantor.id).limit(1))
-    c = Contest(grantor_id=grantor.id, department_id=direction.consultation.department_id, call_type="standard",
+    c = Contest(grantor_id=direction.consultation.grantor_id, department_id=direction.consultation.department_id, call_type="standard",
                 call_params={"from_direction": direction.id}, year=announcement.year, title=direction.title,
                 task_type=direction.proposed_task[:5000], field=direction.field, form="support",
                 budget=budget if budget is not None else direction.estimated_funds, grant_rules="", task_conditions="",

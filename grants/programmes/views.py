@@ -14,6 +14,7 @@ from grants.calltypes import registry as call_types
 from grants.core import clock, db, formatting
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, has_role
+from grants.registry import authorities
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Department
 
@@ -27,7 +28,10 @@ bp = Blueprint("programmes", __name__, template_folder="templates")
 
 def _filters():
     f = {"field": request.args.get("field") or None, "district": request.args.get("district") or None,
-         "call_type": request.args.get("call_type") or None, "department_id": None}
+         "call_type": request.args.get("call_type") or None, "department_id": None, "grantor_id": None}
+    if request.args.get("grantor"):  # one authority's (issue 22); an unknown code: none
+        g = authorities.by_code(db.session(), request.args["grantor"])
+        f["grantor_id"] = g.id if g is not None else -1
     try:
         f["department_id"] = int(request.args["department"]) if request.args.get("department") else None
     except ValueError:

@@ -13,32 +13,36 @@ from sqlalchemy.orm import Session
 
 from grants.core.errors import FieldErrors
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, actor_grantor, grantor_column_is, has_role, same_grantor
 from grants.workflows.base import record_change
 
-from .models import Department
+from .models import Department, Grantor
 
 
 class DepartmentError(FieldErrors):
     """Refused input: `errors` lists {field, message} (grants.core.errors)."""
 
 
-def for_field(session: Session, field: str | None) -> Department | None:
-    """The department handling `field`: the first by code whose `fields` list it."""
+def for_field(session: Session, field: str | None, grantor_id: int | None = None) -> Department | None:
+    """The department handling `field`: the first by code whose `fields` list it (of the authority
+    `grantor_id` when given: an offer goes to a department of the authority it is addressed to)."""
     if not field:
         return None
-    for d in session.scalars(select(Department).order_by(Department.code)):
+    q = select(Department).order_by(Department.code)
+    if grantor_id is not None:
+        q = q.where(Department.grantor_id == grantor_id)
+    for d in session.scalars(q):
         if field in (d.fields or []):
             return d
     return None
 
 
-def for_offer(session: Session, field: str | None, organisation) -> Department | None:
+def for_offer(session: Session, field: str | None, organisation, grantor_id: int | None = None) -> Department | None:
     """At submission: the department of the offer's field; without one (or none handling it), of the
     organisation's fields of activity in their order; else None (the admins' until assigned)."""
     candidates = [f for f in [field, *((organisation.fields or []) if organisation is not None else [])] if f]
     for f in dict.fromkeys(candidates):
-        d = for_field(session, f)
+        d = for_field(session, f, grantor_id)
         if d is not None:
             return d
     return None
@@ -48,7 +52,7 @@ def officer_condition(model, user):
     """For `visible()`: what of `model` (with a department_id) staff see: an admin all, an officer
     their department's; None for everyone else (the caller applies its own conditions)."""
     if has_role(user, ADMIN):
-        return True
+        return grantor_column_is(model.grantor_id, user)  # of their own authority only (issue 22)
     if has_role(user, OFFICER):
         dept = getattr(user, "department_id", None)
         return model.department_id == dept if dept is not None else False
@@ -72,7 +76,7 @@ def members_or_staff(model, user) -> list:
 def reassign(session: Session, actor, obj, department_id):
     """An admin assigns the object to another department (audited, in the caller's transaction);
     returns the object."""
-    if not has_role(actor, ADMIN):
+    if not has_role(actor, ADMIN) or not same_grantor(obj, actor):
         raise PermissionDenied(_("Wydział przypisuje administrator."))
     dept = None
     if department_id not in (None, ""):
@@ -80,7 +84,7 @@ def reassign(session: Session, actor, obj, department_id):
             dept = session.get(Department, int(department_id))
         except (TypeError, ValueError):
             dept = None
-        if dept is None:
+        if dept is None or dept.grantor_id != obj.grantor_id:
             raise DepartmentError([{"field": "department_id", "message": str(_("Nieznany wydział."))}])
     new = dept.id if dept else None
     if new == obj.department_id:
@@ -91,6 +95,31 @@ def reassign(session: Session, actor, obj, department_id):
     return obj
 
 
-def unassigned(session: Session, model) -> list:
-    return list(session.scalars(select(model).where(model.department_id.is_(None)).order_by(model.id)))
+def unassigned(session: Session, model, user=None) -> list:
+    q = select(model).where(model.department_id.is_(None)).order_by(model.id)
+    if user is not None:
+        q = q.where(grantor_column_is(model.grantor_id, user))
+    return list(session.scalars(q))
 
+
+def default_grantor_id(session: Session) -> int | None:
+    """The authority of a deployment serving one (the first by id): where an applicant names none."""
+    return session.scalar(select(Grantor.id).order_by(Grantor.id).limit(1))
+
+
+def grantor_for(session: Session, actor, department_id=None) -> int | None:
+    """The authority a new object of `actor` belongs to: the department's, else the actor's own."""
+    if department_id:
+        d = session.get(Department, department_id)
+        if d is not None:
+            return d.grantor_id
+    return actor_grantor(actor)
+
+
+
+def addressed_grantor(session: Session, code) -> int | None:
+    """The authority an applicant addresses an offer to, by its code; without one, the deployment's
+    first (a deployment serving one authority); None for an unknown code."""
+    if not code:
+        return default_grantor_id(session)
+    return session.scalar(select(Grantor.id).where(Grantor.code == str(code)[:20]))

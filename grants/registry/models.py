@@ -21,6 +21,12 @@ class Grantor(Base):
     office_name: Mapped[str] = mapped_column(String(255), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     nip: Mapped[str | None] = mapped_column(String(10))
+    # issue 22: many authorities in one deployment. TERYT code of the unit (its first two digits are
+    # the voivodeship), the portal's look (coat of arms image URL, colour) and an optional host name
+    teryt: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    coat_of_arms_url: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#1d4f91", server_default="#1d4f91")
+    host: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     departments: Mapped[list["Department"]] = relationship(back_populates="grantor", order_by="Department.code")
 
@@ -123,3 +129,18 @@ class OfferOutsideContest:
     title: Mapped[str] = mapped_column(String(255), sort_order=-1)
     description: Mapped[str] = mapped_column(Text, default="", sort_order=-1)
     field: Mapped[str | None] = mapped_column(String(40), sort_order=-1)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)  # the authority (issue 22)
+
+
+class OrganisationNote(Base):
+    """One authority's own note on an organisation of the shared registry (issue 22): its staff read
+    and write them; another authority's staff and the organisation never see them."""
+
+    __tablename__ = "organisation_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

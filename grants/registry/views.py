@@ -12,7 +12,9 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import OrganisationForm
 
-from . import merging
+from grants.forms.account import CsrfForm
+
+from . import merging, notes
 from . import operations as ops
 from .import_views import sources_of
 from . import search
@@ -61,7 +63,28 @@ def show(oid):
     return render_template("registry/show.html", org=org, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
                            members=members, can_edit=ops.can_edit(db.session(), user, org), staff=staff,
                            history=audit.history(db.session(), "organisation", org.id) if staff else None,
-                           org_sources=org_sources, differ=differ)
+                           org_sources=org_sources, differ=differ,
+                           notes=notes.visible(db.session(), user, org), may_note=notes.may_use(user))
+
+
+@bp.route("/<int:oid>/notes", methods=["POST"])
+@login_required
+def add_note(oid: int):
+    """An authority's own note on the organisation (issue 22)."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    org = db.session.get(Organisation, oid)
+    if org is None or not notes.may_use(current_user):
+        abort(404)
+    try:
+        notes.add(db.session(), current_user._get_current_object(), org, request.form.get("body", ""))
+        db.session.commit()
+    except notes.NoteError as e:
+        db.session.rollback()
+        flash("; ".join(x["message"] for x in e.errors), "error")
+    else:
+        flash(_("Zapisano notatkę."), "success")
+    return redirect(url_for(".show", oid=oid), 303)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -117,6 +140,6 @@ def department_context(obj, user) -> dict:
     """What an art. 12 or art. 19a offer's page shows of its department, and the admin's choices to
     reassign it (the form posts department_id to the area's /department route)."""
     dept = db.session.get(Department, obj.department_id) if obj.department_id else None
-    choices = db.session.scalars(select(Department).order_by(Department.code)).all() \
-        if has_role(user, ADMIN) else []
+    choices = db.session.scalars(select(Department).where(Department.grantor_id == obj.grantor_id)  # its authority's
+                                 .order_by(Department.code)).all() if has_role(user, ADMIN) else []
     return {"department": dept, "department_choices": choices}

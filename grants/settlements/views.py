@@ -90,7 +90,7 @@ def record_return(sid):
 
 @section(FINANCE)
 def _settlements_waiting(user):
-    rows = db.session.scalars(select(Settlement).where(Settlement.state.in_(("open", "calculated", "awaiting_return")))
+    rows = db.session.scalars(ops.visible(select(Settlement), user).where(Settlement.state.in_(("open", "calculated", "awaiting_return")))
                               .order_by(Settlement.id)).all()
     items = [Item(f"{s.agreement.number} {s.agreement.title}", url_for("settlements.show", sid=s.id), str(s.state_label))
              for s in rows]

@@ -24,7 +24,7 @@ def _s(v):
 
 def serialize(o: SmallGrant, user) -> dict:
     return {"id": str(o.id), "state": o.state, "version": o.version, "organisation_id": str(o.organisation_id),
-            "department_id": str(o.department_id) if o.department_id else None,
+            "department_id": str(o.department_id) if o.department_id else None, "grantor_id": str(o.grantor_id),
             "title": o.title, "description": o.description, "amount": _s(o.amount), "task_start": _s(o.task_start),
             "task_end": _s(o.task_end), "received_at": _s(o.received_at), "publish_due": _s(o.publish_due),
             "published_at": _s(o.published_at), "comments_close_at": _s(o.comments_close_at), "decision": o.decision,
@@ -36,6 +36,7 @@ class SmallGrantItem(BaseModel):
     state: str
     version: int
     organisation_id: str
+    grantor_id: str  # the authority addressed (issue 22)
     title: str
     amount: str
 
@@ -49,6 +50,8 @@ class SmallGrantCreate(BaseModel):
     amount: Money
     task_start: date
     task_end: date
+    # the code of the authority addressed (issue 22); without it the deployment's first
+    grantor: str | None = Field(default=None, max_length=20)
 
 
 def _create(session, user, data: SmallGrantCreate):

@@ -36,30 +36,35 @@ def submission_problems(session, amount: Decimal, start: date, end: date, receiv
     return out
 
 
-def _awarded_sum(session, year: int, organisation_id: int | None = None) -> Decimal:
-    """Awards counted by the calendar year (Warsaw) of the award (R-19A-LIMITS)."""
+def _awarded_sum(session, year: int, organisation_id: int | None = None, grantor_id: int | None = None) -> Decimal:
+    """Awards counted by the calendar year (Warsaw) of the award (R-19A-LIMITS), of one authority."""
 
     q = select(SmallGrant.amount).where(SmallGrant.state == "awarded",
                                         SmallGrant.decided_at >= start_of_day(date(year, 1, 1)),
                                         SmallGrant.decided_at < start_of_day(date(year + 1, 1, 1)))
     if organisation_id is not None:
         q = q.where(SmallGrant.organisation_id == organisation_id)
+    if grantor_id is not None:
+        q = q.where(SmallGrant.grantor_id == grantor_id)
     return sum(session.scalars(q).all(), Decimal("0.00"))
 
 
-def planned_grants(session, year: int) -> Decimal:
-    """The year's planned grants: the cooperation programme's planned funds, else the year's contest budgets."""
-    prog = session.scalar(select(Programme).where(Programme.year == year))
+def planned_grants(session, year: int, grantor_id: int | None = None) -> Decimal:
+    """The year's planned grants of one authority (issue 22; all when None): its cooperation
+    programme's planned funds, else the year's contest budgets."""
+    prog = session.scalar(select(Programme).where(Programme.year == year, *(
+        [Programme.grantor_id == grantor_id] if grantor_id is not None else [])).order_by(Programme.id).limit(1))
     if prog is not None and prog.planned_funds:
         return planned_total(prog.planned_funds)
-    budgets = session.scalars(select(Contest.budget).where(Contest.year == year, Contest.state != "cancelled")).all()
+    budgets = session.scalars(select(Contest.budget).where(Contest.year == year, Contest.state != "cancelled", *(
+        [Contest.grantor_id == grantor_id] if grantor_id is not None else []))).all()
     return sum((b for b in budgets if b is not None), Decimal("0.00"))
 
 
 def _lock_year(session, year: int) -> None:
     """Awards of one year are serialised so that no race passes the caps (PostgreSQL advisory lock)."""
     if session.bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 19_000_000 + year})
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 19_000_000 + year})  # all authorities
 
 
 def cap_problems(session, obj, on: date) -> list:
@@ -69,13 +74,14 @@ def cap_problems(session, obj, on: date) -> list:
     year = on.year
     per_org = params.decimal(session, "art19a.max_per_organisation_year", on)
     share = params.decimal(session, "art19a.max_share_of_planned_pct", on)
-    org_sum = _awarded_sum(session, year, obj.organisation_id)
+    # both caps are per authority (art. 19a: the same authority's awards; its programme's 20 %)
+    org_sum = _awarded_sum(session, year, obj.organisation_id, obj.grantor_id)
     if org_sum + obj.amount > per_org:
         out.append(_("Organizacja otrzymała w %(y)s r. już %(s)s zł w tym trybie; z tą ofertą byłoby %(t)s zł, "
                      "limit to %(m)s zł (R-19A-LIMITS).", y=year, s=org_sum, t=org_sum + obj.amount, m=per_org))
-    planned = planned_grants(session, year)
+    planned = planned_grants(session, year, obj.grantor_id)
     cap = (planned * share / Decimal(100)).quantize(Decimal("0.01"))
-    total = _awarded_sum(session, year)
+    total = _awarded_sum(session, year, grantor_id=obj.grantor_id)
     if total + obj.amount > cap:
         out.append(_("Małe granty w %(y)s r. wyniosłyby %(t)s zł, a limit to %(p)s%% planowanych dotacji "
                      "(%(c)s zł) (R-19A-LIMITS).", y=year, t=total + obj.amount, p=share, c=cap))

@@ -57,12 +57,16 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
             errors.append({"field": field, "message": str(p)})
     if errors:
         raise SmallGrantError(errors)
-    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id))
+    grantor_id = departments.addressed_grantor(session, values.get("grantor"))  # the authority addressed (issue 22)
+    if grantor_id is None:
+        raise SmallGrantError([{"field": "grantor", "message": str(_("Nieznany organ dotujący."))}])
+    dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id),
+                                 grantor_id)
     obj = SmallGrant(organisation_id=organisation_id, author_id=actor.id, title=title[:255],
                      description=(values.get("description") or "").strip(), field=values.get("field") or None,
                      amount=amount, task_start=start, task_end=end, received_at=now,
                      publish_due=working_days_after(warsaw_date(now), 7), state=SMALL_GRANT.initial, version=1,
-                     department_id=dept.id if dept else None)
+                     department_id=dept.id if dept else None, grantor_id=grantor_id)
     session.add(obj)
     session.flush()
     record_change(session, obj, "submit", actor, {"title": title, "amount": amount, "organisation_id": organisation_id,

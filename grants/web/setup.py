@@ -42,7 +42,9 @@ from grants.web import (
     health,
     home,
     i18n,
+    operator,
     password_reset,
+    portal,
     privacy,
     security,
     signin,
@@ -64,6 +66,8 @@ def init_web(app: Flask) -> None:
     for blueprint in (account.bp, password_reset.bp, users_admin.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy.bp)  # R-RODO
+    app.register_blueprint(operator.bp)  # issue 22: the authorities
+    app.register_blueprint(portal.bp)  # issue 22: /kraj/ and /<code>/ (after every fixed path)
     app.register_blueprint(totp.bp)
     app.register_blueprint(audit_seals.bp)
     app.register_blueprint(consultations_bp)

@@ -20,7 +20,7 @@ bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 
 def _user(uid: int) -> User:
     user = db.session.get(User, uid)
-    if user is None:
+    if user is None or not admin.manageable(current_user, user):  # another authority's staff (issue 22)
         abort(404)
     return user
 

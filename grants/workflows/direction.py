@@ -24,7 +24,7 @@ def is_author(obj, actor) -> bool:
 
 
 def consultation_staff(obj, actor) -> bool:
-    return officer_of_department(obj.consultation.department_id, actor)
+    return officer_of_department(obj, obj.consultation.department_id, actor)
 
 
 def consultation_open(obj, ctx):

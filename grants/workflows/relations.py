@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, APPLICANT, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, PermissionDenied, has_role, same_grantor
 from grants.registry.models import BOARD
 
 from .base import Reason
@@ -42,20 +42,20 @@ def member_of_applicant(obj, actor) -> bool:
     return obj.organisation_id in getattr(actor, "organisation_ids", frozenset())
 
 
-def officer_of_department(department_id: int | None, actor) -> bool:
-    """Admins, or an officer of the department (an object without a department is the admins' until
-    one assigns it: grants.registry.departments)."""
+def officer_of_department(obj, department_id: int | None, actor) -> bool:
+    """Admins of the object's authority (issue 22), or an officer of the department (an object without
+    a department is its authority's admins' until one assigns it: grants.registry.departments)."""
     if ADMIN in actor.role_names:
-        return True
+        return same_grantor(obj, actor)
     return department_id is not None and department_id == getattr(actor, "department_id", None)
 
 
 def officer_of(obj, actor) -> bool:
     """The relation of a staff transition on an object assigned to a department itself (agreement,
     consultation, contest, art. 12 initiative, art. 19a small grant)."""
-    return officer_of_department(obj.department_id, actor)
+    return officer_of_department(obj, obj.department_id, actor)
 
 
 def officer_of_contest(obj, actor) -> bool:
     """The relation of a staff transition on what is submitted to a contest (offer, concept, commission)."""
-    return officer_of_department(obj.contest.department_id, actor)
+    return officer_of_department(obj, obj.contest.department_id, actor)

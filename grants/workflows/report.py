@@ -27,7 +27,7 @@ def member(obj, actor) -> bool:
 
 
 def officer_of(obj, actor) -> bool:
-    return officer_of_department(obj.agreement.department_id, actor)
+    return officer_of_department(obj, obj.agreement.department_id, actor)
 
 
 def content_valid(obj, ctx):

@@ -18,6 +18,7 @@ from grants.small_grants.models import SmallGrant, SmallGrantComment
 from grants.workflows import scheduler
 from grants.workflows.base import SYSTEM, apply_transition
 from grants.workflows.errors import GuardRefused
+from tests.factories import department as default_department
 
 from .conftest import count, fresh, rows, version_of
 
@@ -31,7 +32,7 @@ def body(org, **over) -> dict:
 
 def programme(session, year: int, total: str) -> None:
     from grants.core import clock
-    session.add(Programme(year=year, title=f"Program {year}", priorities="", commission_rules="",
+    session.add(Programme(grantor_id=default_department(session).grantor_id, year=year, title=f"Program {year}", priorities="", commission_rules="",
                           planned_funds={"culture": total}, adopted_on=date(year - 1, 11, 20), created_at=clock.now()))
     session.commit()
 
@@ -144,6 +145,7 @@ def test_r_19a_limits_submission_through_the_web_form(client, login, ngo, year_2
 # ---------------------------------------------------------------- dated parameters
 
 def test_r_19a_limits_dated_parameter_changes_the_limit_from_its_date_only(client, session, api_token, ngo, clock_at):
+    default_department(session)  # the authority the offers are addressed to (issue 22)
     session.add_all([DatedParameter(key="art19a.max_amount", valid_from=date(2027, 7, 1), value="20000.00"),
                      DatedParameter(key="art19a.max_days", valid_from=date(2027, 7, 1), value="120")])
     session.commit()

@@ -129,7 +129,7 @@ def _small_grant(session, city, field):
 def test_small_grant_officer_of_another_department_cannot_publish_or_award(app, client, session, city, api_token,
                                                                            login, clock_at):
     clock_at("2027-03-01T10:00")
-    session.add(Programme(year=2027, title="Program 2027", priorities="", commission_rules="",
+    session.add(Programme(grantor_id=city["kd"].grantor_id, year=2027, title="Program 2027", priorities="", commission_rules="",
                           planned_funds={"culture": "1000000.00"}, adopted_on=date(2026, 11, 20), created_at=clock.now()))
     session.commit()
     g = _small_grant(session, city, "culture")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from grants.contests.models import Contest
+from grants.contests.models import Contest, grantor_contests
 from grants.core import clock
 from grants.core.errors import FieldErrors
 from grants.core.i18n import _
@@ -42,7 +42,7 @@ def visible(q, user):
         conds.append(Concept.organisation_id.in_(orgs))
     submitted = Concept.submitted_at.is_not(None)  # set at submission, never cleared
     if has_role(user, ADMIN):
-        conds.append(submitted)
+        conds.append(submitted & Concept.contest_id.in_(grantor_contests(user)))
     elif has_role(user, OFFICER) and user.department_id is not None:
         conds.append(submitted & Concept.contest_id.in_(
             select(Contest.id).where(Contest.department_id == user.department_id)))

@@ -1,0 +1,34 @@
+"""What the public portals list (issue 22): one authority's announcements at /<code>/, and the
+national view of every authority's open calls (S5: one place for an NGO to find every call),
+filterable by authority, voivodeship, district (powiat) and field. Public states only."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from grants.registry.models import Grantor
+
+from .models import Contest
+
+PUBLIC_ON_PORTAL = ("planned", "published", "closed", "formal_review", "evaluation")
+RESULTS = ("decided", "concluded")
+
+
+def open_calls(session: Session, *, grantor_id: int | None = None, teryt_prefix: str = "",
+               field: str | None = None) -> list[Contest]:
+    """Published contests (taking offers) of every authority, or of those filtered, by deadline."""
+    q = (select(Contest).join(Grantor, Grantor.id == Contest.grantor_id).where(Contest.state == "published")
+         .options(selectinload(Contest.grantor)).order_by(Contest.deadline.asc().nulls_last(), Contest.id))
+    if grantor_id is not None:
+        q = q.where(Contest.grantor_id == grantor_id)
+    if teryt_prefix:  # a voivodeship's 2 digits or a powiat's 4
+        q = q.where(Grantor.teryt.startswith(teryt_prefix, autoescape=True))
+    if field:
+        q = q.where(Contest.field == field)
+    return list(session.scalars(q))
+
+
+def of_authority(session: Session, grantor_id: int, states=PUBLIC_ON_PORTAL) -> list[Contest]:
+    q = (select(Contest).where(Contest.grantor_id == grantor_id, Contest.state.in_(states))
+         .order_by(Contest.deadline.desc().nulls_last(), Contest.id.desc()))
+    return list(session.scalars(q))

@@ -1,0 +1,78 @@
+"""The authorities (grantors) one deployment serves (issue 22): each a gmina, powiat or voivodeship
+with its TERYT code, its own departments, staff, contests and public portal at /<code>/. The
+platform operator creates them (page and CLI `grants grantors create`); the organisation registry
+stays shared by all."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grants.core import audit
+from grants.core.errors import FieldErrors
+from grants.core.i18n import _
+from grants.core.permissions import OPERATOR, PermissionDenied, has_role
+
+from .models import Grantor
+
+# TERYT codes of the voivodeships (the first two digits of every unit's code)
+VOIVODESHIPS = {
+    "02": "dolnośląskie", "04": "kujawsko-pomorskie", "06": "lubelskie", "08": "lubuskie", "10": "łódzkie",
+    "12": "małopolskie", "14": "mazowieckie", "16": "opolskie", "18": "podkarpackie", "20": "podlaskie",
+    "22": "pomorskie", "24": "śląskie", "26": "świętokrzyskie", "28": "warmińsko-mazurskie",
+    "30": "wielkopolskie", "32": "zachodniopomorskie",
+}
+CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# codes that would shadow the portal's own paths (/<code>/ is the authority's portal)
+RESERVED = frozenset({"API", "ADMIN", "STATIC", "LOGIN", "LOGOUT", "OPERATOR", "CONTESTS", "PORTAL", "KRAJ"})
+
+
+class GrantorError(FieldErrors):
+    """Refused input: `errors` lists {field, message} (grants.core.errors)."""
+
+
+def voivodeship(g: Grantor) -> str:
+    return VOIVODESHIPS.get((g.teryt or "")[:2], "")
+
+
+def by_code(session: Session, code: str) -> Grantor | None:
+    return session.scalar(select(Grantor).where(Grantor.code == (code or "").upper()[:20]))
+
+
+def all_grantors(session: Session) -> list[Grantor]:
+    return list(session.scalars(select(Grantor).order_by(Grantor.name, Grantor.id)))
+
+
+def _problems(session: Session, code: str, name: str, teryt: str, colour: str) -> list[dict]:
+    errors = []
+    if not CODE.match(code) or code in RESERVED:
+        errors.append({"field": "code", "message": str(_("Kod: wielkie litery, cyfry lub łącznik (2–20 znaków)."))})
+    elif by_code(session, code) is not None:
+        errors.append({"field": "code", "message": str(_("Organ o tym kodzie już istnieje."))})
+    if not name:
+        errors.append({"field": "name", "message": str(_("Podaj nazwę organu."))})
+    if not (teryt.isdigit() and len(teryt) in (2, 4, 7) and teryt[:2] in VOIVODESHIPS):
+        errors.append({"field": "teryt", "message": str(_("Kod TERYT jednostki: 2, 4 albo 7 cyfr, zaczynając od kodu województwa."))})
+    if colour and not COLOUR.match(colour):
+        errors.append({"field": "colour", "message": str(_("Kolor w zapisie #RRGGBB."))})
+    return errors
+
+
+def create(session: Session, actor, *, code: str, name: str, teryt: str, office_name: str = "", address: str = "",
+           coat_of_arms_url: str = "", colour: str = "", host: str | None = None) -> Grantor:
+    """The operator adds an authority (`actor` None: the command line, run by the operator)."""
+    if actor is not None and not has_role(actor, OPERATOR):
+        raise PermissionDenied(_("Organy dotujące dodaje operator platformy."))
+    code, name, teryt, colour = (code or "").strip().upper(), (name or "").strip(), (teryt or "").strip(), (colour or "").strip()
+    errors = _problems(session, code, name, teryt, colour)
+    if errors:
+        raise GrantorError(errors)
+    g = Grantor(code=code, name=name[:255], teryt=teryt, office_name=(office_name or "").strip()[:255],
+                address=(address or "").strip()[:255], coat_of_arms_url=(coat_of_arms_url or "").strip()[:255],
+                colour=colour or "#1d4f91", host=(host or "").strip().lower() or None)
+    session.add(g)
+    session.flush()
+    audit.record(session, "grantor", g.id, "create", actor, changes={"code": code, "name": g.name, "teryt": teryt})
+    return g

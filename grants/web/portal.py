@@ -1,0 +1,54 @@
+"""The public portals of many authorities (issue 22): /kraj/ lists every authority's open calls,
+filterable; /<code>/ is one authority's portal (its name, coat of arms and colour, its contests and
+results, its calendar and iCal feed). Queries in grants/contests/portal.py."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from grants.contests import portal
+from grants.contests.models import CONTEST_STATES
+from grants.core import db
+from grants.programmes import calendar as cal
+from grants.registry import authorities
+from grants.registry.dictionaries import FIELDS
+
+bp = Blueprint("portal", __name__)
+CODE = "<string(minlength=2, maxlength=20):code>"
+
+
+def _authority(code: str):
+    g = authorities.by_code(db.session(), code)
+    if g is None or g.code != code.upper():
+        abort(404)
+    return g
+
+
+@bp.route("/kraj/")
+def national():
+    s = db.session()
+    args = request.args
+    g = authorities.by_code(s, args.get("grantor", "")) if args.get("grantor") else None
+    voiv = args.get("voivodeship") if args.get("voivodeship") in authorities.VOIVODESHIPS else ""
+    powiat = args.get("district", "") if args.get("district", "").isdigit() and len(args.get("district", "")) == 4 else ""
+    field = args.get("field") if args.get("field") in FIELDS else None
+    rows = [] if args.get("grantor") and g is None else portal.open_calls(
+        s, grantor_id=g.id if g else None, teryt_prefix=powiat or voiv, field=field)
+    return render_template("portal/national.html", rows=rows, grantors=authorities.all_grantors(s), fields=FIELDS,
+                           voivodeships=authorities.VOIVODESHIPS, args=args, voivodeship=authorities.voivodeship)
+
+
+@bp.route(f"/{CODE}/")
+def authority(code: str):
+    g = _authority(code)
+    s = db.session()
+    return render_template("portal/authority.html", g=g, voivodeship=authorities.voivodeship(g),
+                           contests=portal.of_authority(s, g.id), results=portal.of_authority(s, g.id, portal.RESULTS),
+                           states=CONTEST_STATES)
+
+
+@bp.route(f"/{CODE}/calendar.ics")
+def authority_ics(code: str):
+    g = _authority(code)
+    body = cal.ical(cal.events(db.session(), url_for, grantor_id=g.id), request.host_url)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f"inline; filename=kalendarz-{g.code.lower()}.ics"})
