@@ -53,7 +53,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
 
 
 def _date(dt) -> str:
-    return local(dt).strftime("%Y-%m-%d") if dt is not None else local(clock.now()).strftime("%Y-%m-%d")
+    """The running header's date, as the reader writes dates ("10.02.2027")."""
+    return formatting.day(local(dt if dt is not None else clock.now()))
 
 
 def qr_svg(url: str) -> str:
@@ -147,7 +148,7 @@ def agreement_context(a: Agreement) -> dict:
             "offer_revision": latest_revision(a.offer) if a.offer is not None else None,
             "applicants": (a.content or {}).get("applicants", []),
             "doc_title": KINDS["agreement"].label, "doc_number": a.number,
-            "doc_date": str(a.signed_by_grantor_on or _date(None))}
+            "doc_date": formatting.day(a.signed_by_grantor_on) if a.signed_by_grantor_on else _date(None)}
 
 
 def protocol_context(session, c: Commission, doc: dict, *, frozen: bool, closed: bool, labels: dict) -> dict:
