@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from grants.core import db, labels
 from grants.core.i18n import _
-from grants.workflows.base import apply_transition
+from grants.workflows.base import apply_transition, available_transitions
 from grants.workflows.errors import TransitionForbidden, WorkflowError
 
 from .filters import basis, staff_view
@@ -84,6 +84,12 @@ def describe(e: WorkflowError) -> Markup:
     return escape(text) + (Markup(" ") + basis(rule) if rule and staff_view() else Markup(""))
 
 
+def _allowed_now(obj, name: str) -> bool:
+    """Whether the action would pass its permission and guards now: a refused one is not confirmed
+    first, its refusal is shown at once."""
+    return any(t["name"] == name and t["allowed"] for t in available_transitions(db.session(), obj, current_user))
+
+
 def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = "", *, payload=None,
             form=None, refused=None, done: str | None = None, show_forbidden: bool = False):
     """Runs transition `name` on `obj` with the listed form fields as its payload (or `payload`,
@@ -111,7 +117,8 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
         except ValueError:
             abort(400)
     wf = obj.__workflow__  # irreversible actions ask first (the page's form posts again with confirmed=1)
-    page = confirmation(wf.object_type, name, wf.by_name[name].label if name in wf.by_name else name, back)
+    page = confirmation(wf.object_type, name, wf.by_name[name].label if name in wf.by_name else name, back) \
+        if needs_confirmation(wf.object_type, name) and _allowed_now(obj, name) else None
     if page is not None:
         return page
     if payload is None:
