@@ -103,8 +103,17 @@ class CallType:
             return []
         p = self.params(contest)
         # a reference to another object (an id) is shown by the type's own panel as a link, never as a number
-        return [(f.title or name, getattr(p, name)) for name, f in self.params_model.model_fields.items()
+        return [(self.param_label(name), getattr(p, name)) for name in self.params_model.model_fields
                 if not name.endswith("_id")]
+
+    def param_label(self, name: str) -> LazyText | str:
+        """A parameter's title in the reader's language (the Polish title is the msgid)."""
+        f = self.params_model.model_fields[name]
+        return LazyText(f.title) if f.title else name
+
+    def param_hint(self, name: str) -> LazyText | str:
+        f = self.params_model.model_fields[name]
+        return LazyText(f.description) if f.description else ""
 
     def params_problems(self, values: dict | None) -> list[Problem]:
         if self.params_model is None:

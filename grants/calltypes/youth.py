@@ -106,11 +106,11 @@ def _min_ventures(v) -> int:
 class YouthParams(_Section):
     """The youngest and the oldest participant the contest funds, and how many ventures an offer starts."""
     min_age: Annotated[int, BeforeValidator(_age_bound)] = Field(
-        13, title="Najniższy wiek uczestnika", description="Najmłodsi uczestnicy, o których może mówić oferta (6–35 lat).")
+        13, title=str(_("Najniższy wiek uczestnika")), description=str(_("Najmłodsi uczestnicy, o których może mówić oferta (6–35 lat).")))
     max_age: Annotated[int, BeforeValidator(_age_bound)] = Field(
-        25, title="Najwyższy wiek uczestnika", description="Najstarsi uczestnicy (6–35 lat, nie mniej niż najniższy wiek).")
+        25, title=str(_("Najwyższy wiek uczestnika")), description=str(_("Najstarsi uczestnicy (6–35 lat, nie mniej niż najniższy wiek).")))
     min_ventures: Annotated[int, BeforeValidator(_min_ventures)] = Field(
-        1, title="Najmniejsza liczba przedsięwzięć", description="Ile przedsięwzięć młodzieżowych musi założyć zadanie.")
+        1, title=str(_("Najmniejsza liczba przedsięwzięć")), description=str(_("Ile przedsięwzięć młodzieżowych musi założyć zadanie.")))
 
     @field_validator("max_age")
     @classmethod

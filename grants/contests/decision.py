@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from grants.core import outbox
+from grants.core.formatting import Money
 from grants.core.i18n import _
 from grants.offers.models import Offer
 from grants.workflows.base import apply_transition
@@ -38,8 +39,8 @@ def decide(ctx, contest) -> None:
         lines = []
         for o, amount in rows:
             if amount > 0:
-                lines.append(str(_("Oferta %(n)s „%(t)s” została wybrana w konkursie „%(c)s”. Przyznana dotacja: %(a)s zł.",
-                                   n=o.number, t=o.title, c=contest.title, a=amount)))
+                lines.append(str(_("Oferta %(n)s „%(t)s” została wybrana w konkursie „%(c)s”. Przyznana dotacja: %(a)s.",
+                                   n=o.number, t=o.title, c=contest.title, a=Money(amount))))
             else:
                 lines.append(str(_("Oferta %(n)s „%(t)s” nie została wybrana w konkursie „%(c)s”.",
                                    n=o.number, t=o.title, c=contest.title)))

@@ -133,7 +133,7 @@ def _params_view(code: str, c) -> list[dict]:
     rows = []
     for name, f in ct.params_model.model_fields.items():
         value = request.form.get(f"call_params.{name}", current.get(name)) if request.method == "POST" else current.get(name)
-        rows.append({"name": name, "label": f.title or name, "hint": f.description or "",
+        rows.append({"name": name, "label": ct.param_label(name), "hint": ct.param_hint(name),
                      "value": "" if value is None else value,
                      "type": "number" if f.annotation in (int, "int") else "text"})
     return rows

@@ -85,7 +85,7 @@ def create(session: Session, actor, consultation, values: dict, organisation_id:
     if not has_role(actor, APPLICANT, PARTICIPANT, OFFICER, ADMIN):
         raise PermissionDenied()
     if consultation.state != "open" or (consultation.ends_at and clock.now() > consultation.ends_at):
-        raise NotEditable(_("Propozycje przyjmuje się tylko w czasie trwania konsultacji (R-CONSULT)."))
+        raise NotEditable(_("Propozycje przyjmuje się tylko w czasie trwania konsultacji."))
     data = _clean(values)
     d = Direction(consultation_id=consultation.id, author_id=actor.id, organisation_id=organisation_id,
                   stakeholder_type=_stakeholder(actor, organisation_id), state=DIRECTION.initial, version=1,

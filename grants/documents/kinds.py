@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import segno
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 
-from grants.agreements.models import Agreement
+from grants.agreements.models import Agreement, Annex
 from grants.calltypes import get as get_call_type
 from grants.contests.models import Contest
 from grants.contests.rules import FORMS
-from grants.core import clock
+from grants.core import clock, formatting
 from grants.core.dates import local
 from grants.core.i18n import _
 from grants.offers import content as offer_content
@@ -53,7 +53,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
 
 
 def _date(dt) -> str:
-    return local(dt).strftime("%Y-%m-%d") if dt is not None else local(clock.now()).strftime("%Y-%m-%d")
+    """The running header's date, as the reader writes dates ("10.02.2027")."""
+    return formatting.day(local(dt if dt is not None else clock.now()))
 
 
 def qr_svg(url: str) -> str:
@@ -106,12 +107,48 @@ def announcement_context(c: Contest) -> dict:
             "doc_date": _date(c.published_at)}
 
 
+ANNEX_FIELDS = {"task_start": _("Początek realizacji zadania"), "task_end": _("Koniec realizacji zadania"),
+                "tranches": _("Transze dotacji"), "costs": _("Kosztorys")}
+
+
+def _annex_value(key: str, value) -> list[str]:
+    """One side of an annex's change in words: a date, the tranches one a line, the cost estimate
+    one line per position with its value and the total."""
+    if value in (None, "", []):
+        return ["—"]
+    if key in ("task_start", "task_end"):
+        return [formatting.day(value)]
+    if key == "tranches":
+        return [str(_("transza %(n)s: %(a)s, %(w)s", n=t.get("number", i + 1), a=formatting.money(t.get("amount")),
+                      w=formatting.day(t["due_on"]) if t.get("due_on") else (t.get("condition") or "—")))
+                for i, t in enumerate(value)]
+    if key == "costs":
+        f = figures({"costs": value})
+        return [f"{line.name}: {formatting.money(line.value)}" for line in f["lines"]] + \
+            [str(_("razem: %(t)s", t=formatting.money(f["total"])))]
+    return [str(value)]
+
+
+def annex_changes(annex) -> list[dict]:
+    """What an approved annex changed, field by field, in words (before and after)."""
+    before, after = annex.before or {}, annex.after or {}
+    return [{"label": label, "before": _annex_value(k, before.get(k)), "after": _annex_value(k, after.get(k))}
+            for k, label in ANNEX_FIELDS.items() if before.get(k) != after.get(k)]
+
+
 def agreement_context(a: Agreement) -> dict:
+    """The agreement with its annexes (załączniki: the offer it was drawn from; the approved aneksy,
+    each with what it changed): the document issued at each version carries them all."""
     content = (a.content or {}).get("content", {})
+    session = object_session(a)
+    annexes = [] if session is None else list(session.scalars(
+        select(Annex).where(Annex.agreement_id == a.id, Annex.status == "approved").order_by(Annex.number)))
     return {"a": a, "content": content, "figures": figures(content),
+            "annexes": [{"annex": x, "changes": annex_changes(x)} for x in annexes],
+            "offer_revision": latest_revision(a.offer) if a.offer is not None else None,
             "applicants": (a.content or {}).get("applicants", []),
             "doc_title": KINDS["agreement"].label, "doc_number": a.number,
-            "doc_date": str(a.signed_by_grantor_on or _date(None))}
+            "doc_date": formatting.day(a.signed_by_grantor_on) if a.signed_by_grantor_on else _date(None)}
 
 
 def protocol_context(session, c: Commission, doc: dict, *, frozen: bool, closed: bool, labels: dict) -> dict:

@@ -10,16 +10,33 @@ from sqlalchemy.orm import Session
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.jobs import broker as _broker
+from grants.accounts.models import User
+from grants.commissions.access import hidden_offers, redact_protocol, scores_closed
 from grants.offers.models import Offer
+from grants.settlements.models import Settlement
+from reviewers.models import Commission
+from reviewers.protocol import build as build_protocol
 
-from .kinds import offer_context
+from .handlers import PROTOCOL_LABELS
+from .kinds import offer_context, protocol_context, settlement_context
 from .models import DocumentJob
 from .pdf import html_to_pdf_steps
 from .render import render_html
 from .storage import sha256, store_for
 
-#: what can be made in the background: kind -> (model, context builder)
-BUILDERS = {"offer": (Offer, offer_context)}
+def _protocol(session, c: Commission, user) -> dict:
+    """The protocol as the requesting staff member's page shows it (the frozen one once approved)."""
+    doc = redact_protocol(c.protocol or build_protocol(session, c), hidden_offers(session, c, user), scores_closed(c),
+                          None, None)
+    return protocol_context(session, c, doc, frozen=c.protocol is not None, closed=scores_closed(c),
+                            labels=PROTOCOL_LABELS)
+
+
+#: what can be made in the background: kind -> (model, context builder(session, object, requester));
+#: the large ones: an offer, the commission's protocol with its ranking, the settlement explained line by line
+BUILDERS = {"offer": (Offer, lambda s, o, user: offer_context(o)),
+            "protocol": (Commission, _protocol),
+            "settlement": (Settlement, lambda s, st, user: settlement_context(st))}
 STEPS = {"queued": _("w kolejce"), "context": _("wczytywanie danych"), "html": _("składanie treści"),
          "layout": _("układ stron"), "write": _("zapis PDF"), "store": _("zapisywanie"), "done": _("gotowe")}
 
@@ -54,7 +71,7 @@ def render_document(job_id: str) -> None:
         _progress(job_id, 5, "context", status="running")
         model, build = BUILDERS[job.kind]
         obj = s.get(model, job.object_id)
-        html = render_html(job.kind, build(obj), pdf=True)
+        html = render_html(job.kind, build(s, obj, s.get(User, job.user_id)), pdf=True)
         _progress(job_id, 20, "html")
         data, pages = html_to_pdf_steps(html, lambda p, step: _progress(job_id, p, step))
         _progress(job_id, 90, "store")

@@ -158,14 +158,49 @@ def settlement(sid, fmt):
     return _page_or_pdf("settlement", settlement_context(s), fmt, f"rozliczenie-{_safe(s.agreement.number)}.pdf")
 
 
+def _visible_settlement(sid: int) -> Settlement:
+    return visible_or_404(Settlement, sid, settlement_ops.visible)
+
+
+def _staff_commission(cid: int) -> Commission:
+    """A commission whose whole protocol the caller sees (the city's staff of its contest); a member
+    reads the protocol on its page, redacted for them."""
+    c = visible_or_404(Commission, cid, commission_ops.visible)
+    if not is_staff(current_user, c):
+        abort(404)
+    return c
+
+
+#: who may have a document made in the background and download it: kind -> the visibility check
+BACKGROUND = {"offer": _offer, "settlement": _visible_settlement, "protocol": _staff_commission}
+
+
+def _background(kind: str, object_id: int):
+    BACKGROUND[kind](object_id)
+    require_csrf()
+    job = tasks.start(db.session(), kind, object_id, current_user)
+    return redirect(url_for(".job", job_id=job.id), 303)
+
+
 @bp.route("/offers/<int:oid>/pdf/background", methods=["POST"])
 @login_required
 def offer_pdf_background(oid):
     """A large offer: made by a job; the next page shows its progress and then the download."""
-    o = _offer(oid)
-    require_csrf()
-    job = tasks.start(db.session(), "offer", o.id, current_user)
-    return redirect(url_for(".job", job_id=job.id), 303)
+    return _background("offer", oid)
+
+
+@bp.route("/settlements/<int:sid>/document/background", methods=["POST"])
+@login_required
+def settlement_pdf_background(sid):
+    """The settlement statement explained line by line, made by a job with its progress."""
+    return _background("settlement", sid)
+
+
+@bp.route("/commissions/<int:cid>/protocol/background", methods=["POST"])
+@login_required
+def protocol_pdf_background(cid):
+    """The commission's protocol with the ranking (the staff's full view), made by a job."""
+    return _background("protocol", cid)
 
 
 def _job(job_id: str) -> DocumentJob:
@@ -179,7 +214,7 @@ def _job(job_id: str) -> DocumentJob:
 @login_required
 def job(job_id):
     j = _job(job_id)
-    return render_template("documents/job.html", job=j, steps=tasks.STEPS)
+    return render_template("documents/job.html", job=j, steps=tasks.STEPS, label=KINDS[j.kind].label)
 
 
 @bp.route("/documents/jobs/<job_id>.json")
@@ -196,7 +231,7 @@ def job_download(job_id):
     j = _job(job_id)
     if j.status != "done":
         abort(404)
-    _offer(j.object_id)  # still visible to the caller
+    BACKGROUND[j.kind](j.object_id)  # still visible to the caller
     return _pdf(store().get(j.storage_key), f"{j.kind}-{j.object_id}.pdf")
 
 

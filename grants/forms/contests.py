@@ -38,7 +38,7 @@ class ContestForm(FlaskForm):
     year = IntegerField(_l("Rok budżetowy"), validators=[InputRequired(_l("Podaj rok.")), NumberRange(min=2000, max=2100)])
     call_type = SelectField(_l("Typ naboru"), choices=[])
     field = SelectField(_l("Sfera pożytku publicznego"), choices=[], validators=[Optional()])
-    form = RadioField(_l("Forma realizacji zadania (R-ANN-FORM)"),
+    form = RadioField(_l("Forma realizacji zadania"),
                       choices=[("support", _l("wspieranie: dotacja współfinansuje zadanie")),
                                ("entrustment", _l("powierzanie: dotacja może pokryć całość kosztów"))],
                       default="support")

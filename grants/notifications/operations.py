@@ -37,8 +37,7 @@ def set_preferences(session, user, choices: dict[str, str]) -> None:
             raise NotificationError(_("Wybierz: od razu, w codziennym zestawieniu albo nigdy."))
         if category in kinds.LOCKED and mode != kinds.IMMEDIATE:
             raise NotificationError(_("Powiadomień o terminach i obowiązkach (uzupełnienia, sprawozdania, zwroty) "
-                                      "nie można wyłączyć ani odłożyć: dotyczą terminów ustawowych i umownych "
-                                      "(R-NOTIFY-OBLIGATION)."))
+                                      "nie można wyłączyć ani odłożyć: dotyczą terminów ustawowych i umownych."))
     existing = {p.category: p for p in session.scalars(select(NotificationPreference)
                                                         .where(NotificationPreference.user_id == user.id))}
     for category, mode in choices.items():

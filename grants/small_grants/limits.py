@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from grants.contests.models import Contest
 from grants.core.dates import start_of_day, warsaw_date
+from grants.core.formatting import Money, Percent
 from grants.core.i18n import _
 from grants.params import values as params
 from grants.programmes.models import Programme
@@ -26,13 +27,13 @@ def submission_problems(session, amount: Decimal, start: date, end: date, receiv
     if amount <= 0:
         out.append(("amount", _("Kwota dotacji musi być większa od zera.")))
     if amount > max_amount:
-        out.append(("amount", _("Kwota %(a)s zł przekracza limit małego grantu %(m)s zł (R-19A-LIMITS).",
-                                a=amount, m=max_amount)))
+        out.append(("amount", _("Kwota %(a)s przekracza limit małego grantu (%(m)s).",
+                                a=Money(amount), m=Money(max_amount))))
     days = (end - start).days + 1
     if end < start:
         out.append(("task_end", _("Koniec zadania nie może poprzedzać jego początku.")))
     elif days > max_days:
-        out.append(("task_end", _("Zadanie trwa %(d)s dni; limit to %(m)s dni (R-19A-LIMITS).", d=days, m=max_days)))
+        out.append(("task_end", _("Zadanie trwa %(d)s dni; limit to %(m)s dni.", d=days, m=max_days)))
     return out
 
 
@@ -77,14 +78,14 @@ def cap_problems(session, obj, on: date) -> list:
     # both caps are per authority (art. 19a: the same authority's awards; its programme's 20 %)
     org_sum = _awarded_sum(session, year, obj.organisation_id, obj.grantor_id)
     if org_sum + obj.amount > per_org:
-        out.append(_("Organizacja otrzymała w %(y)s r. już %(s)s zł w tym trybie; z tą ofertą byłoby %(t)s zł, "
-                     "limit to %(m)s zł (R-19A-LIMITS).", y=year, s=org_sum, t=org_sum + obj.amount, m=per_org))
+        out.append(_("Organizacja otrzymała w %(y)s r. już %(s)s w tym trybie; z tą ofertą byłoby %(t)s, "
+                     "limit to %(m)s.", y=year, s=Money(org_sum), t=Money(org_sum + obj.amount), m=Money(per_org)))
     planned = planned_grants(session, year, obj.grantor_id)
     cap = (planned * share / Decimal(100)).quantize(Decimal("0.01"))
     total = _awarded_sum(session, year, grantor_id=obj.grantor_id)
     if total + obj.amount > cap:
-        out.append(_("Małe granty w %(y)s r. wyniosłyby %(t)s zł, a limit to %(p)s%% planowanych dotacji "
-                     "(%(c)s zł) (R-19A-LIMITS).", y=year, t=total + obj.amount, p=share, c=cap))
+        out.append(_("Małe granty w %(y)s r. wyniosłyby %(t)s, a limit to %(p)s planowanych dotacji "
+                     "(%(c)s).", y=year, t=Money(total + obj.amount), p=Percent(share), c=Money(cap)))
     return out
 
 

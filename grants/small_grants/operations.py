@@ -81,7 +81,7 @@ def publish_late(obj: SmallGrant, today) -> bool:
 
 
 def add_comment(session: Session, obj: SmallGrant, actor, author_name: str, body: str) -> SmallGrantComment:
-    """Anyone may comment while the offer is published (R-19A-PUBLISH)."""
+    """Anyone may comment while the offer is published."""
     body = (body or "").strip()
     name = (author_name or "").strip() or (getattr(actor, "display_name", "") if actor else "")
     errors = []

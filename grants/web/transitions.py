@@ -10,11 +10,14 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
 from grants.core import db, labels
 from grants.core.i18n import _
-from grants.workflows.base import apply_transition
+from grants.workflows.base import apply_transition, available_transitions
 from grants.workflows.errors import TransitionForbidden, WorkflowError
+
+from .filters import basis, staff_view
 
 
 # (object type, action) -> what happens; these cannot be undone, so the person confirms them
@@ -39,8 +42,8 @@ CONFIRM = {
 
 
 def needs_confirmation(object_type: str, name: str) -> bool:
-    """The pages' forms ask for the step (`confirm_step=1`, set by layout.js on the inputs marked
-    data-confirm-step); a request from elsewhere (a script, the API) acts at once, as before."""
+    """The pages' forms ask for the step (a hidden `confirm_step=1` in the page itself, so that it
+    works without JavaScript); a request from elsewhere (a script, the API) acts at once, as before."""
     return ((object_type, name) in CONFIRM and request.form.get("confirm_step") == "1"
             and request.form.get("confirmed") != "1")
 
@@ -68,14 +71,23 @@ def require_csrf() -> None:
         abort(400)
 
 
-def describe(e: WorkflowError) -> str:
-    """A refusal for people: the message, each field named by its label (never its path)."""
+def describe(e: WorkflowError) -> Markup:
+    """A refusal for people: the message, each field named by its label (never its path); staff
+    also read the rule behind a guard's refusal in the small "podstawa" note (its legal basis in
+    words), applicants never see the rule id."""
     errors = getattr(e, "errors", None)
-    reason = getattr(e, "reason", None)  # a guard's refusal: its message; the rule id is the API's
+    reason = getattr(e, "reason", None)  # a guard's refusal: its message; the rule id goes to the note
     text = str(reason.message) if reason is not None and hasattr(reason, "message") else str(e.detail)
     if errors:
         text += " " + " ".join(f"{labels.field_label(x['field'])}: {x['message']}" for x in errors)
-    return text
+    rule = getattr(reason, "rule", None) or e.extra.get("rule")
+    return escape(text) + (Markup(" ") + basis(rule) if rule and staff_view() else Markup(""))
+
+
+def _allowed_now(obj, name: str) -> bool:
+    """Whether the action would pass its permission and guards now: a refused one is not confirmed
+    first, its refusal is shown at once."""
+    return any(t["name"] == name and t["allowed"] for t in available_transitions(db.session(), obj, current_user))
 
 
 def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = "", *, payload=None,
@@ -105,7 +117,8 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
         except ValueError:
             abort(400)
     wf = obj.__workflow__  # irreversible actions ask first (the page's form posts again with confirmed=1)
-    page = confirmation(wf.object_type, name, wf.by_name[name].label if name in wf.by_name else name, back)
+    page = confirmation(wf.object_type, name, wf.by_name[name].label if name in wf.by_name else name, back) \
+        if needs_confirmation(wf.object_type, name) and _allowed_now(obj, name) else None
     if page is not None:
         return page
     if payload is None:

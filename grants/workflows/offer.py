@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from grants.core.dates import days_after, end_of_day, local, warsaw_date
+from grants.core import labels
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
 from grants.offers.models import OFFER_STATES, Offer
@@ -36,10 +37,12 @@ def content_valid(obj, ctx):
     if problems:
         first = problems[0]
         more = len(problems) - 1
-        # the message first (it names its section, "III. …"); the field path last, for API clients
-        return Reason(_("Oferta ma błędy (%(n)s). Pierwszy: %(msg)s (pole %(field)s)", n=len(problems), msg=first.text,
-                        field=first.field) if more
-                      else _("Oferta ma błąd: %(msg)s (pole %(field)s)", msg=first.text, field=first.field), first.rule)
+        # the message first (it names its section, "III. …"), then the field by its label (never its
+        # path: API clients read the paths in the validation endpoint's errors)
+        return Reason(_("Oferta ma błędy (%(n)s). Pierwszy: %(msg)s (pole: %(field)s)", n=len(problems), msg=first.text,
+                        field=labels.field_label(first.field)) if more
+                      else _("Oferta ma błąd: %(msg)s (pole: %(field)s)", msg=first.text,
+                             field=labels.field_label(first.field)), first.rule)
     return None
 
 

@@ -161,7 +161,8 @@ def test_r_consult_proposing_in_a_closed_or_draft_consultation_is_refused(client
     close(session, officer, consultation)
     before = count(Direction)
     r = client.post("/api/v1/directions", headers=h, json={"consultation_id": str(consultation.id), **PROPOSAL})
-    assert r.status_code == 409 and "R-CONSULT" in r.get_json()["detail"]
+    # R-CONSULT: refused after the close; the message says why in words, without the rule id (issue 14)
+    assert r.status_code == 409 and "konsultacji" in r.get_json()["detail"] and "R-CONSULT" not in r.get_json()["detail"]
     r = client.post("/api/v1/directions", headers=h, json={"consultation_id": str(draft.id), **PROPOSAL})
     assert r.status_code == 422  # a draft consultation is not visible to a participant
     # an officer of the department sees the draft, yet cannot propose in it

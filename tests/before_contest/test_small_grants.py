@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from grants.core import db
+from grants.core.formatting import money
 from grants.params.models import DatedParameter
 from grants.programmes.models import Programme
 from grants.small_grants import operations as gops
@@ -23,6 +24,11 @@ from tests.factories import department as default_department
 from .conftest import count, fresh, rows, version_of
 
 TITLE = "Piknik sąsiedzki na Bieżanowie"
+
+
+def pl(amount: str) -> str:
+    """The amount as a message shows it to the applicant: "20 000,01 zł" (issue 14: Polish format, no rule id)."""
+    return money(Decimal(amount), "pl")
 
 
 def body(org, **over) -> dict:
@@ -65,7 +71,7 @@ def test_r_19a_limits_amount_at_submission(client, api_token, ngo, year_2027, am
         assert r.status_code == 422
         (err,) = r.get_json()["errors"]
         assert err["field"] == "amount"
-        assert "10000.01" in err["message"] and "10000.00" in err["message"] and "R-19A-LIMITS" in err["message"]
+        assert pl("10000.01") in err["message"] and pl("10000.00") in err["message"] and "R-19A-LIMITS" not in err["message"]
         assert count(SmallGrant) == before
 
 
@@ -154,7 +160,7 @@ def test_r_19a_limits_dated_parameter_changes_the_limit_from_its_date_only(clien
     old = client.post("/api/v1/small-grants", headers=h, json=body(ngo[1], amount="10000.00"))
     assert old.status_code == 201
     r = client.post("/api/v1/small-grants", headers=h, json=body(ngo[1], amount="15000.00"))
-    assert r.status_code == 422 and "10000.00" in r.get_json()["errors"][0]["message"]
+    assert r.status_code == 422 and pl("10000.00") in r.get_json()["errors"][0]["message"]
     r = client.post("/api/v1/small-grants", headers=h, json=body(ngo[1], task_start="2027-07-01", task_end="2027-09-30"))
     assert r.status_code == 422  # 92 days
     clock_at("2027-07-01T00:30")
@@ -162,7 +168,7 @@ def test_r_19a_limits_dated_parameter_changes_the_limit_from_its_date_only(clien
     assert client.post("/api/v1/small-grants", headers=h,
                        json=body(ngo[1], task_start="2027-07-01", task_end="2027-09-30")).status_code == 201
     r = client.post("/api/v1/small-grants", headers=h, json=body(ngo[1], amount="20000.01"))
-    assert r.status_code == 422 and "20000.00" in r.get_json()["errors"][0]["message"]
+    assert r.status_code == 422 and pl("20000.00") in r.get_json()["errors"][0]["message"]
     # the offer received under the old limit keeps what it was received with
     assert fresh(SmallGrant, int(old.get_json()["id"])).amount == Decimal("10000.00")
 
@@ -180,7 +186,7 @@ def test_r_19a_limits_dated_yearly_cap_applies_from_its_date_at_award(session, o
         gops.transition(session, g, "award", officer)
     with pytest.raises(GuardRefused) as e:
         gops.transition(session, third, "award", officer)  # June: still 20 000
-    assert "20000.00" in str(e.value.detail) and "25000.00" in str(e.value.detail)
+    assert pl("20000.00") in str(e.value.detail) and pl("25000.00") in str(e.value.detail)
     clock_at("2027-07-01T09:00")
     gops.transition(session, session.get(SmallGrant, third.id), "award", officer)
     assert fresh(SmallGrant, third.id).state == "awarded"
@@ -203,7 +209,7 @@ def test_r_19a_limits_per_organisation_cap_at_award_by_one_grosz(client, session
     r = client.post("/api/v1/small-grants", headers=api_token(member), json=body(org, amount="0.02"))
     assert r.status_code == 201
     (warning,) = r.get_json()["warnings"]
-    assert "19999.99" in warning and "20000.01" in warning and "20000.00" in warning and "R-19A-LIMITS" in warning
+    assert pl("19999.99") in warning and pl("20000.01") in warning and pl("20000.00") in warning and "R-19A-LIMITS" not in warning
     r = client.post("/api/v1/small-grants", headers=api_token(member), json=body(org, amount="0.01"))
     assert "warnings" not in r.get_json()
     over = closed_for_comments(session, officer, member, org, "0.02")
@@ -212,7 +218,7 @@ def test_r_19a_limits_per_organisation_cap_at_award_by_one_grosz(client, session
     before = count(SmallGrant)
     r = client.post(f"/api/v1/small-grants/{over.id}/transitions/award", headers=h)
     assert r.status_code == 422 and r.get_json()["type"] == "/rules/R-19A-LIMITS"
-    assert "20000.01" in r.get_json()["detail"] and "20000.00" in r.get_json()["detail"]
+    assert pl("20000.01") in r.get_json()["detail"] and pl("20000.00") in r.get_json()["detail"]
     assert fresh(SmallGrant, over.id).state == "comments_closed" and count(SmallGrant) == before
     # the page shows the award button disabled, with the reason
     r = client.get(f"/api/v1/small-grants/{over.id}", headers=h)
@@ -250,11 +256,11 @@ def test_r_19a_limits_share_of_planned_grants_at_award_by_one_grosz(session, cli
     gops.transition(session, closed_for_comments(session, officer, *people[1], "9999.99"), "award", officer)
     r = client.post("/api/v1/small-grants", headers=api_token(people[2][0]), json=body(people[2][1], amount="0.02"))
     (warning,) = r.get_json()["warnings"]
-    assert "20%" in warning and "20000.00" in warning and "20000.01" in warning
+    assert "20%" in warning and pl("20000.00") in warning and pl("20000.01") in warning
     over = closed_for_comments(session, officer, *people[2], "0.02")
     with pytest.raises(GuardRefused) as e:
         gops.transition(session, over, "award", officer)
-    assert e.value.reason.rule == "R-19A-LIMITS" and "20000.01" in str(e.value.detail)
+    assert e.value.reason.rule == "R-19A-LIMITS" and pl("20000.01") in str(e.value.detail)
     assert fresh(SmallGrant, over.id).state == "comments_closed"
     exact = closed_for_comments(session, officer, *people[2], "0.01")
     gops.transition(session, exact, "award", officer)

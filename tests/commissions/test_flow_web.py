@@ -256,6 +256,10 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
             data.update({f"justifications.{x}": f"Uzasadnienie {x}" for x in criteria})
             data["submit"] = "1"
             r = post(c, card_url, data)
+            # the page's form asks for the confirmation step (issue 14), which its own form confirms
+            asked = r.get_data(as_text=True)
+            assert r.status_code == 200 and "Tej czynności nie można cofnąć." in asked, asked[:2000]
+            r = post(c, card_url, form(asked, card_url, at=card_url))
             assert r.status_code == 303, r.get_data(as_text=True)[:2000]
         page = c.get(home).get_data(as_text=True)
         assert 'id="rank-' not in page  # blind while scoring
@@ -330,6 +334,10 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
     assert r.status_code == 303, r.get_data(as_text=True)[:3000]
     page = ap.get(offer_url).get_data(as_text=True)
     r = post(ap, f"{offer_url}/transitions/submit_update", form(page, f"{offer_url}/transitions/submit_update"))
+    asked = r.get_data(as_text=True)  # the confirmation step (issue 14), confirmed by its own form
+    assert r.status_code == 200 and "Tej czynności nie można cofnąć." in asked
+    r = post(ap, f"{offer_url}/transitions/submit_update", form(asked, "/transitions/submit_update",
+                                                                  at=f"{offer_url}/transitions/submit_update"))
     assert r.status_code == 303
     o = fresh(Offer, ids["oa"])
     assert o.state == "ready_for_agreement" and o.requested_grant == Decimal("35000.00")

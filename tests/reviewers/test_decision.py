@@ -106,7 +106,7 @@ def test_r_results_public_with_amounts_and_one_email_per_organisation(client, se
     emails = _emails(session)[mails:]
     assert len(emails) == 3  # one per organisation
     bodies = " ".join(e.data["body"] for e in emails)
-    assert "35000.00" in bodies and "30000.00" in bodies and "nie została wybrana" in bodies
+    assert "35\u00a0000,00\u00a0zł" in bodies and "30\u00a0000,00\u00a0zł" in bodies and "35000.00" not in bodies and "nie została wybrana" in bodies
 
 
 def test_r_results_organisation_with_two_offers_gets_one_email(client, session, make_user, make_org, api_token):
@@ -130,7 +130,7 @@ def test_r_results_organisation_with_two_offers_gets_one_email(client, session, 
     r = client.post(f"/api/v1/contests/{contest.id}/transitions/decide", json={}, headers=api_token(officer))
     assert r.status_code == 200, r.get_data(as_text=True)
     (mail,) = _emails(session)[mails:]
-    assert "9000.00" in mail.data["body"] and "8000.00" in mail.data["body"]
+    assert "9\u00a0000,00\u00a0zł" in mail.data["body"] and "8\u00a0000,00\u00a0zł" in mail.data["body"]
 
 
 def test_r_results_decision_and_notifications_in_one_transaction(session, make_user, make_org, monkeypatch):

@@ -26,9 +26,9 @@ class PilotParams(BaseModel):
     prepared; publication requires it (publish_problems)."""
 
     model_config = {"extra": "forbid"}
-    concept_call_id: int | None = Field(default=None, ge=1, le=2**31 - 1, title="Nabór koncepcji (etap I)",
-                                        description="Numer naboru koncepcji, którego zakwalifikowane organizacje "
-                                                    "mogą składać oferty (widoczny w adresie strony naboru).")
+    concept_call_id: int | None = Field(default=None, ge=1, le=2**31 - 1, title=str(_("Nabór koncepcji (etap I)")),
+                                        description=str(_("Numer naboru koncepcji, którego zakwalifikowane organizacje "
+                                                    "mogą składać oferty (widoczny w adresie strony naboru).")))
 
 
 # added to the art. 15 criteria (R-EVAL-CRITERIA: "call types add criteria")

@@ -26,9 +26,9 @@ from .submissions import CONCEPTS
 class ConceptCallParams(BaseModel):
     model_config = {"extra": "forbid"}
     # how many concepts at most go on to the pilot contest (stage 2)
-    shortlist_size: int = Field(default=5, ge=1, le=100, title="Liczba koncepcji kwalifikowanych do etapu II",
-                                description="Najwyżej tyle koncepcji z najwyższą oceną (i co najmniej progiem "
-                                            "punktowym) przechodzi do konkursu na pilotaż.")
+    shortlist_size: int = Field(default=5, ge=1, le=100, title=str(_("Liczba koncepcji kwalifikowanych do etapu II")),
+                                description=str(_("Najwyżej tyle koncepcji z najwyższą oceną (i co najmniej progiem "
+                                            "punktowym) przechodzi do konkursu na pilotaż.")))
 
 
 # the pilot criteria (S9); they replace the art. 15 criteria in a concept call

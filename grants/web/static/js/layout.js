@@ -2,10 +2,6 @@
 // visible cue when it does not fit; the main menu collapses behind one button; diagrams fit the width.
 (function () {
   document.documentElement.classList.add("js");
-  // irreversible actions ask for a confirmation page first (grants/web/transitions.py CONFIRM)
-  Array.prototype.forEach.call(document.querySelectorAll("input[data-confirm-step]"), function (input) {
-    input.name = "confirm_step"; input.value = "1";
-  });
   var cueText = document.body.getAttribute("data-scroll-cue") || "Przewiń tabelę w bok →";
   var tables = document.querySelectorAll("main table.table");
   // a read-only table with column headers can be stacked into cards on phones
