@@ -7,6 +7,8 @@ from sqlalchemy import func, select, update
 from grants.accounts.models import User
 from grants.core import clock, outbox
 from grants.core.i18n import _
+from grants.directions.models import DirectionComment
+from grants.workflows.registry import models
 
 from . import audiences, facts, kinds, mailer, rules, subscriptions
 from .errors import NotificationError
@@ -113,6 +115,31 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
             out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id,
                           mail=kind not in in_app_only)
     return out
+
+
+COMMENT_EXCERPT = 300  # characters of the comment quoted in its notification
+
+
+def notify_change(session, topic: str, payload: dict) -> list[Notification]:
+    """A change that is not a transition (rules.CHANGES), told by the worker that handles the outbox
+    event written with it, in that event's transaction; the actor is not told. Once per person and
+    change (`key`): a commission's members are told of their appointment once, whoever is added later."""
+    entry = rules.CHANGES.get(topic)
+    model = models().get(topic.split(".", 1)[0])
+    obj = session.get(model, int(payload["id"])) if entry and model is not None else None
+    if obj is None:  # gone since (or not declared)
+        return []
+    params, key = facts.facts(obj), f"{topic}:{payload['id']}"
+    if "comment_id" in payload:
+        comment = session.get(DirectionComment, int(payload["comment_id"]))
+        if comment is None or comment.hidden_reason:  # hidden by moderation before anyone was told
+            return []
+        params["comment"] = comment.body[:COMMENT_EXCERPT] + ("…" if len(comment.body) > COMMENT_EXCERPT else "")
+        key += f":{comment.id}"
+    users = set().union(*(audiences.resolve(session, t.audience, obj) for t in entry))
+    object_type, object_id = facts.link_target(obj)
+    return notify(session, users, entry[0].kind, params, object_type, object_id, key=key,
+                  exclude=payload.get("actor_id"))
 
 
 # ------------------------------------------------------------------ reading
