@@ -107,8 +107,9 @@ _ALL = [
     _k("direction_answered", COMMENTS, _("Odpowiedź na Twój kierunek: %(title)s"),
        _("Urząd rozpatrzył zgłoszony przez Ciebie kierunek „%(title)s”: %(state)s.")),
     _k("comment_reply", COMMENTS, _("Nowy komentarz w dyskusji: %(title)s"),
-       _("W dyskusji nad propozycją „%(title)s” (konsultacja „%(contest)s”), w której zabrałeś(-aś) głos, "
-         "pojawił się nowy komentarz."), _("Przeczytaj go i odpowiedz, jeśli chcesz, do końca konsultacji.")),
+       _("W dyskusji nad propozycją „%(title)s” (konsultacja „%(contest)s”), którą zgłosiłeś(-aś) albo "
+         "komentowałeś(-aś), pojawił się nowy komentarz."),
+       _("Przeczytaj go i odpowiedz, jeśli chcesz, do końca konsultacji.")),
     _k("direction_withdrawn", WORK, _("Kierunek wycofany"), _("Zgłaszający wycofał kierunek „%(title)s”.")),
     _k("consultation_opened", ANNOUNCEMENTS, _("Nowa konsultacja: %(title)s"),
        _("Rozpoczęła się konsultacja „%(title)s”."), _("Uwagi i propozycje można zgłaszać do %(due)s.")),
