@@ -7,6 +7,8 @@ import smtplib
 import socket
 import threading
 import uuid
+from email import policy as email_policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -24,9 +26,27 @@ def mail_from() -> str:
     return os.environ.get("GRANTS_MAIL_FROM", "").strip() or FROM
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each made once: the library makes a new class for every header
+    of every message (a third of building a mail in a fan-out of thousands)."""
+
+    def __init__(self):
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name):
+        made = self._made.get(name.lower())
+        if made is None:
+            made = self._made[name.lower()] = super().__getitem__(name)
+        return made
+
+
+POLICY = email_policy.default.clone(header_factory=_HeaderClasses())
+
+
 def build(to: str, subject: str, body: str, sender: str | None = None, message_id: str | None = None,
           date: str | None = None, html: str | None = None, headers: dict | None = None) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = address(sender or mail_from())
     msg["To"] = address(to)
     msg["Subject"] = subject

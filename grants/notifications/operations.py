@@ -149,6 +149,12 @@ def unread_count(session, user) -> int:
                           .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
+def unread_rows(session, user, limit: int = 5) -> list[Notification]:
+    return list(session.scalars(select(Notification).where(Notification.user_id == user.id,
+                                                           Notification.read_at.is_(None))
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
 def inbox(session, user, unread_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
     q = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
