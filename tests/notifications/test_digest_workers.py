@@ -19,7 +19,7 @@ from grants.core.config import REPO_ROOT
 from grants.core.outbox import DONE, OutboxEvent
 from grants.notifications.models import Notification, NotificationRun
 from grants.notifications.operations import notify
-from tests.jobs.conftest import eml_files, read_eml, redis_db  # noqa: F401 - the fixture empties db 6
+from tests.jobs.conftest import eml_files, read_eml
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
 RUNS = 6  # scheduled-job messages, taken by 2 workers x 2 threads at once
