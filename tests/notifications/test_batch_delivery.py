@@ -15,7 +15,6 @@ from sqlalchemy import select
 from grants.core import db, outbox
 from grants.core.outbox import DONE, OutboxEvent
 from grants.jobs import relay
-from tests.jobs.conftest import free_port
 
 QUEUE = "grants"
 REFUSED_ONCE = "sekretariat@fundacja.example.org"
@@ -43,15 +42,11 @@ class Server:
 
 
 @pytest.fixture
-def server(instance_dir, monkeypatch):
-    from aiosmtpd.controller import Controller
+def server(smtp_server):
+    """The job tests' SMTP server (GRANTS_SMTP_URL points at it) answering as Server does."""
     handler = Server()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("GRANTS_SMTP_URL", f"smtp://127.0.0.1:{port}")
-    yield handler
-    controller.stop()
+    smtp_server.handle_DATA = handler.handle_DATA  # aiosmtpd looks the hook up on each command
+    return handler
 
 
 def _queued(stub_broker) -> Counter:
