@@ -3,9 +3,10 @@
 the outbox takes to drain with 2 worker processes (Redis broker, PostgreSQL, a real SMTP sink).
 
     .venv/bin/python -m bench.notify_drain [--subscribers 5000] [--orgs 500] [--threads 4]
+        [--redis redis://127.0.0.1:6379/3] [--smtp-port 0]
 
-A fresh PostgreSQL database is created and migrated, seeded, and dropped at the end; Redis
-database 3 is the broker (emptied before and after). The publishing request goes through the
+A fresh PostgreSQL database is created and migrated, seeded, and dropped at the end; the Redis
+database given (3 by default) is the broker (emptied before and after). The publishing request goes through the
 API (POST /api/v1/contests/<id>/transitions/publish) in this process: it writes the contest's
 change, the in-app notifications of the applicant accounts (announcements wait for their daily
 digest) and ONE outbox event for the subscribers; a worker fans that out to one mail per matching
@@ -63,13 +64,15 @@ def main() -> None:
     ap.add_argument("--subscribers", type=int, default=5000)
     ap.add_argument("--orgs", type=int, default=500)
     ap.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    ap.add_argument("--redis", default=REDIS, help="the broker's Redis database (emptied before and after)")
+    ap.add_argument("--smtp-port", type=int, default=0, help="the SMTP sink's port (0: any free one)")
     args = ap.parse_args()
 
     dbname = f"grants_bench_notify_{uuid.uuid4().hex[:8]}"
     url = f"{PG}/{dbname}"
     tmp = Path(tempfile.mkdtemp(prefix="grants-notify-bench-"))
-    smtp_port = _free_port()
-    env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_BROKER_URL": REDIS, "GRANTS_ENV": "development",
+    smtp_port = args.smtp_port or _free_port()
+    env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_BROKER_URL": args.redis, "GRANTS_ENV": "development",
            "GRANTS_INSTANCE_PATH": str(tmp / "instance"), "GRANTS_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
            "GRANTS_BACKGROUND_THREADS": "0", "GRANTS_PUBLIC_URL": "https://granty.example.org",
            "GRANTS_SECRET_KEY": "bench-" + uuid.uuid4().hex}
@@ -78,7 +81,7 @@ def main() -> None:
     workers: list[subprocess.Popen] = []
     controller = None
     import redis
-    r = redis.Redis.from_url(REDIS)
+    r = redis.Redis.from_url(args.redis)
     r.flushdb()
     try:
         subprocess.run([str(VENV_BIN / "grants"), "db", "upgrade"], cwd=ROOT, env=env, check=True,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from grants.consultations.models import Consultation
 from grants.core.errors import FieldErrors
-from grants.core import audit, clock
+from grants.core import audit, clock, outbox
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -156,6 +156,9 @@ def comment(session: Session, d: Direction, actor, body: str) -> DirectionCommen
     session.flush()
     audit.lock_object(session, Direction, d.id)
     audit.record(session, "direction", d.id, "comment", actor, changes={"comment_id": c.id})
+    # the proposal's author and the discussion's earlier voices are told by a worker (grants.notifications)
+    outbox.emit(session, "direction.comment", {"object_type": "direction", "id": d.id, "actor_id": actor.id,
+                                               "comment_id": c.id})
     return c
 
 

@@ -11,7 +11,7 @@ from grants.core.outbox import DONE, FAILED, PENDING, OutboxEvent
 from grants.workflows import scheduler
 
 from . import broker as _broker  # the broker is set before any actor is declared
-from . import handlers
+from . import handlers, mail
 from grants.notifications import tasks as notification_tasks  # noqa: E402 - registers its outbox handlers
 from grants.registry import tasks as _registry_tasks  # noqa: F401,E402 - the registry's import job
 
@@ -31,6 +31,28 @@ def _locked(s, event_id: str):
 
 @dramatiq.actor(queue_name="grants", max_retries=3, min_backoff=1000, broker=_broker.broker)
 def process_outbox_event(event_id: str) -> None:
+    _process(event_id)
+
+
+#: a batch's event that failed is tried again on its own (with process_outbox_event's retries) after
+RETRY_ALONE_MS = 1000
+
+
+@dramatiq.actor(queue_name="grants", max_retries=0, broker=_broker.broker)
+def process_outbox_events(event_ids: list[str]) -> None:
+    """A batch of events written by one commit (grants.jobs.relay.dispatch_new: a fan-out's mails),
+    each exactly as process_outbox_event runs it, the mails over one SMTP connection. One that
+    fails does not stop the others: it goes on alone, with its retries and back-off."""
+    with mail.connection():
+        for event_id in event_ids:
+            try:
+                _process(event_id)
+            except Exception as e:  # noqa: BLE001 - recorded on the row by _process
+                log.warning("outbox event %s failed in a batch, retried alone: %s: %s", event_id, type(e).__name__, e)
+                process_outbox_event.send_with_options(args=(event_id,), delay=RETRY_ALONE_MS)
+
+
+def _process(event_id: str) -> None:
     s = db.session()
     try:
         ev = _locked(s, event_id)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from grants.accounts.models import User, UserRole
 from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT
-from grants.directions.models import Direction
+from grants.directions.models import Direction, DirectionComment
 from grants.offers.models import Offer
 from grants.registry.models import Membership
 from reviewers.models import Commission, CommissionMember
@@ -21,9 +21,10 @@ PUBLIC = "public"  # every applicant and participant account (announcements), an
 CONSULTATION_AUTHORS = "consultation_authors"  # who proposed directions in the consultation
 RESPONDER = "responder"  # the members of the organisation that answered a listing (mutual services, issue 17)
 SUBSCRIBERS = "subscribers"  # newsletter subscribers whose filters match (grants.notifications.subscriptions)
+DISCUSSION = "discussion"  # who commented on a direction (comments not hidden by moderation)
 
 AUDIENCES = (NOBODY, ORGANISATION, OFFICERS, COMMISSION, FINANCE_STAFF, AUTHOR, CONTEST_APPLICANTS, PUBLIC,
-             CONSULTATION_AUTHORS, SUBSCRIBERS, RESPONDER)
+             CONSULTATION_AUTHORS, SUBSCRIBERS, RESPONDER, DISCUSSION)
 
 
 def organisation_id(obj) -> int | None:
@@ -103,4 +104,8 @@ def resolve(session, audience: str, obj) -> set[int]:
     if audience == CONSULTATION_AUTHORS:
         return set(session.scalars(_active(select(User.id).join(Direction, Direction.author_id == User.id)
                                            .where(Direction.consultation_id == obj.id, Direction.state != "draft"))))
+    if audience == DISCUSSION:
+        return set(session.scalars(_active(select(User.id).join(DirectionComment, DirectionComment.user_id == User.id)
+                                           .where(DirectionComment.direction_id == obj.id,
+                                                  DirectionComment.hidden_reason.is_(None)))))
     raise ValueError(f"unknown audience {audience!r}")

@@ -48,7 +48,7 @@ FACTS = {
     "commission": lambda c: {"title": c.contest.title, "contest": c.contest.title},
     "direction": lambda d: {"title": d.title, "contest": d.consultation.title},
     "consultation": lambda c: {"title": c.title, "contest": c.title, "due": _iso(c.ends_at)},
-    "initiative": lambda i: {"title": i.title},
+    "initiative": lambda i: {"title": i.title, "organisation": i.organisation.name, "due": _iso(i.assessment_due)},
     "small_grant": lambda g: {"title": g.title, "amount": _money(g.amount), "due": _iso(g.comments_close_at)},
     "concept": lambda c: {"title": c.title, "contest": c.contest.title, "number": c.number or ""},
     "agreement": lambda a: _agreement_like(a, due=_iso(a.final_report_due), reason=a.terminated_reason or ""),

@@ -87,6 +87,9 @@ _ALL = [
     _k("contest_cancelled", DECISIONS, _("Konkurs unieważniony: %(title)s"),
        _("Konkurs „%(title)s” został unieważniony. Uzasadnienie: %(reason)s.")),
     # commissions
+    _k("commission_appointed", WORK, _("Powołanie do komisji konkursowej"),
+       _("Zostałeś(-aś) powołany(-a) do komisji konkursowej w konkursie „%(contest)s”."),
+       _("Gdy urząd otworzy składanie oświadczeń, złóż oświadczenie o bezstronności; potem ocenisz oferty.")),
     _k("commission_declarations", WORK, _("Komisja konkursowa: złóż oświadczenie"),
        _("Zostałeś(-aś) powołany(-a) do komisji konkursu „%(contest)s”."),
        _("Przed oceną złóż oświadczenie o bezstronności wobec każdej organizacji.")),
@@ -103,6 +106,10 @@ _ALL = [
        _("Zgłoszono kierunek „%(title)s” w konsultacji „%(contest)s”."), _("Rozpatrz zgłoszenie.")),
     _k("direction_answered", COMMENTS, _("Odpowiedź na Twój kierunek: %(title)s"),
        _("Urząd rozpatrzył zgłoszony przez Ciebie kierunek „%(title)s”: %(state)s.")),
+    _k("comment_reply", COMMENTS, _("Nowy komentarz w dyskusji: %(title)s"),
+       _("W dyskusji nad propozycją „%(title)s” (konsultacja „%(contest)s”), którą zgłosiłeś(-aś) albo "
+         "komentowałeś(-aś), pojawił się nowy komentarz."),
+       _("Przeczytaj go i odpowiedz, jeśli chcesz, do końca konsultacji.")),
     _k("direction_withdrawn", WORK, _("Kierunek wycofany"), _("Zgłaszający wycofał kierunek „%(title)s”.")),
     _k("consultation_opened", ANNOUNCEMENTS, _("Nowa konsultacja: %(title)s"),
        _("Rozpoczęła się konsultacja „%(title)s”."), _("Uwagi i propozycje można zgłaszać do %(due)s.")),
@@ -111,6 +118,9 @@ _ALL = [
     _k("consultation_reported", COMMENTS, _("Raport z konsultacji: %(title)s"),
        _("Opublikowano raport z konsultacji „%(title)s” z odpowiedziami na zgłoszone propozycje.")),
     # art. 12 and art. 19a
+    _k("initiative_received", WORK, _("Nowa oferta z własnej inicjatywy: %(title)s"),
+       _("Organizacja „%(organisation)s” złożyła ofertę z własnej inicjatywy „%(title)s” (art. 12)."),
+       _("Oceń celowość realizacji zadania do %(due)s (miesiąc od złożenia) i powiadom organizację.")),
     _k("initiative_assessment", DECISIONS, _("Oferta z własnej inicjatywy w ocenie"),
        _("Urząd rozpoczął ocenę celowości oferty „%(title)s” (art. 12)."),
        _("Ocena potrwa najdłużej miesiąc od złożenia oferty.")),

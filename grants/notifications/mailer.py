@@ -1,7 +1,12 @@
 """Notifications as real mail: Jinja templates (HTML and plain text), in the recipient's language
 (users.locale, Polish by default), times in Europe/Warsaw and money in Polish formats, a link to
 the object on GRANTS_PUBLIC_URL, the office's signature. Free of Flask: it runs in requests, in
-workers and in the scheduler alike, and goes out through the outbox (once-only delivery)."""
+workers and in the scheduler alike, and goes out through the outbox (once-only delivery).
+
+Each kind has its body template, templates/notifications/mail/kinds/<kind>.jinja: it extends the
+layout (`notification.txt` or `.html`, the same file rendered twice, escaped for HTML only) and
+lists the facts the mail states, e.g. the offer's number, the amount ("35 000,00 zł"), the due
+date in Warsaw time."""
 from __future__ import annotations
 
 import functools
@@ -13,7 +18,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from grants.core import config
 from grants.core.i18n import LazyText
@@ -39,12 +45,33 @@ def translations(locale: str):
     return Translations.load(str(TRANSLATIONS), [locale])
 
 
-@functools.lru_cache(maxsize=4)
-def environment(locale: str) -> Environment:
+FORMATS = ("txt", "html")
+
+
+@functools.lru_cache(maxsize=8)
+def environment(locale: str, fmt: str = "txt") -> Environment:
+    """The templates of one language and format: HTML escaped, plain text not (a kind's .jinja
+    body is compiled in both)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), extensions=["jinja2.ext.i18n"],
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                      autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(locale), newstyle=True)
+    env.globals["facts"] = _facts_html if fmt == "html" else _facts_text
     return env
+
+
+def _shown(rows) -> list[tuple[str, str]]:
+    """(label, value) rows with a value: a fact the notification does not have is left out."""
+    return [(str(label), str(value)) for label, value in rows if value and str(value) != "—"]
+
+
+def _facts_text(rows) -> str:
+    return "\n".join(f"{label}: {value}" for label, value in _shown(rows))
+
+
+def _facts_html(rows) -> Markup:
+    cells = Markup("").join(Markup('<tr><th style="text-align: left; padding-right: 1em">{}</th><td>{}</td></tr>')
+                            .format(label, value) for label, value in _shown(rows))
+    return Markup('<table role="presentation">{}</table>').format(cells) if cells else Markup("")
 
 
 def translate(text: LazyText | str, locale: str, **params) -> str:
@@ -118,16 +145,24 @@ def public_url() -> str:
 
 def render(template: str, locale: str, **context) -> tuple[str, str]:
     """(plain text, HTML) of `template`.txt / .html with the common context."""
-    env = environment(locale)
     context = {"locale": locale, "base_url": public_url(), **context}
-    return env.get_template(f"{template}.txt").render(**context), env.get_template(f"{template}.html").render(**context)
+    return tuple(environment(locale, fmt).get_template(f"{template}.{fmt}").render(**context)  # type: ignore[return-value]
+                 for fmt in FORMATS)
+
+
+def kind_template(kind_code: str) -> str:
+    return f"kinds/{kind_code}.jinja"
 
 
 def notification_mail(user, kind_code: str, params: dict, object_type: str | None, path: str) -> dict:
-    """subject, text, html of the mail telling `user` of a notification."""
+    """subject, text, html of the mail telling `user` of a notification: the kind's template in
+    the layout of each format, with the kind's sentences and its facts in the reader's formats."""
     locale = locale_of(user)
     t = texts(kind_code, params, object_type, locale)
-    text, html = render(f"kinds/{kind_code}" if (TEMPLATES / "kinds" / f"{kind_code}.txt").exists()
-                        else "notification", locale, name=getattr(user, "full_name", "") or "", link=public_url() + path,
-                        preferences=public_url() + "/account/#notifications", **t)
+    base = public_url()
+    context = {**shown_params(params, object_type, locale), **t, "locale": locale, "base_url": base,
+               "name": getattr(user, "full_name", "") or "", "link": base + path,
+               "preferences": base + "/account/#notifications"}
+    text, html = (environment(locale, fmt).get_template(kind_template(kind_code))
+                  .render(layout=f"notification.{fmt}", **context) for fmt in FORMATS)
     return {"subject": t["subject"], "text": text, "html": html, "locale": locale}

@@ -8,6 +8,8 @@ from sqlalchemy.orm import lazyload
 from grants.accounts.models import User
 from grants.core import clock, outbox
 from grants.core.i18n import _
+from grants.directions.models import DirectionComment
+from grants.workflows.registry import models
 
 from . import audiences, facts, kinds, mailer, rules, subscriptions
 from .errors import NotificationError
@@ -116,11 +118,42 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
     return out
 
 
+COMMENT_EXCERPT = 300  # characters of the comment quoted in its notification
+
+
+def notify_change(session, topic: str, payload: dict) -> list[Notification]:
+    """A change that is not a transition (rules.CHANGES), told by the worker that handles the outbox
+    event written with it, in that event's transaction; the actor is not told. Once per person and
+    change (`key`): a commission's members are told of their appointment once, whoever is added later."""
+    entry = rules.CHANGES.get(topic)
+    model = models().get(topic.split(".", 1)[0])
+    obj = session.get(model, int(payload["id"])) if entry and model is not None else None
+    if obj is None:  # gone since (or not declared)
+        return []
+    params, key = facts.facts(obj), f"{topic}:{payload['id']}"
+    if "comment_id" in payload:
+        comment = session.get(DirectionComment, int(payload["comment_id"]))
+        if comment is None or comment.hidden_reason:  # hidden by moderation before anyone was told
+            return []
+        params["comment"] = comment.body[:COMMENT_EXCERPT] + ("…" if len(comment.body) > COMMENT_EXCERPT else "")
+        key += f":{comment.id}"
+    users = set().union(*(audiences.resolve(session, t.audience, obj) for t in entry))
+    object_type, object_id = facts.link_target(obj)
+    return notify(session, users, entry[0].kind, params, object_type, object_id, key=key,
+                  exclude=payload.get("actor_id"))
+
+
 # ------------------------------------------------------------------ reading
 
 def unread_count(session, user) -> int:
     return session.scalar(select(func.count()).select_from(Notification)
                           .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def unread_rows(session, user, limit: int = 5) -> list[Notification]:
+    return list(session.scalars(select(Notification).where(Notification.user_id == user.id,
+                                                           Notification.read_at.is_(None))
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
 def inbox(session, user, unread_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:

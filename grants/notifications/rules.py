@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .audiences import (AUTHOR, COMMISSION, CONSULTATION_AUTHORS, CONTEST_APPLICANTS, FINANCE_STAFF, NOBODY,
-                        OFFICERS, ORGANISATION, PUBLIC, RESPONDER, SUBSCRIBERS)
+from .audiences import (AUTHOR, COMMISSION, CONSULTATION_AUTHORS, CONTEST_APPLICANTS, DISCUSSION, FINANCE_STAFF,
+                        NOBODY, OFFICERS, ORGANISATION, PUBLIC, RESPONDER, SUBSCRIBERS)
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,16 @@ RULES: dict[str, dict[str, tuple[Tell, ...]]] = {
     "consultation_slot": CONSULTATION_SLOT, "service_listing": SERVICE_LISTING,
     "service_exchange": SERVICE_EXCHANGE, "partnership_offer": PARTNERSHIP_OFFER,
     "partnership_interest": PARTNERSHIP_INTEREST,
+}
+
+
+#: changes that are not transitions, by the outbox topic written with the change (`<workflow>.<action>`
+#: of grants.workflows.base.record_change, or the area's own): a worker tells the audiences, once per
+#: person and change (a member added later is told of their own appointment only)
+CHANGES: dict[str, tuple[Tell, ...]] = {
+    "commission.add_member": tell("commission_appointed", COMMISSION),
+    "initiative.submit": tell("initiative_received", OFFICERS),
+    "direction.comment": tell("comment_reply", AUTHOR, DISCUSSION),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from grants.core import clock, outbox
@@ -156,6 +157,7 @@ def fan_out(session, obj) -> int:
     info = facts.facts(obj)
     now = clock.real_now()
     sent = 0
+    rendered: dict[str, tuple[str, str, str]] = {}  # the same mail for every subscriber of a language
     subs = session.scalars(select(Subscription).where(Subscription.active.is_(True)).order_by(Subscription.id))
     weekly_done = set(session.scalars(select(SubscriptionItem.subscription_id).where(
         SubscriptionItem.object_type == object_type, SubscriptionItem.object_id == object_id)))
@@ -164,7 +166,7 @@ def fan_out(session, obj) -> int:
             continue
         if sub.frequency == "immediate":
             _mail_items(session, sub, [{"title": info.get("title", ""), "path": facts.path_for(object_type, object_id),
-                                        "due": info.get("due"), "topic": attrs["topic"]}])
+                                        "due": info.get("due"), "topic": attrs["topic"]}], rendered)
             sent += 1
         elif sub.id not in weekly_done:
             session.add(SubscriptionItem(subscription_id=sub.id, object_type=object_type, object_id=object_id,
@@ -172,15 +174,32 @@ def fan_out(session, obj) -> int:
     return sent
 
 
-def _mail_items(session, sub: Subscription, items: list[dict]) -> None:
-    loc = sub.locale
+#: where each subscriber's own unsubscribe link goes into a mail rendered once per language
+UNSUBSCRIBE_SLOT = "__UNSUBSCRIBE_URL__"
+
+
+def _mail_items(session, sub: Subscription, items: list[dict], rendered: dict | None = None) -> None:
+    """One newsletter mail to `sub`; `rendered` keeps the rendering per language when every
+    subscriber gets the same items (a fan-out), each mail then only gets its unsubscribe link."""
+    cached = rendered.get(sub.locale) if rendered is not None else None
+    if cached is None:
+        cached = _render_items(sub.locale, items)
+        if rendered is not None:
+            rendered[sub.locale] = cached
+    subject, text, html = cached
+    link = unsubscribe_url(sub)
+    outbox.emit_email(session, sub.email, subject, text.replace(UNSUBSCRIBE_SLOT, link),
+                      html=html.replace(UNSUBSCRIBE_SLOT, str(escape(link))), headers=unsubscribe_headers(sub))
+
+
+def _render_items(loc: str, items: list[dict]) -> tuple[str, str, str]:
     shown = [{"title": i["title"], "link": mailer.public_url() + i["path"],
               "topic": mailer.translate(TOPICS.get(i.get("topic"), ""), loc) if i.get("topic") else "",
               "due": mailer.format_moment(i.get("due"), loc) if i.get("due") else ""} for i in items]
     subject = (mailer.translate(_("Nowe ogłoszenie: %(title)s"), loc, title=items[0]["title"]) if len(items) == 1
                else mailer.translate(_("Nowe ogłoszenia: %(n)s"), loc, n=len(items)))
-    text, html = mailer.render("newsletter", loc, items=shown, unsubscribe=unsubscribe_url(sub), subject=subject)
-    outbox.emit_email(session, sub.email, subject, text, html=html, headers=unsubscribe_headers(sub))
+    text, html = mailer.render("newsletter", loc, items=shown, unsubscribe=UNSUBSCRIBE_SLOT, subject=subject)
+    return subject, text, html
 
 
 def send_weekly(session, run_id: str) -> int:

@@ -6,7 +6,8 @@ from grants.core import clock, db
 from grants.jobs.handlers import handles
 from grants.workflows.registry import models
 
-from . import digest, reminders, subscriptions
+from . import digest, reminders, rules, subscriptions
+from .operations import notify_change
 
 
 @handles(subscriptions.ANNOUNCE_TOPIC)
@@ -19,6 +20,17 @@ def _announce(payload: dict, event_id: str) -> None:
     obj = s.get(model, int(payload["id"]))
     if obj is not None:
         subscriptions.fan_out(s, obj)
+
+
+def _tell_change(topic: str):
+    def handler(payload: dict, event_id: str) -> None:
+        """Runs in the outbox actor's transaction: the notifications commit with the event done."""
+        notify_change(db.session(), topic, payload)
+    return handler
+
+
+for _topic in rules.CHANGES:
+    handles(_topic)(_tell_change(_topic))
 
 
 def run_scheduled() -> dict:

@@ -2,15 +2,17 @@
 
 Only the person's own data: their account (never the password hash or the TOTP secret), roles,
 memberships, what they wrote (proposals, comments, supports, candidacies), commission seats, the
-metadata of their API tokens, their login history and the audit entries where they are the actor
-(summaries: object, action, time, never the changes, which may name other people). Flask-free.
+metadata of their API tokens, their login history, the audit entries where they are the actor
+(summaries: object, action, time, never the changes, which may name other people), the
+notifications they were sent with their preferences, and the newsletter subscriptions of their
+address (never the unsubscribe token). Flask-free.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grants.accounts.models import LoginAttempt
@@ -20,6 +22,7 @@ from grants.core import clock
 from grants.core.audit import AuditEntry
 from grants.directions.models import Direction, DirectionComment, DirectionSupport
 from grants.initiatives.models import Initiative
+from grants.notifications.models import Notification, NotificationPreference, Subscription
 from grants.offers.models import Offer
 from grants.registry.models import Membership, MembershipInvitation
 from grants.small_grants.models import SmallGrant, SmallGrantComment
@@ -96,6 +99,16 @@ def personal_data(session: Session, user) -> dict:
                                      .order_by(LoginAttempt.at))],
         "audit_entries": [_row(e, "object_type", "object_id", "action", "recorded_at")
                           for e in q(select(AuditEntry).where(AuditEntry.actor_id == uid).order_by(AuditEntry.id))],
+        "notifications": [_row(n, "id", "kind", "category", "object_type", "object_id", "params", "created_at",
+                               "read_at", "delivery", "emailed_at")
+                          for n in q(select(Notification).where(Notification.user_id == uid).order_by(Notification.id))],
+        "notification_preferences": [_row(p, "category", "mode") for p in
+                                     q(select(NotificationPreference).where(NotificationPreference.user_id == uid)
+                                       .order_by(NotificationPreference.category))],
+        "subscriptions": [_row(s, "id", "email", "locale", "topics", "fields", "districts", "departments", "call_types",
+                               "frequency", "created_at", "confirmed_at", "unsubscribed_at", "active")
+                          for s in q(select(Subscription).where(func.lower(Subscription.email) == user.email.lower())
+                                     .order_by(Subscription.id))],
         "deletion_requests": [_row(r, "id", "state", "reason", "requested_at", "handled_at", "note")
                               for r in q(select(DeletionRequest).where(DeletionRequest.user_id == uid)
                                          .order_by(DeletionRequest.id))],

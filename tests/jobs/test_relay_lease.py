@@ -21,7 +21,13 @@ def _outbox_messages(stub_broker) -> list[str]:
     q = stub_broker.queues[QUEUE]
     with q.mutex:
         items = list(q.queue)
-    return [m.args[0] for m in (Message.decode(i) for i in items) if m.actor_name == "process_outbox_event"]
+    out = []  # the event ids handed over, one message each or in batches (many rows of one commit)
+    for m in (Message.decode(i) for i in items):
+        if m.actor_name == "process_outbox_event":
+            out.append(m.args[0])
+        elif m.actor_name == "process_outbox_events":
+            out += m.args[0]
+    return out
 
 
 @pytest.fixture

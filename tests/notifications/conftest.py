@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.jobs.conftest import instance_dir, smtp_server  # noqa: F401 - fixtures shared with the job tests
+from tests.jobs.conftest import instance_dir, redis_db, smtp_server  # noqa: F401 - fixtures shared with the job tests
 
 
 @pytest.fixture

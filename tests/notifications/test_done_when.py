@@ -68,7 +68,8 @@ def test_contest_from_publication_to_settled_return_tells_each_person_what_conce
     assert Counter(_kinds(officer)) == Counter({"contest_closed": 1, "offer_new": 1, "report_submitted": 1,
                                                 "settlement_return_booked": 1})
     assert Counter(_kinds(officer2)) == Counter({
-        "offer_new": 1, "contest_closed": 1, "commission_declarations": 1, "commission_scoring": 1,
+        "offer_new": 1, "contest_closed": 1, "commission_appointed": 1, "commission_declarations": 1,
+        "commission_scoring": 1,
         "commission_closed": 1, "commission_approved": 1, "report_submitted": 1, "settlement_return_booked": 1})
     assert _kinds(finance) == ["tranche_due"]
 
