@@ -15,7 +15,7 @@ from grants.commissions.access import hidden_offers, redact_protocol, scores_clo
 from grants.offers.models import Offer
 from grants.settlements.models import Settlement
 from reviewers.models import Commission
-from reviewers.protocol import build as build_protocol
+from grants.commissions.protocol import build as build_protocol
 
 from .handlers import PROTOCOL_LABELS
 from .kinds import offer_context, protocol_context, settlement_context

@@ -10,7 +10,7 @@ from grants.core import clock
 from grants.directions import operations as directions
 from grants.initiatives import operations as initiatives
 from grants.notifications import audiences, kinds, rules
-from reviewers import operations as rops
+from grants.commissions import operations as rops
 from tests.factories import make_contest
 
 QUEUE = "grants"
