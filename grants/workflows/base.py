@@ -328,19 +328,21 @@ _WRITE_STATEMENTS: dict[tuple, Any] = {}
 def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...]):
     """One PostgreSQL statement: the version-checked UPDATE of the row's changed `columns` (none:
     the row is already written), the audit entry and the outbox row, as data-modifying CTEs.
-    Built once per table and set of columns (building costs more CPU than running it)."""
+    Built once per table and set of columns (building costs more CPU than running it). Parameter
+    names carry a "x__" prefix no column has: a parameter named like a column of the updated table
+    (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
     key = (table, columns, audit_keys, event_keys)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         def rows(target, keys, prefix):
             return (insert(target).values({k: bindparam(prefix + k, type_=target.c[k].type) for k in keys})
                     .returning(target.c[keys[0]]).cte(prefix + "row"))
-        ctes = (rows(audit.AuditEntry.__table__, audit_keys, "audit_"),
-                rows(outbox.OutboxEvent.__table__, event_keys, "event_"))
+        ctes = (rows(audit.AuditEntry.__table__, audit_keys, "a__"),
+                rows(outbox.OutboxEvent.__table__, event_keys, "e__"))
         if columns:
-            moved = (update(table).where(table.c.id == bindparam("row_pk"), table.c.version == bindparam("row_version"))
-                     .values({c: bindparam("row_" + c, type_=table.c[c].type) for c in columns})
-                     .values(version=bindparam("row_new_version")).returning(table.c.version).cte("moved"))
+            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"))
+                     .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
+                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
             q = select(moved.c.version).add_cte(*ctes)
         else:
             q = select(literal(1)).add_cte(*ctes)
@@ -374,11 +376,11 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     entry = audit.entry_values(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes,
                                payload=data, head=head, at=now)
     event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
-    params = {"audit_" + k: v for k, v in entry.items()}
-    params.update(("event_" + k, v) for k, v in event.items())
+    params = {"a__" + k: v for k, v in entry.items()}
+    params.update(("e__" + k, v) for k, v in event.items())
     if columns:
-        params.update(("row_" + c, getattr(obj, attr)) for c, attr in columns.items())
-        params.update(row_pk=inspect(obj).identity[0], row_version=obj.version, row_new_version=obj.version + 1)
+        params.update(("r__" + c, getattr(obj, attr)) for c, attr in columns.items())
+        params.update(r__pk=inspect(obj).identity[0], r__version=obj.version, r__new_version=obj.version + 1)
     table = type(obj).__table__
     q = _write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event))
     if session.connection().execute(q, params).first() is None:
