@@ -105,16 +105,13 @@ def scoring(session, now: datetime):
 EVENT_HOURS = 24  # reminders the day before an education event (issue 17)
 
 
-def events(session, now: datetime) -> int:
+def events(session, now: datetime):
     """The day before an education event, each person with a place is reminded once."""
-    n = 0
     q = (select(EventRegistration).join(EducationEvent, EducationEvent.id == EventRegistration.event_id)
          .where(EventRegistration.state == "registered", EducationEvent.state == "published",
                 EducationEvent.starts_at > now, EducationEvent.starts_at <= now + timedelta(hours=EVENT_HOURS)))
     for reg in session.scalars(q):
-        n += len(notify(session, [reg.user_id], "reminder_event", facts.facts(reg), "education_event",
-                        str(reg.event_id), key=f"event:{reg.event_id}:{reg.event.starts_at.isoformat()}"))
-    return n
+        yield reg.event, [reg.user_id], "reminder_event", reg.event.starts_at.isoformat(), facts.facts(reg)
 
 
 STEPS = (offer_deadlines, corrections, reports, returns, scoring, events)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from grants.core import clock, db
+from grants.core import clock, db, formatting
 from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.documents.pdf import PdfUnavailable, font_faces, html_to_pdf
@@ -72,7 +72,8 @@ def booklet():
 @bp.route("/booklet.pdf")
 def booklet_pdf():
     html = render_template("partnerships/booklet.html", rows=_catalogue(None, True), today=clock.today(),
-                           pdf=True, font_faces=font_faces(), **LABELS)
+                           pdf=True, font_faces=font_faces(), doc_title=_("Katalog ofert partnerstwa"),
+                           doc_date=formatting.day(clock.today()), **LABELS)
     try:
         data = html_to_pdf(html)
     except PdfUnavailable:

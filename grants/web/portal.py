@@ -4,6 +4,7 @@ results, its calendar and iCal feed). Queries in grants/contests/portal.py."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from werkzeug.routing import BaseConverter
 
 from grants.contests import portal
 from grants.contests.models import CONTEST_STATES
@@ -13,7 +14,16 @@ from grants.registry import authorities
 from grants.registry.dictionaries import FIELDS
 
 bp = Blueprint("portal", __name__)
-CODE = "<string(minlength=2, maxlength=20):code>"
+
+
+class GrantorCode(BaseConverter):
+    """An authority's code as the first segment of a path: capitals and digits (KRK, WIE), so that
+    /logout, /contests or a mistyped lowercase page is never taken for a portal."""
+    regex = r"[A-Z][A-Z0-9-]{1,19}"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("grantor_code", GrantorCode))
+CODE = "<grantor_code:code>"
 
 
 def _authority(code: str):

@@ -51,7 +51,7 @@ def test_r_19a_limits_caps_count_each_authoritys_own_awards_and_programme(sessio
     gops.transition(session, _closed(session, officer, *people[0], "10000.00")[0], "award", officer)
     gops.transition(session, _closed(session, officer, *people[1], "10000.00")[0], "award", officer)
     over, warnings = _closed(session, officer, *people[0], "0.01")
-    assert warnings and "R-19A-LIMITS" in warnings[-1]
+    assert warnings and "limit to 20% planowanych dotacji" in warnings[-1]  # the city's cap, reached
     with pytest.raises(GuardRefused):
         gops.transition(session, over, "award", officer)
     there, warnings = _closed(session, wie_officer, *people[0], "0.01", grantor="WIE")

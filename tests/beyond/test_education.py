@@ -225,6 +225,5 @@ def test_a_reminder_the_day_before_goes_once_to_each_person_with_a_place(session
     ops.register(session, make_user("participant", stakeholder_type="resident"), event.id)  # waiting: not reminded
     session.commit()
     clock_at(event.starts_at - timedelta(hours=20))
-    assert reminders.events(session, clock.now()) == 1
-    session.commit()
-    assert reminders.events(session, clock.now()) == 0
+    assert reminders.run(session, clock.now())["events"] == 1
+    assert reminders.run(session, clock.now())["events"] == 0

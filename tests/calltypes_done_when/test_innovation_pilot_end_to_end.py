@@ -55,6 +55,14 @@ def _flashed(web, r) -> str:
     return _page(web, r.headers["Location"])
 
 
+def _confirmed(web, url: str, data: dict):
+    """Posts a page's form of an irreversible action and confirms the step the page then asks for."""
+    r = post(web, url, data)
+    if r.status_code == 200 and "Tej czynności nie można cofnąć." in r.get_data(as_text=True):
+        r = post(web, url, form(r.get_data(as_text=True), url, at=url))
+    return r
+
+
 def _concept_form(page: str, kid: int, values: dict) -> dict:
     """The concept's edit form as read from its page, filled with `values`."""
     data = form(page, f"/concepts/{kid}/edit", at=f"/concepts/{kid}/edit")
@@ -115,7 +123,7 @@ def test_s9_innovation_pilot_from_concept_to_scale_up_recommendation_through_pag
     values_a["partners"] = concept_values()["partners"]  # an NGO and a start-up
     show = _flashed(web_a, post(web_a, edit, _concept_form(_page(web_a, edit), ids.concept_a, values_a)))
     assert "Koncepcja jest kompletna" in show and "AppTeatr sp. z o.o." in show
-    page = _flashed(web_a, post(web_a, submit, form(show, submit)))
+    page = _flashed(web_a, _confirmed(web_a, submit, form(show, submit)))
     assert "Wykonano: Złóż koncepcję" in page
     got = w.ok(w.get(f"/api/v1/concepts/{ids.concept_a}", ha))
     assert got["state"] == "submitted" and got["number"] and got["number"] in page
@@ -149,7 +157,7 @@ def test_s9_innovation_pilot_from_concept_to_scale_up_recommendation_through_pag
         data.update({f"scores.{c}": points for c in CONCEPT_CRITERIA})
         data.update({f"justifications.{c}": "Uzasadnienie oceny koncepcji" for c in CONCEPT_CRITERIA})
         data["submit"] = "1"
-        assert post(web_o, url, data).status_code == 303
+        assert _confirmed(web_o, url, data).status_code == 303
     for kid, points in ((ids.concept_a, "8"), (ids.concept_b, "2")):
         card = {"scores": {c: points for c in CONCEPT_CRITERIA},
                 "justifications": {c: "Uzasadnienie" for c in CONCEPT_CRITERIA}, "submit": True}
@@ -276,7 +284,7 @@ def test_s9_innovation_pilot_from_concept_to_scale_up_recommendation_through_pag
     got = w.ok(w.get(f"/api/v1/reports/{ids.report}", ha))
     assert got["content"]["call"] == ev and got["problems"] == [], got.get("problems")
     submit = f"/reports/{ids.report}/transitions/submit"
-    _flashed(web_a, post(web_a, submit, form(page, submit)))
+    _flashed(web_a, _confirmed(web_a, submit, form(page, submit)))
     assert w.ok(w.get(f"/api/v1/reports/{ids.report}", ha))["state"] == "submitted"
     for name in ("start_review", "accept"):
         w.ok(w.post(f"/api/v1/reports/{ids.report}/transitions/{name}", h))

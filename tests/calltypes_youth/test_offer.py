@@ -107,26 +107,26 @@ def _refused(client, session, setup, call, *words):
 
 
 def test_submission_refused_when_the_age_range_is_outside_the_contest_bounds(client, session, setup):
-    after = _refused(client, session, setup, section(age_from=12, age_to=18), "call.age_from",
+    after = _refused(client, session, setup, section(age_from=12, age_to=18), "pole: najniższy wiek uczestników",
                      "od 12 lat wykracza poza granice konkursu", "od 13 do 19 lat")
     assert [p["field"] for p in after["problems"]] == ["call.age_from"]
-    _refused(client, session, setup, section(age_from=16, age_to=21), "call.age_to", "do 21 lat", "od 13 do 19 lat")
+    _refused(client, session, setup, section(age_from=16, age_to=21), "pole: najwyższy wiek uczestników", "do 21 lat", "od 13 do 19 lat")
 
 
 def test_submission_refused_without_the_child_protection_declaration(client, session, setup):
-    _refused(client, session, setup, section(child_protection_standards=False), "call.child_protection_standards",
+    _refused(client, session, setup, section(child_protection_standards=False), "pole: oświadczenie o standardach ochrony małoletnich",
              "standardy ochrony małoletnich", "15 lutego 2024")
     _refused(client, session, setup, without(section(), "child_protection_standards"), "standardy ochrony małoletnich")
 
 
 def test_submission_refused_without_the_sex_offender_register_declaration(client, session, setup):
-    _refused(client, session, setup, section(offender_register_checked=False), "call.offender_register_checked",
+    _refused(client, session, setup, section(offender_register_checked=False), "pole: oświadczenie o sprawdzeniu w Rejestrze",
              "Rejestrze Sprawców Przestępstw na Tle Seksualnym", "2017")
 
 
 def test_submission_refused_for_a_venture_without_a_mentor(client, session, setup):
     s = without(section(), "ventures", 1, "mentor")
-    after = _refused(client, session, setup, s, "call.ventures.1.mentor.name", "Przedsięwzięcie 2 nie ma mentora")
+    after = _refused(client, session, setup, s, "pole: mentor przedsięwzięcia (imię i nazwisko) (wiersz 2)", "Przedsięwzięcie 2 nie ma mentora")
     assert after["content"]["call"]["ventures"][1]["mentor"] == {"name": "", "role": ""}
     s = copy.deepcopy(section())
     s["ventures"][0]["mentor"]["name"] = "   "  # blank is no mentor

@@ -11,6 +11,7 @@ import pytest
 
 from grants.contests import operations as cops
 from grants.core import canonical
+from grants.core.labels import field_label
 from grants.offers import operations as oops
 from grants.offers.models import Offer
 from grants.offers.revisions import content_hash, frozen_content
@@ -244,7 +245,8 @@ def test_r_off_sections_costs_sources_limits_joint_refuse_submit_through_the_api
         r = client.post(f"/api/v1/offers/{oid}/transitions/submit", json={}, headers=h)
         assert r.status_code == 422, (rule, r.get_data(as_text=True))
         problem = r.get_json()
-        assert rule in problem["type"] and rule in problem["detail"] and field in problem["detail"], problem
+        # the message names the field by its label (the path is in the problems of the offer's answer)
+        assert rule in problem["type"] and rule in problem["detail"] and field_label(field) in problem["detail"], problem
         got = client.get(f"/api/v1/offers/{oid}", headers=h).get_json()
         assert (got["state"], got["version"], got["receipt"], got["number"]) == ("draft", version, None, None)
         assert revision_count(session, int(oid)) == 0

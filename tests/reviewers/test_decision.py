@@ -140,17 +140,23 @@ def test_r_results_decision_and_notifications_in_one_transaction(session, make_u
     w = World(session, make_user, make_org)
     w.declared().scored().closed().approved()
     before = counts(session)
-    real = audit.record
+    # the audit entry is written by audit.record (SQLite) or in the engine's one statement from
+    # audit.entry_values (PostgreSQL): either fails here
+    real_record, real_values = audit.record, audit.entry_values
 
-    def failing(s, object_type, object_id, action, *a, **kw):
-        if object_type == "contest" and action == "decide":
-            raise RuntimeError("disk full")
-        return real(s, object_type, object_id, action, *a, **kw)
-    monkeypatch.setattr(audit, "record", failing)
+    def failing(real):
+        def fn(s, object_type, object_id, action, *a, **kw):
+            if object_type == "contest" and action == "decide":
+                raise RuntimeError("disk full")
+            return real(s, object_type, object_id, action, *a, **kw)
+        return fn
+    monkeypatch.setattr(audit, "record", failing(real_record))
+    monkeypatch.setattr(audit, "entry_values", failing(real_values))
     with pytest.raises(RuntimeError):
         cops.transition(w.s, w.contest, "decide", w.officer)
     w.s.rollback()
-    monkeypatch.setattr(audit, "record", real)
+    monkeypatch.setattr(audit, "record", real_record)
+    monkeypatch.setattr(audit, "entry_values", real_values)
     assert counts(session) == before
     assert w.contest.state == "evaluation" and w.contest.results_published_at is None
     assert [(o.state, o.awarded_grant) for o in w.offers] == [("eligible", None)] * 3
