@@ -60,6 +60,7 @@ COLUMNS = (
     ("returns_overdue", _("Zwroty po terminie"), "", False),
 )
 UNITS = {"zł": "zł", "%": "%", "days": _("dni"), "": ""}
+OBLIGATIONS = "obligations"  # the query whose rows are settlements' obligations, not sums
 CONTEST_SIDE = ("planned", "announced", "contests", "days_to_results")
 
 
@@ -100,77 +101,82 @@ def _offer_side(q, by: str):
     return q.join(Organisation, Organisation.id == Offer.organisation_id) if by == "district" else q
 
 
-def figures(session: Session, f: Filters, today: date) -> list[dict]:
-    """One row per value of the grouping, each with every figure of `columns(f.public)`."""
+def queries(session: Session, f: Filters, today: date) -> list[tuple]:
+    """The aggregates behind `figures`: (query, names of its columns after the grouping one). The
+    last one of the staff's view reads the settlements awaiting a return (see `_late`)."""
     g = _group(f.by)
-    rows: dict = {}
+    decided = Contest.state.in_(DECIDED_STATES)
+    out = []
 
-    def put(query, *names):
-        for r in session.execute(query):
-            row = rows.setdefault(r[0], {})
-            row.update({n: r[i + 1] for i, n in enumerate(names)})
+    def add(q, *names):
+        out.append((_where(q.group_by(g) if names[0] != OBLIGATIONS else q, f), names))
+
+    def by_agreement(q):
+        q = q.join(Contest, Contest.id == Agreement.contest_id)
+        return q.join(Organisation, Organisation.id == Agreement.organisation_id) if f.by == "district" else q
 
     if f.by != "district":
-        put(_where(select(g, func.sum(case((Contest.state.in_(PLANNED_STATES), Contest.budget))),
-                          func.sum(case((Contest.state.in_(ANNOUNCED_STATES), Contest.budget))),
-                          func.count(case((Contest.state.in_(ANNOUNCED_STATES), Contest.id))),
-                          func.avg(case((Contest.state.in_(DECIDED_STATES),
-                                         _days(session, Contest.deadline, Contest.results_published_at)))))
-                   .group_by(g), f), "planned", "announced", "contests", "days_to_results")
-    decided = Contest.state.in_(DECIDED_STATES)
-    put(_where(_offer_side(select(g, func.sum(Offer.awarded_grant), func.count(Offer.id),
-                                  func.count(case((Offer.state.in_(SELECTED_OFFER_STATES), Offer.id))),
-                                  func.count(func.distinct(Offer.contest_id))).select_from(Offer)
-                           .join(Contest, Contest.id == Offer.contest_id), f.by).where(decided).group_by(g), f),
+        add(select(g, func.sum(case((Contest.state.in_(PLANNED_STATES), Contest.budget))),
+                   func.sum(case((Contest.state.in_(ANNOUNCED_STATES), Contest.budget))),
+                   func.count(case((Contest.state.in_(ANNOUNCED_STATES), Contest.id))),
+                   func.avg(case((Contest.state.in_(DECIDED_STATES),
+                                  _days(session, Contest.deadline, Contest.results_published_at))))),
+            "planned", "announced", "contests", "days_to_results")
+    add(_offer_side(select(g, func.sum(Offer.awarded_grant), func.count(Offer.id),
+                           func.count(case((Offer.state.in_(SELECTED_OFFER_STATES), Offer.id))),
+                           func.count(func.distinct(Offer.contest_id))).select_from(Offer)
+                    .join(Contest, Contest.id == Offer.contest_id), f.by).where(decided),
         "awarded", "offers", "selected", "decided_contests")
     # organisations whose first selected offer is in this row's year (among all years, all departments)
     first_year = (select(Offer.organisation_id, func.min(Contest.year).label("y"))
                   .join(Contest, Contest.id == Offer.contest_id)
                   .where(Offer.state.in_(SELECTED_OFFER_STATES), decided).group_by(Offer.organisation_id).subquery())
-    put(_where(_offer_side(select(g, func.count(func.distinct(Offer.organisation_id))).select_from(Offer)
-                           .join(Contest, Contest.id == Offer.contest_id)
-                           .join(first_year, (first_year.c.organisation_id == Offer.organisation_id)
-                                 & (first_year.c.y == Contest.year)), f.by)
-               .where(Offer.state.in_(SELECTED_OFFER_STATES), decided).group_by(g), f), "first_time")
-    by_agreement = (lambda q: q.join(Organisation, Organisation.id == Agreement.organisation_id)
-                    if f.by == "district" else q)
-    put(_where(by_agreement(select(g, func.sum(Tranche.paid_amount)).select_from(Tranche).join(Agreement, Agreement.id == Tranche.agreement_id)
-                            .join(Contest, Contest.id == Agreement.contest_id))
-               .where(Tranche.state == "paid").group_by(g), f), "paid")
-    put(_where(by_agreement(select(g, func.sum(ReturnPayment.amount)).select_from(ReturnPayment)
-                            .join(Settlement, Settlement.id == ReturnPayment.settlement_id)
-                            .join(Agreement, Agreement.id == Settlement.agreement_id)
-                            .join(Contest, Contest.id == Agreement.contest_id)).group_by(g), f), "returned")
-    put(_where(by_agreement(select(g, func.avg(_days(session, Contest.deadline, Agreement.signed_by_grantor_on)))
-                            .select_from(Agreement)
-                            .join(Contest, Contest.id == Agreement.contest_id))
-               .where(Agreement.state.in_(SIGNED_STATES), Agreement.signed_by_grantor_on.is_not(None))
-               .group_by(g), f), "days_to_agreement")
+    add(_offer_side(select(g, func.count(func.distinct(Offer.organisation_id))).select_from(Offer)
+                    .join(Contest, Contest.id == Offer.contest_id)
+                    .join(first_year, (first_year.c.organisation_id == Offer.organisation_id)
+                          & (first_year.c.y == Contest.year)), f.by)
+        .where(Offer.state.in_(SELECTED_OFFER_STATES), decided), "first_time")
+    add(by_agreement(select(g, func.sum(Tranche.paid_amount)).select_from(Tranche)
+                     .join(Agreement, Agreement.id == Tranche.agreement_id)).where(Tranche.state == "paid"), "paid")
+    add(by_agreement(select(g, func.sum(ReturnPayment.amount)).select_from(ReturnPayment)
+                     .join(Settlement, Settlement.id == ReturnPayment.settlement_id)
+                     .join(Agreement, Agreement.id == Settlement.agreement_id)), "returned")
+    add(by_agreement(select(g, func.avg(_days(session, Contest.deadline, Agreement.signed_by_grantor_on)))
+                     .select_from(Agreement))
+        .where(Agreement.state.in_(SIGNED_STATES), Agreement.signed_by_grantor_on.is_not(None)), "days_to_agreement")
     first_paid = (select(Tranche.agreement_id, func.min(Tranche.paid_on).label("on"))
                   .where(Tranche.state == "paid").group_by(Tranche.agreement_id).subquery())
-    put(_where(by_agreement(select(g, func.avg(_days(session, Contest.deadline, first_paid.c.on))).select_from(Agreement)
-                            .join(first_paid, first_paid.c.agreement_id == Agreement.id)
-                            .join(Contest, Contest.id == Agreement.contest_id)).group_by(g), f), "days_to_payment")
+    add(by_agreement(select(g, func.avg(_days(session, Contest.deadline, first_paid.c.on))).select_from(Agreement)
+                     .join(first_paid, first_paid.c.agreement_id == Agreement.id)), "days_to_payment")
     if not f.public:
         due = func.coalesce(case((Report.state == "needs_correction", Report.correction_due)), Report.due_on)
-        put(_where(by_agreement(select(g, func.count(Report.id)).select_from(Report).join(Agreement, Agreement.id == Report.agreement_id)
-                                .join(Contest, Contest.id == Agreement.contest_id))
-                   .where(Report.state.in_(OPEN_REPORT_STATES), due < today).group_by(g), f), "reports_overdue")
-        _returns_overdue(session, f, g, by_agreement, today, rows)
+        add(by_agreement(select(g, func.count(Report.id)).select_from(Report)
+                         .join(Agreement, Agreement.id == Report.agreement_id))
+            .where(Report.state.in_(OPEN_REPORT_STATES), due < today), "reports_overdue")
+        add(by_agreement(select(g, Settlement.obligations).select_from(Settlement)
+                         .join(Agreement, Agreement.id == Settlement.agreement_id))
+            .where(Settlement.state == "awaiting_return"), OBLIGATIONS)
+    return out
+
+
+def figures(session: Session, f: Filters, today: date) -> list[dict]:
+    """One row per value of the grouping, each with every figure of `columns(f.public)`."""
+    rows: dict = {}
+    for query, names in queries(session, f, today):
+        for r in session.execute(query):
+            row = rows.setdefault(r[0], {})
+            if names[0] == OBLIGATIONS:
+                row["returns_overdue"] = (row.get("returns_overdue") or 0) + (1 if _late(r[1], today) else 0)
+            else:
+                row.update({n: r[i + 1] for i, n in enumerate(names)})
     return _finish(session, f, rows)
 
 
-def _returns_overdue(session: Session, f: Filters, g, by_agreement, today: date, rows: dict) -> None:
-    """Settlements awaiting a return with an obligation past due and not transferred. The due dates
-    live in the settlement's obligations, so the few settlements awaiting a return are read."""
-    q = _where(by_agreement(select(g, Settlement.obligations).select_from(Settlement).join(Agreement, Agreement.id == Settlement.agreement_id)
-                            .join(Contest, Contest.id == Agreement.contest_id))
-               .where(Settlement.state == "awaiting_return"), f)
-    for key, obligations in session.execute(q):
-        late = any(o.get("due") and not o.get("transferred_on") and str(o["due"])[:10] < today.isoformat()
-                   for o in obligations or [] if isinstance(o, dict))
-        row = rows.setdefault(key, {})
-        row["returns_overdue"] = (row.get("returns_overdue") or 0) + (1 if late else 0)
+def _late(obligations, today: date) -> bool:
+    """A settlement awaiting a return with an obligation past due and not transferred (the due dates
+    live in the settlement's obligations, so the few settlements awaiting a return are read)."""
+    return any(o.get("due") and not o.get("transferred_on") and str(o["due"])[:10] < today.isoformat()
+               for o in obligations or [] if isinstance(o, dict))
 
 
 def _label(by: str, key) -> str:

@@ -2,6 +2,7 @@
 real operations."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,3 +72,11 @@ def make_slot(session, officer):
         session.commit()
         return obj
     return make
+
+
+def dashboard_figure(client, label: str) -> str:
+    """The value the public dashboard shows beside `label` in its "beyond grants" table."""
+    page = client.get("/dashboards/public").get_data(as_text=True)
+    found = re.search(r"<th scope=\"row\">" + re.escape(label) + r"</th><td class=\"num\">([^<]*)</td>", page)
+    assert found, label
+    return found.group(1)

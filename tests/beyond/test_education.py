@@ -14,7 +14,7 @@ from grants.notifications.models import Notification
 from grants.workflows.base import apply_transition
 from grants.workflows.errors import GuardRefused, TransitionForbidden, TransitionNotAvailable
 
-from .conftest import when
+from .conftest import dashboard_figure, when
 
 
 def _states(session, event_id):
@@ -98,6 +98,8 @@ def test_attendance_is_marked_by_the_organiser_after_the_start_and_gives_a_certi
     login(member)
     page = client.get(f"/education/registrations/{reg.id}/certificate")
     assert page.status_code == 200 and "Zaświadczenie o udziale" in page.get_data(as_text=True)
+    assert dashboard_figure(client, "Obecności na szkoleniach") == "1"  # the dashboards count it
+    assert dashboard_figure(client, "Szkolenia i wykłady przeprowadzone") == "1"
 
 
 def test_r_capacity_a_lecture_fills_up_through_the_pages_and_a_cancellation_moves_the_first_up(

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from grants.core.audit import AuditEntry
 from grants.partnerships import operations as ops
 
+from .conftest import dashboard_figure
+
 
 def _offer(client, headers, org, publish=True):
     r = client.post("/api/v1/partnership-offers", headers=headers, json={
@@ -53,6 +55,7 @@ def test_a_business_finds_an_offer_expresses_interest_and_both_consent_before_se
     assert {"business_consent", "org_consent_too"} <= set(consents)  # the consents are recorded
     _do(client, firm, iid, "mark_started")
     assert ops.counts(session)["started"] == 1
+    assert dashboard_figure(client, "Partnerstwa rozpoczęte") == "1"  # the dashboards count it
 
 
 def test_only_a_business_participant_expresses_interest_and_no_contacts_before_consent_on_the_page(

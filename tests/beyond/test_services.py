@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from grants.services import operations as ops
 from grants.services.models import ServiceExchange
 
+from .conftest import dashboard_figure
+
 
 def _listing(client, headers, org, **extra):
     body = {"organisation_id": str(org.id), "kind": "request", "category": "accounting",
@@ -41,6 +43,8 @@ def test_two_organisations_exchange_a_service_through_a_brokers_suggestion_and_r
     again = client.post(f"/api/v1/service-exchanges/{xid}/transitions/rate", headers=owner, json={"rating": 1})
     assert again.status_code == 422  # rated once
     assert ops.counts(session)["completed"] == 1
+    assert dashboard_figure(client, "Wymiany usług zrealizowane") == "1"  # the dashboards count it
+    assert dashboard_figure(client, "Średnia ocena wymian (1–5)") == "4,5"
 
 
 def test_an_organisation_cannot_answer_its_own_listing(client, api_token, member, org, session):
