@@ -51,4 +51,6 @@ from grants.notifications.models import (Notification, NotificationPreference, N
                                          Subscription, SubscriptionItem)
 from grants.notifications import hook as _notifications_hook  # noqa: E402
 
+from grants.education import invitations as _invitations  # noqa: F401,E402 - the slot's invitation by mail
+
 _notifications_hook.install()  # who is told of each transition (issue 12), wherever transitions run

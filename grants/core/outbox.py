@@ -83,7 +83,7 @@ def message_id_for(event_id: str) -> str:
 
 
 def emit_email(session: Session, to: str, subject: str, body: str, *, html: str | None = None,
-               headers: dict | None = None) -> OutboxEvent:
+               headers: dict | None = None, attachments: list[dict] | None = None) -> OutboxEvent:
     """An e-mail to send after commit (topic "email.send"). Its Message-ID and Date are fixed here,
     once, and stored with the row: every delivery attempt sends the same message, so a copy that
     does get through twice (see grants.core.mail_deliveries) is one mail to the recipient's client."""
@@ -94,6 +94,8 @@ def emit_email(session: Session, to: str, subject: str, body: str, *, html: str 
         payload["html"] = str(html)
     if headers:  # e.g. List-Unsubscribe (RFC 8058)
         payload["headers"] = {str(k): str(v) for k, v in headers.items()}
+    if attachments:  # small text files, e.g. an iCalendar invitation: {filename, content_type, text}
+        payload["attachments"] = [{k: str(a[k]) for k in ("filename", "content_type", "text")} for a in attachments]
     return emit(session, "email.send", payload, event_id=event_id)
 
 

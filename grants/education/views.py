@@ -2,13 +2,11 @@
 slots booked by organisations, the officer's attendance list, certificates of attendance."""
 from __future__ import annotations
 
-from icalendar import Calendar, Event
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants.core import clock, db
-from grants.core.clock import real_now
 from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PermissionDenied, has_role, is_staff
 from grants.registry.dictionaries import DISTRICTS
@@ -17,6 +15,7 @@ from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, perform, require_csrf
 from grants.workflows.base import available_transitions
 
+from . import invitations
 from . import operations as ops
 from .models import EVENT_KINDS, ConsultationSlot, EducationEvent, EventRegistration
 
@@ -174,21 +173,8 @@ def slot_ics(sid):
     obj = visible_or_404(ConsultationSlot, sid, ops.visible_slots)
     if obj.state != "booked" or not ops.may_see_booking(obj, current_user):
         abort(404)
-    cal = Calendar()
-    cal.add("prodid", "-//grants//Konsultacje//PL")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    ev = Event()
-    ev.add("uid", f"consultation-slot-{obj.id}@grants")
-    ev.add("dtstamp", real_now())
-    ev.add("dtstart", obj.starts_at)
-    ev.add("dtend", obj.ends_at)
-    ev.add("summary", str(_("Konsultacja: %(t)s", t=obj.topic)))
-    ev.add("location", obj.online_url or ", ".join(x for x in (obj.place, DISTRICTS.get(obj.district or "", "")) if x))
-    ev.add("description", obj.question)
-    cal.add_component(ev)
-    return Response(cal.to_ical(), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="konsultacja-{obj.id}.ics"'})
+    return Response(invitations.slot_calendar(obj), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{invitations.filename(obj)}"'})
 
 
 @section(APPLICANT, "participant")

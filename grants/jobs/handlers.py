@@ -32,7 +32,8 @@ def _send_email(payload: dict, event_id: str) -> None:
         if not mail_deliveries.begin(s, message_id, event_id):
             return  # sent by an earlier attempt, only the outbox row was left pending
         msg = mail.build(payload["to"], payload["subject"], payload["body"], message_id=message_id,
-                         date=payload.get("date"), html=payload.get("html"), headers=payload.get("headers"))
+                         date=payload.get("date"), html=payload.get("html"), headers=payload.get("headers"),
+                         attachments=payload.get("attachments"))
         try:
             mail.send(msg, on_accepted=lambda: mail_deliveries.sent(s, message_id))
         except mail.NOT_DELIVERED as e:

@@ -45,7 +45,8 @@ POLICY = email_policy.default.clone(header_factory=_HeaderClasses())
 
 
 def build(to: str, subject: str, body: str, sender: str | None = None, message_id: str | None = None,
-          date: str | None = None, html: str | None = None, headers: dict | None = None) -> EmailMessage:
+          date: str | None = None, html: str | None = None, headers: dict | None = None,
+          attachments: list[dict] | None = None) -> EmailMessage:
     msg = EmailMessage(policy=POLICY)
     msg["From"] = address(sender or mail_from())
     msg["To"] = address(to)
@@ -57,6 +58,8 @@ def build(to: str, subject: str, body: str, sender: str | None = None, message_i
     msg.set_content(body)
     if html:
         msg.add_alternative(html, subtype="html")
+    for a in attachments or ():  # text files only (an invitation): {filename, content_type "text/…", text}
+        msg.add_attachment(a["text"], subtype=a["content_type"].split("/", 1)[1], filename=a["filename"])
     return msg
 
 

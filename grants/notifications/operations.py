@@ -11,7 +11,7 @@ from grants.core.i18n import _
 from grants.directions.models import DirectionComment
 from grants.workflows.registry import models
 
-from . import audiences, facts, kinds, mailer, rules, subscriptions
+from . import attachments, audiences, facts, kinds, mailer, rules, subscriptions
 from .errors import NotificationError
 from .models import Notification, NotificationPreference
 
@@ -73,6 +73,7 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)).options(lazyload(User.roles)))}
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
+    files = attachments.for_mail(session, kind, object_type, object_id) if mail else []
     out = []
     for uid in ids:
         user = users.get(uid)
@@ -85,7 +86,8 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
         session.add(n)
         if n.delivery == "immediate" and user.email:
             mail = mailer.notification_mail(user, kind, params, object_type, path)
-            outbox.emit_email(session, user.email, mail["subject"], mail["text"], html=mail["html"])
+            outbox.emit_email(session, user.email, mail["subject"], mail["text"], html=mail["html"],
+                              attachments=files)
             n.emailed_at = now
         out.append(n)
     return out

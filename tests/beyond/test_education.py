@@ -8,8 +8,10 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from grants.core import clock
+from grants.core.outbox import OutboxEvent
 from grants.education import operations as ops
 from grants.education.models import ConsultationSlot, EducationEvent, EventRegistration
+from grants.jobs import mail
 from grants.notifications.models import Notification
 from grants.workflows.base import apply_transition
 from grants.workflows.errors import GuardRefused, TransitionForbidden, TransitionNotAvailable
@@ -187,6 +189,17 @@ def test_slot_booking_through_the_api_with_the_invitation_and_privacy_of_the_que
     other = client.get(f"/api/v1/consultation-slots/{slot.id}", headers=api_token(other_member)).get_json()
     assert other["booked"] is True and other["question"] is None
     assert session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "slot_booked")) >= 1
+    # everyone told by mail gets the invitation attached: the host, and the organisation's other
+    # members (the one who booked is the actor: the page offers them the same file)
+    mails = [e.data for e in session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "email.send"))
+             if "Rezerwacja konsultacji" in e.data["subject"]]
+    assert session.get(ConsultationSlot, slot.id).host.email in {m["to"] for m in mails}
+    for m in mails:
+        msg = mail.build(m["to"], m["subject"], m["body"], html=m.get("html"), attachments=m.get("attachments"))
+        parts = {p.get_content_type(): p for p in msg.walk()}
+        invitation = Calendar.from_ical(parts["text/calendar"].get_content())
+        assert invitation.walk("VEVENT")[0]["uid"] == f"consultation-slot-{slot.id}@grants"
+        assert parts["text/calendar"].get_filename() == f"konsultacja-{slot.id}.ics"
     login(member)
     ics = client.get(f"/education/slots/{slot.id}/invitation.ics")
     assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
