@@ -70,6 +70,7 @@ class Filters:
     year: int | None = None
     department_id: int | None = None
     public: bool = False
+    grantor_id: int | None = None  # staff see their own authority's figures only (issue 22)
 
 
 def columns(public: bool) -> list[tuple[str, str, str]]:
@@ -86,6 +87,8 @@ def _where(q, f: Filters):
         q = q.where(Contest.year == f.year)
     if f.department_id:
         q = q.where(Contest.department_id == f.department_id)
+    if f.grantor_id:
+        q = q.where(Contest.grantor_id == f.grantor_id)
     return q
 
 

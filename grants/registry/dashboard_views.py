@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from grants.core import clock, db, spreadsheets
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, has_role
+from grants.core.permissions import ADMIN, OFFICER, actor_grantor, has_role
 from grants.education import operations as education
 from grants.partnerships import operations as partnerships
 from grants.services import operations as services
@@ -47,7 +47,9 @@ def _page(public: bool):
     by = request.args.get("by", "department")
     if by not in dashboard.DIMENSIONS:
         by = "department"
-    f = dashboard.Filters(by, _int("year"), _int("department"), public)
+    # staff: their authority's figures (drafts included); the public page: every authority's published ones
+    f = dashboard.Filters(by, _int("year"), _int("department"), public,
+                          None if public else actor_grantor(current_user))
     rows = dashboard.figures(db.session(), f, clock.today())
     columns = dashboard.columns(public)
     fmt = request.args.get("format")
@@ -62,8 +64,9 @@ def _page(public: bool):
         label, unit = labels[key]
         description = _("%(what)s według: %(by)s; te same liczby są w tabeli poniżej.", what=label,
                         by=dashboard.DIMENSIONS[by])
-        charts.append(Markup(dashboard.bar_chart(key, str(label), str(description), items, unit=unit)))
-    departments = db.session.scalars(select(Department).order_by(Department.code)).all()
+        charts.append((label, Markup(dashboard.bar_chart(key, str(label), str(description), items, unit=unit))))
+    q = select(Department).where(Department.grantor_id == f.grantor_id) if f.grantor_id else select(Department)
+    departments = db.session.scalars(q.order_by(Department.code)).all()
     s = db.session()
     return render_template("registry/dashboard.html", rows=rows, columns=columns, charts=charts, public=public,
                            filters=f, dimensions=dashboard.DIMENSIONS, departments=departments,

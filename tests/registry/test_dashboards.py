@@ -135,3 +135,18 @@ def test_staff_dashboard_with_filters_in_the_url_and_xlsx(app, session, make_use
 def test_chart_escapes_labels_and_carries_its_values():
     svg = dashboard.bar_chart("x", "Tytuł <b>", "Opis", [("<script>", Decimal("12.50"))])
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "12,50" in svg and 'role="img"' in svg
+
+
+def test_staff_of_another_authority_see_none_of_its_figures(app, session, make_user, make_org, login):
+    """Issue 22: the staff dashboard is one authority's; Kraków's planned budget (a draft) stays Kraków's."""
+    from grants.registry import authorities
+    from grants.registry.dictionaries import FIELDS
+    from grants.registry.models import Department
+    _city(session, make_user, make_org)
+    wie = authorities.create(session, None, code="WDB", name="Gmina Wieliczka", teryt="1219063")
+    session.add(Department(grantor=wie, code="WDB-BIS", name="Referat", fields=list(FIELDS)))
+    session.commit()
+    other = login(make_user("officer", department_code="WDB-BIS"), app.test_client())
+    page = other.get("/dashboards/").get_data(as_text=True)
+    assert "777\u00a0777,00" not in page and "Brak danych" in page
+    assert "777777.00" not in other.get("/dashboards/?format=csv").get_data(as_text=True)
