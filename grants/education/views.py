@@ -12,7 +12,7 @@ from grants.core.permissions import APPLICANT, PermissionDenied, has_role, is_st
 from grants.registry.dictionaries import DISTRICTS
 from grants.web.areas import listing, viewer, visible_or_404
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform, require_csrf
+from grants.web.transitions import CsrfForm, perform, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 
 from . import invitations
@@ -93,11 +93,9 @@ def register(eid):
     return redirect(url_for(".event", eid=eid), 303)
 
 
-@bp.route("/events/<int:eid>/transitions/<name>", methods=["POST"])
-@login_required
-def event_transition(eid, name):
-    obj = visible_or_404(EducationEvent, eid, ops.visible_events)
-    return perform(obj, name, (), url_for(".event", eid=eid))
+transition_page(bp, "/events/<int:eid>/transitions/<name>",
+                lambda eid: visible_or_404(EducationEvent, eid, ops.visible_events),
+                back=lambda obj: url_for(".event", eid=obj.id), endpoint="event_transition")
 
 
 @bp.route("/registrations/<int:rid>")
@@ -107,11 +105,9 @@ def registration(rid):
     return redirect(url_for(".event", eid=obj.event_id), 303)
 
 
-@bp.route("/registrations/<int:rid>/transitions/<name>", methods=["POST"])
-@login_required
-def registration_transition(rid, name):
-    obj = visible_or_404(EventRegistration, rid, ops.visible_registrations)
-    return perform(obj, name, (), url_for(".event", eid=obj.event_id))
+transition_page(bp, "/registrations/<int:rid>/transitions/<name>",
+                lambda rid: visible_or_404(EventRegistration, rid, ops.visible_registrations),
+                back=lambda obj: url_for(".event", eid=obj.event_id), endpoint="registration_transition")
 
 
 @bp.route("/registrations/<int:rid>/certificate")

@@ -13,7 +13,7 @@ from grants.core.permissions import APPLICANT, PermissionDenied, has_role
 from grants.documents.pdf import PdfUnavailable, font_faces, html_to_pdf
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.web.areas import act, viewer, visible_or_404
-from grants.web.transitions import CsrfForm, perform, require_csrf
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 
 from . import operations as ops
@@ -105,11 +105,8 @@ def interest(pid):
                       "wymienione dopiero, gdy obie strony się zgodzą."))
 
 
-@bp.route("/<int:pid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(pid, name):
-    obj = visible_or_404(PartnershipOffer, pid, ops.visible_offers)
-    return perform(obj, name, (), url_for(".show", pid=pid))
+transition_page(bp, "/<int:pid>/transitions/<name>",
+                lambda pid: visible_or_404(PartnershipOffer, pid, ops.visible_offers))
 
 
 @bp.route("/interests/<int:iid>")
@@ -120,8 +117,6 @@ def interest_page(iid):
                            transitions=available_transitions(db.session(), obj, current_user), form=CsrfForm())
 
 
-@bp.route("/interests/<int:iid>/transitions/<name>", methods=["POST"])
-@login_required
-def interest_transition(iid, name):
-    obj = visible_or_404(PartnershipInterest, iid, ops.visible_interests)
-    return perform(obj, name, ("answer",), url_for(".interest_page", iid=iid))
+transition_page(bp, "/interests/<int:iid>/transitions/<name>",
+                lambda iid: visible_or_404(PartnershipInterest, iid, ops.visible_interests), ("answer",),
+                lambda obj: url_for(".interest_page", iid=obj.id), endpoint="interest_transition")

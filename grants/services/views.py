@@ -12,7 +12,7 @@ from grants.core.permissions import APPLICANT, PermissionDenied, has_role, is_st
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Organisation
 from grants.web.areas import act, listing, viewer, visible_or_404
-from grants.web.transitions import CsrfForm, perform, require_csrf
+from grants.web.transitions import CsrfForm, perform, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 
 from . import operations as ops
@@ -88,11 +88,8 @@ def answer(lid):
                done=_("Zapisano. Druga strona została powiadomiona."))
 
 
-@bp.route("/<int:lid>/transitions/<name>", methods=["POST"])
-@login_required
-def transition(lid, name):
-    obj = visible_or_404(ServiceListing, lid, ops.visible_listings)
-    return perform(obj, name, (), url_for(".show", lid=lid))
+transition_page(bp, "/<int:lid>/transitions/<name>",
+                lambda lid: visible_or_404(ServiceListing, lid, ops.visible_listings))
 
 
 @bp.route("/exchanges/<int:xid>")
