@@ -13,8 +13,8 @@ from .scoring import Board
 def proposal(session, commission, board: Board | None = None) -> dict[int, Decimal]:
     """R-ALLOC default proposal from the current ranking."""
     board = board or Board.of(session, commission)
-    cands = [Candidate(r.offer_id, board.offers_by_id[r.offer_id].requested_grant or Decimal(0), r.passed)
-             for r in board.ranking]
+    requested = board.scored().requested
+    cands = [Candidate(r.offer_id, requested[r.offer_id], r.passed) for r in board.ranking]
     c = commission.contest
     return default_proposal(cands, c.budget or Decimal(0), c.min_grant)
 

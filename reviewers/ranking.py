@@ -121,13 +121,7 @@ def rank(offers: list[OfferIn], criteria: list[str], cards: list[Card], voting: 
     """`voting`: member ids with a vote; `excluded`: (member id, offer id) pairs (declared conflicts).
 
     One pass over the cards sums each offer's scores per criterion (Decimals add exactly in a
-    context wide enough for any sum; anything else is summed as fractions). Every voter's card
-    counts on every criterion (a missing score as 0), so each mean is the criterion's sum over the
-    number of voters and the score, the sum of the means, is the sum of all the offer's scores over
-    it: exact ratios of integers. The order compares those ratios brought to one common
-    denominator, as integers."""
-    k = len(criteria)
-    index = {c: i for i, c in enumerate(criteria)}
+    context wide enough for any sum; anything else is summed as fractions), then `rank_sums`."""
     with localcontext() as ctx:
         ctx.prec, ctx.Emax, ctx.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN  # additions never round
         ctx.traps[Inexact] = True
@@ -137,6 +131,24 @@ def rank(offers: list[OfferIn], criteria: list[str], cards: list[Card], voting: 
                 raise TypeError("float scores are summed as fractions")
         except (TypeError, Inexact):
             votes, advisory = _sums(criteria, cards, voting, excluded, _exact)
+    return rank_sums(offers, criteria, votes, advisory, threshold)
+
+
+def rank_sums(offers: list[OfferIn], criteria: list[str], votes: dict[int, list], advisory: dict[int, list],
+              threshold: Decimal | None) -> list[Ranked]:
+    """The ranking from each offer's sums: offer id -> [sum on each criterion ..., number of cards],
+    for the voting members' cards (excluded ones left out) and for the advisory ones; the sums exact
+    (int, Decimal or Fraction), however they were added up (in Python, or in the database).
+
+    Every voter's card counts on every criterion (a missing score as 0), so each mean is the
+    criterion's sum over the number of voters and the score, the sum of the means, is the sum of all
+    the offer's scores over it: exact ratios of integers. The order compares those ratios brought to
+    one common denominator, as integers."""
+    k = len(criteria)
+    index = {c: i for i, c in enumerate(criteria)}
+    with localcontext() as ctx:
+        ctx.prec, ctx.Emax, ctx.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN  # additions never round
+        ctx.traps[Inexact] = True
         out: list[Ranked] = []
         ratios: dict[int, list[tuple[int, int]]] = {}  # offer id -> (p, q) of the score, then of each mean
         limit = _exact(threshold) if threshold is not None else None

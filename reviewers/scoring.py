@@ -16,18 +16,22 @@ own `Board(session, commission, fresh=True)`."""
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from sqlalchemy import event, select
+from sqlalchemy import Numeric, cast, event, false, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from . import submissions
 from .impartiality import excluded_from, load_declarations, load_organisations, missing_from
 from .models import CommissionMember, Declaration
-from .ranking import Card, OfferIn, Ranked, rank
-from .submissions import SubmissionKind
+from .ranking import Card, OfferIn, Ranked, rank, rank_sums
+from .submissions import Fact, SubmissionKind
 
 _CACHE = "reviewers.boards"
+
+# Scores take a few distinct values (half points up to a criterion's maximum): a large commission's
+# hundreds of thousands of scores share them, so each spelling becomes a Decimal once (immutable)
+_decimal = lru_cache(maxsize=4096, typed=True)(Decimal)
 
 
 def _forget(session, *_args) -> None:
@@ -166,9 +170,31 @@ class Scored:
         return {x.id: x for x in self.submissions}
 
     @cached_property
+    def facts(self) -> list[Fact]:
+        """Id, lead, partners, received instant and requested amount of every submission, by id: from
+        the loaded submissions when they are, else as plain rows (the ranking of a large commission
+        needs no submission objects: loading them would be most of its time)."""
+        kind = self.kind
+        if "submissions" in self.__dict__ or self.fresh or kind.facts_query is None:
+            return [Fact(x.id, x.organisation_id, tuple(x.partner_ids), kind.received_at(x),
+                         getattr(x, "requested_grant", None)) for x in self.submissions]
+        contest_id, states = self.commission.contest_id, kind.scored_states
+        partners: dict[int, list[int]] = {}
+        if kind.partners_query is not None:
+            for sid, org in self.session.execute(kind.partners_query(contest_id, states)):
+                partners.setdefault(sid, []).append(org)
+        return [Fact(sid, org, tuple(partners.get(sid, ())), received, requested)
+                for sid, org, received, requested in self.session.execute(kind.facts_query(contest_id, states))]
+
+    @cached_property
+    def requested(self) -> dict[int, Decimal]:
+        """Submission id -> the amount it asks for (none asked: 0)."""
+        return {f.id: f.requested or Decimal(0) for f in self.facts}
+
+    @cached_property
     def excluded(self) -> set[tuple[int, int]]:
         """(member id, submission id): a conflict with its lead or a partner (R-COM-IMPARTIAL)."""
-        return excluded_from(self.commission.members, self.submissions, self.board.conflicts)
+        return excluded_from(self.commission.members, self.facts, self.board.conflicts)
 
     def excluded_for(self, member) -> set[int]:
         if member is None:
@@ -212,15 +238,54 @@ class Scored:
     def ranking(self) -> list[Ranked]:
         """R-SCORE over submitted cards; excluded members' cards never count."""
         c, kind, card = self.commission, self.kind, self.kind.card_model
+        codes, voting = criteria_codes(c.contest), {m.id for m in c.members if m.voting}
+        offers = [OfferIn(f.id, f.received_at) for f in self.facts]
         if "cards" in self.__dict__ or self.fresh:
             rows = [(x.member_id, kind.card_subject(x), x.scores) for x in self.cards if x.state == "submitted"]
+        elif self.session.get_bind().dialect.name == "postgresql":
+            votes, advisory = self._sums_in_database(codes, voting)
+            return rank_sums(offers, codes, votes, advisory, c.contest.pass_threshold)
         else:  # the ranking alone needs no card objects: three columns of the submitted ones
             rows = self.session.execute(select(card.member_id, kind.subject_column(), card.scores).where(
                 card.commission_id == c.id, card.state == "submitted")).all()
-        cards = [Card(mid, sid, {k: Decimal(v) for k, v in (scores or {}).items()}) for mid, sid, scores in rows]
-        voting = {m.id for m in c.members if m.voting}
-        return rank([OfferIn(x.id, kind.received_at(x)) for x in self.submissions], criteria_codes(c.contest),
-                    cards, voting, self.excluded, c.contest.pass_threshold)
+        return rank(offers, codes, _cards(rows), voting, self.excluded, c.contest.pass_threshold)
+
+    def _sums_in_database(self, codes: list[str], voting: set[int]) -> tuple[dict[int, list], dict[int, list]]:
+        """`reviewers.ranking.rank_sums`' input added up by PostgreSQL (exact NUMERIC sums of each
+        submission's scores per criterion, voting and advisory cards apart, and their numbers): a large
+        commission's cards are not carried to Python one by one. Cards of excluded members (which
+        should not exist) are read back and taken out, as `rank` leaves them out."""
+        card, subject = self.kind.card_model, self.kind.subject_column()
+        mine = (card.commission_id == self.commission.id, card.state == "submitted")
+        is_voting = (card.member_id.in_(voting) if voting else false()).label("voting")
+        each = func.json_each_text(card.scores).table_valued("key", "value").alias("each_score")
+        k, sums = len(codes), {True: {}, False: {}}
+        for sid, v, n in self.session.execute(select(subject, is_voting, func.count()).where(*mine)
+                                              .group_by(subject, is_voting)):
+            sums[v][sid] = [Decimal(0)] * k + [n]
+        index = {code: i for i, code in enumerate(codes)}
+        if codes:
+            for sid, v, key, total in self.session.execute(
+                    select(subject, is_voting, each.c.key, func.sum(cast(each.c.value, Numeric)))
+                    .select_from(card).join(each, true()).where(*mine, each.c.key.in_(codes))
+                    .group_by(subject, is_voting, each.c.key)):
+                sums[v][sid][index[key]] = total
+        if self.excluded:
+            gone = select(card.member_id, subject, card.scores).where(
+                *mine, tuple_(card.member_id, subject).in_(sorted(self.excluded)))
+            for x in _cards(self.session.execute(gone).all()):
+                acc = sums[x.member_id in voting]
+                a = acc[x.offer_id]
+                a[:k] = [total - x.scores.get(code, 0) for total, code in zip(a, codes)]
+                a[k] -= 1
+                if not a[k]:
+                    del acc[sid]
+        return sums[True], sums[False]
+
+
+def _cards(rows) -> list[Card]:
+    return [Card(mid, sid, dict(zip(scores, map(_decimal, scores.values()))) if scores else {})
+            for mid, sid, scores in rows]
 
 
 def offers_to_score(session, commission):

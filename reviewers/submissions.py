@@ -10,7 +10,8 @@ holds the description and the registry the application fills."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any, Callable, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class SubmissionKind:
     # words people read, already translatable (lazy strings): see OFFER_TEXTS in grants/commissions
     texts: dict[str, Any] = field(default_factory=dict)
     facts_template: str = ""  # the card page's description of the submission (a partial)
+    # What the ranking and the exclusions need, as plain rows without loading the submissions
+    # (thousands of them on a large commission): `facts_query(contest_id, states)` selects
+    # (id, organisation_id, received instant, requested amount or NULL) ordered by id, and
+    # `partners_query(contest_id, states)` (submission id, partner organisation id). Without them
+    # the board reads the facts from the loaded submissions.
+    facts_query: Callable[[int, tuple[str, ...]], Any] | None = None
+    partners_query: Callable[[int, tuple[str, ...]], Any] | None = None
     anchor: str = "#scoring"  # where on the commission page its cards are listed
 
     @property
@@ -40,6 +48,15 @@ class SubmissionKind:
 
     def subject_column(self):
         return getattr(self.card_model, self.key)
+
+
+class Fact(NamedTuple):
+    """A submission as the ranking, the exclusions (R-COM-IMPARTIAL) and the proposal see it."""
+    id: int
+    organisation_id: int
+    partner_ids: tuple[int, ...]
+    received_at: Any
+    requested: Decimal | None
 
 
 _KINDS: dict[str, SubmissionKind] = {}
