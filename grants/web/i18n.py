@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import (
     Flask,
     current_app,
+    g,
     has_request_context,
     redirect,
     request,
@@ -21,6 +22,14 @@ LANGUAGES = ("pl", "en")
 
 
 def select_locale() -> str:
+    """The request's language, worked out once per request (every formatted number and label asks)."""
+    lang = g.get("_locale")
+    if lang is None:
+        lang = g._locale = _choose_locale()
+    return lang
+
+
+def _choose_locale() -> str:
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang
