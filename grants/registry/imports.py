@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from grants.core import audit, clock
@@ -283,6 +283,44 @@ def decide(reg: Registry, row: sources.SourceRow) -> Decision:
 
 # --- applying ------------------------------------------------------------------------------------
 
+def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    """Inserts `rows` (dicts with the same keys, every value given: no Python-side defaults here).
+    On PostgreSQL through COPY in the session's transaction: one stream instead of a statement per
+    row, which is most of an import's time otherwise; elsewhere an executemany. Values go through the
+    columns' own bind processing (JSON, UTC datetimes), as an INSERT's would."""
+    if not rows:
+        return
+    if session.bind.dialect.name != "postgresql":
+        session.execute(insert(model), rows)
+        return
+    dialect, table = session.bind.dialect, model.__table__
+    cols = list(rows[0])
+    procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+    conn = session.connection().connection.driver_connection
+    names = ", ".join(dialect.identifier_preparer.quote(c) for c in cols)
+    with conn.cursor() as cur, cur.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row([r[c] if p is None or r[c] is None else p(r[c]) for c, p in zip(cols, procs)])
+
+
+def _insert_organisations(session: Session, rows: list[dict]) -> list[int]:
+    """Inserts new records, returning their ids in order; without RETURNING, which is several times
+    slower on PostgreSQL (insertmanyvalues) than COPY."""
+    if session.bind.dialect.name == "postgresql":
+        # the ids drawn from the table's sequence in one query, then given to COPY
+        ids = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('organisations', 'id')) "
+                                        "FROM generate_series(1, :n)"), {"n": len(rows)}))
+        _bulk_insert(session, Organisation, [{"id": i, **r} for i, r in zip(ids, rows)])
+        return ids
+    # elsewhere an executemany, then the ids by the unique identifiers every new record has (KRS or NIP)
+    _bulk_insert(session, Organisation, rows)
+    krs_ids = dict(session.execute(select(Organisation.krs, Organisation.id).where(
+        Organisation.krs.in_([r["krs"] for r in rows if r["krs"]]))).all()) if any(r["krs"] for r in rows) else {}
+    nip_ids = dict(session.execute(select(Organisation.nip, Organisation.id).where(
+        Organisation.nip.in_([r["nip"] for r in rows if not r["krs"]]))).all()) if any(not r["krs"] for r in rows) else {}
+    return [krs_ids[r["krs"]] if r["krs"] else nip_ids[r["nip"]] for r in rows]
+
+
 def _org_id(x):
     return x.id if isinstance(x, NewOrg) else x
 
@@ -301,14 +339,7 @@ def _apply(session: Session, imp: RegistryImport, kind: str, label: str, reg: Re
                  "fields": n.values.get("fields") or [], "district": n.values.get("district"),
                  "address": n.values.get("address") or "", "email": n.values.get("email") or "",
                  "phone": n.values.get("phone") or "", "description": "", "created_at": now} for n in fresh]
-        # a plain executemany (no RETURNING: much cheaper on PostgreSQL), then the ids by the unique
-        # identifiers every new record has (KRS or NIP)
-        session.execute(insert(Organisation), rows)
-        krs_ids = dict(session.execute(select(Organisation.krs, Organisation.id).where(
-            Organisation.krs.in_([r["krs"] for r in rows if r["krs"]]))).all()) if any(r["krs"] for r in rows) else {}
-        nip_ids = dict(session.execute(select(Organisation.nip, Organisation.id).where(
-            Organisation.nip.in_([r["nip"] for r in rows if not r["krs"]]))).all()) if any(not r["krs"] for r in rows) else {}
-        ids = [krs_ids[r["krs"]] if r["krs"] else nip_ids[r["nip"]] for r in rows]
+        ids = _insert_organisations(session, rows)
         for n, oid in zip(fresh, ids):
             n.id = oid
             name, address, krs, nip, regon = reg.info.pop(n)
@@ -338,8 +369,7 @@ def _apply(session: Session, imp: RegistryImport, kind: str, label: str, reg: Re
             reg.sources[d.row.key] = (known[0], known[1], data)
         if d.outcome == "matched" and d.source_changed and not isinstance(d.org, NewOrg):
             fills.setdefault(oid, {}).update({k: v for k, v in d.row.values.items() if k in FILLABLE and v})
-    if new_sources:
-        session.execute(insert(OrganisationSource), new_sources)
+    _bulk_insert(session, OrganisationSource, new_sources)
     for c in changed_sources:
         session.execute(update(OrganisationSource).where(OrganisationSource.id == c["sid"])
                         .values(data=c["data"], as_of=c["as_of"], import_id=imp.id, updated_at=now))
