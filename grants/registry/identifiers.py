@@ -17,11 +17,14 @@ class IdentifierError(ValueError):
         super().__init__(str(message))
 
 
+_SPACES, _KRS = re.compile(r"\s"), re.compile(r"[0-9]{1,10}", re.ASCII)
+
+
 def normalise_krs(value: str) -> str:
     """KRS: 10 digits, zero-padded; no checksum exists, so the format is all we check."""
-    digits = re.sub(r"\s", "", value or "")
+    digits = _SPACES.sub("", value or "")
     # ASCII digits only: str.isdigit() also takes e.g. "²" and Arabic-Indic digits
-    if not re.fullmatch(r"[0-9]{1,10}", digits, re.ASCII) or int(digits) == 0:
+    if not _KRS.fullmatch(digits) or int(digits) == 0:
         raise IdentifierError(_("Numer KRS to do 10 cyfr (np. 0000123456)."))
     return digits.zfill(10)
 

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from grants.core.spreadsheets import xlsx_rows
 
 from .dictionaries import DISTRICTS, FIELDS
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
+from .matching import fold
 
 #: the registry fields a department's column may be mapped to
 MAPPABLE = ("name", "krs", "nip", "regon", "email", "fields", "district", "address", "phone", "legal_form")
@@ -39,8 +39,7 @@ class SourceRow:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").replace("ł", "l").replace("Ł", "L"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+    return fold(text).strip()
 
 
 _DMY = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
@@ -69,10 +68,13 @@ def parse_date(value) -> str | None:
     raise ValueError(text)
 
 
+_SPACES_DASHES = re.compile(r"[\s-]")
+
+
 def _identifiers(values: dict, raw: dict) -> str | None:
     """Normalises krs/nip/regon of `raw` into `values`; the first error's message, or None."""
     for name, fn in (("krs", normalise_krs), ("nip", normalise_nip), ("regon", normalise_regon)):
-        v = re.sub(r"[\s-]", "", str(raw.get(name) or "")).strip()
+        v = _SPACES_DASHES.sub("", str(raw.get(name) or "")).strip()
         if name == "regon" and len(v) == 14 and v.endswith("00000"):
             v = v[:9]  # KRS writes a 9-digit REGON padded with zeros to 14
         if not v:

@@ -20,10 +20,10 @@ def _count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-def _run(session, officer, kind, filename, content, dry_run=False, **kw):
+def _run(session, officer, kind, filename, content, dry_run=False, batch=imports.BATCH, **kw):
     imp = imports.create(session, officer, kind, filename, content, dry_run=dry_run, **kw)
     session.commit()
-    return imports.run(session, imp.id)
+    return imports.run(session, imp.id, batch=batch)
 
 
 def test_krs_dump_dry_run_changes_nothing_then_imports_and_a_rerun_changes_nothing(session, make_user):
@@ -54,6 +54,32 @@ def test_bad_rows_are_reported_with_their_number_and_reason(session, make_user):
     assert "Nieprawidłowy NIP" in errors[3] and "Brak nazwy" in errors[4] and "Nieczytelna data" in errors[5]
     assert "JSON" in errors[6]
     assert _count(session, Organisation) == 2
+
+
+def test_new_records_keep_every_character_and_their_own_sources(session, make_user):
+    # PostgreSQL inserts through COPY with ids drawn beforehand: tabs, backslashes, newlines and
+    # quotes survive, JSON stays JSON, and each source points at its own record
+    officer = make_user("officer")
+    orgs = samples.organisations(5)
+    orgs[0] = dict(orgs[0], name='Fundacja „Tab\tSlash\\N\\nQuote\'"\'\nnr 1', street="Nowa\\Huta")
+    imp = _run(session, officer, "krs", "krs.jsonl", samples.krs_jsonl(orgs), batch=2)
+    assert imp.new == 5
+    org = session.scalar(select(Organisation).where(Organisation.krs == orgs[0]["krs"]))
+    assert org.name == orgs[0]["name"].upper() and "\\" in org.address and org.fields == []
+    for o in orgs:
+        src = session.scalar(select(OrganisationSource).join(Organisation).where(Organisation.krs == o["krs"]))
+        assert src.source_key == o["krs"] and src.data["nip"] == o["nip"] and src.data["opp"] is False
+    dept = department(session, "WSS")
+    content = samples.department_csv([[o["name"], o["krs"], "", "", "kultura", "", ""] for o in orgs[:2]]
+                                     + [["Fundacja Nowa\tLinia", "", samples.nip(555000007), "a@example.org", "sport", "", ""]])
+    imp = imports.create(session, officer, "department", "l.csv", content, department_id=dept.id, dry_run=False,
+                         mapping={"name": "Nazwa organizacji", "krs": "Nr KRS", "nip": "NIP", "email": "E-mail",
+                                  "fields": "Sfera"})
+    session.commit()
+    imp = imports.run(session, imp.id)
+    assert (imp.matched, imp.new) == (2, 1), imp.report
+    fresh = session.scalar(select(Organisation).where(Organisation.nip == samples.nip(555000007)))
+    assert fresh.name == "Fundacja Nowa\tLinia" and fresh.fields and fresh.email == "a@example.org"
 
 
 def test_krs_single_file_and_zip_folder(session, make_user):
