@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from grants.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class SubmissionKind:
@@ -42,20 +44,13 @@ class SubmissionKind:
         return getattr(self.card_model, self.key)
 
 
-_KINDS: dict[str, SubmissionKind] = {}
-
-
-def register(kind: SubmissionKind) -> SubmissionKind:
-    _KINDS[kind.name] = kind
-    return kind
-
-
-def get(name: str) -> SubmissionKind:
-    return _KINDS[name]
+_KINDS: Registry[SubmissionKind] = Registry(lambda kind: kind.name)
+register = _KINDS.register
+get = _KINDS.get
 
 
 def kinds() -> list[SubmissionKind]:
-    return list(_KINDS.values())
+    return list(_KINDS.items().values())
 
 
 # Who takes part in a contest (the organisations every member declares towards, R-COM-IMPARTIAL):

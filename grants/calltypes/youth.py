@@ -191,16 +191,12 @@ class YouthEntrepreneurship(CallType):
     label = _("Przedsiębiorczość młodzieży")
     description = _("Konkurs na zadania, w których organizacje razem ze szkołami lub uczelniami zakładają "
                     "eksperymentalne przedsięwzięcia prowadzone przez młodzież.")
-    explanation_template = "calltypes/youth_entrepreneurship/explanation.html"
+    templates = ("explanation", "offer_section", "offer_print", "report_section", "report_print")
     params_model = YouthParams
     offer_model = YouthOffer
     offer_section_label = _("Przedsiębiorczość młodzieży: partner, uczestnicy, przedsięwzięcia")
-    offer_section_template = "calltypes/youth_entrepreneurship/offer_section.html"
-    offer_print_template = "calltypes/youth_entrepreneurship/offer_print.html"
     report_model = YouthReport
     report_section_label = _("Przedsięwzięcia młodzieżowe i wskaźniki")
-    report_section_template = "calltypes/youth_entrepreneurship/report_section.html"
-    report_print_template = "calltypes/youth_entrepreneurship/report_print.html"
     criteria_presets = CRITERIA
 
     # -- forms -------------------------------------------------------------------------------------

@@ -142,15 +142,12 @@ class FederationBuilding(CallType):
     label = _("Budowanie federacji i reprezentacji organizacji")
     description = _("Konkurs dla związków stowarzyszeń, federacji i koalicji organizacji pozarządowych, "
                     "wzmacniający ich reprezentację w dialogu z miastem.")
-    explanation_template = "calltypes/federation_building/explanation.html"
+    templates = ("explanation", "offer_section", "offer_print", "report_section")
     params_model = Params
     offer_model = OfferSection
     offer_section_label = _("Federacja lub koalicja")
-    offer_section_template = "calltypes/federation_building/offer_section.html"
-    offer_print_template = "calltypes/federation_building/offer_print.html"
     report_model = ReportSection
     report_section_label = _("Wskaźniki reprezentacji")
-    report_section_template = "calltypes/federation_building/report_section.html"
     report_print_template = "calltypes/federation_building/report_section.html"
     criteria_presets = [
         {"code": "representation", "label": "Reprezentatywność dla sektora (liczba i różnorodność organizacji członkowskich)",
