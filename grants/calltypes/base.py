@@ -14,14 +14,20 @@ from grants.core.i18n import LazyText
 from grants.core import validation_messages
 from grants.core.registry import Registry
 
+def criterion(code: str, label: str, max_points: int, *, support_only: bool = False) -> dict:
+    """A preset scoring criterion as a contest stores it (contest.criteria: JSON, points as text);
+    `support_only`: only in a contest for support (wspieranie), not for entrusting (powierzanie)."""
+    return {"code": code, "label": label, "max_points": str(max_points), "support_only": support_only}
+
+
 # R-EVAL-CRITERIA: art. 15 ust. 1 criteria; own funds apply to support contests only
 DEFAULT_CRITERIA = [
-    {"code": "capacity", "label": "Możliwość realizacji zadania przez oferenta", "max_points": "10", "support_only": False},
-    {"code": "costs", "label": "Kalkulacja kosztów w odniesieniu do zakresu rzeczowego zadania", "max_points": "10", "support_only": False},
-    {"code": "quality", "label": "Jakość wykonania zadania i kwalifikacje osób realizujących", "max_points": "10", "support_only": False},
-    {"code": "own_funds", "label": "Udział środków finansowych własnych lub z innych źródeł", "max_points": "5", "support_only": True},
-    {"code": "personal_in_kind", "label": "Wkład osobowy i rzeczowy, w tym świadczenia wolontariuszy i praca społeczna", "max_points": "5", "support_only": False},
-    {"code": "record", "label": "Rzetelność, terminowość i rozliczenie zadań zleconych w latach poprzednich", "max_points": "5", "support_only": False},
+    criterion("capacity", "Możliwość realizacji zadania przez oferenta", 10),
+    criterion("costs", "Kalkulacja kosztów w odniesieniu do zakresu rzeczowego zadania", 10),
+    criterion("quality", "Jakość wykonania zadania i kwalifikacje osób realizujących", 10),
+    criterion("own_funds", "Udział środków finansowych własnych lub z innych źródeł", 5, support_only=True),
+    criterion("personal_in_kind", "Wkład osobowy i rzeczowy, w tym świadczenia wolontariuszy i praca społeczna", 5),
+    criterion("record", "Rzetelność, terminowość i rozliczenie zadań zleconych w latach poprzednich", 5),
 ]
 
 DEFAULT_CHECKLIST = [

@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from grants.core import clock
 from grants.core.i18n import _
 
-from ..base import CallType, Problem, register
+from ..base import CallType, Problem, criterion, register
 from .members import members_of
 
 # who applies (offer.content["call"]["applicant_kind"])
@@ -150,14 +150,11 @@ class FederationBuilding(CallType):
     report_section_label = _("Wskaźniki reprezentacji")
     report_print_template = "calltypes/federation_building/report_section.html"
     criteria_presets = [
-        {"code": "representation", "label": "Reprezentatywność dla sektora (liczba i różnorodność organizacji członkowskich)",
-         "max_points": "10", "support_only": False},
-        {"code": "membership_growth", "label": "Planowany wzrost liczby organizacji członkowskich",
-         "max_points": "5", "support_only": False},
-        {"code": "dialogue", "label": "Udział w ciałach dialogu (rady pożytku, komisje dialogu obywatelskiego)",
-         "max_points": "10", "support_only": False},
-        {"code": "sustainability", "label": "Trwałość federacji lub koalicji po zakończeniu dotacji",
-         "max_points": "5", "support_only": False},
+        criterion("representation", "Reprezentatywność dla sektora (liczba i różnorodność organizacji członkowskich)",
+                  10),
+        criterion("membership_growth", "Planowany wzrost liczby organizacji członkowskich", 5),
+        criterion("dialogue", "Udział w ciałach dialogu (rady pożytku, komisje dialogu obywatelskiego)", 10),
+        criterion("sustainability", "Trwałość federacji lub koalicji po zakończeniu dotacji", 5),
     ]
     checklist_presets = [
         {"code": "members_confirmed", "label": "Organizacje członkowskie potwierdziły członkostwo ze swoich kont"},
