@@ -72,7 +72,7 @@ def participants(session, contest_id: int) -> set[int]:
 
 def of(submission) -> SubmissionKind:
     """The kind of a submission object."""
-    for kind in _KINDS.values():
+    for kind in kinds():
         if isinstance(submission, kind.model):
             return kind
     raise LookupError(f"not a scored submission: {type(submission).__name__}")
