@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
 from grants.workflows.base import WorkflowMixin
@@ -47,14 +47,13 @@ class Commission(WorkflowMixin, Base, states=COMMISSION_STATES):
         return next((m for m in self.members if m.user_id == uid), None)
 
 
-class CommissionMember(Base):
+class CommissionMember(IdKey, Base):
     __tablename__ = "commission_members"
     __table_args__ = (
         UniqueConstraint("commission_id", "user_id", name="commission_user"),
         CheckConstraint("kind IN ('city', 'ngo', 'expert')", name="kind_valid"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
@@ -77,13 +76,12 @@ class CommissionMember(Base):
         return self.active and self.kind in ("city", "ngo")
 
 
-class Declaration(Base):
+class Declaration(IdKey, Base):
     """A member's impartiality declaration towards one organisation taking part (R-COM-IMPARTIAL)."""
 
     __tablename__ = "declarations"
     __table_args__ = (UniqueConstraint("member_id", "organisation_id", name="member_org"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("commission_members.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     conflict: Mapped[bool] = mapped_column(Boolean)
@@ -92,12 +90,11 @@ class Declaration(Base):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CardColumns:
+class CardColumns(IdKey):
     """A score card's columns, for every kind of submission (reviewers.submissions): one member's
     score and justification per criterion (R-SCORE), a draft until submitted, then final. The
     submission's own column (offer_id, concept_id) is the card class's."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion code -> "7.5"
     justifications: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default="draft")

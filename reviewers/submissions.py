@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple
 
+from grants.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class SubmissionKind:
@@ -59,20 +61,13 @@ class Fact(NamedTuple):
     requested: Decimal | None
 
 
-_KINDS: dict[str, SubmissionKind] = {}
-
-
-def register(kind: SubmissionKind) -> SubmissionKind:
-    _KINDS[kind.name] = kind
-    return kind
-
-
-def get(name: str) -> SubmissionKind:
-    return _KINDS[name]
+_KINDS: Registry[SubmissionKind] = Registry(lambda kind: kind.name)
+register = _KINDS.register
+get = _KINDS.get
 
 
 def kinds() -> list[SubmissionKind]:
-    return list(_KINDS.values())
+    return list(_KINDS.items().values())
 
 
 # Who takes part in a contest (the organisations every member declares towards, R-COM-IMPARTIAL):
@@ -94,7 +89,7 @@ def participants(session, contest_id: int) -> set[int]:
 
 def of(submission) -> SubmissionKind:
     """The kind of a submission object."""
-    for kind in _KINDS.values():
+    for kind in kinds():
         if isinstance(submission, kind.model):
             return kind
     raise LookupError(f"not a scored submission: {type(submission).__name__}")

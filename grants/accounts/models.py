@@ -6,16 +6,15 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.permissions import ROLES
 from grants.core.types import UTCDateTime
 from grants.registry.models import Department, Membership
 
 
-class User(Base):
+class User(IdKey, Base):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(255), unique=True)
     full_name: Mapped[str] = mapped_column(String(255), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -80,39 +79,36 @@ class User(Base):
         return self.email
 
 
-class UserRole(Base):
+class UserRole(IdKey, Base):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="user_role"),
         CheckConstraint("role IN (%s)" % ", ".join(f"'{r}'" for r in ROLES), name="role_known"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(30))
 
     user: Mapped[User] = relationship(back_populates="roles")
 
 
-class LoginAttempt(Base):
+class LoginAttempt(IdKey, Base):
     """Failed and successful logins, for rate limiting (technical time)."""
 
     __tablename__ = "login_attempts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(255), index=True)
     ip: Mapped[str] = mapped_column(String(64), default="")
     success: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class UsedToken(Base):
+class UsedToken(IdKey, Base):
     """One-time links already used (sign-in links): their id is inserted once, so a second use, even a
     concurrent one, fails on the unique key. Rows older than the links' lifetime may be deleted."""
 
     __tablename__ = "used_tokens"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(30))
     jti: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import Money, Percent, UTCDateTime
 from grants.workflows.base import WorkflowMixin
@@ -69,7 +69,7 @@ class Tranche(WorkflowMixin, Base, states=TRANCHE_STATES,
     agreement: Mapped[Agreement] = relationship(back_populates="tranches")
 
 
-class Annex(Base):
+class Annex(IdKey, Base):
     """A proposed change to an agreement's dates, cost estimate or tranches (R-AGR-FROM-OFFER): approved
     by the officer it becomes the agreement's next version; the previous one is kept for comparison."""
 
@@ -78,7 +78,6 @@ class Annex(Base):
                       CheckConstraint("status IN ('proposed', 'approved', 'rejected')",
                                                                name="status_valid"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="proposed")

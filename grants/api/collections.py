@@ -95,17 +95,31 @@ def _caller(c: Collection):
     return auth.current_api_user() if c.public else auth.require_user()
 
 
-def _object(c: Collection, obj_id: str, user):
+NOT_VISIBLE = "No such object, or not visible to you."
+
+
+def path_id(raw: str, detail: str = NOT_VISIBLE) -> int:
+    """The id a URL names, or a 404 with `detail`: ids are INTEGER columns, anything else names nothing."""
     try:
-        pk = int(obj_id)
+        pk = int(raw)
     except ValueError:
-        raise ApiProblem(404, "No such object, or not visible to you.") from None
-    if not (0 < pk < 2**31):  # ids are INTEGER columns
-        raise ApiProblem(404, "No such object, or not visible to you.")
-    obj = db.session.scalar(c.visible(select(c.model).where(c.model.id == pk), user))
+        raise ApiProblem(404, detail) from None
+    if not (0 < pk < 2**31):
+        raise ApiProblem(404, detail)
+    return pk
+
+
+def visible_object(model, visible, raw: str, user, detail: str = NOT_VISIBLE):
+    """The `model` row the URL names (`raw`) if `visible(query, user)` lets the caller see it, else a 404:
+    one answer for "no such id" and "not yours", so ids do not leak."""
+    obj = db.session.scalar(visible(select(model).where(model.id == path_id(raw, detail)), user))
     if obj is None:
-        raise ApiProblem(404, "No such object, or not visible to you.")
+        raise ApiProblem(404, detail)
     return obj
+
+
+def _object(c: Collection, obj_id: str, user):
+    return visible_object(c.model, c.visible, obj_id, user)
 
 
 def body_id(raw, field: str, message: str = "unknown id") -> int:

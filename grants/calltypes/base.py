@@ -12,15 +12,22 @@ from pydantic import BaseModel, ValidationError
 
 from grants.core.i18n import LazyText
 from grants.core import validation_messages
+from grants.core.registry import Registry
+
+def criterion(code: str, label: str, max_points: int, *, support_only: bool = False) -> dict:
+    """A preset scoring criterion as a contest stores it (contest.criteria: JSON, points as text);
+    `support_only`: only in a contest for support (wspieranie), not for entrusting (powierzanie)."""
+    return {"code": code, "label": label, "max_points": str(max_points), "support_only": support_only}
+
 
 # R-EVAL-CRITERIA: art. 15 ust. 1 criteria; own funds apply to support contests only
 DEFAULT_CRITERIA = [
-    {"code": "capacity", "label": "Możliwość realizacji zadania przez oferenta", "max_points": "10", "support_only": False},
-    {"code": "costs", "label": "Kalkulacja kosztów w odniesieniu do zakresu rzeczowego zadania", "max_points": "10", "support_only": False},
-    {"code": "quality", "label": "Jakość wykonania zadania i kwalifikacje osób realizujących", "max_points": "10", "support_only": False},
-    {"code": "own_funds", "label": "Udział środków finansowych własnych lub z innych źródeł", "max_points": "5", "support_only": True},
-    {"code": "personal_in_kind", "label": "Wkład osobowy i rzeczowy, w tym świadczenia wolontariuszy i praca społeczna", "max_points": "5", "support_only": False},
-    {"code": "record", "label": "Rzetelność, terminowość i rozliczenie zadań zleconych w latach poprzednich", "max_points": "5", "support_only": False},
+    criterion("capacity", "Możliwość realizacji zadania przez oferenta", 10),
+    criterion("costs", "Kalkulacja kosztów w odniesieniu do zakresu rzeczowego zadania", 10),
+    criterion("quality", "Jakość wykonania zadania i kwalifikacje osób realizujących", 10),
+    criterion("own_funds", "Udział środków finansowych własnych lub z innych źródeł", 5, support_only=True),
+    criterion("personal_in_kind", "Wkład osobowy i rzeczowy, w tym świadczenia wolontariuszy i praca społeczna", 5),
+    criterion("record", "Rzetelność, terminowość i rozliczenie zadań zleconych w latach poprzednich", 5),
 ]
 
 DEFAULT_CHECKLIST = [
@@ -50,11 +57,13 @@ def validation_problems(e: ValidationError, prefix: str) -> list[Problem]:
 class CallType:
     """Templates a type may provide (each optional), under calltypes/<code>/: explanation.html (the
     public page), offer_section.html (form fields of offer.content["call"], names prefixed "call."),
-    offer_print.html, report_section.html, report_print.html."""
+    offer_print.html, report_section.html, report_print.html. A type names those it has in
+    `templates` (e.g. ("explanation", "offer_section")); each becomes its `<name>_template` path."""
 
     code: str = ""
     label: LazyText
     description: LazyText
+    templates: tuple[str, ...] = ()
     # what the public page and the contest page say about the type, in plain Polish (a template)
     explanation_template: str | None = None
     # the contest's own parameters (contest.call_params); None: the type has none
@@ -75,6 +84,12 @@ class CallType:
     criteria_presets: list[dict] = []
     replaces_criteria: bool = False
     checklist_presets: list[dict] = []
+
+    def __init_subclass__(cls, **kw) -> None:
+        super().__init_subclass__(**kw)
+        for name in cls.__dict__.get("templates", ()):
+            if f"{name}_template" not in cls.__dict__:  # a path the type gives itself wins
+                setattr(cls, f"{name}_template", f"calltypes/{cls.code}/{name}.html")
 
     # -- contest ---------------------------------------------------------------------------------
     def default_criteria(self, form: str) -> list[dict]:
@@ -215,17 +230,7 @@ def _stored_section(model, content: dict):
         return model()
 
 
-_registry: dict[str, CallType] = {}
-
-
-def register(ct: CallType) -> CallType:
-    _registry[ct.code] = ct
-    return ct
-
-
-def get(code: str) -> CallType:
-    return _registry[code]
-
-
-def registry() -> dict[str, CallType]:
-    return dict(_registry)
+_registry: Registry[CallType] = Registry(lambda ct: ct.code)
+register = _registry.register
+get = _registry.get
+registry = _registry.items

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from grants.core.i18n import _
 from grants.core.numbers import decimal_text_type
 
-from .base import CallType, Problem, register
+from .base import CallType, Problem, criterion, register
 
 ADULT_AGE = 18
 AGE_LIMITS = (6, 35)  # what a contest may set as its bounds
@@ -30,14 +30,10 @@ PARTNER_KINDS = {"school": _("szkoła"), "university": _("uczelnia")}
 VENTURE_KINDS = {"mini_company": _("mini-firma uczniowska lub studencka"), "cooperative": _("spółdzielnia uczniowska"),
                  "project_team": _("zespół projektowy"), "other": _("inna forma")}
 CRITERIA = [
-    {"code": "youth_lead", "label": "Młodzi ludzie sami podejmują decyzje w przedsięwzięciach",
-     "max_points": "10", "support_only": False},
-    {"code": "practical_learning", "label": "Praktyczna nauka przedsiębiorczości (działanie, nie tylko zajęcia)",
-     "max_points": "10", "support_only": False},
-    {"code": "school_partnership", "label": "Partnerstwo ze szkołą lub uczelnią", "max_points": "5",
-     "support_only": False},
-    {"code": "lasting_effect", "label": "Co zostanie po zakończeniu dotacji (trwałość przedsięwzięć)",
-     "max_points": "5", "support_only": False},
+    criterion("youth_lead", "Młodzi ludzie sami podejmują decyzje w przedsięwzięciach", 10),
+    criterion("practical_learning", "Praktyczna nauka przedsiębiorczości (działanie, nie tylko zajęcia)", 10),
+    criterion("school_partnership", "Partnerstwo ze szkołą lub uczelnią", 5),
+    criterion("lasting_effect", "Co zostanie po zakończeniu dotacji (trwałość przedsięwzięć)", 5),
 ]
 
 
@@ -191,16 +187,12 @@ class YouthEntrepreneurship(CallType):
     label = _("Przedsiębiorczość młodzieży")
     description = _("Konkurs na zadania, w których organizacje razem ze szkołami lub uczelniami zakładają "
                     "eksperymentalne przedsięwzięcia prowadzone przez młodzież.")
-    explanation_template = "calltypes/youth_entrepreneurship/explanation.html"
+    templates = ("explanation", "offer_section", "offer_print", "report_section", "report_print")
     params_model = YouthParams
     offer_model = YouthOffer
     offer_section_label = _("Przedsiębiorczość młodzieży: partner, uczestnicy, przedsięwzięcia")
-    offer_section_template = "calltypes/youth_entrepreneurship/offer_section.html"
-    offer_print_template = "calltypes/youth_entrepreneurship/offer_print.html"
     report_model = YouthReport
     report_section_label = _("Przedsięwzięcia młodzieżowe i wskaźniki")
-    report_section_template = "calltypes/youth_entrepreneurship/report_section.html"
-    report_print_template = "calltypes/youth_entrepreneurship/report_print.html"
     criteria_presets = CRITERIA
 
     # -- forms -------------------------------------------------------------------------------------

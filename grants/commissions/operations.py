@@ -84,6 +84,14 @@ def _forming(commission, expected_version):
         raise stale(commission.version)
 
 
+def check_composition(actor, commission, expected_version: int | None = None) -> None:
+    """Whether `actor` may change the commission's composition now: 403 unless an officer of the
+    contest, 409 once the declarations are open or for a stale version (also for a member added
+    from elsewhere, e.g. the federation's pool)."""
+    _require_officer(actor, commission)
+    _forming(commission, expected_version)
+
+
 def add_member(session: Session, actor, commission: Commission, *, user_id: int, kind: str,
                nominating_organisation_id: int | None = None, is_chair: bool = False,
                expected_version: int | None = None) -> CommissionMember:

@@ -22,17 +22,16 @@ from sqlalchemy.sql.elements import BindParameter
 
 from . import canonical, clock
 from .context import request_id as _request_id
-from .db import Base
+from .db import Base, IdKey
 from .types import UTCDateTime
 
 
-class AuditEntry(Base):
+class AuditEntry(IdKey, Base):
     __tablename__ = "audit_entries"
     # (type, clock_at): the open-data changes feed finds what was recorded after a moment
     __table_args__ = (UniqueConstraint("object_type", "object_id", "seq", name="object_seq"),
                       Index("ix_audit_entries_type_clock", "object_type", "clock_at"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_type: Mapped[str] = mapped_column(String(50), index=True)
     object_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
@@ -73,10 +72,9 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.dumps(content).encode()).hexdigest()
 
 
-class AuditSeal(Base):
+class AuditSeal(IdKey, Base):
     __tablename__ = "audit_seals"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_entry_id: Mapped[int] = mapped_column(Integer)
     heads: Mapped[str] = mapped_column(Text)

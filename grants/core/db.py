@@ -6,7 +6,8 @@ import time
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy import Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -19,6 +20,13 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class IdKey:
+    """A table's integer primary key `id`, its first column: every table but a few keyed by a name
+    (`class Offer(WorkflowMixin, Base)` has it from WorkflowMixin, a plain table from `class X(IdKey, Base)`)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
 
 
 # One session per thread; the web app removes it at the end of each request,

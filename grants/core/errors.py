@@ -10,6 +10,15 @@ class FieldErrors(ValueError):
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
+def text_field(values: dict, field: str, errors: list[dict], message, min_length: int = 1) -> str:
+    """`values[field]` as stripped text; shorter than `min_length` (by default: empty), one
+    {field, message} joins `errors` (the caller raises its FieldErrors once every field is read)."""
+    text = (values.get(field) or "").strip()
+    if len(text) < min_length:
+        errors.append({"field": field, "message": str(message)})
+    return text
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value

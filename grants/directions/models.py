@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.workflows.base import WorkflowMixin
@@ -48,22 +48,20 @@ class Direction(WorkflowMixin, Base, states=DIRECTION_STATES):
     organisation = relationship("Organisation")
 
 
-class DirectionSupport(Base):
+class DirectionSupport(IdKey, Base):
     """One support per person (S7)."""
 
     __tablename__ = "direction_supports"
     __table_args__ = (UniqueConstraint("direction_id", "user_id", name="direction_user"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     direction_id: Mapped[int] = mapped_column(ForeignKey("directions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class DirectionComment(Base):
+class DirectionComment(IdKey, Base):
     __tablename__ = "direction_comments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     direction_id: Mapped[int] = mapped_column(ForeignKey("directions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,6 @@
 """Directions proposed in a consultation: list, propose, support, comment, moderation, answers, report."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -26,7 +25,7 @@ from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.direction import consultation_staff
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import act, viewer, visible_or_404
+from grants.web.areas import act, form_date, viewer, visible_or_404
 
 from . import operations as ops
 from .models import Direction, DirectionComment
@@ -171,22 +170,11 @@ transition_page(bp, "/directions/<int:did>/transitions/<name>", _direction, ("an
 def plan(did):
     d = _direction(did)
     _csrf()
-    try:
-        announcement = date.fromisoformat(request.form.get("announcement", ""))
-        c = plan_contest_from_direction(db.session(), current_user, d, announcement=announcement)
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
-    except ValueError:
-        db.session.rollback()
-        flash(_("Podaj planowaną datę ogłoszenia."), "error")
-        return redirect(url_for(".show", did=did), 303)
-    except WorkflowError as e:
-        db.session.rollback()
-        _flash_error(e)
-        return redirect(url_for(".show", did=did), 303)
-    flash(_("Zaplanowano konkurs w programie współpracy."), "success")
-    return redirect(url_for("contests.show", cid=c.id), 303)
+    return act(lambda: plan_contest_from_direction(
+                   db.session(), current_user, d,
+                   announcement=form_date("announcement", _("Podaj planowaną datę ogłoszenia."))),
+               url_for(".show", did=did), _("Zaplanowano konkurs w programie współpracy."),
+               to=lambda c: url_for("contests.show", cid=c.id))
 
 
 @bp.route("/consultations/<int:cid>/report")

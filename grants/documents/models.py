@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 
-class IssuedDocument(Base):
+class IssuedDocument(IdKey, Base):
     """One issued PDF. `ref` tells apart documents of the same kind for one object (the offer's
     revision number for a confirmation). `subject_hash` is the hash the document certifies (the
     offer's frozen content for a confirmation), so its QR code can point at it."""
@@ -18,7 +18,6 @@ class IssuedDocument(Base):
     __tablename__ = "issued_documents"
     __table_args__ = (UniqueConstraint("kind", "object_type", "object_id", "ref", name="issued_document_once"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(40))
@@ -32,26 +31,24 @@ class IssuedDocument(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class AttachmentRule(Base):
+class AttachmentRule(IdKey, Base):
     """Per contest: an attachment kind the officer allows or requires, with its size limit."""
 
     __tablename__ = "attachment_rules"
     __table_args__ = (UniqueConstraint("contest_id", "kind", name="attachment_rule_kind"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     max_bytes: Mapped[int] = mapped_column(Integer)
 
 
-class Attachment(Base):
+class Attachment(IdKey, Base):
     """A file attached to an offer or a report, stored under its SHA-256 (the name is only shown).
     `signature` holds the verification of a signed confirmation (PAdES), when one was made."""
 
     __tablename__ = "attachments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_type: Mapped[str] = mapped_column(String(20))  # offer, report
     owner_id: Mapped[int] = mapped_column(Integer, index=True)
     kind: Mapped[str] = mapped_column(String(30))

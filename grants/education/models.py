@@ -26,7 +26,6 @@ class EducationEvent(WorkflowMixin, Base):
     __tablename__ = "education_events"
     __table_args__ = (state_check(EVENT_STATES), CheckConstraint("capacity > 0", name="capacity_positive"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20))
@@ -55,7 +54,6 @@ class EventRegistration(WorkflowMixin, Base):
                             postgresql_where=text("state IN ('registered', 'waitlisted')"),
                             sqlite_where=text("state IN ('registered', 'waitlisted')")))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("education_events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -83,7 +81,6 @@ class ConsultationSlot(WorkflowMixin, Base):
     __tablename__ = "consultation_slots"
     __table_args__ = (state_check(SLOT_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     host_name: Mapped[str] = mapped_column(String(255), default="")  # an invited expert's name

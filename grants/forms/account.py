@@ -1,11 +1,13 @@
 """Forms of the account page, the password reset and the admin's users page (issue 21)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from grants.accounts.passwords import MAX_LENGTH
 from grants.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, MAX_NAME
+
+from .fields import account_email_field
 
 PASSWORD_HINT = _l("Co najmniej 10 znaków, trudne do odgadnięcia: najlepiej kilka nietypowych słów. "
                    "Nie może zawierać Twojego imienia, nazwiska ani adresu e-mail.")
@@ -37,10 +39,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Adres e-mail konta"), validators=[DataRequired(_l("Podaj adres e-mail.")),
-                                                             Email(_l("Nieprawidłowy adres e-mail.")),
-                                                             Length(max=255)],
-                       render_kw={"autocomplete": "username"})
+    email = account_email_field(_l("Adres e-mail konta"))
 
 
 class TokenForm(FlaskForm):

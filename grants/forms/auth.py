@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .fields import account_email_field
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")),
-                                                       Email(_l("Nieprawidłowy adres e-mail.")),
-                                                       Length(max=255)],
-                       render_kw={"autocomplete": "username"})
+    email = account_email_field()
     password = PasswordField(_l("Hasło"), validators=[DataRequired(_l("Podaj hasło.")), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
 
@@ -16,9 +15,7 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """Self-registration of a participant (S1): anyone may take part in consultations."""
     full_name = StringField(_l("Imię i nazwisko"), validators=[DataRequired(_l("Podaj imię i nazwisko.")), Length(max=255)])
-    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")),
-                                                       Email(_l("Nieprawidłowy adres e-mail.")), Length(max=255)],
-                       render_kw={"autocomplete": "email"})
+    email = account_email_field(autocomplete="email")
     stakeholder_type = RadioField(_l("Kim jesteś?"), choices=[
         ("resident", _l("mieszkaniec")), ("business", _l("biznes")), ("school", _l("szkoła lub uczelnia")),
         ("city_unit", _l("jednostka miejska"))], validators=[DataRequired(_l("Wybierz, kim jesteś."))])
@@ -29,10 +26,7 @@ class RegisterForm(FlaskForm):
 
 class SigninLinkForm(FlaskForm):
     """Asks for a one-time sign-in link by e-mail (the way in while password attempts are throttled)."""
-    email = EmailField(_l("Adres e-mail"), validators=[DataRequired(_l("Podaj adres e-mail.")),
-                                                       Email(_l("Nieprawidłowy adres e-mail.")),
-                                                       Length(max=255)],
-                       render_kw={"autocomplete": "username"})
+    email = account_email_field()
 
 
 class ConfirmForm(FlaskForm):

@@ -1,11 +1,14 @@
 """WTForms fields for numbers people type: the same parser as the API and the imports
-(grants.core.numbers), in its "typed" grammar ("1 250,50" as Polish users write it)."""
+(grants.core.numbers), in its "typed" grammar ("1 250,50" as Polish users write it); and the
+account's e-mail field the sign-in, registration and reset forms share."""
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import partial
 
-from wtforms import Field
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, Field
+from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import TextInput
 
 from grants.core.numbers import NumberError, parse_money, parse_percent, parse_points
@@ -56,3 +59,11 @@ def PointsField(label=None, validators=None, **kw) -> NumberField:  # noqa: N802
 
 def PercentField(label=None, validators=None, **kw) -> NumberField:  # noqa: N802
     return NumberField(label, validators, parse=partial(parse_percent, **kw.pop("limits", {})), **kw)
+
+
+def account_email_field(label=_l("Adres e-mail"), autocomplete: str = "username") -> EmailField:
+    """The e-mail address that names an account (signing in, registering, a link or a reset by
+    mail): required, well-formed, at most the column's 255 characters."""
+    return EmailField(label, validators=[DataRequired(_l("Podaj adres e-mail.")),
+                                         Email(_l("Nieprawidłowy adres e-mail.")), Length(max=255)],
+                      render_kw={"autocomplete": autocomplete})

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from grants.core.errors import FieldErrors
+from grants.core.errors import FieldErrors, text_field
 from grants.core import clock
 from grants.core.dates import roll_to_working_day, warsaw_date
 from grants.core.i18n import _
@@ -45,12 +45,8 @@ def is_late(obj: Initiative, today) -> bool:
 def submit(session: Session, actor, organisation_id: int, values: dict) -> Initiative:
     require_board(actor, organisation_id)
     errors = []
-    title = (values.get("title") or "").strip()
-    description = (values.get("description") or "").strip()
-    if not title:
-        errors.append({"field": "title", "message": str(_("Podaj tytuł zadania."))})
-    if len(description) < 20:
-        errors.append({"field": "description", "message": str(_("Opisz zadanie (co najmniej 20 znaków)."))})
+    title = text_field(values, "title", errors, _("Podaj tytuł zadania."))
+    description = text_field(values, "description", errors, _("Opisz zadanie (co najmniej 20 znaków)."), 20)
     if values.get("field") and values["field"] not in FIELDS:
         errors.append({"field": "field", "message": str(_("Nieznana sfera pożytku publicznego."))})
     cost = values.get("estimated_cost")

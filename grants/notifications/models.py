@@ -6,17 +6,16 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 
-class Notification(Base):
+class Notification(IdKey, Base):
     """One thing one person is told. `key` makes a reminder once per person and occasion."""
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_notifications_user_key"),
                       Index("ix_notifications_user_unread", "user_id", "read_at"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(60))
     category: Mapped[str] = mapped_column(String(20))
@@ -33,21 +32,19 @@ class Notification(Base):
     digest_claim: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
-class NotificationPreference(Base):
+class NotificationPreference(IdKey, Base):
     __tablename__ = "notification_preferences"
     __table_args__ = (UniqueConstraint("user_id", "category", name="uq_notification_pref"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     category: Mapped[str] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(10))
 
 
-class Subscription(Base):
+class Subscription(IdKey, Base):
     """A newsletter subscription by anyone (S4), confirmed by a link (double opt-in)."""
     __tablename__ = "subscriptions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(255), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     locale: Mapped[str] = mapped_column(String(5), default="pl")
@@ -65,12 +62,11 @@ class Subscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class SubscriptionItem(Base):
+class SubscriptionItem(IdKey, Base):
     """An announcement matched to a weekly subscriber, waiting for the weekly newsletter."""
     __tablename__ = "subscription_items"
     __table_args__ = (UniqueConstraint("subscription_id", "object_type", "object_id", name="uq_subscription_item"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True)
     object_type: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[str] = mapped_column(String(36))

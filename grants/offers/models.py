@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.contests.models import Contest
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.registry.models import Organisation
@@ -68,26 +68,24 @@ class Offer(WorkflowMixin, Base, states=OFFER_STATES):
         return bool(self.partners)
 
 
-class OfferPartner(Base):
+class OfferPartner(IdKey, Base):
     """A partner organisation of a joint offer (R-OFF-JOINT); its members see the offer too."""
 
     __tablename__ = "offer_partners"
     __table_args__ = (UniqueConstraint("offer_id", "organisation_id", name="offer_org"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     organisation: Mapped[Organisation] = relationship()
 
 
-class OfferRevision(Base):
+class OfferRevision(IdKey, Base):
     """A frozen version of the offer's content: each submission, correction or update (R-OFF-DEADLINE)."""
 
     __tablename__ = "offer_revisions"
     __table_args__ = (UniqueConstraint("offer_id", "number", name="offer_number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))  # submission, correction, update

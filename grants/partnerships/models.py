@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
@@ -33,7 +33,6 @@ class PartnershipOffer(WorkflowMixin, Base):
     __tablename__ = "partnership_offers"
     __table_args__ = (state_check(OFFER_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(255))
@@ -58,7 +57,6 @@ class PartnershipInterest(WorkflowMixin, Base):
     __tablename__ = "partnership_interests"
     __table_args__ = (state_check(INTEREST_STATES),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("partnership_offers.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # the business participant
     company: Mapped[str] = mapped_column(String(255))

@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from grants.core import clock
-from grants.core.errors import FieldErrors
+from grants.core.errors import FieldErrors, text_field
 from grants.core.i18n import _
 from grants.core.permissions import APPLICANT, PARTICIPANT, PermissionDenied, has_role, is_staff
 from grants.notifications import facts
@@ -112,12 +112,8 @@ def express_interest(session: Session, actor, offer: PartnershipOffer, values: d
     if offer.state != "published":
         raise PartnershipError([{"field": "offer_id", "message": str(_("Ta oferta nie jest opublikowana."))}])
     errors = []
-    company = (values.get("company") or "").strip()
-    message = (values.get("message") or "").strip()
-    if not company:
-        errors.append({"field": "company", "message": str(_("Podaj nazwę firmy."))})
-    if len(message) < 10:
-        errors.append({"field": "message", "message": str(_("Napisz, czym firma jest zainteresowana (co najmniej 10 znaków)."))})
+    company = text_field(values, "company", errors, _("Podaj nazwę firmy."))
+    message = text_field(values, "message", errors, _("Napisz, czym firma jest zainteresowana (co najmniej 10 znaków)."), 10)
     if errors:
         raise PartnershipError(errors)
     obj = PartnershipInterest(offer_id=offer.id, author_id=actor.id, company=company[:255], message=message[:4000],

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 STATES = ("requested", "done", "refused")
 
 
-class DeletionRequest(Base):
+class DeletionRequest(IdKey, Base):
     __tablename__ = "deletion_requests"
     __table_args__ = (CheckConstraint("state IN ('requested', 'done', 'refused')", name="state_valid"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="requested")
     reason: Mapped[str] = mapped_column(Text, default="")  # the person's own words, optional

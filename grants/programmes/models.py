@@ -5,15 +5,14 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 
-class Programme(Base):
+class Programme(IdKey, Base):
     __tablename__ = "programmes"
     __table_args__ = (UniqueConstraint("grantor_id", "year", name="grantor_year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))  # each authority its programme (issue 22)
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(255))

@@ -50,6 +50,25 @@ def normalise_regon(value: str) -> str:
         raise IdentifierError(_("Nieprawidłowy REGON: wymagane 9 lub 14 cyfr z poprawną sumą kontrolną.")) from None
 
 
+ORGANISATION_IDENTIFIERS = (("krs", normalise_krs), ("nip", normalise_nip), ("regon", normalise_regon))
+
+
+def each_identifier(raw: dict):
+    """For KRS, NIP and REGON in turn: (field, the normalised number or None, the error's message or
+    None), from `raw`'s text (already cleaned of whatever its source adds); an empty one is None."""
+    for field, normalise in ORGANISATION_IDENTIFIERS:
+        text = raw.get(field)
+        if not text:
+            yield field, None, None
+            continue
+        try:
+            value = normalise(text)
+        except IdentifierError as e:
+            yield field, None, e.message
+        else:
+            yield field, value, None
+
+
 def normalise_iban(value: str) -> str:
     v = (value or "").strip().replace(" ", "").upper()
     if v.isdigit() and len(v) == 26:  # Polish account numbers are written without the country code

@@ -8,7 +8,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, Lar
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 #: kinds of source (and of import)
@@ -19,7 +19,7 @@ IMPORT_STATUSES = ("mapping", "queued", "running", "done", "failed")
 CANDIDATE_STATUSES = ("open", "merged", "different")
 
 
-class OrganisationSource(Base):
+class OrganisationSource(IdKey, Base):
     """One source's view of an organisation: a KRS extract (its date), a REGON report, a line of a
     department's list. (kind, label, key) identifies the source record, so a re-run finds it."""
 
@@ -27,7 +27,6 @@ class OrganisationSource(Base):
     __table_args__ = (UniqueConstraint("kind", "label", "source_key", name="organisation_source_key"),
                       CheckConstraint("kind IN ('krs', 'regon', 'department')", name="organisation_source_kind"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12))
     label: Mapped[str] = mapped_column(String(40))  # "KRS", "REGON", a department's code
@@ -38,7 +37,7 @@ class OrganisationSource(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class RegistryImport(Base):
+class RegistryImport(IdKey, Base):
     """One import run: its file, mapping, progress counters and each row's outcome."""
 
     __tablename__ = "registry_imports"
@@ -46,7 +45,6 @@ class RegistryImport(Base):
                       CheckConstraint("status IN ('mapping', 'queued', 'running', 'done', 'failed')",
                                       name="registry_import_status"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     filename: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[bytes] = mapped_column(LargeBinary)
@@ -67,14 +65,13 @@ class RegistryImport(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class DuplicateCandidate(Base):
+class DuplicateCandidate(IdKey, Base):
     """A pair that may be one organisation; officers merge it or mark it different."""
 
     __tablename__ = "duplicate_candidates"
     __table_args__ = (UniqueConstraint("first_id", "second_id", name="duplicate_pair"),
                       CheckConstraint("status IN ('open', 'merged', 'different')", name="duplicate_status"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     second_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     score: Mapped[int] = mapped_column(Integer)

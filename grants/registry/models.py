@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 
-class Grantor(Base):
+class Grantor(IdKey, Base):
     """The local authority granting (Gmina Miejska Kraków by default); one deployment may serve several."""
 
     __tablename__ = "grantors"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     office_name: Mapped[str] = mapped_column(String(255), default="")
@@ -31,12 +30,11 @@ class Grantor(Base):
     departments: Mapped[list["Department"]] = relationship(back_populates="grantor", order_by="Department.code")
 
 
-class Department(Base):
+class Department(IdKey, Base):
     """A department (Wydział/Biuro) of the grantor's office."""
 
     __tablename__ = "departments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -47,10 +45,9 @@ class Department(Base):
     grantor: Mapped[Grantor] = relationship(back_populates="departments")
 
 
-class Organisation(Base):
+class Organisation(IdKey, Base):
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     legal_form: Mapped[str] = mapped_column(String(40))
     krs: Mapped[str | None] = mapped_column(String(10), unique=True)
@@ -77,7 +74,7 @@ BOARD, MEMBER = "board", "member"
 MEMBER_ROLES = (BOARD, MEMBER)
 
 
-class Membership(Base):
+class Membership(IdKey, Base):
     """A user acting for an organisation (R-ORG-MEMBERSHIP). `role`: the board submits, withdraws and
     signs for the organisation and manages its members; a member drafts."""
 
@@ -85,7 +82,6 @@ class Membership(Base):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="user_org"),
                       CheckConstraint("role IN ('board', 'member')", name="membership_role"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     function: Mapped[str] = mapped_column(String(100), default="")
@@ -95,7 +91,7 @@ class Membership(Base):
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
 
 
-class MembershipInvitation(Base):
+class MembershipInvitation(IdKey, Base):
     """An organisation's invitation of a person, by e-mail (R-ORG-MEMBERSHIP): accepted or declined
     from the invitee's own account, once, before it expires (technical time)."""
 
@@ -104,7 +100,6 @@ class MembershipInvitation(Base):
                       CheckConstraint("status IN ('pending', 'accepted', 'declined', 'revoked')",
                                       name="invitation_status"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(255), index=True)
     role: Mapped[str] = mapped_column(String(10), default=MEMBER)
@@ -132,13 +127,12 @@ class OfferOutsideContest:
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)  # the authority (issue 22)
 
 
-class OrganisationNote(Base):
+class OrganisationNote(IdKey, Base):
     """One authority's own note on an organisation of the shared registry (issue 22): its staff read
     and write them; another authority's staff and the organisation never see them."""
 
     __tablename__ = "organisation_notes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

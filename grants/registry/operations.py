@@ -11,7 +11,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 
 from .dictionaries import DISTRICTS, FIELDS, LEGAL_FORMS
-from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
+from .identifiers import each_identifier
 from .models import BOARD, Membership, Organisation
 from .relations import works_with
 
@@ -51,15 +51,11 @@ def clean(session: Session, values: dict, current: Organisation | None = None) -
     if values.get("legal_form") not in LEGAL_FORMS:
         err("legal_form", _("Wybierz formę prawną."))
     out["legal_form"] = values.get("legal_form")
-    for field, fn in (("krs", normalise_krs), ("nip", normalise_nip), ("regon", normalise_regon)):
-        raw = (values.get(field) or "").strip()
-        if not raw:
-            out[field] = None
-            continue
-        try:
-            out[field] = fn(raw)
-        except IdentifierError as e:
-            err(field, e.message)
+    for field, value, error in each_identifier({f: (values.get(f) or "").strip() for f in ("krs", "nip", "regon")}):
+        if error:
+            err(field, error)
+        else:
+            out[field] = value
     if not out.get("krs") and not out.get("nip"):
         if not any(e["field"] in ("krs", "nip") for e in errors):
             err("krs", _("Podaj numer KRS albo NIP (organizacja spoza KRS)."))

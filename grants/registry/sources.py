@@ -22,7 +22,7 @@ from grants.core.i18n import _
 from grants.core.spreadsheets import xlsx_rows
 
 from .dictionaries import DISTRICTS, FIELDS
-from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
+from .identifiers import each_identifier
 from .matching import fold
 
 #: the registry fields a department's column may be mapped to
@@ -73,17 +73,13 @@ _SPACES_DASHES = re.compile(r"[\s-]")
 
 def _identifiers(values: dict, raw: dict) -> str | None:
     """Normalises krs/nip/regon of `raw` into `values`; the first error's message, or None."""
-    for name, fn in (("krs", normalise_krs), ("nip", normalise_nip), ("regon", normalise_regon)):
-        v = _SPACES_DASHES.sub("", str(raw.get(name) or "")).strip()
-        if name == "regon" and len(v) == 14 and v.endswith("00000"):
-            v = v[:9]  # KRS writes a 9-digit REGON padded with zeros to 14
-        if not v:
-            values[name] = None
-            continue
-        try:
-            values[name] = fn(v)
-        except IdentifierError as e:
-            return str(e.message)
+    cleaned = {name: _SPACES_DASHES.sub("", str(raw.get(name) or "")).strip() for name in ("krs", "nip", "regon")}
+    if len(cleaned["regon"]) == 14 and cleaned["regon"].endswith("00000"):
+        cleaned["regon"] = cleaned["regon"][:9]  # KRS writes a 9-digit REGON padded with zeros to 14
+    for name, value, error in each_identifier(cleaned):
+        if error:
+            return str(error)
+        values[name] = value
     return None
 
 

@@ -26,7 +26,6 @@ class ServiceListing(WorkflowMixin, Base):
     __tablename__ = "service_listings"
     __table_args__ = (state_check(LISTING_STATES), CheckConstraint("kind IN ('offer', 'request')", name="kind_valid"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(10))
@@ -53,7 +52,6 @@ class ServiceExchange(WorkflowMixin, Base):
                       CheckConstraint("responder_rating IS NULL OR responder_rating BETWEEN 1 AND 5",
                                       name="responder_rating_range"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("service_listings.id", ondelete="CASCADE"), index=True)
     responder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who answered, or the broker

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.workflows.base import WorkflowMixin
@@ -31,12 +31,11 @@ class Settlement(WorkflowMixin, Base, states=SETTLEMENT_STATES):
     payments: Mapped[list["ReturnPayment"]] = relationship(order_by="ReturnPayment.id", cascade="all, delete-orphan")
 
 
-class ReturnPayment(Base):
+class ReturnPayment(IdKey, Base):
     """A return booked by finance (R-SET-PARTIAL splits it between principal and interest)."""
 
     __tablename__ = "return_payments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"), index=True)
     paid_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money())

@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from budgets.returns import ReturnError
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.numbers import parse_money
-from grants.core.permissions import FINANCE, PermissionDenied, has_role
+from grants.core.permissions import FINANCE, has_role
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import visible_or_404
+from grants.web.areas import act, visible_or_404
 
 from . import calculation
 from . import operations as ops
@@ -70,22 +69,19 @@ def transition(sid, name):
 def record_return(sid):
     s = _get(sid)
     require_csrf()
+    # a refused booking (budgets.returns.ReturnError: above what is owed, before the agreement...) says why
+    return act(lambda: calculation.book_payment(db.session(), current_user, s, *_payment_form(),
+                                                request.form.get("reference", "")),
+               url_for(".show", sid=sid) + "#returns", _("Zaksięgowano wpłatę."))
+
+
+def _payment_form() -> tuple[date, Decimal]:
+    """The returned payment's date and amount as the form gives them, or a ValueError worded for it."""
     try:
-        paid_on = date.fromisoformat(request.form.get("paid_on", ""))
-        amount = parse_money(request.form.get("amount", ""), allow_zero=False, grammar="typed")
-        calculation.book_payment(db.session(), current_user, s, paid_on, amount, request.form.get("reference", ""))
-        db.session.commit()
-    except PermissionDenied:
-        abort(403)
+        return (date.fromisoformat(request.form.get("paid_on", "")),
+                parse_money(request.form.get("amount", ""), allow_zero=False, grammar="typed"))
     except (ValueError, InvalidOperation):
-        db.session.rollback()
-        flash(_("Podaj datę wpłaty i kwotę z dokładnością do grosza."), "error")
-    except (ReturnError, WorkflowError) as e:
-        db.session.rollback()
-        flash(str(getattr(e, "message", None) or getattr(e, "detail", e)), "error")
-    else:
-        flash(_("Zaksięgowano wpłatę."), "success")
-    return redirect(url_for(".show", sid=sid) + "#returns", 303)
+        raise ValueError(str(_("Podaj datę wpłaty i kwotę z dokładnością do grosza."))) from None
 
 
 @section(FINANCE)

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import Money, UTCDateTime
 from grants.registry.models import OfferOutsideContest
@@ -39,12 +39,11 @@ class SmallGrant(OfferOutsideContest, WorkflowMixin, Base, states=SMALL_GRANT_ST
         return self.state in ("published", "comments_closed", "awarded", "refused")
 
 
-class SmallGrantComment(Base):
+class SmallGrantComment(IdKey, Base):
     """Anyone may comment while the offer is published (R-19A-PUBLISH)."""
 
     __tablename__ = "small_grant_comments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     small_grant_id: Mapped[int] = mapped_column(ForeignKey("small_grants.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str] = mapped_column(String(255))

@@ -77,19 +77,33 @@ def index():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if not form.validate_on_submit():
-        return _page(422, password_form=form)
     user = current_user._get_current_object()
-    try:
-        credentials.change_password(db.session(), user, current=form.current_password.data, new=form.password.data)
-        db.session.commit()
-    except AccountError as e:
-        db.session.rollback()
-        getattr(form, e.field, form.password).errors.append(str(e.message))
-        return _page(422, password_form=form)
+    return _submit(form, "password_form", form.password,
+                   lambda: credentials.change_password(db.session(), user, current=form.current_password.data,
+                                                       new=form.password.data),
+                   lambda _result: _password_changed(user))
+
+
+def _password_changed(user):
     _sign_in_again(user)
     flash(_("Hasło zostało zmienione. Pozostałe sesje i wszystkie tokeny API zostały zakończone."), "success")
     return redirect(url_for(".index"), 303)
+
+
+def _submit(form, name: str, default_field, operation, done):
+    """One of the page's forms (`name`: its key in the page's context): invalid input, or an
+    AccountError from `operation()` (shown on its field, else on `default_field`), shows the page
+    again with the form (422); otherwise the change is committed and `done(result)` answers."""
+    if not form.validate_on_submit():
+        return _page(422, **{name: form})
+    try:
+        result = operation()
+        db.session.commit()
+    except AccountError as e:
+        db.session.rollback()
+        getattr(form, e.field, default_field).errors.append(str(e.message))
+        return _page(422, **{name: form})
+    return done(result)
 
 
 @bp.route("/logout-everywhere", methods=["POST"])
@@ -110,16 +124,14 @@ def logout_everywhere():
 @login_required
 def create_token():
     form = TokenForm()
-    if not form.validate_on_submit():
-        return _page(422, token_form=form)
-    try:
-        secret, row = tokens.issue(db.session(), current_user._get_current_object(), name=form.name.data,
-                                   days=form.expires_in_days.data)
-        db.session.commit()
-    except AccountError as e:
-        db.session.rollback()
-        getattr(form, e.field, form.name).errors.append(str(e.message))
-        return _page(422, token_form=form)
+    return _submit(form, "token_form", form.name,
+                   lambda: tokens.issue(db.session(), current_user._get_current_object(), name=form.name.data,
+                                        days=form.expires_in_days.data),
+                   _token_issued)
+
+
+def _token_issued(issued):
+    secret, row = issued
     # shown on this response only (never flashed: the flash would travel in the session cookie)
     return _page(201, new_token={"secret": secret, "name": row.name, "expires_at": row.expires_at})
 

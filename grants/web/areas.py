@@ -5,6 +5,7 @@ a few lines of wiring around its operations, and `grants.web.transitions.perform
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -70,6 +71,15 @@ def act(operation, back, done=None, to=None, field_message=None, missing=(), exp
         if to is not None:
             return redirect(to(result), 303)
     return redirect(back() if callable(back) else back, 303)
+
+
+def form_date(name: str, message) -> date:
+    """The date the form's date field `name` sends (ISO), or a ValueError worded `message`: `act` and
+    `save` show it as refused input."""
+    try:
+        return date.fromisoformat(request.form.get(name, ""))
+    except ValueError:
+        raise ValueError(str(message)) from None
 
 
 def _say(done, result) -> None:

@@ -46,37 +46,40 @@ def mailbox():
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
 def use_link(token: str):
-    form = ConfirmForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            user = links.use_signin_link(db.session(), token, secret=current_app.secret_key,
-                                         ip=request.remote_addr or "")
-            db.session.commit()
-        except links.LinkError as e:
-            db.session.rollback()
-            error = e.message
-        else:
-            return finish_sign_in(user, url_for("home.index"))
-    return render_template("auth/use_link.html", form=form, error=error, title=_("Logowanie jednorazowym linkiem"),
-                           text=_("Naciśnij przycisk, aby się zalogować. Link działa tylko raz."),
-                           button=_("Zaloguj się"), retry_url=url_for("signin.request_link")), (400 if error else 200)
+    return _link_page(lambda: links.use_signin_link(db.session(), token, secret=current_app.secret_key,
+                                                    ip=request.remote_addr or ""),
+                      lambda user: finish_sign_in(user, url_for("home.index")),
+                      title=_("Logowanie jednorazowym linkiem"),
+                      text=_("Naciśnij przycisk, aby się zalogować. Link działa tylko raz."),
+                      button=_("Zaloguj się"), retry_url=url_for("signin.request_link"))
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
+    return _link_page(lambda: links.confirm_email(db.session(), token, secret=current_app.secret_key),
+                      _email_confirmed, title=_("Potwierdzenie adresu e-mail"),
+                      text=_("Naciśnij przycisk, aby potwierdzić adres e-mail i włączyć konto."),
+                      button=_("Potwierdź adres"), retry_url=url_for("auth.register"))
+
+
+def _email_confirmed(_result):
+    flash(_("Adres e-mail potwierdzony. Możesz się zalogować."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _link_page(use, done, **page):
+    """A one-time link's page: its button (a POST) runs `use()` and commits, then `done(result)`
+    answers; a link that does not work (links.LinkError) shows the page again saying why (400).
+    `page`: the page's title, text, button and retry_url (where to ask for a new link)."""
     form = ConfirmForm()
     error = None
     if form.validate_on_submit():
         try:
-            links.confirm_email(db.session(), token, secret=current_app.secret_key)
+            result = use()
             db.session.commit()
         except links.LinkError as e:
             db.session.rollback()
             error = e.message
         else:
-            flash(_("Adres e-mail potwierdzony. Możesz się zalogować."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/use_link.html", form=form, error=error, title=_("Potwierdzenie adresu e-mail"),
-                           text=_("Naciśnij przycisk, aby potwierdzić adres e-mail i włączyć konto."),
-                           button=_("Potwierdź adres"), retry_url=url_for("auth.register")), (400 if error else 200)
+            return done(result)
+    return render_template("auth/use_link.html", form=form, error=error, **page), (400 if error else 200)

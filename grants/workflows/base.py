@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from grants.core import audit, clock, outbox, validation_messages
+from grants.core.db import IdKey
 from grants.core.errors import nul_fields
 from grants.core.i18n import LazyText, _
 from grants.core.permissions import has_role
@@ -163,7 +164,7 @@ def state_check(states: Iterable[str]) -> CheckConstraint:
     return CheckConstraint("state IN (%s)" % ", ".join(f"'{s}'" for s in states), name="state_valid")
 
 
-class WorkflowMixin:
+class WorkflowMixin(IdKey):
     """Columns every workflow object has. `version` is the optimistic lock counter.
 
     A model names its states (and any further table constraints) in its class line:
@@ -177,7 +178,6 @@ class WorkflowMixin:
             cls.__table_args__ = (state_check(states), *constraints)
         super().__init_subclass__(**kw)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)  # first, before mixins' columns
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

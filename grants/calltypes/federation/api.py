@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import NEVER_MATCHES, _expected_version, _json
+from grants.api.collections import NEVER_MATCHES, NOT_VISIBLE, _expected_version, _json, path_id
 from grants.api.problems import ApiProblem
 from grants.api.validation import raw_json, validate
 from grants.calltypes import get
@@ -27,7 +27,7 @@ from grants.workflows.offer import member_of_applicant
 
 from . import members as mops
 
-NOT_VISIBLE = "No such object, or not visible to you."
+NOT_NAMED = "This organisation is not named on the offer."
 
 
 class MemberAdd(BaseModel):
@@ -50,19 +50,9 @@ def _summary(acc: mops.Access) -> dict:
             "applicant_id": str(o.organisation_id), "contest_id": str(o.contest_id), "contest": o.contest.title}
 
 
-def _pk(raw: str) -> int:
-    try:
-        pk = int(raw)
-    except ValueError:
-        raise ApiProblem(404, NOT_VISIBLE) from None
-    if not 0 < pk < 2**31:
-        raise ApiProblem(404, NOT_VISIBLE)
-    return pk
-
-
 def _access(obj_id: str):
     user = auth.require_user()  # 401
-    acc = mops.access(db.session(), user, _pk(obj_id))
+    acc = mops.access(db.session(), user, path_id(obj_id))
     if acc is None:
         raise ApiProblem(404, NOT_VISIBLE)
     return user, acc
@@ -135,42 +125,32 @@ def add_offer_member(obj_id):
     return _respond(acc, 201)
 
 
-def _org_id(raw: str) -> int:
-    try:
-        v = int(raw)
-    except ValueError:
-        raise ApiProblem(404, "This organisation is not named on the offer.") from None
-    if not 0 < v < 2**31:
-        raise ApiProblem(404, "This organisation is not named on the offer.")
-    return v
-
-
 @api_route("/offers/<obj_id>/members/<org_id>", "DELETE", summary="Remove a member organisation from the offer",
            who=EDIT, response=MEMBERS, headers=(IF_MATCH,), errors=EDIT_ERRORS)
 def remove_offer_member(obj_id, org_id):
     user, acc = _access(obj_id)
-    oid = _org_id(org_id)
+    oid = path_id(org_id, NOT_NAMED)
     s = db.session()
     visible_ids = {m.organisation_id for m in (mops.members_of(s, acc.offer) if acc.full else acc.own)}
     if oid not in visible_ids:
-        raise ApiProblem(404, "This organisation is not named on the offer.")
+        raise ApiProblem(404, NOT_NAMED)
     expected = _applicant_edit(user, acc)
     try:
         mops.remove(s, user, acc.offer, oid, expected)
     except mops.NoSuchMember:
         s.rollback()
-        raise ApiProblem(404, "This organisation is not named on the offer.") from None
+        raise ApiProblem(404, NOT_NAMED) from None
     s.commit()
     return _respond(acc)
 
 
 def _answer(obj_id: str, org_id: str, yes: bool):
     user, acc = _access(obj_id)
-    oid = _org_id(org_id)
+    oid = path_id(org_id, NOT_NAMED)
     s = db.session()
     mine = oid in getattr(user, "organisation_ids", frozenset())
     if mine and oid not in {m.organisation_id for m in acc.own}:
-        raise ApiProblem(404, "This organisation is not named on the offer.")
+        raise ApiProblem(404, NOT_NAMED)
     if acc.offer.state not in oops.EDITABLE_STATES:
         raise ApiProblem(409, "The offer has been submitted: membership is no longer confirmed or withdrawn.",
                          "/problems/not-editable", title="Not editable in this state")
@@ -180,7 +160,7 @@ def _answer(obj_id: str, org_id: str, yes: bool):
         (mops.confirm if yes else mops.decline)(s, user, acc.offer, oid)
     except mops.NoSuchMember:
         s.rollback()
-        raise ApiProblem(404, "This organisation is not named on the offer.") from None
+        raise ApiProblem(404, NOT_NAMED) from None
     s.commit()
     fresh = mops.access(s, user, acc.offer.id)
     return _respond(fresh)

@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from grants.core import clock
 from grants.core.i18n import _
 
-from ..base import CallType, Problem, register
+from ..base import CallType, Problem, criterion, register
 from .members import members_of
 
 # who applies (offer.content["call"]["applicant_kind"])
@@ -142,25 +142,19 @@ class FederationBuilding(CallType):
     label = _("Budowanie federacji i reprezentacji organizacji")
     description = _("Konkurs dla związków stowarzyszeń, federacji i koalicji organizacji pozarządowych, "
                     "wzmacniający ich reprezentację w dialogu z miastem.")
-    explanation_template = "calltypes/federation_building/explanation.html"
+    templates = ("explanation", "offer_section", "offer_print", "report_section")
     params_model = Params
     offer_model = OfferSection
     offer_section_label = _("Federacja lub koalicja")
-    offer_section_template = "calltypes/federation_building/offer_section.html"
-    offer_print_template = "calltypes/federation_building/offer_print.html"
     report_model = ReportSection
     report_section_label = _("Wskaźniki reprezentacji")
-    report_section_template = "calltypes/federation_building/report_section.html"
     report_print_template = "calltypes/federation_building/report_section.html"
     criteria_presets = [
-        {"code": "representation", "label": "Reprezentatywność dla sektora (liczba i różnorodność organizacji członkowskich)",
-         "max_points": "10", "support_only": False},
-        {"code": "membership_growth", "label": "Planowany wzrost liczby organizacji członkowskich",
-         "max_points": "5", "support_only": False},
-        {"code": "dialogue", "label": "Udział w ciałach dialogu (rady pożytku, komisje dialogu obywatelskiego)",
-         "max_points": "10", "support_only": False},
-        {"code": "sustainability", "label": "Trwałość federacji lub koalicji po zakończeniu dotacji",
-         "max_points": "5", "support_only": False},
+        criterion("representation", "Reprezentatywność dla sektora (liczba i różnorodność organizacji członkowskich)",
+                  10),
+        criterion("membership_growth", "Planowany wzrost liczby organizacji członkowskich", 5),
+        criterion("dialogue", "Udział w ciałach dialogu (rady pożytku, komisje dialogu obywatelskiego)", 10),
+        criterion("sustainability", "Trwałość federacji lub koalicji po zakończeniu dotacji", 5),
     ]
     checklist_presets = [
         {"code": "members_confirmed", "label": "Organizacje członkowskie potwierdziły członkostwo ze swoich kont"},

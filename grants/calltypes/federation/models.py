@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.types import UTCDateTime
 
 
-class OfferMember(Base):
+class OfferMember(IdKey, Base):
     """A member organisation named in a federation-building offer. It counts once confirmed by a
     member of that organisation (never by the applicant for it)."""
 
     __tablename__ = "offer_members"
     __table_args__ = (UniqueConstraint("offer_id", "organisation_id", name="offer_member_org"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -29,7 +28,7 @@ class OfferMember(Base):
     organisation = relationship("Organisation")
 
 
-class PoolCandidate(Base):
+class PoolCandidate(IdKey, Base):
     """A person an organisation nominates to the standing pool of NGO commission candidates. The
     candidate consents from their own account; only then officers may compose commissions from them.
     Public: name and nominating organisation only."""
@@ -37,7 +36,6 @@ class PoolCandidate(Base):
     __tablename__ = "commission_pool"
     __table_args__ = (UniqueConstraint("organisation_id", "user_id", name="pool_org_user"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     profile: Mapped[str] = mapped_column(Text, default="")

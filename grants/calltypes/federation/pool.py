@@ -32,8 +32,7 @@ from grants.core.permissions import (
 )
 from grants.registry.dictionaries import FIELDS
 from grants.registry.models import Organisation
-from grants.workflows.commission import officer_of_contest
-from grants.workflows.errors import NotEditable, stale
+from grants.workflows.errors import NotEditable
 from grants.commissions import operations as rops
 
 from .models import PoolCandidate
@@ -299,12 +298,7 @@ def add_from_pool(session: Session, actor, commission, candidate_id, expected_ve
     """An officer of the contest adds a pool candidate to a forming commission as the NGO nominee of
     the nominating organisation (R-COM-NGO: excluded when that organisation takes part). A candidate
     without the commission member's role receives it: their consent is to sit on commissions."""
-    if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(commission, actor):
-        raise PermissionDenied()
-    if commission.state != "forming":
-        raise NotEditable(_("Skład komisji można zmieniać tylko przed otwarciem oświadczeń."))
-    if expected_version is not None and expected_version != commission.version:
-        raise stale(commission.version)
+    rops.check_composition(actor, commission, expected_version)
     try:
         cid = int(candidate_id)
         if not 0 < cid < 2**31:

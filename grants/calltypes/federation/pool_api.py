@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route, query_param
-from grants.api.collections import _expected_version, _json, _object, _page_args, full
-from grants.api.problems import ApiProblem, invalid
+from grants.api.collections import _expected_version, _json, _object, _page_args, full, visible_object
+from grants.api.problems import invalid
 from grants.api.validation import raw_json, validate
 from grants.commissions.access import is_staff
 from grants.commissions.api import COLLECTION
@@ -52,16 +52,7 @@ def serialize(c: PoolCandidate, user) -> dict:
 
 
 def _candidate(pid, user) -> PoolCandidate:
-    try:
-        pk = int(pid)
-    except ValueError:
-        raise ApiProblem(404, NOT_VISIBLE) from None
-    if not 0 < pk < 2**31:
-        raise ApiProblem(404, NOT_VISIBLE)
-    c = db.session.scalar(ops.visible(select(PoolCandidate).where(PoolCandidate.id == pk), user))
-    if c is None:
-        raise ApiProblem(404, NOT_VISIBLE)
-    return c
+    return visible_object(PoolCandidate, ops.visible, pid, user, NOT_VISIBLE)
 
 
 def _field_arg() -> str | None:

@@ -127,23 +127,34 @@ STATE = {409: "Stale If-Match, or a state that allows no change (decision final,
            body=MilestoneIn, response=MILESTONE, status=201, headers=(IDEMPOTENCY_KEY,),
            errors={403: "Not the agreement's officer", **STATE})
 def pilot_milestones(aid):
+    return _read_or_create(aid, _list_milestones, lambda s, user, a: ms.check_plan(user, a, ms.milestones(s, a)),
+                           MilestoneIn, _plan_milestone)
+
+
+def _list_milestones(s, user, a):
+    rows = ms.milestones(s, a)
+    today = ms._today()
+    stop = ms.stopped_at(rows)
+    return _json({"items": [serialize(a, m, rows, user, today) for m in rows], "total": len(rows),
+                  "stopped_at": stop.number if stop else None}, 200)
+
+
+def _plan_milestone(s, user, a, data: MilestoneIn):
+    m = ms.plan(s, user, a, data.model_dump(exclude_none=True))
+    return _json(_one(a, m, user), 201, m)
+
+
+def _read_or_create(aid, read, check, schema, create):
+    """A pilot's sub-resource: GET answers `read(s, user, a)`; POST runs `check(s, user, a)` (403, then
+    409 or 422 before the body is read), then, once per Idempotency-Key, `create(s, user, a, data)` with
+    the body validated against `schema`."""
     user = auth.require_user()
     a = _pilot(aid, user)
     s = db.session()
     if request.method == "GET":
-        rows = ms.milestones(s, a)
-        today = ms._today()
-        stop = ms.stopped_at(rows)
-        return _json({"items": [serialize(a, m, rows, user, today) for m in rows], "total": len(rows),
-                      "stopped_at": stop.number if stop else None}, 200)
-    ms.check_plan(user, a, ms.milestones(s, a))  # 403, then 409 before the body is read
-
-    def perform():
-        data = validate(MilestoneIn, raw_json())
-        m = ms.plan(s, user, a, data.model_dump(exclude_none=True))
-        return _json(_one(a, m, user), 201, m)
-
-    return idempotent(user, perform)
+        return read(s, user, a)
+    check(s, user, a)
+    return idempotent(user, lambda: create(s, user, a, validate(schema, raw_json())))
 
 
 @api_route("/agreements/<aid>/milestones/<int(max=2147483647):number>", "GET", summary="One milestone", who=SEES, response=MILESTONE)
@@ -212,25 +223,24 @@ def _direction_body(d) -> dict:
            errors={403: "Not the agreement's officer", 409: "Already recommended, or the report not accepted",
                    422: "Invalid input, or the final report does not recommend scale_up"})
 def pilot_scale_up(aid):
-    """GET: the direction recommended from this pilot (or whether one may be); POST: recommend it."""
-    user = auth.require_user()
-    a = _pilot(aid, user)
-    s = db.session()
-    if request.method == "GET":
-        d = scaleup.direction_of(s, a)
-        if d is not None:
-            return _json(_direction_body(d), 200)
-        reason = scaleup.refusal(s, a)
-        allowed = reason is None and ms.is_officer(a, user)
-        return _json({"direction_id": None, "allowed": allowed,
-                      "reason": None if allowed else str(reason or "only the agreement's officer recommends")}, 200)
-    scaleup.check(s, user, a)  # 403, then 409 (already recommended, report not accepted), 422 (not scale_up)
+    """GET: the direction recommended from this pilot (or whether one may be); POST: recommend it
+    (refused with 403, then 409 when already recommended or the report is not accepted, 422 when it
+    does not recommend scale_up)."""
+    return _read_or_create(aid, _scale_up_state, scaleup.check, ScaleUpIn, _recommend)
 
-    def perform():
-        data = validate(ScaleUpIn, raw_json())
-        d = scaleup.recommend_scale_up(s, user, a, data.consultation_id, title=data.title, problem=data.problem,
-                                       proposed_task=data.proposed_task, target_group=data.target_group,
-                                       estimated_funds=data.estimated_funds)
-        return _json(_direction_body(d), 201, d)
 
-    return idempotent(user, perform)
+def _scale_up_state(s, user, a):
+    d = scaleup.direction_of(s, a)
+    if d is not None:
+        return _json(_direction_body(d), 200)
+    reason = scaleup.refusal(s, a)
+    allowed = reason is None and ms.is_officer(a, user)
+    return _json({"direction_id": None, "allowed": allowed,
+                  "reason": None if allowed else str(reason or "only the agreement's officer recommends")}, 200)
+
+
+def _recommend(s, user, a, data: ScaleUpIn):
+    d = scaleup.recommend_scale_up(s, user, a, data.consultation_id, title=data.title, problem=data.problem,
+                                   proposed_task=data.proposed_task, target_group=data.target_group,
+                                   estimated_funds=data.estimated_funds)
+    return _json(_direction_body(d), 201, d)

@@ -15,17 +15,12 @@ class InnovationConcept(CallType):
     label = _("Pilotaże innowacji – etap I: nabór koncepcji")
     description = _("Nabór koncepcji innowacyjnych pilotaży realizowanych w partnerstwie międzysektorowym; "
                     "komisja wybiera koncepcje do etapu II, bez przyznawania dotacji.")
-    explanation_template = "calltypes/innovation_concept/explanation.html"
+    templates = ("explanation",)
     takes_offers = False
     replaces_criteria = True
 
-    @property
-    def params_model(self):
-        return shortlist.ConceptCallParams
-
-    @property
-    def criteria_presets(self):
-        return shortlist.CRITERIA
+    params_model = shortlist.ConceptCallParams
+    criteria_presets = shortlist.CRITERIA
 
     def ready_for_evaluation(self, session, contest):
         return shortlist.ready_for_evaluation(session, contest)
@@ -51,18 +46,11 @@ class InnovationPilot(CallType):
     code = "innovation_pilot"
     label = _("Pilotaże innowacji – etap II: konkurs na pilotaż")
     description = _("Konkurs ofert na pilotaże, otwarty dla organizacji, których koncepcje zakwalifikowano w etapie I.")
-    explanation_template = "calltypes/innovation_pilot/explanation.html"
-    report_print_template = "calltypes/innovation_pilot/report_print.html"
-    report_section_template = "calltypes/innovation_pilot/report_section.html"
+    templates = ("explanation", "report_print", "report_section")
     report_section_label = _("Ocena pilotażu")
 
-    @property
-    def params_model(self):
-        return pilot.PilotParams
-
-    @property
-    def criteria_presets(self):
-        return pilot.CRITERIA
+    params_model = pilot.PilotParams
+    criteria_presets = pilot.CRITERIA
 
     def extra_publish_problems(self, contest) -> list:
         return super().extra_publish_problems(contest) + pilot.publish_problems(contest)

@@ -237,11 +237,22 @@ def progress_reason(agreement, m: Milestone, rows: list[Milestone], today: date 
 
 
 def check_progress(actor, agreement, m: Milestone, rows: list[Milestone], expected_version=None) -> None:
-    if not is_member(agreement, actor):
-        raise PermissionDenied(_("Postęp zgłasza organizacja realizująca pilotaż."))
+    _check_step(agreement, m, rows, expected_version, may=is_member(agreement, actor),
+                denied=_("Postęp zgłasza organizacja realizująca pilotaż."), states=PROGRESS_STATES,
+                reason=progress_reason)
+
+
+def _check_step(agreement, m: Milestone, rows: list[Milestone], expected_version, *, may: bool, denied, states,
+                reason) -> None:
+    """A step on a milestone (progress, decision): 403 with `denied` unless the actor `may`; then 409
+    for a stale version, or when no step may change it (the agreement's state outside `states`, a
+    stopped pilot, a final decision), in `reason`'s words. Timing (the checkpoint day) is `reason`'s
+    422, checked with the body."""
+    if not may:
+        raise PermissionDenied(denied)
     _check_version(m, expected_version)
-    if agreement.state not in PROGRESS_STATES or stopped_at(rows) is not None or m.decision != "pending":
-        raise NotEditable(progress_reason(agreement, m, rows))
+    if agreement.state not in states or stopped_at(rows) is not None or m.decision != "pending":
+        raise NotEditable(reason(agreement, m, rows))
 
 
 def report_progress(session: Session, actor, agreement, m: Milestone, text, expected_version=None) -> Milestone:
@@ -289,11 +300,9 @@ def decision_reason(agreement, m: Milestone, rows: list[Milestone], today: date 
 
 def check_decide(actor, agreement, m: Milestone, rows: list[Milestone], expected_version=None) -> None:
     """403, then 409 (stale version; a final decision, the agreement's state, a stopped pilot)."""
-    if not is_officer(agreement, actor):
-        raise PermissionDenied(_("O kontynuacji pilotażu decyduje urzędnik wydziału prowadzącego umowę."))
-    _check_version(m, expected_version)
-    if m.decision != "pending" or agreement.state not in DECISION_STATES or stopped_at(rows) is not None:
-        raise NotEditable(decision_reason(agreement, m, rows))
+    _check_step(agreement, m, rows, expected_version, may=is_officer(agreement, actor),
+                denied=_("O kontynuacji pilotażu decyduje urzędnik wydziału prowadzącego umowę."),
+                states=DECISION_STATES, reason=decision_reason)
 
 
 def decide(session: Session, actor, agreement, m: Milestone, decision, note, expected_version=None) -> Milestone:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.core.db import Base
+from grants.core.db import Base, IdKey
 from grants.core.i18n import _
 from grants.core.types import UTCDateTime
 from grants.workflows.base import WorkflowMixin
@@ -59,7 +59,7 @@ class ConceptCard(CardColumns, Base):
 MILESTONE_DECISIONS = ("pending", "go", "no_go")
 
 
-class Milestone(Base):
+class Milestone(IdKey, Base):
     """A pilot agreement's milestone: the organisation reports progress, the officer decides go or
     no-go at the checkpoint. A no-go ends the pilot early; it is an outcome, not a misuse."""
 
@@ -69,7 +69,6 @@ class Milestone(Base):
         CheckConstraint("decision IN ('pending', 'go', 'no_go')", name="decision_valid"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))

@@ -13,7 +13,7 @@ from grants.core import db
 from grants.core.i18n import _
 from grants.workflows.base import Reason
 
-from ..base import Problem
+from ..base import Problem, criterion
 from .models import Concept
 
 CONCEPT_CALL = "innovation_concept"
@@ -33,14 +33,10 @@ class PilotParams(BaseModel):
 
 # added to the art. 15 criteria (R-EVAL-CRITERIA: "call types add criteria")
 CRITERIA = [
-    {"code": "novelty", "label": "Nowatorstwo rozwiązania: czego dotąd nie sprawdzono w Krakowie", "max_points": "10",
-     "support_only": False},
-    {"code": "cross_sector", "label": "Wartość partnerstwa międzysektorowego (rola partnerów spoza sektora pozarządowego)",
-     "max_points": "10", "support_only": False},
-    {"code": "scalability", "label": "Możliwość upowszechnienia i zastosowania rozwiązania na większą skalę",
-     "max_points": "5", "support_only": False},
-    {"code": "learning", "label": "Sposób uczenia się na ryzyku i niepowodzeniu (punkty kontrolne, wnioski)",
-     "max_points": "5", "support_only": False},
+    criterion("novelty", "Nowatorstwo rozwiązania: czego dotąd nie sprawdzono w Krakowie", 10),
+    criterion("cross_sector", "Wartość partnerstwa międzysektorowego (rola partnerów spoza sektora pozarządowego)", 10),
+    criterion("scalability", "Możliwość upowszechnienia i zastosowania rozwiązania na większą skalę", 5),
+    criterion("learning", "Sposób uczenia się na ryzyku i niepowodzeniu (punkty kontrolne, wnioski)", 5),
 ]
 CRITERIA_CODES = tuple(c["code"] for c in CRITERIA)
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from grants.accounts.models import User
 from grants.calltypes import get
+from grants.calltypes.base import criterion
 from grants.core import outbox
 from grants.core.i18n import _
 from grants.workflows.base import Reason, apply_transition
@@ -33,14 +34,11 @@ class ConceptCallParams(BaseModel):
 
 # the pilot criteria (S9); they replace the art. 15 criteria in a concept call
 CRITERIA = [
-    {"code": "novelty", "label": "Nowatorstwo pomysłu", "max_points": "10", "support_only": False},
-    {"code": "partnership", "label": "Wartość partnerstwa międzysektorowego", "max_points": "10",
-     "support_only": False},
-    {"code": "feasibility", "label": "Wykonalność pilotażu", "max_points": "10", "support_only": False},
-    {"code": "scalability", "label": "Możliwość upowszechnienia rozwiązania (skalowalność)", "max_points": "10",
-     "support_only": False},
-    {"code": "learning", "label": "Sposób uczenia się na ryzyku i porażce", "max_points": "10",
-     "support_only": False},
+    criterion("novelty", "Nowatorstwo pomysłu", 10),
+    criterion("partnership", "Wartość partnerstwa międzysektorowego", 10),
+    criterion("feasibility", "Wykonalność pilotażu", 10),
+    criterion("scalability", "Możliwość upowszechnienia rozwiązania (skalowalność)", 10),
+    criterion("learning", "Sposób uczenia się na ryzyku i porażce", 10),
 ]
 
 
