@@ -42,8 +42,8 @@ def index():
         _("Zapisano szkic oferty. Opublikuj ją, aby pojawiła się w katalogu."), lambda obj: url_for(".show", pid=obj.id))
     if created is not None:
         return created
-    return render_template("partnerships/index.html", rows=_catalogue(user), orgs=member_organisations(user), errors=errors,
-                           values=request.form, **LABELS), status
+    return render_template("partnerships/index.html", rows=_catalogue(user), orgs=member_organisations(user),
+                           errors=errors, values=request.form, **LABELS), status
 
 
 @bp.route("/booklet")
