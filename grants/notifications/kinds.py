@@ -1,9 +1,9 @@
 """What each kind of notification says, its category, and whether it is an obligation with a
 statutory or contractual period (R-NOTIFY-OBLIGATION: never switched off).
 
-The kinds themselves are declared in kinds.toml (one table a kind). Texts are Polish msgids (English in the catalog) with %(name)s placeholders filled from the
-notification's params: title, contest, number, amount (formatted money), due (formatted Warsaw
-time), reason, days."""
+The kinds themselves are declared in kinds.toml (one table a kind). Texts are Polish msgids
+(English in the catalog) with %(name)s placeholders filled from the notification's params: title,
+contest, number, amount (formatted money), due (formatted Warsaw time), reason, days."""
 from __future__ import annotations
 
 import tomllib
@@ -50,7 +50,8 @@ def _load(path: Path) -> dict[str, Kind]:
         table = tomllib.load(f)
     kinds = {}
     for code, row in table.items():
-        if row.get("category") not in CATEGORIES or set(row) - {"category", *_TEXTS} or not (row.get("subject") and row.get("happened")):
+        known = row.get("category") in CATEGORIES and not set(row) - {"category", *_TEXTS}
+        if not (known and row.get("subject") and row.get("happened")):
             raise ValueError(f"{path.name}: [{code}] needs a known category, a subject and what happened")
         kinds[code] = Kind(code, row["category"], *(_(row[t]) if row.get(t) else None for t in _TEXTS))
     return kinds

@@ -65,7 +65,8 @@ class PartnershipInterestItem(WorkflowItem):
 
 register(Collection(
     name="partnership-offers", model=PartnershipOffer, serialize=serialize_offer, visible=ops.visible_offers,
-    public=True, item_schema=PartnershipOfferItem, create_schema=PartnershipOfferCreate, create=for_organisation(ops.create_offer),
+    public=True, item_schema=PartnershipOfferItem, create_schema=PartnershipOfferCreate,
+    create=for_organisation(ops.create_offer),
     summary="Organisations' partnership offers for business: the public catalogue (S10)",
 ))
 register(Collection(

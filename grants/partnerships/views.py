@@ -39,7 +39,8 @@ def index():
     created, errors, status = create_on_post(
         user is not None, lambda: ops.create_offer(db.session(), user, form_int("organisation_id"), {
             **request.form.to_dict(), **{k: request.form.getlist(k) for k in ("kinds", "audiences", "seeks")}}),
-        _("Zapisano szkic oferty. Opublikuj ją, aby pojawiła się w katalogu."), lambda obj: url_for(".show", pid=obj.id))
+        _("Zapisano szkic oferty. Opublikuj ją, aby pojawiła się w katalogu."),
+        lambda obj: url_for(".show", pid=obj.id))
     if created is not None:
         return created
     return render_template("partnerships/index.html", rows=_catalogue(user), orgs=member_organisations(user),

@@ -74,11 +74,13 @@ def _exchange(session, user, listing: ServiceListing, data: ServiceExchangeCreat
 
 register(Collection(
     name="service-listings", model=ServiceListing, serialize=serialize_listing, visible=ops.visible_listings,
-    public=True, item_schema=ServiceListingItem, create_schema=ServiceListingCreate, create=for_organisation(ops.publish),
+    public=True, item_schema=ServiceListingItem, create_schema=ServiceListingCreate,
+    create=for_organisation(ops.publish),
     summary="Mutual services between organisations: offers and requests (S12); contacts to organisations' members",
 ))
 register(Collection(
     name="service-exchanges", model=ServiceExchange, serialize=serialize_exchange, visible=ops.visible_exchanges,
-    public=False, item_schema=ServiceExchangeItem, create_schema=ServiceExchangeCreate, create=on_named(ServiceListing, ops.visible_listings, "listing_id", _exchange),
+    public=False, item_schema=ServiceExchangeItem, create_schema=ServiceExchangeCreate,
+    create=on_named(ServiceListing, ops.visible_listings, "listing_id", _exchange),
     summary="Exchanges of services: an answer, or a broker's suggestion; confirmed, completed and rated by both",
 ))
