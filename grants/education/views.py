@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from grants.core import clock, db
 from grants.core.i18n import _
-from grants.core.permissions import APPLICANT, PermissionDenied, has_role, is_staff
+from grants.core.permissions import APPLICANT, is_staff
 from grants.registry.dictionaries import DISTRICTS
-from grants.web.areas import listing, viewer, visible_or_404
+from grants.web.areas import getter, list_page, member_organisations, viewer
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, perform, require_csrf, transition_page
+from grants.web.transitions import CsrfForm, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 
 from . import invitations
@@ -20,45 +20,28 @@ from . import operations as ops
 from .models import EVENT_KINDS, ConsultationSlot, EducationEvent, EventRegistration
 
 bp = Blueprint("education", __name__, url_prefix="/education", template_folder="templates")
-
-
-def _create(operation, values):
-    """Runs a staff form's operation: (object, {}) or (None, errors by field)."""
-    try:
-        obj = operation(db.session(), current_user, values)
-        db.session.commit()
-        return obj, {}
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ops.EducationError as e:
-        db.session.rollback()
-        return None, {x["field"]: x["message"] for x in e.errors}
+_event = getter(EducationEvent, ops.visible_events)
+_registration = getter(EventRegistration, ops.visible_registrations)
+_attended = getter(EventRegistration, lambda q, user: ops.visible_registrations(q, user).where(
+    EventRegistration.state == "attended"))  # only attendance is certified
+_slot = getter(ConsultationSlot, ops.visible_slots)
 
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    errors, values, status = {}, request.form, 200
-    if request.method == "POST":
-        if not current_user.is_authenticated or not is_staff(current_user):
-            abort(403)
-        require_csrf()
-        obj, errors = _create(ops.create_event, request.form.to_dict())
-        if obj is not None:
-            flash(_("Utworzono wydarzenie (szkic). Opublikuj je, aby otworzyć zapisy."), "success")
-            return redirect(url_for(".event", eid=obj.id), 303)
-        status = 422
     q = ops.visible_events(select(EducationEvent), viewer())
     if request.args.get("kind") in EVENT_KINDS:
         q = q.where(EducationEvent.kind == request.args["kind"])
-    page = listing(q, EducationEvent, EducationEvent.starts_at.desc())
-    return render_template("education/index.html", rows=page.rows, page=page, kinds=EVENT_KINDS, districts=DISTRICTS,
-                           errors=errors, values=values, staff=is_staff(viewer())), status
+    create = (is_staff(viewer()), lambda: ops.create_event(db.session(), current_user, request.form.to_dict()),
+              _("Utworzono wydarzenie (szkic). Opublikuj je, aby otworzyć zapisy."),
+              lambda obj: url_for(".event", eid=obj.id))
+    return list_page("education/index.html", q, EducationEvent, EducationEvent.starts_at.desc(), create=create,
+                     kinds=EVENT_KINDS, districts=DISTRICTS, staff=is_staff(viewer()))
 
 
 @bp.route("/events/<int:eid>")
 def event(eid):
-    obj = visible_or_404(EducationEvent, eid, ops.visible_events)
+    obj = _event(eid)
     user, s = viewer(), db.session()
     mine = ops.my_registration(s, user, eid)
     regs = []
@@ -77,7 +60,7 @@ def event(eid):
 @bp.route("/events/<int:eid>/register", methods=["POST"])
 @login_required
 def register(eid):
-    visible_or_404(EducationEvent, eid, ops.visible_events)
+    _event(eid)
     require_csrf()
     org = request.form.get("organisation_id") or None
     try:
@@ -93,80 +76,71 @@ def register(eid):
     return redirect(url_for(".event", eid=eid), 303)
 
 
-transition_page(bp, "/events/<int:eid>/transitions/<name>",
-                lambda eid: visible_or_404(EducationEvent, eid, ops.visible_events),
+transition_page(bp, "/events/<int:eid>/transitions/<name>", _event,
                 back=lambda obj: url_for(".event", eid=obj.id), endpoint="event_transition")
 
 
 @bp.route("/registrations/<int:rid>")
 @login_required
 def registration(rid):
-    obj = visible_or_404(EventRegistration, rid, ops.visible_registrations)
-    return redirect(url_for(".event", eid=obj.event_id), 303)
+    return redirect(_event_page(_registration(rid)), 303)
 
 
-transition_page(bp, "/registrations/<int:rid>/transitions/<name>",
-                lambda rid: visible_or_404(EventRegistration, rid, ops.visible_registrations),
-                back=lambda obj: url_for(".event", eid=obj.event_id), endpoint="registration_transition")
+def _event_page(reg: EventRegistration) -> str:
+    """A registration is shown (and acted on) on its event's page."""
+    return url_for(".event", eid=reg.event_id)
+
+
+transition_page(bp, "/registrations/<int:rid>/transitions/<name>", _registration, back=_event_page,
+                endpoint="registration_transition")
 
 
 @bp.route("/registrations/<int:rid>/certificate")
 @login_required
 def certificate(rid):
     """A certificate of attendance, for the person present and the organiser (a print page)."""
-    obj = visible_or_404(EventRegistration, rid, ops.visible_registrations)
-    if obj.state != "attended":
-        abort(404)
+    obj = _attended(rid)
     return render_template("education/certificate.html", r=obj, e=obj.event, kinds=EVENT_KINDS,
                            issued=clock.today())
 
 
 @bp.route("/slots", methods=["GET", "POST"])
 def slots():
-    errors, values, status = {}, request.form, 200
-    if request.method == "POST":
-        if not current_user.is_authenticated or not is_staff(current_user):
-            abort(403)
-        require_csrf()
-        obj, errors = _create(ops.create_slot, request.form.to_dict())
-        if obj is not None:
-            flash(_("Opublikowano termin konsultacji."), "success")
-            return redirect(url_for(".slot", sid=obj.id), 303)
-        status = 422
     q = ops.visible_slots(select(ConsultationSlot), viewer())
     if not request.args.get("all"):
         q = q.where(ConsultationSlot.starts_at >= clock.now())
-    page = listing(q, ConsultationSlot, ConsultationSlot.starts_at)
-    return render_template("education/slots.html", rows=page.rows, page=page, districts=DISTRICTS, errors=errors,
-                           values=values, staff=is_staff(viewer())), status
+    create = (is_staff(viewer()), lambda: ops.create_slot(db.session(), current_user, request.form.to_dict()),
+              _("Opublikowano termin konsultacji."), lambda obj: url_for(".slot", sid=obj.id))
+    return list_page("education/slots.html", q, ConsultationSlot, ConsultationSlot.starts_at, create=create,
+                     districts=DISTRICTS, staff=is_staff(viewer()))
 
 
 @bp.route("/slots/<int:sid>")
 def slot(sid):
-    obj = visible_or_404(ConsultationSlot, sid, ops.visible_slots)
+    obj = _slot(sid)
     user = viewer()
-    orgs = [m.organisation for m in user.memberships] if user is not None and has_role(user, APPLICANT) else []
     return render_template("education/slot.html", o=obj, districts=DISTRICTS, booking=ops.may_see_booking(obj, user),
-                           orgs={str(o.id): o.name for o in orgs},
+                           orgs=member_organisations(user),
                            transitions=available_transitions(db.session(), obj, user), form=CsrfForm())
 
 
-@bp.route("/slots/<int:sid>/transitions/<name>", methods=["POST"])
-@login_required
-def slot_transition(sid, name):
-    obj = visible_or_404(ConsultationSlot, sid, ops.visible_slots)
-    payload = None
-    if name == "book":
-        org = request.form.get("organisation_id", "")
-        payload = {"organisation_id": int(org) if org.isdigit() else org, "question": request.form.get("question", "")}
-    return perform(obj, name, ("reason",), url_for(".slot", sid=sid), payload=payload)
+def _booking(name):
+    """Booking names the organisation (a number, or what was sent, for the payload's own refusal)."""
+    if name != "book":
+        return None
+    org = request.form.get("organisation_id", "")
+    return {"organisation_id": int(org) if org.isdigit() else org, "question": request.form.get("question", "")}
+
+
+transition_page(bp, "/slots/<int:sid>/transitions/<name>", _slot, ("reason",),
+                lambda obj: url_for(".slot", sid=obj.id), endpoint="slot_transition", payload=_booking)
 
 
 @bp.route("/slots/<int:sid>/invitation.ics")
 @login_required
 def slot_ics(sid):
     """The iCalendar invitation of a booked consultation, for the organisation and the host."""
-    obj = visible_or_404(ConsultationSlot, sid, ops.visible_slots)
+    obj = _slot(sid)
     if obj.state != "booked" or not ops.may_see_booking(obj, current_user):
         abort(404)
     return Response(invitations.slot_calendar(obj), mimetype="text/calendar",

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from grants.api.collections import Collection, body_id, register
-from grants.api.validation import Id
+from grants.api.areas import RequestItem, TitledBody, for_organisation
+from grants.api.collections import Collection, register
 from grants.core import canonical
 from grants.registry.api import DepartmentPatch, patch_department
 from grants.core.numbers import Money
@@ -27,20 +27,11 @@ def serialize(o: Initiative, user) -> dict:
             "planned_contest_id": str(o.planned_contest_id) if o.planned_contest_id else None}
 
 
-class InitiativeItem(BaseModel):
-    id: str
-    state: str
-    version: int
-    organisation_id: str
-    grantor_id: str  # the authority addressed (issue 22)
-    title: str
+class InitiativeItem(RequestItem):
     assessment_due: str
 
 
-class InitiativeCreate(BaseModel):
-    model_config = {"extra": "forbid"}
-    organisation_id: Id
-    title: str = Field(min_length=1, max_length=255)
+class InitiativeCreate(TitledBody):
     description: str = Field(min_length=1, max_length=20000)
     field: str | None = Field(default=None, max_length=40)
     estimated_cost: Money | None = None
@@ -48,13 +39,9 @@ class InitiativeCreate(BaseModel):
     grantor: str | None = Field(default=None, max_length=20)
 
 
-def _create(session, user, data: InitiativeCreate):
-    return ops.submit(session, user, body_id(data.organisation_id, "organisation_id"), data.model_dump(exclude={"organisation_id"}))
-
-
 register(Collection(
     name="initiatives", model=Initiative, serialize=serialize, visible=ops.visible, public=False,
-    item_schema=InitiativeItem, create_schema=InitiativeCreate, create=_create,
+    item_schema=InitiativeItem, create_schema=InitiativeCreate, create=for_organisation(ops.submit),
     patch_schema=DepartmentPatch, patch=patch_department(ops.reassign_department),
     summary="Own-initiative offers, art. 12 (R-ART12-MONTH, R-ART12-OUTCOME, R-ART12-CONFIDENTIAL)",
 ))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route
+from grants.api.areas import SubmissionItem
 from grants.api.collections import Collection, _expected_version, _json, _object, body_id, full, register
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
@@ -48,14 +49,7 @@ class OfferPatch(BaseModel):
     partners: list[str] | None = Field(default=None, max_length=20)
 
 
-class OfferItem(BaseModel):
-    id: str
-    state: str
-    version: int
-    contest_id: str
-    organisation_id: str
-    number: str | None
-    title: str
+class OfferItem(SubmissionItem):
     requested_grant: str | None
     total_cost: str | None
     submitted_at: str | None

@@ -51,23 +51,29 @@ def limits_of(contest) -> ce.Limits:
                      ineligible=frozenset(contest.ineligible_categories or []), form=contest.form)
 
 
+#: R-OFF-SECTIONS: what each section must state, by the field of its model (empty: missing)
+REQUIRED = {
+    "basic": {"task_type": _("I. Podaj rodzaj zadania publicznego.")},
+    "applicant": {"contact_person": _("II. Podaj osobę do kontaktu."),
+                  "contact_email": _("II. Podaj adres e-mail do kontaktu.")},
+    "task": {
+        "title": _("III. Podaj tytuł zadania."),
+        "start_date": _("III. Podaj datę rozpoczęcia zadania."),
+        "end_date": _("III. Podaj datę zakończenia zadania."),
+        "place": _("III. Opisz miejsce realizacji zadania."),
+        "target_group": _("III. Opisz grupę docelową."),
+        "need": _("III. Opisz potrzebę, na którą odpowiada zadanie."),
+        "summary": _("III. Podaj syntetyczny opis zadania."),
+        "expected_results": _("III. Opisz zakładane rezultaty."),
+    },
+    "profile": {"experience": _("IV. Opisz doświadczenie oferenta.")},
+}
+
+
 def _required(c: Content) -> list[Issue]:
     r = "R-OFF-SECTIONS"
-    need = [
-        ("basic.task_type", c.basic.task_type, _("I. Podaj rodzaj zadania publicznego.")),
-        ("applicant.contact_person", c.applicant.contact_person, _("II. Podaj osobę do kontaktu.")),
-        ("applicant.contact_email", c.applicant.contact_email, _("II. Podaj adres e-mail do kontaktu.")),
-        ("task.title", c.task.title, _("III. Podaj tytuł zadania.")),
-        ("task.start_date", c.task.start_date, _("III. Podaj datę rozpoczęcia zadania.")),
-        ("task.end_date", c.task.end_date, _("III. Podaj datę zakończenia zadania.")),
-        ("task.place", c.task.place, _("III. Opisz miejsce realizacji zadania.")),
-        ("task.target_group", c.task.target_group, _("III. Opisz grupę docelową.")),
-        ("task.need", c.task.need, _("III. Opisz potrzebę, na którą odpowiada zadanie.")),
-        ("task.summary", c.task.summary, _("III. Podaj syntetyczny opis zadania.")),
-        ("task.expected_results", c.task.expected_results, _("III. Opisz zakładane rezultaty.")),
-        ("profile.experience", c.profile.experience, _("IV. Opisz doświadczenie oferenta.")),
-    ]
-    out = [Issue(f, r, str(m)) for f, v, m in need if not v]
+    out = [Issue(f"{section}.{name}", r, str(message)) for section, fields in REQUIRED.items()
+           for name, message in fields.items() if not getattr(getattr(c, section), name)]
     if not [a for a in c.task.actions if a.name]:
         out.append(Issue("task.actions", r, str(_("III. Podaj plan i harmonogram: co najmniej jedno działanie."))))
     if not [x for x in c.task.results if x.result and x.planned_value]:

@@ -215,22 +215,20 @@ def record_json(ocid):
 
 
 def _changes():
+    """The releases changed since ?since= and the cursor of the next page; a cursor that is not one
+    ends the request with a 400 problem (abort with the response: both feeds answer it alike)."""
     try:
         since = feed.parse_since(request.args.get("since"))
     except feed.BadCursor as e:
-        return None, _problem(400, str(_("Parametr since musi być datą lub datą z godziną w formacie ISO 8601 "
-                                         "(np. 2025-03-01 lub 2025-03-01T10:00:00+01:00), a nie „%(v)s”.",
-                                         v=str(e)[:40])))
-    s = db.session()
-    return feed.changes(s, settings.load(), since), None
+        abort(_problem(400, str(_("Parametr since musi być datą lub datą z godziną w formacie ISO 8601 "
+                                  "(np. 2025-03-01 lub 2025-03-01T10:00:00+01:00), a nie „%(v)s”.",
+                                  v=str(e)[:40]))))
+    return feed.changes(db.session(), settings.load(), since)
 
 
 @bp.route("/open-data/changes.json")
 def changes_json():
-    found, bad = _changes()
-    if bad:
-        return bad
-    releases, cursor = found
+    releases, cursor = _changes()
     s = db.session()
     cfg = settings.load()
     header = ocds.package_header(cfg, _publisher(s, cfg), request.url)
@@ -243,10 +241,7 @@ def changes_json():
 
 @bp.route("/open-data/changes.atom")
 def changes_atom():
-    found, bad = _changes()
-    if bad:
-        return bad
-    releases, _cursor = found
+    releases, _cursor = _changes()
     s = db.session()
     body = feed.atom(releases, f"{_publisher(s, settings.load())}: zmiany w konkursach (OCDS)", request.url,
                      lambda o: url_for(".record_json", ocid=o, _external=True))

@@ -4,10 +4,9 @@ appear in an interest only once both sides consented."""
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
+from grants.api.areas import TitledBody, WorkflowItem, for_organisation, on_named
 from grants.api.collections import Collection, register
-from grants.api.problems import invalid
 from grants.api.validation import Id
 from grants.core import canonical
 
@@ -33,10 +32,7 @@ def serialize_interest(i: PartnershipInterest, user) -> dict:
             "started_at": _s(i.started_at), "contacts": ops.contacts(i, user)}
 
 
-class PartnershipOfferCreate(BaseModel):
-    model_config = {"extra": "forbid"}
-    organisation_id: Id
-    title: str = Field(min_length=1, max_length=255)
+class PartnershipOfferCreate(TitledBody):
     description: str = Field(default="", max_length=20000)
     kinds: list[str] = Field(min_length=1, max_length=10)
     audiences: list[str] = Field(min_length=1, max_length=5)
@@ -57,48 +53,26 @@ class PartnershipInterestCreate(BaseModel):
     contact_phone: str | None = Field(default=None, max_length=40)
 
 
-class PartnershipOfferItem(BaseModel):
-    id: str
-    state: str
-    version: int
+class PartnershipOfferItem(WorkflowItem):
     organisation_id: str
     title: str
 
 
-class PartnershipInterestItem(BaseModel):
-    id: str
-    state: str
-    version: int
+class PartnershipInterestItem(WorkflowItem):
     offer_id: str
     company: str
 
 
-def _create_offer(session, user, data: PartnershipOfferCreate):
-    try:
-        return ops.create_offer(session, user, int(data.organisation_id), data.model_dump(exclude={"organisation_id"}))
-    except ops.PartnershipError as e:
-        raise invalid(e.errors) from None
-
-
-def _interest(session, user, data: PartnershipInterestCreate):
-    offer = session.scalar(ops.visible_offers(select(PartnershipOffer).where(
-        PartnershipOffer.id == int(data.offer_id)), user))
-    if offer is None:
-        raise invalid([{"field": "offer_id", "message": "unknown id"}])
-    try:
-        return ops.express_interest(session, user, offer, data.model_dump(exclude={"offer_id"}))
-    except ops.PartnershipError as e:
-        raise invalid(e.errors) from None
-
-
 register(Collection(
     name="partnership-offers", model=PartnershipOffer, serialize=serialize_offer, visible=ops.visible_offers,
-    public=True, item_schema=PartnershipOfferItem, create_schema=PartnershipOfferCreate, create=_create_offer,
+    public=True, item_schema=PartnershipOfferItem, create_schema=PartnershipOfferCreate,
+    create=for_organisation(ops.create_offer),
     summary="Organisations' partnership offers for business: the public catalogue (S10)",
 ))
 register(Collection(
     name="partnership-interests", model=PartnershipInterest, serialize=serialize_interest,
     visible=ops.visible_interests, public=False, item_schema=PartnershipInterestItem, create_schema=PartnershipInterestCreate,
-    create=_interest,
+    create=on_named(PartnershipOffer, ops.visible_offers, "offer_id", lambda session, user, offer, data:
+                    ops.express_interest(session, user, offer, data.model_dump(exclude={"offer_id"}))),
     summary="A business participant's interest in an offer; contacts exchanged only when both consent (S10)",
 ))

@@ -11,6 +11,7 @@ from grants.calltypes import get
 from grants.core.i18n import _
 from grants.core import validation_messages
 from grants.core.numbers import money_text_type
+from grants.offers.content import Sources as PlannedSources
 
 Amount = money_text_type()
 
@@ -30,13 +31,9 @@ class Expenditure(BaseModel):
     from_other: Amount = "0.00"
 
 
-class ReportSources(BaseModel):
-    model_config = {"extra": "forbid"}
+class ReportSources(PlannedSources):
+    """The sources spent, in the offer's categories (R-REP-CONTENT); the grant is stated, not derived."""
     grant: Amount = "0.00"
-    own_financial: Amount = "0.00"
-    own_personal: Amount = "0.00"
-    own_in_kind: Amount = "0.00"
-    beneficiaries: Amount = "0.00"
 
 
 class ReportContent(BaseModel):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
+from grants.api.areas import OrganisationBody, WorkflowItem, for_organisation, on_named
 from grants.api.collections import Collection, register
-from grants.api.problems import invalid
 from grants.api.validation import Id
 from grants.core import canonical
 from grants.core.permissions import is_staff
@@ -36,9 +35,7 @@ def serialize_exchange(x: ServiceExchange, user) -> dict:
             "responder_rating": x.responder_rating, "responder_comment": x.responder_comment}
 
 
-class ServiceListingCreate(BaseModel):
-    model_config = {"extra": "forbid"}
-    organisation_id: Id
+class ServiceListingCreate(OrganisationBody):
     kind: str = Field(max_length=10)
     category: str = Field(max_length=20)
     title: str = Field(min_length=1, max_length=255)
@@ -58,49 +55,32 @@ class ServiceExchangeCreate(BaseModel):
     message: str = Field(default="", max_length=4000)
 
 
-class ServiceListingItem(BaseModel):
-    id: str
-    state: str
-    version: int
+class ServiceListingItem(WorkflowItem):
     kind: str
     category: str
     title: str
 
 
-class ServiceExchangeItem(BaseModel):
-    id: str
-    state: str
-    version: int
+class ServiceExchangeItem(WorkflowItem):
     listing_id: str
     responder_org_id: str
 
 
-def _publish(session, user, data: ServiceListingCreate):
-    try:
-        return ops.publish(session, user, int(data.organisation_id), data.model_dump(exclude={"organisation_id"}))
-    except ops.ServiceError as e:
-        raise invalid(e.errors) from None
-
-
-def _exchange(session, user, data: ServiceExchangeCreate):
-    listing = session.scalar(ops.visible_listings(select(ServiceListing).where(
-        ServiceListing.id == int(data.listing_id)), user))
-    if listing is None:
-        raise invalid([{"field": "listing_id", "message": "unknown id"}])
+def _exchange(session, user, listing: ServiceListing, data: ServiceExchangeCreate):
+    """An answer from an organisation's member; from staff, a broker's suggestion of the organisation."""
     act = ops.suggest if is_staff(user) else ops.answer
-    try:
-        return act(session, user, listing, int(data.organisation_id), data.message)
-    except ops.ServiceError as e:
-        raise invalid(e.errors) from None
+    return act(session, user, listing, int(data.organisation_id), data.message)
 
 
 register(Collection(
     name="service-listings", model=ServiceListing, serialize=serialize_listing, visible=ops.visible_listings,
-    public=True, item_schema=ServiceListingItem, create_schema=ServiceListingCreate, create=_publish,
+    public=True, item_schema=ServiceListingItem, create_schema=ServiceListingCreate,
+    create=for_organisation(ops.publish),
     summary="Mutual services between organisations: offers and requests (S12); contacts to organisations' members",
 ))
 register(Collection(
     name="service-exchanges", model=ServiceExchange, serialize=serialize_exchange, visible=ops.visible_exchanges,
-    public=False, item_schema=ServiceExchangeItem, create_schema=ServiceExchangeCreate, create=_exchange,
+    public=False, item_schema=ServiceExchangeItem, create_schema=ServiceExchangeCreate,
+    create=on_named(ServiceListing, ops.visible_listings, "listing_id", _exchange),
     summary="Exchanges of services: an answer, or a broker's suggestion; confirmed, completed and rated by both",
 ))

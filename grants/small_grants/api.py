@@ -7,9 +7,10 @@ from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.declare import api_route
+from grants.api.areas import RequestItem, TitledBody
 from grants.api.collections import Collection, _json, _object, body_id, register
 from grants.api.problems import invalid
-from grants.api.validation import Id, raw_json, validate
+from grants.api.validation import raw_json, validate
 from grants.core import canonical, db
 from grants.registry.api import DepartmentPatch, patch_department
 from grants.core.numbers import Money
@@ -31,20 +32,11 @@ def serialize(o: SmallGrant, user) -> dict:
             **({"warnings": o.submission_warnings} if getattr(o, "submission_warnings", None) else {})}
 
 
-class SmallGrantItem(BaseModel):
-    id: str
-    state: str
-    version: int
-    organisation_id: str
-    grantor_id: str  # the authority addressed (issue 22)
-    title: str
+class SmallGrantItem(RequestItem):
     amount: str
 
 
-class SmallGrantCreate(BaseModel):
-    model_config = {"extra": "forbid"}
-    organisation_id: Id
-    title: str = Field(min_length=1, max_length=255)
+class SmallGrantCreate(TitledBody):
     description: str = Field(default="", max_length=20000)
     field: str | None = Field(default=None, max_length=40)
     amount: Money

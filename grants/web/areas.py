@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.core.permissions import ADMIN, APPLICANT, PermissionDenied, has_role
 from grants.web.transitions import require_csrf
 from grants.workflows.errors import WorkflowError
 
@@ -33,6 +33,21 @@ def visible_or_404(model, oid: int, visible, *options, user=None):
     if obj is None:
         abort(404)
     return obj
+
+
+def getter(model, visible):
+    """`visible_or_404` for one area's model: the function its pages find an object with by id."""
+    def get(oid: int):
+        return visible_or_404(model, oid, visible)
+    return get
+
+
+def visible_children(model, visible, parent_column, parent_id: int, user) -> list:
+    """The rows of `model` under one object (`parent_column` == `parent_id`) that the signed-in `user`
+    sees (`visible(query, user)`), oldest first; none for a visitor."""
+    if user is None:
+        return []
+    return list(db.session.scalars(visible(select(model), user).where(parent_column == parent_id).order_by(model.id)))
 
 
 def act(operation, back, done=None, to=None, field_message=None, missing=(), explain_forbidden=False, refusals=()):
@@ -117,6 +132,46 @@ def save(operation, refused, done, to, back=None, code=302):
         return refused(getattr(e, "errors", None) or [{"field": "", "message": str(e)}])
     _say(done, result)
     return redirect(to(result) if callable(to) else to, code)
+
+
+def create_on_post(may: bool, operation, done, to):
+    """A list page whose form creates (posted to the list's own URL). On a GET nothing happens; on a
+    POST a 403 unless `may`, the CSRF check, then `operation()` through `save`: 303 to `to(result)`
+    with `done` flashed. Returns (that redirect or None, the refused fields' messages by field, the
+    status to show the page with: 422 when refused)."""
+    if request.method != "POST":
+        return None, {}, 200
+    if not may:
+        abort(403)
+    require_csrf()
+    errors: dict[str, str] = {}
+    answer = save(operation, lambda refused: errors.update({x["field"]: x["message"] for x in refused}), done, to,
+                  code=303)
+    return answer, errors, 200 if answer is not None else 422
+
+
+def list_page(template: str, q, model, *order, create=None, **context):
+    """A list page: the `listing` of the visible query `q` rendered with `template` (rows, page, the
+    form's errors and values, and `context`). `create`: (may, operation, done, to) when the page's
+    form creates (`create_on_post`); a refused form is the page again with a 422."""
+    created, errors, status = create_on_post(*create) if create is not None else (None, {}, 200)
+    if created is not None:
+        return created
+    page = listing(q, model, *order)
+    return render_template(template, rows=page.rows, page=page, errors=errors, values=request.form, **context), status
+
+
+def form_int(name: str) -> int:
+    """A posted id (a select's value): 0, which names nothing, when it is not a number."""
+    value = request.form.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def member_organisations(user) -> dict[str, str]:
+    """The organisations an applicant acts for, {id: name} (the choice on a page's form)."""
+    if user is None or not has_role(user, APPLICANT):
+        return {}
+    return {str(m.organisation_id): m.organisation.name for m in user.memberships}
 
 
 def department_page(bp, rule: str, get, reassign) -> None:

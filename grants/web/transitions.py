@@ -142,16 +142,20 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
     return redirect(done or back, 303)
 
 
-def transition_page(bp, rule: str, get, fields=(), back=None, endpoint: str = "transition", **options) -> None:
+def transition_page(bp, rule: str, get, fields=(), back=None, endpoint: str = "transition", payload=None,
+                    **options) -> None:
     """Registers an object's transition page on `bp`: POST `rule` (with the object's id and
     `<name>`) signed in; `get(id)` finds the object (visible, else a 404), `perform` runs
     transition `name` with the form's `fields` (or `fields(name)`) and goes back to `back(obj)`,
-    by default the blueprint's `show` page of the same id. `options` go to `perform`."""
+    by default the blueprint's `show` page of the same id. `payload(name)`: the payload the area
+    builds from the form for some transitions (typed values), None for the others (then `fields`).
+    `options` go to `perform`."""
     def transition(name, **ids):
         (oid,) = ids.values()
         obj = get(oid)
         return perform(obj, name, fields(name) if callable(fields) else fields,
-                       back(obj) if back is not None else url_for(".show", **ids), **options)
+                       back(obj) if back is not None else url_for(".show", **ids),
+                       payload=payload(name) if payload is not None else None, **options)
 
     transition.__name__ = endpoint
     bp.add_url_rule(rule, endpoint, login_required(transition), methods=["POST"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from grants.api.areas import SubmissionItem
 from grants.api.collections import Collection, register
 from grants.api.problems import invalid
 from grants.contests.models import Contest
@@ -37,14 +38,7 @@ class ConceptCreate(ConceptFields):
     organisation_id: str = Field(max_length=20)
 
 
-class ConceptItem(BaseModel):
-    id: str
-    state: str
-    version: int
-    contest_id: str
-    organisation_id: str
-    number: str | None
-    title: str
+class ConceptItem(SubmissionItem):
     submitted_at: str | None
 
 
