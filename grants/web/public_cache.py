@@ -8,6 +8,10 @@ language, the day (deadlines and calendars are read against it) and the code's t
 A change to any row shown changes the ETag at once. Signed-in users never take this path: their
 answers stay `no-store` (grants.web.headers).
 
+With GRANTS_REPLICA_URL set, these visitors' pages (validators included, so they describe the very
+rows shown) are read from that read-only replica, sparing the primary on a deadline afternoon; a
+replica a moment behind shows the page as it was that moment earlier.
+
 The validators cost a few aggregate queries, well under the page's own queries and rendering."""
 from __future__ import annotations
 
@@ -17,9 +21,10 @@ from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
 
-from flask import Response, make_response, request, session
+from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from grants.consultations.models import Consultation
@@ -55,6 +60,28 @@ def release() -> str:
             h.update(p.read_bytes())
         _release = h.hexdigest()[:16]
     return _release
+
+
+_replicas: dict[str, Engine] = {}
+
+
+def replica() -> Engine | None:
+    url = current_app.config["GRANTS_SETTINGS"].replica_url
+    if not url:
+        return None
+    engine = _replicas.get(url)
+    if engine is None:
+        engine = _replicas[url] = db.make_engine(url)
+    return engine
+
+
+def _read_from_replica() -> None:
+    """This request's session reads the replica (removed at teardown as always; the next request
+    gets the primary again). What it had opened on the primary holds nothing of a visitor's."""
+    engine = replica()
+    if engine is not None:
+        db.session.remove()
+        db.session.registry.set(db.session.session_factory(bind=engine))
 
 
 def eligible() -> bool:
@@ -164,6 +191,7 @@ def cached(fingerprint):
         def wrapper(**kw):
             if not eligible():
                 return view(**kw)
+            _read_from_replica()
             key, last = fingerprint(db.session(), **kw)
             etag = etag_of(key)
             if _not_modified(etag, last):

@@ -112,3 +112,35 @@ def test_visitor_switches_language_without_a_token_from_this_site(csrf_app):
     r = c.post("/lang/en", data={"next": "/contests/"}, headers={"Origin": "http://localhost"})
     assert r.status_code == 302
     assert '<html lang="en">' in c.get("/contests/").get_data(as_text=True)
+
+
+def test_visitors_pages_read_from_the_replica_signed_in_ones_from_the_primary(app, session, published):
+    """GRANTS_REPLICA_URL (here the same database under a second engine, counted)."""
+    import dataclasses
+
+    from sqlalchemy import event
+    from tests.conftest import DATABASE_URL
+    officer, c = published
+    settings = app.config["GRANTS_SETTINGS"]
+    app.config["GRANTS_SETTINGS"] = dataclasses.replace(settings, replica_url=DATABASE_URL)
+    try:
+        statements: list[str] = []
+        with app.app_context():
+            replica = public_cache.replica()
+
+        def count(conn, cursor, sql, *a):
+            statements.append(sql)
+        event.listen(replica, "before_cursor_execute", count)
+        visitor = app.test_client()
+        etag = _public(visitor.get(f"/contests/{c.id}"))
+        assert statements, "the visitor's page read the replica"
+        assert visitor.get(f"/contests/{c.id}", headers={"If-None-Match": etag}).status_code == 304
+        statements.clear()
+        signed_in = app.test_client()
+        assert signed_in.post("/login", data={"email": officer.email, "password": PASSWORD}).status_code == 302
+        assert signed_in.get(f"/contests/{c.id}").status_code == 200
+        assert statements == []  # a signed-in user's page reads the primary
+        assert visitor.get("/contests/").status_code == 200 and statements  # the thread's next visitor: replica
+        event.remove(replica, "before_cursor_execute", count)
+    finally:
+        app.config["GRANTS_SETTINGS"] = settings
