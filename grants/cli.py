@@ -247,14 +247,20 @@ def worker(threads, relay_interval):
 
 
 @click.command("scheduler")
-@click.option("--interval", default=15.0, show_default=True)
-def scheduler(interval):
-    """Run the scheduler: due transitions, outbox relay, audit seals."""
+@click.option("--interval", default=15.0, show_default=True, type=float,
+              help="seconds between ticks (and between a standby's asks for the scheduler lock)")
+@click.option("--notify-every", default=60.0, show_default=True, type=float,
+              help="seconds between runs of reminders, digests and newsletters")
+def scheduler(interval, notify_every):
+    """Run the scheduler: due transitions, reminders, outbox relay, audit seals. Start one on each of
+    several machines if you like: on PostgreSQL exactly one acts, the others stand by."""
 
     sch = Scheduler(current_app._get_current_object(), interval=interval)
+    sch.notify_every = notify_every
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: sch.stop())
-    click.echo(f"scheduler running every {interval:.0f} s")
+    standby = " (acts while it holds the scheduler lock)" if sch.leadership.needed() else ""
+    click.echo(f"scheduler running every {interval:g} s{standby}")
     sch.run_forever()
 
 

@@ -35,6 +35,7 @@ from grants.workflows.diagram import mermaid
 from reviewers.models import Commission
 from grants.web.transitions import perform
 from grants.web.areas import act, listing, save, viewer, visible_or_404
+from grants.web import public_cache
 
 from .results import results as published_results
 
@@ -51,6 +52,7 @@ def _get(cid: int) -> Contest:
 
 
 @bp.route("/")
+@public_cache.cached(public_cache.contest_list)
 def index():
     page = listing(ops.visible(select(Contest), viewer()), Contest, Contest.deadline.desc().nulls_last(),
                    Contest.id.desc(), options=(selectinload(Contest.department),))
@@ -140,6 +142,7 @@ def _params_view(code: str, c) -> list[dict]:
 
 
 @bp.route("/<int:cid>")
+@public_cache.cached(public_cache.contest_page)
 def show(cid):
     c = _get(cid)
     user = viewer()
@@ -174,6 +177,7 @@ def show(cid):
 
 
 @bp.route("/<int:cid>/print")
+@public_cache.cached(public_cache.contest_page)
 def printable(cid):
     return render_html("announcement", announcement_context(_get(cid)))
 

@@ -33,6 +33,8 @@ class Settings:
     dpo_contact: str = ""
     api_max_json_depth: int = 64  # GRANTS_API_MAX_JSON_DEPTH: nesting of a JSON body (400 beyond)
     api_max_body_bytes: int = 1024 * 1024  # GRANTS_API_MAX_BODY_BYTES: size of a JSON body (413 beyond)
+    # GRANTS_REPLICA_URL: a read-only replica the visitors' public pages read from (empty: the primary)
+    replica_url: str = ""
 
     @property
     def production(self) -> bool:
@@ -95,15 +97,20 @@ def _positive_int(name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
+def _driver(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 def load(validate: bool = True) -> Settings:
     instance = Path(os.environ.get("GRANTS_INSTANCE_PATH") or DEFAULT_INSTANCE)
     env = env_name()
     if validate and env not in ENVIRONMENTS:
         raise ConfigError(f"GRANTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     db = os.environ.get("GRANTS_DATABASE_URL") or f"sqlite:///{instance / 'grants.db'}"
-    if db.startswith(("postgresql://", "postgres://")):
-        # psycopg 3 is the driver we ship
-        db = "postgresql+psycopg://" + db.split("://", 1)[1]
+    db = _driver(db)
     try:
         port = int(os.environ.get("GRANTS_PORT") or "5000")
     except ValueError:
@@ -134,6 +141,7 @@ def load(validate: bool = True) -> Settings:
         dpo_contact=os.environ.get("GRANTS_DPO_CONTACT", "").strip() or DEFAULT_DPO_CONTACT,
         api_max_json_depth=_positive_int("GRANTS_API_MAX_JSON_DEPTH", 64, 2, 500),
         api_max_body_bytes=_positive_int("GRANTS_API_MAX_BODY_BYTES", 1024 * 1024, 1024, 20 * 1024 * 1024),
+        replica_url=_driver(os.environ.get("GRANTS_REPLICA_URL", "").strip()),
     )
     if validate and settings.production:
         if not settings.secret_key:

@@ -1,4 +1,6 @@
 """The scheduler loop: one process (`grants scheduler`) or a thread in the embedded default.
+Several may run (one per machine, for availability): on PostgreSQL exactly one acts at a time, the
+holder of an advisory lock (grants.jobs.leader); the others stand by and take over when it dies.
 Every tick enqueues the idempotent "run due transitions" job and re-sends pending outbox rows;
 every few minutes it seals the audit trail; once a day it purges what is past its retention period
 (R-RODO, grants.privacy.operations.purge)."""
@@ -12,6 +14,7 @@ from grants.core import audit, db
 from grants.privacy import operations as privacy
 
 from . import actors, relay
+from .leader import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ class Scheduler:
         self._last_purge: float | None = None
         self._last_notifications: float | None = None
         self.notify_every = 60.0
+        self.leadership = Leadership()
 
     def tick(self) -> dict:
         """One round; each step on its own, so a broker hiccup does not stop the seals and a
@@ -78,9 +82,13 @@ class Scheduler:
         return done
 
     def run_forever(self) -> None:
-        while not self._stop.is_set():
-            self.tick()
-            self._stop.wait(self.interval)
+        try:
+            while not self._stop.is_set():
+                if self.leadership.held():  # a standby only asks for the lock
+                    self.tick()
+                self._stop.wait(self.interval)
+        finally:
+            self.leadership.release()
 
     def start_thread(self) -> threading.Thread:
         th = threading.Thread(target=self.run_forever, name="grants-scheduler", daemon=True)

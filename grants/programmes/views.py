@@ -17,6 +17,7 @@ from grants.core.permissions import ADMIN, OFFICER, has_role
 from grants.registry import authorities
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Department
+from grants.web import public_cache
 
 from . import calendar as cal
 from .models import Programme
@@ -66,6 +67,7 @@ def month_grid(evts, wanted: str) -> dict:
 
 
 @bp.route("/calendar")
+@public_cache.cached(public_cache.calendar)
 def calendar():
     f = _filters()
     evts = cal.events(db.session(), url_for, **f)
@@ -81,6 +83,7 @@ def calendar():
 
 
 @bp.route("/calendar.ics")
+@public_cache.cached(public_cache.calendar)
 def calendar_ics():
     body = cal.ical(cal.events(db.session(), url_for, **_filters()), request.host_url)
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=kalendarz.ics"})

@@ -18,6 +18,8 @@ from flask_login import current_user
 
 from grants.core import i18n as core_i18n
 
+from .security import csrf
+
 LANGUAGES = ("pl", "en")
 
 
@@ -38,6 +40,13 @@ def _choose_locale() -> str:
     return "pl"
 
 
+def _same_origin() -> bool:
+    origin = request.headers.get("Origin", "")
+    if origin and origin != "null":
+        return origin.rstrip("/") == request.host_url.rstrip("/")
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
 def _translate(msgid: str) -> str:
     if not has_request_context():
         return msgid
@@ -50,7 +59,12 @@ def init(app: Flask) -> None:
     core_i18n.set_translator(_translate)
 
     @app.route("/lang/<code>", methods=["POST"])
+    @csrf.exempt
     def set_language(code):
+        # A public page carries no CSRF token (a shared cache must not hand one visitor's token to
+        # another, grants.web.public_cache): a browser's same-origin Origin header stands for it.
+        if current_app.config.get("WTF_CSRF_ENABLED", True) and not _same_origin():
+            csrf.protect()
         if code in LANGUAGES:
             session["lang"] = code
         target = request.form.get("next") or url_for("home.index")

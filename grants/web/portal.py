@@ -13,6 +13,8 @@ from grants.programmes import calendar as cal
 from grants.registry import authorities
 from grants.registry.dictionaries import FIELDS
 
+from . import public_cache
+
 bp = Blueprint("portal", __name__)
 
 
@@ -34,6 +36,7 @@ def _authority(code: str):
 
 
 @bp.route("/kraj/")
+@public_cache.cached(public_cache.national)
 def national():
     s = db.session()
     args = request.args
@@ -48,6 +51,7 @@ def national():
 
 
 @bp.route(f"/{CODE}/")
+@public_cache.cached(public_cache.authority)
 def authority(code: str):
     g = _authority(code)
     s = db.session()
@@ -57,6 +61,7 @@ def authority(code: str):
 
 
 @bp.route(f"/{CODE}/calendar.ics")
+@public_cache.cached(public_cache.authority_calendar)
 def authority_ics(code: str):
     g = _authority(code)
     body = cal.ical(cal.events(db.session(), url_for, grantor_id=g.id), request.host_url)

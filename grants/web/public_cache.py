@@ -1,0 +1,210 @@
+"""Public pages a browser or a reverse proxy may keep (issue 20): the contest list and pages, the
+announcement, results, calendars and iCal feeds, each authority's portal and the national view.
+
+To someone not signed in such a page answers with an ETag and a Last-Modified taken from the data it
+shows (the rows' `version` sums and counts, the newest audit entry of their kinds), the page's
+language, the day (deadlines and calendars are read against it) and the code's templates, plus
+`Cache-Control: public, max-age=…`; a matching conditional request gets a 304 without rendering.
+A change to any row shown changes the ETag at once. Signed-in users never take this path: their
+answers stay `no-store` (grants.web.headers).
+
+With GRANTS_REPLICA_URL set, these visitors' pages (validators included, so they describe the very
+rows shown) are read from that read-only replica, sparing the primary on a deadline afternoon; a
+replica a moment behind shows the page as it was that moment earlier.
+
+The validators cost a few aggregate queries, well under the page's own queries and rendering."""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+
+from flask import Response, current_app, make_response, request, session
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from grants.consultations.models import Consultation
+from grants.contests.models import Contest
+from grants.core import audit, clock, db
+from grants.education.models import EducationEvent
+from grants.offers.models import Offer
+from grants.registry.models import Department, Grantor
+from grants.small_grants.models import SmallGrant
+from reviewers.models import Commission
+
+from .i18n import select_locale
+
+#: seconds a shared cache may serve a page without asking again (GRANTS_PUBLIC_MAX_AGE)
+DEFAULT_MAX_AGE = 60
+_release: str | None = None
+
+
+def max_age() -> int:
+    raw = (os.environ.get("GRANTS_PUBLIC_MAX_AGE") or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) <= 86400 else DEFAULT_MAX_AGE
+
+
+def release() -> str:
+    """A hash of the templates and translations: a deployment of new code changes every ETag, and two
+    web instances running the same code give the same ones."""
+    global _release
+    if _release is None:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for p in sorted([*root.rglob("*.html"), *root.rglob("*.mo")]):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+        _release = h.hexdigest()[:16]
+    return _release
+
+
+_replicas: dict[str, Engine] = {}
+
+
+def replica() -> Engine | None:
+    url = current_app.config["GRANTS_SETTINGS"].replica_url
+    if not url:
+        return None
+    engine = _replicas.get(url)
+    if engine is None:
+        engine = _replicas[url] = db.make_engine(url)
+    return engine
+
+
+def _read_from_replica() -> None:
+    """This request's session reads the replica (removed at teardown as always; the next request
+    gets the primary again). What it had opened on the primary holds nothing of a visitor's."""
+    engine = replica()
+    if engine is not None:
+        db.session.remove()
+        db.session.registry.set(db.session.session_factory(bind=engine))
+
+
+def eligible() -> bool:
+    """Only an anonymous read without a flashed message may be shared."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("Authorization"):
+        return False
+    if session.get("_flashes"):
+        return False
+    return not current_user.is_authenticated
+
+
+# ---------------------------------------------------------------- what a page's rows are
+
+def _versions(s: Session, model, *where) -> str:
+    count, total, top = s.execute(select(func.count(), func.coalesce(func.sum(model.version), 0),
+                                         func.coalesce(func.max(model.id), 0)).select_from(model).where(*where)).one()
+    return f"{count}.{total}.{top}"
+
+
+def _rows(s: Session, model) -> str:
+    count, top = s.execute(select(func.count(), func.coalesce(func.max(model.id), 0)).select_from(model)).one()
+    return f"{count}.{top}"
+
+
+def _last(s: Session, *object_types: str) -> datetime | None:
+    """The newest audit entry of these kinds (one index lookup each: ix_audit_entries_type_clock)."""
+    times = [s.scalar(select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == t))
+             for t in object_types]
+    times = [t for t in times if t is not None]
+    return max(times) if times else None
+
+
+def _grantor(g: Grantor | None) -> str:
+    if g is None:
+        return "-"
+    return "|".join(str(x) for x in (g.id, g.code, g.name, g.office_name, g.teryt, g.colour, g.coat_of_arms_url))
+
+
+def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
+    return f"{_versions(s, Contest)};{_rows(s, Department)}", _last(s, "contest")
+
+
+def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
+    c = s.get(Contest, cid)
+    if c is None:
+        return "missing", None
+    commission = s.scalar(select(Commission).where(Commission.contest_id == cid))
+    key = ";".join((str(c.version), _versions(s, Offer, Offer.contest_id == cid),
+                    f"{commission.id}.{commission.version}" if commission else "-", _grantor(c.grantor)))
+    return key, _last(s, "contest", "offer")
+
+
+def calendar(s: Session, **_) -> tuple[str, datetime | None]:
+    key = ";".join([*(_versions(s, m) for m in (Contest, Consultation, SmallGrant, EducationEvent)),
+                    _rows(s, Department), _rows(s, Grantor)])
+    return key, _last(s, "contest", "consultation", "small_grant", "education_event")
+
+
+def national(s: Session, **_) -> tuple[str, datetime | None]:
+    grantors = hashlib.sha256("\n".join(_grantor(g) for g in s.scalars(select(Grantor).order_by(Grantor.id)))
+                              .encode()).hexdigest()
+    return f"{_versions(s, Contest)};{grantors}", _last(s, "contest")
+
+
+def authority(s: Session, code: str, **_) -> tuple[str, datetime | None]:
+    g = s.scalar(select(Grantor).where(Grantor.code == code))
+    if g is None:
+        return "missing", None
+    return f"{_versions(s, Contest, Contest.grantor_id == g.id)};{_grantor(g)}", _last(s, "contest")
+
+
+def authority_calendar(s: Session, code: str, **_) -> tuple[str, datetime | None]:
+    key, last = calendar(s)
+    return f"{key};{authority(s, code)[0]}", last
+
+
+# ---------------------------------------------------------------- the decorator
+
+def _not_modified(etag: str, last: datetime | None) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    return bool(last and request.if_modified_since
+                and last.astimezone(timezone.utc).replace(microsecond=0) <= request.if_modified_since)
+
+
+def _validators(resp: Response, etag: str, last: datetime | None) -> Response:
+    resp.set_etag(etag)
+    if last is not None:
+        resp.last_modified = last
+    resp.headers["Cache-Control"] = f"public, max-age={max_age()}"
+    # the language is kept in the session cookie: a shared cache keeps one copy per cookie
+    resp.vary.add("Cookie")
+    return resp
+
+
+def etag_of(key: str) -> str:
+    """The page's ETag: its rows' key, the language, the day, the address and the code's templates."""
+    return hashlib.sha256("|".join((release(), select_locale(), clock.today().isoformat(),
+                                    request.full_path, key)).encode()).hexdigest()[:32]
+
+
+def cached(fingerprint):
+    """A public page's view: `fingerprint(session, **view_args)` → (key of the rows shown, when they
+    last changed or None)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(**kw):
+            if not eligible():
+                return view(**kw)
+            _read_from_replica()
+            request.environ["grants.public_page"] = True  # base.html leaves out the session-bound CSRF token
+            key, last = fingerprint(db.session(), **kw)
+            etag = etag_of(key)
+            if _not_modified(etag, last):
+                return _validators(Response(status=304), etag, last)
+            resp = make_response(view(**kw))
+            if resp.status_code != 200:
+                return resp
+            if session.modified:
+                # a cookie set on this answer (e.g. Flask-Login's strong session protection clears
+                # the remember cookie of a visitor whose session holds only the language): theirs alone
+                resp.headers["Cache-Control"] = "private, no-cache"
+                return resp
+            return _validators(resp, etag, last)
+        return wrapper
+    return decorate

@@ -1,0 +1,146 @@
+"""Public pages a reverse proxy may keep (issue 20): to a visitor each answers with an ETag, a
+Last-Modified and `Cache-Control: public, max-age=…`, a 304 to a matching conditional request, a new
+ETag as soon as a row shown changes or the language differs; a signed-in user gets `no-store`."""
+from __future__ import annotations
+
+import pytest
+from flask import session as flask_session
+
+from grants.contests.models import Contest
+from grants.core import db
+from grants.web import public_cache
+from tests.factories import PASSWORD, make_contest, make_user
+
+PAGES = ["/contests/", "/contests/{cid}", "/contests/{cid}/print", "/calendar", "/calendar.ics",
+         "/calendar.ics?grantor=KRK", "/kraj/", "/KRK/", "/KRK/calendar.ics"]
+
+
+@pytest.fixture
+def published(session):
+    officer = make_user(session, "officer")
+    return officer, make_contest(session, officer)
+
+
+def _public(r):
+    assert r.status_code == 200, r.status_code
+    assert r.headers["Cache-Control"].startswith("public, max-age=")
+    assert r.headers.get("ETag") and r.headers.get("Last-Modified")
+    assert "Set-Cookie" not in r.headers  # a shared copy must carry no one's session
+    assert "Cookie" in r.headers.get("Vary", "")
+    return r.headers["ETag"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_visitor_gets_validators_and_304(app, session, published, page):
+    _, c = published
+    url = page.format(cid=c.id)
+    client = app.test_client()
+    etag = _public(client.get(url))
+    r = client.get(url, headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.get_data() == b""
+    assert r.headers["ETag"] == etag and r.headers["Cache-Control"].startswith("public")
+    last = client.get(url).headers["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": last}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_change_to_a_row_shown_changes_the_etag_at_once(app, session, published, page):
+    _, c = published
+    url = page.format(cid=c.id)
+    client = app.test_client()
+    etag = _public(client.get(url))
+    with db.session.session_factory() as s:  # the request closed the test's session
+        row = s.get(Contest, c.id)
+        row.title += " (poprawiony)"
+        s.commit()  # the version counter moves
+    r = client.get(url, headers={"If-None-Match": etag})
+    assert r.status_code == 200 and r.headers["ETag"] != etag
+    if ".ics" not in url and "print" not in url:
+        assert "(poprawiony)" in r.get_data(as_text=True)
+
+
+def test_a_new_contest_changes_the_list(app, session, published):
+    officer, _ = published
+    client = app.test_client()
+    etag = _public(client.get("/contests/"))
+    make_contest(session, officer, title="Drugi konkurs publiczny")
+    r = client.get("/contests/", headers={"If-None-Match": etag})
+    assert r.status_code == 200 and "Drugi konkurs publiczny" in r.get_data(as_text=True)
+
+
+def test_language_is_part_of_the_etag(app, session, published):
+    client = app.test_client()
+    pl = _public(client.get("/contests/"))
+    client.post("/lang/en", headers={"Origin": "http://localhost"})
+    r = client.get("/contests/", headers={"If-None-Match": pl})
+    assert r.status_code == 200 and '<html lang="en">' in r.get_data(as_text=True)
+    # the language lives in the session cookie, which Flask-Login rewrites on each answer: private
+    assert r.headers["Cache-Control"] == "private, no-cache"
+    etags = {}
+    for lang in ("pl", "en"):
+        with app.test_request_context("/contests/"):
+            flask_session["lang"] = lang
+            etags[lang] = public_cache.etag_of("the same rows")
+    assert etags["pl"] != etags["en"]
+
+
+def test_signed_in_user_gets_no_store_and_no_304(app, session, published):
+    officer, c = published
+    visitor = app.test_client()
+    etag = _public(visitor.get(f"/contests/{c.id}"))
+    client = app.test_client()
+    assert client.post("/login", data={"email": officer.email, "password": PASSWORD}).status_code == 302
+    for url in ("/contests/", f"/contests/{c.id}", "/kraj/", "/calendar.ics"):
+        r = client.get(url, headers={"If-None-Match": etag})
+        assert r.status_code == 200, url
+        assert r.headers["Cache-Control"] == "no-store" and "ETag" not in r.headers, url
+
+
+def test_unknown_pages_are_not_cached(app, session, published):
+    client = app.test_client()
+    for url in ("/contests/999999", "/NIEMA/"):
+        r = client.get(url)
+        assert r.status_code == 404 and "public" not in r.headers.get("Cache-Control", "")
+
+
+def test_visitor_switches_language_without_a_token_from_this_site(csrf_app):
+    c = csrf_app.test_client()
+    page = c.get("/contests/").get_data(as_text=True)
+    assert "csrf_token" not in page  # nothing personal in a shared page
+    assert c.post("/lang/en", headers={"Origin": "https://evil.example.com"}).status_code == 400
+    r = c.post("/lang/en", data={"next": "/contests/"}, headers={"Origin": "http://localhost"})
+    assert r.status_code == 302
+    assert '<html lang="en">' in c.get("/contests/").get_data(as_text=True)
+
+
+def test_visitors_pages_read_from_the_replica_signed_in_ones_from_the_primary(app, session, published):
+    """GRANTS_REPLICA_URL (here the same database under a second engine, counted)."""
+    import dataclasses
+
+    from sqlalchemy import event
+    from tests.conftest import DATABASE_URL
+    officer, c = published
+    settings = app.config["GRANTS_SETTINGS"]
+    app.config["GRANTS_SETTINGS"] = dataclasses.replace(settings, replica_url=DATABASE_URL)
+    try:
+        statements: list[str] = []
+        with app.app_context():
+            replica = public_cache.replica()
+
+        def count(conn, cursor, sql, *a):
+            statements.append(sql)
+        event.listen(replica, "before_cursor_execute", count)
+        visitor = app.test_client()
+        etag = _public(visitor.get(f"/contests/{c.id}"))
+        assert statements, "the visitor's page read the replica"
+        assert visitor.get(f"/contests/{c.id}", headers={"If-None-Match": etag}).status_code == 304
+        statements.clear()
+        signed_in = app.test_client()
+        assert signed_in.post("/login", data={"email": officer.email, "password": PASSWORD}).status_code == 302
+        assert signed_in.get(f"/contests/{c.id}").status_code == 200
+        assert statements == []  # a signed-in user's page reads the primary
+        assert visitor.get("/contests/").status_code == 200 and statements  # the thread's next visitor: replica
+        event.remove(replica, "before_cursor_execute", count)
+    finally:
+        app.config["GRANTS_SETTINGS"] = settings
