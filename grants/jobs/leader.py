@@ -81,21 +81,20 @@ class Leadership:
         return True
 
     def _drop(self) -> None:
+        self._let_go(invalidate=True)
+
+    def _let_go(self, invalidate: bool) -> None:
+        """Forget the lock's connection: invalidated when it may be broken, else closed."""
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.invalidate()
+                conn.invalidate() if invalidate else conn.close()
             except Exception:  # noqa: BLE001 - already gone
                 pass
 
     def release(self) -> None:
         """Hand the lock over at once (a clean stop): closing the session releases it."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
+        self._let_go(invalidate=False)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

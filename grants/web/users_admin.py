@@ -57,22 +57,17 @@ def _act(uid: int, operation, done) -> object:
     return redirect(url_for(".show", uid=uid), 303)
 
 
-@bp.route("/<int:uid>/deactivate", methods=["POST"])
-@roles_required(ADMIN)
-def deactivate(uid: int):
-    return _act(uid, admin.deactivate, _("Konto zostało dezaktywowane; jego sesje i tokeny API zakończone."))
+def _account_action(name: str, operation, done) -> None:
+    """POST /<uid>/<name with dashes>: an admin's action on one account (endpoint `name`)."""
+    def view(uid: int):
+        return _act(uid, operation, done)
+    view.__name__ = name
+    bp.add_url_rule(f"/<int:uid>/{name.replace('_', '-')}", name, roles_required(ADMIN)(view), methods=["POST"])
 
 
-@bp.route("/<int:uid>/activate", methods=["POST"])
-@roles_required(ADMIN)
-def activate(uid: int):
-    return _act(uid, admin.activate, _("Konto zostało ponownie aktywowane."))
-
-
-@bp.route("/<int:uid>/end-sessions", methods=["POST"])
-@roles_required(ADMIN)
-def end_sessions(uid: int):
-    return _act(uid, admin.end_sessions, _("Wszystkie sesje i tokeny API tego konta zostały zakończone."))
+_account_action("deactivate", admin.deactivate, _("Konto zostało dezaktywowane; jego sesje i tokeny API zakończone."))
+_account_action("activate", admin.activate, _("Konto zostało ponownie aktywowane."))
+_account_action("end_sessions", admin.end_sessions, _("Wszystkie sesje i tokeny API tego konta zostały zakończone."))
 
 
 @bp.route("/<int:uid>/tokens/<token_id>/revoke", methods=["POST"])
