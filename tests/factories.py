@@ -15,7 +15,8 @@ _seq = itertools.count(1)
 
 
 def department(session, code: str = "BIS") -> Department:
-    d = session.scalar(select(Department).where(Department.code == code))
+    d = session.scalar(select(Department).join(Grantor, Grantor.id == Department.grantor_id)
+                       .where(Grantor.code == "KRK", Department.code == code))
     if d is None:
         g = session.scalar(select(Grantor).where(Grantor.code == "KRK"))
         if g is None:
