@@ -33,6 +33,9 @@ class Settings:
     dpo_contact: str = ""
     api_max_json_depth: int = 64  # GRANTS_API_MAX_JSON_DEPTH: nesting of a JSON body (400 beyond)
     api_max_body_bytes: int = 1024 * 1024  # GRANTS_API_MAX_BODY_BYTES: size of a JSON body (413 beyond)
+    # GRANTS_AUTHORITY_HOSTS="granty.wieliczka.pl=WIELICZKA,…": a host name serving one authority's
+    # portal at / (issue 22); a grantor's own `host` column does the same without a restart
+    authority_hosts: tuple[tuple[str, str], ...] = ()
 
     @property
     def production(self) -> bool:
@@ -95,6 +98,19 @@ def _positive_int(name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
+def authority_hosts(raw: str) -> tuple[tuple[str, str], ...]:
+    """"host=CODE,host=CODE" as ((host, CODE), …): hosts lower-cased, codes upper-cased."""
+    pairs = []
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        host, sep, code = item.partition("=")
+        if not sep or not host.strip() or not code.strip():
+            raise ConfigError(f"GRANTS_AUTHORITY_HOSTS: each entry is host=CODE, not {item.strip()!r}")
+        pairs.append((host.strip().lower(), code.strip().upper()))
+    return tuple(pairs)
+
+
 def load(validate: bool = True) -> Settings:
     instance = Path(os.environ.get("GRANTS_INSTANCE_PATH") or DEFAULT_INSTANCE)
     env = env_name()
@@ -134,6 +150,7 @@ def load(validate: bool = True) -> Settings:
         dpo_contact=os.environ.get("GRANTS_DPO_CONTACT", "").strip() or DEFAULT_DPO_CONTACT,
         api_max_json_depth=_positive_int("GRANTS_API_MAX_JSON_DEPTH", 64, 2, 500),
         api_max_body_bytes=_positive_int("GRANTS_API_MAX_BODY_BYTES", 1024 * 1024, 1024, 20 * 1024 * 1024),
+        authority_hosts=authority_hosts(os.environ.get("GRANTS_AUTHORITY_HOSTS", "")),
     )
     if validate and settings.production:
         if not settings.secret_key:
