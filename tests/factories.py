@@ -52,7 +52,7 @@ def make_user(session, *roles: str, org: Organisation | None = None, department_
     user = create_user(session, email=email or f"user{next(_seq)}@test.example.org", password=PASSWORD,
                        roles=list(roles), organisation_krs=org.krs if org else None,
                        department_code=department_code, stakeholder_type=stakeholder_type,
-                       full_name="Test User")
+                       full_name="Test User", grantor_code="KRK" if department_code else None)
     session.commit()
     return user
 

@@ -1,6 +1,7 @@
-"""department codes unique per authority (issue 22)
+"""department codes unique per authority; newsletter subscriptions per authority (issue 22)
 
-Two authorities of one deployment may each have their own "WK" or "BIS": a department's code is
+A subscription may name the authorities it follows (`grantors`, their ids; empty: every one, as
+every existing subscription stays). Two authorities of one deployment may each have their own "WK" or "BIS": a department's code is
 unique within its grantor, not across the deployment. Downgrading restores the deployment-wide
 uniqueness and keeps every department: a code used by several authorities stays with the lowest id,
 the others get their id appended.
@@ -23,9 +24,15 @@ def upgrade() -> None:
     with op.batch_alter_table('departments', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_departments_code'), type_='unique')
         batch_op.create_unique_constraint('uq_departments_grantor_code', ['grantor_id', 'code'])
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('grantors', sa.JSON(), nullable=False, server_default='[]'))
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.alter_column('grantors', server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.drop_column('grantors')
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, code FROM departments ORDER BY id")).all()
     seen: set[str] = {code for _id, code in rows}
