@@ -118,7 +118,10 @@ def _staff_grantor(session: Session, roles, dept, grantor_code: str | None) -> i
         if gid is None:
             raise AccountError("grantor", _("Nieznany organ dotujący: %(code)s.", code=grantor_code))
         return gid
-    return default_grantor_id(session)
+    gid = default_grantor_id(session)
+    if gid is None and session.scalar(select(Grantor.id).limit(1)) is not None:
+        raise AccountError("grantor", _("Podaj organ dotujący pracownika: w systemie jest kilka organów."))
+    return gid
 
 
 @dataclass

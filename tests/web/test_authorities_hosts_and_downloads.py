@@ -151,3 +151,23 @@ def test_calendar_departments_and_newsletter_of_one_authority(app, client, sessi
     assert r.status_code == 201
     every_sub = session.scalar(select(Subscription).where(Subscription.email == "wszyscy@example.org"))
     assert every_sub.grantors == [] and subscriptions.matches(every_sub, {**base, "grantor": two["krk"]})
+
+
+def test_an_applicant_names_the_authority_of_an_art_19a_offer_when_there_are_several(app, session, two, make_user,
+                                                                                     make_org, login, clock_at):
+    from grants.small_grants.models import SmallGrant
+    clock_at("2027-03-10T10:00")
+    org = make_org("Fundacja Małych Grantów")
+    c = login(make_user("applicant", org=org), app.test_client())
+    page = c.get(f"/small-grants/?grantor={WIE}").get_data(as_text=True)
+    assert 'name="grantor"' in page and f'<option value="{WIE}" selected>' in page
+    data = {"organisation_id": org.id, "title": "Piknik sąsiedzki", "amount": "5000", "task_start": "2027-05-01",
+            "task_end": "2027-06-30", "field": "culture", "description": "Piknik"}
+    r = c.post("/small-grants/", data=data)  # no authority named: asked which, nothing stored
+    assert r.status_code == 422 and "Wybierz organ dotujący" in r.get_data(as_text=True)
+    assert session.scalar(select(SmallGrant.id)) is None
+    r = c.post("/small-grants/", data=dict(data, grantor=WIE))
+    assert r.status_code == 303, r.get_data(as_text=True)[:2000]
+    assert session.scalar(select(SmallGrant.grantor_id)) == two["wie"]
+    page = c.get(f"/initiatives/?grantor={WIE}").get_data(as_text=True)
+    assert 'name="grantor"' in page
