@@ -157,8 +157,9 @@ def awarded_small_grants(s: Session, year: int | None = None,
             yield g, org
 
 
-def default_grantor(s: Session) -> Grantor | None:
-    return s.scalars(select(Grantor).order_by(Grantor.id)).first()
+def grantor_names(s: Session) -> list[str]:
+    """The deployment's authorities by name (the publisher of its downloads of every authority)."""
+    return list(s.scalars(select(Grantor.name).order_by(Grantor.name, Grantor.id)))
 
 
 def last_change(s: Session) -> datetime | None:

@@ -72,13 +72,13 @@ def _authority():
 
 def _publisher(s, cfg, g=None) -> str:
     """One authority's downloads are published by it; the whole deployment's by the configured
-    publisher, else its first authority (a deployment serving one)."""
+    publisher, else its authorities (not just the first of several, issue 22)."""
     if g is not None:
         return g.name
     if cfg.publisher:
         return cfg.publisher
-    g = sources.default_grantor(s)
-    return g.name if g else "Gmina"
+    names = sources.grantor_names(s)
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "") if names else "Gmina"
 
 
 def _conditional(kind: str, year, g=None):
