@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         GRANTS_BACKGROUND_THREADS=os.environ.get("GRANTS_BACKGROUND_THREADS", "1") == "1",
     )
     app.config.setdefault("GRANTS_TRUSTED_PROXIES", settings.trusted_proxies)
+    app.config.setdefault("GRANTS_AUTHORITY_HOSTS", dict(settings.authority_hosts))
     if test_config:
         app.config.update(test_config)
     proxies = int(app.config["GRANTS_TRUSTED_PROXIES"])

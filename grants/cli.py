@@ -102,12 +102,13 @@ grantors_cli = click.Group("grantors", help="The authorities (grantors) this dep
 @click.option("--office-name", default="")
 @click.option("--colour", default="")
 @click.option("--coat-of-arms-url", default="")
-def grantors_create(code, name, teryt, office_name, colour, coat_of_arms_url):
+@click.option("--host", default="", help="a host name serving this authority's portal at / (e.g. granty.wieliczka.pl)")
+def grantors_create(code, name, teryt, office_name, colour, coat_of_arms_url, host):
     """Add an authority (then its first admin: users create --role admin --grantor CODE)."""
     s = core_db.session()
     try:
         g = authorities.create(s, None, code=code, name=name, teryt=teryt, office_name=office_name, colour=colour,
-                               coat_of_arms_url=coat_of_arms_url)
+                               coat_of_arms_url=coat_of_arms_url, host=host)
         s.commit()
     except authorities.GrantorError as e:
         s.rollback()
@@ -118,7 +119,7 @@ def grantors_create(code, name, teryt, office_name, colour, coat_of_arms_url):
 @grantors_cli.command("list")
 def grantors_list():
     for g in authorities.all_grantors(core_db.session()):
-        click.echo(f"{g.id}\t{g.code}\t{g.teryt}\t{g.name}")
+        click.echo(f"{g.id}\t{g.code}\t{g.teryt}\t{g.name}" + (f"\t{g.host}" if g.host else ""))
 
 
 clock_cli = click.Group("clock", help="The business clock (movable outside production).")

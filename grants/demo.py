@@ -164,7 +164,7 @@ def _grantor(s) -> Grantor:
         s.add(g)
         s.flush()
     for code, name in DEPARTMENTS:
-        d = s.scalar(select(Department).where(Department.code == code))
+        d = s.scalar(select(Department).where(Department.grantor_id == g.id, Department.code == code))
         if d is None:
             s.add(Department(grantor=g, code=code, name=name, fields=DEPARTMENT_FIELDS[code]))
         elif not d.fields:  # a database from before departments had fields

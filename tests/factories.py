@@ -15,7 +15,9 @@ _seq = itertools.count(1)
 
 
 def department(session, code: str = "BIS") -> Department:
-    d = session.scalar(select(Department).where(Department.code == code))
+    # codes are unique per authority: where several have this code, Kraków's (the tests' default)
+    d = session.scalar(select(Department).join(Grantor, Grantor.id == Department.grantor_id)
+                       .where(Department.code == code).order_by(Grantor.code != "KRK", Department.id).limit(1))
     if d is None:
         g = session.scalar(select(Grantor).where(Grantor.code == "KRK"))
         if g is None:
@@ -46,12 +48,13 @@ def make_user(session, *roles: str, org: Organisation | None = None, department_
     roles = roles or ("applicant",)
     if department_code is None and ("officer" in roles or "admin" in roles):
         department_code = "BIS"
-    if department_code:
-        department(session, department_code)
+    grantor_code = department(session, department_code).grantor.code if department_code else None
+    if grantor_code is None and "finance" in roles and session.scalar(select(Grantor.id).where(Grantor.code == "KRK")):
+        grantor_code = "KRK"  # staff of no department: Kraków's, the tests' default authority
     user = create_user(session, email=email or f"user{next(_seq)}@test.example.org", password=PASSWORD,
                        roles=list(roles), organisation_krs=org.krs if org else None,
                        department_code=department_code, stakeholder_type=stakeholder_type,
-                       full_name="Test User")
+                       full_name="Test User", grantor_code=grantor_code)
     session.commit()
     return user
 

@@ -26,6 +26,9 @@ def search(session: Session, actor, role: str | None, text: str, page: int, per_
     """Active accounts (never anonymised ones) with `role`, whose name contains `text` (administrators:
     or whose e-mail does), by name. The caller has been checked with may_search."""
     q = select(User).where(User.active.is_(True), User.anonymised_at.is_(None))
+    # another authority's staff are no one an officer may appoint (issue 22): own staff and people of none
+    g = getattr(actor, "grantor_id", None)
+    q = q.where(User.grantor_id.is_(None) if g is None else or_(User.grantor_id.is_(None), User.grantor_id == g))
     if role:
         q = q.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     text = text.strip().lower()

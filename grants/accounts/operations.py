@@ -80,9 +80,17 @@ def create_user(session: Session, *, email: str, password: str, roles: list[str]
             raise AccountError("organisation", _("Nie ma w rejestrze organizacji o numerze KRS %(krs)s.", krs=krs))
     dept = None
     if department_code:
-        dept = session.scalar(select(Department).where(Department.code == department_code))
-        if dept is None:
+        # codes are unique per authority (issue 22): with several authorities, the grantor's code says whose
+        q = select(Department).where(Department.code == department_code).order_by(Department.id)
+        if grantor_code:
+            q = q.join(Grantor, Grantor.id == Department.grantor_id).where(Grantor.code == grantor_code)
+        found = session.scalars(q.limit(2)).all()
+        if not found:
             raise AccountError("department", _("Nieznany wydział: %(code)s.", code=department_code))
+        if len(found) > 1:
+            raise AccountError("department", _("Wydział %(code)s jest w kilku organach: podaj kod organu.",
+                                               code=department_code))
+        dept = found[0]
     grantor_id = _staff_grantor(session, roles, dept, grantor_code)
     user = User(email=email, full_name=full_name, password_hash=hash_password(password), active=True,
                 department=dept, grantor_id=grantor_id, stakeholder_type=stakeholder_type, created_at=clock.real_now(),
@@ -110,7 +118,10 @@ def _staff_grantor(session: Session, roles, dept, grantor_code: str | None) -> i
         if gid is None:
             raise AccountError("grantor", _("Nieznany organ dotujący: %(code)s.", code=grantor_code))
         return gid
-    return default_grantor_id(session)
+    gid = default_grantor_id(session)
+    if gid is None and session.scalar(select(Grantor.id).limit(1)) is not None:
+        raise AccountError("grantor", _("Podaj organ dotujący pracownika: w systemie jest kilka organów."))
+    return gid
 
 
 @dataclass

@@ -57,6 +57,12 @@ def visible(q, user):
     return q.where(or_(*conds))
 
 
+def may_sit_for(grantor_id):
+    """Who may sit on a commission of `grantor_id`'s contest (issue 22): its own staff, and people of
+    no authority (experts, NGO nominees); never another authority's officers or admins."""
+    return or_(User.grantor_id.is_(None), User.grantor_id == grantor_id)
+
+
 def _require_officer(actor, commission) -> None:
     if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(commission, actor):
         raise PermissionDenied()
@@ -104,6 +110,8 @@ def add_member(session: Session, actor, commission: Commission, *, user_id: int,
         raise _err("user_id", _("Nie ma takiego użytkownika."))
     if not has_role(user, OFFICER, ADMIN, COMMISSION_MEMBER):
         raise _err("user_id", _("Członkiem komisji może być urzędnik albo osoba z rolą członka komisji."))
+    if user.grantor_id is not None and user.grantor_id != commission.contest.grantor_id:
+        raise _err("user_id", _("Ta osoba jest pracownikiem innego organu dotującego."))
     if commission.member_for(user) is not None:
         raise _err("user_id", _("Ta osoba już zasiada w komisji."))
     if kind == "ngo" and nominating_organisation_id is None:

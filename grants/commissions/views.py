@@ -86,8 +86,8 @@ def show(cid):
     if staff and c.state == "forming":
         sitting = {m.user_id for m in c.members}
         candidates = [u for u in s.scalars(select(User).join(UserRole).where(
-            UserRole.role.in_((OFFICER, ADMIN, COMMISSION_MEMBER))).order_by(User.full_name, User.id).distinct())
-            if u.id not in sitting]
+            UserRole.role.in_((OFFICER, ADMIN, COMMISSION_MEMBER)), ops.may_sit_for(c.contest.grantor_id))
+            .order_by(User.full_name, User.id).distinct()) if u.id not in sitting]
     if staff and c.state != "forming":  # officers follow the declarations (never the scores while blind)
         for m in c.members:
             own = [d for d in declarations if d.member_id == m.id]

@@ -35,6 +35,9 @@ class Settings:
     api_max_body_bytes: int = 1024 * 1024  # GRANTS_API_MAX_BODY_BYTES: size of a JSON body (413 beyond)
     # GRANTS_REPLICA_URL: a read-only replica the visitors' public pages read from (empty: the primary)
     replica_url: str = ""
+    # GRANTS_AUTHORITY_HOSTS="granty.wieliczka.pl=WIELICZKA,…": a host name serving one authority's
+    # portal at / (issue 22); a grantor's own `host` column does the same without a restart
+    authority_hosts: tuple[tuple[str, str], ...] = ()
 
     @property
     def production(self) -> bool:
@@ -102,6 +105,17 @@ def _driver(url: str) -> str:
         # psycopg 3 is the driver we ship
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+def authority_hosts(raw: str) -> tuple[tuple[str, str], ...]:
+    """"host=CODE,host=CODE" as ((host, CODE), …): hosts lower-cased, codes upper-cased."""
+    pairs = []
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        host, sep, code = item.partition("=")
+        if not sep or not host.strip() or not code.strip():
+            raise ConfigError(f"GRANTS_AUTHORITY_HOSTS: each entry is host=CODE, not {item.strip()!r}")
+        pairs.append((host.strip().lower(), code.strip().upper()))
+    return tuple(pairs)
 
 
 def load(validate: bool = True) -> Settings:
@@ -142,6 +156,7 @@ def load(validate: bool = True) -> Settings:
         api_max_json_depth=_positive_int("GRANTS_API_MAX_JSON_DEPTH", 64, 2, 500),
         api_max_body_bytes=_positive_int("GRANTS_API_MAX_BODY_BYTES", 1024 * 1024, 1024, 20 * 1024 * 1024),
         replica_url=_driver(os.environ.get("GRANTS_REPLICA_URL", "").strip()),
+        authority_hosts=authority_hosts(os.environ.get("GRANTS_AUTHORITY_HOSTS", "")),
     )
     if validate and settings.production:
         if not settings.secret_key:

@@ -10,6 +10,7 @@ from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, PermissionDenied, has_role
 from grants.core.numbers import parse_money
+from grants.registry import authorities
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
 from grants.web.home import Item, Section, section
@@ -35,7 +36,7 @@ def index():
     errors, values, status = {}, {}, 200
     if request.method == "POST":
         require_csrf()
-        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost")}
+        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "estimated_cost", "grantor")}
         try:
             data = dict(values)
             data["estimated_cost"] = parse_money(values["estimated_cost"], grammar="typed") \
@@ -53,7 +54,9 @@ def index():
             return redirect(url_for(".show", iid=obj.id), 303)
     page = listing(ops.visible(select(Initiative), current_user), Initiative, Initiative.id.desc())
     orgs = [m.organisation for m in current_user.memberships] if has_role(current_user, APPLICANT) else []
+    values.setdefault("grantor", request.args.get("grantor", ""))
     return render_template("initiatives/index.html", rows=page.rows, page=page, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+                           grantors=authorities.all_grantors(db.session()) if orgs else [],
                            today=clock.today(), late=ops.is_late, form=CsrfForm()), status
 
 

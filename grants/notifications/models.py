@@ -55,6 +55,8 @@ class Subscription(IdKey, Base):
     districts: Mapped[list] = mapped_column(JSON, default=list)
     departments: Mapped[list] = mapped_column(JSON, default=list)
     call_types: Mapped[list] = mapped_column(JSON, default=list)
+    #: ids of the authorities followed (issue 22: subscribed on one authority's portal); empty: every one
+    grantors: Mapped[list] = mapped_column(JSON, default=list)
     frequency: Mapped[str] = mapped_column(String(10), default="weekly")  # weekly | immediate
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

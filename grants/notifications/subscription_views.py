@@ -9,6 +9,7 @@ from sqlalchemy import select
 from grants.calltypes.base import registry as call_types
 from grants.core import db
 from grants.forms.account import CsrfForm
+from grants.registry import authorities
 from grants.registry.dictionaries import DISTRICTS, FIELDS
 from grants.registry.models import Department
 from grants.web.security import csrf
@@ -20,10 +21,23 @@ from .errors import NotificationError
 bp = Blueprint("subscriptions", __name__, url_prefix="/subscriptions", template_folder="templates")
 
 
+def _authority():
+    """The authority whose portal the subscription is made on (?grantor=<code> or the form's field)."""
+    code = (request.values.get("grantor") or "").strip()
+    if not code:
+        return None
+    g = authorities.by_code(db.session(), code)
+    if g is None:
+        abort(404)
+    return g
+
+
 def _form(status: int = 200, **extra):
-    departments = db.session.scalars(select(Department).order_by(Department.code)).all()
+    g = _authority()
+    q = select(Department).order_by(Department.code, Department.id)
+    departments = db.session.scalars(q.where(Department.grantor_id == g.id) if g is not None else q).all()
     return render_template("notifications/subscribe.html", topics=subscriptions.TOPICS, fields=FIELDS,
-                           districts=DISTRICTS, departments=departments, call_types=call_types(),
+                           districts=DISTRICTS, departments=departments, call_types=call_types(), authority=g,
                            frequencies=subscriptions.FREQUENCIES, values=extra.pop("values", {}), **extra), status
 
 
@@ -44,7 +58,7 @@ def create():
     try:
         subscriptions.subscribe(s, values["email"], values["topics"], values["fields"], values["districts"],
                                 values["departments"], values["call_types"], values["frequency"],
-                                locale=str(get_locale() or "pl")[:2])
+                                locale=str(get_locale() or "pl")[:2], grantor_id=getattr(_authority(), "id", None))
         s.commit()
     except NotificationError as e:
         s.rollback()

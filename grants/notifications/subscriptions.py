@@ -33,8 +33,10 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def subscribe(session, email: str, topics, fields=(), districts=(), departments=(), call_types=(),
-              frequency: str = "weekly", locale: str = "pl") -> Subscription:
-    """Records an unconfirmed subscription and mails the confirmation link (double opt-in)."""
+              frequency: str = "weekly", locale: str = "pl", grantor_id: int | None = None) -> Subscription:
+    """Records an unconfirmed subscription and mails the confirmation link (double opt-in). With
+    `grantor_id` (subscribed on an authority's portal) only that authority's announcements match,
+    and the departments chosen must be its own."""
     email = (email or "").strip()
     errors = []
     if not EMAIL_RE.match(email) or len(email) > 255:
@@ -53,8 +55,10 @@ def subscribe(session, email: str, topics, fields=(), districts=(), departments=
         departments = [int(d) for d in departments]
     except (TypeError, ValueError):
         departments = None
-    if departments is None or (departments and len(set(session.scalars(
-            select(Department.id).where(Department.id.in_(departments))))) != len(set(departments))):
+    known = select(Department.id).where(Department.id.in_(departments or []))
+    if grantor_id is not None:
+        known = known.where(Department.grantor_id == grantor_id)
+    if departments is None or (departments and len(set(session.scalars(known))) != len(set(departments))):
         errors.append(_("Nieznany wydział."))
         departments = []
     if frequency not in FREQUENCIES:
@@ -64,6 +68,7 @@ def subscribe(session, email: str, topics, fields=(), districts=(), departments=
     sub = Subscription(email=email, token=secrets.token_urlsafe(32), locale=locale if locale in mailer.LOCALES else "pl",
                        topics=sorted(set(topics)), fields=sorted(set(fields)), districts=sorted(set(districts)),
                        departments=sorted(set(departments)), call_types=sorted({c for c in call_types if c}),
+                       grantors=[grantor_id] if grantor_id is not None else [],
                        frequency=frequency, created_at=clock.real_now(), active=False)
     session.add(sub)
     session.flush()
@@ -120,6 +125,7 @@ def attributes(obj) -> dict:
     fields = list(getattr(obj, "fields", None) or []) or ([obj.field] if getattr(obj, "field", None) else [])
     contest = getattr(obj, "contest", None)
     return {"topic": TOPIC_OF[object_type], "fields": fields, "district": getattr(obj, "district", None),
+            "grantor": getattr(obj, "grantor_id", None) or getattr(contest, "grantor_id", None),
             "department": getattr(obj, "department_id", None) or getattr(contest, "department_id", None),
             "call_type": getattr(obj, "call_type", None)}
 
@@ -127,6 +133,8 @@ def attributes(obj) -> dict:
 def matches(sub: Subscription, attrs: dict) -> bool:
     """Every filter the subscriber set must hold. A city-wide object (no district) concerns every district."""
     if attrs["topic"] not in (sub.topics or []):
+        return False
+    if sub.grantors and attrs.get("grantor") not in sub.grantors:
         return False
     if sub.fields and not set(sub.fields) & set(attrs["fields"]):
         return False

@@ -255,13 +255,14 @@ def compile_record(releases: list[dict]) -> dict:
 
 # ------------------------------------------------------------------ streams
 def releases(s: Session, cfg: OpenDataSettings, year: int | None = None,
-             ids: list[int] | None = None) -> Iterator[dict]:
-    for facts in sources.contests(s, year, ids=ids):
+             ids: list[int] | None = None, grantor_id: int | None = None) -> Iterator[dict]:
+    for facts in sources.contests(s, year, ids=ids, grantor_id=grantor_id):
         yield from contest_releases(facts, cfg)
 
 
-def records(s: Session, cfg: OpenDataSettings, year: int | None = None) -> Iterator[dict]:
-    for facts in sources.contests(s, year):
+def records(s: Session, cfg: OpenDataSettings, year: int | None = None,
+            grantor_id: int | None = None) -> Iterator[dict]:
+    for facts in sources.contests(s, year, grantor_id=grantor_id):
         rs = contest_releases(facts, cfg)
         if rs:
             yield compile_record(rs)

@@ -69,20 +69,24 @@ class ContestFacts:
     offers_received: int | None = None  # how many offers were submitted (a number, once the deadline passed)
 
 
-def _contest_filter(stmt, year: int | None):
+def _contest_filter(stmt, year: int | None, grantor_id: int | None = None):
     stmt = stmt.where(Contest.state.in_(PUBLIC_CONTEST_STATES))
     if year is not None:
         stmt = stmt.where(Contest.year == year)
+    if grantor_id is not None:  # one authority's downloads (issue 22)
+        stmt = stmt.where(Contest.grantor_id == grantor_id)
     return stmt
 
 
-def contest_ids(s: Session, year: int | None = None) -> list[int]:
-    return list(s.scalars(_contest_filter(select(Contest.id), year).order_by(Contest.id)))
+def contest_ids(s: Session, year: int | None = None, grantor_id: int | None = None) -> list[int]:
+    return list(s.scalars(_contest_filter(select(Contest.id), year, grantor_id).order_by(Contest.id)))
 
 
-def contests(s: Session, year: int | None = None, ids: list[int] | None = None) -> Iterator[ContestFacts]:
-    """Each public contest with its published facts, in id order, BATCH contests per round of queries."""
-    all_ids = ids if ids is not None else contest_ids(s, year)
+def contests(s: Session, year: int | None = None, ids: list[int] | None = None,
+             grantor_id: int | None = None) -> Iterator[ContestFacts]:
+    """Each public contest with its published facts, in id order, BATCH contests per round of queries
+    (of one authority when `grantor_id` is given)."""
+    all_ids = ids if ids is not None else contest_ids(s, year, grantor_id)
     for start in range(0, len(all_ids), BATCH):
         grantors = {g.id: g for g in s.scalars(select(Grantor))}
         yield from _batch(s, all_ids[start:start + BATCH], grantors)
@@ -140,18 +144,22 @@ def _batch(s: Session, ids: list[int], grantors: dict[int, Grantor]) -> Iterator
                            received.get(c.id))
 
 
-def awarded_small_grants(s: Session, year: int | None = None) -> Iterator[tuple[SmallGrant, Organisation]]:
+def awarded_small_grants(s: Session, year: int | None = None,
+                         grantor_id: int | None = None) -> Iterator[tuple[SmallGrant, Organisation]]:
     """Art. 19a grants once awarded (R-19A-PUBLISH: they were public from their publication)."""
     stmt = select(SmallGrant, Organisation).join(Organisation, Organisation.id == SmallGrant.organisation_id) \
         .where(SmallGrant.state == "awarded").order_by(SmallGrant.id)
+    if grantor_id is not None:
+        stmt = stmt.where(SmallGrant.grantor_id == grantor_id)
     rows = s.execute(stmt.execution_options(yield_per=200))
     for g, org in rows:
         if year is None or (g.decided_at or g.received_at).year == year or g.task_start.year == year:
             yield g, org
 
 
-def default_grantor(s: Session) -> Grantor | None:
-    return s.scalars(select(Grantor).order_by(Grantor.id)).first()
+def grantor_names(s: Session) -> list[str]:
+    """The deployment's authorities by name (the publisher of its downloads of every authority)."""
+    return list(s.scalars(select(Grantor.name).order_by(Grantor.name, Grantor.id)))
 
 
 def last_change(s: Session) -> datetime | None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from grants.core import clock
 from grants.core.dates import warsaw_date
-from grants.registry.models import Department
+from grants.registry.models import Department, Grantor
 
 from . import sources
 from .parties import (DISTRICT_CODE_TYPE, FIELDS_VOCABULARY, district_name, field_label, grantor_id,
@@ -115,17 +115,15 @@ def small_grant(g, org, grantor, department, cfg: OpenDataSettings) -> dict:
     }
 
 
-def grants(s: Session, cfg: OpenDataSettings, year: int | None = None) -> Iterator[dict]:
-    """Every awarded grant, contests first (by contest and offer), then art. 19a grants."""
+def grants(s: Session, cfg: OpenDataSettings, year: int | None = None, grantor: int | None = None) -> Iterator[dict]:
+    """Every awarded grant, contests first (by contest and offer), then art. 19a grants; of one
+    authority when `grantor` (its id) is given. Each art. 19a grant names its own authority as funder."""
     departments = dict(s.execute(select(Department.id, Department.name)).all())
-    for facts in sources.contests(s, year):
+    for facts in sources.contests(s, year, grantor_id=grantor):
         yield from contest_grants(facts, cfg, departments)
-    grantor = sources.default_grantor(s)
-    if grantor is None:
-        return
-    grantor_row = {"id": grantor_id(grantor, cfg.prefix_360), "name": grantor.name}
-    for g, org in sources.awarded_small_grants(s, year):
-        yield small_grant(g, org, grantor_row, departments.get(g.department_id), cfg)
+    funders = {g.id: {"id": grantor_id(g, cfg.prefix_360), "name": g.name} for g in s.scalars(select(Grantor))}
+    for g, org in sources.awarded_small_grants(s, year, grantor):
+        yield small_grant(g, org, funders[g.grantor_id], departments.get(g.department_id), cfg)
 
 
 def package_header(cfg: OpenDataSettings, publisher: str, title: str) -> dict:

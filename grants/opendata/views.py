@@ -6,6 +6,8 @@
 /open-data/ocds/records.json[?year=]           OCDS records (releases + compiled release per contest)
 /open-data/ocds/<ocid>.json                    one contest's record
 /open-data/changes.json|.atom[?since=]         releases since a date or date-time (changes feed)
+Each page and download takes ?grantor=<code>: one authority's only (issue 22; its portal links here);
+an unknown code is a 404.
 and the same under /api/v1/open-data/ for API clients (problem+json errors).
 Every download has an ETag and Last-Modified and answers 304 to a matching conditional request.
 """
@@ -23,6 +25,7 @@ from grants.contests.models import Contest
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from grants.registry import authorities
 
 from . import feed, flatten, jsonout, ocds, settings, sources, threesixty
 
@@ -56,18 +59,34 @@ def _year():
     return int(raw), None
 
 
-def _publisher(s, cfg) -> str:
+def _authority():
+    """(grantor or None, early response or None) of ?grantor=<code>."""
+    code = (request.args.get("grantor") or "").strip()
+    if not code:
+        return None, None
+    g = authorities.by_code(db.session(), code)
+    if g is None:
+        return None, _fail(404, str(_("Nie ma organu dotującego o kodzie „%(c)s”.", c=code[:20])))
+    return g, None
+
+
+def _publisher(s, cfg, g=None) -> str:
+    """One authority's downloads are published by it; the whole deployment's by the configured
+    publisher, else its authorities (not just the first of several, issue 22)."""
+    if g is not None:
+        return g.name
     if cfg.publisher:
         return cfg.publisher
-    g = sources.default_grantor(s)
-    return g.name if g else "Gmina"
+    names = sources.grantor_names(s)
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "") if names else "Gmina"
 
 
-def _conditional(kind: str, year):
+def _conditional(kind: str, year, g=None):
     """(etag, last_modified, response or None): a 304 when the client already has this version."""
     s = db.session()
     cfg = settings.load()
-    etag = hashlib.sha256(f"{kind}|{year}|{cfg}|{sources.fingerprint(s)}".encode()).hexdigest()[:32]
+    who = g.code if g is not None else ""
+    etag = hashlib.sha256(f"{kind}|{year}|{who}|{cfg}|{sources.fingerprint(s)}".encode()).hexdigest()[:32]
     last = sources.last_change(s)
     if request.if_none_match.contains(etag):
         r = Response(status=304)
@@ -84,13 +103,17 @@ def _conditional(kind: str, year):
 
 
 def _download(kind: str):
-    """(year, etag, last_modified, response or None) of a download of `kind`: the response answers at
-    once (a 400 for a bad ?year=, a 304 when the client already has this version)."""
+    """(year, grantor, etag, last_modified, response or None) of a download of `kind`: the response
+    answers at once (a 400 for a bad ?year=, a 404 for an unknown ?grantor=, a 304 when the client
+    already has this version)."""
     year, bad = _year()
     if bad:
-        return None, None, None, bad
-    etag, last, not_modified = _conditional(kind , year)
-    return year, etag, last, not_modified
+        return None, None, None, None, bad
+    g, bad = _authority()
+    if bad:
+        return None, None, None, None, bad
+    etag, last, not_modified = _conditional(kind, year, g)
+    return year, g, etag, last, not_modified
 
 
 def _finish(r: Response, etag: str, last, filename: str | None = None) -> Response:
@@ -104,20 +127,23 @@ def _finish(r: Response, etag: str, last, filename: str | None = None) -> Respon
     return r
 
 
-def _suffix(year) -> str:
-    return f"-{year}" if year else ""
+def _suffix(year, g=None) -> str:
+    return (f"-{g.code.lower()}" if g is not None else "") + (f"-{year}" if year else "")
 
 
 @bp.route("/open-data/")
 def index():
     s = db.session()
     cfg = settings.load()
-    years = sorted(set(s.scalars(select(Contest.year).where(Contest.state.in_(sources.PUBLIC_CONTEST_STATES))
-                                 .group_by(Contest.year))), reverse=True)
-    counts = {"contests": s.scalar(select(func.count()).select_from(Contest)
-                                   .where(Contest.state.in_(sources.PUBLIC_CONTEST_STATES)))}
-    return render_template("opendata/index.html", years=years, cfg=cfg, counts=counts,
-                           publisher=_publisher(s, cfg), last=sources.last_change(s))
+    g, bad = _authority()
+    if bad:
+        return bad
+    public = [Contest.state.in_(sources.PUBLIC_CONTEST_STATES)] + ([Contest.grantor_id == g.id] if g else [])
+    years = sorted(set(s.scalars(select(Contest.year).where(*public).group_by(Contest.year))), reverse=True)
+    counts = {"contests": s.scalar(select(func.count()).select_from(Contest).where(*public))}
+    return render_template("opendata/index.html", years=years, cfg=cfg, counts=counts, authority=g,
+                           grantor_q={"grantor": g.code} if g else {}, grantors=authorities.all_grantors(s),
+                           publisher=_publisher(s, cfg, g), last=sources.last_change(s))
 
 
 def _streamed(s: Session, chunks):
@@ -129,13 +155,13 @@ def _streamed(s: Session, chunks):
         s.close()
 
 
-def _grants_stream(year):
+def _grants_stream(year, g=None):
     cfg = settings.load()
-    publisher = _publisher(db.session(), cfg)
+    publisher = _publisher(db.session(), cfg, g)
     header = threesixty.package_header(cfg, publisher,
                                        f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
     s = Session(db.get_engine())
-    items = threesixty.grants(s, cfg, year)
+    items = threesixty.grants(s, cfg, year, g.id if g is not None else None)
     first = next(items, None)
     if first is None:
         s.close()
@@ -145,26 +171,26 @@ def _grants_stream(year):
 
 @bp.route("/open-data/360giving.json")
 def grants_json():
-    year, etag, last, early = _download("360json")
+    year, g, etag, last, early = _download("360json")
     if early is not None:
         return early
-    body = _grants_stream(year)
+    body = _grants_stream(year, g)
     if body is None:
         return _fail(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
     return _finish(Response(body, mimetype=JSON), etag, last,
-                   None if _api() else f"dotacje-360giving{_suffix(year)}.json")
+                   None if _api() else f"dotacje-360giving{_suffix(year, g)}.json")
 
 
 @bp.route("/open-data/360giving.<fmt>")
 def grants_flat(fmt):
     if fmt not in ("csv", "xlsx", "zip"):
         abort(404)
-    year, etag, last, early = _download("360" + fmt)
+    year, g, etag, last, early = _download("360" + fmt)
     if early is not None:
         return early
     s = db.session()
     cfg = settings.load()
-    grants = list(threesixty.grants(s, cfg, year))
+    grants = list(threesixty.grants(s, cfg, year, g.id if g is not None else None))
     if not grants:
         abort(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
     if fmt == "csv":
@@ -173,19 +199,19 @@ def grants_flat(fmt):
         r = Response(flatten.csv_zip_bytes(grants), mimetype="application/zip")
     else:
         r = Response(flatten.xlsx_bytes(grants), mimetype=XLSX_MIMETYPE)
-    return _finish(r, etag, last, f"dotacje-360giving{_suffix(year)}.{fmt}")
+    return _finish(r, etag, last, f"dotacje-360giving{_suffix(year, g)}.{fmt}")
 
 
 def _ocds_package(kind: str, list_name: str, items_of):
-    year, etag, last, early = _download("ocds" + kind)
+    year, g, etag, last, early = _download("ocds" + kind)
     if early is not None:
         return early
     cfg = settings.load()
-    header = ocds.package_header(cfg, _publisher(db.session(), cfg), request.base_url)
+    header = ocds.package_header(cfg, _publisher(db.session(), cfg, g), request.base_url)
     s = Session(db.get_engine())
-    body = _streamed(s, jsonout.package(header, list_name, items_of(s, cfg, year)))
+    body = _streamed(s, jsonout.package(header, list_name, items_of(s, cfg, year, grantor_id=g.id if g else None)))
     return _finish(Response(body, mimetype=JSON), etag, last,
-                   None if _api() else f"konkursy-ocds-{kind}{_suffix(year)}.json")
+                   None if _api() else f"konkursy-ocds-{kind}{_suffix(year, g)}.json")
 
 
 @bp.route("/open-data/ocds/releases.json")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar as pycalendar
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.calltypes import registry as call_types
 from grants.core import clock, db, formatting
@@ -66,6 +68,17 @@ def month_grid(evts, wanted: str) -> dict:
             "events": [e for d in sorted(by_day) if d.year == first.year and d.month == first.month for e in by_day[d]]}
 
 
+def _departments(grantor_id):
+    """The calendar's department filter: one authority's departments on its calendar (issue 22);
+    on the deployment's, every department, named with its authority where there are several."""
+    q = select(Department).order_by(Department.name, Department.id)
+    if grantor_id is not None:
+        return db.session.scalars(q.where(Department.grantor_id == grantor_id)).all()
+    rows = db.session.scalars(q.options(joinedload(Department.grantor))).all()
+    many = len({d.grantor_id for d in rows}) > 1
+    return [SimpleNamespace(id=d.id, name=f"{d.name} ({d.grantor.name})" if many else d.name) for d in rows]
+
+
 @bp.route("/calendar")
 @public_cache.cached(public_cache.calendar)
 def calendar():
@@ -78,7 +91,7 @@ def calendar():
     grid = month_grid(evts, request.args.get("month", ""))
     return render_template("programmes/calendar.html", months=months, kinds=cal.KINDS, fields=FIELDS, grid=grid,
                            districts=DISTRICTS, call_types=call_types(),
-                           departments=db.session.scalars(select(Department).order_by(Department.name)).all(),
+                           departments=_departments(f["grantor_id"]),
                            args=request.args, feed=feed, view=request.args.get("view", "month"))
 
 

@@ -41,12 +41,31 @@ def by_code(session: Session, code: str) -> Grantor | None:
     return session.scalar(select(Grantor).where(Grantor.code == (code or "").upper()[:20]))
 
 
+def by_host(session: Session, host: str, configured: dict[str, str] | None = None) -> Grantor | None:
+    """The authority whose portal a host name serves: the configured mapping first (host → code),
+    then a grantor's own `host`; the port is not part of the name."""
+    name = (host or "").strip().lower().rsplit(":", 1)[0] if not (host or "").strip().startswith("[") else ""
+    if not name:
+        return None
+    code = (configured or {}).get(name)
+    if code:
+        return by_code(session, code)
+    return session.scalar(select(Grantor).where(Grantor.host == name))
+
+
 def all_grantors(session: Session) -> list[Grantor]:
     return list(session.scalars(select(Grantor).order_by(Grantor.name, Grantor.id)))
 
 
-def _problems(session: Session, code: str, name: str, teryt: str, colour: str) -> list[dict]:
+HOST = re.compile(r"^(?=.{1,255}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def _problems(session: Session, code: str, name: str, teryt: str, colour: str, host: str = "") -> list[dict]:
     errors = []
+    if host and not HOST.match(host):
+        errors.append({"field": "host", "message": str(_("Nazwa hosta, np. granty.wieliczka.pl (bez http:// i ścieżki)."))})
+    elif host and session.scalar(select(Grantor.id).where(Grantor.host == host)) is not None:
+        errors.append({"field": "host", "message": str(_("Ten host ma już inny organ."))})
     if not CODE.match(code) or code in RESERVED:
         errors.append({"field": "code", "message": str(_("Kod: wielkie litery, cyfry lub łącznik (2–20 znaków)."))})
     elif by_code(session, code) is not None:
@@ -66,12 +85,13 @@ def create(session: Session, actor, *, code: str, name: str, teryt: str, office_
     if actor is not None and not has_role(actor, OPERATOR):
         raise PermissionDenied(_("Organy dotujące dodaje operator platformy."))
     code, name, teryt, colour = (code or "").strip().upper(), (name or "").strip(), (teryt or "").strip(), (colour or "").strip()
-    errors = _problems(session, code, name, teryt, colour)
+    host = (host or "").strip().lower()
+    errors = _problems(session, code, name, teryt, colour, host)
     if errors:
         raise GrantorError(errors)
     g = Grantor(code=code, name=name[:255], teryt=teryt, office_name=(office_name or "").strip()[:255],
                 address=(address or "").strip()[:255], coat_of_arms_url=(coat_of_arms_url or "").strip()[:255],
-                colour=colour or "#1d4f91", host=(host or "").strip().lower() or None)
+                colour=colour or "#1d4f91", host=host or None)
     session.add(g)
     session.flush()
     audit.record(session, "grantor", g.id, "create", actor, changes={"code": code, "name": g.name, "teryt": teryt})

@@ -103,8 +103,10 @@ def unassigned(session: Session, model, user=None) -> list:
 
 
 def default_grantor_id(session: Session) -> int | None:
-    """The authority of a deployment serving one (the first by id): where an applicant names none."""
-    return session.scalar(select(Grantor.id).order_by(Grantor.id).limit(1))
+    """The authority of a deployment serving exactly one: where an applicant or a new staff account
+    names none. With several, None: the caller asks which (never silently the first, issue 22)."""
+    ids = session.scalars(select(Grantor.id).order_by(Grantor.id).limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
 
 
 def grantor_for(session: Session, actor, department_id=None) -> int | None:
@@ -119,7 +121,7 @@ def grantor_for(session: Session, actor, department_id=None) -> int | None:
 
 def addressed_grantor(session: Session, code) -> int | None:
     """The authority an applicant addresses an offer to, by its code; without one, the deployment's
-    first (a deployment serving one authority); None for an unknown code."""
+    only authority; None for an unknown code or, with several authorities, none named."""
     if not code:
         return default_grantor_id(session)
     return session.scalar(select(Grantor.id).where(Grantor.code == str(code)[:20]))

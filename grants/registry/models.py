@@ -34,9 +34,11 @@ class Department(IdKey, Base):
     """A department (Wydział/Biuro) of the grantor's office."""
 
     __tablename__ = "departments"
+    # each authority names its own departments: two may both have a "WK" (issue 22)
+    __table_args__ = (UniqueConstraint("grantor_id", "code", name="uq_departments_grantor_code"),)
 
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(255))
     # fields of public benefit (dictionaries.FIELDS codes) the department handles: an art. 12 or
     # art. 19a offer in one of them goes to this department (grants.registry.departments)

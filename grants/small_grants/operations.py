@@ -59,7 +59,9 @@ def submit(session: Session, actor, organisation_id: int, values: dict) -> tuple
         raise SmallGrantError(errors)
     grantor_id = departments.addressed_grantor(session, values.get("grantor"))  # the authority addressed (issue 22)
     if grantor_id is None:
-        raise SmallGrantError([{"field": "grantor", "message": str(_("Nieznany organ dotujący."))}])
+        raise SmallGrantError([{"field": "grantor", "message": str(
+            _("Wybierz organ dotujący, do którego składasz ofertę.") if not values.get("grantor")
+            else _("Nieznany organ dotujący."))}])
     dept = departments.for_offer(session, values.get("field") or None, session.get(Organisation, organisation_id),
                                  grantor_id)
     obj = SmallGrant(organisation_id=organisation_id, author_id=actor.id, title=title[:255],

@@ -11,7 +11,7 @@ from grants.core import formatting
 from grants.core import clock, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER, has_role
-from grants.registry import departments
+from grants.registry import authorities, departments
 from grants.core.numbers import parse_money
 from grants.registry.dictionaries import FIELDS
 from grants.registry.views import department_context
@@ -39,7 +39,8 @@ def index():
         if not current_user.is_authenticated:
             abort(401)
         require_csrf()
-        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end")}
+        values = {k: request.form.get(k, "") for k in ("title", "description", "field", "amount", "task_start", "task_end",
+                                                      "grantor")}
         data, errors = dict(values), {}
         try:
             data["amount"] = parse_money(values["amount"], grammar="typed") \
@@ -73,7 +74,9 @@ def index():
             return saved
     page = listing(ops.visible(select(SmallGrant), viewer()), SmallGrant, SmallGrant.id.desc())
     orgs = [m.organisation for m in current_user.memberships] if viewer() and has_role(current_user, APPLICANT) else []
+    values.setdefault("grantor", request.args.get("grantor", ""))
     return render_template("small_grants/index.html", rows=page.rows, page=page, orgs=orgs, fields=FIELDS, errors=errors, values=values,
+                           grantors=authorities.all_grantors(db.session()) if orgs else [],
                            form=CsrfForm()), status
 
 

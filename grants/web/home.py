@@ -20,6 +20,7 @@ from grants.core.permissions import (
     has_role,
 )
 from grants.registry.models import Department, Organisation
+from grants.web import portal
 
 bp = Blueprint("home", __name__)
 
@@ -65,6 +66,10 @@ def sections_for(user) -> list[Section]:
 @bp.route("/")
 def index():
     user = current_user if current_user.is_authenticated else None
+    if user is None:  # a visitor on an authority's own host name sees its portal (issue 22); the signed-in their tasks
+        g = portal.for_host()
+        if g is not None:
+            return portal.render_authority(g)
     return render_template("home/index.html", sections=sections_for(user),
                            roles=[r for r in ROLES if has_role(user, r)])
 

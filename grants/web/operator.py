@@ -34,7 +34,8 @@ def create_grantor():
     try:
         g = authorities.create(db.session(), current_user._get_current_object(), code=f.get("code", ""),
                                name=f.get("name", ""), teryt=f.get("teryt", ""), office_name=f.get("office_name", ""),
-                               coat_of_arms_url=f.get("coat_of_arms_url", ""), colour=f.get("colour", ""))
+                               coat_of_arms_url=f.get("coat_of_arms_url", ""), colour=f.get("colour", ""),
+                               host=f.get("host", ""))
         db.session.commit()
     except authorities.GrantorError as e:
         db.session.rollback()

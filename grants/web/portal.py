@@ -3,7 +3,7 @@ filterable; /<code>/ is one authority's portal (its name, coat of arms and colou
 results, its calendar and iCal feed). Queries in grants/contests/portal.py."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.routing import BaseConverter
 
 from grants.contests import portal
@@ -50,10 +50,19 @@ def national():
                            voivodeships=authorities.VOIVODESHIPS, args=args, voivodeship=authorities.voivodeship)
 
 
+def for_host():
+    """The authority whose portal this request's host name serves (GRANTS_AUTHORITY_HOSTS or a
+    grantor's `host`), else None: the deployment's own front page."""
+    return authorities.by_host(db.session(), request.host, current_app.config.get("GRANTS_AUTHORITY_HOSTS"))
+
+
 @bp.route(f"/{CODE}/")
 @public_cache.cached(public_cache.authority)
 def authority(code: str):
-    g = _authority(code)
+    return render_authority(_authority(code))
+
+
+def render_authority(g):
     s = db.session()
     return render_template("portal/authority.html", g=g, voivodeship=authorities.voivodeship(g),
                            contests=portal.of_authority(s, g.id), results=portal.of_authority(s, g.id, portal.RESULTS),

@@ -27,10 +27,10 @@ def _programme(session, grantor_id: int, total: str) -> None:
     session.commit()
 
 
-def _closed(session, officer, member, org, amount: str, grantor: str | None = None):
-    values = {"title": "Piknik", "amount": Decimal(amount), "task_start": date(2027, 5, 1), "task_end": date(2027, 6, 30)}
-    if grantor:
-        values["grantor"] = grantor
+def _closed(session, officer, member, org, amount: str, grantor: str = "KRK"):
+    # with two authorities the applicant names the one addressed (never silently the first)
+    values = {"title": "Piknik", "amount": Decimal(amount), "task_start": date(2027, 5, 1), "task_end": date(2027, 6, 30),
+              "grantor": grantor}
     g, warnings = gops.submit(session, member, org.id, values)
     session.commit()
     gops.transition(session, g, "publish", officer)
