@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import audit, clock, db
-from grants.core import formatting
+from grants.core import formatting, textsearch
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -52,9 +52,15 @@ def _get(cid: int) -> Contest:
 
 @bp.route("/")
 def index():
-    page = listing(ops.visible(select(Contest), viewer()), Contest, Contest.deadline.desc().nulls_last(),
+    q = ops.visible(select(Contest), viewer())
+    text = (request.args.get("q") or "").strip()[:textsearch.MAX_QUERY]
+    if text:  # words of the title (grants.core.textsearch: full-text and trigram on PostgreSQL)
+        q = q.where(textsearch.matches(db.session().bind.dialect.name, text, Contest.title,
+                                       vector=textsearch.tsvector(Contest.title)))
+    page = listing(q, Contest, Contest.deadline.desc().nulls_last(),
                    Contest.id.desc(), options=(selectinload(Contest.department),))
-    return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, states=Contest.__workflow__.states,
+    return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, q=text,
+                           states=Contest.__workflow__.states,
                            can_create=has_role(viewer(), OFFICER, ADMIN))
 
 
