@@ -31,7 +31,9 @@ CONTEST_STATES = {
 class Contest(WorkflowMixin, Base, states=CONTEST_STATES,
               constraints=(CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),
                            # the public list's order, walked by key (grants.core.keyset, issue 20)
-                           Index("ix_contests_deadline_id", "deadline", "id"))):
+                           Index("ix_contests_deadline_id", "deadline", "id"),
+                           # open calls, nearest deadline first (the homes' section, the portals)
+                           Index("ix_contests_state_deadline", "state", "deadline", "id"))):
     __tablename__ = "contests"
 
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)

@@ -200,9 +200,12 @@ def clone(cid):
                _("Utworzono kolejną edycję konkursu jako szkic."), to=lambda new_c: url_for(".show", cid=new_c.id))
 
 
+HOME_OPEN_CONTESTS = 20  # a home lists the nearest deadlines; the contests page and /kraj/ list them all
+
+
 @section("public")
 def _open_contests(user):
-    rows = ops.public_list(db.session())
+    rows = ops.public_list(db.session(), limit=HOME_OPEN_CONTESTS)  # nationwide: thousands (issue 20)
     return Section(_("Otwarte konkursy ofert"),
                    [Item(c.title, url_for("contests.show", cid=c.id),
                          str(_("oferty do %(d)s", d=formatting.when(c.deadline)))) for c in rows],
