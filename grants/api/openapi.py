@@ -66,10 +66,15 @@ def document() -> dict:
             "summary": f"List {name}", "operationId": f"list_{name.replace('-', '_')}", "tags": tag, "security": sec,
             "parameters": [
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                {"name": "after", "in": "query", "schema": {"type": "string"},
+                 "description": "the `next` of the previous page: the page after it, by key"}],
             "responses": {"200": _json({"type": "object", "required": ["items", "total"], "properties": {
                 "items": {"type": "array", "items": item_ref}, "total": {"type": "integer"},
-                "page": {"type": "integer"}, "per_page": {"type": "integer"}}}, "A page of objects"),
+                "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                "total_exact": {"type": "boolean", "description": "false: more than `total` objects"},
+                "next": {"type": ["string", "null"], "description": "pass as `after` for the next page"}}},
+                "A page of objects"),
                 "401": _problem("Token required or invalid"), "422": _problem("Invalid paging")}}}
         if c.create is not None:
             coll["post"] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base
@@ -29,10 +29,14 @@ CONTEST_STATES = {
 
 
 class Contest(WorkflowMixin, Base, states=CONTEST_STATES,
-              constraints=(CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),)):
+              constraints=(CheckConstraint("form IN ('support', 'entrustment')", name="form_valid"),
+                           # the public list's order, walked by key (grants.core.keyset, issue 20)
+                           Index("ix_contests_deadline_id", "deadline", "id"),
+                           # open calls, nearest deadline first (the homes' section, the portals)
+                           Index("ix_contests_state_deadline", "state", "deadline", "id"))):
     __tablename__ = "contests"
 
-    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"))
+    grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     call_type: Mapped[str] = mapped_column(String(40), default="standard")
     call_params: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -213,5 +213,7 @@ def cancellation_mandatory_ids(session: Session, contests) -> set[int]:
     return {i for i in ids if not alive.get(i)}
 
 
-def public_list(session: Session, states=("published",)):
-    return session.scalars(select(Contest).where(Contest.state.in_(states)).order_by(Contest.deadline)).all()
+def public_list(session: Session, states=("published",), limit: int | None = None):
+    """Contests in `states`, nearest deadline first; `limit`: only that many (through the deadline's index)."""
+    return session.scalars(select(Contest).where(Contest.state.in_(states)).order_by(Contest.deadline, Contest.id)
+                           .limit(limit)).all()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from grants.calltypes import get as get_call_type
 from grants.calltypes import registry as call_types
 from grants.core import audit, clock, db
-from grants.core import formatting
+from grants.core import formatting, textsearch
 from grants.core.i18n import _
 from grants.core.permissions import (
     ADMIN,
@@ -54,9 +54,15 @@ def _get(cid: int) -> Contest:
 @bp.route("/")
 @public_cache.cached(public_cache.contest_list)
 def index():
-    page = listing(ops.visible(select(Contest), viewer()), Contest, Contest.deadline.desc().nulls_last(),
+    q = ops.visible(select(Contest), viewer())
+    text = (request.args.get("q") or "").strip()[:textsearch.MAX_QUERY]
+    if text:  # words of the title (grants.core.textsearch: full-text and trigram on PostgreSQL)
+        q = q.where(textsearch.matches(db.session().bind.dialect.name, text, Contest.title,
+                                       vector=textsearch.tsvector(Contest.title)))
+    page = listing(q, Contest, Contest.deadline.desc().nulls_last(),
                    Contest.id.desc(), options=(selectinload(Contest.department),))
-    return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, states=Contest.__workflow__.states,
+    return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, q=text,
+                           states=Contest.__workflow__.states,
                            can_create=has_role(viewer(), OFFICER, ADMIN))
 
 
@@ -198,9 +204,12 @@ def clone(cid):
                _("Utworzono kolejną edycję konkursu jako szkic."), to=lambda new_c: url_for(".show", cid=new_c.id))
 
 
+HOME_OPEN_CONTESTS = 20  # a home lists the nearest deadlines; the contests page and /kraj/ list them all
+
+
 @section("public")
 def _open_contests(user):
-    rows = ops.public_list(db.session())
+    rows = ops.public_list(db.session(), limit=HOME_OPEN_CONTESTS)  # nationwide: thousands (issue 20)
     return Section(_("Otwarte konkursy ofert"),
                    [Item(c.title, url_for("contests.show", cid=c.id),
                          str(_("oferty do %(d)s", d=formatting.when(c.deadline)))) for c in rows],

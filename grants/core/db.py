@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy import Integer
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 
+from . import textsearch
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -42,6 +44,8 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # what PostgreSQL's grants_unaccent (migration 0023) does, so a search matches alike on both
+    dbapi_conn.create_function("grants_unaccent", 1, textsearch.fold_text, deterministic=True)
 
 
 #: a pooled connection idle longer than this is pinged before use (one round trip); one used this

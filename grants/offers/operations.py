@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from grants.calltypes import get as get_call_type
 from grants.contests.models import Contest, grantor_contests
@@ -42,8 +42,12 @@ def visible(q, user):
     conds = []
     orgs = list(getattr(user, "organisation_ids", ()))
     if orgs:
+        # one IN over a UNION: both halves through their indexes (organisation_id, the partners'),
+        # then the offers by key; `organisation_id IN … OR id IN (…)` read every offer (issue 20)
+        mine = aliased(Offer)  # not correlated with the outer query's offers
+        own = select(mine.id).where(mine.organisation_id.in_(orgs))
         partnered = select(OfferPartner.offer_id).where(OfferPartner.organisation_id.in_(orgs))
-        conds.append(or_(Offer.organisation_id.in_(orgs), Offer.id.in_(partnered)))
+        conds.append(Offer.id.in_(own.union(partnered)))
     submitted = Offer.submitted_at.is_not(None)  # set at the first submission, never cleared
     if has_role(user, ADMIN):
         conds.append(submitted & Offer.contest_id.in_(grantor_contests(user)))

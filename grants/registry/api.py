@@ -6,14 +6,15 @@ invitation missing or not the caller's), 403 (role or relation), 400/422 (body),
 from __future__ import annotations
 
 from flask import Response, request
+from sqlalchemy import func, select
 from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.declare import api_route, query_param
-from grants.api.collections import _json, _page_args
+from grants.api.collections import TOTAL_CAP, _json, _page_args
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import optional_body, raw_json, validate
-from grants.core import canonical, db
+from grants.core import canonical, db, keyset
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.workflows.errors import stale
 
@@ -319,8 +320,10 @@ class OrganisationOut(BaseModel):
 class OrganisationsPage(BaseModel):
     items: list[OrganisationOut]
     total: int
+    total_exact: bool = True  # false: more than `total` found
     page: int
     per_page: int
+    next: str | None = None  # pass as `after` for the next page
 
 
 def organisation_json(s, user, org: Organisation, with_members: bool) -> dict:
@@ -352,7 +355,8 @@ WHO_ORGS = ("anyone (the public record, as on the registry page); the organisati
                   query_param("mine", "1: only the caller's own organisations (token needed)",
                               {"type": "string", "enum": ["0", "1"]}),
                   query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
-                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                  query_param("after", "the `next` of the previous page: the page after it, by key")),
            errors={422: "A query too long, or invalid paging"})
 def organisations_list():
     mine = request.args.get("mine") in ("1", "true")
@@ -361,13 +365,23 @@ def organisations_list():
     if len(text) > search.MAX_QUERY or "\x00" in text:
         raise invalid([{"field": "q", "message": f"at most {search.MAX_QUERY} characters, no NUL"}])
     page, per_page = _page_args()
+    after = request.args.get("after")
+    if after is not None and keyset.decode(keyset.keys_of(search.ORDER), after) is None:
+        raise invalid([{"field": "after", "message": "must be the `next` of a previous page"}])
     s = db.session()
-    rows = search.find(s, text, request.args.get("field", ""), request.args.get("district", ""))
+    q = search.query(s.bind.dialect.name, text, request.args.get("field", ""), request.args.get("district", ""))
     if mine:
-        rows = [o for o in rows if o.id in user.organisation_ids]
-    chunk = rows[(page - 1) * per_page: page * per_page]
-    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], "total": len(rows),
-                  "page": page, "per_page": per_page}, 200)
+        q = q.where(Organisation.id.in_(user.organisation_ids or [0]))
+    # as every list (grants.api.collections): counted up to TOTAL_CAP, paged by key (issue 20)
+    counted = s.scalar(select(func.count()).select_from(q.order_by(None).limit(TOTAL_CAP + 1).subquery()))
+    if after is not None or page == 1:
+        chunk, next_key = keyset.page_after(s, q, search.ORDER, after, per_page)
+    else:
+        chunk = list(s.scalars(q.order_by(*search.ORDER).offset((page - 1) * per_page).limit(per_page + 1)))
+        next_key = keyset.encode(keyset.keys_of(search.ORDER), chunk[per_page - 1]) if len(chunk) > per_page else None
+        chunk = chunk[:per_page]
+    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], "total": min(counted, TOTAL_CAP),
+                  "total_exact": counted <= TOTAL_CAP, "page": page, "per_page": per_page, "next": next_key}, 200)
 
 
 @api_route("/organisations/<oid>", "GET", summary="One organisation of the registry", public=True, who=WHO_ORGS,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base, IdKey
@@ -49,6 +49,8 @@ class Department(IdKey, Base):
 
 class Organisation(IdKey, Base):
     __tablename__ = "organisations"
+    # the registry's list by name, paged by key (grants.core.keyset, issue 20)
+    __table_args__ = (Index("ix_organisations_name_id", "name", "id"),)
 
     name: Mapped[str] = mapped_column(String(255))
     legal_form: Mapped[str] = mapped_column(String(40))

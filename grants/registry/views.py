@@ -13,6 +13,7 @@ from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import OrganisationForm
 
 from grants.forms.account import CsrfForm
+from grants.web.areas import listing
 
 from . import merging, notes
 from . import operations as ops
@@ -34,14 +35,9 @@ def index():
     text = (request.args.get("q") or "").strip()[:100]
     field = request.args.get("field") or ""
     district = request.args.get("district") or ""
-    rows = search.find(db.session(), text, field, district)
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    total = len(rows)
-    rows = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
-    return render_template("registry/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE, q=text,
+    q = search.query(db.session().bind.dialect.name, text, field, district)
+    page = listing(q, Organisation, *search.ORDER, per_page=PER_PAGE)
+    return render_template("registry/index.html", rows=page.rows, page=page, q=text,
                            field=field, district=district, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
                            can_create=has_role(_user(), OFFICER, ADMIN))
 

@@ -4,14 +4,14 @@ filter by state and paging for every list). An area's views are then its own for
 a few lines of wiring around its operations, and `grants.web.transitions.perform`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from grants.core import db
+from grants.core import db, keyset
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, PermissionDenied, has_role
 from grants.web.transitions import require_csrf
@@ -190,31 +190,63 @@ def department_page(bp, rule: str, get, reassign) -> None:
     bp.add_url_rule(rule, "reassign", login_required(reassign_page), methods=["POST"])
 
 
+COUNT_CAP = 1000  # rows a list counts at most: the numbered page links cover these, "next" walks on
+
+
 @dataclass
 class Page:
     rows: list
-    total: int
+    total: int  # counted up to COUNT_CAP + 1: `capped` says there are more
     page: int
     per_page: int
     state: str | None
+    capped: bool = False
+    next_url: str | None = None  # the page after this one, by key (after=<last row's key>)
+    first_url: str | None = None  # set when this page was reached by key: back to the first
+    page_urls: list = field(default_factory=list)  # (number, url) of the counted pages
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
+def _page_url(**changes) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after")}
+    args.update((k, v) for k, v in changes.items() if v is not None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def listing(q, model, *order, options=(), per_page: int = PER_PAGE) -> Page:
     """One list page of the visible query `q`: `?state=` filters by the workflow state (an unknown
-    state shows nothing, not an error), `?page=` pages (a bad number is the first page); counted
-    before paging, so the page says how many there are."""
+    state shows nothing, not an error). Pages by key (issue 20): `?after=<key>` is the page after
+    the row with that key, found through the order's index whatever the list's length; `?page=n`
+    (the numbered links of the first pages, and old bookmarks) still works. The count stops at
+    COUNT_CAP, so a list of a million rows costs what one of a thousand does."""
     state = request.args.get("state") or None
-    if state:
+    if state and hasattr(model, "state"):
         q = q.where(model.state == state)
+    keys = keyset.keys_of(order)
+    if keys[-1].column is not model.id and getattr(keys[-1].column, "key", None) != "id":
+        order = (*order, model.id.desc() if keys[-1].desc else model.id)  # ties: the id decides
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
-    rows = db.session.scalars(q.options(*options).order_by(*order).limit(per_page)
-                              .offset((page - 1) * per_page)).all()
-    return Page(list(rows), total, page, per_page, state)
+    after = request.args.get("after") or None
+    q = q.options(*options)
+    counted = db.session.scalar(select(func.count()).select_from(
+        q.order_by(None).limit(COUNT_CAP + 1).subquery()))
+    if after or page == 1:
+        rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
+        page = 1
+    else:
+        rows = list(db.session.scalars(q.order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)))
+        next_key = keyset.encode(keyset.keys_of(order), rows[per_page - 1]) if len(rows) > per_page else None
+        rows = rows[:per_page]
+    result = Page(rows, min(counted, COUNT_CAP), page, per_page, state, capped=counted > COUNT_CAP)
+    result.next_url = _page_url(after=next_key) if next_key else None
+    if after and keyset.decode(keyset.keys_of(order), after) is not None:
+        result.first_url = _page_url()
+    else:
+        result.page_urls = [(n, _page_url(page=n if n > 1 else None)) for n in range(1, result.pages + 1)]
+    return result

@@ -61,6 +61,38 @@ def test_listing_filters_by_state_and_pages(app, session, make_user):
         assert listing(q, Contest, Contest.id, per_page=2).pages == 3
 
 
+def test_listing_walks_by_key_through_nulls_and_ties(app, session, make_user):
+    """?after= pages by key (issue 20): walking the `next` links lists every row once, in the order of
+    the plain query, across equal deadlines (the id decides) and the NULL tail of a nulls-last order."""
+    from datetime import timedelta
+    from urllib.parse import parse_qs, urlsplit
+
+    from grants.core import clock
+    officer = make_user("officer")
+    made = [make_contest(session, officer) for _k in range(7)]
+    for k, c in enumerate(made):  # two equal deadlines, two without one
+        c.deadline = None if k in (2, 5) else clock.now() + timedelta(days=10 + (k // 2))
+    session.commit()
+    q = cops.visible(select(Contest), None).where(Contest.id.in_([c.id for c in made]))
+    order = (Contest.deadline.desc().nulls_last(), Contest.id.desc())
+    expected = [c.id for c in session.scalars(q.order_by(*order))]
+    seen, url, first_urls = [], "/?", []
+    while url:
+        with app.test_request_context(url):
+            page = listing(q, Contest, *order, per_page=2)
+        seen += [c.id for c in page.rows]
+        first_urls.append(page.first_url)
+        url = page.next_url and "/?" + urlsplit(page.next_url).query
+        assert not url or parse_qs(urlsplit(url).query)["after"]
+    assert seen == expected and len(seen) == 7
+    assert first_urls[0] is None and all(first_urls[1:])  # pages reached by key link back to the first
+    with app.test_request_context("/?after=not-a-key"):  # a bad key is the first page, never an error
+        assert [c.id for c in listing(q, Contest, *order, per_page=2).rows] == expected[:2]
+    with app.test_request_context("/?page=2"):  # numbered links (and bookmarks) still work
+        page = listing(q, Contest, *order, per_page=2)
+        assert [c.id for c in page.rows] == expected[2:4] and page.next_url
+
+
 def test_act_commits_or_changes_nothing_and_says_why(app, session, make_user):
     officer = make_user("officer")
     c = make_contest(session, officer, publish=False)

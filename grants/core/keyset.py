@@ -1,0 +1,136 @@
+"""Keyset pagination (issue 20): the next page of a list starts after the last row shown, found through
+the index of its order (`WHERE (deadline, id) < (:d, :id) ORDER BY deadline DESC, id DESC LIMIT n`),
+so page 500 costs what page 1 costs; OFFSET would read and drop every earlier row.
+
+An order is a list of columns each ascending or descending, the last one unique (the id). The first
+column may be nullable when its NULLs sort last (`Contest.deadline.desc().nulls_last()`): the rows
+with a value come first through the row comparison, then those without one. The cursor a page hands
+on (`after=`) is the last row's key, as compact URL-safe text; a cursor that does not parse is the
+first page, never an error."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_, tuple_
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+
+
+@dataclass(frozen=True)
+class Key:
+    column: object  # a mapped column attribute or Column
+    desc: bool
+    nulls_last: bool
+
+    @property
+    def name(self) -> str:
+        return self.column.key
+
+
+def keys_of(order) -> list[Key]:
+    """The keys of ORDER BY expressions such as `Contest.deadline.desc().nulls_last(), Contest.id.desc()`."""
+    out = []
+    for expr in order:
+        desc = nulls_last = False
+        while isinstance(expr, UnaryExpression):
+            if expr.modifier is operators.desc_op:
+                desc = True
+            elif expr.modifier is operators.nulls_last_op:
+                nulls_last = True
+            expr = expr.element
+        out.append(Key(expr, desc, nulls_last))
+    return out
+
+
+def _plain(v):
+    if isinstance(v, datetime):
+        return {"t": v.isoformat()}
+    if isinstance(v, date):
+        return {"d": v.isoformat()}
+    return v
+
+
+def _typed(v):
+    if isinstance(v, dict):
+        if "t" in v:
+            return datetime.fromisoformat(v["t"])
+        if "d" in v:
+            return date.fromisoformat(v["d"])
+        raise ValueError(v)
+    return v
+
+
+def encode(keys: list[Key], row) -> str:
+    values = [_plain(getattr(row, k.name)) for k in keys]
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(keys: list[Key], cursor: str | None) -> list | None:
+    """The key values a cursor carries, or None (no cursor, or one that does not parse)."""
+    if not cursor or len(cursor) > 500:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != len(keys):
+            return None
+        values = [_typed(v) for v in values]
+    except (ValueError, TypeError):
+        return None
+    for k, v in zip(keys, values):
+        if v is None and not (k is keys[0] and k.nulls_last):
+            return None
+        if v is not None and not isinstance(v, (int, str, datetime, date, float)):
+            return None
+    return values
+
+
+def _beyond(keys: list[Key], values: list):
+    """Rows after `values` in the order of `keys` (values not NULL): one row comparison when all
+    keys go the same way (an index range), else the expanded OR of its steps."""
+    cols = [k.column for k in keys]
+    if all(k.desc for k in keys):
+        return tuple_(*cols) < tuple_(*values)
+    if not any(k.desc for k in keys):
+        return tuple_(*cols) > tuple_(*values)
+    steps = []
+    for i, k in enumerate(keys):
+        same = [keys[j].column == values[j] for j in range(i)]
+        steps.append(and_(*same, k.column < values[i] if k.desc else k.column > values[i]))
+    return or_(*steps)
+
+
+def page_after(session, q, order, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    """Up to `limit` rows of `q` (a select of one entity) after `cursor` in `order`, and the cursor of
+    the next page (None: this is the last page). One query more than `limit` rows tells."""
+    keys = keys_of(order)
+    values = decode(keys, cursor)
+    first = keys[0]
+    nullable = first.nulls_last
+    want = limit + 1
+    if nullable:
+        # the NULLs are queried apart, so each part orders plainly: a backward scan of an ascending
+        # index on the same columns serves it (PostgreSQL's does not for DESC NULLS LAST)
+        order = [k.column.desc() if k.desc else k.column.asc() for k in keys]
+    if values is None:
+        if nullable:  # the rows with a value, in index order, then the NULL tail
+            rows = list(session.scalars(q.where(first.column.is_not(None)).order_by(*order).limit(want)))
+            if len(rows) < want:
+                rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order)
+                                             .limit(want - len(rows))))
+        else:
+            rows = list(session.scalars(q.order_by(*order).limit(want)))
+    elif values[0] is None:  # inside the NULL tail
+        rows = list(session.scalars(q.where(first.column.is_(None), _beyond(keys[1:], values[1:]))
+                                    .order_by(*order).limit(want)))
+    else:
+        cond = _beyond(keys, values)
+        rows = list(session.scalars(q.where(cond).order_by(*order).limit(want)))
+        if nullable and len(rows) < want:
+            rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order).limit(want - len(rows))))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode(keys, rows[-1]) if more and rows else None)
