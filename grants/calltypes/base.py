@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 from grants.core.i18n import LazyText
 from grants.core import validation_messages
 
+from .prose import Section
+
 # R-EVAL-CRITERIA: art. 15 ust. 1 criteria; own funds apply to support contests only
 DEFAULT_CRITERIA = [
     {"code": "capacity", "label": "Możliwość realizacji zadania przez oferenta", "max_points": "10", "support_only": False},
@@ -48,15 +50,14 @@ def validation_problems(e: ValidationError, prefix: str) -> list[Problem]:
 
 
 class CallType:
-    """Templates a type may provide (each optional), under calltypes/<code>/: explanation.html (the
-    public page), offer_section.html (form fields of offer.content["call"], names prefixed "call."),
+    """Templates a type may provide (each optional), under calltypes/<code>/: offer_section.html (form fields of offer.content["call"], names prefixed "call."),
     offer_print.html, report_section.html, report_print.html."""
 
     code: str = ""
     label: LazyText
     description: LazyText
-    # what the public page and the contest page say about the type, in plain Polish (a template)
-    explanation_template: str | None = None
+    # what the public page says about the type, in plain Polish: sections of prose as data (prose.py)
+    explanation: tuple[Section, ...] = ()
     # the contest's own parameters (contest.call_params); None: the type has none
     params_model: type[BaseModel] | None = None
     # the offer's extra section (offer.content["call"]) and its title; None: the statutory offer only

@@ -23,6 +23,7 @@ from grants.core.i18n import _
 from grants.core.numbers import decimal_text_type
 
 from .base import CallType, Problem, register
+from .youth_explanation import EXPLANATION
 
 ADULT_AGE = 18
 AGE_LIMITS = (6, 35)  # what a contest may set as its bounds
@@ -191,7 +192,7 @@ class YouthEntrepreneurship(CallType):
     label = _("Przedsiębiorczość młodzieży")
     description = _("Konkurs na zadania, w których organizacje razem ze szkołami lub uczelniami zakładają "
                     "eksperymentalne przedsięwzięcia prowadzone przez młodzież.")
-    explanation_template = "calltypes/youth_entrepreneurship/explanation.html"
+    explanation = EXPLANATION
     params_model = YouthParams
     offer_model = YouthOffer
     offer_section_label = _("Przedsiębiorczość młodzieży: partner, uczestnicy, przedsięwzięcia")

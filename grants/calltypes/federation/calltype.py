@@ -15,6 +15,7 @@ from grants.core import clock
 from grants.core.i18n import _
 
 from ..base import CallType, Problem, register
+from .explanation import EXPLANATION
 from .members import members_of
 
 # who applies (offer.content["call"]["applicant_kind"])
@@ -142,7 +143,7 @@ class FederationBuilding(CallType):
     label = _("Budowanie federacji i reprezentacji organizacji")
     description = _("Konkurs dla związków stowarzyszeń, federacji i koalicji organizacji pozarządowych, "
                     "wzmacniający ich reprezentację w dialogu z miastem.")
-    explanation_template = "calltypes/federation_building/explanation.html"
+    explanation = EXPLANATION
     params_model = Params
     offer_model = OfferSection
     offer_section_label = _("Federacja lub koalicja")

@@ -8,6 +8,7 @@ from grants.workflows.concept import CONCEPT
 
 from ..base import CallType, register
 from . import evaluation, pilot, scoring, shortlist
+from .explanation import CONCEPT_CALL, PILOT_CONTEST
 
 
 class InnovationConcept(CallType):
@@ -15,7 +16,7 @@ class InnovationConcept(CallType):
     label = _("Pilotaże innowacji – etap I: nabór koncepcji")
     description = _("Nabór koncepcji innowacyjnych pilotaży realizowanych w partnerstwie międzysektorowym; "
                     "komisja wybiera koncepcje do etapu II, bez przyznawania dotacji.")
-    explanation_template = "calltypes/innovation_concept/explanation.html"
+    explanation = CONCEPT_CALL
     takes_offers = False
     replaces_criteria = True
 
@@ -51,7 +52,7 @@ class InnovationPilot(CallType):
     code = "innovation_pilot"
     label = _("Pilotaże innowacji – etap II: konkurs na pilotaż")
     description = _("Konkurs ofert na pilotaże, otwarty dla organizacji, których koncepcje zakwalifikowano w etapie I.")
-    explanation_template = "calltypes/innovation_pilot/explanation.html"
+    explanation = PILOT_CONTEST
     report_print_template = "calltypes/innovation_pilot/report_print.html"
     report_section_template = "calltypes/innovation_pilot/report_section.html"
     report_section_label = _("Ocena pilotażu")
