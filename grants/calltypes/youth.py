@@ -14,6 +14,7 @@ students of 18 and over) need not declare them; any offer with participants unde
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -22,8 +23,8 @@ from pydantic_core import PydanticCustomError
 from grants.core.i18n import _
 from grants.core.numbers import decimal_text_type
 
+from . import prose
 from .base import CallType, Problem, register
-from .youth_explanation import EXPLANATION
 
 ADULT_AGE = 18
 AGE_LIMITS = (6, 35)  # what a contest may set as its bounds
@@ -192,7 +193,7 @@ class YouthEntrepreneurship(CallType):
     label = _("Przedsiębiorczość młodzieży")
     description = _("Konkurs na zadania, w których organizacje razem ze szkołami lub uczelniami zakładają "
                     "eksperymentalne przedsięwzięcia prowadzone przez młodzież.")
-    explanation = EXPLANATION
+    explanation = prose.load(Path(__file__).with_name("youth_explanation.toml"))
     params_model = YouthParams
     offer_model = YouthOffer
     offer_section_label = _("Przedsiębiorczość młodzieży: partner, uczestnicy, przedsięwzięcia")

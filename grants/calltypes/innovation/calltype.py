@@ -3,12 +3,14 @@ concepts (stage-1 submissions), shortlist (their scoring and the call's decision
 link to the concept call and who may apply), milestones and evaluation (after the award)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from grants.core.i18n import _
 from grants.workflows.concept import CONCEPT
 
+from .. import prose
 from ..base import CallType, register
 from . import evaluation, pilot, scoring, shortlist
-from .explanation import CONCEPT_CALL, PILOT_CONTEST
 
 
 class InnovationConcept(CallType):
@@ -16,7 +18,7 @@ class InnovationConcept(CallType):
     label = _("Pilotaże innowacji – etap I: nabór koncepcji")
     description = _("Nabór koncepcji innowacyjnych pilotaży realizowanych w partnerstwie międzysektorowym; "
                     "komisja wybiera koncepcje do etapu II, bez przyznawania dotacji.")
-    explanation = CONCEPT_CALL
+    explanation = prose.load(Path(__file__).with_name("concept_explanation.toml"))
     takes_offers = False
     replaces_criteria = True
 
@@ -52,7 +54,7 @@ class InnovationPilot(CallType):
     code = "innovation_pilot"
     label = _("Pilotaże innowacji – etap II: konkurs na pilotaż")
     description = _("Konkurs ofert na pilotaże, otwarty dla organizacji, których koncepcje zakwalifikowano w etapie I.")
-    explanation = PILOT_CONTEST
+    explanation = prose.load(Path(__file__).with_name("pilot_explanation.toml"))
     report_print_template = "calltypes/innovation_pilot/report_print.html"
     report_section_template = "calltypes/innovation_pilot/report_section.html"
     report_section_label = _("Ocena pilotażu")
