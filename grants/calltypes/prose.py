@@ -1,8 +1,9 @@
 """A call type's public explanation as data: one TOML file per type next to it (sections of
 paragraphs and lists, each text a gettext msgid), loaded here into lazy translatable texts and
 rendered by one macro (macros/prose.html `sections`) on /call-types/<code>. The prose lives with
-the type; the markup (headings, landmarks, lists) exists once. Prose is data, so it is kept out of
-the code: `extract` hands its texts to pybabel (babel.cfg), so `make translations` keeps them."""
+the type; the markup (headings, landmarks, lists) exists once. Pages keep their explanation blocks
+the same way (page_blocks). Prose is data, so it is kept out of the code: `extract` hands its texts
+to pybabel (babel.cfg), so `make translations` keeps them."""
 from __future__ import annotations
 
 import tomllib
@@ -60,6 +61,12 @@ def load(path: Path) -> tuple[Section, ...]:
     """The sections of an explanation file (a missing key or a wrong shape fails at import: a bug)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return tuple(Section(s["id"], LazyText(s["heading"]), *map(_block, s["blocks"])) for s in data["section"])
+
+
+def page_blocks(source: str) -> dict[str, tuple[Para | Bullets, ...]]:
+    """A page's prose kept next to its template (privacy/notice.toml…): named runs of blocks, each
+    key a list as in a section's `blocks`, placed by the page with macros/prose.html `blocks`."""
+    return {k: tuple(map(_block, v)) for k, v in tomllib.loads(source).items()}
 
 
 def _texts(node) -> Iterator[str]:
