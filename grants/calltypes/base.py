@@ -14,6 +14,9 @@ from grants.core.i18n import LazyText
 from grants.core import validation_messages
 from grants.core.registry import Registry
 
+from .prose import Section
+
+
 def criterion(code: str, label: str, max_points: int, *, support_only: bool = False) -> dict:
     """A preset scoring criterion as a contest stores it (contest.criteria: JSON, points as text);
     `support_only`: only in a contest for support (wspieranie), not for entrusting (powierzanie)."""
@@ -55,17 +58,17 @@ def validation_problems(e: ValidationError, prefix: str) -> list[Problem]:
 
 
 class CallType:
-    """Templates a type may provide (each optional), under calltypes/<code>/: explanation.html (the
-    public page), offer_section.html (form fields of offer.content["call"], names prefixed "call."),
-    offer_print.html, report_section.html, report_print.html. A type names those it has in
-    `templates` (e.g. ("explanation", "offer_section")); each becomes its `<name>_template` path."""
+    """Templates a type may provide (each optional), under calltypes/<code>/: offer_section.html (form
+    fields of offer.content["call"], names prefixed "call."), offer_print.html, report_section.html,
+    report_print.html. A type names those it has in `templates` (e.g. ("offer_section",)); each
+    becomes its `<name>_template` path. Its public explanation is prose as data (`explanation`)."""
 
     code: str = ""
     label: LazyText
     description: LazyText
     templates: tuple[str, ...] = ()
-    # what the public page and the contest page say about the type, in plain Polish (a template)
-    explanation_template: str | None = None
+    # what the public page says about the type, in plain Polish: sections of prose as data (prose.py)
+    explanation: tuple[Section, ...] = ()
     # the contest's own parameters (contest.call_params); None: the type has none
     params_model: type[BaseModel] | None = None
     # the offer's extra section (offer.content["call"]) and its title; None: the statutory offer only

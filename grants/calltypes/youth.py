@@ -14,6 +14,7 @@ students of 18 and over) need not declare them; any offer with participants unde
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -22,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from grants.core.i18n import _
 from grants.core.numbers import decimal_text_type
 
+from . import prose
 from .base import CallType, Problem, criterion, register
 
 ADULT_AGE = 18
@@ -187,7 +189,8 @@ class YouthEntrepreneurship(CallType):
     label = _("Przedsiębiorczość młodzieży")
     description = _("Konkurs na zadania, w których organizacje razem ze szkołami lub uczelniami zakładają "
                     "eksperymentalne przedsięwzięcia prowadzone przez młodzież.")
-    templates = ("explanation", "offer_section", "offer_print", "report_section", "report_print")
+    templates = ("offer_section", "offer_print", "report_section", "report_print")
+    explanation = prose.load(Path(__file__).with_name("youth_explanation.toml"))
     params_model = YouthParams
     offer_model = YouthOffer
     offer_section_label = _("Przedsiębiorczość młodzieży: partner, uczestnicy, przedsięwzięcia")

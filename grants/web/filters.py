@@ -20,6 +20,7 @@ from flask_babel import format_currency, format_decimal, format_percent
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from grants.calltypes import prose
 from grants.core import formatting, labels
 from grants.core.dates import WARSAW
 from grants.core.i18n import _
@@ -157,6 +158,13 @@ def init(app: Flask) -> None:
     def amount(value):
         """Money given as a Decimal or a two-place string (JSON) in Polish format."""
         return pln(value) if isinstance(value, (Decimal, int, str)) else value
+
+    @app.template_global("prose_blocks")
+    def prose_blocks(name: str) -> dict:
+        """The prose a page keeps as data beside its template (name: "privacy/notice.toml"),
+        read through the template loader (grants.calltypes.prose.page_blocks)."""
+        source, _path, _fresh = app.jinja_env.loader.get_source(app.jinja_env, name)
+        return prose.page_blocks(source)
 
     @app.context_processor
     def _roles():

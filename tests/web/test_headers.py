@@ -66,6 +66,9 @@ def test_every_form_posts_to_this_site():
             if value == "{{ action }}" and path.name.startswith("_"):  # a partial: each includer sets url_for
                 _every_includer_sets_action_by_url_for(root, path)
                 continue
+            if value == "{{ action }}" and path.parent.name == "macros":  # a macro: each call passes url_for
+                _every_call_passes_action_by_url_for(root, path, tag)
+                continue
             assert value == "" or (value.startswith(("{{ url_for(", "/")) and not value.startswith("//")), \
                 (path, tag)
             assert "formaction" not in tag, (path, tag)
@@ -79,6 +82,22 @@ def _every_includer_sets_action_by_url_for(root, partial):
     assert includes, partial
     for p, line in includes:
         assert re.search(r"with action = url_for\(", line), (p, line)
+
+
+def _every_call_passes_action_by_url_for(root, macros, tag):
+    """The macro whose form is `tag` takes `action` as a parameter: every call in a template gives it
+    a url_for() (the arguments before it are plain names, e.g. transition_form(t, url_for(…), …))."""
+    import re
+    text = macros.read_text(encoding="utf-8")
+    head = re.findall(r"\{% macro (\w+)\(([^)]*)\) %\}", text[:text.index(tag)])[-1]
+    name, params = head[0], [p.split("=")[0].strip() for p in head[1].split(",")]
+    before = params.index("action")
+    call = re.compile(rf"\b{name}\(((?:\w+, ){{{before}}})(\S+)")
+    calls = [(p, m.group(2)) for p in (root / "grants").rglob("*.html") if p != macros
+             for m in call.finditer(p.read_text(encoding="utf-8"))]
+    assert calls, (macros, name)
+    for p, action in calls:
+        assert action.startswith("url_for("), (p, name, action)
 
 
 def test_hsts_only_in_production(app, client):

@@ -6,6 +6,7 @@ responses, meetings)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
@@ -14,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from grants.core import clock
 from grants.core.i18n import _
 
+from .. import prose
 from ..base import CallType, Problem, criterion, register
 from .members import members_of
 
@@ -142,7 +144,8 @@ class FederationBuilding(CallType):
     label = _("Budowanie federacji i reprezentacji organizacji")
     description = _("Konkurs dla związków stowarzyszeń, federacji i koalicji organizacji pozarządowych, "
                     "wzmacniający ich reprezentację w dialogu z miastem.")
-    templates = ("explanation", "offer_section", "offer_print", "report_section")
+    templates = ("offer_section", "offer_print", "report_section")
+    explanation = prose.load(Path(__file__).with_name("explanation.toml"))
     params_model = Params
     offer_model = OfferSection
     offer_section_label = _("Federacja lub koalicja")

@@ -3,9 +3,12 @@ concepts (stage-1 submissions), shortlist (their scoring and the call's decision
 link to the concept call and who may apply), milestones and evaluation (after the award)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from grants.core.i18n import _
 from grants.workflows.concept import CONCEPT
 
+from .. import prose
 from ..base import CallType, register
 from . import evaluation, pilot, scoring, shortlist
 
@@ -15,7 +18,7 @@ class InnovationConcept(CallType):
     label = _("Pilotaże innowacji – etap I: nabór koncepcji")
     description = _("Nabór koncepcji innowacyjnych pilotaży realizowanych w partnerstwie międzysektorowym; "
                     "komisja wybiera koncepcje do etapu II, bez przyznawania dotacji.")
-    templates = ("explanation",)
+    explanation = prose.load(Path(__file__).with_name("concept_explanation.toml"))
     takes_offers = False
     replaces_criteria = True
 
@@ -46,7 +49,8 @@ class InnovationPilot(CallType):
     code = "innovation_pilot"
     label = _("Pilotaże innowacji – etap II: konkurs na pilotaż")
     description = _("Konkurs ofert na pilotaże, otwarty dla organizacji, których koncepcje zakwalifikowano w etapie I.")
-    templates = ("explanation", "report_print", "report_section")
+    templates = ("report_print", "report_section")
+    explanation = prose.load(Path(__file__).with_name("pilot_explanation.toml"))
     report_section_label = _("Ocena pilotażu")
 
     params_model = pilot.PilotParams
