@@ -51,6 +51,7 @@ def _setup(rows: int):
     now = clock.now()
     s.execute(insert(Consultation), [
         {"title": f"Konsultacja {i}", "description": "", "department_id": officer.department_id,
+         "grantor_id": g.id,
          "fields": [], "starts_at": now + timedelta(hours=1), "ends_at": now + timedelta(days=14),
          "report": "", "created_by_id": officer.id, "created_at": now, "state": "draft", "version": 1}
         for i in range(rows)])
@@ -61,13 +62,13 @@ def _setup(rows: int):
 
 
 CPU = {"engine": 0.0, "bare": 0.0, "hand": 0.0}  # this process's CPU seconds per phase
-_LOCK = text("SELECT c.*, (SELECT seq FROM audit_entries WHERE object_type = 'consultation' AND object_id = "
-             "CAST(c.id AS VARCHAR) ORDER BY seq DESC LIMIT 1) AS head FROM consultations c WHERE id = :id FOR UPDATE")
+_LOCK = text("SELECT c.*, h.seq AS head, h.hash AS head_hash FROM consultations c LEFT JOIN audit_heads h "
+             "ON h.object_type = 'consultation' AND h.object_id = CAST(c.id AS VARCHAR) WHERE c.id = :id FOR UPDATE OF c")
 _UPDATE = text("UPDATE consultations SET state = state, next_check_at = now(), version = version + 1 "
                "WHERE id = :id AND version = :v")
 _AUDIT = text("INSERT INTO audit_entries (object_type, object_id, seq, action, actor_id, actor_label, clock_at, "
               "recorded_at, changes, payload, request_id, prev_hash, hash) VALUES ('consultation', :oid, :seq, "
-              ":action, 1, 'bench', now(), now(), '{}', '{}', NULL, NULL, CAST(:h AS VARCHAR)) RETURNING id")
+              ":action, 1, 'bench', now(), now(), '{}', '{}', NULL, :prev, CAST(:h AS VARCHAR)) RETURNING id")
 _OUTBOX = text("INSERT INTO outbox_events (id, topic, payload, status, attempts, created_at) "
                "VALUES (:id, 'consultation.bench', '{}', 'done', 0, now())")
 
@@ -79,7 +80,7 @@ def _by_hand(conn, i: int, action: str) -> None:
         raise RuntimeError(f"row {i} changed under the benchmark")
     seq = (row["head"] or 0) + 1
     conn.execute(_AUDIT, {"oid": str(i), "seq": seq, "action": "hand-" + action,
-                          "h": hashlib.sha256(f"{i}:{seq}".encode()).hexdigest()}).scalar()
+                          "prev": row["head_hash"], "h": hashlib.sha256(f"{i}:{seq}".encode()).hexdigest()}).scalar()
     conn.execute(_OUTBOX, {"id": str(uuid.uuid4())})
     conn.commit()
 

@@ -57,9 +57,11 @@ def _live(row: ApiToken | None) -> bool:
 
 def find(session: Session, token: str) -> ApiToken | None:
     """The live token with this secret, its user, roles and memberships loaded; else None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token))
-                         .options(joinedload(ApiToken.user).selectinload(User.roles),
-                                  joinedload(ApiToken.user).selectinload(User.memberships)))
+    # one round trip: roles and memberships joined too (a handful of rows each; selectin loading
+    # would add a query for each on every API request)
+    row = session.execute(select(ApiToken).where(ApiToken.token_hash == digest(token))
+                          .options(joinedload(ApiToken.user).joinedload(User.roles),
+                                   joinedload(ApiToken.user).joinedload(User.memberships))).unique().scalar()
     return row if _live(row) else None
 
 

@@ -89,9 +89,14 @@ def of_owner(session: Session, owner_type: str, owner_id: int) -> list[Attachmen
 
 def missing_required(session: Session, offer: Offer) -> list[str]:
     """The labels of the required attachments the offer does not have (submission refuses then)."""
-    have = {a.kind for a in of_owner(session, "offer", offer.id)}
-    return [str(KINDS[k]) for k, r in rules_of(session, offer.contest).items()
-            if r.required and k not in have and k != "signed_confirmation"]
+    # one query: the contest's required kinds the offer has no file of (a contest without rules
+    # of its own requires none: rules_of's defaults are all optional)
+    have = select(Attachment.id).where(Attachment.owner_type == "offer", Attachment.owner_id == offer.id,
+                                       Attachment.kind == AttachmentRule.kind)
+    kinds = session.scalars(select(AttachmentRule.kind).where(
+        AttachmentRule.contest_id == offer.contest_id, AttachmentRule.required.is_(True),
+        AttachmentRule.kind != "signed_confirmation", ~have.exists()).order_by(AttachmentRule.id))
+    return [str(KINDS[k]) for k in kinds]
 
 
 def allowed_kinds(session: Session, owner) -> dict[str, int]:
