@@ -216,12 +216,14 @@ def _page_url(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def listing(q, model, *order, options=(), per_page: int = PER_PAGE) -> Page:
+def listing(q, model, *order, options=(), per_page: int = PER_PAGE, count_cap: int = COUNT_CAP) -> Page:
     """One list page of the visible query `q`: `?state=` filters by the workflow state (an unknown
     state shows nothing, not an error). Pages by key (issue 20): `?after=<key>` is the page after
     the row with that key, found through the order's index whatever the list's length; `?page=n`
     (the numbered links of the first pages, and old bookmarks) still works. The count stops at
-    COUNT_CAP, so a list of a million rows costs what one of a thousand does."""
+    `count_cap` (COUNT_CAP), so a list of a million rows costs what one of a thousand does; a search
+    over a large set counts one page (`count_cap=per_page`: "50+"), as counting its matches would
+    read every one of them from the text index."""
     state = request.args.get("state") or None
     if state and hasattr(model, "state"):
         q = q.where(model.state == state)
@@ -235,7 +237,7 @@ def listing(q, model, *order, options=(), per_page: int = PER_PAGE) -> Page:
     after = request.args.get("after") or None
     q = q.options(*options)
     counted = db.session.scalar(select(func.count()).select_from(
-        q.order_by(None).limit(COUNT_CAP + 1).subquery()))
+        q.order_by(None).limit(count_cap + 1).subquery()))
     if after or page == 1:
         rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
         page = 1
@@ -243,7 +245,7 @@ def listing(q, model, *order, options=(), per_page: int = PER_PAGE) -> Page:
         rows = list(db.session.scalars(q.order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)))
         next_key = keyset.encode(keyset.keys_of(order), rows[per_page - 1]) if len(rows) > per_page else None
         rows = rows[:per_page]
-    result = Page(rows, min(counted, COUNT_CAP), page, per_page, state, capped=counted > COUNT_CAP)
+    result = Page(rows, min(counted, count_cap), page, per_page, state, capped=counted > count_cap)
     result.next_url = _page_url(after=next_key) if next_key else None
     if after and keyset.decode(keyset.keys_of(order), after) is not None:
         result.first_url = _page_url()

@@ -77,3 +77,21 @@ def test_r_org_membership_officer_without_a_reason_or_relation_links_no_member(a
     from grants.accounts.models import User
     fresh = session.get(User, person.id)
     assert org.id not in fresh.organisation_ids and "applicant" not in fresh.role_names
+
+
+def test_a_search_counts_one_page_and_walks_on_by_key(app, session, make_org):
+    """A search over a national registry counts one page ("50+"), not every match, and the next
+    page follows by key; a smaller search counts exactly; the plain list still counts its pages."""
+    from grants.registry.views import PER_PAGE
+    for i in range(PER_PAGE + 2):
+        make_org(f"Fundacja Wyszukiwana {i:03d}")
+    make_org("Stowarzyszenie Rzadkie Słowo")
+    c = app.test_client()
+    html = c.get("/organisations/?q=Wyszukiwana").get_data(as_text=True)
+    assert f"Znaleziono: {PER_PAGE}+" in html and 'rel="next"' in html
+    nxt = html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    rest = c.get(nxt).get_data(as_text=True)
+    assert "Fundacja Wyszukiwana 051" in rest and "Fundacja Wyszukiwana 000" not in rest
+    assert "Znaleziono: 1<" in c.get("/organisations/?q=Rzadkie").get_data(as_text=True)
+    listed = c.get("/organisations/").get_data(as_text=True)
+    assert f"Znaleziono: {PER_PAGE + 3}" in listed and f"{PER_PAGE + 3}+" not in listed
