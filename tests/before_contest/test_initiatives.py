@@ -58,8 +58,8 @@ def test_r_art12_confidential_absent_from_every_public_page_feed_and_list(client
     assert client.get(f"/api/v1/initiatives/{o['id']}").status_code == 401
     for user in (other_member, participant, commissioner, newcomer):
         h = api_token(user)
-        assert client.get("/api/v1/initiatives", headers=h).get_json() == {"items": [], "total": 0, "page": 1,
-                                                                           "per_page": 50}
+        listed = client.get("/api/v1/initiatives", headers=h).get_json()
+        assert (listed["items"], listed["total"], listed["next"]) == ([], 0, None)
         r = client.get(f"/api/v1/initiatives/{o['id']}", headers=h)
         assert r.status_code == 404 and TITLE not in r.get_data(as_text=True)
         r = client.post(f"/api/v1/initiatives/{o['id']}/transitions/withdraw", headers=h)
