@@ -32,6 +32,7 @@ from grants.core.i18n import _
 from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 
 from . import matching, sources
+from .identifiers import IdentifierError, normalise_krs
 from .import_models import (DEPARTMENT, KRS, KRS_API, REGON, DuplicateCandidate, OrganisationSource,
                             RegistryImport)
 from .krs_api import KrsClient, KrsUnavailable, configured_url
@@ -134,8 +135,8 @@ def read_rows(imp: RegistryImport, client: KrsClient | None = None) -> list[sour
     numbers = [n.strip() for n in imp.content.decode("utf-8", errors="replace").replace(",", "\n").splitlines()]
     for i, raw in enumerate((n for n in numbers if n), start=1):
         try:
-            krs = sources.normalise_krs(raw)
-        except sources.IdentifierError as e:
+            krs = normalise_krs(raw)
+        except IdentifierError as e:
             rows.append(sources.SourceRow(i, key=raw, error=str(e.message)))
             continue
         try:

@@ -77,7 +77,10 @@ def test_lists_of_contests_and_offers_run_a_constant_number_of_queries(world, co
     large = _measure(requests, count_queries)
     for name in requests:
         assert large[name][1] > small[name][1], f"{name}: the page did not grow with its rows"
-    assert {k: v[0] for k, v in large.items()} == {k: v[0] for k, v in small.items()}
+    # never more queries for more rows; a list paged by key may run one fewer once its first page is
+    # full (the rows without a deadline are read apart only when the dated ones do not fill it)
+    grew = {k: (small[k][0], large[k][0]) for k in requests if large[k][0] > small[k][0]}
+    assert not grew, grew
 
 
 def test_r_cancel_the_contest_list_flags_mandatory_cancellation_like_the_contest_itself(client, session, make_user,
