@@ -1,7 +1,7 @@
 """Who an audience named in the rules is, for one object: user ids (active, not anonymised)."""
 from __future__ import annotations
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 
 from grants.accounts.models import User, UserRole
 from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT
@@ -51,28 +51,19 @@ def _active(q):
     return q.where(User.active.is_(True), User.anonymised_at.is_(None))
 
 
-def _role_query(*roles: str, department: int | None = None):
+def _with_role(session, *roles: str, department: int | None = None) -> set[int]:
     q = _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles)))
     if department is not None:
         q = q.where(User.department_id == department)
-    return q
-
-
-def _with_role(session, *roles: str, department: int | None = None) -> set[int]:
-    return set(session.scalars(_role_query(*roles, department=department)))
-
-
-def _members_query(org_ids):
-    """Members of the organisations: ids, or a subquery of them."""
-    return _active(select(User.id).join(Membership, Membership.user_id == User.id)
-                   .where(Membership.organisation_id.in_(org_ids)))
+    return set(session.scalars(q))
 
 
 def members_of(session, org_ids) -> set[int]:
     org_ids = [o for o in org_ids if o is not None]
     if not org_ids:
         return set()
-    return set(session.scalars(_members_query(org_ids)))
+    return set(session.scalars(_active(select(User.id).join(Membership, Membership.user_id == User.id)
+                                       .where(Membership.organisation_id.in_(org_ids)))))
 
 
 def _contest_id(obj) -> int | None:
@@ -81,51 +72,40 @@ def _contest_id(obj) -> int | None:
     return getattr(obj, "contest_id", None)
 
 
-def selection(audience: str, obj):
-    """The audience as one SELECT of user ids (None: nobody), so that a transition's audiences are
-    read in one query (grants.notifications.operations.notify_transition)."""
+def resolve(session, audience: str, obj) -> set[int]:
     if audience in (NOBODY, SUBSCRIBERS):
-        return None
+        return set()
     if audience == ORGANISATION:
-        org = organisation_id(obj)
-        return _members_query([org]) if org is not None else None
+        return members_of(session, [organisation_id(obj)])
     if audience == OFFICERS:
         dept = department_id(obj)
-        if dept is None:
-            return _role_query(OFFICER)
-        # the department's officers; all officers when it has none
-        return union_all(_role_query(OFFICER, department=dept),
-                         _role_query(OFFICER).where(~_role_query(OFFICER, department=dept).correlate(None).exists()))
+        found = _with_role(session, OFFICER, department=dept) if dept is not None else set()
+        return found or _with_role(session, OFFICER)
     if audience == RESPONDER:
-        org = getattr(obj, "responder_org_id", None)
-        return _members_query([org]) if org is not None else None
+        return members_of(session, [getattr(obj, "responder_org_id", None)])
     if audience == FINANCE_STAFF:
-        return _role_query(FINANCE)
+        return _with_role(session, FINANCE)
     if audience == AUTHOR:
         author = getattr(obj, "author_id", None)
-        return _active(select(User.id).where(User.id == author)) if author else None
+        return set(session.scalars(_active(select(User.id).where(User.id == author)))) if author else set()
     if audience == COMMISSION:
         if obj.__workflow__.object_type == "commission":
             commission_id = obj.id
         else:
-            commission_id = (select(Commission.id).where(Commission.contest_id == _contest_id(obj)).limit(1)
-                             .scalar_subquery())
-        return _active(select(User.id).join(CommissionMember, CommissionMember.user_id == User.id)
-                       .where(CommissionMember.commission_id == commission_id))
+            commission_id = session.scalar(select(Commission.id).where(Commission.contest_id == _contest_id(obj)))
+        return set(session.scalars(_active(select(User.id).join(CommissionMember, CommissionMember.user_id == User.id)
+                                           .where(CommissionMember.commission_id == commission_id))))
     if audience == CONTEST_APPLICANTS:
-        orgs = select(Offer.organisation_id).where(Offer.contest_id == _contest_id(obj), Offer.state != "draft")
-        return _members_query(orgs)
+        orgs = session.scalars(select(Offer.organisation_id).where(Offer.contest_id == _contest_id(obj),
+                                                                   Offer.state != "draft"))
+        return members_of(session, set(orgs))
     if audience == PUBLIC:
-        return _role_query(APPLICANT, PARTICIPANT)  # one query for both roles
+        return _with_role(session, APPLICANT, PARTICIPANT)  # one query for both roles
     if audience == CONSULTATION_AUTHORS:
-        return _active(select(User.id).join(Direction, Direction.author_id == User.id)
-                       .where(Direction.consultation_id == obj.id, Direction.state != "draft"))
+        return set(session.scalars(_active(select(User.id).join(Direction, Direction.author_id == User.id)
+                                           .where(Direction.consultation_id == obj.id, Direction.state != "draft"))))
     if audience == DISCUSSION:
-        return _active(select(User.id).join(DirectionComment, DirectionComment.user_id == User.id)
-                       .where(DirectionComment.direction_id == obj.id, DirectionComment.hidden_reason.is_(None)))
+        return set(session.scalars(_active(select(User.id).join(DirectionComment, DirectionComment.user_id == User.id)
+                                           .where(DirectionComment.direction_id == obj.id,
+                                                  DirectionComment.hidden_reason.is_(None)))))
     raise ValueError(f"unknown audience {audience!r}")
-
-
-def resolve(session, audience: str, obj) -> set[int]:
-    q = selection(audience, obj)
-    return set(session.scalars(q)) if q is not None else set()

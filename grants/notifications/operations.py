@@ -2,7 +2,7 @@
 transaction: a change that rolls back leaves no notification and no mail (transactional outbox)."""
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from grants.accounts.models import User
@@ -68,17 +68,9 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
         ids = [u for u in ids if u not in told]
         if not ids:
             return []
-    # the accounts without their roles (a mail needs the address, name and language) and their
-    # preferences (the defaults filled in, locked categories always immediate), in one query
-    prefs = {uid: dict(kinds.DEFAULTS) for uid in ids}
-    users = {}
-    for u, chosen_category, chosen_mode in session.execute(
-            select(User, NotificationPreference.category, NotificationPreference.mode)
-            .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-            .where(User.id.in_(ids)).options(lazyload(User.roles))):
-        users[u.id] = u
-        if chosen_category is not None and chosen_category not in kinds.LOCKED:
-            prefs[u.id][chosen_category] = chosen_mode
+    prefs = preferences_of(session, ids)
+    # the accounts without their roles (a mail needs the address, name and language)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)).options(lazyload(User.roles)))}
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
     files = attachments.for_mail(session, kind, object_type, object_id) if mail else []
@@ -101,60 +93,24 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
     return out
 
 
-def _transition_plan(wf, t, obj, before: str, with_query: bool = True):
-    """What a performed transition tells: (its kinds in order, the in-app-only ones, whether to
-    announce it to subscribers, the one query reading all its audiences, and whether anyone
-    subscribes, as rows (tag, user id): tag = the kind's index, -1 for "someone subscribes")."""
+def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notification]:
+    """The engine's hook: a performed transition becomes notifications for the declared audiences,
+    other than the actor, in the transition's transaction."""
     entry = rules.for_transition(wf.name, t.name)
-    kinds_told: list[str] = []
-    parts = []
-    announce = False
+    if not entry:
+        return []
+    actor_id = getattr(ctx.actor, "id", None)
+    told: dict[str, set[int]] = {}  # kind -> people: one notification each, whatever audiences they are in
     in_app_only: set[str] = set()
-    for tell in entry or ():
+    for tell in entry:
         if tell.kind is None or (tell.only_from and before not in tell.only_from):
             continue
         if tell.audience == audiences.SUBSCRIBERS:
-            announce = True  # fanned out by a worker, never in this request
+            subscriptions.announce(session, obj)  # fanned out by a worker, never in this request
             continue
-        q = audiences.selection(tell.audience, obj) if with_query else None
-        if tell.kind not in kinds_told:
-            kinds_told.append(tell.kind)
-        if q is not None:
-            sq = q.subquery()
-            parts.append(select(literal(kinds_told.index(tell.kind)).label("tag"), sq.c[0].label("user_id")))
+        told.setdefault(tell.kind, set()).update(audiences.resolve(session, tell.audience, obj))
         if not tell.mail:
             in_app_only.add(tell.kind)
-    if announce and with_query:
-        sq = subscriptions.anyone_subscribes().subquery()
-        parts.append(select(literal(-1).label("tag"), sq.c[0].label("user_id")))
-    query = (union_all(*parts) if len(parts) > 1 else parts[0]) if parts else None
-    return kinds_told, in_app_only, announce, query
-
-
-def _transition_reads(wf, t, obj, before: str):
-    return _transition_plan(wf, t, obj, before)[3]
-
-
-def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[Notification]:
-    """The engine's hook: a performed transition becomes notifications for the declared audiences,
-    other than the actor, in the transition's transaction. All its audiences (and whether anyone
-    subscribes, for an announcement) are read in one query: `rows`, its result when the engine
-    sent it with the transition's write (`reads`), else read here."""
-    kinds_told, in_app_only, announce, query = _transition_plan(wf, t, obj, before, with_query=rows is None)
-    if not kinds_told and not announce:
-        return []
-    if rows is None:
-        rows = session.execute(query).all() if query is not None else []
-    told: dict[str, set[int]] = {k: set() for k in kinds_told}  # kind -> people: one notification each
-    anyone = False
-    for tag, user_id in rows:
-        if tag == -1:
-            anyone = True
-        else:
-            told[kinds_told[tag]].add(user_id)
-    if announce:
-        subscriptions.announce(session, obj, anyone=anyone)
-    actor_id = getattr(ctx.actor, "id", None)
     out = []
     object_type, object_id = facts.link_target(obj)
     for kind, users in told.items():
@@ -162,9 +118,6 @@ def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[
             out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id,
                           mail=kind not in in_app_only)
     return out
-
-
-notify_transition.reads = _transition_reads  # the engine reads the audiences with its write
 
 
 COMMENT_EXCERPT = 300  # characters of the comment quoted in its notification

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import CheckConstraint, Integer, String, bindparam, insert, inspect, literal, select, true, update
-from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
+from sqlalchemy import CheckConstraint, Integer, String, bindparam, insert, inspect, literal, select, update
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
@@ -48,11 +48,7 @@ _transition_hooks: list[Callable] = []
 
 
 def on_transition(hook: Callable) -> Callable:
-    """Registers a hook run in the transaction of every performed transition (once per hook).
-
-    A hook that reads before it writes may say what it reads: `hook.reads(wf, t, obj, before)` a
-    SELECT (or None); on PostgreSQL the engine sends it with the transition's write statement and
-    calls the hook with `rows=` its result rows (without `rows`, the hook reads for itself)."""
+    """Registers a hook run in the transaction of every performed transition (once per hook)."""
     if hook not in _transition_hooks:
         _transition_hooks.append(hook)
     return hook
@@ -82,10 +78,6 @@ class Context:
     now: datetime
     changes: dict = field(default_factory=dict)
     payload_json: dict = field(default_factory=dict)
-    #: plain rows an effect adds, as (table, column values): inserted with the transition's own
-    #: write (on PostgreSQL in its one statement), not through the unit of work; for rows nothing
-    #: in the transaction reads back as objects (a frozen revision)
-    rows: list = field(default_factory=list)
 
 
 Guard = Callable[[Any, Context], "Reason | None"]
@@ -180,9 +172,6 @@ class WorkflowMixin(IdKey):
     table's `state_valid` CHECK constraint and the rest of `__table_args__`."""
 
     __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
-    #: relationships (dotted paths) the transitions' checks read, loaded by the engine's locking
-    #: re-read in the same statement (each would otherwise be a round trip of its own)
-    __lock_loads__: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, states: Iterable[str] | None = None, constraints: tuple = (), **kw) -> None:
         if states is not None:
@@ -306,21 +295,9 @@ def _lock_statement(model, wf: Workflow):
         snap = model.__table__.alias("snapshot")  # an alias: not correlated to the locked row
         seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
         q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
-             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True)
-             .options(*(_joined(model, path) for path in model.__lock_loads__)))
+             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True))
         _LOCK_STATEMENTS[(model, wf.object_type)] = q
     return q
-
-
-def _joined(model, path: str):
-    """joinedload along a dotted path of relationship names ("partners.organisation")."""
-    names = path.split(".")
-    option = joinedload(getattr(model, names[0]))
-    cls = getattr(model, names[0]).property.mapper.class_
-    for name in names[1:]:
-        option = option.joinedload(getattr(cls, name))
-        cls = getattr(cls, name).property.mapper.class_
-    return option
 
 
 def _lock(session: Session, obj, wf: Workflow):
@@ -330,7 +307,7 @@ def _lock(session: Session, obj, wf: Workflow):
     snapshot saw equals the one it locked); otherwise audit.record reads it again."""
     pk = inspect(obj).identity[0]
     row = session.execute(_lock_statement(type(obj), wf),
-                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).unique().one_or_none()
+                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
     if row is None or row[0] is not obj:
         session.refresh(obj, with_for_update=True)  # gone, or not this session's object: the plain way
         return audit.UNKNOWN
@@ -348,42 +325,29 @@ def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str
 _WRITE_STATEMENTS: dict[tuple, Any] = {}
 
 
-def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...],
-                     extra: tuple = ()):
+def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...]):
     """One PostgreSQL statement: the version-checked UPDATE of the row's changed `columns` (none:
     the row is already written), the audit entry and the outbox row, as data-modifying CTEs.
     Built once per table and set of columns (building costs more CPU than running it). Parameter
     names carry a "x__" prefix no column has: a parameter named like a column of the updated table
     (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
-    key = (table, columns, audit_keys, event_keys, extra)
+    key = (table, columns, audit_keys, event_keys)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         def rows(target, keys, prefix):
             return (insert(target).values({k: bindparam(prefix + k, type_=target.c[k].type) for k in keys})
                     .returning(target.c[keys[0]]).cte(prefix + "row"))
         ctes = (rows(audit.AuditEntry.__table__, audit_keys, "a__"),
-                rows(outbox.OutboxEvent.__table__, event_keys, "e__"),
-                *(rows(target, keys, f"x{i}__") for i, (target, keys) in enumerate(extra)))
+                rows(outbox.OutboxEvent.__table__, event_keys, "e__"))
         if columns:
             moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"))
                      .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
                      .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
+            q = select(moved.c.version).add_cte(*ctes)
         else:
-            moved = select(literal(1).label("version")).cte("moved")
-        q = (select(moved.c.version).add_cte(*ctes), moved, ctes)
+            q = select(literal(1)).add_cte(*ctes)
         _WRITE_STATEMENTS[key] = q
     return q
-
-
-def _with_reads(written, read):
-    """The write statement that also returns a hook's read (tagged rows, see `on_transition`), one
-    row per result (or one with NULLs): the same round trip. Its snapshot is the statement's, from
-    before the row's UPDATE and the CTEs' inserts (everything flushed earlier is seen)."""
-    q, moved, ctes = written
-    if read is None:
-        return q
-    r = read.subquery("hook_rows")
-    return select(moved.c.version, *r.c).select_from(moved).outerjoin(r, true()).add_cte(*ctes)
 
 
 def _pending_columns(session: Session, obj) -> dict[str, str] | None:
@@ -400,7 +364,7 @@ def _pending_columns(session: Session, obj) -> dict[str, str] | None:
 
 
 def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes: dict, data: dict, head,
-           now: datetime, before: str, read=None) -> list | None:
+           now: datetime, before: str) -> None:
     """PostgreSQL: the row's UPDATE (version-checked), its audit entry (chained on the head read
     under the row lock) and the outbox event in one round trip. When other rows wait to be written
     (an effect's), the unit of work writes them and the row first; the audit and outbox rows then
@@ -418,21 +382,13 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
         params.update(("r__" + c, getattr(obj, attr)) for c, attr in columns.items())
         params.update(r__pk=inspect(obj).identity[0], r__version=obj.version, r__new_version=obj.version + 1)
     table = type(obj).__table__
-    extra = []
-    for i, (target, values) in enumerate(ctx.rows):
-        extra.append((target, tuple(values)))
-        params.update((f"x{i}__" + k, v) for k, v in values.items())
-    q = _with_reads(_write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event), tuple(extra)), read)
-    result = session.connection().execute(q, params).all()
-    if not result:
+    q = _write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event))
+    if session.connection().execute(q, params).first() is None:
         raise StaleDataError(f"{table.name} {obj.workflow_id}: version {obj.version} changed")
     if columns:  # what the row now holds, as if the unit of work had written it: nothing left to flush
         set_committed_value(obj, "version", obj.version + 1)
         state = inspect(obj)
         state._commit_all(state.dict, session.identity_map)  # only the columns just written had changed
-    if read is not None:
-        return [tuple(r[1:]) for r in result if any(v is not None for v in r[1:])]
-    return None
 
 
 def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
@@ -472,29 +428,17 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
             effect(obj, ctx)
         obj.next_check_at = wf.next_check(obj)
         changes = {"state": [before, obj.state], **ctx.changes}
-        read_by = read = None  # the one hook whose read rides on the write statement
         if session.bind.dialect.name == "postgresql":
-            for hook in _transition_hooks:
-                reads = getattr(hook, "reads", None)
-                read = reads(wf, t, obj, before) if reads is not None else None
-                if read is not None:
-                    read_by = hook
-                    break
-            read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, read)
+            _write(session, obj, wf, name, ctx, changes, data, head, now, before)
         else:
             # the version-checked UPDATE now, so that a concurrent change (no row lock here)
             # raises StaleDataError here, not in the caller's later commit
             session.flush()
-            for target, values in ctx.rows:
-                session.execute(insert(target).values(values))
             audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes, payload=data,
                          at=now)
             outbox.emit(session, *_event(wf, name, obj, before, ctx))
         for hook in _transition_hooks:
-            if hook is read_by:
-                hook(session, wf, t, obj, before, ctx, rows=read_rows)
-            else:
-                hook(session, wf, t, obj, before, ctx)
+            hook(session, wf, t, obj, before, ctx)
         if commit:
             session.commit()
         return obj
