@@ -12,6 +12,7 @@ from alembic.config import Config
 from dramatiq import Worker
 from flask import current_app
 from flask.cli import FlaskGroup
+from sqlalchemy import select
 
 import grants.calltypes.installed  # noqa: F401 - the plug-in call types (demo data, workers), as the app registers them
 from grants import create_app
@@ -20,11 +21,13 @@ from grants.core import audit, clock
 from grants.core import db as core_db
 from grants.core.config import REPO_ROOT, ConfigError
 from grants.core.db import get_engine
+from grants.core.permissions import GRANTOR_STAFF
 from grants.demo import already_seeded, seed
 from grants.jobs import actors, broker, relay  # noqa: F401 - actors declared before the worker starts
 from grants.jobs.scheduler import Scheduler
 from grants.privacy.operations import purge
 from grants.registry import authorities
+from grants.registry.models import Grantor
 
 db_cli = click.Group("db", help="Database migrations (Alembic).")
 
@@ -77,10 +80,17 @@ users_cli = click.Group("users", help="User accounts.")
 @click.option("--organisation", "organisation", default=None, help="KRS number of the user's organisation")
 @click.option("--department", default=None, help="department code (officers)")
 @click.option("--stakeholder-type", default=None, help="participants: business, resident, school, city_unit")
-@click.option("--grantor", default=None, help="code of the authority of an admin or finance user (default: the first)")
+@click.option("--grantor", default=None, help="code of the authority of an admin or finance user (default: the "
+              "deployment's first authority, said in the output)")
 def users_create(email, roles, password, full_name, organisation, department, stakeholder_type, grantor):
     """Create a user with one or more roles."""
     s = core_db.session()
+    if grantor is None and department is None and set(roles) & set(GRANTOR_STAFF):
+        # the operator's tool: a staff account named by neither department nor authority belongs to
+        # the deployment's first authority, and the output says so (pages always ask, issue 22)
+        grantor = s.scalar(select(Grantor.code).order_by(Grantor.id).limit(1))
+        if grantor:
+            click.echo(f"authority: {grantor} (--grantor to choose another)")
     try:
         user = create_user(s, email=email, password=password, roles=list(roles), full_name=full_name,
                            organisation_krs=organisation, department_code=department,

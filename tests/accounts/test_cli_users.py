@@ -117,3 +117,25 @@ def test_applicant_without_organisation_sees_no_organisation_data(cli, client, m
     assert "Fundacja Cudza Tajemnica" not in html
     assert org.krs not in html
     assert "Nie należysz jeszcze do żadnej organizacji" in html
+
+
+def test_cli_staff_account_without_department_or_authority_belongs_to_the_first_and_says_so(cli, session):
+    """With several authorities the operator's tool puts a finance account named by neither department
+    nor authority in the deployment's first authority and prints which; --grantor chooses another."""
+    from grants.registry.models import Grantor
+
+    def grantor(code):
+        g = Grantor(code=code, name=f"Gmina {code}")
+        session.add(g)
+        session.commit()
+        return g
+    first = session.scalar(select(Grantor).order_by(Grantor.id).limit(1)) or grantor("KRK")
+    other = grantor("WIEX")
+    first_id, first_code, other_id = first.id, first.code, other.id
+    r = cli("--email", "fin.first@example.org", "--password", PASSWORD, "--role", "finance")
+    assert r.exit_code == 0, r.output
+    assert f"authority: {first_code}" in r.output
+    r = cli("--email", "fin.other@example.org", "--password", PASSWORD, "--role", "finance", "--grantor", "WIEX")
+    assert r.exit_code == 0 and "authority:" not in r.output, r.output
+    assert dict(fresh(select(User.email, User.grantor_id).where(User.email.like("fin.%")))) == {
+        "fin.first@example.org": first_id, "fin.other@example.org": other_id}
