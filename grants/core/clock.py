@@ -6,7 +6,6 @@ timestamps, sessions, rate limits) uses `real_now()`.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -42,20 +41,13 @@ _readers: dict[str, object] = {}
 
 
 def _reader(engine):
-    """The offset is read on a connection of its own, outside the app's pool: a request holding the
-    last pooled connection under a row lock must never wait for a second one just to learn the
-    time. One thread reads at a time (`_refreshing`), so one kept connection serves every read
-    (opening one each second was a visible share of a light page's time); SQLite opens its file
-    each time, which costs nothing."""
-    # per process too: a worker forked after the parent read the clock must not share its connection
-    key = f"{os.getpid()}:{engine.url.render_as_string(hide_password=False)}"
+    """The offset is read on a connection of its own (no pool): a request holding the last pooled
+    connection under a row lock must never wait for a second one just to learn the time."""
+    key = engine.url.render_as_string(hide_password=False)
     reader = _readers.get(key)
     if reader is None:
-        if engine.dialect.name == "sqlite":
-            reader = create_engine(engine.url, poolclass=NullPool, connect_args={"check_same_thread": False})
-        else:
-            reader = create_engine(engine.url, pool_size=1, max_overflow=0, pool_timeout=5, pool_pre_ping=True)
-        _readers[key] = reader
+        args = {"check_same_thread": False} if engine.dialect.name == "sqlite" else {}
+        reader = _readers[key] = create_engine(engine.url, poolclass=NullPool, connect_args=args)
     return reader
 
 
