@@ -22,6 +22,7 @@ _CACHE_TTL = 1.0  # seconds: other processes see a moved clock within this
 _lock = threading.Lock()
 _cache: tuple[float, float] | None = None  # (offset, read at monotonic)
 _refreshing = False  # a thread is reading the offset from the database
+_generation = 0  # bumped when this process moves the clock: a read begun before must not be kept
 
 
 class ClockError(RuntimeError):
@@ -65,6 +66,7 @@ def offset_seconds() -> float:
             # every other such thread: with a full pool that waits until the pool timeout)
             return _cache[0]
         _refreshing = True
+        began = _generation
     try:
         try:
             with _reader(engine).connect() as conn:
@@ -73,7 +75,8 @@ def offset_seconds() -> float:
         except Exception:  # table not migrated yet: real time; the database busy: the last value
             value = _cache[0] if _cache is not None else 0.0
         with _lock:
-            _cache = (value, time.monotonic())
+            if began == _generation:  # else the clock moved meanwhile: the next call reads again
+                _cache = (value, time.monotonic())
     finally:
         with _lock:
             _refreshing = False
@@ -103,7 +106,6 @@ def parse_moment(text: str) -> datetime:
 
 
 def _store(value: float | None) -> None:
-    global _cache
     if _production():
         raise ClockError("the clock cannot be moved in production (GRANTS_ENV=production)")
     engine = db.get_engine()
@@ -113,8 +115,7 @@ def _store(value: float | None) -> None:
         conn.execute(delete(AppSetting).where(AppSetting.key == _KEY))
         if value is not None:
             conn.execute(AppSetting.__table__.insert().values(key=_KEY, value=repr(value)))
-    with _lock:
-        _cache = None
+    invalidate_cache()
 
 
 def set_clock(moment: datetime) -> datetime:
@@ -130,6 +131,7 @@ def reset_clock() -> None:
 
 
 def invalidate_cache() -> None:
-    global _cache
+    global _cache, _generation
     with _lock:
         _cache = None
+        _generation += 1

@@ -217,3 +217,44 @@ def test_cli_clock_set_refused_in_production(app, monkeypatch):
     r = app.test_cli_runner().invoke(args=["clock", "set", "2027-03-01T10:00"])
     assert r.exit_code != 0 and "production" in r.output
     assert _stored() is None
+
+
+def test_a_read_begun_before_the_clock_moved_is_not_kept(session, monkeypatch):
+    """A thread reading the offset while this process moves the clock must not put the old offset
+    back into the cache afterwards (a scheduler run right after would see the old time)."""
+    import threading
+
+    from grants.core import clock as clk
+    clk.set_clock(clk.parse_moment("2031-01-01T10:00"))
+    old = clk.offset_seconds()
+    clk.invalidate_cache()
+    reading, release = threading.Event(), threading.Event()
+
+    class Stale:  # answers the offset it saw before the clock moved, once the move is done
+        def connect(self):
+            return self
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, _q):
+            reading.set()
+            release.wait(10)
+            return self
+
+        def scalar(self):
+            return repr(old)
+    real = clk._reader
+    monkeypatch.setattr(clk, "_reader", lambda engine: Stale())
+    stale = threading.Thread(target=clk.offset_seconds)
+    stale.start()
+    reading.wait(10)
+    monkeypatch.setattr(clk, "_reader", real)
+    clk.set_clock(clk.parse_moment("2032-06-01T10:00"))  # moved while the other thread reads
+    release.set()
+    stale.join(10)
+    assert clk.now().year == 2032
+    clk.reset_clock()
