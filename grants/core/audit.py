@@ -173,6 +173,11 @@ def record(session: Session, object_type: str, object_id, action: str, actor=Non
 _HEADS = "audit_heads"  # chain heads appended in the session's current transaction
 
 
+def forget_head(session: Session, object_type: str, object_id) -> None:
+    """The next entry of this chain reads its head from the database (one computed here was not written)."""
+    session.info.get(_HEADS, {}).pop((object_type, str(object_id)), None)
+
+
 def lock_object(session: Session, model, object_id) -> None:
     """Appends to an object's chain are serialised by the object's row lock. Code that appends an
     entry without changing the object's row (a support, a comment, a declaration) takes the lock

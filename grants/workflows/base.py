@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import CheckConstraint, Integer, String, bindparam, insert, inspect, literal, select, update
+from sqlalchemy import CheckConstraint, Integer, String, bindparam, func, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -304,7 +305,8 @@ def _lock(session: Session, obj, wf: Workflow):
     """PostgreSQL: lock the row and re-read it (the checks see what no one can change under
     them), reading the object's audit chain head in the same round trip. The head is trusted only
     when the row did not change while this statement waited for the lock (the version its own
-    snapshot saw equals the one it locked); otherwise audit.record reads it again."""
+    snapshot saw equals the one it locked); otherwise audit.record reads it again. An append that
+    left the row unchanged is not seen here: `_write` finds it when the entry's seq is taken."""
     pk = inspect(obj).identity[0]
     row = session.execute(_lock_statement(type(obj), wf),
                           {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
@@ -326,26 +328,32 @@ _WRITE_STATEMENTS: dict[tuple, Any] = {}
 
 
 def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...]):
-    """One PostgreSQL statement: the version-checked UPDATE of the row's changed `columns` (none:
-    the row is already written), the audit entry and the outbox row, as data-modifying CTEs.
+    """One PostgreSQL statement: the audit entry, the outbox row and the version-checked UPDATE of
+    the row's changed `columns` (none: the row is already written), as data-modifying CTEs. The
+    entry is inserted only when its seq is still free, and the other two only when it was: a head
+    gone stale while waiting for the row lock then changes nothing and is told by `audited` = 0.
     Built once per table and set of columns (building costs more CPU than running it). Parameter
     names carry a "x__" prefix no column has: a parameter named like a column of the updated table
     (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
     key = (table, columns, audit_keys, event_keys)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
-        def rows(target, keys, prefix):
-            return (insert(target).values({k: bindparam(prefix + k, type_=target.c[k].type) for k in keys})
-                    .returning(target.c[keys[0]]).cte(prefix + "row"))
-        ctes = (rows(audit.AuditEntry.__table__, audit_keys, "a__"),
-                rows(outbox.OutboxEvent.__table__, event_keys, "e__"))
+        entries, events = audit.AuditEntry.__table__, outbox.OutboxEvent.__table__
+        entry = (pg_insert(entries).values({k: bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys})
+                 .on_conflict_do_nothing(constraint="object_seq").returning(entries.c.object_type).cte("a__row"))
+        event = (insert(events).from_select(
+            list(event_keys), select(*(bindparam("e__" + k, type_=events.c[k].type) for k in event_keys))
+            .select_from(entry)).returning(events.c.id).cte("e__row"))
+        audited = select(func.count()).select_from(entry).scalar_subquery().label("audited")
         if columns:
-            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"))
+            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
+                                         select(entry.c.object_type).exists())
                      .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
                      .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
-            q = select(moved.c.version).add_cte(*ctes)
+            q = select(audited, select(moved.c.version).scalar_subquery().label("version")).add_cte(entry, event, moved)
         else:
-            q = select(literal(1)).add_cte(*ctes)
+            q = select(audited, select(func.count()).select_from(event).scalar_subquery().label("version")
+                       ).add_cte(entry, event)
         _WRITE_STATEMENTS[key] = q
     return q
 
@@ -373,17 +381,28 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     if columns is None:
         session.flush()  # a concurrent change raises StaleDataError here
         columns = {}
-    entry = audit.entry_values(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes,
-                               payload=data, head=head, at=now)
     event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
-    params = {"a__" + k: v for k, v in entry.items()}
-    params.update(("e__" + k, v) for k, v in event.items())
-    if columns:
-        params.update(("r__" + c, getattr(obj, attr)) for c, attr in columns.items())
-        params.update(r__pk=inspect(obj).identity[0], r__version=obj.version, r__new_version=obj.version + 1)
     table = type(obj).__table__
-    q = _write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event))
-    if session.connection().execute(q, params).first() is None:
+    for _attempt in range(2):
+        entry = audit.entry_values(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes,
+                                   payload=data, head=head, at=now)
+        params = {"a__" + k: v for k, v in entry.items()}
+        params.update(("e__" + k, v) for k, v in event.items())
+        if columns:
+            params.update(("r__" + c, getattr(obj, attr)) for c, attr in columns.items())
+            params.update(r__pk=inspect(obj).identity[0], r__version=obj.version, r__new_version=obj.version + 1)
+        row = session.connection().execute(_write_statement(table, tuple(sorted(columns)), tuple(entry),
+                                                            tuple(event)), params).one()
+        if row.audited:
+            break
+        # Another transaction appended to the chain without changing the row (an issued document, a
+        # booked return) while this one waited for the lock: the head read in the lock's snapshot is
+        # stale. Nothing was written; the lock is held now, so the head read again is the last one.
+        audit.forget_head(session, wf.object_type, obj.workflow_id)
+        head = audit.UNKNOWN
+    else:
+        raise RuntimeError(f"audit chain of {wf.object_type} {obj.workflow_id} moved under the row lock")
+    if columns and row.version is None:
         raise StaleDataError(f"{table.name} {obj.workflow_id}: version {obj.version} changed")
     if columns:  # what the row now holds, as if the unit of work had written it: nothing left to flush
         set_committed_value(obj, "version", obj.version + 1)

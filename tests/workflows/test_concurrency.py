@@ -151,3 +151,46 @@ def test_transition_waiting_on_a_concurrent_edit_appends_after_it(session, make_
     entries = audit.history(session, "consultation", obj_id)
     assert [(e.seq, e.action) for e in entries] == [(1, "create"), (2, "update"), (3, "open")]
     assert audit.verify(session).ok
+
+
+def test_transition_waiting_on_an_append_that_leaves_the_row_unchanged_appends_after_it(session, make_user, engine):
+    """An entry appended under the row lock without changing the row (an issued document, a booked
+    return, a comment) leaves the version as it was: the head the engine read in its snapshot is
+    stale all the same. Seen in CI: a settlement's close failed with a duplicate seq while a worker
+    issued the settlement's document."""
+    from grants.core import audit
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    obj_id = c.id
+    appender = Session(engine, expire_on_commit=False)
+    mover = Session(engine, expire_on_commit=False)
+    try:
+        audit.lock_object(appender, Consultation, obj_id)
+        audit.record(appender, "consultation", obj_id, "document_issued", None, payload={"kind": "test"})
+        appender.flush()  # the row is locked and an entry appended, the row itself unchanged
+        outcome = []
+        theirs = mover.get(Consultation, obj_id)
+        actor = mover.get(User, officer.id)
+        actor.role_names
+
+        def move():
+            try:
+                apply_transition(mover, theirs, "open", actor)
+                outcome.append("ok")
+            except Exception as e:  # noqa: BLE001
+                outcome.append(e)
+
+        th = threading.Thread(target=move)
+        th.start()
+        th.join(timeout=0.5)
+        assert th.is_alive(), "the transition should wait for the row lock"
+        appender.commit()
+        th.join(timeout=30)
+        assert outcome == ["ok"], outcome
+    finally:
+        appender.close()
+        mover.close()
+    entries = audit.history(session, "consultation", obj_id)
+    assert [(e.seq, e.action) for e in entries] == [(1, "create"), (2, "document_issued"), (3, "open")]
+    assert audit.verify(session).ok
+    assert snapshot(obj_id)["outbox"] == 2  # the create's event and the open's, not a stale attempt's
