@@ -15,7 +15,7 @@ from grants.education import operations as education
 from grants.partnerships import operations as partnerships
 from grants.services import operations as services
 
-from . import dashboard
+from . import authorities, dashboard
 from .models import Department
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards", template_folder="templates")
@@ -47,9 +47,15 @@ def _page(public: bool):
     by = request.args.get("by", "department")
     if by not in dashboard.DIMENSIONS:
         by = "department"
-    # staff: their authority's figures (drafts included); the public page: every authority's published ones
+    # staff: their authority's figures (drafts included); the public page: every authority's published
+    # ones, or one authority's (?grantor=<code>, linked from its portal: issue 22)
+    authority = None
+    if public and request.args.get("grantor"):
+        authority = authorities.by_code(db.session(), request.args["grantor"])
+        if authority is None:
+            abort(404)
     f = dashboard.Filters(by, _int("year"), _int("department"), public,
-                          None if public else actor_grantor(current_user))
+                          authority.id if authority else None if public else actor_grantor(current_user))
     rows = dashboard.figures(db.session(), f, clock.today())
     columns = dashboard.columns(public)
     fmt = request.args.get("format")
@@ -69,7 +75,7 @@ def _page(public: bool):
     departments = db.session.scalars(q.order_by(Department.code)).all()
     s = db.session()
     return render_template("registry/dashboard.html", rows=rows, columns=columns, charts=charts, public=public,
-                           filters=f, dimensions=dashboard.DIMENSIONS, departments=departments,
+                           filters=f, dimensions=dashboard.DIMENSIONS, departments=departments, authority=authority,
                            beyond=(partnerships.counts(s), services.counts(s), education.attendance(s)))
 
 

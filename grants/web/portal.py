@@ -3,7 +3,7 @@ filterable; /<code>/ is one authority's portal (its name, coat of arms and colou
 results, its calendar and iCal feed). Queries in grants/contests/portal.py."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.routing import BaseConverter
 
 from grants.contests import portal
@@ -76,3 +76,15 @@ def authority_ics(code: str):
     body = cal.ical(cal.events(db.session(), url_for, grantor_id=g.id), request.host_url)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f"inline; filename=kalendarz-{g.code.lower()}.ics"})
+
+
+#: the authority's pages under its own path (/<code>/…): each is the deployment-wide page filtered
+#: by ?grantor=<code>, its one address, so caches and links see one URL per page
+_SUBPAGES = {"kalendarz": "programmes.calendar", "otwarte-dane": "opendata.index",
+             "w-liczbach": "dashboards.public", "powiadomienia": "subscriptions.index"}
+
+
+@bp.route(f"/{CODE}/<any({', '.join(repr(p) for p in _SUBPAGES)}):page>/")
+def authority_page(code: str, page: str):
+    g = _authority(code)
+    return redirect(url_for(_SUBPAGES[page], **dict(request.args.to_dict(), grantor=g.code)), 308)

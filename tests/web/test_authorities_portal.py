@@ -68,6 +68,32 @@ def test_two_authorities_portals_national_view_ical_and_one_home(app, client, se
     assert op.get(f"/contests/{draft.id}").status_code == 404
 
 
+def test_an_authoritys_pages_under_its_own_path_show_only_its_figures(app, client, session):
+    """/<code>/kalendarz/, /w-liczbach/, /otwarte-dane/ and /powiadomienia/ are the deployment's pages
+    filtered to that authority (one address each, so a 308 to it); its public dashboard counts its
+    published contests only."""
+    seed()
+    s = db.session()
+    wie = authorities.by_code(s, CODE)
+    for page, target in (("kalendarz", "/calendar"), ("w-liczbach", "/dashboards/public"),
+                         ("otwarte-dane", "/open-data/"), ("powiadomienia", "/subscriptions/")):
+        r = client.get(f"/{CODE}/{page}/?year=2026&grantor=KRK")
+        assert r.status_code == 308, page
+        assert r.headers["Location"].startswith(target) and f"grantor={CODE}" in r.headers["Location"], page
+        assert "grantor=KRK" not in r.headers["Location"]
+        assert client.get(r.headers["Location"]).status_code == 200, page
+    assert client.get("/NIEMA/kalendarz/").status_code == 404
+    assert client.get(f"/{CODE}/nieznana/").status_code == 404
+    portal = client.get(f"/{CODE}/").get_data(as_text=True)
+    assert f"/{CODE}/w-liczbach/" in portal and f"/{CODE}/otwarte-dane/" in portal
+    # the dashboard by call type: Wieliczka's published contests only, Kraków's many are not counted
+    mine = client.get(f"/dashboards/public?grantor={CODE}&by=call_type&format=csv").get_data(as_text=True)
+    every = client.get("/dashboards/public?by=call_type&format=csv").get_data(as_text=True)
+    assert mine != every
+    assert wie.name in client.get(f"/dashboards/public?grantor={CODE}").get_data(as_text=True)
+    assert client.get("/dashboards/public?grantor=NIEMA").status_code == 404
+
+
 def _member_email(s, organisation_id: int) -> str:
     return s.scalar(select(User.email).join(Membership, Membership.user_id == User.id)
                     .where(Membership.organisation_id == organisation_id).order_by(User.id).limit(1))
