@@ -159,7 +159,7 @@ def demo_iban(i: int) -> str:
 def _grantor(s) -> Grantor:
     g = s.scalar(select(Grantor).where(Grantor.code == "KRK"))
     if g is None:
-        g = Grantor(code="KRK", name="Gmina Miejska Kraków", office_name="Urząd Miasta Krakowa",
+        g = Grantor(code="KRK", name="Gmina Miejska Kraków", office_name="Urząd Miasta Krakowa", teryt="1261011",
                     address="pl. Wszystkich Świętych 3-4, 31-004 Kraków", nip="6761013717")
         s.add(g)
         s.flush()

@@ -37,7 +37,7 @@ def _form(status: int = 200, **extra):
     q = select(Department).order_by(Department.code, Department.id)
     departments = db.session.scalars(q.where(Department.grantor_id == g.id) if g is not None else q).all()
     return render_template("notifications/subscribe.html", topics=subscriptions.TOPICS, fields=FIELDS,
-                           districts=DISTRICTS, departments=departments, call_types=call_types(), authority=g,
+                           districts=authorities.districts(g) if g is not None else DISTRICTS, departments=departments, call_types=call_types(), authority=g,
                            frequencies=subscriptions.FREQUENCIES, values=extra.pop("values", {}), **extra), status
 
 

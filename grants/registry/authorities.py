@@ -14,6 +14,7 @@ from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.permissions import OPERATOR, PermissionDenied, has_role
 
+from .dictionaries import DISTRICTS
 from .models import Grantor
 
 # TERYT codes of the voivodeships (the first two digits of every unit's code)
@@ -35,6 +36,16 @@ class GrantorError(FieldErrors):
 
 def voivodeship(g: Grantor) -> str:
     return VOIVODESHIPS.get((g.teryt or "")[:2], "")
+
+
+#: an authority's districts by its TERYT code (the subscription and the offer's district filters);
+#: Kraków's 18 dzielnice are the one dictionary yet. A grantor without TERYT is the deployment's
+#: original one, from before many authorities: Kraków (migration 0021).
+DISTRICTS_BY_TERYT = {"1261011": DISTRICTS}
+
+
+def districts(g: Grantor) -> dict[str, str]:
+    return DISTRICTS_BY_TERYT.get(g.teryt or "1261011", {})
 
 
 def by_code(session: Session, code: str) -> Grantor | None:

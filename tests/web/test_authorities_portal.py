@@ -92,6 +92,9 @@ def test_an_authoritys_pages_under_its_own_path_show_only_its_figures(app, clien
     assert mine != every
     assert wie.name in client.get(f"/dashboards/public?grantor={CODE}").get_data(as_text=True)
     assert client.get("/dashboards/public?grantor=NIEMA").status_code == 404
+    # the subscription form offers an authority's own districts: Kraków's dzielnice are not Wieliczka's
+    assert "Grzegórzki" in client.get("/subscriptions/?grantor=KRK").get_data(as_text=True)
+    assert "Grzegórzki" not in client.get(f"/subscriptions/?grantor={CODE}").get_data(as_text=True)
 
 
 def _member_email(s, organisation_id: int) -> str:
