@@ -1,7 +1,7 @@
 """Imports every area's models and every workflow declaration (each binds its model), so metadata
 (Alembic, tests) sees all tables and every workflow model knows its workflow."""
 from grants.core.audit import AuditEntry, AuditHead, AuditSeal  # noqa: F401
-from grants.core.models import AppSetting  # noqa: F401
+from grants.core.models import AppSetting, RowGeneration  # noqa: F401
 from grants.core.outbox import OutboxEvent  # noqa: F401
 from grants.core.mail_deliveries import MailDelivery  # noqa: F401
 from grants.registry.models import Department, Grantor, Membership, MembershipInvitation, Organisation  # noqa: F401

@@ -2,7 +2,9 @@
 announcement, results, calendars and iCal feeds, each authority's portal and the national view.
 
 To someone not signed in such a page answers with an ETag and a Last-Modified taken from the data it
-shows (the rows' `version` sums and counts, the newest audit entry of their kinds), the page's
+shows (its tables' change generations, kept by triggers: one index lookup however many rows, or
+the `version` sums and counts of a bounded set such as one contest's offers; the newest audit
+entry of their kinds), the page's
 language, the day (deadlines and calendars are read against it) and the code's templates, plus
 `Cache-Control: public, max-age=…`; a matching conditional request gets a 304 without rendering.
 A change to any row shown changes the ETag at once. Signed-in users never take this path: their
@@ -27,13 +29,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from grants.consultations.models import Consultation
 from grants.contests.models import Contest
 from grants.core import audit, clock, db
-from grants.education.models import EducationEvent
+from grants.core.models import generations
 from grants.offers.models import Offer
-from grants.registry.models import Department, Grantor
-from grants.small_grants.models import SmallGrant
+from grants.registry.models import Grantor
 from reviewers.models import Commission
 
 from .i18n import select_locale
@@ -101,11 +101,6 @@ def _versions(s: Session, model, *where) -> str:
     return f"{count}.{total}.{top}"
 
 
-def _rows(s: Session, model) -> str:
-    count, top = s.execute(select(func.count(), func.coalesce(func.max(model.id), 0)).select_from(model)).one()
-    return f"{count}.{top}"
-
-
 def _last(s: Session, *object_types: str) -> datetime | None:
     """The newest audit entry of these kinds (one index lookup each: ix_audit_entries_type_clock)."""
     times = [s.scalar(select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == t))
@@ -121,7 +116,7 @@ def _grantor(g: Grantor | None) -> str:
 
 
 def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
-    return f"{_versions(s, Contest)};{_rows(s, Department)}", _last(s, "contest")
+    return generations(s, "contests", "departments", "grantors"), _last(s, "contest")
 
 
 def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
@@ -135,22 +130,19 @@ def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
 
 
 def calendar(s: Session, **_) -> tuple[str, datetime | None]:
-    key = ";".join([*(_versions(s, m) for m in (Contest, Consultation, SmallGrant, EducationEvent)),
-                    _rows(s, Department), _rows(s, Grantor)])
+    key = generations(s, "contests", "consultations", "small_grants", "education_events", "departments", "grantors")
     return key, _last(s, "contest", "consultation", "small_grant", "education_event")
 
 
 def national(s: Session, **_) -> tuple[str, datetime | None]:
-    grantors = hashlib.sha256("\n".join(_grantor(g) for g in s.scalars(select(Grantor).order_by(Grantor.id)))
-                              .encode()).hexdigest()
-    return f"{_versions(s, Contest)};{grantors}", _last(s, "contest")
+    return generations(s, "contests", "departments", "grantors"), _last(s, "contest")
 
 
 def authority(s: Session, code: str, **_) -> tuple[str, datetime | None]:
     g = s.scalar(select(Grantor).where(Grantor.code == code))
     if g is None:
         return "missing", None
-    return f"{_versions(s, Contest, Contest.grantor_id == g.id)};{_grantor(g)}", _last(s, "contest")
+    return f"{generations(s, 'contests', 'departments', 'grantors')};{_grantor(g)}", _last(s, "contest")
 
 
 def authority_calendar(s: Session, code: str, **_) -> tuple[str, datetime | None]:

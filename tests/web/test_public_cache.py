@@ -144,3 +144,34 @@ def test_visitors_pages_read_from_the_replica_signed_in_ones_from_the_primary(ap
         event.remove(replica, "before_cursor_execute", count)
     finally:
         app.config["GRANTS_SETTINGS"] = settings
+
+
+@pytest.mark.parametrize("page", ["/contests/", "/calendar", "/kraj/", "/KRK/"])
+def test_a_renamed_department_changes_the_etag_of_the_lists(app, session, published, page):
+    """Department names are shown on the lists: their table's generation is part of the ETag."""
+    from grants.registry.models import Department
+    client = app.test_client()
+    etag = _public(client.get(page))
+    with db.session.session_factory() as s:
+        d = s.get(Department, published[1].department_id)
+        d.name += " (nowa nazwa)"
+        s.commit()
+    assert client.get(page, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_tables_generation_moves_with_its_rows_not_before(session, published):
+    """Moved in the writing transaction: a reader never sees the new generation with the old rows
+    (it would cache the old page under the new ETag)."""
+    from grants.core.models import generations
+    _, c = published
+    before = generations(session, "contests")
+    session.commit()
+    with db.session.session_factory() as writer, db.session.session_factory() as reader:
+        row = writer.get(Contest, c.id)
+        row.title += " (zmiana)"
+        writer.flush()
+        if db.get_engine().dialect.name == "postgresql":  # SQLite: the reader would wait for the writer
+            assert generations(reader, "contests") == before
+            reader.rollback()
+        writer.commit()
+        assert generations(reader, "contests") != before
