@@ -70,7 +70,8 @@ def test_portal_by_host_name_from_the_grantor_and_from_the_setting(app, two, ses
     page = app.test_client().get("/", headers={"Host": f"{HOST}:8443"})
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Gmina Wieliczka" in body and "#006b3f" in body
-    assert f"grantor={WIE}" in body  # its calendar, open data and newsletter
+    for page in ("kalendarz", "otwarte-dane", "powiadomienia", "w-liczbach"):  # its own pages
+        assert f"/{WIE}/{page}/" in body
     # the deployment's own host: the usual front page, not an authority's portal
     assert "Gmina Wieliczka" not in app.test_client().get("/").get_data(as_text=True)
     # the setting maps another host to Kraków (no restart needed in the test: the app's config)
