@@ -342,6 +342,10 @@ def verify(session: Session) -> Verification:
     problems: list[str] = []
     count = 0
     prev_key, prev_seq, prev_hash, broken = None, 0, None, False
+    # only the entries a seal names are kept for the seals' check (all 5,000,000 of a national set
+    # held 3.6 GB)
+    seals = [(s, [tuple(h) for h in json.loads(s.heads)]) for s in session.scalars(select(AuditSeal).order_by(AuditSeal.id))]
+    named = {(t, i, n) for _s, heads in seals for t, i, n, _h in heads}
     hashes: dict[tuple[str, str, int], str] = {}
     q = select(AuditEntry).order_by(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.seq)
     for e in session.scalars(q).yield_per(1000):
@@ -349,7 +353,8 @@ def verify(session: Session) -> Verification:
         key = (e.object_type, e.object_id)
         if key != prev_key:
             prev_key, prev_seq, prev_hash, broken = key, 0, None, False
-        hashes[(e.object_type, e.object_id, e.seq)] = e.hash
+        if (e.object_type, e.object_id, e.seq) in named:
+            hashes[(e.object_type, e.object_id, e.seq)] = e.hash
         where = f"entry {e.id} ({e.object_type} {e.object_id} #{e.seq})"
         problem = None
         if e.seq != prev_seq + 1:
@@ -364,17 +369,17 @@ def verify(session: Session) -> Verification:
         prev_seq, prev_hash = e.seq, e.hash
         session.expunge(e)
     problems.extend(head_problems(session, MAX_PROBLEMS))
-    seals = 0
+    checked = 0
     prev_seal = None
-    for s in session.scalars(select(AuditSeal).order_by(AuditSeal.id)):
-        seals += 1
+    for s, heads in seals:
+        checked += 1
         problem = None
         if s.prev_hash != (prev_seal.hash if prev_seal else None):
             problem = f"seal {s.id}: does not link to the previous seal"
         elif s.compute_hash() != s.hash:
             problem = f"seal {s.id}: content does not match its hash"
         else:
-            for object_type, object_id, seq, h in json.loads(s.heads):
+            for object_type, object_id, seq, h in heads:
                 if hashes.get((object_type, object_id, seq)) != h:
                     problem = f"seal {s.id}: chain head {object_type} {object_id} #{seq} is missing or altered"
                     break
@@ -383,4 +388,4 @@ def verify(session: Session) -> Verification:
             break
         prev_seal = s
     problems = problems[:MAX_PROBLEMS]
-    return Verification(not problems, count, seals, "\n".join(problems))
+    return Verification(not problems, count, checked, "\n".join(problems))
