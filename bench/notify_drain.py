@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,26 +25,12 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.server import admin, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/3"
-
-
-def _admin(sql: str) -> None:
-    from sqlalchemy import create_engine, text
-    eng = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Sink:
@@ -71,13 +56,13 @@ def main() -> None:
     dbname = f"grants_bench_notify_{uuid.uuid4().hex[:8]}"
     url = f"{PG}/{dbname}"
     tmp = Path(tempfile.mkdtemp(prefix="grants-notify-bench-"))
-    smtp_port = args.smtp_port or _free_port()
+    smtp_port = args.smtp_port or free_port()
     env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_BROKER_URL": args.redis, "GRANTS_ENV": "development",
            "GRANTS_INSTANCE_PATH": str(tmp / "instance"), "GRANTS_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
            "GRANTS_BACKGROUND_THREADS": "0", "GRANTS_PUBLIC_URL": "https://granty.example.org",
            "GRANTS_SECRET_KEY": "bench-" + uuid.uuid4().hex}
     os.environ.update(env)
-    _admin(f'CREATE DATABASE "{dbname}"')
+    admin(PG, f'CREATE DATABASE "{dbname}"')
     workers: list[subprocess.Popen] = []
     controller = None
     import redis
@@ -172,7 +157,7 @@ def main() -> None:
         except Exception:  # noqa: BLE001
             pass
         r.flushdb()
-        _admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        admin(PG, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
+
+from bench.server import admin
 
 SQL = text("""
 WITH voting AS (
@@ -54,15 +56,6 @@ WITH voting AS (
 )
 SELECT offer_id, sum(mean) AS score FROM means GROUP BY offer_id ORDER BY score DESC, offer_id
 """)
-
-
-def _admin(server: str, sql: str) -> None:
-    eng = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
 
 
 def _generate(n_offers: int, n_members: int, n_criteria: int, seed: int):
@@ -222,7 +215,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     name = f"grants_bench_{uuid.uuid4().hex[:10]}"
-    _admin(args.server, f'CREATE DATABASE "{name}"')
+    admin(args.server, f'CREATE DATABASE "{name}"')
     os.environ["GRANTS_DATABASE_URL"] = f"{args.server}/{name}"
     os.environ.setdefault("GRANTS_ENV", "development")
     try:
@@ -272,7 +265,7 @@ def main(argv=None) -> int:
         db.session.remove()
         if db.get_engine() is not None:
             db.get_engine().dispose()
-        _admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

@@ -14,33 +14,13 @@ rate of `/healthz`; the contest list within 2x of its bare page.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-from bench.submissions import _admin, _free_port, _percentile, _run_phase
+from bench.server import DEFAULT_SERVER, BenchServer, Client, percentile, run_phase
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-
-
-def _get(conn: http.client.HTTPConnection, path: str) -> int:
-    for attempt in (1, 2):
-        try:
-            conn.request("GET", path, headers={"Accept-Language": "pl"})
-            r = conn.getresponse()
-            r.read()
-            return r.status
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            conn.close()  # the server closed the kept-alive connection: reconnect once
-            if attempt == 2:
-                raise
-    return 0
+PAGE_HEADERS = {"Accept-Language": "pl"}
 
 
 def _first_contest(url: str) -> int:
@@ -59,56 +39,34 @@ def main(argv=None) -> int:
     ap.add_argument("--requests", type=int, default=40, help="requests per client and path")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
-    ap.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    ap.add_argument("--server", default=DEFAULT_SERVER)
+    ap.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
     args = ap.parse_args(argv)
 
-    name = f"grants_bench_{uuid.uuid4().hex[:8]}"
-    url = f"{args.server}/{name}"
-    tmp = Path(tempfile.mkdtemp(prefix="grants-bench-"))
-    env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_ENV": "development",
-           "GRANTS_INSTANCE_PATH": str(tmp / "instance"), "GRANTS_SECRET_KEY": "bench-" + uuid.uuid4().hex,
-           "GRANTS_BACKGROUND_THREADS": "0", "GRANTS_BENCH_ENDPOINT": "1"}
-    env.pop("GRANTS_BROKER_URL", None)
-    _admin(args.server, f'CREATE DATABASE "{name}"')
-    server = None
+    srv = BenchServer(args.server)
     try:
-        for cmd in (["db", "upgrade"], ["demo"]):
-            subprocess.run([str(VENV_BIN / "grants"), *cmd], env=env, cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
-        contest = _first_contest(url)
-        port = _free_port()
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-             "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "grants:create_app()"],
-            env=env, cwd=ROOT)
-        for _ in range(300):
-            try:
-                if _get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not come up")
+        srv.prepare(["db", "upgrade"], ["demo"])
+        contest = _first_contest(srv.url)
+        port = srv.start(args.workers, args.threads, args.port)
 
         paths = ["/healthz", "/_bench/contests", "/contests/", f"/contests/{contest}", "/calendar",
                  "/api/v1/contests", "/kraj/", "/healthz"]
         results = []
         for path in paths:
             def work(i, barrier, lat, err, path=path):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                _get(conn, path)  # connected and warm before the clock starts
+                conn = Client(port, headers=PAGE_HEADERS)
+                conn.get(path)  # connected and warm before the clock starts
                 barrier.wait()
                 for _ in range(args.requests):
                     t = time.perf_counter()
-                    st = _get(conn, path)
+                    st = conn.get(path)
                     lat.append(time.perf_counter() - t)
                     if st != 200:
                         err.append(f"{path}: {st}")
-            wall, lat, errors = _run_phase(args.clients, work)
+            wall, lat, errors = run_phase(args.clients, work)
             if errors:
                 print(f"{path}: {len(errors)} errors, first: {errors[0]}", file=sys.stderr)
-            results.append((path, len(lat) / wall, _percentile(lat, 50) * 1000, _percentile(lat, 99) * 1000))
+            results.append((path, len(lat) / wall, percentile(lat, 50) * 1000, percentile(lat, 99) * 1000))
         print(f"\n{args.clients} clients x {args.requests} requests per path; gunicorn {args.workers} workers x "
               f"{args.threads} threads (gthread); PostgreSQL, the demo's data; {os.cpu_count()} CPUs")
         print(f"{'path':24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
@@ -123,13 +81,7 @@ def main(argv=None) -> int:
         print(f"bare list / /contests/ = {ratio:.2f}x (target <= 2): {'met' if ratio <= 2 else 'NOT met'}")
         return 0
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        _admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        srv.stop()
 
 
 if __name__ == "__main__":

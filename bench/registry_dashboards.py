@@ -18,19 +18,11 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from bench.server import admin
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-def _admin(sql: str) -> None:
-    from sqlalchemy import create_engine, text
-    eng = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
 
 
 def _best(fn, n=5) -> float:
@@ -49,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
     name = f"grants_bench_dash_{uuid.uuid4().hex[:8]}"
     url = f"{PG}/{name}"
-    _admin(f'CREATE DATABASE "{name}"')
+    admin(PG, f'CREATE DATABASE "{name}"')
     import os
     os.environ["GRANTS_DATABASE_URL"] = url
     try:
@@ -126,7 +118,7 @@ def main() -> None:
         db.session.remove()
         db.get_engine().dispose()
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(PG, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

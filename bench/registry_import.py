@@ -16,19 +16,11 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.server import admin
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-def _admin(sql: str) -> None:
-    from sqlalchemy import create_engine, text
-    eng = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
 
 
 def main() -> None:
@@ -40,7 +32,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp()
     url = f"sqlite:///{tmp}/bench.db" if args.sqlite else f"{PG}/{name}"
     if not args.sqlite:
-        _admin(f'CREATE DATABASE "{name}"')
+        admin(PG, f'CREATE DATABASE "{name}"')
     try:
         from alembic import command
         from sqlalchemy import delete, func, insert, select
@@ -96,7 +88,7 @@ def main() -> None:
         db.get_engine().dispose()
     finally:
         if not args.sqlite:
-            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin(PG, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -15,36 +15,11 @@ Target (the issue): submissions at least half the bare rate, p99 under 300 ms at
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-
-
-def _admin(server: str, sql: str) -> None:
-    from sqlalchemy import create_engine, text
-    eng = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.server import DEFAULT_SERVER, ROOT, BenchServer, Client, percentile, run_phase
 
 
 def _seed(url: str, clients: int) -> tuple[int, list[tuple[int, str]], dict]:
@@ -69,105 +44,25 @@ def _seed(url: str, clients: int) -> tuple[int, list[tuple[int, str]], dict]:
     return cid, [(org, tok) for org, (_uid, tok) in zip(org_ids, people)], content
 
 
-class Client:
-    def __init__(self, port: int, token: str | None = None):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"Content-Type": "application/json"}
-        if token:
-            self.headers["Authorization"] = f"Bearer {token}"
-
-    def call(self, method: str, path: str, body=None, headers=None) -> tuple[int, dict]:
-        data = json.dumps(body).encode() if body is not None else b""
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=data, headers={**self.headers, **(headers or {})})
-                r = self.conn.getresponse()
-                raw = r.read()
-                return r.status, (json.loads(raw) if raw else {})
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()  # the server closed the kept-alive connection: reconnect once
-                if attempt == 2:
-                    raise
-
-
-def _percentile(values: list[float], p: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))]
-
-
-def _run_phase(n_clients: int, work) -> tuple[float, list[float], list[str]]:
-    """Runs work(i, barrier, latencies, errors) in n threads; returns wall time of the timed part."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(n_clients + 1)
-    marks: dict[str, float] = {}
-
-    def wrap(i):
-        lat, err = [], []
-        try:
-            work(i, barrier, lat, err)
-        except threading.BrokenBarrierError:
-            pass
-        except Exception as e:  # noqa: BLE001
-            err.append(f"{type(e).__name__}: {e}")
-        with lock:
-            latencies.extend(lat)
-            errors.extend(err)
-
-    threads = [threading.Thread(target=wrap, args=(i,)) for i in range(n_clients)]
-    for t in threads:
-        t.start()
-    try:
-        barrier.wait(timeout=600)  # everybody prepared
-    except threading.BrokenBarrierError:
-        pass
-    marks["start"] = time.perf_counter()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - marks["start"], latencies, errors
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--offers", type=int, default=4, help="submissions per client")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
-    ap.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    ap.add_argument("--server", default=DEFAULT_SERVER)
     ap.add_argument("--keep-db", action="store_true")
     ap.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
     args = ap.parse_args(argv)
 
-    name = f"grants_bench_{uuid.uuid4().hex[:8]}"
-    url = f"{args.server}/{name}"
-    tmp = Path(tempfile.mkdtemp(prefix="grants-bench-"))
-    env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_ENV": "development",
-           "GRANTS_INSTANCE_PATH": str(tmp / "instance"), "GRANTS_SECRET_KEY": "bench-" + uuid.uuid4().hex,
-           "GRANTS_BACKGROUND_THREADS": "0", "GRANTS_BENCH_ENDPOINT": "1"}
-    env.pop("GRANTS_BROKER_URL", None)  # the in-process broker: events queue in memory, no worker runs
-    os.environ.update({k: env[k] for k in ("GRANTS_DATABASE_URL", "GRANTS_ENV", "GRANTS_INSTANCE_PATH",
-                                           "GRANTS_SECRET_KEY", "GRANTS_BACKGROUND_THREADS")})
-    _admin(args.server, f'CREATE DATABASE "{name}"')
-    server = None
+    srv = BenchServer(args.server, keep_db=args.keep_db)
+    # the seeding below runs in this process, on the same database and instance as the server
+    os.environ.update({k: srv.env[k] for k in ("GRANTS_DATABASE_URL", "GRANTS_ENV", "GRANTS_INSTANCE_PATH",
+                                               "GRANTS_SECRET_KEY", "GRANTS_BACKGROUND_THREADS")})
     try:
-        subprocess.run([str(VENV_BIN / "grants"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        contest_id, clients, content = _seed(url, args.clients)
-        port = args.port or _free_port()
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-             "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "grants:create_app()"],
-            env=env, cwd=ROOT)
-        for _ in range(300):
-            try:
-                if Client(port).call("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not come up")
+        srv.prepare(["db", "upgrade"])
+        contest_id, clients, content = _seed(srv.url, args.clients)
+        port = srv.start(args.workers, args.threads, args.port)
 
         def submit_work(i, barrier, lat, err):
             org_id, token = clients[i]
@@ -206,10 +101,10 @@ def main(argv=None) -> int:
 
         results = {}
         for label, work in (("bare insert", bare_work), ("offer submit", submit_work), ("bare insert ", bare_work)):
-            wall, lat, errors = _run_phase(args.clients, work)
+            wall, lat, errors = run_phase(args.clients, work)
             if errors:
                 print(f"{label}: {len(errors)} errors, first: {errors[0]}", file=sys.stderr)
-            results[label] = (len(lat) / wall, _percentile(lat, 50) * 1000, _percentile(lat, 99) * 1000, len(lat))
+            results[label] = (len(lat) / wall, percentile(lat, 50) * 1000, percentile(lat, 99) * 1000, len(lat))
         print(f"\n{args.clients} clients, {args.offers} requests each; gunicorn {args.workers} workers x "
               f"{args.threads} threads (gthread); PostgreSQL; {os.cpu_count()} CPUs")
         print(f"{'':14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'n':>6}")
@@ -222,14 +117,7 @@ def main(argv=None) -> int:
               f"{'met' if ok else 'NOT met'}")
         return 0
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if not args.keep_db:
-            _admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        srv.stop()
 
 
 if __name__ == "__main__":

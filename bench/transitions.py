@@ -19,16 +19,9 @@ import time
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
-
-def _admin(server: str, sql: str) -> None:
-    eng = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with eng.connect() as c:
-            c.execute(text(sql))
-    finally:
-        eng.dispose()
+from bench.server import admin
 
 
 def _setup(rows: int):
@@ -157,7 +150,7 @@ def main(argv=None) -> int:
     rows = max(1, args.transitions // 2)  # each row: open, then close_early
 
     name = f"grants_bench_{uuid.uuid4().hex[:10]}"
-    _admin(args.server, f'CREATE DATABASE "{name}"')
+    admin(args.server, f'CREATE DATABASE "{name}"')
     os.environ["GRANTS_DATABASE_URL"] = f"{args.server}/{name}"
     os.environ.setdefault("GRANTS_ENV", "development")
     try:
@@ -191,7 +184,7 @@ def main(argv=None) -> int:
         db.session.remove()
         if db.get_engine() is not None:
             db.get_engine().dispose()
-        _admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

@@ -12,7 +12,6 @@ from alembic.config import Config
 from dramatiq import Worker
 from flask import current_app
 from flask.cli import FlaskGroup
-from sqlalchemy import select
 
 import grants.calltypes.installed  # noqa: F401 - the plug-in call types (demo data, workers), as the app registers them
 from grants import create_app
@@ -27,6 +26,7 @@ from grants.jobs import actors, broker, relay  # noqa: F401 - actors declared be
 from grants.jobs.scheduler import Scheduler
 from grants.privacy.operations import purge
 from grants.registry import authorities
+from grants.registry.departments import primary_grantor_id
 from grants.registry.models import Grantor
 
 db_cli = click.Group("db", help="Database migrations (Alembic).")
@@ -88,7 +88,8 @@ def users_create(email, roles, password, full_name, organisation, department, st
     if grantor is None and department is None and set(roles) & set(GRANTOR_STAFF):
         # the operator's tool: a staff account named by neither department nor authority belongs to
         # the deployment's first authority, and the output says so (pages always ask, issue 22)
-        grantor = s.scalar(select(Grantor.code).order_by(Grantor.id).limit(1))
+        gid = primary_grantor_id(s)
+        grantor = s.get(Grantor, gid).code if gid is not None else None
         if grantor:
             click.echo(f"authority: {grantor} (--grantor to choose another)")
     try:

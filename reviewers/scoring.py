@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
-from sqlalchemy import Numeric, cast, event, false, func, select, true, tuple_
+from sqlalchemy import Numeric, cast, event, false, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from . import submissions
@@ -251,35 +251,20 @@ class Scored:
         return rank(offers, codes, _cards(rows), voting, self.excluded, c.contest.pass_threshold)
 
     def _sums_in_database(self, codes: list[str], voting: set[int]) -> tuple[dict[int, list], dict[int, list]]:
-        """`reviewers.ranking.rank_sums`' input added up by PostgreSQL (exact NUMERIC sums of each
-        submission's scores per criterion, voting and advisory cards apart, and their numbers): a large
-        commission's cards are not carried to Python one by one. Cards of excluded members (which
-        should not exist) are read back and taken out, as `rank` leaves them out."""
+        """`reviewers.ranking.rank_sums`' input added up by PostgreSQL in one query: per submission,
+        voting and advisory cards apart, each criterion's exact NUMERIC sum (a score left out counts 0)
+        and the number of cards; a large commission's cards are not carried to Python one by one.
+        Cards of excluded members (which should not exist) are left out, as `rank` leaves them out."""
         card, subject = self.kind.card_model, self.kind.subject_column()
-        mine = (card.commission_id == self.commission.id, card.state == "submitted")
         is_voting = (card.member_id.in_(voting) if voting else false()).label("voting")
-        each = func.json_each_text(card.scores).table_valued("key", "value").alias("each_score")
-        k, sums = len(codes), {True: {}, False: {}}
-        for sid, v, n in self.session.execute(select(subject, is_voting, func.count()).where(*mine)
-                                              .group_by(subject, is_voting)):
-            sums[v][sid] = [Decimal(0)] * k + [n]
-        index = {code: i for i, code in enumerate(codes)}
-        if codes:
-            for sid, v, key, total in self.session.execute(
-                    select(subject, is_voting, each.c.key, func.sum(cast(each.c.value, Numeric)))
-                    .select_from(card).join(each, true()).where(*mine, each.c.key.in_(codes))
-                    .group_by(subject, is_voting, each.c.key)):
-                sums[v][sid][index[key]] = total
+        totals = [func.coalesce(func.sum(cast(card.scores[code].as_string(), Numeric)), 0) for code in codes]
+        q = select(subject, is_voting, *totals, func.count()).where(
+            card.commission_id == self.commission.id, card.state == "submitted")
         if self.excluded:
-            gone = select(card.member_id, subject, card.scores).where(
-                *mine, tuple_(card.member_id, subject).in_(sorted(self.excluded)))
-            for x in _cards(self.session.execute(gone).all()):
-                acc = sums[x.member_id in voting]
-                a = acc[x.offer_id]
-                a[:k] = [total - x.scores.get(code, 0) for total, code in zip(a, codes)]
-                a[k] -= 1
-                if not a[k]:
-                    del acc[sid]
+            q = q.where(tuple_(card.member_id, subject).not_in(sorted(self.excluded)))
+        sums: dict[bool, dict[int, list]] = {True: {}, False: {}}
+        for sid, v, *row in self.session.execute(q.group_by(subject, is_voting)):
+            sums[v][sid] = row
         return sums[True], sums[False]
 
 

@@ -28,7 +28,8 @@ def manageable(actor, user: User) -> bool:
     return user.grantor_id is None and not has_role(user, OPERATOR) or user.grantor_id == actor_grantor(actor)
 
 
-def _of_admins_authority(actor):
+def of_admins_authority(actor):
+    """The users `actor` (an admin) manages, as a condition on User (see `manageable`)."""
     return or_(User.grantor_id == actor_grantor(actor),
                User.grantor_id.is_(None) & ~User.roles.any(UserRole.role == OPERATOR))
 
@@ -36,7 +37,7 @@ def _of_admins_authority(actor):
 def search(session: Session, actor, q: str = "", page: int = 1, per_page: int = PER_PAGE) -> tuple[list[User], int]:
     """Users whose e-mail or name contains q (case-insensitive), by e-mail; and how many in all."""
     _require_admin(actor)
-    stmt = select(User).where(_of_admins_authority(actor))
+    stmt = select(User).where(of_admins_authority(actor))
     q = (q or "").strip()[:100]
     if q:
         like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -12,7 +12,7 @@ from grants.core.i18n import _
 from grants.core.permissions import GRANTOR_STAFF, ROLES, STAKEHOLDER_TYPES
 from grants.registry import memberships
 from grants.registry.identifiers import IdentifierError, normalise_krs
-from grants.registry.departments import default_grantor_id
+from grants.registry.departments import default_grantor_id, primary_grantor_id
 from grants.registry.models import Department, Grantor, Organisation
 
 from . import throttle
@@ -119,7 +119,7 @@ def _staff_grantor(session: Session, roles, dept, grantor_code: str | None) -> i
             raise AccountError("grantor", _("Nieznany organ dotujący: %(code)s.", code=grantor_code))
         return gid
     gid = default_grantor_id(session)
-    if gid is None and session.scalar(select(Grantor.id).limit(1)) is not None:
+    if gid is None and primary_grantor_id(session) is not None:
         raise AccountError("grantor", _("Podaj organ dotujący pracownika: w systemie jest kilka organów."))
     return gid
 

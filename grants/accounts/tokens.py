@@ -17,6 +17,7 @@ from grants.core import audit, clock
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, has_role
 
+from .admin import manageable
 from .models import User
 from .operations import AccountError
 
@@ -74,12 +75,14 @@ def list_for(session: Session, user: User) -> list[ApiToken]:
 
 
 def get_visible(session: Session, actor, token_id) -> ApiToken:
-    """A live token the actor may see and revoke: their own, or anyone's for an admin."""
+    """A live token the actor may see and revoke: their own, or for an admin that of any user they
+    manage (of their own authority or of none, issue 22)."""
     try:
         row = session.get(ApiToken, int(token_id))
     except (TypeError, ValueError):
         row = None
-    if row is None or not _live(row) or (row.user_id != actor.id and not has_role(actor, ADMIN)):
+    if row is None or not _live(row) or (row.user_id != actor.id and not (has_role(actor, ADMIN)
+                                                                           and manageable(actor, row.user))):
         raise TokenNotFound(token_id)
     return row
 

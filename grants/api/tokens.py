@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from grants import ratelimits
-from grants.accounts import tokens, totp
+from grants.accounts import admin, tokens, totp
 from grants.accounts.models import User
 from grants.accounts.operations import AccountError, authenticate
 from grants.core import db
@@ -108,7 +108,7 @@ def list_tokens():
         if not has_role(user, ADMIN):
             raise ApiProblem(403, "Only an administrator may list another user's tokens.")
         owner = s.scalar(select(User).where(User.id == int(wanted))) if wanted.isdigit() else None
-        if owner is None:
+        if owner is None or not admin.manageable(user, owner):  # another authority's staff (issue 22)
             raise ApiProblem(404, "No such user.")
     items = [dict(tokens.serialise(r), user_id=str(owner.id)) for r in tokens.list_for(s, owner)]
     return {"items": items, "total": len(items)}

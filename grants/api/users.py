@@ -20,9 +20,10 @@ from .problems import ApiProblem, invalid
 
 
 def _user(caller, user_id: str) -> User:
-    """404 for a missing user, and for another user when the caller is not an admin (not visible)."""
+    """404 for a missing user, and for another user when the caller is not an admin who manages them
+    (not visible: another authority's staff, issue 22)."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
-    if user is None or (user.id != caller.id and not has_role(caller, ADMIN)):
+    if user is None or (user.id != caller.id and not (has_role(caller, ADMIN) and admin.manageable(caller, user))):
         raise ApiProblem(404, "No such user.")
     return user
 

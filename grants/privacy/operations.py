@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from grants.accounts import links
+from grants.accounts.admin import manageable, of_admins_authority
 from grants.accounts.models import LoginAttempt, User
 from grants.accounts.passwords import hash_password
 from grants.api.models import ApiToken, IdempotencyRecord
@@ -59,8 +60,9 @@ def request_deletion(session: Session, user, reason: str = "") -> DeletionReques
 
 
 def handle(session: Session, req: DeletionRequest, actor, *, approve: bool, note: str = "") -> DeletionRequest:
-    """An admin carries out a request (anonymisation, documents kept) or refuses it with a reason."""
-    if not has_role(actor, ADMIN):
+    """An admin carries out a request (anonymisation, documents kept) or refuses it with a reason:
+    of a user of their own authority or of none, as with every account (issue 22)."""
+    if not has_role(actor, ADMIN) or not manageable(actor, req.user):
         raise PermissionDenied()
     if req.state != "requested":
         raise PrivacyError(_("To żądanie zostało już rozpatrzone."))
@@ -166,6 +168,13 @@ def purge(session: Session) -> dict:
     if any(done.values()):
         audit.record(session, "retention", today.isoformat(), "purge", None, changes=done)
     return done
+
+
+def requests_for(session: Session, actor) -> list[DeletionRequest]:
+    """The requests an admin handles (of the users they manage), the waiting ones first, oldest first."""
+    return session.scalars(select(DeletionRequest).join(User, User.id == DeletionRequest.user_id)
+                           .where(of_admins_authority(actor))
+                           .order_by(DeletionRequest.state != "requested", DeletionRequest.requested_at)).all()
 
 
 def overdue_requests(session: Session) -> list[DeletionRequest]:

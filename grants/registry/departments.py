@@ -102,6 +102,12 @@ def unassigned(session: Session, model, user=None) -> list:
     return list(session.scalars(q))
 
 
+def primary_grantor_id(session: Session) -> int | None:
+    """The deployment's first authority (the one created first), None before any: where the
+    operator's command line names none for a staff account (pages always ask, issue 22)."""
+    return session.scalar(select(Grantor.id).order_by(Grantor.id).limit(1))
+
+
 def default_grantor_id(session: Session) -> int | None:
     """The authority of a deployment serving exactly one: where an applicant or a new staff account
     names none. With several, None: the caller asks which (never silently the first, issue 22)."""

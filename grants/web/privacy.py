@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from grants.accounts import totp
+from grants.accounts.admin import manageable
 from grants.core import db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
@@ -110,8 +111,7 @@ def requests_index():
     if not has_role(current_user, ADMIN):
         abort(403)
     s = db.session()
-    rows = s.scalars(select(DeletionRequest).order_by(DeletionRequest.state != "requested",
-                                                      DeletionRequest.requested_at)).all()
+    rows = operations.requests_for(s, current_user)
     overdue = {r.id for r in operations.overdue_requests(s)}
     return render_template("privacy/requests.html", rows=rows, overdue=overdue, form=DeletionDecisionForm(),
                            kept={r.id: retention.kept_documents(s, r.user) for r in rows if r.state == "requested"},
@@ -124,7 +124,9 @@ def handle(request_id: int):
     if not has_role(current_user, ADMIN):
         abort(403)
     s = db.session()
-    req = s.get(DeletionRequest, request_id) or abort(404)
+    req = s.get(DeletionRequest, request_id)
+    if req is None or not manageable(current_user, req.user):  # another authority's staff (issue 22)
+        abort(404)
     form = DeletionDecisionForm()
     if not form.validate_on_submit():
         flash(_("Wybierz decyzję."), "error")

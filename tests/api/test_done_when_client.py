@@ -1,57 +1,18 @@
 """Issue 15 "Done when": a client written only from the OpenAPI document runs a contest from draft to
 the settled return, composes its commission by searching users, and reads the results.
 
-The client below knows no URL: it reads /api/v1/openapi.json and finds each operation by its
+The client (tests.flows.DocClient) knows no URL: it reads /api/v1/openapi.json and finds each operation by its
 operationId, fills the path's parameters and checks every answer against the documented responses'
 status codes. Business time moves with the test clock and the scheduler runs as it would in the
 server (the world around the client); the data (an offer's content) comes from the test factories."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from jsonschema import Draft202012Validator
-
-from tests.factories import PASSWORD, offer_content
-
-
-class DocClient:
-    def __init__(self, client, doc: dict):
-        self.client, self.components = client, doc["components"]
-        self.ops = {op["operationId"]: (method, path, op) for path, item in doc["paths"].items()
-                    for method, op in item.items()}
-        self.token: str | None = None
-
-    def as_(self, email: str, password: str = PASSWORD) -> "DocClient":
-        other = DocClient.__new__(DocClient)
-        other.client, other.ops, other.token, other.components = self.client, self.ops, None, self.components
-        other.token = other.call("createToken", json={"email": email, "password": password})["token"]
-        return other
-
-    def call(self, operation_id: str, expect: int | None = None, json=None, query=None, **path):
-        method, template, op = self.ops[operation_id]
-        url = re.sub(r"{(\w+)}", lambda m: str(path.pop(m.group(1))), template)
-        assert not path, f"{operation_id}: unknown path parameters {path}"
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        r = self.client.open(url, method=method.upper(), json=json, query_string=query, headers=headers)
-        assert str(r.status_code) in op["responses"], (operation_id, r.status_code, "undocumented")
-        if expect is not None:
-            assert r.status_code == expect, (operation_id, r.status_code, r.get_data(as_text=True)[:800])
-        else:
-            assert 200 <= r.status_code < 300, (operation_id, r.status_code, r.get_data(as_text=True)[:800])
-        body = r.get_json() if r.data else None
-        content = op["responses"][str(r.status_code)].get("content", {})
-        media = content.get(r.mimetype)
-        assert media is not None or not r.data, (operation_id, r.status_code, r.mimetype, "undocumented media type")
-        if media is not None:  # the answer matches the documented schema
-            errors = list(Draft202012Validator({**media["schema"], "components": self.components}).iter_errors(body))
-            assert not errors, (operation_id, r.status_code, [e.message for e in errors[:3]])
-        return body
-
-    def transition(self, collection: str, obj_id: str, name: str, payload=None, expect: int | None = None):
-        return self.call(f"transition_{collection}", expect=expect, json=payload or {}, id=obj_id, name=name)
+from tests.factories import offer_content
+from tests.flows import DocClient, api_formal_review, api_scoring, contest_json
 
 
 def test_a_client_from_the_document_runs_a_contest_to_the_settled_return(client, make_user, make_org, clock_at):
@@ -68,16 +29,7 @@ def test_a_client_from_the_document_runs_a_contest_to_the_settled_return(client,
     today = date.today()  # the test clock is not moved yet: business time is the system's
     year = today.year + 1
     deadline = datetime.now().astimezone() + timedelta(days=30)
-    contest = o.call("create_contests", expect=201, json={
-        "title": f"Kultura w dzielnicach {year}", "year": year, "task_type": "Upowszechnianie kultury",
-        "field": "culture", "form": "support", "budget": "300000.00", "min_grant": "5000.00", "max_grant": "50000.00",
-        "min_own_total_pct": "10", "min_own_financial_pct": "0", "min_own_nonfinancial_pct": "0",
-        "max_admin_pct": "10", "grant_rules": "Dotacja do 90% kosztów.", "task_conditions": "W Krakowie.",
-        "procedure": "Ocena formalna i merytoryczna.", "previous_tasks": "12 zadań, 280 000 zł.",
-        "deadline": deadline.isoformat(), "decision_by": (deadline + timedelta(days=30)).date().isoformat(),
-        "task_start": f"{year}-01-01", "task_end": f"{year}-12-31",
-        "eligible_categories": ["personnel", "materials", "services", "venue", "admin"],
-        "ineligible_categories": ["investment"], "pass_threshold": "20"})
+    contest = o.call("create_contests", expect=201, json=contest_json(f"Kultura w dzielnicach {year}", deadline, year))
     cid = contest["id"]
     assert contest["state"] == "draft"
     assert o.transition("contests", cid, "publish")["state"] == "published"
@@ -95,11 +47,7 @@ def test_a_client_from_the_document_runs_a_contest_to_the_settled_return(client,
     clock_at(deadline + timedelta(minutes=1))
     run_due()
     assert anon.call("get_contests", id=cid)["state"] == "closed"
-    o.transition("contests", cid, "start_formal_review")
-    checklist = o.call("get_contests", id=cid)["formal_checklist"]
-    o.call("formal_checks", json={"checks": {x["code"]: True for x in checklist}}, obj_id=offer["id"])
-    o.transition("offers", offer["id"], "accept_formally")
-    o.transition("contests", cid, "start_evaluation")
+    api_formal_review(o, cid, offer["id"])
 
     # ---- a commission composed by searching users
     com = o.call("create_commissions", expect=201, json={"contest_id": cid})
@@ -107,22 +55,8 @@ def test_a_client_from_the_document_runs_a_contest_to_the_settled_return(client,
     assert all(x["email"] is None for x in found if x["id"] != str(officer.id))  # no one else's e-mail
     ids = {x["id"] for x in found}
     assert {str(officer.id), str(officer2.id)} <= ids
-    o.call("add_member", json={"user_id": str(officer.id), "kind": "city", "is_chair": True}, cid=com["id"])
-    o.call("add_member", json={"user_id": str(officer2.id), "kind": "city"}, cid=com["id"])
-    o.transition("commissions", com["id"], "open_declarations", {"without_ngo_reason": "none_nominated"})
     o2 = anon.as_(officer2.email)
-    for member in (o, o2):
-        for org_id in member.call("list_declarations", cid=com["id"])["organisations"]:
-            member.call("declare", expect=201, json={"organisation_id": org_id, "conflict": False}, cid=com["id"])
-    o.transition("commissions", com["id"], "start_scoring")
-    criteria = o.call("get_contests", id=cid)["criteria"]
-    for member in (o, o2):
-        scored = member.call("commission_offers", cid=com["id"])["items"]
-        assert [x["id"] for x in scored] == [offer["id"]] and scored[0]["may_score"]
-        member.call("save_card", cid=com["id"], oid=offer["id"], json={
-            "scores": {c["code"]: str(c["max_points"]) for c in criteria},
-            "justifications": {c["code"]: "Spełnia." for c in criteria}, "submit": True})
-    o.transition("commissions", com["id"], "close_scoring")
+    api_scoring(o, o2, (officer.id, officer2.id), cid, com["id"], offer["id"])
     assert o.call("get_ranking", cid=com["id"])["items"][0]["offer_id"] == offer["id"]
     o.transition("commissions", com["id"], "approve_protocol")
 

@@ -169,3 +169,27 @@ def test_token_and_user_endpoints_are_documented(client):
     assert {"name", "expires_in_days"} <= set(req)
     for p in ("/api/v1/users/{user_id}/deactivate", "/api/v1/users/{user_id}/activate", "/api/v1/users/{user_id}/end-sessions"):
         assert "post" in paths[p]
+
+
+def test_another_authoritys_admin_neither_sees_nor_revokes_tokens_nor_steps_on_its_staff(client, session, make_user):
+    """Issue 22: an admin manages the accounts of their own authority and of none; a Kraków officer's
+    tokens and account are not visible to Wieliczka's admin (404, nothing changes), an applicant's are."""
+    from grants.accounts.operations import create_user
+    from grants.registry import authorities
+
+    officer, applicant = make_user("officer"), make_user("applicant")  # Kraków's; of no authority
+    authorities.create(session, None, code="WIE", name="Gmina Wieliczka", teryt="1219063")
+    create_user(session, email="admin@wieliczka.example.org", password=PASSWORD, roles=["admin"], grantor_code="WIE")
+    session.commit()
+    theirs, ngo = _issue(client, officer, name="biuro"), _issue(client, applicant, name="dom")
+    r = client.post("/api/v1/tokens", json={"email": "admin@wieliczka.example.org", "password": PASSWORD})
+    h = bearer(r.get_json()["token"])
+    assert client.get(f"/api/v1/tokens?user_id={officer.id}", headers=h).status_code == 404
+    assert client.delete(f"/api/v1/tokens/{theirs['id']}", headers=h).status_code == 404
+    for step in ("deactivate", "activate", "end-sessions"):
+        assert client.post(f"/api/v1/users/{officer.id}/{step}", headers=h).status_code == 404, step
+    assert client.get("/api/v1/tokens", headers=bearer(theirs["token"])).status_code == 200  # still alive
+    assert fresh_one(User, officer.id).active and fresh_one(User, officer.id).session_generation == 0
+    listed = client.get(f"/api/v1/tokens?user_id={applicant.id}", headers=h).get_json()
+    assert [t["name"] for t in listed["items"]] == ["dom"]
+    assert client.delete(f"/api/v1/tokens/{ngo['id']}", headers=h).status_code == 204

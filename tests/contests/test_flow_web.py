@@ -4,18 +4,7 @@ import re
 from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_contest, offer_content
-
-
-def _flat(prefix, node, out):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            _flat(f"{prefix}.{k}" if prefix else k, v, out)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            _flat(f"{prefix}.{i}", v, out)
-    elif node is not None:
-        out.append((prefix, str(node)))
-    return out
+from tests.flows import contest_form, flat
 
 
 def test_offer_filled_section_by_section_and_submitted(app, session, make_user, make_org, login, clock_at):
@@ -32,7 +21,7 @@ def test_offer_filled_section_by_section_and_submitted(app, session, make_user, 
     oid = int(re.search(r"/offers/(\d+)", r.headers["Location"]).group(1))
     full = offer_content(c)
     for name in ("basic", "applicant", "task", "profile", "costs", "sources", "other"):
-        data = _flat(name, full[name], [])
+        data = flat(name, full[name])
         r = client.post(f"/offers/{oid}/sections/{name}", data=MultiDict([("version", str(_version(session, oid)))] + data))
         assert r.status_code == 303, (name, r.get_data(as_text=True)[:3000])
     data = [("version", str(_version(session, oid)))] + [("declarations.accepted[]", d) for d in full["declarations"]["accepted"]]
@@ -68,15 +57,7 @@ def test_officer_announces_through_the_form(app, session, make_user, login):
     assert "criteria-0-code" in page
     from datetime import timedelta
     from grants.core import clock
-    from grants.core.dates import WARSAW
-    dl = (clock.now() + timedelta(days=40)).astimezone(WARSAW).strftime("%Y-%m-%dT%H:%M")
-    year = clock.today().year + 1
-    form = {"title": "Kultura w dzielnicach", "year": year, "call_type": "standard", "field": "culture", "form": "support",
-            "task_type": "Kultura", "budget": "100000", "grant_rules": "Zasady", "task_conditions": "Warunki",
-            "procedure": "Tryb", "previous_tasks": "Brak", "deadline": dl,
-            "decision_by": f"{year}-01-15", "min_grant": "1000", "max_grant": "20000", "correction_days": "7",
-            "criteria-0-code": "capacity", "criteria-0-title": "Możliwość realizacji", "criteria-0-max_points": "10",
-            "formal_checklist-0-code": "in_time", "formal_checklist-0-title": "W terminie"}
+    form = contest_form("Kultura w dzielnicach", clock.now() + timedelta(days=40), clock.today().year + 1)
     r = client.post("/contests/new", data=form)
     assert r.status_code == 302, r.get_data(as_text=True)[:3000]
     cid = int(r.headers["Location"].rstrip("/").split("/")[-1])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic.config import Config
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from grants.core.config import REPO_ROOT
 
@@ -44,3 +45,14 @@ def fresh_pg_database(prefix: str = "grants_mig", owner: str = "postgres"):
 @contextlib.contextmanager
 def fresh_sqlite_database(tmp_path: Path):
     yield f"sqlite:///{tmp_path / ('mig-' + uuid.uuid4().hex[:8] + '.db')}"
+
+
+def run_sql(url: str, *statements: str) -> list:
+    """The statements in one transaction; a SELECT's rows, any other statement's result."""
+    eng = create_engine(url, poolclass=NullPool)
+    try:
+        with eng.begin() as c:
+            return [c.execute(text(s)).all() if s.lstrip().upper().startswith("SELECT") else c.execute(text(s))
+                    for s in statements]
+    finally:
+        eng.dispose()

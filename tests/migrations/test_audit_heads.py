@@ -2,25 +2,13 @@
 the head trigger; down removes the table, the triggers and their functions; up again works."""
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
-from .support import alembic_config, fresh_pg_database, fresh_sqlite_database
+from .support import alembic_config
 
 REVISION, BELOW = "0015", "0014"
-
-
-@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres(reason="both databases")),
-                        "sqlite"])
-def fresh_url(request, tmp_path):
-    if request.param == "postgresql":
-        with fresh_pg_database() as url:
-            yield url
-    else:
-        with fresh_sqlite_database(tmp_path) as url:
-            yield url
 
 
 def _entry(conn, object_id: str, seq: int, prev: str | None) -> str:

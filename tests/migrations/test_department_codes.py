@@ -5,40 +5,27 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import NullPool
 
-from .support import alembic_config
-from .test_migrations import fresh_url  # noqa: F401 - the fixture: each backend's fresh database
+from .support import alembic_config, run_sql
 
 
-def _run(url, *sql):
-    eng = create_engine(url, poolclass=NullPool)
-    try:
-        with eng.begin() as c:
-            return [c.execute(text(s)).all() if s.lstrip().upper().startswith("SELECT") else c.execute(text(s))
-                    for s in sql]
-    finally:
-        eng.dispose()
-
-
-def test_migration_0022_department_codes_unique_per_grantor_keeps_data(fresh_url):  # noqa: F811
+def test_migration_0022_department_codes_unique_per_grantor_keeps_data(fresh_url):
     cfg = alembic_config(fresh_url)
     command.upgrade(cfg, "0021")
-    _run(fresh_url,
-         "INSERT INTO grantors (id, code, name, office_name, address) VALUES (1, 'KRK', 'Kraków', '', ''), "
-         "(2, 'WIE', 'Wieliczka', '', '')",
-         "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (1, 1, 'WK', 'Kultura', '[\"culture\"]'), "
-         "(2, 2, 'RSS', 'Referat', '[]')")
+    run_sql(fresh_url,
+            "INSERT INTO grantors (id, code, name, office_name, address) VALUES (1, 'KRK', 'Kraków', '', ''), "
+            "(2, 'WIE', 'Wieliczka', '', '')",
+            "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (1, 1, 'WK', 'Kultura', '[\"culture\"]'), "
+            "(2, 2, 'RSS', 'Referat', '[]')")
     command.upgrade(cfg, "0022")
-    (rows,) = _run(fresh_url, "SELECT id, grantor_id, code, name FROM departments ORDER BY id")
+    (rows,) = run_sql(fresh_url, "SELECT id, grantor_id, code, name FROM departments ORDER BY id")
     assert [tuple(r) for r in rows] == [(1, 1, "WK", "Kultura"), (2, 2, "RSS", "Referat")]
     # Wieliczka may have its own WK now; Kraków may not have a second one
-    _run(fresh_url, "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (3, 2, 'WK', 'Kultura WIE', '[]')")
+    run_sql(fresh_url, "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (3, 2, 'WK', 'Kultura WIE', '[]')")
     with pytest.raises(IntegrityError):
-        _run(fresh_url, "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (4, 1, 'WK', 'Drugi', '[]')")
+        run_sql(fresh_url, "INSERT INTO departments (id, grantor_id, code, name, fields) VALUES (4, 1, 'WK', 'Drugi', '[]')")
     command.downgrade(cfg, "0021")
-    (rows,) = _run(fresh_url, "SELECT id, grantor_id, code FROM departments ORDER BY id")
+    (rows,) = run_sql(fresh_url, "SELECT id, grantor_id, code FROM departments ORDER BY id")
     assert [tuple(r) for r in rows] == [(1, 1, "WK"), (2, 2, "RSS"), (3, 2, "WK-3")]
     command.upgrade(cfg, "0022")

@@ -18,19 +18,7 @@ from grants.core.textsearch import PG_TEXT_SEARCH_INDEXES
 from grants.core.db import Base
 from grants.workflows.registry import models
 
-from .support import alembic_config, fresh_pg_database, fresh_sqlite_database
-
-BACKENDS = [pytest.param("postgresql", marks=pytest.mark.postgres(reason="migrations step down and up on PostgreSQL, production's database")), "sqlite"]
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_url(request, tmp_path):
-    if request.param == "postgresql":
-        with fresh_pg_database() as url:
-            yield url
-    else:
-        with fresh_sqlite_database(tmp_path) as url:
-            yield url
+from .support import alembic_config
 
 
 def _engine(url):

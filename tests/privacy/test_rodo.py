@@ -194,6 +194,44 @@ def test_r_rodo_refusal_needs_a_reason_and_admins_only(app, session, make_user, 
     assert fresh(User, officer.id).active
 
 
+def test_r_rodo_an_admin_handles_the_requests_of_their_own_authority_and_of_no_authority(app, session, make_user,
+                                                                                          login):
+    """Issue 22: another authority's admin neither sees a Kraków officer's request nor decides it
+    (404 on the page, PermissionDenied in the operation); an applicant's (of no authority) is every
+    admin's, as with every account (grants.accounts.admin.manageable)."""
+    from grants.accounts.operations import create_user
+    from grants.core.permissions import PermissionDenied
+    from grants.registry import authorities
+
+    officer, applicant = make_user("officer"), make_user("applicant")  # Kraków's; of no authority
+    krk_admin = make_user("admin")
+    authorities.create(session, None, code="WIE", name="Gmina Wieliczka", teryt="1219063")
+    wie_admin = create_user(session, email="admin@wieliczka.example.org", password=PASSWORD, roles=["admin"],
+                            grantor_code="WIE")
+    staff_req = operations.request_deletion(session, officer, "")
+    # as if documents had to be kept (an applicant without any is anonymised at once, no admin decides)
+    ngo_req = DeletionRequest(user_id=applicant.id, state="requested", requested_at=clock.real_now(), kept=[])
+    session.add(ngo_req)
+    session.commit()
+    wie = login(wie_admin, app.test_client())
+    page = wie.get("/admin/deletion-requests/").get_data(as_text=True)
+    assert officer.email not in page and applicant.email in page
+    r = wie.post(f"/admin/deletion-requests/{staff_req.id}", data={"decision": "refuse", "note": "nie"})
+    assert r.status_code == 404 and fresh(DeletionRequest, staff_req.id).state == "requested"
+    try:
+        operations.handle(session, session.merge(staff_req), session.merge(wie_admin), approve=False, note="nie")
+        raise AssertionError("another authority's admin decided a Kraków officer's request")
+    except PermissionDenied:
+        session.rollback()
+    krk = login(krk_admin, app.test_client())
+    page = krk.get("/admin/deletion-requests/").get_data(as_text=True)
+    assert officer.email in page and applicant.email in page
+    krk.post(f"/admin/deletion-requests/{staff_req.id}", data={"decision": "refuse", "note": "trwa postępowanie"})
+    assert fresh(DeletionRequest, staff_req.id).state == "refused"
+    wie.post(f"/admin/deletion-requests/{ngo_req.id}", data={"decision": "refuse", "note": "trwa postępowanie"})
+    assert fresh(DeletionRequest, ngo_req.id).state == "refused"
+
+
 def test_r_rodo_purge_removes_old_login_attempts_and_expired_tokens(app, session, make_user):
     user = make_user("applicant")
     now = clock.real_now()

@@ -49,3 +49,23 @@ def test_r_score_ranking_added_up_in_the_database_equals_the_cards_in_python(ses
     assert by_id[w.offer_ids[0]][2:] == before[w.offer_ids[0]]  # the excluded member's card changed nothing
     assert by_id[w.offer_ids[0]][5] is not None  # the expert's advisory sum
     assert [r[0] for r in in_database] == [w.offer_ids[1], w.offer_ids[0], w.offer_ids[2]]
+
+
+def test_an_offer_whose_only_card_is_an_excluded_members_is_unscored_in_the_database_too(session, make_user, make_org):
+    """The excluded member's card (which should not exist) is the first offer's only one: the offer
+    has no voters, and the other offers' sums stay whole (the database path once took such a card
+    out by deleting another offer's sums, and the ranking divided by zero)."""
+    w = World(session, make_user, make_org)
+    w.declared(conflicts=[(w.city2, w.orgs[0])]).scored({1: 4, 2: 5}, expert_points=7)
+    s, c, crit = w.s, w.c, w.crit
+    excluded = c.member_for(w.city2)
+    s.execute(insert(ScoreCard), [{"commission_id": c.id, "member_id": excluded.id, "offer_id": w.offer_ids[0],
+                                   "state": "submitted", "scores": {k: "10" for k in crit}, "justifications": {},
+                                   "submitted_at": clock.now(), "version": 1}])
+    s.commit()
+    board = Board(s, w.c)
+    assert (excluded.id, w.offer_ids[0]) in board.excluded
+    in_database = _view(board.ranking)
+    assert in_database == _view(Board(s, w.c, fresh=True).ranking)
+    by_id = {r[0]: r for r in in_database}
+    assert by_id[w.offer_ids[0]][4] == 0 and by_id[w.offer_ids[2]][4] > 0 and by_id[w.offer_ids[1]][4] > 0

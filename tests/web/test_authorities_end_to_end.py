@@ -18,28 +18,15 @@ from werkzeug.datastructures import MultiDict
 from grants.accounts.operations import create_user
 from grants.contests.models import Contest
 from grants.core import clock
-from grants.core.dates import WARSAW
 from grants.demo_authorities import CODE
 from grants.offers.models import Offer
 from grants.registry import authorities
 from grants.registry.models import Department
-from tests.api.test_done_when_client import DocClient
 from tests.commissions.test_flow_web import _fast_hash, form, fresh, post, web_login
 from tests.factories import PASSWORD, offer_content
+from tests.flows import DocClient, api_formal_review, api_scoring, contest_form, contest_json, flat
 
 SECTIONS = ("basic", "applicant", "task", "profile", "costs", "sources", "other")
-
-
-def _flat(prefix, node, out):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            _flat(f"{prefix}.{k}" if prefix else k, v, out)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            _flat(f"{prefix}.{i}", v, out)
-    elif node is not None:
-        out.append((prefix, str(node)))
-    return out
 
 
 def _token(page: str) -> str:
@@ -67,15 +54,8 @@ def _announce_and_publish_through_the_pages(app, officer, deadline) -> int:
     c = web_login(app, officer)
     page = c.get("/contests/new").get_data(as_text=True)
     year = clock.today().year + 1
-    data = {"csrf_token": _token(page), "title": f"Kultura w Wieliczce {year}", "year": year, "call_type": "standard",
-            "field": "culture", "form": "support", "task_type": "Upowszechnianie kultury w Gminie Wieliczka",
-            "budget": "80000", "grant_rules": "Dotacja do 90% kosztów.", "task_conditions": "W Gminie Wieliczka.",
-            "procedure": "Ocena formalna i merytoryczna komisji.", "previous_tasks": "Brak",
-            "deadline": deadline.astimezone(WARSAW).strftime("%Y-%m-%dT%H:%M"), "decision_by": f"{year}-01-15",
-            "min_grant": "1000", "max_grant": "20000", "correction_days": "7",
-            "task_start": f"{year}-01-01", "task_end": f"{year}-12-31", "min_own_total_pct": "10",
-            "criteria-0-code": "capacity", "criteria-0-title": "Możliwość realizacji", "criteria-0-max_points": "10",
-            "formal_checklist-0-code": "in_time", "formal_checklist-0-title": "W terminie"}
+    data = contest_form(f"Kultura w Wieliczce {year}", deadline, year, csrf_token=_token(page),
+                        task_type="Upowszechnianie kultury w Gminie Wieliczka", task_conditions="W Gminie Wieliczka.")
     r = c.post("/contests/new", data=data)
     assert r.status_code == 302, r.get_data(as_text=True)[:3000]
     cid = int(r.headers["Location"].rstrip("/").split("/")[-1])
@@ -95,7 +75,7 @@ def _offer_through_the_pages(app, ngo, org, cid) -> int:
         url = f"/offers/{oid}/sections/{name}"
         token = _token(c.get(url).get_data(as_text=True))
         data = ([("declarations.accepted[]", d) for d in full["declarations"]["accepted"]] if name == "declarations"
-                else _flat(name, full[name], []))
+                else flat(name, full[name]))
         r = c.post(url, data=MultiDict([("csrf_token", token), ("version", str(fresh(Offer, oid).version))] + data))
         assert r.status_code == 303, (name, r.get_data(as_text=True)[:3000])
     _act(c, f"/offers/{oid}", f"/offers/{oid}/transitions/submit")
@@ -103,23 +83,10 @@ def _offer_through_the_pages(app, ngo, org, cid) -> int:
     return oid
 
 
-def _contest_json(title: str, deadline) -> dict:
-    year = clock.today().year + 1
-    return {"title": title, "year": year, "task_type": "Upowszechnianie kultury",
-            "field": "culture", "form": "support", "budget": "300000.00", "min_grant": "5000.00", "max_grant": "50000.00",
-            "min_own_total_pct": "10", "min_own_financial_pct": "0", "min_own_nonfinancial_pct": "0",
-            "max_admin_pct": "10", "grant_rules": "Dotacja do 90% kosztów.", "task_conditions": "W Krakowie.",
-            "procedure": "Ocena formalna i merytoryczna.", "previous_tasks": "12 zadań, 280 000 zł.",
-            "deadline": deadline.isoformat(), "decision_by": (deadline + timedelta(days=30)).date().isoformat(),
-            "task_start": f"{year}-01-01", "task_end": f"{year}-12-31",
-            "eligible_categories": ["personnel", "materials", "services", "venue", "admin"],
-            "ineligible_categories": ["investment"], "pass_threshold": "20"}
-
-
 def _api_contest(o: DocClient, n: DocClient, org_id: int, deadline) -> tuple[str, str]:
     """Kraków's contest, drafted, published and applied to through the API."""
     contest = o.call("create_contests", expect=201,
-                     json=_contest_json(f"Kultura w dzielnicach Krakowa {clock.today().year + 1}", deadline))
+                     json=contest_json(f"Kultura w dzielnicach Krakowa {clock.today().year + 1}", deadline))
     assert contest["state"] == "draft"
     cid = contest["id"]
     assert o.transition("contests", cid, "publish")["state"] == "published"
@@ -134,30 +101,12 @@ def _api_contest(o: DocClient, n: DocClient, org_id: int, deadline) -> tuple[str
 def _api_to_results(o: DocClient, o2: DocClient, member_ids: tuple[int, int], cid: str, oid: str,
                     foreign_staff_id: int) -> str:
     """Closed contest → formal review → evaluation → commission → scores → protocol → decision."""
-    o.transition("contests", cid, "start_formal_review")
-    checklist = o.call("get_contests", id=cid)["formal_checklist"]
-    o.call("formal_checks", json={"checks": {x["code"]: True for x in checklist}}, obj_id=oid)
-    o.transition("offers", oid, "accept_formally")
-    o.transition("contests", cid, "start_evaluation")
+    api_formal_review(o, cid, oid)
     com = o.call("create_commissions", expect=201, json={"contest_id": cid})
     found = {x["id"] for x in o.call("search_users", query={"role": "officer"})["items"]}
     assert str(foreign_staff_id) not in found  # the other authority's officers are no one to appoint
     o.call("add_member", expect=422, json={"user_id": str(foreign_staff_id), "kind": "city"}, cid=com["id"])
-    for uid, chair in zip(member_ids, (True, False)):
-        o.call("add_member", json={"user_id": str(uid), "kind": "city", "is_chair": chair}, cid=com["id"])
-    o.transition("commissions", com["id"], "open_declarations", {"without_ngo_reason": "none_nominated"})
-    for member in (o, o2):
-        for org_id in member.call("list_declarations", cid=com["id"])["organisations"]:
-            member.call("declare", expect=201, json={"organisation_id": org_id, "conflict": False}, cid=com["id"])
-    o.transition("commissions", com["id"], "start_scoring")
-    criteria = o.call("get_contests", id=cid)["criteria"]
-    for member in (o, o2):
-        scored = member.call("commission_offers", cid=com["id"])["items"]
-        assert [x["id"] for x in scored] == [oid]
-        member.call("save_card", cid=com["id"], oid=oid, json={
-            "scores": {c["code"]: str(c["max_points"]) for c in criteria},
-            "justifications": {c["code"]: "Spełnia." for c in criteria}, "submit": True})
-    o.transition("commissions", com["id"], "close_scoring")
+    api_scoring(o, o2, member_ids, cid, com["id"], oid)
     o.transition("commissions", com["id"], "approve_protocol")
     assert o.transition("contests", cid, "decide")["state"] == "decided"
     return com["id"]
@@ -203,7 +152,7 @@ def test_second_authority_runs_its_contest_to_results_beside_krakow(csrf_app, cl
     krk_cid, krk_oid = _api_contest(ko, n, ids["org"], now + timedelta(days=30))
     assert fresh(Contest, int(krk_cid)).grantor_id == krk_officer.grantor_id
     # a Kraków draft nobody of Wieliczka may see
-    draft = ko.call("create_contests", expect=201, json=_contest_json("Szkic Krakowa", now + timedelta(days=50)))
+    draft = ko.call("create_contests", expect=201, json=contest_json("Szkic Krakowa", now + timedelta(days=50)))
 
     # ---- the NGO's home lists both offers, each with its authority
     home = web_login(app, ngo).get("/").get_data(as_text=True)
