@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, has_role
+from grants.registry.departments import manages_deployment
 from grants.forms.account import CsrfForm
 from grants.web.account import Section as AccountSection
 from grants.web.account import add_section
@@ -126,7 +126,7 @@ def preferences():
 @bp.route("/undelivered")
 @login_required
 def undelivered_index():
-    if not has_role(current_user, ADMIN):
+    if not manages_deployment(db.session(), current_user):  # every authority's people's mail
         abort(403)
     return render_template("notifications/undelivered.html", rows=undelivered.listing(db.session()), form=CsrfForm())
 
@@ -134,7 +134,7 @@ def undelivered_index():
 @bp.route("/undelivered/<event_id>/retry", methods=["POST"])
 @login_required
 def undelivered_retry(event_id: str):
-    if not has_role(current_user, ADMIN):
+    if not manages_deployment(db.session(), current_user):
         abort(403)
     require_csrf()
     return act(lambda: undelivered.retry(db.session(), event_id, current_user), url_for(".undelivered_index"),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from grants.core import audit
 from grants.core.i18n import _
 from grants.core.numbers import parse_decimal
-from grants.core.permissions import ADMIN, PermissionDenied, has_role
+from grants.core.permissions import PermissionDenied
+from grants.registry.departments import manages_deployment
 
 from . import values
 from .models import DatedParameter
@@ -30,10 +31,11 @@ def keys() -> list[str]:
 
 
 def set_value(session: Session, actor, key: str, since: date, raw: str) -> DatedParameter:
-    """Admins only; the value in the one grammar of numbers (rates to the ten-thousandth), stored as
-    typed ("14.5", "10000"); a row of the same key and date is replaced. Audited; not committed."""
-    if not has_role(actor, ADMIN):
-        raise PermissionDenied(_("Parametry ustawia administrator."))
+    """Whoever manages the deployment (the parameters are every authority's); the value in the one
+    grammar of numbers (rates to the ten-thousandth), stored as typed ("14.5", "10000"); a row of
+    the same key and date is replaced. Audited; not committed."""
+    if not manages_deployment(session, actor):
+        raise PermissionDenied(_("Parametry wspólne dla wszystkich urzędów ustawia operator platformy."))
     errors = []
     if key not in keys():
         errors.append({"field": "key", "message": str(_("Nieznany parametr."))})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, has_role
+from grants.registry.departments import manages_deployment
 
 from . import operations, values
 from .models import DatedParameter
@@ -38,7 +38,7 @@ class CsrfForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def index():
-    if not has_role(current_user, ADMIN):
+    if not manages_deployment(db.session(), current_user):
         abort(403)
     if request.method == "POST":
         if not CsrfForm().validate_on_submit():

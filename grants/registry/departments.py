@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from grants.core.errors import FieldErrors
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, actor_grantor, grantor_column_is, has_role, same_grantor
+from grants.core.permissions import (ADMIN, OFFICER, OPERATOR, PermissionDenied, actor_grantor, grantor_column_is,
+                                     has_role, same_grantor)
 from grants.workflows.base import record_change
 
 from .models import Department, Grantor
@@ -113,6 +114,16 @@ def default_grantor_id(session: Session) -> int | None:
     names none. With several, None: the caller asks which (never silently the first, issue 22)."""
     ids = session.scalars(select(Grantor.id).order_by(Grantor.id).limit(2)).all()
     return ids[0] if len(ids) == 1 else None
+
+
+def manages_deployment(session: Session, actor) -> bool:
+    """Who keeps what every authority shares (the national parameters: interest rates, the art. 19a
+    limits, retention; the mail queue of every authority's people): the platform operator, and an
+    admin while the deployment serves one authority. With several, one authority's admin would
+    change them for all the others (issue 22)."""
+    if has_role(actor, OPERATOR):
+        return True
+    return has_role(actor, ADMIN) and default_grantor_id(session) is not None
 
 
 def grantor_for(session: Session, actor, department_id=None) -> int | None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import url_for
 
+from grants.core import db
 from grants.core.i18n import _
-from grants.core.permissions import ADMIN, FINANCE, OFFICER, has_role
+from grants.core.permissions import ADMIN, FINANCE, OFFICER, OPERATOR, has_role
+from grants.registry.departments import manages_deployment
 
 
 def nav_for(user) -> list[tuple[str, str]]:
@@ -21,9 +23,10 @@ def nav_for(user) -> list[tuple[str, str]]:
     if has_role(user, OFFICER, ADMIN):
         items.append((url_for("workflows.index"), _("Procesy")))
     if has_role(user, ADMIN):
-        items.append((url_for("params.index"), _("Parametry")))
         items.append((url_for("users_admin.index"), _("Użytkownicy")))
         items.append((url_for("privacy.requests_index"), _("Żądania RODO")))
+    if has_role(user, ADMIN, OPERATOR) and manages_deployment(db.session(), user):
+        items.append((url_for("params.index"), _("Parametry")))
         items.append((url_for("notifications.undelivered_index"), _("Niedostarczone e-maile")))
     items.append((url_for("subscriptions.index"), _("Newsletter")))
     items.append((url_for("api_docs.docs"), _("API")))

@@ -172,3 +172,24 @@ def test_an_applicant_names_the_authority_of_an_art_19a_offer_when_there_are_sev
     assert session.scalar(select(SmallGrant.grantor_id)) == two["wie"]
     page = c.get(f"/initiatives/?grantor={WIE}").get_data(as_text=True)
     assert 'name="grantor"' in page
+
+
+def test_what_every_authority_shares_is_the_operators_once_there_are_several(app, two, session, make_user, login,
+                                                                             api_token):
+    """The national parameters (interest rates, art. 19a limits, retention) and the mail queue of
+    every authority's people: with two authorities, Kraków's admin would change them for Wieliczka;
+    the platform operator keeps them (an admin still does while one authority is served: the
+    parameters' and undelivered mail's own tests)."""
+    admin, operator = make_user("admin"), make_user("operator")
+    c = login(admin, app.test_client())
+    assert c.get("/admin/parameters/").status_code == 403
+    assert c.get("/notifications/undelivered").status_code == 403
+    assert "/admin/parameters/" not in c.get("/").get_data(as_text=True)
+    body = {"key": "interest.tax_arrears_rate", "valid_from": "2027-01-01", "value": "13.5"}
+    r = app.test_client().post("/api/v1/parameters", json=body, headers=api_token(admin))
+    assert r.status_code == 403, r.get_data(as_text=True)
+    op = login(operator, app.test_client())
+    assert op.get("/admin/parameters/").status_code == 200
+    assert op.get("/notifications/undelivered").status_code == 200
+    r = app.test_client().post("/api/v1/parameters", json=body, headers=api_token(operator))
+    assert r.status_code == 201, r.get_data(as_text=True)
