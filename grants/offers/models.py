@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.contests.models import Contest
@@ -29,9 +29,7 @@ OFFER_STATES = {
 }
 
 
-class Offer(WorkflowMixin, Base, states=OFFER_STATES,
-            # a contest's offers by id (the commission page's list of them, walked by key: issue 20)
-            constraints=(Index("ix_offers_contest_id_id", "contest_id", "id"),)):
+class Offer(WorkflowMixin, Base, states=OFFER_STATES):
     __tablename__ = "offers"
 
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
