@@ -53,3 +53,26 @@ def _next_urls(c, url: str) -> list[str]:
             return out
         url = m.group(1).replace("&amp;", "&")
         out.append(url)
+
+
+def test_api_offers_walk_by_key_never_showing_an_excluded_one(app, session, api_token):
+    w = support.build(session, real=2, extra=6, members=3)
+    client = app.test_client()
+    url = f"/api/v1/commissions/{w.commission_id}/offers"
+
+    def walk_api(headers) -> list[int]:
+        seen, after = [], None
+        while True:
+            body = client.get(f"{url}?per_page=3" + (f"&after={after}" if after else ""), headers=headers).get_json()
+            seen += [int(x["id"]) for x in body["items"]]
+            after = body["next"]
+            if after is None:
+                return seen
+    assert walk_api(api_token(w.chair)) == sorted(w.offer_ids)
+    conflicted = api_token(w.conflicted)
+    assert walk_api(conflicted) == sorted(w.offer_ids)[1:]  # the first offer's organisation: a declared conflict
+    assert client.get(f"{url}/{w.offer_ids[0]}", headers=conflicted).status_code == 404
+    assert client.get(f"{url}/{w.offer_ids[1]}", headers=conflicted).status_code == 200
+    assert client.get(f"{url}/abc", headers=conflicted).status_code == 404
+    assert client.get(url, headers=api_token(support.make_user(session, "applicant"))).status_code == 404
+    assert client.get(f"{url}?after=zzz", headers=conflicted).status_code == 422
