@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants.api import auth
 from grants.api.declare import IF_MATCH, api_route, query_param
@@ -19,7 +20,7 @@ from grants.core.permissions import PermissionDenied
 from grants.offers.models import Offer
 from grants.commissions import operations as ops
 from reviewers.declarations import declarations_of, organisations_to_declare
-from reviewers.models import Commission
+from reviewers.models import Commission, ScoreCard
 from reviewers.scoring import Board, ranking
 from reviewers.submissions import SubmissionKind
 
@@ -391,10 +392,15 @@ class ScoredOffersPage(BaseModel):
     next: str | None = Field(description="the `after` of the next page (null on the last page)")
 
 
-def _scored_offer(s, c, member, offer) -> dict:
+_ASK = object()  # `_scored_offer`'s card not given: asked for
+
+
+def _scored_offer(s, c, member, offer, card=_ASK) -> dict:
+    """One offer as the card page shows it; `card`: the member's card when the caller read it already."""
     rev = offer.revisions[-1] if offer.revisions else None
     reason = ops.may_score(s, c, member, offer) if member is not None else None
-    card = ops.card_for(s, c, member, offer) if member is not None else None
+    if card is _ASK:
+        card = ops.card_for(s, c, member, offer) if member is not None else None
     return {"id": str(offer.id), "number": offer.number, "title": offer.title,
             "organisation": {"id": str(offer.organisation_id), "name": offer.organisation.name},
             "requested_grant": _s(offer.requested_grant), "total_cost": _s(offer.total_cost),
@@ -428,9 +434,12 @@ def commission_offers(cid):
     user, c = _commission(cid)
     q = _readable_offers(user, c)
     page, per_page = _page_args()
-    rows, paging = paged(q, (Offer.id,), page, per_page)
+    # a page's revisions and the member's cards in one query each, not one per offer
+    rows, paging = paged(q.options(selectinload(Offer.revisions)), (Offer.id,), page, per_page)
     member = c.member_for(user)
-    items = [_scored_offer(db.session(), c, member, o) for o in rows]
+    cards = {x.offer_id: x for x in db.session.scalars(select(ScoreCard).where(
+        ScoreCard.member_id == member.id, ScoreCard.offer_id.in_([o.id for o in rows])))} if member and rows else {}
+    items = [_scored_offer(db.session(), c, member, o, cards.get(o.id)) for o in rows]
     return _json({"items": items, **paging}, 200, c)
 
 

@@ -76,3 +76,20 @@ def test_api_offers_walk_by_key_never_showing_an_excluded_one(app, session, api_
     assert client.get(f"{url}/abc", headers=conflicted).status_code == 404
     assert client.get(url, headers=api_token(support.make_user(session, "applicant"))).status_code == 404
     assert client.get(f"{url}?after=zzz", headers=conflicted).status_code == 422
+
+
+def test_api_offers_page_runs_as_many_queries_for_two_offers_as_for_six(app, session, api_token, count_queries):
+    w = support.build(session, real=2, extra=6, members=3)
+    client = app.test_client()
+    url = f"/api/v1/commissions/{w.commission_id}/offers"
+    counted = {}
+    for who in ("chair", "conflicted"):
+        h = api_token(getattr(w, who))
+        for n in (2, 6):
+            client.get(f"{url}?per_page={n}", headers=h)  # warm
+            with count_queries() as queries:
+                body = client.get(f"{url}?per_page={n}", headers=h).get_json()
+            assert len(body["items"]) == n
+            counted[(who, n)] = queries()
+    assert counted[("chair", 2)] == counted[("chair", 6)] and counted[("conflicted", 2)] == counted[("conflicted", 6)], \
+        counted
