@@ -157,13 +157,22 @@ class Scored:
     def _q(self, q):
         return q.execution_options(populate_existing=True) if self.fresh else q
 
+    def query(self, *options):
+        """The submissions the commission scores, unordered, with `options` loaded (default: what the
+        pages read): a page lists them by id, one page at a time (issue 20), without loading them all."""
+        m = self.kind.model
+        return (select(m).where(m.contest_id == self.commission.contest_id, m.state.in_(self.kind.scored_states))
+                .options(*(options or self.kind.options())))
+
     @cached_property
     def submissions(self) -> list:
         """The submissions the commission scores, by id, with what the pages read loaded."""
-        m = self.kind.model
-        q = (select(m).where(m.contest_id == self.commission.contest_id, m.state.in_(self.kind.scored_states))
-             .options(*self.kind.options()).order_by(m.id))
-        return list(self.session.scalars(self._q(q)).unique())
+        return list(self.session.scalars(self._q(self.query().order_by(self.kind.model.id))).unique())
+
+    @cached_property
+    def facts_by_id(self) -> dict[int, Fact]:
+        """The facts of the submissions the commission scores, by id (no objects loaded)."""
+        return {f.id: f for f in self.facts}
 
     @cached_property
     def by_id(self) -> dict:
@@ -231,8 +240,8 @@ class Scored:
         from, without a submitted card."""
         excluded = self.excluded
         submitted = {(c.member_id, self.kind.card_subject(c)) for c in self.cards if c.state == "submitted"}
-        return [(m.id, x.id) for m in self.commission.members if m.voting for x in self.submissions
-                if (m.id, x.id) not in excluded and (m.id, x.id) not in submitted]
+        return [(m.id, f.id) for m in self.commission.members if m.voting for f in self.facts
+                if (m.id, f.id) not in excluded and (m.id, f.id) not in submitted]
 
     @cached_property
     def ranking(self) -> list[Ranked]:
@@ -286,7 +295,7 @@ def missing_cards(session, commission) -> list[tuple[int, int]]:
     submitted card. In a call that takes other submissions (a concept call has no offers): (member
     id, submission id) of theirs."""
     board = Board.of(session, commission)
-    if board.offers:
+    if board.scored().facts:
         return list(board.missing_cards)
     # no offers: perhaps a call that takes others (asked only then: no query more otherwise)
     return [pair for kind in submissions.kinds() if kind.name != "offer" for pair in board.scored(kind).missing_cards]

@@ -3,7 +3,7 @@ what they see of each person (an e-mail only where the caller may see it)."""
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from grants.core.permissions import ADMIN, OFFICER, ROLES, has_role
 
@@ -22,9 +22,13 @@ def may_see_email(actor, user: User) -> bool:
     return actor is not None and (actor.id == user.id or has_role(actor, ADMIN))
 
 
-def search(session: Session, actor, role: str | None, text: str, page: int, per_page: int) -> tuple[list[User], int]:
+ORDER = (User.full_name, User.id)  # by name: ix_users_full_name_id, walked by key
+LOADED = (selectinload(User.roles), selectinload(User.memberships))  # what a found person shows
+
+
+def search(actor, role: str | None, text: str):
     """Active accounts (never anonymised ones) with `role`, whose name contains `text` (administrators:
-    or whose e-mail does), by name. The caller has been checked with may_search."""
+    or whose e-mail does), for a list in ORDER (with LOADED). The caller has been checked with may_search."""
     q = select(User).where(User.active.is_(True), User.anonymised_at.is_(None))
     # another authority's staff are no one an officer may appoint (issue 22): own staff and people of none
     g = getattr(actor, "grantor_id", None)
@@ -38,10 +42,7 @@ def search(session: Session, actor, role: str | None, text: str, page: int, per_
         if has_role(actor, ADMIN):
             by.append(func.lower(User.email).like(like, escape="\\"))
         q = q.where(or_(*by))
-    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
-    rows = session.scalars(q.options(selectinload(User.roles), selectinload(User.memberships))
-                           .order_by(User.full_name, User.id).offset((page - 1) * per_page).limit(per_page)).all()
-    return list(rows), total
+    return q.options(*LOADED)
 
 
 def known_role(role: str) -> bool:

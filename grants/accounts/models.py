@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import Base, IdKey
@@ -14,6 +14,8 @@ from grants.registry.models import Department, Membership
 
 class User(IdKey, Base):
     __tablename__ = "users"
+    # the people directory's order (GET /api/v1/users: by name), walked by key (issue 20)
+    __table_args__ = (Index("ix_users_full_name_id", "full_name", "id"),)
 
     email: Mapped[str] = mapped_column(String(255), unique=True)
     full_name: Mapped[str] = mapped_column(String(255), default="")

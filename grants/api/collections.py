@@ -166,6 +166,30 @@ def _page_args() -> tuple[int, int]:
     return page, per_page
 
 
+def paged(q, order, page: int, per_page: int, *, search: bool = False) -> tuple[list, dict]:
+    """One page of an API list (issue 20): the rows of `q` in `order` (the last key unique) and the
+    paging fields of the answer. Counted up to TOTAL_CAP: beyond it `total` is a lower bound
+    (`total_exact` false), so a list of a million rows costs what one of ten thousand does; a
+    `search` (words the caller typed) counts one page at most, as counting every match would read
+    them all. `?after=` (the `next` of the previous page) walks on by key through the order's index;
+    `?page=n` is still served (by OFFSET) for the first pages' numbered links and old clients."""
+    after = request.args.get("after")
+    keys = keyset.keys_of(order)
+    if after is not None and keyset.decode(keys, after) is None:
+        raise ApiProblem(422, "Invalid paging.", "/problems/invalid-input",
+                         errors=[{"field": "after", "message": "must be the `next` of a previous page"}])
+    cap = min(TOTAL_CAP, per_page) if search else TOTAL_CAP
+    counted = db.session.scalar(select(func.count()).select_from(q.order_by(None).limit(cap + 1).subquery()))
+    if after is not None or page == 1:
+        rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
+    else:
+        rows = list(db.session.scalars(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
+        next_key = keyset.encode(keys, rows[per_page - 1]) if len(rows) > per_page else None
+        rows = rows[:per_page]
+    return rows, {"total": min(counted, cap), "total_exact": counted <= cap, "page": page, "per_page": per_page,
+                  "next": next_key}
+
+
 def full(c: Collection, obj, user) -> dict:
     body = (c.serialize_full or c.serialize)(obj, user)
     body["transitions"] = [
@@ -275,25 +299,10 @@ def list_objects(collection):
     c = _collection(collection)
     user = _caller(c)
     page, per_page = _page_args()
-    after = request.args.get("after")
-    order = (c.model.id,)
-    if after is not None and keyset.decode(keyset.keys_of(order), after) is None:
-        raise ApiProblem(422, "Invalid paging.", "/problems/invalid-input",
-                         errors=[{"field": "after", "message": "must be the `next` of a previous page"}])
-    q = c.visible(select(c.model), user)
-    # counted up to TOTAL_CAP: beyond it `total` is a lower bound (`total_exact` false), so a list of a
-    # million rows costs what one of ten thousand does; `next` walks on by key (issue 20)
-    counted = db.session.scalar(select(func.count()).select_from(q.order_by(None).limit(TOTAL_CAP + 1).subquery()))
-    if after is not None or page == 1:
-        rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
-    else:
-        rows = list(db.session.scalars(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
-        next_key = keyset.encode(keyset.keys_of(order), rows[per_page - 1]) if len(rows) > per_page else None
-        rows = rows[:per_page]
+    rows, paging = paged(c.visible(select(c.model), user), (c.model.id,), page, per_page)
     if c.prefetch is not None:
         c.prefetch(rows, user)
-    return _json({"items": [c.serialize(o, user) for o in rows], "total": min(counted, TOTAL_CAP),
-                  "total_exact": counted <= TOTAL_CAP, "page": page, "per_page": per_page, "next": next_key}, 200)
+    return _json({"items": [c.serialize(o, user) for o in rows], **paging}, 200)
 
 
 @bp.route("/<collection:collection>/<obj_id>", methods=["GET"])

@@ -8,8 +8,9 @@ from datetime import datetime
 from flask import request
 from pydantic import BaseModel, Field
 
-from grants.core import audit, db
+from grants.core import audit
 
+from .collections import paged
 from .declare import api_route, query_param
 from .problems import invalid
 
@@ -27,9 +28,11 @@ class SealItem(BaseModel):
 
 class SealPage(BaseModel):
     items: list[SealItem]
-    total: int
+    total: int = Field(description="how many seals, counted up to a cap (see total_exact)")
+    total_exact: bool = Field(description="false when there are more seals than `total`")
     page: int
     per_page: int
+    next: str | None = Field(description="the `after` of the next page (null on the last page)")
 
 
 def _int_arg(name: str, default: int, high: int, errors: list[dict]) -> int:
@@ -54,17 +57,19 @@ def _utc(dt: datetime) -> str:
                        "compares a copy with the database).",
            query=(query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
                   query_param("per_page", "Items per page",
-                              {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE})),
+                              {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE}),
+                  query_param("after", "the `next` of the previous page: the page after it, by key")),
            response=SealPage, errors={422: "Invalid paging (the field named)"},
            example={"items": [{"id": 2, "created_at": "2026-12-02T10:00:00Z", "chains": 14, "last_entry_id": 311,
-                               "prev_hash": "9f2c…", "hash": "51ab…"}], "total": 2, "page": 1, "per_page": 50})
+                               "prev_hash": "9f2c…", "hash": "51ab…"}], "total": 2, "total_exact": True, "page": 1, "per_page": 50,
+                    "next": None})
 def audit_seals():
     errors: list[dict] = []
     page = _int_arg("page", 1, MAX_PAGE, errors)
     per_page = _int_arg("per_page", PER_PAGE, MAX_PER_PAGE, errors)
     if errors:
         raise invalid(errors, "Invalid paging")
-    rows, total = audit.seals_page(db.session(), page, per_page)
+    rows, paging = paged(audit.seals_query(), audit.SEALS_ORDER, page, per_page)
     items = [{"id": s.id, "created_at": _utc(s.created_at), "chains": s.chains, "last_entry_id": s.last_entry_id,
               "prev_hash": s.prev_hash, "hash": s.hash} for s in rows]
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {"items": items, **paging}

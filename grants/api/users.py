@@ -14,7 +14,7 @@ from grants.core import db
 from grants.core.permissions import ADMIN, ROLES, PermissionDenied, has_role
 
 from . import auth
-from .collections import _page_args
+from .collections import _page_args, paged
 from .declare import api_route, query_param
 from .problems import ApiProblem, invalid
 
@@ -94,9 +94,11 @@ class UserFound(BaseModel):
 
 class UsersPage(BaseModel):
     items: list[UserFound]
-    total: int
+    total: int = Field(description="how many match, counted up to a cap (one page for a search: see total_exact)")
+    total_exact: bool = Field(description="false when more match than `total`")
     page: int
     per_page: int
+    next: str | None = Field(description="the `after` of the next page (null on the last page)")
 
 
 def _found(caller, u: User) -> dict:
@@ -113,11 +115,12 @@ def _found(caller, u: User) -> dict:
                   query_param("q", "part of the name (administrators: or of the e-mail)",
                               {"type": "string", "maxLength": directory.MAX_QUERY}),
                   query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
-                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500})),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                  query_param("after", "the `next` of the previous page: the page after it, by key")),
            errors={403: "Neither an officer nor an administrator", 422: "Unknown role, a query too long, or invalid paging"},
            example={"items": [{"id": "12", "name": "Anna Nowak", "roles": ["commission_member", "applicant"],
                                "department_id": None, "organisation_ids": ["3"], "email": None}],
-                    "total": 1, "page": 1, "per_page": 50})
+                    "total": 1, "total_exact": True, "page": 1, "per_page": 50, "next": None})
 def search_users():
     caller = auth.require_user()
     if not directory.may_search(caller):
@@ -132,5 +135,5 @@ def search_users():
     if errors:
         raise invalid(errors)
     page, per_page = _page_args()
-    rows, total = directory.search(db.session(), caller, role, text, page, per_page)
-    return {"items": [_found(caller, u) for u in rows], "total": total, "page": page, "per_page": per_page}
+    rows, paging = paged(directory.search(caller, role, text), directory.ORDER, page, per_page, search=bool(text.strip()))
+    return {"items": [_found(caller, u) for u in rows], **paging}

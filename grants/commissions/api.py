@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants.api import auth
-from grants.api.declare import IF_MATCH, api_route
-from grants.api.collections import Collection, _expected_version, _json, _object, full, named, register
+from grants.api.declare import IF_MATCH, api_route, query_param
+from grants.api.collections import (Collection, _expected_version, _json, _object, _page_args, full, named, paged,
+                                    path_id, register)
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import Id, raw_json, validate
 from grants.calltypes import get as get_call_type
@@ -18,8 +20,8 @@ from grants.core.permissions import PermissionDenied
 from grants.offers.models import Offer
 from grants.commissions import operations as ops
 from reviewers.declarations import declarations_of, organisations_to_declare
-from reviewers.models import Commission
-from reviewers.scoring import offers_to_score, ranking
+from reviewers.models import Commission, ScoreCard
+from reviewers.scoring import Board, ranking
 from reviewers.submissions import SubmissionKind
 
 from .access import hidden_offers, is_staff, redact_ranking, visible_cards
@@ -383,13 +385,22 @@ class ScoredOffer(BaseModel):
 
 class ScoredOffersPage(BaseModel):
     items: list[ScoredOffer]
-    total: int
+    total: int = Field(description="how many, counted up to a cap (see total_exact)")
+    total_exact: bool = Field(description="false when there are more than `total`")
+    page: int
+    per_page: int
+    next: str | None = Field(description="the `after` of the next page (null on the last page)")
 
 
-def _scored_offer(s, c, member, offer) -> dict:
+_ASK = object()  # `_scored_offer`'s card not given: asked for
+
+
+def _scored_offer(s, c, member, offer, card=_ASK) -> dict:
+    """One offer as the card page shows it; `card`: the member's card when the caller read it already."""
     rev = offer.revisions[-1] if offer.revisions else None
     reason = ops.may_score(s, c, member, offer) if member is not None else None
-    card = ops.card_for(s, c, member, offer) if member is not None else None
+    if card is _ASK:
+        card = ops.card_for(s, c, member, offer) if member is not None else None
     return {"id": str(offer.id), "number": offer.number, "title": offer.title,
             "organisation": {"id": str(offer.organisation_id), "name": offer.organisation.name},
             "requested_grant": _s(offer.requested_grant), "total_cost": _s(offer.total_cost),
@@ -399,29 +410,37 @@ def _scored_offer(s, c, member, offer) -> dict:
 
 
 def _readable_offers(user, c):
-    """The commission's offers the caller may read: staff who do not sit on it all of them; an active
-    member (staff or not) those not hidden from them (R-COM-IMPARTIAL: nothing of an offer they are
-    excluded from)."""
+    """The query of the commission's offers the caller may read: staff who do not sit on it all of
+    them; an active member (staff or not) those not hidden from them (R-COM-IMPARTIAL: nothing of an
+    offer they are excluded from). A query, not the rows: a list reads one page of it (issue 20)."""
     s = db.session()
-    offers = offers_to_score(s, c)
+    q = Board.of(s, c).scored().query()
     member = c.member_for(user)
     if member is None and is_staff(user, c):
-        return offers
+        return q
     if member is None or not member.active:
         raise PermissionDenied()
     hidden = hidden_offers(s, c, user)
-    return [o for o in offers if o.id not in hidden]
+    return q.where(Offer.id.not_in(sorted(hidden))) if hidden else q
 
 
 @api_route("/commissions/<cid>/offers", "GET", summary="The offers the commission scores, as the card page shows them",
            who=MEMBERS + " (active; never an offer they are excluded from, R-COM-IMPARTIAL) and " + STAFF,
+           query=(query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                  query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}),
+                  query_param("after", "the `next` of the previous page: the page after it, by key")),
            response=ScoredOffersPage, errors={403: "Neither staff nor an active member"})
 def commission_offers(cid):
     user, c = _commission(cid)
-    rows = _readable_offers(user, c)
+    q = _readable_offers(user, c)
+    page, per_page = _page_args()
+    # a page's revisions and the member's cards in one query each, not one per offer
+    rows, paging = paged(q.options(selectinload(Offer.revisions)), (Offer.id,), page, per_page)
     member = c.member_for(user)
-    items = [_scored_offer(db.session(), c, member, o) for o in rows]
-    return _json({"items": items, "total": len(items)}, 200, c)
+    cards = {x.offer_id: x for x in db.session.scalars(select(ScoreCard).where(
+        ScoreCard.member_id == member.id, ScoreCard.offer_id.in_([o.id for o in rows])))} if member and rows else {}
+    items = [_scored_offer(db.session(), c, member, o, cards.get(o.id)) for o in rows]
+    return _json({"items": items, **paging}, 200, c)
 
 
 @api_route("/commissions/<cid>/offers/<oid>", "GET", summary="One offer the commission scores (the card page's fields "
@@ -431,8 +450,8 @@ def commission_offers(cid):
                    "caller is excluded from"})
 def commission_offer(cid, oid):
     user, c = _commission(cid)
-    rows = {str(o.id): o for o in _readable_offers(user, c)}
-    offer = rows.get(oid)
+    detail = "No such offer among those you may read in this commission."
+    offer = db.session.scalar(_readable_offers(user, c).where(Offer.id == path_id(oid, detail)))
     if offer is None:
-        raise ApiProblem(404, "No such offer among those you may read in this commission.")
+        raise ApiProblem(404, detail)
     return _json(_scored_offer(db.session(), c, c.member_for(user), offer), 200)

@@ -221,10 +221,12 @@ def may_score(session, commission, member, submission) -> object | None:
     if any(o not in mine for o in board.organisations):
         return _("Najpierw złóż oświadczenia o bezstronności wobec wszystkich organizacji (R-COM-IMPARTIAL).")
     kind = submissions.of(submission)
-    orgs = {submission.organisation_id, *submission.partner_ids}
+    # the lead and partners as the board's facts have them (a page need not load each one's partners)
+    fact = board.scored(kind).facts_by_id.get(submission.id)
+    orgs = {fact.organisation_id, *fact.partner_ids} if fact else {submission.organisation_id, *submission.partner_ids}
     if any(mine[o].conflict for o in orgs if o in mine):
         return kind.texts["excluded"]
-    if submission.contest_id != commission.contest_id or submission.id not in board.scored(kind).by_id:
+    if submission.contest_id != commission.contest_id or fact is None:
         return kind.texts["not_scored"]
     return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User, UserRole
 from grants.contests.models import Contest
@@ -16,25 +17,27 @@ from grants.documents.kinds import protocol_context
 from grants.documents.render import render_html
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
 from grants.core.numbers import parse_money
+from grants.offers.models import Offer
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, require_csrf, transition_page
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import act, visible_or_404
+from grants.web.areas import act, listing, visible_or_404
 from grants.commissions import operations as ops
 from grants.commissions.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
-from reviewers.models import Commission, CommissionMember
+from reviewers.models import Commission, CommissionMember, ScoreCard
 from grants.commissions.protocol import build as build_protocol
-from reviewers.scoring import Board, missing_cards, offers_to_score, ranking
+from reviewers.scoring import Board, missing_cards, ranking
 from reviewers.submissions import SubmissionKind
 
-from .access import hidden, hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed, visible_cards
-from .submissions import OFFERS
+from .access import hidden, hidden_offers, is_staff, redact_protocol, redact_ranking, scores_closed
+from .submissions import OFFERS, SCORED_STATES
 
 bp = Blueprint("commissions", __name__, template_folder="templates")
+PER_PAGE = 50  # offers on one page of a member's cards
 
 KIND_LABELS = {"city": _("przedstawiciel miasta"), "ngo": _("osoba wskazana przez organizacje"),
                "expert": _("ekspert (głos doradczy)")}
@@ -76,8 +79,14 @@ def show(cid):
         Organisation.id.in_(organisations_to_declare(s, c))).order_by(Organisation.name))} if c.state != "forming" else {}
     declarations = declarations_of(s, c)
     mine = {d.organisation_id: d for d in declarations if member and d.member_id == member.id}
-    offers = offers_to_score(s, c)
-    my_cards = {x.offer_id: x for x in visible_cards(s, c, current_user) if member and x.member_id == member.id}
+    # the member's cards list the offers a page at a time, by key (issue 20): a national call's
+    # thousands of offers are not loaded to show fifty
+    scoring_list = member is not None and member.active and c.state in ("scoring", "closed", "approved")
+    scored = Board.of(s, c).scored()
+    page = listing(scored.query(joinedload(Offer.organisation)), Offer, Offer.id, per_page=PER_PAGE,
+                   total=len(scored.facts)) if scoring_list else None
+    offers = page.rows if page else []
+    my_cards = _own_cards(s, member, offers)
     hidden = hidden_offers(s, c, current_user)
     ranked = redact_ranking([{"rank": r.rank, "offer_id": r.offer_id, "score": str(r.score_display), "passed": r.passed,
                               "advisory": None if r.advisory is None else str(r.advisory_display)}
@@ -99,13 +108,34 @@ def show(cid):
         progress = [{"member": m, "missing": todo.get(m.id, 0)} for m in c.members if m.voting]
     return render_template(
         "commissions/show.html", c=c, contest=c.contest, staff=staff, member=member, orgs=orgs, mine=mine,
-        offers=offers, offers_by_id={o.id: o for o in offers}, my_cards=my_cards, hidden=hidden, ranked=ranked,
+        offers=offers, page=page, ranked_offers=_ranked_offers(s, c) if ranked else {}, my_cards=my_cards,
+        hidden=hidden, ranked=ranked,
         may={o.id: ops.may_score(s, c, member, o) for o in offers} if member else {},
         missing=sum(p["missing"] for p in progress), progress=progress, overview=overview,
         candidates=candidates, all_orgs=s.scalars(select(Organisation).order_by(Organisation.name)).all() if candidates else [],
         kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
         transitions=available_transitions(s, c, current_user), wf=c.__workflow__, diagram=mermaid(c.__workflow__, c.state),
         history=audit.history(s, "commission", c.id) if staff else None, form=CsrfForm())
+
+
+def _own_cards(s, member, offers) -> dict:
+    """The member's own cards of the listed offers, by offer id. A member reads their own cards in
+    every state (`access.visible_cards`); those of offers hidden from them are never shown (the
+    page says they are excluded first)."""
+    if member is None or not offers:
+        return {}
+    return {x.offer_id: x for x in s.scalars(select(ScoreCard).where(
+        ScoreCard.member_id == member.id, ScoreCard.offer_id.in_([o.id for o in offers])))}
+
+
+def _ranked_offers(s, c) -> dict:
+    """What the ranking shows of each scored offer, as plain rows of one query (no offer objects):
+    number, the lead organisation's name, the amounts asked for and proposed."""
+    rows = s.execute(select(Offer.id, Offer.number, Organisation.name.label("organisation_name"),
+                            Offer.requested_grant, Offer.proposed_grant)
+                     .join(Organisation, Organisation.id == Offer.organisation_id)
+                     .where(Offer.contest_id == c.contest_id, Offer.state.in_(SCORED_STATES)))
+    return {r.id: r for r in rows}
 
 
 @bp.route("/commissions/<int:cid>/members", methods=["POST"])
@@ -216,7 +246,8 @@ def allocation(cid):
     if not is_staff(current_user, c):
         abort(403)  # amounts are proposed by officers of the contest (R-ALLOC)
     s = db.session()
-    numbers = {o.id: o.number for o in offers_to_score(s, c)}
+    numbers = dict(s.execute(select(Offer.id, Offer.number).where(Offer.contest_id == c.contest_id,
+                                                                  Offer.state.in_(SCORED_STATES))).all())
     amounts, errors = {}, []
     for key, raw in request.form.items():
         if key.startswith("amount."):

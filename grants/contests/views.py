@@ -60,7 +60,7 @@ def index():
         q = q.where(textsearch.matches(db.session().bind.dialect.name, text, Contest.title,
                                        vector=textsearch.tsvector(Contest.title)))
     page = listing(q, Contest, Contest.deadline.desc().nulls_last(),
-                   Contest.id.desc(), options=(selectinload(Contest.department),))
+                   Contest.id.desc(), options=(selectinload(Contest.department),), search=bool(text))
     return render_template("contests/index.html", rows=page.rows, page=page, state=page.state, q=text,
                            states=Contest.__workflow__.states,
                            can_create=has_role(viewer(), OFFICER, ADMIN))

@@ -295,12 +295,12 @@ def checkpoint(session: Session) -> AuditSeal | None:
     return seal
 
 
-def seals_page(session: Session, page: int, per_page: int) -> tuple[list[AuditSeal], int]:
-    """Published seals, newest first: a page of them and how many there are."""
-    total = session.scalar(select(func.count()).select_from(AuditSeal)) or 0
-    rows = list(session.scalars(select(AuditSeal).order_by(AuditSeal.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)))
-    return rows, total
+SEALS_ORDER = (AuditSeal.id.desc(),)  # published seals, newest first: the primary key's index, walked by key
+
+
+def seals_query():
+    """The published seals (everyone may read them), for a list in SEALS_ORDER."""
+    return select(AuditSeal)
 
 
 def compare_seals(session: Session, published: list[tuple[int, str]]) -> list[str]:

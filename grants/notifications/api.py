@@ -6,7 +6,7 @@ from flask import request
 
 from grants.api import auth
 from grants.api.declare import api_route, query_param
-from grants.api.collections import _page_args
+from grants.api.collections import _page_args, paged
 from grants.api.problems import ApiProblem
 from grants.core import db
 
@@ -26,7 +26,9 @@ ITEM = {"type": "object", "required": ["id", "kind", "category", "subject", "cre
     "object_id": {"type": ["string", "null"]}, "url": {"type": ["string", "null"]},
     "created_at": {"type": "string"}, "read_at": {"type": ["string", "null"]}}}
 PAGE = {"type": "object", "required": ["items", "total", "unread"], "properties": {
-    "items": {"type": "array", "items": ITEM}, "total": {"type": "integer"}, "unread": {"type": "integer"}}}
+    "items": {"type": "array", "items": ITEM}, "total": {"type": "integer"}, "unread": {"type": "integer"},
+    "total_exact": {"type": "boolean"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+    "next": {"type": ["string", "null"], "description": "the `after` of the next page (null on the last page)"}}}
 
 
 def _out(n, locale: str) -> dict:
@@ -41,15 +43,15 @@ def _out(n, locale: str) -> dict:
            who="any signed-in user (their own)", response=PAGE, tag="me", operation_id="listMyNotifications",
            query=(query_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 100000}),
                   query_param("per_page", "Items per page", {"type": "integer", "minimum": 1, "maximum": 500}),
-                  query_param("unread", "Only unread ones", {"type": "string", "enum": ["true", "false", "1", "0"]})))
+                  query_param("unread", "Only unread ones", {"type": "string", "enum": ["true", "false", "1", "0"]}),
+                  query_param("after", "the `next` of the previous page: the page after it, by key")))
 def my_notifications():
     user = auth.require_user()
     page, per_page = _page_args()
     unread = request.args.get("unread", "").lower() in ("1", "true", "yes")
-    rows, total = ops.inbox(db.session(), user, unread_only=unread, limit=per_page, offset=(page - 1) * per_page)
+    rows, paging = paged(ops.inbox(user, unread), ops.INBOX_ORDER, page, per_page)
     locale = mailer.locale_of(user)
-    return {"items": [_out(n, locale) for n in rows], "total": total,
-            "unread": ops.unread_count(db.session(), user)}
+    return {"items": [_out(n, locale) for n in rows], **paging, "unread": ops.unread_count(db.session(), user)}
 
 
 @api_route("/me/notifications/<int:nid>/read", "POST", summary="Mark one of the caller's notifications read",

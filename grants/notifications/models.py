@@ -14,7 +14,9 @@ class Notification(IdKey, Base):
     """One thing one person is told. `key` makes a reminder once per person and occasion."""
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_notifications_user_key"),
-                      Index("ix_notifications_user_unread", "user_id", "read_at"))
+                      Index("ix_notifications_user_unread", "user_id", "read_at"),
+                      # the inbox, newest first, walked by key (issue 20)
+                      Index("ix_notifications_user_created", "user_id", "created_at", "id"))
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(60))

@@ -158,14 +158,13 @@ def unread_rows(session, user, limit: int = 5) -> list[Notification]:
                                 .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
-def inbox(session, user, unread_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
+INBOX_ORDER = (Notification.created_at.desc(), Notification.id.desc())  # newest first: ix_notifications_user_created
+
+
+def inbox(user, unread_only: bool = False):
+    """The user's notifications (only the unread ones when asked), for a list in INBOX_ORDER."""
     q = select(Notification).where(Notification.user_id == user.id)
-    if unread_only:
-        q = q.where(Notification.read_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = list(session.scalars(q.order_by(Notification.created_at.desc(), Notification.id.desc())
-                                .limit(limit).offset(offset)))
-    return rows, total
+    return q.where(Notification.read_at.is_(None)) if unread_only else q
 
 
 def own(session, user, notification_id: int) -> Notification:

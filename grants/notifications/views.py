@@ -12,13 +12,14 @@ from grants.registry.departments import manages_deployment
 from grants.forms.account import CsrfForm
 from grants.web.account import Section as AccountSection
 from grants.web.account import add_section
-from grants.web.areas import act
+from grants.web.areas import act, listing
 from grants.web.home import Item, Section, section
 from grants.web.transitions import require_csrf
 
 from . import facts, kinds, mailer, undelivered
 from . import operations as ops
 from .errors import NotificationError
+from .models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 PER_PAGE = 50
@@ -57,15 +58,9 @@ def _bell():
 @login_required
 def index():
     unread_only = request.args.get("unread") == "1"
-    try:
-        page = max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        page = 1
-    rows, total = ops.inbox(db.session(), current_user, unread_only=unread_only, limit=PER_PAGE,
-                            offset=(page - 1) * PER_PAGE)
-    return render_template("notifications/index.html", items=[shown(n) for n in rows], total=total, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), unread_only=unread_only,
-                           form=CsrfForm())
+    page = listing(ops.inbox(current_user, unread_only), Notification, *ops.INBOX_ORDER, per_page=PER_PAGE)
+    return render_template("notifications/index.html", items=[shown(n) for n in page.rows], page=page,
+                           unread_only=unread_only, form=CsrfForm())
 
 
 @bp.route("/<int:nid>")

@@ -6,15 +6,14 @@ invitation missing or not the caller's), 403 (role or relation), 400/422 (body),
 from __future__ import annotations
 
 from flask import Response, request
-from sqlalchemy import func, select
 from pydantic import BaseModel, Field
 
 from grants.api import auth
 from grants.api.declare import api_route, query_param
-from grants.api.collections import TOTAL_CAP, _json, _page_args
+from grants.api.collections import _json, _page_args, paged
 from grants.api.problems import ApiProblem, invalid
 from grants.api.validation import optional_body, raw_json, validate
-from grants.core import canonical, db, keyset
+from grants.core import canonical, db
 from grants.core.permissions import ADMIN, PermissionDenied, has_role
 from grants.workflows.errors import stale
 
@@ -365,23 +364,13 @@ def organisations_list():
     if len(text) > search.MAX_QUERY or "\x00" in text:
         raise invalid([{"field": "q", "message": f"at most {search.MAX_QUERY} characters, no NUL"}])
     page, per_page = _page_args()
-    after = request.args.get("after")
-    if after is not None and keyset.decode(keyset.keys_of(search.ORDER), after) is None:
-        raise invalid([{"field": "after", "message": "must be the `next` of a previous page"}])
     s = db.session()
     q = search.query(s.bind.dialect.name, text, request.args.get("field", ""), request.args.get("district", ""))
     if mine:
         q = q.where(Organisation.id.in_(user.organisation_ids or [0]))
-    # as every list (grants.api.collections): counted up to TOTAL_CAP, paged by key (issue 20)
-    counted = s.scalar(select(func.count()).select_from(q.order_by(None).limit(TOTAL_CAP + 1).subquery()))
-    if after is not None or page == 1:
-        chunk, next_key = keyset.page_after(s, q, search.ORDER, after, per_page)
-    else:
-        chunk = list(s.scalars(q.order_by(*search.ORDER).offset((page - 1) * per_page).limit(per_page + 1)))
-        next_key = keyset.encode(keyset.keys_of(search.ORDER), chunk[per_page - 1]) if len(chunk) > per_page else None
-        chunk = chunk[:per_page]
-    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], "total": min(counted, TOTAL_CAP),
-                  "total_exact": counted <= TOTAL_CAP, "page": page, "per_page": per_page, "next": next_key}, 200)
+    # as every list (grants.api.collections.paged): counted up to a cap (one page for a search), by key
+    chunk, paging = paged(q, search.ORDER, page, per_page, search=bool(text.strip()))
+    return _json({"items": [organisation_json(s, user, o, False) for o in chunk], **paging}, 200)
 
 
 @api_route("/organisations/<oid>", "GET", summary="One organisation of the registry", public=True, who=WHO_ORGS,

@@ -13,7 +13,7 @@ from grants.core.permissions import ADMIN, OFFICER, PermissionDenied, has_role
 from grants.forms.registry import OrganisationForm
 
 from grants.forms.account import CsrfForm
-from grants.web.areas import COUNT_CAP, listing
+from grants.web.areas import listing
 
 from . import merging, notes
 from . import operations as ops
@@ -36,7 +36,7 @@ def index():
     field = request.args.get("field") or ""
     district = request.args.get("district") or ""
     q = search.query(db.session().bind.dialect.name, text, field, district)
-    page = listing(q, Organisation, *search.ORDER, per_page=PER_PAGE, count_cap=PER_PAGE if text else COUNT_CAP)
+    page = listing(q, Organisation, *search.ORDER, per_page=PER_PAGE, search=bool(text))
     return render_template("registry/index.html", rows=page.rows, page=page, q=text,
                            field=field, district=district, fields=FIELDS, districts=DISTRICTS, forms=LEGAL_FORMS,
                            can_create=has_role(_user(), OFFICER, ADMIN))

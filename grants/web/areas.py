@@ -216,14 +216,19 @@ def _page_url(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def listing(q, model, *order, options=(), per_page: int = PER_PAGE, count_cap: int = COUNT_CAP) -> Page:
+def listing(q, model, *order, options=(), per_page: int | None = None, count_cap: int = COUNT_CAP,
+            search: bool = False, total: int | None = None) -> Page:
     """One list page of the visible query `q`: `?state=` filters by the workflow state (an unknown
     state shows nothing, not an error). Pages by key (issue 20): `?after=<key>` is the page after
     the row with that key, found through the order's index whatever the list's length; `?page=n`
     (the numbered links of the first pages, and old bookmarks) still works. The count stops at
-    `count_cap` (COUNT_CAP), so a list of a million rows costs what one of a thousand does; a search
-    over a large set counts one page (`count_cap=per_page`: "50+"), as counting its matches would
-    read every one of them from the text index."""
+    `count_cap` (COUNT_CAP), so a list of a million rows costs what one of a thousand does. `search`
+    (the caller filtered by words the user typed): the count stops at one page ("50+"), as counting
+    every match would read them all from the text index (or every row, for a LIKE). `total`: how
+    many rows the list has, when the caller knows already (no count is run; ignored with `?state=`)."""
+    per_page = per_page or PER_PAGE  # read at the call: a test may set a smaller page
+    if search:
+        count_cap = min(count_cap, per_page)
     state = request.args.get("state") or None
     if state and hasattr(model, "state"):
         q = q.where(model.state == state)
@@ -236,8 +241,11 @@ def listing(q, model, *order, options=(), per_page: int = PER_PAGE, count_cap: i
         page = 1
     after = request.args.get("after") or None
     q = q.options(*options)
-    counted = db.session.scalar(select(func.count()).select_from(
-        q.order_by(None).limit(count_cap + 1).subquery()))
+    if total is not None and not (state and hasattr(model, "state")):
+        counted = total
+    else:
+        counted = db.session.scalar(select(func.count()).select_from(
+            q.order_by(None).limit(count_cap + 1).subquery()))
     if after or page == 1:
         rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
         page = 1

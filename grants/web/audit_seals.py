@@ -2,26 +2,18 @@
 kept outside the database proves a later rewrite of history (`grants audit verify` compares)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
-from grants.core import audit, db
+from grants.core import audit
+from grants.core.audit import AuditSeal
+from grants.web.areas import listing
 
 bp = Blueprint("audit_seals", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
 
 
-def page_number(raw: str | None) -> int:
-    """A page asked for in the address; anything unreadable is the first page."""
-    try:
-        page = int(raw or "1")
-    except ValueError:
-        return 1
-    return page if 1 <= page <= 100_000 else 1
-
-
 @bp.route("/seals")
 def seals():
-    page = page_number(request.args.get("page"))
-    rows, total = audit.seals_page(db.session(), page, PER_PAGE)
-    return render_template("audit/seals.html", seals=rows, total=total, page=page, per_page=PER_PAGE)
+    page = listing(audit.seals_query(), AuditSeal, *audit.SEALS_ORDER, per_page=PER_PAGE)
+    return render_template("audit/seals.html", seals=page.rows, page=page)

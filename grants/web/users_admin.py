@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from grants.accounts import admin, tokens
 from grants.accounts.models import User
@@ -11,6 +12,7 @@ from grants.accounts.operations import AccountError
 from grants.core import audit, db
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN
+from grants.web.areas import listing
 from grants.web.transitions import require_csrf
 
 from .security import roles_required
@@ -29,10 +31,9 @@ def _user(uid: int) -> User:
 @roles_required(ADMIN)
 def index():
     q = request.args.get("q", "")[:100]
-    page = request.args.get("page", 1, type=int) or 1
-    rows, total = admin.search(db.session(), current_user, q, page=max(page, 1))
-    return render_template("users_admin/index.html", rows=rows, total=total, q=q, page=max(page, 1),
-                           per_page=admin.PER_PAGE)
+    page = listing(admin.users(current_user, q), User, *admin.ORDER, per_page=admin.PER_PAGE, search=bool(q.strip()),
+                   options=(selectinload(User.roles),))
+    return render_template("users_admin/index.html", rows=page.rows, page=page, q=q)
 
 
 @bp.route("/<int:uid>")

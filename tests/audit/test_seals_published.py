@@ -12,6 +12,7 @@ from grants.core.audit import AuditSeal
 from grants.web import audit_seals
 from tests.audit.test_heads import behind_the_back
 from tests.web.test_accessibility import problems as accessibility_problems
+from tests.web.pager import next_link, walk
 
 
 def _seals(session, n: int) -> list:
@@ -102,8 +103,32 @@ def test_page_paginates(session, client, monkeypatch):
     assert seals[2][1] in first and seals[1][1] in first and seals[0][1] not in first
     assert 'href="/audit/seals?page=2"' in first
     second = client.get("/audit/seals?page=2").get_data(as_text=True)
-    assert seals[0][1] in second and seals[2][1] not in second and 'href="/audit/seals?page=1"' in second
+    assert seals[0][1] in second and seals[2][1] not in second and 'href="/audit/seals"' in second
     assert client.get("/audit/seals?page=zzz").status_code == 200  # unreadable: the first page
+    # the pager every list has: "next" walks on by key (issue 20), and the last page has none
+    by_key = client.get(next_link(first)).get_data(as_text=True)
+    assert seals[0][1] in by_key and seals[1][1] not in by_key and 'rel="next"' not in by_key
+    assert 'rel="first"' in by_key
+
+
+def test_page_walks_every_seal_by_key_without_duplicates_or_gaps(session, client, monkeypatch):
+    monkeypatch.setattr(audit_seals, "PER_PAGE", 2)
+    seals = _seals(session, 5)
+    seen = walk(client, "/audit/seals", lambda html: sorted((h for _i, h in seals if h in html), key=html.index))
+    assert seen == [h for _i, h in reversed(seals)]
+
+
+def test_api_walks_every_seal_by_key(session, client):
+    seals = _seals(session, 5)
+    seen, after = [], None
+    while True:
+        body = client.get("/api/v1/audit/seals?per_page=2" + (f"&after={after}" if after else "")).get_json()
+        seen += [i["id"] for i in body["items"]]
+        after = body["next"]
+        if after is None:
+            break
+    assert seen == [i for i, _h in reversed(seals)] and body["total"] == 5 and body["total_exact"]
+    assert client.get("/api/v1/audit/seals?after=nonsense").status_code == 422
 
 
 # ------------------------------------------------------------------ a copy kept outside proves a rewrite

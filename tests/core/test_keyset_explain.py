@@ -6,22 +6,28 @@ no sequential scan of contests, offers or audit entries, and no scan that reads 
 own code sends them (the same `visible()` queries and grants.core.keyset), then EXPLAINed."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from bench.seed_national import seed
+from grants.accounts import admin as admin_ops
+from grants.accounts import directory
 from grants.accounts.models import User
 from grants.contests import operations as cops
 from grants.contests.models import Contest
 from grants.core import audit, db, keyset
+from grants.notifications import operations as nops
 from grants.offers import operations as oops
 from grants.offers.models import Offer
+from reviewers.scoring import Board
 from tests.conftest import wipe
 
 pytestmark = pytest.mark.postgres(reason="EXPLAIN of PostgreSQL's plans on a set large enough for its planner")
 
-BIG = ("contests", "offers", "audit_entries")
+BIG = ("contests", "offers", "audit_entries", "notifications", "audit_seals", "users")
 CONTEST_ORDER = (Contest.deadline.desc().nulls_last(), Contest.id.desc())
 
 
@@ -91,6 +97,25 @@ def _index_names(plans: list[dict]) -> set[str]:
     return {n.get("Index Name") for p in plans for n in _nodes(p["plan"])} - {None}
 
 
+def _more(member_email: str) -> None:
+    """What the national generator leaves out, added by SQL: 60,000 notifications (half of them one
+    NGO member's, a third of those unread), 20,000 audit seals; then ANALYZE."""
+    with db.get_engine().begin() as c:
+        member = c.scalar(text("SELECT id FROM users WHERE email = :e"), {"e": member_email})
+        users = c.scalar(text("SELECT max(id) FROM users"))
+        c.execute(text(
+            "INSERT INTO notifications (user_id, kind, category, params, created_at, read_at, delivery) "
+            "SELECT CASE WHEN g % 2 = 0 THEN :member ELSE 1 + g % :users END, 'offer_received', 'offers', '{}', "
+            "now() - make_interval(mins => g / 3), CASE WHEN g % 3 = 0 THEN NULL ELSE now() END, 'none' "
+            "FROM generate_series(1, 60000) g"), {"member": member, "users": users})
+        c.execute(text(
+            "INSERT INTO audit_seals (created_at, last_entry_id, heads, prev_hash, hash) "
+            "SELECT now() - make_interval(mins => 20000 - g), g, '{}', md5((g - 1)::text), md5(g::text) "
+            "FROM generate_series(1, 20000) g"))
+    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("ANALYZE notifications, audit_seals"))
+
+
 def _walk(s: Session, q, order, pages: int = 3, per_page: int = 50) -> None:
     cursor = None
     for _n in range(pages):
@@ -122,3 +147,25 @@ def test_main_lists_read_through_an_index_on_a_national_style_set(app):
         audit.history(s, "offer", 1234)
         audit.history(s, "contest", 17)
     _reads_little(_plans(member_and_audit))
+
+    # the lists walked by key since (issue 20): the inbox (all, unread), the audit seals, the admin's
+    # users, the people directory, the commission page's offers of the largest contest
+    _more("member1@ngo.example")
+    with Session(db.get_engine()) as s:  # the contest with most offers (outside what is EXPLAINed)
+        contest_id = s.scalar(select(Offer.contest_id).group_by(Offer.contest_id)
+                              .order_by(func.count().desc()).limit(1))
+
+    def second_round(s):
+        member = _user(s, "member1@ngo.example")
+        _walk(s, nops.inbox(member), nops.INBOX_ORDER)
+        _walk(s, nops.inbox(member, unread_only=True), nops.INBOX_ORDER)
+        _walk(s, audit.seals_query(), audit.SEALS_ORDER)
+        admin = _user(s, "admin@g0001.example")
+        _walk(s, admin_ops.users(admin), admin_ops.ORDER)
+        _walk(s, directory.search(_user(s, "officer1@g0001.example"), None, ""), directory.ORDER)
+        commission = SimpleNamespace(id=0, contest_id=contest_id)
+        keyset.page_after(s, Board(s, commission).scored().query(), (Offer.id,), None, 50)
+    plans = _plans(second_round)
+    _reads_little(plans)
+    assert {"ix_notifications_user_created", "pk_audit_seals", "uq_users_email", "ix_users_full_name_id",
+            "ix_offers_contest_id"} <= _index_names(plans), _index_names(plans)
