@@ -6,15 +6,15 @@ audit seals (by id) already have their index (the e-mail's unique one, the prima
 commission page's offers of one contest are read through offers' contest_id index (a contest's
 offers, not the table's: no index more on the table the deadline hour writes to).
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-04 16:00:00
 """
 from alembic import op
 
 
-revision = '0025'
-down_revision = '0024'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
