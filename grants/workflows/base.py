@@ -3,13 +3,12 @@
 
 A declaration lists states, transitions with the roles allowed, an object-level relation check,
 guards that return a reason, side effects, and time-driven transitions with their due moment.
-The `transitions.Machine` is built once per workflow; each call binds a short-lived proxy
-(SQLAlchemy does not call __init__ on loaded rows, and binding the row itself would add
-trigger methods to the model class namespace).
+The `transitions.Machine` is built once per workflow and its moves read from it once into a
+table (`Workflow.moves`): firing a transition looks its destination up (binding the row to the
+machine would add trigger methods to the model class namespace).
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
@@ -122,13 +121,6 @@ def transition(name: str, source: str | Iterable[str], dest: str, label: LazyTex
     return Transition(name=name, source=src, dest=dest, label=label, roles=frozenset(roles), **kw)
 
 
-class _Proxy:
-    """What the machine changes; its state is copied onto the row."""
-
-    def __init__(self, state: str):
-        self.state = state
-
-
 class Workflow:
     def __init__(self, name: str, object_type: str, states: dict[str, LazyText], initial: str,
                  transitions: list[Transition]):
@@ -143,19 +135,18 @@ class Workflow:
             model=None, states=list(states), initial=initial, auto_transitions=False,
             model_attribute="state",
             transitions=[{"trigger": t.name, "source": list(t.source), "dest": t.dest} for t in transitions])
-        self._lock = threading.Lock()
+        # the machine's moves as a table, read once: its transitions have no conditions or
+        # callbacks, so firing one is this lookup (binding a model to the machine on every call,
+        # under a lock shared by a process's threads, cost more than the rest of the checks)
+        self.moves = {(source, event_name): moves[0].dest
+                      for event_name, event in self.machine.events.items()
+                      for source, moves in event.transitions.items()}
 
     def fire(self, state: str, name: str) -> str:
-        proxy = _Proxy(state)
-        with self._lock:  # Machine.models is shared between threads
-            self.machine.add_model(proxy, initial=state)
-        try:
-            if not self.machine.events[name].trigger(proxy):
-                raise TransitionNotAvailable(name)
-        finally:
-            with self._lock:
-                self.machine.remove_model(proxy)
-        return proxy.state
+        dest = self.moves.get((state, name))
+        if dest is None:
+            raise TransitionNotAvailable(name)
+        return dest
 
     def next_check(self, obj) -> datetime | None:
         """The earliest moment a time-driven transition from the current state becomes due."""
