@@ -1,7 +1,9 @@
 """Who an audience named in the rules is, for one object: user ids (active, not anonymised)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import bindparam, select, union_all
 
 from grants.accounts.models import User, UserRole
 from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT
@@ -51,19 +53,21 @@ def _active(q):
     return q.where(User.active.is_(True), User.anonymised_at.is_(None))
 
 
-def _with_role(session, *roles: str, department: int | None = None) -> set[int]:
-    q = _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles)))
-    if department is not None:
-        q = q.where(User.department_id == department)
-    return set(session.scalars(q))
+def _role_query(*roles: str):
+    return _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles)))
+
+
+def _members_query(org_ids):
+    """Members of the organisations: ids, or a subquery of them."""
+    return _active(select(User.id).join(Membership, Membership.user_id == User.id)
+                   .where(Membership.organisation_id.in_(org_ids)))
 
 
 def members_of(session, org_ids) -> set[int]:
     org_ids = [o for o in org_ids if o is not None]
     if not org_ids:
         return set()
-    return set(session.scalars(_active(select(User.id).join(Membership, Membership.user_id == User.id)
-                                       .where(Membership.organisation_id.in_(org_ids)))))
+    return set(session.scalars(_members_query(org_ids)))
 
 
 def _contest_id(obj) -> int | None:
@@ -72,40 +76,96 @@ def _contest_id(obj) -> int | None:
     return getattr(obj, "contest_id", None)
 
 
-def resolve(session, audience: str, obj) -> set[int]:
+def _value(audience: str, obj):
+    """What the audience's query needs of the object: (variant, value); variant None: nobody."""
     if audience in (NOBODY, SUBSCRIBERS):
-        return set()
+        return None, None
     if audience == ORGANISATION:
-        return members_of(session, [organisation_id(obj)])
+        org = organisation_id(obj)
+        return ("org" if org is not None else None), org
     if audience == OFFICERS:
         dept = department_id(obj)
-        found = _with_role(session, OFFICER, department=dept) if dept is not None else set()
-        return found or _with_role(session, OFFICER)
+        return ("all", None) if dept is None else ("department", dept)
     if audience == RESPONDER:
-        return members_of(session, [getattr(obj, "responder_org_id", None)])
-    if audience == FINANCE_STAFF:
-        return _with_role(session, FINANCE)
+        org = getattr(obj, "responder_org_id", None)
+        return ("org" if org is not None else None), org
+    if audience in (FINANCE_STAFF, PUBLIC):
+        return "all", None
     if audience == AUTHOR:
         author = getattr(obj, "author_id", None)
-        return set(session.scalars(_active(select(User.id).where(User.id == author)))) if author else set()
+        return ("author" if author else None), author
     if audience == COMMISSION:
         if obj.__workflow__.object_type == "commission":
-            commission_id = obj.id
-        else:
-            commission_id = session.scalar(select(Commission.id).where(Commission.contest_id == _contest_id(obj)))
-        return set(session.scalars(_active(select(User.id).join(CommissionMember, CommissionMember.user_id == User.id)
-                                           .where(CommissionMember.commission_id == commission_id))))
+            return "commission", obj.id
+        contest = _contest_id(obj)
+        return ("contest", contest) if contest is not None else ("no contest", None)
     if audience == CONTEST_APPLICANTS:
-        orgs = session.scalars(select(Offer.organisation_id).where(Offer.contest_id == _contest_id(obj),
-                                                                   Offer.state != "draft"))
-        return members_of(session, set(orgs))
-    if audience == PUBLIC:
-        return _with_role(session, APPLICANT, PARTICIPANT)  # one query for both roles
-    if audience == CONSULTATION_AUTHORS:
-        return set(session.scalars(_active(select(User.id).join(Direction, Direction.author_id == User.id)
-                                           .where(Direction.consultation_id == obj.id, Direction.state != "draft"))))
-    if audience == DISCUSSION:
-        return set(session.scalars(_active(select(User.id).join(DirectionComment, DirectionComment.user_id == User.id)
-                                           .where(DirectionComment.direction_id == obj.id,
-                                                  DirectionComment.hidden_reason.is_(None)))))
+        contest = _contest_id(obj)
+        return ("contest", contest) if contest is not None else ("no contest", None)
+    if audience in (CONSULTATION_AUTHORS, DISCUSSION):
+        return "object", obj.id
     raise ValueError(f"unknown audience {audience!r}")
+
+
+def _build(audience: str, variant: str):
+    """The audience's query for one variant, its value a parameter named "aud__" + audience."""
+    v = bindparam("aud__" + audience)
+    if audience in (ORGANISATION, RESPONDER):
+        return _active(select(User.id).join(Membership, Membership.user_id == User.id)
+                       .where(Membership.organisation_id == v))
+    if audience == OFFICERS:
+        if variant == "all":
+            return _role_query(OFFICER)
+        # the department's officers; all officers when it has none
+        in_department = _role_query(OFFICER).where(User.department_id == v)
+        return union_all(in_department, _role_query(OFFICER).where(~in_department.correlate(None).exists()))
+    if audience == FINANCE_STAFF:
+        return _role_query(FINANCE)
+    if audience == PUBLIC:
+        return _role_query(APPLICANT, PARTICIPANT)  # one query for both roles
+    if audience == AUTHOR:
+        return _active(select(User.id).where(User.id == v))
+    if audience == COMMISSION:
+        if variant == "commission":
+            commission_id = v
+        else:
+            contest = Commission.contest_id == v if variant == "contest" else Commission.contest_id.is_(None)
+            commission_id = select(Commission.id).where(contest).limit(1).scalar_subquery()
+        return _active(select(User.id).join(CommissionMember, CommissionMember.user_id == User.id)
+                       .where(CommissionMember.commission_id == commission_id))
+    if audience == CONTEST_APPLICANTS:
+        contest = Offer.contest_id == v if variant == "contest" else Offer.contest_id.is_(None)
+        orgs = select(Offer.organisation_id).where(contest, Offer.state != "draft")
+        return _members_query(orgs)
+    if audience == CONSULTATION_AUTHORS:
+        return _active(select(User.id).join(Direction, Direction.author_id == User.id)
+                       .where(Direction.consultation_id == v, Direction.state != "draft"))
+    if audience == DISCUSSION:
+        return _active(select(User.id).join(DirectionComment, DirectionComment.user_id == User.id)
+                       .where(DirectionComment.direction_id == v, DirectionComment.hidden_reason.is_(None)))
+    raise ValueError(f"unknown audience {audience!r}")
+
+
+_QUERIES: dict[tuple[str, str], Any] = {}
+
+
+def selection(audience: str, obj) -> tuple[Any, str, dict] | None:
+    """The audience as one SELECT of user ids, with its variant and parameters (None: nobody), so
+    that a transition's audiences are read in one query (grants.notifications.operations
+    .notify_transition). The query is built once per audience and variant; the object's value is a
+    parameter (building and keying a query per call costs more CPU than running it)."""
+    variant, value = _value(audience, obj)
+    if variant is None:
+        return None
+    q = _QUERIES.get((audience, variant))
+    if q is None:
+        q = _QUERIES[(audience, variant)] = _build(audience, variant)
+    return q, variant, ({"aud__" + audience: value} if value is not None else {})
+
+
+def resolve(session, audience: str, obj) -> set[int]:
+    found = selection(audience, obj)
+    if found is None:
+        return set()
+    q, _variant, params = found
+    return set(session.scalars(q, params))

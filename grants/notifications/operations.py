@@ -2,7 +2,9 @@
 transaction: a change that rolls back leaves no notification and no mail (transactional outbox)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import func, literal, select, union_all, update
 from sqlalchemy.orm import lazyload
 
 from grants.accounts.models import User
@@ -68,9 +70,17 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
         ids = [u for u in ids if u not in told]
         if not ids:
             return []
-    prefs = preferences_of(session, ids)
-    # the accounts without their roles (a mail needs the address, name and language)
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)).options(lazyload(User.roles)))}
+    # the accounts without their roles (a mail needs the address, name and language) and their
+    # preferences (the defaults filled in, locked categories always immediate), in one query
+    prefs = {uid: dict(kinds.DEFAULTS) for uid in ids}
+    users = {}
+    for u, chosen_category, chosen_mode in session.execute(
+            select(User, NotificationPreference.category, NotificationPreference.mode)
+            .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+            .where(User.id.in_(ids)).options(lazyload(User.roles))):
+        users[u.id] = u
+        if chosen_category is not None and chosen_category not in kinds.LOCKED:
+            prefs[u.id][chosen_category] = chosen_mode
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
     files = attachments.for_mail(session, kind, object_type, object_id) if mail else []
@@ -93,24 +103,79 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
     return out
 
 
-def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notification]:
+_PLANS: dict[tuple, tuple] = {}
+_QUERIES: dict[tuple, Any] = {}
+
+
+def _plan(wf_name: str, t_name: str, before: str) -> tuple:
+    """What a performed transition tells, from the rules alone (kept per transition and source
+    state): (its kinds in order, the in-app-only ones, whether to announce it to subscribers, the
+    audiences as (tag, audience): tag = the kind's index)."""
+    key = (wf_name, t_name, before)
+    plan = _PLANS.get(key)
+    if plan is None:
+        kinds_told: list[str] = []
+        told: list[tuple[int, str]] = []
+        announce = False
+        in_app_only: set[str] = set()
+        for tell in rules.for_transition(wf_name, t_name) or ():
+            if tell.kind is None or (tell.only_from and before not in tell.only_from):
+                continue
+            if tell.audience == audiences.SUBSCRIBERS:
+                announce = True  # fanned out by a worker, never in this request
+                continue
+            if tell.kind not in kinds_told:
+                kinds_told.append(tell.kind)
+            told.append((kinds_told.index(tell.kind), tell.audience))
+            if not tell.mail:
+                in_app_only.add(tell.kind)
+        plan = _PLANS[key] = (tuple(kinds_told), frozenset(in_app_only), announce, tuple(told))
+    return plan
+
+
+def _transition_query(wf, t, obj, before: str):
+    """The one query reading all the transition's audiences, and whether anyone subscribes, as rows
+    (tag, user id), tag -1 for "someone subscribes", with its parameters: (query, params), or None
+    when it reads nothing. Built once per transition, source state and the audiences' variants."""
+    _kinds, _in_app, announce, told = _plan(wf.name, t.name, before)
+    found = [(tag, audiences.selection(audience, obj)) for tag, audience in told]
+    found = [(tag, sel) for tag, sel in found if sel is not None]
+    key = (wf.name, t.name, before, tuple((tag, sel[1]) for tag, sel in found))
+    params = {k: v for _tag, sel in found for k, v in sel[2].items()}
+    query = _QUERIES.get(key)
+    if query is None and key not in _QUERIES:
+        parts = []
+        for tag, (q, _variant, _params) in found:
+            sq = q.subquery()
+            parts.append(select(literal(tag).label("tag"), sq.c[0].label("user_id")))
+        if announce:
+            sq = subscriptions.anyone_subscribes().subquery()
+            parts.append(select(literal(-1).label("tag"), sq.c[0].label("user_id")))
+        query = _QUERIES[key] = (union_all(*parts) if len(parts) > 1 else parts[0]) if parts else None
+    return (query, params) if query is not None else None
+
+
+def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[Notification]:
     """The engine's hook: a performed transition becomes notifications for the declared audiences,
-    other than the actor, in the transition's transaction."""
-    entry = rules.for_transition(wf.name, t.name)
-    if not entry:
+    other than the actor, in the transition's transaction. All its audiences (and whether anyone
+    subscribes, for an announcement) are read in one query: `rows`, its result when the engine
+    sent it with the transition's write (`reads`), else read here."""
+    kinds_told, in_app_only, announce, _told = _plan(wf.name, t.name, before)
+    if not kinds_told and not announce:
         return []
+    if rows is None:
+        read = _transition_query(wf, t, obj, before)
+        rows = session.execute(*read).all() if read is not None else []
+    told: dict[str, set[int]] = {k: set() for k in kinds_told}  # kind -> people: one notification each
+    anyone = False
+    for tag, user_id in rows:
+        if tag == -1:
+            anyone = True
+        else:
+            told[kinds_told[tag]].add(user_id)
+    if announce:
+        subscriptions.announce(session, obj, anyone=anyone)
     actor_id = getattr(ctx.actor, "id", None)
-    told: dict[str, set[int]] = {}  # kind -> people: one notification each, whatever audiences they are in
-    in_app_only: set[str] = set()
-    for tell in entry:
-        if tell.kind is None or (tell.only_from and before not in tell.only_from):
-            continue
-        if tell.audience == audiences.SUBSCRIBERS:
-            subscriptions.announce(session, obj)  # fanned out by a worker, never in this request
-            continue
-        told.setdefault(tell.kind, set()).update(audiences.resolve(session, tell.audience, obj))
-        if not tell.mail:
-            in_app_only.add(tell.kind)
     out = []
     object_type, object_id = facts.link_target(obj)
     for kind, users in told.items():
@@ -118,6 +183,9 @@ def notify_transition(session, wf, t, obj, before: str, ctx) -> list[Notificatio
             out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id,
                           mail=kind not in in_app_only)
     return out
+
+
+notify_transition.reads = _transition_query  # the engine reads the audiences with its write
 
 
 COMMENT_EXCERPT = 300  # characters of the comment quoted in its notification

@@ -147,10 +147,17 @@ def matches(sub: Subscription, attrs: dict) -> bool:
     return True
 
 
-def announce(session, obj) -> None:
-    """In the publishing transaction: one outbox event (when anyone subscribes at all); the worker
-    fans it out (`fan_out`)."""
-    if session.scalar(select(Subscription.id).where(Subscription.active.is_(True)).limit(1)) is None:
+def anyone_subscribes():
+    """Whether any subscription is active, as a query (one row when so)."""
+    return select(Subscription.id).where(Subscription.active.is_(True)).limit(1)
+
+
+def announce(session, obj, *, anyone: bool | None = None) -> None:
+    """In the publishing transaction: one outbox event (when anyone subscribes at all: `anyone`,
+    when the caller already asked, else asked here); the worker fans it out (`fan_out`)."""
+    if anyone is None:
+        anyone = session.scalar(anyone_subscribes()) is not None
+    if not anyone:
         return
     object_type, object_id = facts.link_target(obj)
     outbox.emit(session, ANNOUNCE_TOPIC, {"object_type": object_type, "id": object_id,

@@ -31,6 +31,8 @@ OFFER_STATES = {
 
 class Offer(WorkflowMixin, Base, states=OFFER_STATES):
     __tablename__ = "offers"
+    # what submission's checks and frozen revision read (deadline, registry data of the applicants)
+    __lock_loads__ = ("contest", "organisation", "partners.organisation")
 
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -28,14 +28,16 @@ def content_hash(frozen: dict) -> str:
     return hashlib.sha256(canonical.dumps(frozen).encode()).hexdigest()
 
 
-def freeze_submission(session, offer, ctx, kind: str) -> OfferRevision:
+def freeze_submission(session, offer, ctx, kind: str) -> dict:
+    """Freezes the offer's content as its next revision (the row's column values, returned); the
+    engine inserts it with the transition's own write (ctx.rows), in the same round trip."""
     with session.no_autoflush:  # loading the applicants must not flush the new state: one UPDATE, not two
         frozen = frozen_content(offer)
     digest = content_hash(frozen)
     number = (offer.revision_count or 0) + 1
-    rev = OfferRevision(offer_id=offer.id, number=number, kind=kind, content=frozen, content_hash=digest,
-                        received_at=ctx.now, created_by_id=getattr(ctx.actor, "id", None))
-    session.add(rev)
+    rev = {"offer_id": offer.id, "number": number, "kind": kind, "content": frozen, "content_hash": digest,
+           "received_at": ctx.now, "created_by_id": getattr(ctx.actor, "id", None)}
+    ctx.rows.append((OfferRevision.__table__, rev))
     offer.revision_count = number
     if offer.number is None:
         offer.number = f"{offer.contest.year}/{offer.contest_id:04d}/{offer.id:05d}"

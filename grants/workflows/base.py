@@ -3,21 +3,21 @@
 
 A declaration lists states, transitions with the roles allowed, an object-level relation check,
 guards that return a reason, side effects, and time-driven transitions with their due moment.
-The `transitions.Machine` is built once per workflow; each call binds a short-lived proxy
-(SQLAlchemy does not call __init__ on loaded rows, and binding the row itself would add
-trigger methods to the model class namespace).
+The `transitions.Machine` is built once per workflow and its moves read from it once into a
+table (`Workflow.moves`): firing a transition looks its destination up (binding the row to the
+machine would add trigger methods to the model class namespace).
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import CheckConstraint, Integer, String, bindparam, func, insert, inspect, select, update
+from sqlalchemy import (CheckConstraint, Integer, String, bindparam, func, insert, inspect, literal, select, true,
+                        update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
@@ -49,7 +49,13 @@ _transition_hooks: list[Callable] = []
 
 
 def on_transition(hook: Callable) -> Callable:
-    """Registers a hook run in the transaction of every performed transition (once per hook)."""
+    """Registers a hook run in the transaction of every performed transition (once per hook).
+
+    A hook that reads before it writes may say what it reads: `hook.reads(wf, t, obj, before)` a
+    SELECT and its parameters (or None), the SELECT built once and kept (the engine keeps the
+    statement it makes of it by identity); on PostgreSQL the engine sends it with the transition's write statement (the
+    snapshot from before that statement's own writes: everything flushed earlier is seen) and calls
+    the hook with `rows=` its result rows; without `rows` the hook reads for itself."""
     if hook not in _transition_hooks:
         _transition_hooks.append(hook)
     return hook
@@ -79,6 +85,10 @@ class Context:
     now: datetime
     changes: dict = field(default_factory=dict)
     payload_json: dict = field(default_factory=dict)
+    #: plain rows an effect adds, as (table, column values): inserted with the transition's own
+    #: write (on PostgreSQL in its one statement), not through the unit of work; for rows nothing
+    #: in the transaction reads back as objects (a frozen revision)
+    rows: list = field(default_factory=list)
 
 
 Guard = Callable[[Any, Context], "Reason | None"]
@@ -111,13 +121,6 @@ def transition(name: str, source: str | Iterable[str], dest: str, label: LazyTex
     return Transition(name=name, source=src, dest=dest, label=label, roles=frozenset(roles), **kw)
 
 
-class _Proxy:
-    """What the machine changes; its state is copied onto the row."""
-
-    def __init__(self, state: str):
-        self.state = state
-
-
 class Workflow:
     def __init__(self, name: str, object_type: str, states: dict[str, LazyText], initial: str,
                  transitions: list[Transition]):
@@ -132,19 +135,18 @@ class Workflow:
             model=None, states=list(states), initial=initial, auto_transitions=False,
             model_attribute="state",
             transitions=[{"trigger": t.name, "source": list(t.source), "dest": t.dest} for t in transitions])
-        self._lock = threading.Lock()
+        # the machine's moves as a table, read once: its transitions have no conditions or
+        # callbacks, so firing one is this lookup (binding a model to the machine on every call,
+        # under a lock shared by a process's threads, cost more than the rest of the checks)
+        self.moves = {(source, event_name): moves[0].dest
+                      for event_name, event in self.machine.events.items()
+                      for source, moves in event.transitions.items()}
 
     def fire(self, state: str, name: str) -> str:
-        proxy = _Proxy(state)
-        with self._lock:  # Machine.models is shared between threads
-            self.machine.add_model(proxy, initial=state)
-        try:
-            if not self.machine.events[name].trigger(proxy):
-                raise TransitionNotAvailable(name)
-        finally:
-            with self._lock:
-                self.machine.remove_model(proxy)
-        return proxy.state
+        dest = self.moves.get((state, name))
+        if dest is None:
+            raise TransitionNotAvailable(name)
+        return dest
 
     def next_check(self, obj) -> datetime | None:
         """The earliest moment a time-driven transition from the current state becomes due."""
@@ -173,6 +175,9 @@ class WorkflowMixin(IdKey):
     table's `state_valid` CHECK constraint and the rest of `__table_args__`."""
 
     __workflow__: ClassVar[Workflow]  # set by registry.bind in the workflow's declaration module
+    #: relationships (dotted paths) the transitions' checks read, loaded by the engine's locking
+    #: re-read in the same statement (each would otherwise be a round trip of its own)
+    __lock_loads__: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, states: Iterable[str] | None = None, constraints: tuple = (), **kw) -> None:
         if states is not None:
@@ -296,9 +301,43 @@ def _lock_statement(model, wf: Workflow):
         snap = model.__table__.alias("snapshot")  # an alias: not correlated to the locked row
         seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
         q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
-             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True))
+             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True)
+             .options(*(_joined(model, path) for path in model.__lock_loads__)))
         _LOCK_STATEMENTS[(model, wf.object_type)] = q
     return q
+
+
+def _joined(model, path: str):
+    """joinedload along a dotted path of relationship names ("partners.organisation")."""
+    names = path.split(".")
+    option = joinedload(getattr(model, names[0]))
+    cls = getattr(model, names[0]).property.mapper.class_
+    for name in names[1:]:
+        option = option.joinedload(getattr(cls, name))
+        cls = getattr(cls, name).property.mapper.class_
+    return option
+
+
+_CORE_LOCKS: dict[tuple[type, str], tuple] = {}
+
+
+def _core_lock_statement(model, wf: Workflow) -> tuple:
+    """The locking re-read as a Core statement of the row's columns (no ORM loading: a third of
+    the CPU of a transition), with the attribute each column fills. Built once per model."""
+    key = (model, wf.object_type)
+    found = _CORE_LOCKS.get(key)
+    if found is None:
+        table = model.__table__
+        mapper = inspect(model)
+        attrs = [(prop.key, prop.columns[0]) for prop in mapper.column_attrs
+                 if len(prop.columns) == 1 and prop.columns[0].table is table]
+        pk = bindparam("lock_pk")
+        snap = table.alias("snapshot")  # an alias: not correlated to the locked row
+        seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
+        q = (select(*(c for _k, c in attrs), *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
+             .where(table.c.id == pk).with_for_update(of=table))
+        found = _CORE_LOCKS[key] = (q, tuple(k for k, _c in attrs), tuple(r.key for r in mapper.relationships))
+    return found
 
 
 def _lock(session: Session, obj, wf: Workflow):
@@ -307,9 +346,28 @@ def _lock(session: Session, obj, wf: Workflow):
     when the row did not change while this statement waited for the lock (the version its own
     snapshot saw equals the one it locked); otherwise audit.record reads it again. An append that
     left the row unchanged is not seen here: `_write` finds it when the entry's seq is taken."""
-    pk = inspect(obj).identity[0]
+    state = inspect(obj)
+    pk = state.identity[0]
+    if not type(obj).__lock_loads__ and state.session is session and state.persistent:
+        q, keys, relationships = _core_lock_statement(type(obj), wf)
+        if session.autoflush:  # as the ORM's query would: changes made before are written first
+            session.flush()
+        row = session.connection().execute(q, {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
+        if row is None:
+            session.refresh(obj, with_for_update=True)  # gone: the plain way says so
+            return audit.UNKNOWN
+        # what the ORM's populate_existing does: the row's values as loaded (a pending change to
+        # a column is dropped), relationships loaded before read again when asked
+        for k, value in zip(keys, row):
+            set_committed_value(obj, k, value)
+        stale = [k for k in relationships if k in state.dict]
+        if stale:
+            session.expire(obj, stale)
+        if row.seen_version != obj.version:
+            return audit.UNKNOWN
+        return (row.audit_head_seq, row.audit_head_hash)
     row = session.execute(_lock_statement(type(obj), wf),
-                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
+                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).unique().one_or_none()
     if row is None or row[0] is not obj:
         session.refresh(obj, with_for_update=True)  # gone, or not this session's object: the plain way
         return audit.UNKNOWN
@@ -327,7 +385,8 @@ def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str
 _WRITE_STATEMENTS: dict[tuple, Any] = {}
 
 
-def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...]):
+def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...],
+                     extra: tuple = ()):
     """One PostgreSQL statement: the audit entry, the outbox row and the version-checked UPDATE of
     the row's changed `columns` (none: the row is already written), as data-modifying CTEs. The
     entry is inserted only when its seq is still free, and the other two only when it was: a head
@@ -335,7 +394,7 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
     Built once per table and set of columns (building costs more CPU than running it). Parameter
     names carry a "x__" prefix no column has: a parameter named like a column of the updated table
     (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
-    key = (table, columns, audit_keys, event_keys)
+    key = (table, columns, audit_keys, event_keys, extra)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         entries, events = audit.AuditEntry.__table__, outbox.OutboxEvent.__table__
@@ -345,17 +404,44 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
             list(event_keys), select(*(bindparam("e__" + k, type_=events.c[k].type) for k in event_keys))
             .select_from(entry)).returning(events.c.id).cte("e__row"))
         audited = select(func.count()).select_from(entry).scalar_subquery().label("audited")
+        # an effect's plain rows (`Context.rows`): inserted only with the entry, like the outbox row
+        added = tuple(insert(target).from_select(
+            list(keys), select(*(bindparam(f"x{i}__" + k, type_=target.c[k].type) for k in keys)).select_from(entry))
+            .returning(target.c[keys[0]]).cte(f"x{i}__row") for i, (target, keys) in enumerate(extra))
         if columns:
             moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
                                          select(entry.c.object_type).exists())
                      .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
                      .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
-            q = select(audited, select(moved.c.version).scalar_subquery().label("version")).add_cte(entry, event, moved)
+            q = ((audited, select(moved.c.version).scalar_subquery().label("version")), (entry, event, *added, moved))
         else:
-            q = select(audited, select(func.count()).select_from(event).scalar_subquery().label("version")
-                       ).add_cte(entry, event)
+            q = ((audited, select(func.count()).select_from(event).scalar_subquery().label("version")),
+                 (entry, event, *added))
+        q = (select(*q[0]).add_cte(*q[1]), *q)
         _WRITE_STATEMENTS[key] = q
     return q
+
+
+def _with_reads(written, read):
+    """The write statement that also returns a hook's read (see `on_transition`): one row per row
+    read (or one with NULLs when it reads none) after the columns `audited` and `version`."""
+    q, columns, ctes = written
+    if read is None:
+        return q
+    key = (id(q), id(read))
+    kept = _READ_STATEMENTS.get(key)
+    if kept is not None and kept[0] is q and kept[1] is read:  # a read built once (same people for every object)
+        return kept[2]
+    r = read.subquery("hook_rows")
+    one = select(literal(1).label("one")).subquery("one")
+    composed = select(*columns, *r.c).select_from(one.outerjoin(r, true())).add_cte(*ctes)
+    if len(_READ_STATEMENTS) > 256:  # reads built per object come and go: keep the cache small
+        _READ_STATEMENTS.clear()
+    _READ_STATEMENTS[key] = (q, read, composed)
+    return composed
+
+
+_READ_STATEMENTS: dict[tuple[int, int], tuple] = {}
 
 
 def _pending_columns(session: Session, obj) -> dict[str, str] | None:
@@ -372,11 +458,11 @@ def _pending_columns(session: Session, obj) -> dict[str, str] | None:
 
 
 def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes: dict, data: dict, head,
-           now: datetime, before: str) -> None:
+           now: datetime, before: str, read=None, read_params: dict | None = None) -> list | None:
     """PostgreSQL: the row's UPDATE (version-checked), its audit entry (chained on the head read
     under the row lock) and the outbox event in one round trip. When other rows wait to be written
     (an effect's), the unit of work writes them and the row first; the audit and outbox rows then
-    follow in one statement."""
+    follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned)."""
     columns = _pending_columns(session, obj)
     if columns is None:
         session.flush()  # a concurrent change raises StaleDataError here
@@ -391,8 +477,16 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
         if columns:
             params.update(("r__" + c, getattr(obj, attr)) for c, attr in columns.items())
             params.update(r__pk=inspect(obj).identity[0], r__version=obj.version, r__new_version=obj.version + 1)
-        row = session.connection().execute(_write_statement(table, tuple(sorted(columns)), tuple(entry),
-                                                            tuple(event)), params).one()
+        extra = []
+        for i, (target, values) in enumerate(ctx.rows):
+            extra.append((target, tuple(values)))
+            params.update((f"x{i}__" + k, v) for k, v in values.items())
+        if read_params:
+            params.update(read_params)  # named "aud__...": no prefix of the write's own
+        q = _with_reads(_write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event), tuple(extra)),
+                        read)
+        result = session.connection().execute(q, params).all()
+        row = result[0]
         if row.audited:
             break
         # Another transaction appended to the chain without changing the row (an issued document, a
@@ -408,6 +502,18 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
         set_committed_value(obj, "version", obj.version + 1)
         state = inspect(obj)
         state._commit_all(state.dict, session.identity_map)  # only the columns just written had changed
+    if ctx.rows:  # a collection of the row loaded before does not have them: read again when asked
+        _expire_collections(session, obj, {target for target, _values in ctx.rows})
+    if read is not None:
+        return [tuple(r[2:]) for r in result if any(v is not None for v in r[2:])]
+    return None
+
+
+def _expire_collections(session: Session, obj, tables: set) -> None:
+    state = inspect(obj)
+    keys = [r.key for r in state.mapper.relationships if r.mapper.local_table in tables and r.key in state.dict]
+    if keys:
+        session.expire(obj, keys)
 
 
 def apply_transition(session: Session, obj, name: str, actor, payload: dict | None = None,
@@ -447,17 +553,33 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
             effect(obj, ctx)
         obj.next_check_at = wf.next_check(obj)
         changes = {"state": [before, obj.state], **ctx.changes}
+        read_by = read_rows = None  # the one hook whose read rides on the write statement
         if session.bind.dialect.name == "postgresql":
-            _write(session, obj, wf, name, ctx, changes, data, head, now, before)
+            for hook in _transition_hooks:
+                reads = getattr(hook, "reads", None)
+                read = reads(wf, t, obj, before) if reads is not None else None
+                if read is not None:
+                    read_by = hook
+                    break
+            else:
+                read = None
+            read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, *(read or (None, {})))
         else:
             # the version-checked UPDATE now, so that a concurrent change (no row lock here)
             # raises StaleDataError here, not in the caller's later commit
             session.flush()
+            for target, values in ctx.rows:
+                session.execute(insert(target).values(values))
+            if ctx.rows:
+                _expire_collections(session, obj, {target for target, _values in ctx.rows})
             audit.record(session, wf.object_type, obj.workflow_id, name, ctx.actor, changes=changes, payload=data,
                          at=now)
             outbox.emit(session, *_event(wf, name, obj, before, ctx))
         for hook in _transition_hooks:
-            hook(session, wf, t, obj, before, ctx)
+            if hook is read_by:
+                hook(session, wf, t, obj, before, ctx, rows=read_rows)
+            else:
+                hook(session, wf, t, obj, before, ctx)
         if commit:
             session.commit()
         return obj

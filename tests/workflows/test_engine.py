@@ -384,3 +384,30 @@ def test_a_transition_is_two_statements_on_postgresql(session, people, draft):
     assert after["state"] == "closed" and after["version"] == 3
     assert [a for a, _ in audit_actions(draft.id)] == ["create", "open", "close_early"]
     assert audit.verify(session).ok  # the entry written by the one statement chains and hashes as before
+
+
+def test_a_transition_that_tells_people_is_still_two_statements_on_postgresql(session, people, draft, make_user):
+    """`open` tells every applicant and announces to subscribers: that read rides on the write
+    statement (no query of its own), and the applicants are told as before."""
+    if not is_postgres():
+        pytest.skip("the one-statement write is PostgreSQL's (data-modifying CTEs)")
+    from grants.notifications.models import Notification
+    applicant = make_user("applicant")
+    sent = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split()))
+
+    event.listen(db.get_engine(), "before_cursor_execute", count)
+    try:
+        apply_transition(session, draft, "open", people["officer"], commit=False)
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", count)
+    # the lock, the write with the audiences and whether anyone subscribes, then the told accounts
+    # with their preferences (one query): no query of the audiences or the subscriptions of its own
+    assert [x.split(None, 1)[0] for x in sent] == ["SELECT", "WITH", "SELECT"], sent
+    assert "user_roles" in sent[1] and "subscriptions" in sent[1] and "notification_preferences" in sent[2]
+    session.commit()
+    told = session.scalars(select(Notification.user_id).where(Notification.object_type == "consultation",
+                                                              Notification.object_id == str(draft.id))).all()
+    assert applicant.id in told and people["officer"].id not in told

@@ -1,0 +1,50 @@
+"""An offer's submission over the API runs a fixed, small number of SQL statements (issue 20: the
+deadline afternoon is when hundreds submit at once; each statement is a round trip to the database)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from grants.core import clock
+from grants.offers.models import Offer, OfferRevision
+from tests.factories import make_contest, offer_content
+
+# token with its user, roles and memberships; the offer; the idempotency record; the offer locked
+# with its contest and applicants; the required attachments missing; the write (UPDATE, revision,
+# audit entry, outbox event, the notified audiences); the notified accounts with their
+# preferences; the idempotency record and the notifications inserted at commit
+SUBMIT_STATEMENTS = 9
+
+
+def test_r_off_deadline_submitting_an_offer_runs_a_fixed_number_of_statements(app, session, make_user, make_org,
+                                                                               api_token, client, monkeypatch,
+                                                                               count_queries):
+    officer = make_user("officer")
+    org = make_org()
+    applicant = make_user("applicant", org=org)
+    contest = make_contest(session, officer)
+    content = offer_content(contest)
+    headers = api_token(applicant)
+    monkeypatch.setattr(clock, "_CACHE_TTL", 3600.0)  # the clock's offset read once, before
+    clock.invalidate_cache()
+    clock.now()
+    counts = []
+    for k in range(2):  # the first warms what a process caches
+        r = client.post("/api/v1/offers", json={"contest_id": str(contest.id), "organisation_id": str(org.id)},
+                        headers=headers)
+        oid = int(r.get_json()["id"])
+        assert client.patch(f"/api/v1/offers/{oid}", json=content, headers=headers).status_code == 200
+        with count_queries() as n:
+            r = client.post(f"/api/v1/offers/{oid}/transitions/submit", json={},
+                            headers={**headers, "Idempotency-Key": f"submit-{oid}"})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        assert r.get_json()["receipt"]["revision"] == 1
+        counts.append(n())
+    if session.bind.dialect.name == "postgresql":
+        assert counts[-1] == SUBMIT_STATEMENTS, counts
+    else:  # no row lock and no one-statement write: more, but as fixed
+        assert counts[0] == counts[1], counts
+    session.expire_all()
+    offer = session.get(Offer, oid)
+    assert offer.state == "submitted" and offer.receipt["sha256"]
+    rev = session.scalars(select(OfferRevision).where(OfferRevision.offer_id == oid)).one()
+    assert rev.content_hash == offer.receipt["sha256"] and rev.kind == "submission"
