@@ -83,6 +83,9 @@ VALUE_KINDS = {
     "sections": "offer_section",
 }
 
+# fields whose value is a dict keyed by the codes of a dictionary (the offer's checklist answers)
+KEY_KINDS = {"formal_checks": "checklist"}
+
 SECTION_LABELS = {
     "basic": _("I. Podstawowe informacje"), "applicant": _("II. Dane oferenta"), "task": _("III. Opis zadania"),
     "profile": _("IV. Charakterystyka oferenta"), "costs": _("V.A Kalkulacja kosztów"),
@@ -169,7 +172,8 @@ def value_text(key: str, value, wf=None) -> str:
             if value.get("max_points"):
                 text += f" ({formatting.points(value['max_points'])})"
             return text
-        parts = [f"{labels.field_label(k)}: {value_text(k, v, wf)}" for k, v in value.items()
+        name = (lambda k: labels.label(KEY_KINDS[key], k)) if key in KEY_KINDS else labels.field_label
+        parts = [f"{name(k)}: {value_text(k, v, wf)}" for k, v in value.items()
                  if k not in HIDDEN and not k.endswith("_id") and k != "id"]
         return "; ".join(parts)
     if isinstance(value, list):

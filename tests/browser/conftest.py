@@ -166,6 +166,7 @@ def width(request, page):
 FORBIDDEN_WORDS = [
     "personnel", "materials", "services", "venue", "capacity", "own_funds", "personal_in_kind", "cost_type",
     "unit_cost", "bank_interest", "misused", "excessive", "support_only", "max_points", "entrustment",
+    "eligible", "statutory", "in time",  # checklist codes once shown with spaces for underscores
     "None", "True", "False", "null", "undefined", "NaN",
     "should", "String", "Field required", "Value error", "Input should", "characters", "required",
     "Submit", "Cancel", "Error", "Warning", "Save", "Delete", "Edit", "Back", "Next", "Previous",

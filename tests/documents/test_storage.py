@@ -1,5 +1,5 @@
 """The content-addressed store: local folder by default, an S3-compatible bucket by GRANTS_STORAGE_URL
-(tested against moto's server mode on a port of this branch's range)."""
+(tested against moto's server mode on a free port)."""
 from __future__ import annotations
 
 import socket
@@ -10,27 +10,25 @@ from grants.documents.storage import LocalStore, S3Store, sha256, store_for
 
 from .support import PDF
 
-PORT = 5631
 
-
-def _free(port: int) -> bool:
+def _free_port() -> int:
     with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture
 def s3_url(monkeypatch):
     from moto.server import ThreadedMotoServer
-    if not _free(PORT):
-        pytest.skip(f"port {PORT} is taken")
+    port = _free_port()  # a fixed port was skipped whenever another session held it
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=PORT)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     try:
         import boto3
-        boto3.client("s3", endpoint_url=f"http://127.0.0.1:{PORT}", region_name="us-east-1").create_bucket(Bucket="grants")
-        yield f"s3://grants/files?endpoint_url=http://127.0.0.1:{PORT}&region=us-east-1"
+        boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1").create_bucket(Bucket="grants")
+        yield f"s3://grants/files?endpoint_url=http://127.0.0.1:{port}&region=us-east-1"
     finally:
         server.stop()
 

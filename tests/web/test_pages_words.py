@@ -125,6 +125,20 @@ def test_history_lists_removed_items():
     assert _sentences(rows) == ["kwalifikowalne kategorie kosztów - wynagrodzenia"]
 
 
+def test_history_names_checklist_items_by_their_labels():
+    """The officer's formal checklist in the history: the items' own labels, never their codes (the
+    page read "było eligible applicant: —; in time: —; ...")."""
+    rows = history.describe([_entry("offer", "formal_checks", {"formal_checks": [
+        None, {"eligible_applicant": True, "in_time": True, "limits": True, "signed": True, "statutory": True,
+               "template": False}]})])
+    text = "\n".join(_sentences(rows))
+    assert "Oferent jest podmiotem uprawnionym (art. 3 ust. 2 i 3 UDPP): tak" in text
+    assert "Oferta podpisana przez osoby upoważnione do reprezentacji: tak" in text
+    assert "Oferta na obowiązującym wzorze, wszystkie wymagane pola wypełnione: nie" in text
+    for code in ("eligible", "in time", "limits:", "statutory", "template", "daty podpisania"):
+        assert code not in text, text
+
+
 def test_r_ann_params_contest_form_reports_cross_field_errors_with_the_others(app):
     """The minimum grant above the maximum is flagged together with a field's own error."""
     from werkzeug.datastructures import MultiDict
