@@ -136,6 +136,15 @@ def prove(target: str, target_instance: Path, counts: dict[str, int], hashes: di
         if counts.get(t) != copy.get(t):
             problems.append(f"table {t}: {counts.get(t)} rows in the dump's snapshot, {copy.get(t)} in the copy")
     times["counts"] = time.perf_counter() - t0
+    # the files as restored, before anything runs on the copy (the app would write a secret key
+    # into an instance archived without one)
+    t0 = time.perf_counter()
+    restored = {p.relative_to(target_instance).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in target_instance.rglob("*") if p.is_file()}
+    for rel in sorted(set(hashes) | set(restored)):
+        if hashes.get(rel) != restored.get(rel):
+            problems.append(f"file {rel}: {hashes.get(rel, 'absent')} archived, {restored.get(rel, 'absent')} restored")
+    times["file hashes"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANTS_")}
     env.update({"GRANTS_DATABASE_URL": target, "GRANTS_INSTANCE_PATH": str(target_instance),
@@ -146,13 +155,6 @@ def prove(target: str, target_instance: Path, counts: dict[str, int], hashes: di
     print(f"  grants audit verify on the copy: {(r.stdout + r.stderr).strip().splitlines()[-1:] or ['(no output)']}")
     if r.returncode != 0:
         problems.append(f"grants audit verify failed on the copy:\n{r.stdout}{r.stderr}")
-    t0 = time.perf_counter()
-    restored = {p.relative_to(target_instance).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in target_instance.rglob("*") if p.is_file()}
-    for rel in sorted(set(hashes) | set(restored)):
-        if hashes.get(rel) != restored.get(rel):
-            problems.append(f"file {rel}: {hashes.get(rel, 'absent')} archived, {restored.get(rel, 'absent')} restored")
-    times["file hashes"] = time.perf_counter() - t0
     return problems, times
 
 
