@@ -93,7 +93,8 @@ def test_organisation_reports_progress_before_the_checkpoint_officer_decides_go_
     w.at(date(2027, 5, 2), 23)
     r = decide(w, a["id"], 1)
     assert r.status_code == 422, r.get_data(as_text=True)
-    assert "2027-05-03" in r.get_data(as_text=True)
+    assert r.get_json()["errors"] == [{"field": "decision", "message": "O kamieniu milowym decyduje się w dniu punktu "
+                                                                  "kontrolnego (03.05.2027) lub później."}]
     assert milestones(w, a["id"])["items"][0]["decision"] == "pending"
     # at the checkpoint (00:30 in Warsaw is already 3 May there): go
     w.at(CHECK_1, 0)
