@@ -33,7 +33,7 @@ class LazyText:
             text = _translate(self.msgid)
         except Exception:  # outside a request: the source text
             text = self.msgid
-        return text % {k: _written(v) for k, v in self.params.items()} if self.params else text
+        return text % {k: written(v) for k, v in self.params.items()} if self.params else text
 
     def __repr__(self) -> str:
         return f"LazyText({self.msgid!r})"
@@ -48,13 +48,14 @@ class LazyText:
         return str(escape(str(self)))
 
 
-def _written(value):
+def written(value, locale: str | None = None):
     """A Decimal or a day as its reader writes it ("20 000,00", "28.11.2025"), never "20000.00" or
-    "2025-11-28"; anything else as it is (a moment is written by grants.core.formatting.When)."""
+    "2025-11-28"; anything else as it is (a moment is written by grants.core.formatting.When).
+    `locale` for a reader other than the request's (an e-mail in its recipient's language)."""
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return decimal_text(value, locale)
     if isinstance(value, date) and not isinstance(value, datetime):
-        return day_text(value)
+        return day_text(value, locale)
     return value
 
 
