@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgets.returns import Kind
 from budgets.shift import LineSpending, ShiftError, compare
-from grants.core.i18n import _
+from grants.core.i18n import LazyText, _
 from budgets.errors import BudgetError
 from grants.core.money import CENT, HUNDRED, ZERO
 
@@ -128,6 +128,15 @@ def own_share_return(total_costs: Decimal, own: Decimal, declared: Decimal, tole
     return max(ZERO, x.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
+def _over(over) -> LazyText | str:
+    """"; I.1: 56 000,00 − 55 000,00 = 1 000,00" per line over its limit, as a message (not an f-string) so
+    the amounts are written as the reader writes them, in the reader's language when shown."""
+    text: LazyText | str = ""
+    for x in over:
+        text = _("%(before)s; %(k)s: %(a)s − %(l)s = %(e)s", before=text, k=x.key, a=x.actual, l=x.limit, e=x.excess)
+    return text
+
+
 def calculate(f: Figures) -> Settlement:
     grant = _money(f.grant, "grant", _("Dotacja"))
     paid = _money(f.paid, "paid", _("Dotacja przekazana"))
@@ -162,7 +171,7 @@ def calculate(f: Figures) -> Settlement:
              _("przekazana − wydatki = %(p)s − %(s)s", p=paid, s=spent), Kind.UNUSED),
         Line("shift_excess", _("Nadwyżka ponad dopuszczalne przesunięcie (niekwalifikowalna)"), excess,
              _("Σ max(0, wydatki − plan × (100 + %(pct)s) / 100) po pozycjach%(over)s", pct=shift.percent,
-               over="".join(f"; {x.key}: {x.actual} − {x.limit} = {x.excess}" for x in shift.over)),
+               over=_over(shift.over)),
              Kind.EXCESSIVE),
         Line("eligible", _("Wydatki kwalifikowalne z dotacji"), eligible,
              _("wydatki − nadwyżka = %(s)s − %(e)s", s=spent, e=excess)),
@@ -201,7 +210,7 @@ def calculate(f: Figures) -> Settlement:
         formula = _("udział = (wkład %(o)s + nadwyżka %(e)s) / koszty %(t)s × 100 = %(a)s%%; minimum = %(d)s − %(tol)s "
                     "= %(m)s%%; zwrot = koszty × (minimum − udział) / 100 = %(t)s × %(m)s / 100 − %(oe)s = %(r)s zł"
                     "%(cap)s", o=own, e=excess, t=total, a=share, d=declared, tol=tolerance, m=minimum, oe=own_eff,
-                    r=raw, cap=f" (≤ {kept})" if raw > kept else "")
+                    r=raw, cap=_(" (≤ %(k)s)", k=kept) if raw > kept else "")
         if raw == 0:
             formula = _("udział = (wkład %(o)s + nadwyżka %(e)s) / koszty %(t)s × 100 = %(a)s%%, nie mniej niż "
                         "%(d)s − %(tol)s = %(m)s%%: brak zwrotu", o=own, e=excess, t=total, a=share, d=declared,

@@ -22,21 +22,7 @@ from babel import numbers as babel_numbers
 
 from .dates import WARSAW
 from .i18n import _
-
-_locale_getter: Callable[[], str] = lambda: "pl"  # noqa: E731
-
-
-def set_locale_getter(fn: Callable[[], str]) -> None:
-    global _locale_getter
-    _locale_getter = fn
-
-
-def current_locale() -> str:
-    try:
-        return _locale_getter() or "pl"
-    except Exception:  # outside a request
-        return "pl"
-
+from .locale import current_locale, day_text, set_locale_getter  # noqa: F401 (set by the web layer)
 
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
@@ -129,9 +115,7 @@ def day(value, locale: str | None = None) -> str:
             value = date.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, datetime):
-        value = value.astimezone(WARSAW).date()
-    return babel_dates.format_date(value, "dd.MM.yyyy" if loc.startswith("pl") else "medium", locale=loc)
+    return day_text(value, loc)
 
 
 def month_name(year: int, month: int, locale: str | None = None) -> str:

@@ -3,9 +3,13 @@ in the translator (Flask-Babel) so each request sees its own language. Source st
 Polish (Polish first); the English catalog translates them."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Callable
 
 from markupsafe import escape
+
+from .locale import day_text, decimal_text
 
 _translate: Callable[[str], str] = lambda s: s  # noqa: E731
 
@@ -29,7 +33,7 @@ class LazyText:
             text = _translate(self.msgid)
         except Exception:  # outside a request: the source text
             text = self.msgid
-        return text % self.params if self.params else text
+        return text % {k: written(v) for k, v in self.params.items()} if self.params else text
 
     def __repr__(self) -> str:
         return f"LazyText({self.msgid!r})"
@@ -42,6 +46,17 @@ class LazyText:
 
     def __html__(self) -> str:  # Jinja escapes it like a str
         return str(escape(str(self)))
+
+
+def written(value, locale: str | None = None):
+    """A Decimal or a day as its reader writes it ("20 000,00", "28.11.2025"), never "20000.00" or
+    "2025-11-28"; anything else as it is (a moment is written by grants.core.formatting.When).
+    `locale` for a reader other than the request's (an e-mail in its recipient's language)."""
+    if isinstance(value, Decimal):
+        return decimal_text(value, locale)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return day_text(value, locale)
+    return value
 
 
 def _(msgid: str, **params) -> LazyText:

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from grants.core import config
-from grants.core.i18n import LazyText
+from grants.core.i18n import LazyText, written
 from grants.workflows.registry import workflows
 
 from .kinds import KINDS
@@ -77,7 +77,7 @@ def _facts_html(rows) -> Markup:
 def translate(text: LazyText | str, locale: str, **params) -> str:
     if isinstance(text, LazyText):
         msg = translations(locale).gettext(text.msgid)
-        values = {**text.params, **params}
+        values = {**{k: written(v, locale) for k, v in text.params.items()}, **params}
     else:
         msg, values = str(text), params
     if not values:

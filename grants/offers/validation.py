@@ -97,10 +97,10 @@ def problems(contest, content: dict, organisation_id: int, partner_ids: list[int
             years = list(range(t.start_date.year, t.end_date.year + 1))
         if contest.task_start and t.start_date < contest.task_start:
             out.append(Issue("task.start_date", "R-OFF-LIMITS",
-                             str(_("Zadanie nie może zacząć się przed %(d)s (ogłoszenie).", d=contest.task_start.isoformat()))))
+                             str(_("Zadanie nie może zacząć się przed %(d)s (ogłoszenie).", d=contest.task_start))))
         if contest.task_end and t.end_date > contest.task_end:
             out.append(Issue("task.end_date", "R-OFF-LIMITS",
-                             str(_("Zadanie musi skończyć się najpóźniej %(d)s (ogłoszenie).", d=contest.task_end.isoformat()))))
+                             str(_("Zadanie musi skończyć się najpóźniej %(d)s (ogłoszenie).", d=contest.task_end))))
     lines = lines_of(c, years[0] if len(years) == 1 else None)
     problems_ = ce.check_lines(lines, years or [l_year for l in lines for l_year in l.by_year])
     n_actions = len(t.actions)

@@ -150,7 +150,7 @@ def test_r_agr_tranches_sign_refused_without_valid_iban_or_with_a_broken_schedul
     db.session.remove()
     r = w.post(f"/api/v1/agreements/{a['id']}/transitions/sign", w.h, sign)
     assert r.status_code == 422 and "R-AGR-TRANCHES" in r.get_json()["type"], r.get_data(as_text=True)
-    assert "8999.99" in r.get_json()["detail"]
+    assert r.get_json()["detail"] == "R-AGR-TRANCHES: Transze sumują się do 8\u00a0999,99 zł, a dotacja wynosi 9\u00a0000,00 zł."
     assert w.agreement(a["id"])["state"] == "draft"
     assert count(Agreement, Agreement.signed_by_grantor_on.is_not(None)) == 0
 
@@ -203,7 +203,7 @@ def test_r_agr_tranches_due_by_date_paid_once_by_finance_within_the_grant(world)
     r = w.post(f"/api/v1/tranches/{second['id']}/transitions/pay", w.hf,
                {"paid_on": due2.isoformat(), "transfer_ref": "P/2"})
     assert r.status_code == 422 and "R-AGR-TRANCHES" in r.get_json()["type"], r.get_data(as_text=True)
-    assert "9000.01" in r.get_json()["detail"]
+    assert r.get_json()["detail"] == "R-AGR-TRANCHES: Wypłacono by razem 9\u00a0000,01 zł, więcej niż dotacja 9\u00a0000,00 zł."
     assert w.ok(w.get(f"/api/v1/tranches/{second['id']}", w.hf))["state"] == "due"
     assert audit_actions("tranche", first["id"]).count("pay") == 1
 

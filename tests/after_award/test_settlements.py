@@ -103,7 +103,7 @@ def test_r_set_interest_return_paid_10_days_late_across_the_rate_change(world):
     (ob,) = s["explanation"]
     (split,) = ob["splits"]
     assert (split["to_principal"], split["to_interest"]) == ("20000.00", "61.00")
-    assert any("11.5" in x for x in split["lines"]) and any("11.0" in x for x in split["lines"])
+    assert any("dni × 11,5% →" in x for x in split["lines"]) and any("dni × 11,0% →" in x for x in split["lines"])
     assert (ob["principal_left"], ob["interest_left"], s["outstanding_today"]) == ("0.00", "0.00", "0.00")
     w.ok(w.post(f"/api/v1/settlements/{sid}/transitions/mark_returned", w.hf))
     assert w.ok(w.post(f"/api/v1/settlements/{sid}/transitions/close", w.hf))["state"] == "closed"

@@ -122,7 +122,7 @@ def test_r_art12_month_late_flag_on_the_officers_home(client, app, login, api_to
     login(officer)
     home = client.get("/").get_data(as_text=True)
     item = home.split(TITLE)[1].split("</li>")[0]
-    assert "ocena do 2027-03-01" in item and "po terminie" not in item
+    assert "ocena do 01.03.2027" in item and "po terminie" not in item
     clock_at("2027-03-01T23:00")  # the last day: still in time
     assert "po terminie" not in client.get("/").get_data(as_text=True).split(TITLE)[1].split("</li>")[0]
     clock_at("2027-03-02T08:00")
@@ -169,7 +169,7 @@ def test_r_art12_outcome_expedient_creates_a_planned_contest_never_a_grant(clien
     contests, offers, grants, _audit = count(Contest, Offer, SmallGrant)
     assert (contests, offers, grants) == (before[0] + 1, before[1], before[2])  # a contest, never a grant
     (mail,) = outbox("email.send")
-    assert mail["to"] == member.email and TITLE in mail["body"] and "2027-03-01" in mail["body"]
+    assert mail["to"] == member.email and TITLE in mail["body"] and "(planowana data ogłoszenia: 01.03.2027)" in mail["body"]
     # the planned contest is public now, in the calendar too
     assert TITLE in client.get("/calendar").get_data(as_text=True)
 

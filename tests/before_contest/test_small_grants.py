@@ -317,7 +317,7 @@ def test_r_19a_publish_due_seven_working_days_after_receipt(client, app, login, 
     staff = app.test_client()
     login(officer, staff)
     item = staff.get("/").get_data(as_text=True).split(TITLE)[1].split("</li>")[0]
-    assert "opublikuj do 2027-05-05" in item and "minął" not in item
+    assert "opublikuj do 05.05.2027" in item and "minął" not in item
     clock_at("2027-05-05T22:00")
     assert "minął" not in staff.get("/").get_data(as_text=True).split(TITLE)[1].split("</li>")[0]
     clock_at("2027-05-06T08:00")

@@ -206,7 +206,7 @@ def test_r_off_limits_own_share_at_the_boundary(own, ok):
     if not ok:
         assert found[0].rule == "R-OFF-LIMITS"
         # the message must not claim the minimum is met
-        assert "10.00%" not in str(found[0].message), str(found[0].message)
+        assert "10,00%" not in str(found[0].message), str(found[0].message)
 
 
 @pytest.mark.parametrize("attr, limit", [("own_financial", "min_own_financial_pct"),
@@ -250,7 +250,7 @@ def test_r_off_limits_admin_costs_at_most_the_percentage(admin, ok):
     assert (not found) == ok
     if not ok:
         assert found[0].rule == "R-OFF-LIMITS"
-        assert "10.01%" in str(found[0].message), str(found[0].message)  # 10.001 %: not "10.00 %"
+        assert "stanowią 10,01%" in str(found[0].message), str(found[0].message)  # 10.001 %: not "10,00 %"
 
 
 def test_r_off_limits_only_eligible_categories():

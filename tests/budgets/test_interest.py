@@ -244,9 +244,9 @@ def test_r_set_interest_bad_principal_is_refused(principal):
 def test_r_set_interest_explanation_lines_name_each_period():
     r = late_interest(D("20000"), date(2025, 10, 31), date(2025, 12, 15))
     text = [str(x) for x in r.lines]
-    assert "45 dni" in text[0] and "20000.00" in text[0]
-    assert text[1] == "2025-11-01 – 2025-11-05: 5 dni × 12.0% → 32.88 zł"
-    assert text[-1] == "Razem 281.64 zł, po zaokrągleniu 282.00 zł."
+    assert "45 dni" in text[0] and "kwota 20\u00a0000,00 zł, od 01.11.2025 do 15.12.2025" in text[0]
+    assert text[1] == "01.11.2025 – 05.11.2025: 5 dni × 12,0% → 32,88 zł"
+    assert text[-1] == "Razem 281,64 zł, po zaokrągleniu 282,00 zł."
 
 
 # ------------------------------------------------------------------ properties

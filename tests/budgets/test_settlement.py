@@ -42,8 +42,8 @@ def test_r_set_return_settlement_known_answer():
     assert s.total_to_return == D("4212.34")
     assert s.by_kind() == {Kind.UNUSED: D("2000.00"), Kind.UNDUE: D("100.00"), Kind.EXCESSIVE: D("2100.00"),
                            Kind.BANK_INTEREST: D("12.34")}
-    assert "15.79%" in str(s.line("own_share").formula) and "18%" in str(s.line("own_share").formula)
-    assert "80000.00 − 78000.00" in str(s.line("unused").formula)
+    assert "= 15,79%; minimum = 20 − 2 = 18%" in str(s.line("own_share").formula)
+    assert str(s.line("unused").formula) == "przekazana − wydatki = 80\u00a0000,00 − 78\u00a0000,00"
     assert s.line("finding.0").finding.found_on == date(2026, 1, 5)
 
 
@@ -56,7 +56,7 @@ def test_r_agr_shift_settlement_excess_returned_and_counted_as_own_money():
     assert s.amount("unused") == 0 and s.amount("shift_excess") == D("1000.00")
     assert s.amount("eligible") == D("79000.00") and s.amount("own_share") == D("1100.00")
     assert s.total_to_return == D("2100.00")
-    assert "I.1: 56000.00 − 55000.00 = 1000.00" in str(s.line("shift_excess").formula)
+    assert "; I.1: 56\u00a0000,00 − 55\u00a0000,00 = 1\u00a0000,00" in str(s.line("shift_excess").formula)
     assert s.line("shift_excess").kind is Kind.EXCESSIVE
 
 
@@ -81,7 +81,7 @@ def test_r_set_misuse_own_share_return_capped_at_the_grant_kept():
                           own_tolerance=D("0"), bank_interest=D("0"),
                           findings=(Finding(Kind.MISUSED, D("200"), date(2026, 1, 5), date(2025, 3, 1)),)))
     assert s.amount("own_share") == D("800.00")
-    assert "(≤ 800.00)" in str(s.line("own_share").formula)
+    assert "(≤ 800,00)" in str(s.line("own_share").formula)
     assert s.total_to_return == D("1000.00")
 
 

@@ -48,7 +48,8 @@ def test_r_agr_shift_totals_and_the_line_over():
     assert [x.key for x in r.over] == ["I.1"]
     (p,) = problems([LineSpending("I.1", D("10000"), D("11500")), LineSpending("I.2", D("5000"), D("4000"))], 10)
     assert p.field == "I.1" and p.rule == "R-AGR-SHIFT"
-    assert "500.00" in str(p.message) and "11000.00" in str(p.message)
+    assert str(p.message) == ("Pozycja I.1: wydano 11\u00a0500,00 zł, plan 10\u00a0000,00 zł, limit z przesunięciem "
+                              "11\u00a0000,00 zł; nadwyżka 500,00 zł niekwalifikowalna.")
 
 
 @pytest.mark.parametrize("lines, pct", [

@@ -123,7 +123,7 @@ def test_r_agr_tranches_schedule_must_sum_exactly_to_the_grant():
     problems = check_schedule(D("10000.00"), t)
     assert _fields(problems) == ["tranches"]
     assert all(p.rule == "R-AGR-TRANCHES" for p in problems)
-    assert "9999.99" in str(problems[0].message) and "10000.00" in str(problems[0].message)
+    assert str(problems[0].message) == "Transze sumują się do 9\u00a0999,99 zł, a dotacja wynosi 10\u00a0000,00 zł."
     over = [Tranche(D("8000.00"), date(2026, 3, 1)), Tranche(D("2000.01"), date(2026, 6, 1))]
     assert _fields(check_schedule(D("10000.00"), over)) == ["tranches"]
 
@@ -162,7 +162,7 @@ def test_r_agr_tranches_schedule_accepted_iff_the_sum_is_the_grant(parts, delta)
 def test_r_agr_tranches_payment_checks():
     grant = D("10000.00")
     assert payment_problems(grant, D("8000.00"), D("2000.00")) == []
-    assert "10000.01" in str(payment_problems(grant, D("8000.00"), D("2000.01"))[0].message)
+    assert "razem 10\u00a0000,01 zł" in str(payment_problems(grant, D("8000.00"), D("2000.01"))[0].message)
     assert payment_problems(grant, D("0"), D("0.00"))
     assert payment_problems(grant, D("0"), D("-1.00"))
     assert payment_problems(grant, D("0"), D("1.001"))

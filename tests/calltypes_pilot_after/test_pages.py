@@ -50,7 +50,7 @@ def test_officer_plans_and_decides_organisation_reports_progress_through_the_pag
                                                            "checkpoint_on": "2027-06-01"}).status_code == 403
     # before the checkpoint the officer's decision is refused with the reason
     page = _page(officer, a["id"])
-    assert "2027-05-03) lub później" in page and "32 osoby testują." in page
+    assert "punktu kontrolnego (03.05.2027) lub później" in page and "32 osoby testują." in page
     r = officer.post(f"/pilots/{a['id']}/milestones/1/decision", data={"decision": "go", "note": "Dobrze.", "version": "2"})
     assert "lub później" in _flash(officer, r)
     assert milestones(w, a["id"])["items"][0]["decision"] == "pending"

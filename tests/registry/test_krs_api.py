@@ -21,10 +21,11 @@ class FakeKrs(BaseHTTPRequestHandler):
     failures: dict = {}  # krs → answers 503 this many times first
     hits: list = []
     slow: set = set()
+    clock = staticmethod(time.monotonic)  # what a hit is stamped with; a test may put its fake clock here
 
     def do_GET(self):  # noqa: N802
         krs = self.path.split("/OdpisAktualny/")[-1].split("?")[0]
-        FakeKrs.hits.append((time.monotonic(), krs, self.path))
+        FakeKrs.hits.append((FakeKrs.clock(), krs, self.path))
         if krs in FakeKrs.slow:
             time.sleep(1.0)
         if FakeKrs.failures.get(krs, 0) > 0:
@@ -53,23 +54,9 @@ class QuietServer(ThreadingHTTPServer):
         pass  # the timeout test hangs up on purpose
 
 
-class RecordingClient(KrsClient):
-    """Notes the instant each request leaves, after its polite wait. The rate is the client's doing; the
-    arrival times at the fake server also carry a loaded machine's scheduling (a request let out late
-    arrives closer to the next one: 0.025 s apart seen on a loaded shared machine, min_interval 0.05)."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.sent: list[float] = []
-
-    def _polite(self) -> None:
-        super()._polite()
-        self.sent.append(self._last)
-
-
 @pytest.fixture
 def fake_krs(monkeypatch):
-    server = QuietServer(("127.0.0.1", 0), FakeKrs)  # any free port
+    server = QuietServer(("127.0.0.1", 0), FakeKrs)  # a free port: no clash with a parallel run
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()
     FakeKrs.failures, FakeKrs.hits, FakeKrs.slow = {}, [], set()
@@ -77,24 +64,44 @@ def fake_krs(monkeypatch):
     monkeypatch.setenv("GRANTS_KRS_API_URL", url)
     monkeypatch.setenv("GRANTS_KRS_API_INTERVAL", "0.05")
     yield url
+    FakeKrs.clock = staticmethod(time.monotonic)
     server.shutdown()
     server.server_close()
 
 
+class FakeClock:
+    """Time that moves only when the client sleeps, so the polite rate is checked on what the client
+    waited for, not on the wall clock of a busy machine."""
+
+    def __init__(self):
+        self.now, self.sleeps = 1000.0, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def test_krs_api_import_with_retries_rate_and_missing_numbers(session, make_user, fake_krs):
     FakeKrs.failures["0000100002"] = 2
+    clock = FakeClock()
+    FakeKrs.clock = staticmethod(clock.monotonic)
     officer = make_user("officer")
     imp = imports.create(session, officer, "krs_api", "numery.txt", b"0000100001\n100002\n0000100003\n777\nabc\n",
                          dry_run=False)
     session.commit()
-    client = RecordingClient(fake_krs, backoff=0.01, min_interval=0.05)
+    client = KrsClient(fake_krs, backoff=0.01, min_interval=0.05, sleep=clock.sleep, monotonic=clock.monotonic)
     imp = imports.run(session, imp.id, client=client)
     assert (imp.new, imp.errors) == (3, 2), imp.report
     assert "Nie ma w KRS" in imp.report[3][4] and "Numer KRS" in imp.report[4][4]
     assert session.scalar(select(func.count()).select_from(Organisation)) == 3
-    assert len(client.sent) == len(FakeKrs.hits) == client.requests  # every request, retries too
-    gaps = [round(b - a, 4) for a, b in zip(client.sent, client.sent[1:])]
-    assert min(gaps) >= 0.0499, gaps  # the polite rate: never two requests closer than min_interval
+    # 100001; 100002 refused twice (backoff 0.01, 0.02, each topped up to the interval); 100003; 777 in S and P
+    assert [k for _t, k, _p in FakeKrs.hits] == ["0000100001"] + ["0000100002"] * 3 + ["0000100003"] + ["0000000777"] * 2
+    assert clock.sleeps == pytest.approx([0.05, 0.01, 0.04, 0.02, 0.03, 0.05, 0.05, 0.05])
+    times = [t for t, _k, _p in FakeKrs.hits]
+    assert [b - a for a, b in zip(times, times[1:])] == pytest.approx([0.05] * 6)  # the polite rate, never faster
 
 
 def test_krs_api_unavailable_is_a_row_error_after_retries(fake_krs):

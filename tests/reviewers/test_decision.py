@@ -190,13 +190,15 @@ def test_r_update_own_share_tolerance_boundary(client, session, make_user, make_
             assert counts(session) == before
         return r
 
-    # a grosz below 5 %: 399.99 of 7 999.99 is 4.99999… % (shown rounded it would read 5.00 %)
+    # a grosz below 5 %: 399.99 of 7 999.99 is 4.99999… % (shown rounded it would read 5,00%)
     r = attempt(_update_body(w.contest, "7599.99", "400.00", "7600.00", "399.99"))
     assert r.status_code == 422 and "R-UPDATE" in r.get_data(as_text=True), r.get_data(as_text=True)
-    assert "4.99" in r.get_data(as_text=True)
+    assert r.get_json()["detail"] == ("R-UPDATE: Aktualizacja oferty: Udział wkładu własnego spadł z 10,00% do 4,99%; "
+                                      "dopuszczalny spadek to 5,00 pkt proc.")
     # the grant must equal the award
     r = attempt(_update_body(w.contest, "7600.01", "400.00", "7600.01", "400.00"))
-    assert r.status_code == 422 and "7600.01" in r.get_data(as_text=True)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "Dotacja w aktualizacji (7\u00a0600,01) musi być równa przyznanej kwocie (7\u00a0600,00)." in r.get_json()["detail"]
     assert client.get(f"/api/v1/offers/{oid}", headers=h).get_json()["state"] == "update_required"
     # exactly 5 pp lower: 400 of 8 000
     r = attempt(_update_body(w.contest, "7600.00", "400.00", "7600.00", "400.00"))
