@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, tuple_
+from sqlalchemy import and_, literal, or_, select, tuple_, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -103,9 +103,25 @@ def _beyond(keys: list[Key], values: list):
     return or_(*steps)
 
 
-def page_after(session, q, order, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """Up to `limit` rows of `q` (a select of one entity) after `cursor` in `order`, and the cursor of
-    the next page (None: this is the last page). One query more than `limit` rows tells."""
+def _both_parts(q, first: Key, keys: list[Key], order, want: int):
+    """The rows with a value, then the NULL tail, as one statement (one round trip): each part
+    ordered and limited through its own index scan, the union ordered by part. For a select of
+    columns (`rows=True` in `page_after`)."""
+    parts = [q.where(cond).order_by(*order).limit(want).subquery()
+             for cond in (first.column.is_not(None), first.column.is_(None))]
+    u = union_all(*(select(p, literal(i).label("keyset_part")) for i, p in enumerate(parts))).subquery()
+    names = [c.name for c in q.selected_columns]
+    return (select(*(u.c[n] for n in names))
+            .order_by(u.c.keyset_part, *(u.c[k.name].desc() if k.desc else u.c[k.name] for k in keys)).limit(want))
+
+
+def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = False) -> tuple[list, str | None]:
+    """Up to `limit` rows of `q` (a select of one entity; `rows`: a select of columns, giving its
+    rows) after `cursor` in `order`, and the cursor of the next page (None: this is the last page).
+    One query more than `limit` rows tells."""
+    def fetch(stmt) -> list:
+        return list(session.execute(stmt) if rows else session.scalars(stmt))
+
     keys = keys_of(order)
     values = decode(keys, cursor)
     first = keys[0]
@@ -116,21 +132,21 @@ def page_after(session, q, order, cursor: str | None, limit: int) -> tuple[list,
         # index on the same columns serves it (PostgreSQL's does not for DESC NULLS LAST)
         order = [k.column.desc() if k.desc else k.column.asc() for k in keys]
     if values is None:
-        if nullable:  # the rows with a value, in index order, then the NULL tail
-            rows = list(session.scalars(q.where(first.column.is_not(None)).order_by(*order).limit(want)))
-            if len(rows) < want:
-                rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order)
-                                             .limit(want - len(rows))))
+        if nullable and rows:
+            found = fetch(_both_parts(q, first, keys, order, want))
+        elif nullable:  # the rows with a value, in index order, then the NULL tail
+            found = fetch(q.where(first.column.is_not(None)).order_by(*order).limit(want))
+            if len(found) < want:
+                found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
         else:
-            rows = list(session.scalars(q.order_by(*order).limit(want)))
+            found = fetch(q.order_by(*order).limit(want))
     elif values[0] is None:  # inside the NULL tail
-        rows = list(session.scalars(q.where(first.column.is_(None), _beyond(keys[1:], values[1:]))
-                                    .order_by(*order).limit(want)))
+        found = fetch(q.where(first.column.is_(None), _beyond(keys[1:], values[1:])).order_by(*order).limit(want))
     else:
         cond = _beyond(keys, values)
-        rows = list(session.scalars(q.where(cond).order_by(*order).limit(want)))
-        if nullable and len(rows) < want:
-            rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order).limit(want - len(rows))))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (encode(keys, rows[-1]) if more and rows else None)
+        found = fetch(q.where(cond).order_by(*order).limit(want))
+        if nullable and len(found) < want:
+            found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
+    more = len(found) > limit
+    found = found[:limit]
+    return found, (encode(keys, found[-1]) if more and found else None)
