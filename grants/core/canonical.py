@@ -33,6 +33,17 @@ def dumps(value) -> str:
     return _ENCODER.encode(value)
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def jsonable(value):
     """The same value as plain JSON types (for JSON columns and API bodies)."""
+    kind = type(value)
+    # a scalar directly (an API list writes thousands of them; the round trip through text is for containers)
+    if kind in _PLAIN:
+        return value
+    if kind is Decimal:
+        return str(value)
+    if kind is datetime or kind is date:
+        return _default(value)
     return json.loads(dumps(value))
