@@ -69,22 +69,30 @@ LIST_COLUMNS = (Contest.id, Contest.title, Contest.budget, Contest.deadline, Con
                 Department.name.label("department_name"))
 
 
+def _list_query(user):
+    return ops.visible(select(*LIST_COLUMNS).outerjoin(Department, Department.id == Contest.department_id), user)
+
+
+_VISITORS_LIST = _list_query(None)  # what every visitor's list reads: built once, its first page's statement too
+
+
 @bp.route("/")
 @public_cache.cached(public_cache.contest_list)
 def index():
-    q = ops.visible(select(*LIST_COLUMNS).outerjoin(Department, Department.id == Contest.department_id), viewer())
+    user = viewer()
+    q = _list_query(user) if user is not None else _VISITORS_LIST
     text = (request.args.get("q") or "").strip()[:textsearch.MAX_QUERY]
     if text:  # words of the title (grants.core.textsearch: full-text and trigram on PostgreSQL)
         q = q.where(textsearch.matches(db.session().bind.dialect.name, text, Contest.title,
                                        vector=textsearch.tsvector(Contest.title)))
     page = listing(q, Contest, Contest.deadline.desc().nulls_last(), Contest.id.desc(), rows=True,
-                   search=bool(text))
+                   search=bool(text), memo="contests.visitors" if q is _VISITORS_LIST else None)
     labels = {code: str(label) for code, label in Contest.__workflow__.states.items()}
     show = url_for(".show", cid=0)[:-1]  # one address built; each row's is this and its id
     rows = [ListRow(show + str(r.id), r.title, r.department_name or "", pln(r.budget), formatting.when(r.deadline),
                     labels.get(r.state, r.state)) for r in page.rows]
     return render_template("contests/index.html", rows=rows, page=page, state=page.state, q=text, states=labels,
-                           can_create=has_role(viewer(), OFFICER, ADMIN))
+                           can_create=has_role(user, OFFICER, ADMIN))
 
 
 def _apply_errors(form, errors):

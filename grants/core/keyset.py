@@ -115,10 +115,16 @@ def _both_parts(q, first: Key, keys: list[Key], order, want: int):
             .order_by(u.c.keyset_part, *(u.c[k.name].desc() if k.desc else u.c[k.name] for k in keys)).limit(want))
 
 
-def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = False) -> tuple[list, str | None]:
+_first_pages: dict = {}  # (memo, limit) -> the first page's statement (`page_after`'s `memo`)
+
+
+def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = False,
+               memo=None) -> tuple[list, str | None]:
     """Up to `limit` rows of `q` (a select of one entity; `rows`: a select of columns, giving its
     rows) after `cursor` in `order`, and the cursor of the next page (None: this is the last page).
-    One query more than `limit` rows tells."""
+    One query more than `limit` rows tells. `memo`: a key naming `q` and `order` when they are the
+    same on every call (e.g. a public list as a visitor sees it): the first page's statement is
+    built once under it (building one costs more than running it)."""
     def fetch(stmt) -> list:
         return list(session.execute(stmt) if rows else session.scalars(stmt))
 
@@ -131,15 +137,17 @@ def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = F
         # the NULLs are queried apart, so each part orders plainly: a backward scan of an ascending
         # index on the same columns serves it (PostgreSQL's does not for DESC NULLS LAST)
         order = [k.column.desc() if k.desc else k.column.asc() for k in keys]
-    if values is None:
-        if nullable and rows:
-            found = fetch(_both_parts(q, first, keys, order, want))
-        elif nullable:  # the rows with a value, in index order, then the NULL tail
-            found = fetch(q.where(first.column.is_not(None)).order_by(*order).limit(want))
-            if len(found) < want:
-                found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
-        else:
-            found = fetch(q.order_by(*order).limit(want))
+    if values is None and (rows or not nullable):
+        stmt = _first_pages.get((memo, want)) if memo is not None else None
+        if stmt is None:
+            stmt = _both_parts(q, first, keys, order, want) if nullable else q.order_by(*order).limit(want)
+            if memo is not None and len(_first_pages) < 256:
+                _first_pages[(memo, want)] = stmt
+        found = fetch(stmt)
+    elif values is None:  # objects: the rows with a value, in index order, then the NULL tail
+        found = fetch(q.where(first.column.is_not(None)).order_by(*order).limit(want))
+        if len(found) < want:
+            found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
     elif values[0] is None:  # inside the NULL tail
         found = fetch(q.where(first.column.is_(None), _beyond(keys[1:], values[1:])).order_by(*order).limit(want))
     else:
