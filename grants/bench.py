@@ -44,6 +44,7 @@ def contests_page():
     """The floor of the public contest list: one query of the same rows (a page of the contests a
     visitor sees, through the contests area's own `visible`, with their department), written out as
     bare HTML without templates or helpers."""
+    db.statement_reads()  # as the public pages read for a visitor (grants.web.public_cache)
     s = db.session()
     q = contest_ops.visible(select(Contest.id, Contest.title, Contest.state, Contest.deadline, Department.name)
                             .outerjoin(Department, Department.id == Contest.department_id), None)
