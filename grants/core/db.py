@@ -113,8 +113,8 @@ def statement_reads() -> None:
     the session at the end of the request as always (the connection goes back to the pool in its
     ordinary mode); the next request gets an ordinary session."""
     global _statement_engine
-    engine = _engine
-    if engine is None or engine.dialect.name != "postgresql":
+    engine = session.session_factory.kw.get("bind")  # what the session is bound to now (init_engine's)
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
         return
     if _statement_engine is None or _statement_engine[0] is not engine:
         _statement_engine = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
