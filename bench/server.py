@@ -28,6 +28,8 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+# the CLI of this checkout (the venv's `grants` script runs whichever checkout was installed editable)
+GRANTS_CLI = [sys.executable, "-c", "from grants.cli import main; main()"]
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
@@ -74,7 +76,7 @@ class BenchServer:
         admin(self.server, f'CREATE DATABASE "{self.name}"')
         self._created = True
         for cmd in commands:
-            subprocess.run([str(VENV_BIN / "grants"), *cmd], env=self.env, cwd=ROOT, check=True,
+            subprocess.run([*GRANTS_CLI, *cmd], env=self.env, cwd=ROOT, check=True,
                            stdout=subprocess.DEVNULL)
 
     def start(self, workers: int, threads: int, port: int = 0) -> int:

@@ -11,6 +11,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from grants.accounts.models import LoginAttempt
+from grants.contests import operations as contest_ops
 from grants.contests.models import Contest
 from grants.core import clock, db
 from grants.registry.models import Department
@@ -40,13 +41,14 @@ def init(app: Flask) -> None:
 
 @bp.route("/contests")
 def contests_page():
-    """The floor of the public contest list: one query of the same rows (a page of published
-    contests with their department), written out as bare HTML without templates or helpers."""
+    """The floor of the public contest list: one query of the same rows (a page of the contests a
+    visitor sees, through the contests area's own `visible`, with their department), written out as
+    bare HTML without templates or helpers."""
+    db.statement_reads()  # as the public pages read for a visitor (grants.web.public_cache)
     s = db.session()
-    rows = s.execute(select(Contest.id, Contest.title, Contest.state, Contest.deadline, Department.name)
-                     .join(Department, Department.id == Contest.department_id)
-                     .where(Contest.state != "draft")
-                     .order_by(Contest.deadline.desc().nulls_last(), Contest.id.desc()).limit(PER_PAGE)).all()
-    body = "".join(f"<tr><td><a href='/contests/{i}'>{escape(t)}</a></td><td>{escape(d)}</td><td>{st}</td>"
+    q = contest_ops.visible(select(Contest.id, Contest.title, Contest.state, Contest.deadline, Department.name)
+                            .outerjoin(Department, Department.id == Contest.department_id), None)
+    rows = s.execute(q.order_by(Contest.deadline.desc().nulls_last(), Contest.id.desc()).limit(PER_PAGE)).all()
+    body = "".join(f"<tr><td><a href='/contests/{i}'>{escape(t)}</a></td><td>{escape(d or '')}</td><td>{st}</td>"
                    f"<td>{dl}</td></tr>" for i, t, st, dl, d in rows)
     return f"<!doctype html><html lang='pl'><title>Konkursy</title><table>{body}</table></html>"

@@ -52,6 +52,9 @@ class Collection:
     # queries (flags computed per row would be one query each)
     prefetch: Callable[[list, Any], None] | None = None
     summary: str = ""
+    # the list's columns: the list reads rows of these (no objects) and `serialize` (and `prefetch`)
+    # take those rows, which name their values as the model's attributes do; the id among them
+    list_columns: tuple | None = None
 
 
 REGISTRY: dict[str, Collection] = {}
@@ -166,28 +169,35 @@ def _page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def paged(q, order, page: int, per_page: int, *, search: bool = False) -> tuple[list, dict]:
+def paged(q, order, page: int, per_page: int, *, search: bool = False, rows: bool = False,
+          memo=None) -> tuple[list, dict]:
     """One page of an API list (issue 20): the rows of `q` in `order` (the last key unique) and the
     paging fields of the answer. Counted up to TOTAL_CAP: beyond it `total` is a lower bound
     (`total_exact` false), so a list of a million rows costs what one of ten thousand does; a
     `search` (words the caller typed) counts one page at most, as counting every match would read
     them all. `?after=` (the `next` of the previous page) walks on by key through the order's index;
-    `?page=n` is still served (by OFFSET) for the first pages' numbered links and old clients."""
+    `?page=n` is still served (by OFFSET) for the first pages' numbered links and old clients. A
+    first page that holds the whole list is its own count. `rows`: `q` selects columns (its rows
+    are the page's); `memo`: grants.core.keyset.page_after's, for a `q` the same on every call."""
     after = request.args.get("after")
     keys = keyset.keys_of(order)
     if after is not None and keyset.decode(keys, after) is None:
         raise ApiProblem(422, "Invalid paging.", "/problems/invalid-input",
                          errors=[{"field": "after", "message": "must be the `next` of a previous page"}])
     cap = min(TOTAL_CAP, per_page) if search else TOTAL_CAP
-    counted = db.session.scalar(select(func.count()).select_from(q.order_by(None).limit(cap + 1).subquery()))
     if after is not None or page == 1:
-        rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
+        found, next_key = keyset.page_after(db.session(), q, order, after, per_page, rows=rows, memo=memo)
     else:
-        rows = list(db.session.scalars(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
-        next_key = keyset.encode(keys, rows[per_page - 1]) if len(rows) > per_page else None
-        rows = rows[:per_page]
-    return rows, {"total": min(counted, cap), "total_exact": counted <= cap, "page": page, "per_page": per_page,
-                  "next": next_key}
+        fetch = db.session.execute if rows else db.session.scalars
+        found = list(fetch(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
+        next_key = keyset.encode(keys, found[per_page - 1]) if len(found) > per_page else None
+        found = found[:per_page]
+    if after is None and page == 1 and next_key is None:
+        counted = len(found)
+    else:
+        counted = db.session.scalar(select(func.count()).select_from(q.order_by(None).limit(cap + 1).subquery()))
+    return found, {"total": min(counted, cap), "total_exact": counted <= cap, "page": page, "per_page": per_page,
+                   "next": next_key}
 
 
 def full(c: Collection, obj, user) -> dict:
@@ -294,12 +304,30 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
     return resp
 
 
+_visitors: dict[str, Any] = {}
+
+
+def _visitors_query(c: Collection):
+    q = _visitors.get(c.name)
+    if q is None:
+        q = _visitors[c.name] = c.visible(select(*c.list_columns), None)
+    return q
+
+
 @bp.route("/<collection:collection>", methods=["GET"])
 def list_objects(collection):
     c = _collection(collection)
     user = _caller(c)
     page, per_page = _page_args()
-    rows, paging = paged(c.visible(select(c.model), user), (c.model.id,), page, per_page)
+    plain = c.list_columns is not None
+    memo = None
+    if user is None:
+        db.statement_reads()  # a visitor's list writes nothing: no BEGIN and ROLLBACK around its queries
+    if user is None and plain:  # a visitor's query is the same every time: built once, its first page's statement too
+        q, memo = _visitors_query(c), ("api", c.name)
+    else:
+        q = c.visible(select(*c.list_columns) if plain else select(c.model), user)
+    rows, paging = paged(q, (c.model.id,), page, per_page, rows=plain, memo=memo)
     if c.prefetch is not None:
         c.prefetch(rows, user)
     return _json({"items": [c.serialize(o, user) for o in rows], **paging}, 200)

@@ -154,8 +154,14 @@ def _patch(session, obj, user, validated, expected_version):
     return ops.update(session, obj, user, _values(data), expected_version)
 
 
+#: what `serialize` reads: the list sends these columns' rows, not objects (issue 20)
+LIST_COLUMNS = tuple(getattr(Contest, name) for name in dict.fromkeys((
+    "id", "state", "version", "title", "call_type", "year", "department_id", "grantor_id", "form", "budget", "deadline",
+    "published_at", *ops.FIELDS_EDITABLE, "announcement_hash", "cancel_reason")))
+
+
 register(Collection(
-    name="contests", model=Contest, serialize=serialize, serialize_full=serialize_full, visible=ops.visible,
+    name="contests", model=Contest, serialize=serialize, list_columns=LIST_COLUMNS, serialize_full=serialize_full, visible=ops.visible,
     public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, may_create=_may_create,
     patch_schema=ContestFields,
     prefetch=_prefetch,

@@ -33,6 +33,33 @@ def dumps(value) -> str:
     return _ENCODER.encode(value)
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
+class _Unusual(Exception):
+    """A value the direct conversion does not cover: the round trip through JSON text decides."""
+
+
+def _direct(value):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is Decimal:
+        return str(value)
+    if kind is datetime or kind is date:
+        return _default(value)
+    if kind is list or kind is tuple:
+        return [_direct(x) for x in value]
+    if kind is dict and all(type(k) is str for k in value):
+        return {k: _direct(value[k]) for k in sorted(value)}  # sorted, as dumps writes them
+    raise _Unusual
+
+
 def jsonable(value):
-    """The same value as plain JSON types (for JSON columns and API bodies)."""
-    return json.loads(dumps(value))
+    """The same value as plain JSON types (for JSON columns and API bodies): what
+    json.loads(dumps(value)) gives, without the text in between for the usual values (an API list
+    converts thousands of them)."""
+    try:
+        return _direct(value)
+    except _Unusual:
+        return json.loads(dumps(value))

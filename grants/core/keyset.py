@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, tuple_
+from sqlalchemy import and_, literal, or_, select, tuple_, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -103,9 +103,31 @@ def _beyond(keys: list[Key], values: list):
     return or_(*steps)
 
 
-def page_after(session, q, order, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """Up to `limit` rows of `q` (a select of one entity) after `cursor` in `order`, and the cursor of
-    the next page (None: this is the last page). One query more than `limit` rows tells."""
+def _both_parts(q, first: Key, keys: list[Key], order, want: int):
+    """The rows with a value, then the NULL tail, as one statement (one round trip): each part
+    ordered and limited through its own index scan, the union ordered by part. For a select of
+    columns (`rows=True` in `page_after`)."""
+    parts = [q.where(cond).order_by(*order).limit(want).subquery()
+             for cond in (first.column.is_not(None), first.column.is_(None))]
+    u = union_all(*(select(p, literal(i).label("keyset_part")) for i, p in enumerate(parts))).subquery()
+    names = [c.name for c in q.selected_columns]
+    return (select(*(u.c[n] for n in names))
+            .order_by(u.c.keyset_part, *(u.c[k.name].desc() if k.desc else u.c[k.name] for k in keys)).limit(want))
+
+
+_first_pages: dict = {}  # (memo, limit) -> the first page's statement (`page_after`'s `memo`)
+
+
+def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = False,
+               memo=None) -> tuple[list, str | None]:
+    """Up to `limit` rows of `q` (a select of one entity; `rows`: a select of columns, giving its
+    rows) after `cursor` in `order`, and the cursor of the next page (None: this is the last page).
+    One query more than `limit` rows tells. `memo`: a key naming `q` and `order` when they are the
+    same on every call (e.g. a public list as a visitor sees it): the first page's statement is
+    built once under it (building one costs more than running it)."""
+    def fetch(stmt) -> list:
+        return list(session.execute(stmt) if rows else session.scalars(stmt))
+
     keys = keys_of(order)
     values = decode(keys, cursor)
     first = keys[0]
@@ -115,22 +137,24 @@ def page_after(session, q, order, cursor: str | None, limit: int) -> tuple[list,
         # the NULLs are queried apart, so each part orders plainly: a backward scan of an ascending
         # index on the same columns serves it (PostgreSQL's does not for DESC NULLS LAST)
         order = [k.column.desc() if k.desc else k.column.asc() for k in keys]
-    if values is None:
-        if nullable:  # the rows with a value, in index order, then the NULL tail
-            rows = list(session.scalars(q.where(first.column.is_not(None)).order_by(*order).limit(want)))
-            if len(rows) < want:
-                rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order)
-                                             .limit(want - len(rows))))
-        else:
-            rows = list(session.scalars(q.order_by(*order).limit(want)))
+    if values is None and (rows or not nullable):
+        stmt = _first_pages.get((memo, want)) if memo is not None else None
+        if stmt is None:
+            stmt = _both_parts(q, first, keys, order, want) if nullable else q.order_by(*order).limit(want)
+            if memo is not None and len(_first_pages) < 256:
+                _first_pages[(memo, want)] = stmt
+        found = fetch(stmt)
+    elif values is None:  # objects: the rows with a value, in index order, then the NULL tail
+        found = fetch(q.where(first.column.is_not(None)).order_by(*order).limit(want))
+        if len(found) < want:
+            found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
     elif values[0] is None:  # inside the NULL tail
-        rows = list(session.scalars(q.where(first.column.is_(None), _beyond(keys[1:], values[1:]))
-                                    .order_by(*order).limit(want)))
+        found = fetch(q.where(first.column.is_(None), _beyond(keys[1:], values[1:])).order_by(*order).limit(want))
     else:
         cond = _beyond(keys, values)
-        rows = list(session.scalars(q.where(cond).order_by(*order).limit(want)))
-        if nullable and len(rows) < want:
-            rows += list(session.scalars(q.where(first.column.is_(None)).order_by(*order).limit(want - len(rows))))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (encode(keys, rows[-1]) if more and rows else None)
+        found = fetch(q.where(cond).order_by(*order).limit(want))
+        if nullable and len(found) < want:
+            found += fetch(q.where(first.column.is_(None)).order_by(*order).limit(want - len(found)))
+    more = len(found) > limit
+    found = found[:limit]
+    return found, (encode(keys, found[-1]) if more and found else None)

@@ -217,7 +217,7 @@ def _page_url(**changes) -> str:
 
 
 def listing(q, model, *order, options=(), per_page: int | None = None, count_cap: int = COUNT_CAP,
-            search: bool = False, total: int | None = None) -> Page:
+            search: bool = False, total: int | None = None, rows: bool = False, memo=None) -> Page:
     """One list page of the visible query `q`: `?state=` filters by the workflow state (an unknown
     state shows nothing, not an error). Pages by key (issue 20): `?after=<key>` is the page after
     the row with that key, found through the order's index whatever the list's length; `?page=n`
@@ -225,7 +225,11 @@ def listing(q, model, *order, options=(), per_page: int | None = None, count_cap
     `count_cap` (COUNT_CAP), so a list of a million rows costs what one of a thousand does. `search`
     (the caller filtered by words the user typed): the count stops at one page ("50+"), as counting
     every match would read them all from the text index (or every row, for a LIKE). `total`: how
-    many rows the list has, when the caller knows already (no count is run; ignored with `?state=`)."""
+    many rows the list has, when the caller knows already (no count is run; ignored with `?state=`).
+    A first page shorter than `per_page` is the whole list: its length is the count, no query.
+    `rows`: `q` selects columns (the page's rows are those rows, not objects), which the order's keys
+    are among. `memo`: a key naming `q` when it is the same on every call
+    (grants.core.keyset.page_after builds the first page's statement once)."""
     per_page = per_page or PER_PAGE  # read at the call: a test may set a smaller page
     if search:
         count_cap = min(count_cap, per_page)
@@ -240,20 +244,25 @@ def listing(q, model, *order, options=(), per_page: int | None = None, count_cap
     except ValueError:
         page = 1
     after = request.args.get("after") or None
-    q = q.options(*options)
+    if options:
+        q = q.options(*options)
+    if after or page == 1:
+        found, next_key = keyset.page_after(db.session(), q, order, after, per_page, rows=rows,
+                                            memo=None if state else memo)
+        page = 1
+    else:
+        fetch = db.session.execute if rows else db.session.scalars
+        found = list(fetch(q.order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)))
+        next_key = keyset.encode(keyset.keys_of(order), found[per_page - 1]) if len(found) > per_page else None
+        found = found[:per_page]
     if total is not None and not (state and hasattr(model, "state")):
         counted = total
+    elif not after and page == 1 and next_key is None:
+        counted = len(found)
     else:
         counted = db.session.scalar(select(func.count()).select_from(
             q.order_by(None).limit(count_cap + 1).subquery()))
-    if after or page == 1:
-        rows, next_key = keyset.page_after(db.session(), q, order, after, per_page)
-        page = 1
-    else:
-        rows = list(db.session.scalars(q.order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)))
-        next_key = keyset.encode(keyset.keys_of(order), rows[per_page - 1]) if len(rows) > per_page else None
-        rows = rows[:per_page]
-    result = Page(rows, min(counted, count_cap), page, per_page, state, capped=counted > count_cap)
+    result = Page(found, min(counted, count_cap), page, per_page, state, capped=counted > count_cap)
     result.next_url = _page_url(after=next_key) if next_key else None
     if after and keyset.decode(keyset.keys_of(order), after) is not None:
         result.first_url = _page_url()

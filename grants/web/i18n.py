@@ -7,13 +7,14 @@ from flask import (
     Flask,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     redirect,
     request,
     session,
     url_for,
 )
-from flask_babel import Babel, gettext
+from flask_babel import Babel, get_translations
 from flask_login import current_user
 
 from grants.core import i18n as core_i18n
@@ -47,16 +48,40 @@ def _same_origin() -> bool:
     return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
+def _catalogue():
+    """The catalogue of the current language: Flask-Babel looks it up for every string (a page
+    writes dozens); kept on `g` for as long as the language stays the same object (force_locale
+    sets another, so a mail in the recipient's language gets its own)."""
+    ctx = getattr(g, "_flask_babel", None)
+    kept = g.get("_grants_catalogue")
+    if kept is not None and ctx is not None and kept[0] is getattr(ctx, "babel_locale", None):
+        return kept[1]
+    catalogue = get_translations()
+    g._grants_catalogue = (getattr(g._flask_babel, "babel_locale", None), catalogue)
+    return catalogue
+
+
 def _translate(msgid: str) -> str:
     if not has_request_context():
         return msgid
-    return gettext(msgid)
+    return _catalogue().ugettext(msgid)
+
+
+def _template_gettext(msgid: str) -> str:
+    return _catalogue().ugettext(msgid) if has_app_context() else get_translations().ugettext(msgid)
 
 
 def init(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations"))
     Babel(app, locale_selector=select_locale)
     core_i18n.set_translator(_translate)
+    # the templates' _() through the same kept catalogue (Flask-Babel installs one that looks it up each time)
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext,
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
 
     @app.route("/lang/<code>", methods=["POST"])
     @csrf.exempt

@@ -1,7 +1,7 @@
 """Navigation per role."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 
 from grants.core import db
 from grants.core.i18n import _
@@ -9,7 +9,19 @@ from grants.core.permissions import ADMIN, FINANCE, OFFICER, OPERATOR, has_role
 from grants.registry.departments import manages_deployment
 
 
+_visitors: dict[str, list] = {}  # a visitor's menu per script root: the same on every public page
+
+
 def nav_for(user) -> list[tuple[str, str]]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        root = request.script_root
+        if root not in _visitors:
+            _visitors[root] = _items(None)  # labels stay lazy: each page writes them in its language
+        return _visitors[root]
+    return _items(user)
+
+
+def _items(user) -> list[tuple[str, str]]:
     items = [(url_for("home.index"), _("Start")),
              (url_for("contests.index"), _("Konkursy")),
              (url_for("consultations.index"), _("Konsultacje")),

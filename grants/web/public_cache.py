@@ -77,11 +77,14 @@ def replica() -> Engine | None:
 
 def _read_from_replica() -> None:
     """This request's session reads the replica (removed at teardown as always; the next request
-    gets the primary again). What it had opened on the primary holds nothing of a visitor's."""
+    gets the primary again). What it had opened on the primary holds nothing of a visitor's.
+    Without a replica, the primary statement by statement (grants.core.db.statement_reads)."""
     engine = replica()
     if engine is not None:
         db.session.remove()
         db.session.registry.set(db.session.session_factory(bind=engine))
+    else:
+        db.statement_reads()
 
 
 def eligible() -> bool:
