@@ -47,3 +47,18 @@ def test_exclusion_of_a_nominee_in_words_without_rule_ids(app):
     with app.test_request_context("/"):
         reason = ngo_exclusion_reason(None, None, m, participating={7})
     assert reason.startswith("Wyłączony: organizacja wskazująca (Przyjaciele Nowej Huty)") and "R-" not in reason
+
+
+def test_settlement_with_an_obligation_and_no_payment_says_so(app):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    a = SimpleNamespace(number="U/2027/00001", title="Półkolonie", organisation=SimpleNamespace(name="Fundacja"),
+                        grant=Decimal("10000.00"))
+    s = SimpleNamespace(agreement=a, calculated_at=None, total_to_return=Decimal("400.00"), lines=[], obligations=[])
+    ctx = {"s": s, "explanation": [{"obligation": {}, "splits": [], "principal_left": Decimal("400.00"),
+                                    "interest_left": Decimal(0)}],
+           "doc_title": "Rozliczenie dotacji", "doc_number": a.number, "doc_date": "14.11.2027"}
+    with app.test_request_context("/"):
+        html = render_html("settlement", ctx, pdf=True)
+    assert "Brak wpłat." in html
