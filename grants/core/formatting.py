@@ -19,6 +19,7 @@ from typing import Callable
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from stdnum import iban as _iban
 
 from .dates import WARSAW
 from .i18n import _
@@ -118,6 +119,12 @@ def when(value, locale: str | None = None, seconds: bool = False) -> str:
     if isinstance(value, date):
         return day(value, loc)
     return str(value)
+
+
+def iban(value) -> str:
+    """An account number as banks print it, in groups of four ("PL77 1090 1014 ..."), so a reader
+    can copy and check it."""
+    return _iban.format(value) if value else ""
 
 
 def day(value, locale: str | None = None) -> str:

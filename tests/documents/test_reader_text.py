@@ -62,3 +62,9 @@ def test_settlement_with_an_obligation_and_no_payment_says_so(app):
     with app.test_request_context("/"):
         html = render_html("settlement", ctx, pdf=True)
     assert "Brak wpłat." in html
+
+
+def test_account_number_in_groups_of_four(app):
+    from grants.core.formatting import iban
+    assert iban("PL77109010140000000000000002") == "PL77 1090 1014 0000 0000 0000 0002"
+    assert iban(None) == "" and iban("") == ""
