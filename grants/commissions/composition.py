@@ -41,7 +41,7 @@ def ngo_exclusion_reason(session, commission, member, participating: set[int] | 
         participating = participating_organisations(session, commission.contest_id)
     if member.nominating_organisation_id in participating:
         name = member.nominating_organisation.name if member.nominating_organisation else member.nominating_organisation_id
-        return str(_("Wyłączony (R-COM-NGO): organizacja wskazująca (%(org)s) złożyła ofertę w tym konkursie.", org=name))
+        return str(_("Wyłączony: organizacja wskazująca (%(org)s) złożyła ofertę w tym konkursie.", org=name))
     return None
 
 

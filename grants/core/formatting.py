@@ -20,6 +20,7 @@ from typing import Callable
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from stdnum import iban as _iban
 
 from .dates import WARSAW
 from .i18n import _
@@ -111,6 +112,12 @@ def _moment(value: datetime, loc: str, seconds: bool) -> str:
     d = babel_dates.format_date(local.date(), "short" if not loc.startswith("pl") else "dd.MM.yyyy", locale=loc)
     t = local.strftime("%H:%M:%S" if seconds else "%H:%M")
     return f"{d}, {t}"
+
+
+def iban(value) -> str:
+    """An account number as banks print it, in groups of four ("PL77 1090 1014 ..."), so a reader
+    can copy and check it."""
+    return _iban.format(value) if value else ""
 
 
 def day(value, locale: str | None = None) -> str:

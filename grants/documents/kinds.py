@@ -197,11 +197,12 @@ def report_context(r: Report) -> dict:
                     "from_grant": Decimal(e.get("from_grant") or 0), "from_other": Decimal(e.get("from_other") or 0)})
     totals = {k: sum((x[k] for x in exp), Decimal(0)) for k in ("planned", "from_grant", "from_other")}
     return {"r": r, "a": a, "content": content, "expenditure": exp, "totals": totals,
-            "doc_title": _("Sprawozdanie końcowe") if r.kind == "final" else _("Sprawozdanie częściowe"),
+            # the running header reads "... do umowy nr U/2027/00015": the number is the agreement's, not the report's
+            "doc_title": _("Sprawozdanie końcowe do umowy") if r.kind == "final" else _("Sprawozdanie częściowe do umowy"),
             "doc_number": a.number,
             "doc_date": _date(r.submitted_at)}
 
 
 def settlement_context(s: Settlement) -> dict:
-    return {"s": s, "explanation": calculation.explanation(s), "doc_title": KINDS["settlement"].label,
+    return {"s": s, "explanation": calculation.explanation(s), "doc_title": _("Rozliczenie dotacji z umowy"),
             "doc_number": s.agreement.number, "doc_date": _date(s.calculated_at)}

@@ -123,7 +123,7 @@ def init(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw")
     formatting.set_locale_getter(lambda: select_locale() if has_request_context() else "pl")
 
-    for name, fn in (("pln", pln), ("num", num), ("pct", pct), ("pts", pts), ("pp", pp)):
+    for name, fn in (("pln", pln), ("num", num), ("pct", pct), ("pts", pts), ("pp", pp), ("iban", formatting.iban)):
         app.add_template_filter(fn, name)
 
     @app.template_filter("local")

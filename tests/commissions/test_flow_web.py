@@ -168,7 +168,7 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
             data["is_chair"] = "1"
         assert post(off, f"/commissions/{cid}/members", data).status_code == 303
     page = off.get(home).get_data(as_text=True)
-    assert "Wyłączony (R-COM-NGO)" in page  # the nominee of a participating organisation, on the page
+    assert "Wyłączony: organizacja wskazująca" in page  # the nominee of a participating organisation, on the page
     # an NGO nominee without the nominating organisation: refused, explained, nothing added
     data = form(page, f"/commissions/{cid}/members")
     data.update(kind="ngo", nominating_organisation_id="")
