@@ -24,7 +24,8 @@ def test_results_report_and_settlement_pdfs(app, client, session, world, login):
     assert r.status_code == 200
     _pdf_text_ok(r.data)
     page = c.get(f"/settlements/{s['id']}/document.html").get_data(as_text=True)
-    assert "Wyliczenie pozycja po pozycji" in page and "20000.00" in page
+    assert "Wyliczenie pozycja po pozycji" in page and "20 000,00" in page.replace("\xa0", " ")
+    assert "20000.00" not in page  # amounts as a reader writes them (issue 14)
     other = app.test_client()
     from tests.factories import make_org, make_user
     login(make_user(session, "applicant", org=make_org(session)), other)
