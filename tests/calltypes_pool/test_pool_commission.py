@@ -48,7 +48,7 @@ def test_r_com_ngo_officer_adds_from_pool_and_nominee_of_participating_organisat
     members = {m["user_id"]: m for m in r.get_json()["members"]}
     assert members[str(cand_a.id)]["kind"] == "ngo"
     assert members[str(cand_a.id)]["nominating_organisation_id"] == str(org_a.id)
-    assert "R-COM-NGO" in members[str(cand_a.id)]["excluded_reason"]
+    assert "organizacja wskazująca" in members[str(cand_a.id)]["excluded_reason"]
     assert members[str(cand_n.id)]["nominating_organisation_id"] == str(org_n.id)
     assert members[str(cand_n.id)]["excluded_reason"] is None
     assert members[str(cand_n.id)]["voting"] is True

@@ -159,7 +159,7 @@ def test_r_com_ngo_officer_adds_from_the_pool_on_the_commission_page(csrf_app, s
     session.expire_all()
     members = {m.user_id: m for m in session.scalars(select(CommissionMember).where(CommissionMember.commission_id == cid))}
     adam, nina = members[people["Adam Uczestnik"][0]], members[people["Nina Niezależna"][0]]
-    assert (adam.kind, adam.nominating_organisation_id) == ("ngo", org_a.id) and "R-COM-NGO" in adam.excluded_reason
+    assert (adam.kind, adam.nominating_organisation_id) == ("ngo", org_a.id) and "organizacja wskazująca" in adam.excluded_reason
     assert (nina.kind, nina.nominating_organisation_id, nina.excluded_reason) == ("ngo", org_n.id, None)
     page = web.get(f"/commissions/{cid}").get_data(as_text=True)
     assert "Profil: Nina" not in page.split('id="pool"')[1]  # sitting members leave the picker

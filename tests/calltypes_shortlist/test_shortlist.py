@@ -245,7 +245,7 @@ def test_r_com_ngo_nominee_of_an_organisation_that_submitted_a_concept_is_exclud
     contest, _ = concept_call(session, officer, [org])
     nominee = make_user("commission_member")
     c = compose(session, officer, contest, [(officer, "city", None, True), (nominee, "ngo", org, False)])
-    assert c.member_for(nominee).excluded_reason and "R-COM-NGO" in c.member_for(nominee).excluded_reason
+    assert c.member_for(nominee).excluded_reason and "organizacja wskazująca" in c.member_for(nominee).excluded_reason
 
 
 def test_r_com_impartial_members_declare_towards_the_organisations_that_submitted_concepts(

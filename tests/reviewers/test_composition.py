@@ -31,7 +31,7 @@ def test_r_com_ngo_nominee_of_participating_organisation_excluded_with_reason(cl
     assert r.status_code == 200
     members = {m["user_id"]: m for m in r.get_json()["members"]}
     reason = members[str(taking_part.id)]["excluded_reason"]
-    assert "R-COM-NGO" in reason and "Fundacja Oferent" in reason
+    assert "organizacja wskazująca" in reason and "Fundacja Oferent" in reason
     assert members[str(taking_part.id)]["voting"] is False
     assert members[str(other.id)]["excluded_reason"] is None and members[str(other.id)]["voting"] is True
     page = login(officer).get(f"/commissions/{cid}").get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_r_com_ngo_nominee_added_before_the_offer_is_excluded_when_declarations_
     ops.transition(session, c, "open_declarations", officer, {"without_ngo_reason": "all_excluded"})
     session.refresh(c)
     m = c.member_for(early)
-    assert m.excluded_reason and "R-COM-NGO" in m.excluded_reason
+    assert m.excluded_reason and "organizacja wskazująca" in m.excluded_reason
     assert not m.voting
     from reviewers.declarations import missing_declarations
     assert all(mid != m.id for mid, _ in missing_declarations(session, c))

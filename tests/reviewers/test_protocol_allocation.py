@@ -21,7 +21,7 @@ def test_r_review_protocol_complete_frozen_and_hash_recomputed(client, session, 
     assert c.protocol_hash == hashlib.sha256(canonical.dumps(build(w.s, c)).encode()).hexdigest()  # recomputed
     assert {m["id"] for m in doc["members"]} == {m.id for m in c.members}
     excluded = next(m for m in doc["members"] if m["id"] == w.member(w.excluded_nominee).id)
-    assert "R-COM-NGO" in excluded["excluded"] and excluded["voting"] is False
+    assert "organizacja wskazująca" in excluded["excluded"] and excluded["voting"] is False
     assert len(doc["declarations"]) == 4 * 3  # four active members towards three organisations
     assert [d["grounds"] for d in doc["declarations"] if d["conflict"]] == [["family"]]
     assert doc["exclusions"] == [[w.member(w.city2).id, w.offer_ids[1]]]
