@@ -259,6 +259,8 @@ def listing(q, model, *order, options=(), per_page: int | None = None, count_cap
         counted = total
     elif not after and page == 1 and next_key is None:
         counted = len(found)
+    elif search and not after and page == 1:
+        counted = count_cap + 1  # a next page: more than a page matched, all a search's count tells
     else:
         counted = db.session.scalar(select(func.count()).select_from(
             q.order_by(None).limit(count_cap + 1).subquery()))
