@@ -195,8 +195,14 @@ def _label(by: str, key) -> str:
     return str(key)
 
 
+def _short(label: str, width: int = 28) -> str:
+    """A chart's label within its column; the table beside it has the whole name."""
+    return label if len(label) <= width else label[:width - 1].rstrip() + "…"
+
+
 def _finish(session: Session, f: Filters, rows: dict) -> list[dict]:
-    names = dict(session.execute(select(Department.id, Department.code)).all()) if f.by == "department" else {}
+    # a department by its name: its code ("KD", "SZ") tells a reader nothing
+    names = dict(session.execute(select(Department.id, Department.name)).all()) if f.by == "department" else {}
     out = []
     for key, v in rows.items():
         offers, selected = v.get("offers") or 0, v.get("selected") or 0
@@ -244,7 +250,7 @@ def bar_chart(ident: str, title: str, description: str, items: list[tuple[str, D
         y = gap + i * (bar_h + gap)
         w = int((width - label_w - 150) * (value / top)) if value else 0
         text = f"{value:,.2f}".replace(",", " ").replace(".", ",") if unit == "zł" else f"{value}".replace(".", ",")
-        parts.append(f'<text x="0" y="{y + 15}" font-size="13" fill="#1a1a1a">{escape(str(label)[:28])}</text>'
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13" fill="#1a1a1a">{escape(_short(str(label)))}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#1f4e8c" stroke="#000"/>'
                      f'<text x="{label_w + w + 6}" y="{y + 15}" font-size="13" fill="#1a1a1a">'
                      f'{escape(text)} {escape(unit)}</text>')
