@@ -107,7 +107,7 @@ def test_public_dashboard_shows_no_draft_or_confidential_figure(app, session, ma
     page = client.get("/dashboards/public").get_data(as_text=True)
     assert "777" not in page and "40\u00a0000,00\u00a0zł" in page
     assert "Sprawozdania po terminie" not in page and "Zaplanowane" not in page
-    assert '<svg' in page and "<title" in page and "<desc" in page and "<table>" in page
+    assert '<svg' in page and "<title" in page and "<desc" in page and "<table class=\"table figures\">" in page
     csv = client.get("/dashboards/public?format=csv").get_data(as_text=True)
     assert "777" not in csv and "40000.00" in csv and "Zwroty po terminie" not in csv
     for by in dashboard.DIMENSIONS:
