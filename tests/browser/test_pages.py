@@ -39,5 +39,9 @@ def test_officer_dashboards_read_well(demo_readonly, checker, page):
     c = checker(demo)
     login(page, demo, "urzedniczka.sz@demo.krakow.pl")
     c.goto("/dashboards/")
+    # the bell and the account link were the page's link blue on the header's same blue: unseen
+    colours = page.evaluate("""() => [...document.querySelectorAll('.header-tools a')].map(a =>
+        [getComputedStyle(a).color, getComputedStyle(document.querySelector('.site-header')).backgroundColor])""")
+    assert colours and all(fg != bg for fg, bg in colours), colours
     c.goto("/dashboards/?by=field")
     c.done()
