@@ -13,7 +13,7 @@ from typing import Any, Callable
 from flask import Response, g, request
 from werkzeug.routing import BaseConverter
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grants.core import clock, db, keyset
 from grants.workflows.base import available_transitions, apply_transition
@@ -184,18 +184,9 @@ def paged(q, order, page: int, per_page: int, *, search: bool = False, rows: boo
     if after is not None and keyset.decode(keys, after) is None:
         raise ApiProblem(422, "Invalid paging.", "/problems/invalid-input",
                          errors=[{"field": "after", "message": "must be the `next` of a previous page"}])
-    cap = min(TOTAL_CAP, per_page) if search else TOTAL_CAP
-    if after is not None or page == 1:
-        found, next_key = keyset.page_after(db.session(), q, order, after, per_page, rows=rows, memo=memo)
-    else:
-        fetch = db.session.execute if rows else db.session.scalars
-        found = list(fetch(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
-        next_key = keyset.encode(keys, found[per_page - 1]) if len(found) > per_page else None
-        found = found[:per_page]
-    if after is None and page == 1 and next_key is None:
-        counted = len(found)
-    else:
-        counted = db.session.scalar(select(func.count()).select_from(q.order_by(None).limit(cap + 1).subquery()))
+    w = keyset.window(db.session(), q, order, after=after, page=page, per_page=per_page, cap=TOTAL_CAP,
+                      search=search, rows=rows, memo=memo)
+    found, next_key, counted, cap = w.rows, w.next_key, w.counted, w.cap
     return found, {"total": min(counted, cap), "total_exact": counted <= cap, "page": page, "per_page": per_page,
                    "next": next_key}
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, literal, or_, select, tuple_, union_all
+from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -158,3 +158,43 @@ def page_after(session, q, order, cursor: str | None, limit: int, rows: bool = F
     more = len(found) > limit
     found = found[:limit]
     return found, (encode(keys, found[-1]) if more and found else None)
+
+
+@dataclass
+class Window:
+    """One page of a list (`window`): its rows, the key of the page after it (None: the last),
+    and the rows counted, up to `cap` (`counted` > `cap`: more than `cap`)."""
+    rows: list
+    next_key: str | None
+    counted: int
+    cap: int
+
+
+def window(session, q, order, *, after: str | None, page: int, per_page: int, cap: int, search: bool = False,
+           total: int | None = None, rows: bool = False, memo=None) -> Window:
+    """The page of a list shown by the pages (grants.web.areas.listing) and the API
+    (grants.api.collections.paged) alike: by key after `after` or the first page, else page `page`
+    by OFFSET (the numbered links of the first pages, and old bookmarks). The count stops at `cap`,
+    so a list of a million rows costs what one of a thousand does; and it is run only when the page
+    does not tell it: a first page without a next one is the whole list, and a `search` (words the
+    user typed) counts one page at most, which a first page with a next one already says.
+    `total`: the count, when the caller knows it."""
+    if search:
+        cap = min(cap, per_page)
+    if after is not None or page == 1:
+        found, next_key = page_after(session, q, order, after, per_page, rows=rows, memo=memo)
+    else:
+        fetch = session.execute if rows else session.scalars
+        found = list(fetch(q.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)))
+        next_key = encode(keys_of(order), found[per_page - 1]) if len(found) > per_page else None
+        found = found[:per_page]
+    first = after is None and page == 1
+    if total is not None:
+        counted = total
+    elif first and next_key is None:
+        counted = len(found)
+    elif first and search:
+        counted = cap + 1
+    else:
+        counted = session.scalar(select(func.count()).select_from(q.order_by(None).limit(cap + 1).subquery()))
+    return Window(found, next_key, counted, cap)

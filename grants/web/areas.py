@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grants.core import db, keyset
 from grants.core.i18n import _
@@ -231,10 +231,9 @@ def listing(q, model, *order, options=(), per_page: int | None = None, count_cap
     are among. `memo`: a key naming `q` when it is the same on every call
     (grants.core.keyset.page_after builds the first page's statement once)."""
     per_page = per_page or PER_PAGE  # read at the call: a test may set a smaller page
-    if search:
-        count_cap = min(count_cap, per_page)
     state = request.args.get("state") or None
-    if state and hasattr(model, "state"):
+    filtered = bool(state and hasattr(model, "state"))
+    if filtered:
         q = q.where(model.state == state)
     keys = keyset.keys_of(order)
     if keys[-1].column is not model.id and getattr(keys[-1].column, "key", None) != "id":
@@ -244,27 +243,14 @@ def listing(q, model, *order, options=(), per_page: int | None = None, count_cap
     except ValueError:
         page = 1
     after = request.args.get("after") or None
+    if after:
+        page = 1
     if options:
         q = q.options(*options)
-    if after or page == 1:
-        found, next_key = keyset.page_after(db.session(), q, order, after, per_page, rows=rows,
-                                            memo=None if state else memo)
-        page = 1
-    else:
-        fetch = db.session.execute if rows else db.session.scalars
-        found = list(fetch(q.order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)))
-        next_key = keyset.encode(keyset.keys_of(order), found[per_page - 1]) if len(found) > per_page else None
-        found = found[:per_page]
-    if total is not None and not (state and hasattr(model, "state")):
-        counted = total
-    elif not after and page == 1 and next_key is None:
-        counted = len(found)
-    elif search and not after and page == 1:
-        counted = count_cap + 1  # a next page: more than a page matched, all a search's count tells
-    else:
-        counted = db.session.scalar(select(func.count()).select_from(
-            q.order_by(None).limit(count_cap + 1).subquery()))
-    result = Page(found, min(counted, count_cap), page, per_page, state, capped=counted > count_cap)
+    w = keyset.window(db.session(), q, order, after=after, page=page, per_page=per_page, cap=count_cap,
+                      search=search, total=None if filtered else total, rows=rows, memo=None if state else memo)
+    next_key = w.next_key
+    result = Page(w.rows, min(w.counted, w.cap), page, per_page, state, capped=w.counted > w.cap)
     result.next_url = _page_url(after=next_key) if next_key else None
     if after and keyset.decode(keyset.keys_of(order), after) is not None:
         result.first_url = _page_url()
