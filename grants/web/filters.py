@@ -1,6 +1,7 @@
 """Jinja filters: the one set every page, mail and printout uses to write numbers and times.
 
-Flask-Babel's `format_currency`, `format_decimal` and `format_percent` in the request's language;
+Money through grants.core.formatting.money (cached), Flask-Babel's `format_decimal` and
+`format_percent`, all in the request's language;
 times in Europe/Warsaw (BABEL_DEFAULT_TIMEZONE). Outside a request (mails, exports) the same
 rules come from grants.core.formatting.
 
@@ -12,13 +13,11 @@ rules come from grants.core.formatting.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, has_request_context
-from babel import numbers as babel_numbers
-from flask_babel import format_currency, format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -42,21 +41,11 @@ def _dec(value):
     return formatting._decimal(value)
 
 
-@lru_cache(maxsize=4096)
-def _currency(d: Decimal, locale: str) -> str:
-    # Babel takes ~0.1 ms an amount; a list page writes the same amounts request after request
-    return babel_numbers.format_currency(d, "PLN", locale=locale)
-
-
 def pln(value) -> str:
     d = _dec(value)
     if d is None:
         return "" if value is None else str(value)
-    if not has_request_context():
-        return formatting.money(d)
-    if d.is_finite():  # equal amounts are written alike (two places), so one entry serves them all
-        return _currency(d, str(get_locale()))
-    return format_currency(d, "PLN")
+    return formatting.money(d, str(get_locale()) if has_request_context() else None)
 
 
 def num(value, places: int = 2) -> str:
