@@ -111,20 +111,13 @@ def test_two_schedulers_close_each_due_object_exactly_once(session, make_user, c
     assert run_due() == 0
 
 
-def test_transition_waiting_on_a_concurrent_edit_appends_after_it(session, make_user, engine):
-    """The engine reads the audit chain head in the statement that locks the row; when that
-    statement had to wait for another transaction's change, the head it saw is stale and must be
-    read again, or the chain would fork (a duplicate seq) or the transition fail."""
-    from grants.consultations import operations as ops
-    officer = make_user("officer")
-    c = new_consultation(session, officer)
-    obj_id = c.id
-    editor = Session(engine, expire_on_commit=False)
+def _open_while_another_holds_the_row(session, engine, officer, obj_id, hold) -> None:
+    """`hold(other_session)` changes or appends under the row lock, uncommitted; "open" then runs in
+    a thread, must wait for that lock, and succeed once the other transaction commits."""
+    other = Session(engine, expire_on_commit=False)
     mover = Session(engine, expire_on_commit=False)
     try:
-        draft = editor.get(Consultation, obj_id)
-        ops.update(editor, draft, editor.get(User, officer.id), {"description": "Nowy opis"})
-        editor.flush()  # the row is locked and an audit entry written, not yet committed
+        hold(other)
         outcome = []
         theirs = mover.get(Consultation, obj_id)
         actor = mover.get(User, officer.id)
@@ -141,13 +134,29 @@ def test_transition_waiting_on_a_concurrent_edit_appends_after_it(session, make_
         th.start()
         th.join(timeout=0.5)
         assert th.is_alive(), "the transition should wait for the row lock"
-        editor.commit()
+        other.commit()
         th.join(timeout=30)
         assert outcome == ["ok"], outcome
     finally:
-        editor.close()
+        other.close()
         mover.close()
+
+
+def test_transition_waiting_on_a_concurrent_edit_appends_after_it(session, make_user, engine):
+    """The engine reads the audit chain head in the statement that locks the row; when that
+    statement had to wait for another transaction's change, the head it saw is stale and must be
+    read again, or the chain would fork (a duplicate seq) or the transition fail."""
+    from grants.consultations import operations as ops
     from grants.core import audit
+    officer = make_user("officer")
+    obj_id = new_consultation(session, officer).id
+
+    def edit(editor):
+        draft = editor.get(Consultation, obj_id)
+        ops.update(editor, draft, editor.get(User, officer.id), {"description": "Nowy opis"})
+        editor.flush()  # the row is locked and an audit entry written, not yet committed
+
+    _open_while_another_holds_the_row(session, engine, officer, obj_id, edit)
     entries = audit.history(session, "consultation", obj_id)
     assert [(e.seq, e.action) for e in entries] == [(1, "create"), (2, "update"), (3, "open")]
     assert audit.verify(session).ok
@@ -160,36 +169,14 @@ def test_transition_waiting_on_an_append_that_leaves_the_row_unchanged_appends_a
     issued the settlement's document."""
     from grants.core import audit
     officer = make_user("officer")
-    c = new_consultation(session, officer)
-    obj_id = c.id
-    appender = Session(engine, expire_on_commit=False)
-    mover = Session(engine, expire_on_commit=False)
-    try:
+    obj_id = new_consultation(session, officer).id
+
+    def append(appender):
         audit.lock_object(appender, Consultation, obj_id)
         audit.record(appender, "consultation", obj_id, "document_issued", None, payload={"kind": "test"})
         appender.flush()  # the row is locked and an entry appended, the row itself unchanged
-        outcome = []
-        theirs = mover.get(Consultation, obj_id)
-        actor = mover.get(User, officer.id)
-        actor.role_names
 
-        def move():
-            try:
-                apply_transition(mover, theirs, "open", actor)
-                outcome.append("ok")
-            except Exception as e:  # noqa: BLE001
-                outcome.append(e)
-
-        th = threading.Thread(target=move)
-        th.start()
-        th.join(timeout=0.5)
-        assert th.is_alive(), "the transition should wait for the row lock"
-        appender.commit()
-        th.join(timeout=30)
-        assert outcome == ["ok"], outcome
-    finally:
-        appender.close()
-        mover.close()
+    _open_while_another_holds_the_row(session, engine, officer, obj_id, append)
     entries = audit.history(session, "consultation", obj_id)
     assert [(e.seq, e.action) for e in entries] == [(1, "create"), (2, "document_issued"), (3, "open")]
     assert audit.verify(session).ok
