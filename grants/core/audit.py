@@ -37,7 +37,7 @@ class AuditEntry(IdKey, Base):
     __table_args__ = (UniqueConstraint("object_type", "object_id", "seq", name="object_seq"),
                       Index("ix_audit_entries_type_clock", "object_type", "clock_at"))
 
-    object_type: Mapped[str] = mapped_column(String(50), index=True)
+    object_type: Mapped[str] = mapped_column(String(50))  # indexed by object_seq's first column
     object_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(80))
