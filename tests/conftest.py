@@ -162,6 +162,7 @@ def wipe() -> None:
     from sqlalchemy.orm import close_all_sessions
 
     from grants.core import clock, db
+    from grants.web import public_cache
     db.session.remove()
     close_all_sessions()  # a test may hold a Session the scoped registry no longer knows
     eng = db.get_engine()
@@ -181,6 +182,7 @@ def wipe() -> None:
             c.execute(text("DELETE FROM sqlite_sequence")) if c.execute(
                 text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
     clock.invalidate_cache()
+    public_cache.forget_pages()  # the generations its pages were kept under start again
 
 
 @pytest.fixture(autouse=True)

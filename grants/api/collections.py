@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from grants.core import clock, db, keyset
+from grants.web import public_cache
 from grants.workflows.base import available_transitions, apply_transition
 
 from . import auth
@@ -55,6 +56,9 @@ class Collection:
     # the list's columns: the list reads rows of these (no objects) and `serialize` (and `prefetch`)
     # take those rows, which name their values as the model's attributes do; the id among them
     list_columns: tuple | None = None
+    # (session) -> (key of the rows a visitor's list shows, when they last changed): a visitor's
+    # list then answers with an ETag and may be kept (grants.web.public_cache.answer)
+    visitors_fingerprint: Callable[[Any], tuple] | None = None
 
 
 REGISTRY: dict[str, Collection] = {}
@@ -310,10 +314,16 @@ def list_objects(collection):
     c = _collection(collection)
     user = _caller(c)
     page, per_page = _page_args()
-    plain = c.list_columns is not None
-    memo = None
     if user is None:
         db.statement_reads()  # a visitor's list writes nothing: no BEGIN and ROLLBACK around its queries
+        if c.visitors_fingerprint is not None:
+            return public_cache.answer(c.visitors_fingerprint(db.session()), lambda: _list(c, user, page, per_page))
+    return _list(c, user, page, per_page)
+
+
+def _list(c: Collection, user, page: int, per_page: int) -> Response:
+    plain = c.list_columns is not None
+    memo = None
     if user is None and plain:  # a visitor's query is the same every time: built once, its first page's statement too
         q, memo = _visitors_query(c), ("api", c.name)
     else:

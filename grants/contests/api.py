@@ -14,6 +14,7 @@ from grants.core import canonical, db
 from grants.core.i18n import _
 from grants.core.numbers import Money, Percent
 from grants.core.permissions import ADMIN, OFFICER, has_role
+from grants.web import public_cache
 
 from . import operations as ops
 from .models import Contest
@@ -162,7 +163,7 @@ LIST_COLUMNS = tuple(getattr(Contest, name) for name in dict.fromkeys((
 
 register(Collection(
     name="contests", model=Contest, serialize=serialize, list_columns=LIST_COLUMNS, serialize_full=serialize_full, visible=ops.visible,
-    public=True, item_schema=ContestItem, create_schema=ContestCreate, create=_create, may_create=_may_create,
+    public=True, visitors_fingerprint=public_cache.contest_api_list, item_schema=ContestItem, create_schema=ContestCreate, create=_create, may_create=_may_create,
     patch_schema=ContestFields,
     prefetch=_prefetch,
     patch=_patch, summary="Open contests: announcement, parameters, publication (R-ANN-*), closing, formal review, cancellation",

@@ -14,11 +14,20 @@ With GRANTS_REPLICA_URL set, these visitors' pages (validators included, so they
 rows shown) are read from that read-only replica, sparing the primary on a deadline afternoon; a
 replica a moment behind shows the page as it was that moment earlier.
 
-The validators cost a few aggregate queries, well under the page's own queries and rendering."""
+The validators cost a few aggregate queries, well under the page's own queries and rendering.
+
+Each web process also keeps the last pages it rendered for visitors, by ETag (`_Bodies`): a visitor
+whose browser has no copy yet gets the same bytes without the page being rendered again, what a
+reverse proxy in front would do, so the deadline afternoon's readers cost a validator query each
+even without one. A kept page is never older than the max-age every copy of it already carries."""
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
+import weakref
+from collections import OrderedDict
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
@@ -31,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from grants.contests.models import Contest
 from grants.core import audit, clock, db
-from grants.core.models import generations
+from grants.core.models import RowGeneration
 from grants.offers.models import Offer
 from grants.registry.models import Grantor
 from reviewers.models import Commission
@@ -104,12 +113,21 @@ def _versions(s: Session, model, *where) -> str:
     return f"{count}.{total}.{top}"
 
 
-def _last(s: Session, *object_types: str) -> datetime | None:
-    """The newest audit entry of these kinds (one index lookup each: ix_audit_entries_type_clock)."""
-    times = [s.scalar(select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == t))
-             for t in object_types]
-    times = [t for t in times if t is not None]
-    return max(times) if times else None
+_SEEN: dict[tuple, object] = {}
+
+
+def _seen(s: Session, tables: tuple[str, ...], kinds: tuple[str, ...]) -> tuple[str, datetime | None]:
+    """The tables' generations (grants.core.models.generations) and the newest audit entry of
+    these kinds (one index lookup each: ix_audit_entries_type_clock), in one statement."""
+    q = _SEEN.get((tables, kinds))
+    if q is None:
+        gens = [select(RowGeneration.generation).where(RowGeneration.name == t).scalar_subquery() for t in tables]
+        times = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k)
+                 .scalar_subquery() for k in kinds]
+        q = _SEEN[(tables, kinds)] = select(*gens, *times)
+    row = s.execute(q).one()
+    found = [t for t in row[len(tables):] if t is not None]
+    return ".".join(str(g or 0) for g in row[:len(tables)]), max(found) if found else None
 
 
 def _grantor(g: Grantor | None) -> str:
@@ -119,7 +137,14 @@ def _grantor(g: Grantor | None) -> str:
 
 
 def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
-    return generations(s, "contests", "departments", "grantors"), _last(s, "contest")
+    return _seen(s, ("contests", "departments", "grantors"), ("contest",))
+
+
+def contest_api_list(s: Session) -> tuple[str, datetime | None]:
+    """The API's contest list: its `cancellation_mandatory` reads the contests' offers too, whose
+    every move is an audit entry of theirs."""
+    key, last = _seen(s, ("contests", "departments", "grantors"), ("contest", "offer"))
+    return f"{key};{last.isoformat() if last else '-'}", last
 
 
 def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
@@ -129,23 +154,24 @@ def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
     commission = s.scalar(select(Commission).where(Commission.contest_id == cid))
     key = ";".join((str(c.version), _versions(s, Offer, Offer.contest_id == cid),
                     f"{commission.id}.{commission.version}" if commission else "-", _grantor(c.grantor)))
-    return key, _last(s, "contest", "offer")
+    return key, _seen(s, (), ("contest", "offer"))[1]
 
 
 def calendar(s: Session, **_) -> tuple[str, datetime | None]:
-    key = generations(s, "contests", "consultations", "small_grants", "education_events", "departments", "grantors")
-    return key, _last(s, "contest", "consultation", "small_grant", "education_event")
+    return _seen(s, ("contests", "consultations", "small_grants", "education_events", "departments", "grantors"),
+                 ("contest", "consultation", "small_grant", "education_event"))
 
 
 def national(s: Session, **_) -> tuple[str, datetime | None]:
-    return generations(s, "contests", "departments", "grantors"), _last(s, "contest")
+    return contest_list(s)
 
 
 def authority(s: Session, code: str, **_) -> tuple[str, datetime | None]:
     g = s.scalar(select(Grantor).where(Grantor.code == code))
     if g is None:
         return "missing", None
-    return f"{generations(s, 'contests', 'departments', 'grantors')};{_grantor(g)}", _last(s, "contest")
+    key, last = contest_list(s)
+    return f"{key};{_grantor(g)}", last
 
 
 def authority_calendar(s: Session, code: str, **_) -> tuple[str, datetime | None]:
@@ -172,6 +198,95 @@ def _validators(resp: Response, etag: str, last: datetime | None) -> Response:
     return resp
 
 
+class _Bodies:
+    """The pages this process rendered for visitors, newest use last: (host, ETag) -> (when kept,
+    status, headers, body). The ETag names the rows shown, the language, the day, the address and
+    the code, so a kept page is the page; the host too, as links may carry it. Bounded in entries
+    and in the size of one page; a page is dropped after `max_age()` seconds whatever its ETag
+    (a shared cache may keep it that long too)."""
+
+    ENTRIES = 256
+    LARGEST = 1 << 20  # bytes: a larger page (a whole year's iCal feed) is rendered each time
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[tuple, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > max_age():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return found[1:]
+
+    def put(self, key: tuple, resp: Response) -> None:
+        if resp.direct_passthrough or resp.is_streamed:
+            return
+        body = resp.get_data()
+        if len(body) > self.LARGEST:
+            return
+        headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in _NOT_KEPT]
+        with self._lock:
+            self._pages[key] = (time.monotonic(), resp.status_code, headers, body)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.ENTRIES:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+#: set per answer again (validators, security headers after the request) or never shared
+_NOT_KEPT = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "vary"}
+_stores: "weakref.WeakSet[_Bodies]" = weakref.WeakSet()
+
+
+def _bodies() -> _Bodies:
+    """This app's kept pages (an app's configuration shapes its pages: one store per app)."""
+    store = current_app.extensions.get("grants.public_pages")
+    if store is None:
+        store = current_app.extensions["grants.public_pages"] = _Bodies()
+        _stores.add(store)
+    return store
+
+
+def forget_pages() -> None:
+    """Drops every kept page (a database emptied and filled again behind the triggers' back
+    restarts the generations a kept page was filed under)."""
+    for store in list(_stores):
+        store.clear()
+
+
+def answer(fingerprint: tuple[str, datetime | None], render) -> Response:
+    """A visitor's answer to a public read: a 304 when their copy is current, the page this process
+    kept under the same ETag, or `render()` (a Response) kept for the next visitor. `fingerprint`:
+    (key of the rows shown, when they last changed or None)."""
+    key, last = fingerprint
+    etag = etag_of(key)
+    if _not_modified(etag, last):
+        return _validators(Response(status=304), etag, last)
+    kept_as = (request.scheme, request.host, request.method == "HEAD", etag)
+    kept = _bodies().get(kept_as)
+    if kept is not None:
+        status, headers, body = kept
+        return _validators(Response(body, status=status, headers=headers), etag, last)
+    resp = make_response(render())
+    if resp.status_code != 200:
+        return resp
+    if session.modified:
+        # a cookie set on this answer (e.g. Flask-Login's strong session protection clears
+        # the remember cookie of a visitor whose session holds only the language): theirs alone
+        resp.headers["Cache-Control"] = "private, no-cache"
+        return resp
+    _bodies().put(kept_as, resp)
+    return _validators(resp, etag, last)
+
+
 def etag_of(key: str) -> str:
     """The page's ETag: its rows' key, the language, the day, the address and the code's templates."""
     return hashlib.sha256("|".join((release(), select_locale(), clock.today().isoformat(),
@@ -188,18 +303,6 @@ def cached(fingerprint):
                 return view(**kw)
             _read_from_replica()
             request.environ["grants.public_page"] = True  # base.html leaves out the session-bound CSRF token
-            key, last = fingerprint(db.session(), **kw)
-            etag = etag_of(key)
-            if _not_modified(etag, last):
-                return _validators(Response(status=304), etag, last)
-            resp = make_response(view(**kw))
-            if resp.status_code != 200:
-                return resp
-            if session.modified:
-                # a cookie set on this answer (e.g. Flask-Login's strong session protection clears
-                # the remember cookie of a visitor whose session holds only the language): theirs alone
-                resp.headers["Cache-Control"] = "private, no-cache"
-                return resp
-            return _validators(resp, etag, last)
+            return answer(fingerprint(db.session(), **kw), lambda: view(**kw))
         return wrapper
     return decorate

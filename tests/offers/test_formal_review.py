@@ -248,3 +248,22 @@ def test_r_cancel_mandatory_when_every_offer_formally_rejected(app, client, sess
     cops.transition(session, _reload(session, c), "cancel", officer, {"reason": "Brak ofert spełniających wymogi"})
     c = _reload(session, c)
     assert c.state == "cancelled" and cops.cancellation_mandatory(session, c) is False
+
+
+def test_r_cancel_mandatory_reaches_a_visitors_kept_contest_list(client, session, review):
+    """A visitor's API list is kept by ETag (grants.web.public_cache): an offer withdrawn or rejected
+    changes no contest row, yet flips the contest's `cancellation_mandatory` in the list at once."""
+    c, officer, (o1, o2), (n1, n2) = review
+
+    def listed():
+        r = client.get("/api/v1/contests")
+        assert r.status_code == 200 and r.headers["Cache-Control"].startswith("public")
+        return r.headers["ETag"], {x["id"]: x for x in r.get_json()["items"]}[str(c.id)]["cancellation_mandatory"]
+
+    etag, mandatory = listed()
+    assert mandatory is False and listed() == (etag, False)  # kept: the same answer again
+    assert client.get("/api/v1/contests", headers={"If-None-Match": etag}).status_code == 304
+    oops.transition(session, o1, "reject_formally", officer, {"reasons": "Oferta niepodpisana"})
+    oops.transition(session, _reload(session, o2), "withdraw", n2, {"reason": "Rezygnujemy"})
+    etag_after, mandatory = listed()
+    assert mandatory is True and etag_after != etag

@@ -175,3 +175,82 @@ def test_a_tables_generation_moves_with_its_rows_not_before(session, published):
             reader.rollback()
         writer.commit()
         assert generations(reader, "contests") != before
+
+
+def _statements(app):
+    from sqlalchemy import event
+    seen: list[str] = []
+
+    def count(conn, cursor, sql, *a):
+        seen.append(sql)
+    event.listen(db.get_engine(), "before_cursor_execute", count)
+    return seen, lambda: event.remove(db.get_engine(), "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("page", ["/contests/", "/contests/{cid}", "/calendar", "/kraj/", "/api/v1/contests"])
+def test_a_visitors_page_is_kept_and_served_again_without_rendering(app, session, published, page):
+    """The next visitor without a copy gets the bytes this process rendered under the same ETag:
+    the validators' statements (what a 304 costs), no template, no query of the rows."""
+    _, c = published
+    url = page.format(cid=c.id)
+    client = app.test_client()
+    seen, stop = _statements(app)
+    try:
+        first = client.get(url)
+        rendering = len(seen)
+        etag = first.headers["ETag"]
+        seen.clear()
+        assert app.test_client().get(url, headers={"If-None-Match": etag}).status_code == 304
+        validating = len(seen)
+        seen.clear()
+        again = app.test_client().get(url)
+    finally:
+        stop()
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.headers["ETag"] == etag and again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers["Cache-Control"].startswith("public") and "Set-Cookie" not in again.headers
+    assert len(seen) == validating <= rendering, seen
+    if page in ("/contests/", "/api/v1/contests"):
+        assert validating == 1
+    with db.session.session_factory() as s:
+        s.get(Contest, c.id).title += " (poprawiony)"
+        s.commit()
+    changed = app.test_client().get(url)
+    assert changed.headers["ETag"] != etag and "(poprawiony)" in changed.get_data(as_text=True)
+
+
+def test_kept_pages_are_kept_per_host(app, session, published):
+    """Links may carry the host: a page rendered for one host is not served to another."""
+    app.test_client().get("/contests/", base_url="http://a.example")
+    seen, stop = _statements(app)
+    try:
+        r = app.test_client().get("/contests/", base_url="http://b.example")
+    finally:
+        stop()
+    assert r.status_code == 200 and len(seen) > 1
+
+
+def test_a_kept_page_lives_no_longer_than_its_max_age(app, session, published, monkeypatch):
+    app.test_client().get("/contests/")
+    monkeypatch.setenv("GRANTS_PUBLIC_MAX_AGE", "0")
+    seen, stop = _statements(app)
+    try:
+        import time
+        time.sleep(0.01)
+        app.test_client().get("/contests/")
+    finally:
+        stop()
+    assert len(seen) > 1  # rendered again
+
+
+def test_a_page_that_sets_a_cookie_is_not_kept(app, session, published):
+    client = app.test_client()
+    client.post("/lang/en", headers={"Origin": "http://localhost"})
+    r = client.get("/contests/")
+    assert r.headers["Cache-Control"] == "private, no-cache"
+    seen, stop = _statements(app)
+    try:
+        other = app.test_client().get("/contests/")
+    finally:
+        stop()
+    assert '<html lang="pl">' in other.get_data(as_text=True) and len(seen) > 1
