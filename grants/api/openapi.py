@@ -76,6 +76,11 @@ def document() -> dict:
                 "next": {"type": ["string", "null"], "description": "pass as `after` for the next page"}}},
                 "A page of objects"),
                 "401": _problem("Token required or invalid"), "422": _problem("Invalid paging")}}}
+        if c.visitors_fingerprint is not None:  # a visitor's list carries an ETag (grants.web.public_cache)
+            coll["get"]["parameters"].append(
+                {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "without a token: the ETag of a copy kept; 304 while it is current"})
+            coll["get"]["responses"]["304"] = {"description": "Not modified: the copy named by If-None-Match is current"}
         if c.create is not None:
             coll["post"] = {
                 "summary": f"Create in {name}", "operationId": f"create_{name.replace('-', '_')}", "tags": tag,
