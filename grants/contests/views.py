@@ -207,8 +207,7 @@ def show(cid):
         transitions=available_transitions(db.session(), c, user) if staff else [],
         history=audit.history(db.session(), "contest", c.id) if staff else None,
         can_edit=staff and c.state in ops.EDITABLE_STATES, staff=staff, offers=offers, my_offers=my_offers,
-        my_orgs=my_orgs, refusals=refusals, commission=commission, results=results, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False,
-        form=ReasonForm())
+        my_orgs=my_orgs, refusals=refusals, commission=commission, results=results, mandatory=ops.cancellation_mandatory(db.session(), c) if staff else False)
 
 
 @bp.route("/<int:cid>/print")

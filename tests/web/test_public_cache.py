@@ -254,3 +254,12 @@ def test_a_page_that_sets_a_cookie_is_not_kept(app, session, published):
     finally:
         stop()
     assert '<html lang="pl">' in other.get_data(as_text=True) and len(seen) > 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_visitors_page_takes_no_session_with_csrf_on(csrf_app, session, published, page):
+    """As in production (CSRF on): a page that made a form for a visitor put a CSRF token in a new
+    session, and each visitor's answer was then private to them (the contest page was)."""
+    url = page.format(cid=published[1].id)
+    r = csrf_app.test_client().get(url)
+    _public(r)
