@@ -34,7 +34,7 @@ from pathlib import Path
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -107,12 +107,6 @@ def eligible() -> bool:
 
 # ---------------------------------------------------------------- what a page's rows are
 
-def _versions(s: Session, model, *where) -> str:
-    count, total, top = s.execute(select(func.count(), func.coalesce(func.sum(model.version), 0),
-                                         func.coalesce(func.max(model.id), 0)).select_from(model).where(*where)).one()
-    return f"{count}.{total}.{top}"
-
-
 _SEEN: dict[tuple, object] = {}
 
 
@@ -130,10 +124,13 @@ def _seen(s: Session, tables: tuple[str, ...], kinds: tuple[str, ...]) -> tuple[
     return ".".join(str(g or 0) for g in row[:len(tables)]), max(found) if found else None
 
 
+_GRANTOR_KEYS = ("id", "code", "name", "office_name", "teryt", "colour", "coat_of_arms_url")
+
+
 def _grantor(g: Grantor | None) -> str:
     if g is None:
         return "-"
-    return "|".join(str(x) for x in (g.id, g.code, g.name, g.office_name, g.teryt, g.colour, g.coat_of_arms_url))
+    return "|".join(str(getattr(g, k)) for k in _GRANTOR_KEYS)
 
 
 def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
@@ -147,14 +144,41 @@ def contest_api_list(s: Session) -> tuple[str, datetime | None]:
     return f"{key};{last.isoformat() if last else '-'}", last
 
 
+_CONTEST_PAGE: list = []
+
+
+def _contest_page_query():
+    """One statement: the contest's version and authority, its offers' count, version sum and
+    newest id, its commission's id and version, the newest audit entries of contests and offers."""
+    if not _CONTEST_PAGE:
+        cid = bindparam("cid")
+        offers = (select(func.count().label("n"), func.coalesce(func.sum(Offer.version), 0).label("total"),
+                         func.coalesce(func.max(Offer.id), 0).label("top"))
+                  .where(Offer.contest_id == cid).subquery("offers_seen"))
+        commission = (select(Commission.id, Commission.version).where(Commission.contest_id == cid)
+                      .subquery("commission_seen"))
+        last = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k).scalar_subquery()
+                for k in ("contest", "offer")]
+        _CONTEST_PAGE.append(
+            select(Contest.version, *(getattr(Grantor, k) for k in _GRANTOR_KEYS), offers.c.n, offers.c.total,
+                   offers.c.top, commission.c.id, commission.c.version, *last)
+            .join(Grantor, Grantor.id == Contest.grantor_id)
+            .join(offers, true()).outerjoin(commission, true()).where(Contest.id == cid))
+    return _CONTEST_PAGE[0]
+
+
 def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
-    c = s.get(Contest, cid)
-    if c is None:
+    row = s.execute(_contest_page_query(), {"cid": cid}).first()
+    if row is None:
         return "missing", None
-    commission = s.scalar(select(Commission).where(Commission.contest_id == cid))
-    key = ";".join((str(c.version), _versions(s, Offer, Offer.contest_id == cid),
-                    f"{commission.id}.{commission.version}" if commission else "-", _grantor(c.grantor)))
-    return key, _seen(s, (), ("contest", "offer"))[1]
+    version, *rest = row
+    grantor, (n, total, top, commission_id, commission_version, *times) = rest[:len(_GRANTOR_KEYS)], \
+        rest[len(_GRANTOR_KEYS):]
+    key = ";".join((str(version), f"{n}.{total}.{top}",
+                    f"{commission_id}.{commission_version}" if commission_id is not None else "-",
+                    "|".join(str(x) for x in grantor)))
+    found = [t for t in times if t is not None]
+    return key, max(found) if found else None
 
 
 def calendar(s: Session, **_) -> tuple[str, datetime | None]:

@@ -263,3 +263,17 @@ def test_a_visitors_page_takes_no_session_with_csrf_on(csrf_app, session, publis
     url = page.format(cid=published[1].id)
     r = csrf_app.test_client().get(url)
     _public(r)
+
+
+def test_a_contests_offers_move_its_pages_etag(app, session, published):
+    """The contest page's one validator statement reads its offers (their count, versions, newest)."""
+    from grants.offers import operations as offer_ops
+    from tests.factories import make_org
+    _, c = published
+    client = app.test_client()
+    etag = _public(client.get(f"/contests/{c.id}"))
+    org = make_org(session)
+    ngo = make_user(session, "applicant", org=org)
+    offer_ops.create(session, ngo, session.get(Contest, c.id), org.id)
+    session.commit()
+    assert client.get(f"/contests/{c.id}", headers={"If-None-Match": etag}).status_code == 200
