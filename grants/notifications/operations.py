@@ -23,11 +23,19 @@ from .models import Notification, NotificationPreference
 def preferences_of(session, user_ids) -> dict[int, dict[str, str]]:
     """{user_id: {category: mode}} with the defaults filled in; locked categories always immediate."""
     user_ids = list(user_ids)
+    chosen = session.execute(select(NotificationPreference.user_id, NotificationPreference.category,
+                                    NotificationPreference.mode)
+                             .where(NotificationPreference.user_id.in_(user_ids))) if user_ids else ()
+    return _preferences(user_ids, chosen)
+
+
+def _preferences(user_ids, chosen) -> dict[int, dict[str, str]]:
+    """The defaults, then each (user id, category, mode) chosen (a category None: no choice);
+    a locked category stays immediate whatever was stored."""
     out = {uid: dict(kinds.DEFAULTS) for uid in user_ids}
-    if user_ids:
-        for p in session.scalars(select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids))):
-            if p.category not in kinds.LOCKED:
-                out[p.user_id][p.category] = p.mode
+    for uid, category, mode in chosen:
+        if category is not None and category not in kinds.LOCKED:
+            out[uid][category] = mode
     return out
 
 
@@ -72,15 +80,14 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
             return []
     # the accounts without their roles (a mail needs the address, name and language) and their
     # preferences (the defaults filled in, locked categories always immediate), in one query
-    prefs = {uid: dict(kinds.DEFAULTS) for uid in ids}
-    users = {}
+    users, chosen = {}, []
     for u, chosen_category, chosen_mode in session.execute(
             select(User, NotificationPreference.category, NotificationPreference.mode)
             .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
             .where(User.id.in_(ids)).options(lazyload(User.roles))):
         users[u.id] = u
-        if chosen_category is not None and chosen_category not in kinds.LOCKED:
-            prefs[u.id][chosen_category] = chosen_mode
+        chosen.append((u.id, chosen_category, chosen_mode))
+    prefs = _preferences(ids, chosen)
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
     files = attachments.for_mail(session, kind, object_type, object_id) if mail else []
@@ -95,8 +102,8 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
                          delivery={kinds.IMMEDIATE: "immediate", kinds.DIGEST: "digest"}.get(mode, "none"))
         session.add(n)
         if n.delivery == "immediate" and user.email:
-            mail = mailer.notification_mail(user, kind, params, object_type, path)
-            outbox.emit_email(session, user.email, mail["subject"], mail["text"], html=mail["html"],
+            message = mailer.notification_mail(user, kind, params, object_type, path)
+            outbox.emit_email(session, user.email, message["subject"], message["text"], html=message["html"],
                               attachments=files)
             n.emailed_at = now
         out.append(n)
