@@ -18,6 +18,7 @@ from grants.documents.render import render_html
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied
 from grants.core.numbers import parse_money
 from grants.offers.models import Offer
+from grants.registry import search
 from grants.registry.models import Organisation
 from grants.web.home import Item, Section, section
 from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, require_csrf, transition_page
@@ -112,7 +113,7 @@ def show(cid):
         hidden=hidden, ranked=ranked,
         may={o.id: ops.may_score(s, c, member, o) for o in offers} if member else {},
         missing=sum(p["missing"] for p in progress), progress=progress, overview=overview,
-        candidates=candidates, all_orgs=s.scalars(select(Organisation).order_by(Organisation.name)).all() if candidates else [],
+        candidates=candidates,
         kinds=KIND_LABELS, grounds=GROUND_LABELS, without_ngo=WITHOUT_NGO,
         transitions=available_transitions(s, c, current_user), wf=c.__workflow__, diagram=mermaid(c.__workflow__, c.state),
         history=audit.history(s, "commission", c.id) if staff else None, form=CsrfForm())
@@ -145,12 +146,31 @@ def add_member(cid):
     _csrf()
 
     def add():
-        org = request.form.get("nominating_organisation_id") or None
+        org = _nominating(request.form.get("nominating_organisation_id"), request.form.get("nominating_organisation", ""))
         ops.add_member(db.session(), current_user, c, user_id=int(request.form.get("user_id", "0")),
-                       kind=request.form.get("kind", ""), nominating_organisation_id=int(org) if org else None,
+                       kind=request.form.get("kind", ""), nominating_organisation_id=org,
                        is_chair=request.form.get("is_chair") == "1",
                        expected_version=int(request.form.get("version", c.version)))
     return act(add, url_for(".show", cid=cid) + "#members", _("Dodano członka komisji."))
+
+
+def _nominating(raw_id: str | None, text: str) -> int | None:
+    """The nominating organisation a form names: its id (the API's way), or what the officer typed,
+    a KRS, NIP or name found in the registry (a list of every organisation would be tens of thousands
+    of options at national scale). Not found, or several: refused, naming those it might be."""
+    if raw_id:
+        return int(raw_id)  # not a number: a ValueError, refused by `act`
+    org, maybe = search.resolve(db.session(), text)
+    if org is not None:
+        return org.id
+    if not text.strip():
+        return None
+    if not maybe:
+        raise ops.ReviewError([{"field": "nominating_organisation", "message": str(_(
+            "Nie znaleziono w rejestrze organizacji „%(q)s”. Podaj jej numer KRS, NIP albo nazwę.", q=text.strip()))}])
+    names = "; ".join(f"{o.name} (KRS {o.krs})" if o.krs else o.name for o in maybe)
+    raise ops.ReviewError([{"field": "nominating_organisation", "message": str(_(
+        "Kilka organizacji pasuje do „%(q)s”: %(names)s. Podaj numer KRS albo NIP.", q=text.strip(), names=names))}])
 
 
 @bp.route("/commissions/<int:cid>/members/<int:mid>/remove", methods=["POST"])

@@ -38,3 +38,20 @@ ORDER = (Organisation.name, Organisation.id)
 def find(session: Session, text: str = "", field: str = "", district: str = "") -> list[Organisation]:
     """Every organisation `query` finds, sorted by name."""
     return list(session.scalars(query(session.bind.dialect.name, text, field, district).order_by(*ORDER)))
+
+
+def resolve(session: Session, text: str, shown: int = 10) -> tuple[Organisation | None, list[Organisation]]:
+    """The one organisation `text` names (a KRS or NIP, or its name, whole or a part only it has),
+    else None with up to `shown` of those it might mean (none: nothing matched). For a form field
+    where a list of every organisation in the registry would be tens of thousands of options."""
+    text = text.strip()[:MAX_QUERY]
+    if not text:
+        return None, []
+    found = list(session.scalars(query(session.bind.dialect.name, text).order_by(*ORDER).limit(shown + 1)))
+    digits = text.replace("-", "").replace(" ", "")
+    exact = [o for o in found if digits in (o.krs, o.nip) or o.name.casefold() == text.casefold()]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(found) == 1:
+        return found[0], []
+    return None, found[:shown]

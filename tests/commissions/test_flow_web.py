@@ -163,7 +163,9 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
         page = off.get(home).get_data(as_text=True)
         data = form(page, f"/commissions/{cid}/members")
         assert str(u.id) in data["_options"]["user_id"]
-        data.update(user_id=str(u.id), kind=kind, nominating_organisation_id=str(org.id) if org else "")
+        # typed as an officer would: the KRS of one, the name of the other (no list of every organisation)
+        data.update(user_id=str(u.id), kind=kind, nominating_organisation=(org.krs if org is org_a else org.name)
+                    if org else "")
         if is_chair:
             data["is_chair"] = "1"
         assert post(off, f"/commissions/{cid}/members", data).status_code == 303
@@ -171,7 +173,7 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
     assert "Wyłączony: organizacja wskazująca" in page  # the nominee of a participating organisation, on the page
     # an NGO nominee without the nominating organisation: refused, explained, nothing added
     data = form(page, f"/commissions/{cid}/members")
-    data.update(kind="ngo", nominating_organisation_id="")
+    data.update(kind="ngo", nominating_organisation="")
     with Session(db.get_engine()) as s:
         count = len(s.get(Commission, cid).members)
     page = post(off, f"/commissions/{cid}/members", data, follow_redirects=True).get_data(as_text=True)
