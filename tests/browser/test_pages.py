@@ -45,3 +45,21 @@ def test_officer_dashboards_read_well(demo_readonly, checker, page):
     assert colours and all(fg != bg for fg, bg in colours), colours
     c.goto("/dashboards/?by=field")
     c.done()
+
+
+def test_calendar_grid_breaks_no_word_on_a_phone(demo_readonly, checker, page, width):
+    """In a seventh of a phone's width an event's kind broke mid-word ("konsult|acje"): there each
+    event is a dot (its kind and title read out, and listed in full below the grid)."""
+    c = checker(demo_readonly)
+    c.goto("/calendar")
+    events = page.evaluate("""() => [...document.querySelectorAll('.month a.month-event')].map(a => {
+        const r = a.getBoundingClientRect(), kind = a.querySelector('.month-kind').getBoundingClientRect();
+        return [a.textContent.trim(), r.width, kind.width, a.closest('td').getBoundingClientRect().width]; })""")
+    assert events, "the demo's month has events"
+    for name, link, kind, cell in events:
+        assert name and link <= cell, (name, link, cell)  # each still named for a screen reader
+        if width == 390:
+            assert kind <= 1, (name, kind)  # the kind's words are read out, not squeezed into the cell
+        else:
+            assert kind > 20, (name, kind)  # a desktop's grid names each event's kind
+    c.done()
