@@ -16,6 +16,8 @@ from flask import (
 )
 from flask_babel import Babel, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from grants.core import i18n as core_i18n
 
@@ -71,6 +73,17 @@ def _template_gettext(msgid: str) -> str:
     return _catalogue().ugettext(msgid) if has_app_context() else get_translations().ugettext(msgid)
 
 
+@pass_context
+def _template_text(__context, __string: str, **variables):
+    """The templates' _(): as Jinja's new-style gettext (escaping under autoescape, always a format
+    string), with each Decimal or day written as its reader writes it (grants.core.i18n.written):
+    `_("do %(d)s", d=a_date)` says "do 12.01.2027", not "do 2027-01-12"."""
+    rv = __context.call(_template_gettext, __string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % {k: core_i18n.written(v) for k, v in variables.items()}
+
+
 def init(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations"))
     Babel(app, locale_selector=select_locale)
@@ -82,6 +95,7 @@ def init(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
+    app.jinja_env.globals["gettext"] = _template_text  # `_` looks "gettext" up when called
 
     @app.route("/lang/<code>", methods=["POST"])
     @csrf.exempt

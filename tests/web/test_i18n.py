@@ -155,3 +155,22 @@ def test_english_choice_survives_login(client, make_user):
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in page and "My organisations" in page
+
+
+def test_templates_write_days_and_amounts_as_their_reader_does(app):
+    """A template's _() with a Decimal or a day writes it in the reader's format (it gave
+    "2027-01-12" and "20000.50"), escapes text under autoescape, and reads "%%" as "%"."""
+    from datetime import date
+    from decimal import Decimal
+
+    from flask import render_template_string, session as flask_session
+    template = ('{{ _("termin: %(d)s, kwota %(k)s, tekst %(t)s", d=d, k=k, t=t) }} | '
+                '{% trans d=d %}do {{ d }}{% endtrans %} | {{ _("100%% pewne") }}')
+    values = {"d": date(2027, 1, 12), "k": Decimal("20000.50"), "t": "<b>"}
+    with app.test_request_context("/"):
+        pl = render_template_string(template, **values)
+    with app.test_request_context("/"):
+        flask_session["lang"] = "en"
+        en = render_template_string(template, **values)
+    assert pl == "termin: 12.01.2027, kwota 20\u00a0000,50, tekst &lt;b&gt; | do 12.01.2027 | 100% pewne", pl
+    assert "12.01.2027" not in en and "2027-01-12" not in en and "20,000.50" in en, en
