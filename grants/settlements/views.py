@@ -13,7 +13,7 @@ from grants.core.i18n import _
 from grants.core.numbers import parse_money
 from grants.core.permissions import FINANCE, has_role
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, require_csrf
+from grants.web.transitions import CsrfForm, done_message, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
 from grants.web.areas import act, visible_or_404
@@ -60,7 +60,7 @@ def transition(sid, name):
         errs = getattr(e, "errors", None)
         flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
     else:
-        flash(_("Wykonano: %(l)s.", l=str(s.__workflow__.by_name[name].label)), "success")
+        flash(done_message(s, name), "success")
     return redirect(url_for(".show", sid=sid), 303)
 
 

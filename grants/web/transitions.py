@@ -138,8 +138,14 @@ def perform(obj, name: str, payload_fields: tuple[str, ...] = (), back: str = ""
             return answer
         flash(describe(e), "error")
         return redirect(back, 303)
-    flash(_("Wykonano: %(label)s.", label=str(obj.__workflow__.by_name[name].label)), "success")
+    flash(done_message(obj, name), "success")
     return redirect(done or back, 303)
+
+
+def done_message(obj, name: str):
+    """What a performed transition tells its actor: the action and the state it led to."""
+    return _("Wykonano czynność „%(label)s”. Stan: %(state)s.", label=str(obj.__workflow__.by_name[name].label),
+             state=obj.state_label)
 
 
 def transition_page(bp, rule: str, get, fields=(), back=None, endpoint: str = "transition", payload=None,

@@ -124,7 +124,7 @@ def test_s9_innovation_pilot_from_concept_to_scale_up_recommendation_through_pag
     show = _flashed(web_a, post(web_a, edit, _concept_form(_page(web_a, edit), ids.concept_a, values_a)))
     assert "Koncepcja jest kompletna" in show and "AppTeatr sp. z o.o." in show
     page = _flashed(web_a, _confirmed(web_a, submit, form(show, submit)))
-    assert "Wykonano: Złóż koncepcję" in page
+    assert "Wykonano czynność „Złóż koncepcję”" in page
     got = w.ok(w.get(f"/api/v1/concepts/{ids.concept_a}", ha))
     assert got["state"] == "submitted" and got["number"] and got["number"] in page
 

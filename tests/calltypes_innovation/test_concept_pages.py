@@ -45,7 +45,7 @@ def test_organisation_creates_edits_and_submits_a_concept_through_the_pages(app,
     assert "Koncepcja jest kompletna" in show and "AppTeatr sp. z o.o." in show
     assert 'class="mermaid"' in show and "stateDiagram" in show  # the concept workflow, drawn
     r = web.post(f"/concepts/{k.id}/transitions/submit", data={"version": str(k.version)}, follow_redirects=True)
-    assert r.status_code == 200 and "Wykonano: Złóż koncepcję" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Wykonano czynność „Złóż koncepcję”. Stan: złożona." in r.get_data(as_text=True)
     session.expire_all()
     k = session.get(Concept, k.id)
     assert k.state == "submitted" and k.number in web.get(f"/concepts/{k.id}").get_data(as_text=True)
