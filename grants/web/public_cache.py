@@ -110,18 +110,23 @@ def eligible() -> bool:
 _SEEN: dict[tuple, object] = {}
 
 
-def _seen(s: Session, tables: tuple[str, ...], kinds: tuple[str, ...]) -> tuple[str, datetime | None]:
+def _seen(s: Session, tables: tuple[str, ...], kinds: tuple[str, ...], newest: bool = False
+          ) -> tuple[str, datetime | None]:
     """The tables' generations (grants.core.models.generations) and the newest audit entry of
-    these kinds (one index lookup each: ix_audit_entries_type_clock), in one statement."""
-    q = _SEEN.get((tables, kinds))
+    these kinds (one index lookup each: ix_audit_entries_type_clock), in one statement; `newest`:
+    the id of the newest audit entry of any kind too (`_newest_entry`), last in the key."""
+    q = _SEEN.get((tables, kinds, newest))
     if q is None:
         gens = [select(RowGeneration.generation).where(RowGeneration.name == t).scalar_subquery() for t in tables]
         times = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k)
                  .scalar_subquery() for k in kinds]
-        q = _SEEN[(tables, kinds)] = select(*gens, *times)
+        q = _SEEN[(tables, kinds, newest)] = select(*gens, *times, *([_newest_entry()] if newest else []))
     row = s.execute(q).one()
-    found = [t for t in row[len(tables):] if t is not None]
-    return ".".join(str(g or 0) for g in row[:len(tables)]), max(found) if found else None
+    found = [t for t in row[len(tables):len(tables) + len(kinds)] if t is not None]
+    key = ".".join(str(g or 0) for g in row[:len(tables)])
+    if newest:
+        key += f";{row[-1]}"
+    return key, max(found) if found else None
 
 
 _GRANTOR_KEYS = ("id", "code", "name", "office_name", "teryt", "colour", "coat_of_arms_url")
@@ -137,19 +142,25 @@ def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
     return _seen(s, ("contests", "departments", "grantors"), ("contest",))
 
 
+def _newest_entry():
+    """The newest audit entry of any kind (the primary key's last row): it moves with every audited
+    change anywhere, so a page made of many kinds of rows (a contest with its offers, commission,
+    the concepts of its call, the stage it leads to) changes its ETag with any of them."""
+    return select(func.max(audit.AuditEntry.id)).scalar_subquery()
+
+
 def contest_api_list(s: Session) -> tuple[str, datetime | None]:
-    """The API's contest list: its `cancellation_mandatory` reads the contests' offers too, whose
-    every move is an audit entry of theirs."""
-    key, last = _seen(s, ("contests", "departments", "grantors"), ("contest", "offer"))
-    return f"{key};{last.isoformat() if last else '-'}", last
+    """The API's contest list: its `cancellation_mandatory` reads the contests' offers too."""
+    return _seen(s, ("contests", "departments", "grantors"), ("contest",), newest=True)
 
 
 _CONTEST_PAGE: list = []
 
 
 def _contest_page_query():
-    """One statement: the contest's version and authority, its offers' count, version sum and
-    newest id, its commission's id and version, the newest audit entries of contests and offers."""
+    """One statement: the contest's version and authority, the generations of contests and
+    departments, its offers' count, version sum and newest id, its commission's id and version,
+    the newest audit entry (grants.web.public_cache._newest_entry) and the newest of contests and offers."""
     if not _CONTEST_PAGE:
         cid = bindparam("cid")
         offers = (select(func.count().label("n"), func.coalesce(func.sum(Offer.version), 0).label("total"),
@@ -157,11 +168,13 @@ def _contest_page_query():
                   .where(Offer.contest_id == cid).subquery("offers_seen"))
         commission = (select(Commission.id, Commission.version).where(Commission.contest_id == cid)
                       .subquery("commission_seen"))
+        gens = [select(RowGeneration.generation).where(RowGeneration.name == t).scalar_subquery()
+                for t in ("contests", "departments")]
         last = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k).scalar_subquery()
                 for k in ("contest", "offer")]
         _CONTEST_PAGE.append(
             select(Contest.version, *(getattr(Grantor, k) for k in _GRANTOR_KEYS), offers.c.n, offers.c.total,
-                   offers.c.top, commission.c.id, commission.c.version, *last)
+                   offers.c.top, commission.c.id, commission.c.version, *gens, _newest_entry(), *last)
             .join(Grantor, Grantor.id == Contest.grantor_id)
             .join(offers, true()).outerjoin(commission, true()).where(Contest.id == cid))
     return _CONTEST_PAGE[0]
@@ -172,11 +185,11 @@ def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
     if row is None:
         return "missing", None
     version, *rest = row
-    grantor, (n, total, top, commission_id, commission_version, *times) = rest[:len(_GRANTOR_KEYS)], \
-        rest[len(_GRANTOR_KEYS):]
+    grantor, (n, total, top, commission_id, commission_version, contests, departments, newest, *times) = \
+        rest[:len(_GRANTOR_KEYS)], rest[len(_GRANTOR_KEYS):]
     key = ";".join((str(version), f"{n}.{total}.{top}",
                     f"{commission_id}.{commission_version}" if commission_id is not None else "-",
-                    "|".join(str(x) for x in grantor)))
+                    "|".join(str(x) for x in grantor), f"{contests}.{departments}.{newest}"))
     found = [t for t in times if t is not None]
     return key, max(found) if found else None
 
