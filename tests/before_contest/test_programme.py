@@ -55,13 +55,13 @@ def test_r_prog_programme_page_shows_flags_and_dates(client, app, login, officer
     client.post("/logout")
     page = client.get("/programmes/").get_data(as_text=True)
     sections = {y: page.split(f'id="p-{y}"')[1].split("</section>")[0] for y in (2026, 2028, 2029)}
-    assert "po terminie" not in sections[2028] and "2029-05-31" in sections[2028]
-    assert "po terminie (termin: 2025-11-30)" in sections[2026]
+    assert "po terminie" not in sections[2028] and "31.05.2029" in sections[2028]
+    assert "po terminie (termin: 30.11.2025)" in sections[2026]
     # 2029: not adopted; its deadline (30 November 2028) has not passed on 5 December 2027
     assert "jeszcze nie" in sections[2029] and "po terminie" not in sections[2029]
     clock_at("2028-12-01T10:00")
     page = client.get("/programmes/").get_data(as_text=True)
-    assert "po terminie (termin: 2028-11-30)" in page.split('id="p-2029"')[1].split("</section>")[0]
+    assert "po terminie (termin: 30.11.2028)" in page.split('id="p-2029"')[1].split("</section>")[0]
     # the public does not get the form
     assert 'name="funds.culture"' not in page
 
