@@ -44,3 +44,25 @@ def test_public_contests_page_and_registry_page_search(client, session, make_use
     assert f"/organisations/{org.id}\"" in page
     body = client.get("/api/v1/organisations?q=przyjaci").get_json()
     assert org.id in {int(o["id"]) for o in body["items"]} and body["total_exact"] is True
+
+
+def test_one_word_is_found_by_its_like_alone_as_by_like_or_word_beginnings(session, make_org):
+    """A single word's beginning is a part of the folded name, so its LIKE alone finds what LIKE
+    or the full-text prefix would (one folding a row read instead of two)."""
+    from sqlalchemy import func, or_, select
+
+    from grants.core import textsearch
+    from grants.registry.models import Organisation
+    if session.bind.dialect.name != "postgresql":
+        return  # SQLite has the LIKE only
+    for name in ("Fundacja Żółw-Łódzki 2026", "Koło Gospodyń Wiejskich", "Stowarzyszenie ABC_2", "Łódź 24h"):
+        make_org(name)
+    vector = textsearch.tsvector(Organisation.name)
+    for word in ("zolw", "ŁÓDZ", "2026", "kolo", "gospo", "odzki", "24h", "abc", "wiejskich", "xyz"):
+        shortcut = textsearch.matches("postgresql", word, Organisation.name, vector=vector)
+        both = or_(textsearch.fold(Organisation.name).like(func.grants_unaccent(textsearch.like_pattern(word)),
+                                                           escape="\\"),
+                   vector.op("@@")(func.to_tsquery(textsearch.SIMPLE,
+                                                   func.grants_unaccent(textsearch.prefix_query(word)))))
+        assert set(session.scalars(select(Organisation.id).where(shortcut))) == \
+            set(session.scalars(select(Organisation.id).where(both))), word
