@@ -15,6 +15,7 @@ from grants.core.errors import FieldErrors
 from grants.core.i18n import _
 from grants.core.numbers import NumberError, parse_points
 from grants.core.permissions import ADMIN, COMMISSION_MEMBER, OFFICER, PermissionDenied, has_role
+from grants.registry.models import Organisation
 from grants.workflows.base import apply_transition, record_change
 from grants.workflows.commission import COMMISSION, officer_of_contest
 from grants.workflows.contest import same_department
@@ -116,6 +117,8 @@ def add_member(session: Session, actor, commission: Commission, *, user_id: int,
         raise _err("user_id", _("Ta osoba już zasiada w komisji."))
     if kind == "ngo" and nominating_organisation_id is None:
         raise _err("nominating_organisation_id", _("Podaj organizację, która wskazała tę osobę (R-COM-NGO)."))
+    if kind == "ngo" and session.get(Organisation, nominating_organisation_id) is None:
+        raise _err("nominating_organisation_id", _("Nie ma takiej organizacji w rejestrze."))
     if is_chair and kind == "expert":
         raise _err("is_chair", _("Ekspert ma głos doradczy i nie może przewodniczyć komisji (R-COM-EXPERT)."))
     if is_chair:

@@ -25,7 +25,7 @@ from grants.web.transitions import CsrfForm, confirmation, needs_confirmation, r
 from grants.workflows.base import available_transitions
 from grants.workflows.diagram import mermaid
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import act, listing, visible_or_404
+from grants.web.areas import act, form_int, listing, visible_or_404
 from grants.commissions import operations as ops
 from grants.commissions.composition import WITHOUT_NGO
 from reviewers.declarations import declarations_of, organisations_to_declare
@@ -146,20 +146,21 @@ def add_member(cid):
     _csrf()
 
     def add():
-        org = _nominating(request.form.get("nominating_organisation_id"), request.form.get("nominating_organisation", ""))
-        ops.add_member(db.session(), current_user, c, user_id=int(request.form.get("user_id", "0")),
+        org = _nominating(request.form.get("nominating_organisation", ""))
+        ops.add_member(db.session(), current_user, c, user_id=form_int("user_id"),
                        kind=request.form.get("kind", ""), nominating_organisation_id=org,
                        is_chair=request.form.get("is_chair") == "1",
-                       expected_version=int(request.form.get("version", c.version)))
+                       expected_version=form_int("version") if request.form.get("version") else c.version)
     return act(add, url_for(".show", cid=cid) + "#members", _("Dodano członka komisji."))
 
 
-def _nominating(raw_id: str | None, text: str) -> int | None:
-    """The nominating organisation a form names: its id (the API's way), or what the officer typed,
-    a KRS, NIP or name found in the registry (a list of every organisation would be tens of thousands
-    of options at national scale). Not found, or several: refused, naming those it might be."""
-    if raw_id:
-        return int(raw_id)  # not a number: a ValueError, refused by `act`
+def _nominating(text: str) -> int | None:
+    """The nominating organisation a form names: its id (`nominating_organisation_id`, as the API
+    takes it), or what the officer typed, a KRS, NIP or name found in the registry (a list of every
+    organisation would be tens of thousands of options at national scale). Not found, or several:
+    refused, naming those it might be."""
+    if request.form.get("nominating_organisation_id"):
+        return form_int("nominating_organisation_id")
     org, maybe = search.resolve(db.session(), text)
     if org is not None:
         return org.id

@@ -52,3 +52,27 @@ def test_r_com_ngo_nominating_organisation_found_by_krs_nip_or_name(app, session
     assert {u: org for u, (org, _r) in got.items()} == {
         people[0].id: kin_a.id, people[1].id: kin_b.id, people[2].id: kin_a.id, people[3].id: applicant_org.id}
     assert got[people[3].id][1]  # excluded: its organisation submitted an offer
+
+
+def test_r_com_ngo_an_unknown_or_malformed_nominating_organisation_is_refused_not_a_500(client, session, make_user,
+                                                                                         make_org, api_token, login,
+                                                                                         app):
+    officer = make_user("officer")
+    applicant_org = make_org()
+    applicant = make_user("applicant", org=applicant_org)
+    contest, _offers = contest_in_evaluation(session, officer, [(applicant, applicant_org, "9000.00")])
+    person = make_user("commission_member")
+    c = commission_ops.create(session, officer, contest)
+    session.commit()
+    cid, pid = c.id, person.id
+    r = client.post(f"/api/v1/commissions/{cid}/members", headers=api_token(officer),
+                    json={"user_id": str(pid), "kind": "ngo", "nominating_organisation_id": "999999"})
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert r.get_json()["errors"][0]["field"] == "nominating_organisation_id"
+    web = login(officer, app.test_client())
+    for data in ({"user_id": "x", "kind": "ngo", "nominating_organisation": "x"},
+                 {"user_id": str(pid), "kind": "ngo", "nominating_organisation_id": "abc"},
+                 {"user_id": str(pid), "kind": "ngo", "version": "v1", "nominating_organisation": applicant_org.krs}):
+        r = web.post(f"/commissions/{cid}/members", data=data, follow_redirects=True)
+        assert r.status_code == 200 and "invalid literal" not in r.get_data(as_text=True)
+    assert _members(cid) == []
