@@ -212,8 +212,10 @@ def change(key: str, value, wf=None) -> Change | None:
 
 
 def action_label(action: str, wf=None) -> str:
+    """What an entry records, as a noun like the other entries ("utworzenie", "zmiana danych"): a
+    transition by its button's words quoted ("czynność „Złóż ofertę”"), not as an order."""
     if wf is not None and action in wf.by_name:
-        return str(wf.by_name[action].label)
+        return str(_("czynność „%(label)s”", label=str(wf.by_name[action].label)))
     known = ACTIONS.get(action)
     return str(known) if known is not None else action.replace("_", " ")
 

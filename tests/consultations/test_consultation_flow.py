@@ -116,8 +116,8 @@ def test_r_consult_whole_flow_through_the_web_ui(client, app, login, officer, cl
     assert "Historia zmian" in page
     # each change by its label (issue 14), in order, never the action's code
     heads = re.findall(r'<p class="history-head">.*?<strong>(.*?)</strong>', page, re.S)
-    assert heads == ["utworzenie", "zmiana danych", "Otwórz konsultację", "Zamknij (koniec okresu)",
-                     "Opublikuj raport"], heads
+    assert heads == ["utworzenie", "zmiana danych", "czynność „Otwórz konsultację”",
+                     "czynność „Zamknij (koniec okresu)”", "czynność „Opublikuj raport”"], heads
     assert "publish_report</" not in page and "<strong>create</strong>" not in page
     # values as people read them: the fields' names, Warsaw time
     assert "ochrona i promocja zdrowia" in page and "culture" not in page.split("Historia zmian", 1)[1]

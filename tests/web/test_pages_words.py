@@ -105,7 +105,7 @@ def test_history_reads_as_sentences_with_labels_and_formatted_values():
             "state": ["submitted", "needs_correction"],
             "deficiencies": ["Brak podpisu drugiej osoby.", "Niewypełniona tabela rezultatów."]}, 2),
     ])
-    assert rows[0].action == "utworzenie" and rows[1].action == "Wezwij do uzupełnienia braków"
+    assert rows[0].action == "utworzenie" and rows[1].action == "czynność „Wezwij do uzupełnienia braków”"
     lines = _sentences(rows)
     text = "\n".join(lines)
     assert f"wysokość środków publicznych: — -> 400{NBSP}000,00{NBSP}zł" in lines
