@@ -154,6 +154,9 @@ def add_member(cid):
     return act(add, url_for(".show", cid=cid) + "#members", _("Dodano członka komisji."))
 
 
+NOMINATORS_SHOWN = 10  # organisations a refusal names when several match what was typed
+
+
 def _nominating(text: str) -> int | None:
     """The nominating organisation a form names: its id (`nominating_organisation_id`, as the API
     takes it), or what the officer typed, a KRS, NIP or name found in the registry (a list of every
@@ -161,7 +164,7 @@ def _nominating(text: str) -> int | None:
     refused, naming those it might be."""
     if request.form.get("nominating_organisation_id"):
         return form_int("nominating_organisation_id")
-    org, maybe = search.resolve(db.session(), text)
+    org, maybe = search.resolve(db.session(), text, NOMINATORS_SHOWN)
     if org is not None:
         return org.id
     if not text.strip():
@@ -169,7 +172,9 @@ def _nominating(text: str) -> int | None:
     if not maybe:
         raise ops.ReviewError([{"field": "nominating_organisation", "message": str(_(
             "Nie znaleziono w rejestrze organizacji „%(q)s”. Podaj jej numer KRS, NIP albo nazwę.", q=text.strip()))}])
-    names = "; ".join(f"{o.name} (KRS {o.krs})" if o.krs else o.name for o in maybe)
+    names = "; ".join(f"{o.name} (KRS {o.krs})" if o.krs else o.name for o in maybe[:NOMINATORS_SHOWN])
+    if len(maybe) > NOMINATORS_SHOWN:
+        names = str(_("%(names)s i inne", names=names))
     raise ops.ReviewError([{"field": "nominating_organisation", "message": str(_(
         "Kilka organizacji pasuje do „%(q)s”: %(names)s. Podaj numer KRS albo NIP.", q=text.strip(), names=names))}])
 

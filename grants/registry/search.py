@@ -42,8 +42,9 @@ def find(session: Session, text: str = "", field: str = "", district: str = "") 
 
 def resolve(session: Session, text: str, shown: int = 10) -> tuple[Organisation | None, list[Organisation]]:
     """The one organisation `text` names (a KRS or NIP, or its name, whole or a part only it has),
-    else None with up to `shown` of those it might mean (none: nothing matched). For a form field
-    where a list of every organisation in the registry would be tens of thousands of options."""
+    else None with those it might mean, up to `shown` and one more when there are more (none:
+    nothing matched). For a form field where a list of every organisation in the registry would
+    be tens of thousands of options."""
     text = text.strip()[:MAX_QUERY]
     if not text:
         return None, []
@@ -54,4 +55,4 @@ def resolve(session: Session, text: str, shown: int = 10) -> tuple[Organisation 
         return exact[0], []
     if len(found) == 1:
         return found[0], []
-    return None, found[:shown]
+    return None, found

@@ -40,6 +40,10 @@ def test_r_com_ngo_nominating_organisation_found_by_krs_nip_or_name(app, session
 
     page = add(people[0], "Stowarzyszenie Przyjaciół")
     assert "Kilka organizacji pasuje" in page and kin_a.name in page and kin_b.name in page and kin_a.krs in page
+    for n in range(11):  # more than a refusal names
+        make_org(name=f"Stowarzyszenie Przyjaciół Lasu {n:02d}")
+    page = add(people[0], "Stowarzyszenie Przyjaciół")
+    assert "i inne. Podaj numer KRS albo NIP." in page and "Lasu 10" not in page
     page = add(people[0], "Klub Nieistniejący")
     assert "Nie znaleziono w rejestrze organizacji „Klub Nieistniejący”" in page
     assert _members(cid) == []
