@@ -238,15 +238,17 @@ def _validators(resp: Response, etag: str, last: datetime | None) -> Response:
 class _Bodies:
     """The pages this process rendered for visitors, newest use last: (host, ETag) -> (when kept,
     status, headers, body). The ETag names the rows shown, the language, the day, the address and
-    the code, so a kept page is the page; the host too, as links may carry it. Bounded in entries
-    and in the size of one page; a page is dropped after `max_age()` seconds whatever its ETag
-    (a shared cache may keep it that long too)."""
+    the code, so a kept page is the page; the host too, as links may carry it. Bounded in entries,
+    in bytes and in the size of one page; a page is dropped after `max_age()` seconds whatever its
+    ETag (a shared cache may keep it that long too)."""
 
     ENTRIES = 256
+    BUDGET = 32 << 20  # bytes of pages one process keeps (the least recently served go first)
     LARGEST = 1 << 20  # bytes: a larger page (a whole year's iCal feed) is rendered each time
 
     def __init__(self) -> None:
         self._pages: OrderedDict[tuple, tuple] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> tuple | None:
@@ -255,7 +257,7 @@ class _Bodies:
             if found is None:
                 return None
             if time.monotonic() - found[0] > max_age():
-                del self._pages[key]
+                self._drop(key)
                 return None
             self._pages.move_to_end(key)
             return found[1:]
@@ -268,14 +270,20 @@ class _Bodies:
             return
         headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in _NOT_KEPT]
         with self._lock:
+            if key in self._pages:
+                self._drop(key)
             self._pages[key] = (time.monotonic(), resp.status_code, headers, body)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.ENTRIES:
-                self._pages.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._pages) > self.ENTRIES or self._bytes > self.BUDGET:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key: tuple) -> None:
+        self._bytes -= len(self._pages.pop(key)[3])
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._bytes = 0
 
 
 #: set per answer again (validators, security headers after the request) or never shared

@@ -277,3 +277,21 @@ def test_a_contests_offers_move_its_pages_etag(app, session, published):
     offer_ops.create(session, ngo, session.get(Contest, c.id), org.id)
     session.commit()
     assert client.get(f"/contests/{c.id}", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_kept_pages_stay_within_their_entries_and_bytes(app):
+    """The least recently served go first, whatever fills up: entries or bytes."""
+    from flask import Response
+
+    store = public_cache._Bodies()
+    store.ENTRIES, store.BUDGET = 3, 250
+    with app.test_request_context("/"):
+        for n in range(3):
+            store.put(("k", n), Response(b"x" * 100))
+        assert store.get(("k", 0)) is None and store.get(("k", 1)) and store.get(("k", 2))  # 300 bytes > 250
+        store.put(("k", 1), Response(b"y" * 50))  # kept again: counted once
+        store.put(("k", 3), Response(b"z" * 10))
+        assert [store.get(("k", n)) is not None for n in range(4)] == [False, True, True, True]
+        assert store.get(("k", 1))[2] == b"y" * 50
+        store.put(("big", 0), Response(b"b" * (store.LARGEST + 1)))
+        assert store.get(("big", 0)) is None  # never kept
