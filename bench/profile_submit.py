@@ -1,0 +1,99 @@
+"""Profile of an offer's submission in-process (Flask test client, no HTTP), on a fresh PostgreSQL
+database seeded as bench/submissions.py seeds it: where a submit's milliseconds go, function by
+function, and how many statements it sends.
+
+    .venv/bin/python -m bench.profile_submit [--offers 60] [--profile none|pyinstrument|cprofile]
+
+Each offer is created and completed through the API, ten are submitted to warm up, the rest are
+timed (and profiled when asked). The database is dropped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+from bench.server import DEFAULT_SERVER, admin
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--offers", type=int, default=60)
+    ap.add_argument("--profile", choices=("none", "pyinstrument", "cprofile"), default="none")
+    ap.add_argument("--server", default=DEFAULT_SERVER)
+    args = ap.parse_args(argv)
+    name = f"grants_bench_{uuid.uuid4().hex[:10]}"
+    admin(args.server, f'CREATE DATABASE "{name}"')
+    url = f"{args.server}/{name}"
+    os.environ.update(GRANTS_DATABASE_URL=url, GRANTS_ENV="development", GRANTS_INSTANCE_PATH=tempfile.mkdtemp(),
+                      GRANTS_SECRET_KEY="bench-" + "x" * 40, GRANTS_BACKGROUND_THREADS="0")
+    try:
+        subprocess.run([sys.executable, "-c", "from grants.cli import main; main()", "db", "upgrade"], check=True,
+                       capture_output=True)
+        from bench.submissions import _seed
+        contest_id, clients, content = _seed(url, max(args.offers, 11))
+        from sqlalchemy import event
+
+        from grants import create_app
+        from grants.core import db
+        app = create_app({"RATELIMIT_ENABLED": False})
+        client = app.test_client()
+        offers = []
+        for org, token in clients:
+            h = {"Authorization": f"Bearer {token}", "Accept-Language": "pl"}
+            r = client.post("/api/v1/offers", json={"contest_id": str(contest_id), "organisation_id": str(org)},
+                            headers=h)
+            assert r.status_code == 201, r.get_json()
+            oid = r.get_json()["id"]
+            r = client.patch(f"/api/v1/offers/{oid}", json=content, headers=h)
+            assert r.status_code == 200 and not r.get_json().get("problems"), r.get_json()
+            offers.append((oid, h))
+        statements = [0]
+        event.listen(db.get_engine(), "before_cursor_execute",
+                     lambda *a, **k: statements.__setitem__(0, statements[0] + 1))
+
+        def submit(oid, h):
+            r = client.post(f"/api/v1/offers/{oid}/transitions/submit", json={},
+                            headers={**h, "Idempotency-Key": f"submit-{oid}"})
+            assert r.status_code == 200, r.get_json()
+
+        for oid, h in offers[:10]:
+            submit(oid, h)
+        timed = offers[10:]
+        statements[0] = 0
+        profiler = None
+        if args.profile == "pyinstrument":
+            from pyinstrument import Profiler
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+        elif args.profile == "cprofile":
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.enable()
+        wall, cpu = time.perf_counter(), time.process_time()
+        for oid, h in timed:
+            submit(oid, h)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if args.profile == "pyinstrument":
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+        elif args.profile == "cprofile":
+            import pstats
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        n = len(timed)
+        print(f"{n} submits: {1000 * wall / n:.2f} ms each, {1000 * cpu / n:.2f} ms of it this process's CPU, "
+              f"{statements[0] / n:.1f} statements (and COMMIT)" + (" (profiled)" if profiler else ""))
+        db.session.remove()
+        db.get_engine().dispose()
+        return 0
+    finally:
+        admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
