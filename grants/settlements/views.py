@@ -13,10 +13,10 @@ from grants.core.i18n import _
 from grants.core.numbers import parse_money
 from grants.core.permissions import FINANCE, has_role
 from grants.web.home import Item, Section, section
-from grants.web.transitions import CsrfForm, done_message, require_csrf
+from grants.web.transitions import CsrfForm, describe, done_message, require_csrf
 from grants.workflows.base import available_transitions
 from grants.workflows.errors import WorkflowError
-from grants.web.areas import act, visible_or_404
+from grants.web.areas import act, form_int, visible_or_404
 
 from . import calculation
 from . import operations as ops
@@ -55,10 +55,9 @@ def transition(sid, name):
                              "note": request.form.get("finding_note", "")})
         payload["findings"] = findings
     try:
-        ops.transition(db.session(), s, name, current_user, payload, int(request.form.get("version", "0")))
+        ops.transition(db.session(), s, name, current_user, payload, form_int("version"))
     except WorkflowError as e:
-        errs = getattr(e, "errors", None)
-        flash(str(e.detail) + ("" if not errs else ": " + "; ".join(f"{x['field']}: {x['message']}" for x in errs)), "error")
+        flash(describe(e), "error")  # each field by its label, never its path
     else:
         flash(done_message(s, name), "success")
     return redirect(url_for(".show", sid=sid), 303)

@@ -64,6 +64,13 @@ def test_after_the_award_through_the_pages(app, client, session, make_user, make
     assert db.session().get(Report, rid).state == "accepted"
     sid = db.session().query(Settlement.id).filter(Settlement.agreement_id == aid).scalar()
     db.session.remove()
+    # a finding the form cannot read: refused with the field's label, never its path ("findings.0.amount")
+    r = fin.post(f"/settlements/{sid}/transitions/calculate", data={"version": _version(Settlement, sid),
+                                                                    "finding_kind": "misused", "finding_amount": "abc",
+                                                                    "finding_on": "2027-01-05"}, follow_redirects=True)
+    refused = r.get_data(as_text=True)
+    assert r.status_code == 200 and "flash-error" in refused and "findings.0" not in refused
+    assert fin.post(f"/settlements/{sid}/transitions/calculate", data={"version": "v"}).status_code == 303  # no 500
     for name in ("calculate", "request_return"):
         assert fin.post(f"/settlements/{sid}/transitions/{name}", data={"version": _version(Settlement, sid)}).status_code == 303
     st = db.session().get(Settlement, sid)
