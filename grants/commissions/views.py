@@ -146,7 +146,7 @@ def add_member(cid):
     _csrf()
 
     def add():
-        org = _nominating(request.form.get("nominating_organisation", ""))
+        org = _nominating()
         ops.add_member(db.session(), current_user, c, user_id=form_int("user_id"),
                        kind=request.form.get("kind", ""), nominating_organisation_id=org,
                        is_chair=request.form.get("is_chair") == "1",
@@ -157,13 +157,14 @@ def add_member(cid):
 NOMINATORS_SHOWN = 10  # organisations a refusal names when several match what was typed
 
 
-def _nominating(text: str) -> int | None:
+def _nominating() -> int | None:
     """The nominating organisation a form names: its id (`nominating_organisation_id`, as the API
     takes it), or what the officer typed, a KRS, NIP or name found in the registry (a list of every
     organisation would be tens of thousands of options at national scale). Not found, or several:
     refused, naming those it might be."""
     if request.form.get("nominating_organisation_id"):
         return form_int("nominating_organisation_id")
+    text = request.form.get("nominating_organisation", "")
     org, maybe = search.resolve(db.session(), text, NOMINATORS_SHOWN)
     if org is not None:
         return org.id

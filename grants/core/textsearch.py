@@ -54,11 +54,11 @@ def matches(dialect: str, text: str, column, vector=None):
     SQLite a plain LIKE over the folded text (grants_unaccent registered by grants.core.db)."""
     text = text.strip()[:MAX_QUERY]
     cond = fold(column).like(func.grants_unaccent(literal(like_pattern(text))), escape="\\")
-    query = prefix_query(text)
     if _ONE_WORD.fullmatch(text):
         # a word's beginning is a part of the name: the LIKE finds all the words would, and each
         # row read by a list in deadline order then costs one folding, not two (issue 20)
         return cond
+    query = prefix_query(text)
     if dialect == "postgresql" and vector is not None and query:
         return or_(cond, vector.op("@@")(func.to_tsquery(SIMPLE, func.grants_unaccent(query))))
     return cond

@@ -22,6 +22,7 @@ reverse proxy in front would do, so the deadline afternoon's readers cost a vali
 even without one. A kept page is never older than the max-age every copy of it already carries."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -107,26 +108,43 @@ def eligible() -> bool:
 
 # ---------------------------------------------------------------- what a page's rows are
 
-_SEEN: dict[tuple, object] = {}
+def _generation(table: str):
+    """A table's change generation (grants.core.models.RowGeneration) as a scalar subquery."""
+    return select(RowGeneration.generation).where(RowGeneration.name == table).scalar_subquery()
+
+
+def _newest_at(kind: str):
+    """When the newest audit entry of `kind` was recorded (one index lookup: ix_audit_entries_type_clock)."""
+    return select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == kind).scalar_subquery()
+
+
+def _newest_entry():
+    """The newest audit entry of any kind (the primary key's last row): it moves with every audited
+    change anywhere, so a page made of many kinds of rows (a contest with its offers, commission,
+    the concepts of its call, the stage it leads to) changes its ETag with any of them."""
+    return select(func.max(audit.AuditEntry.id)).scalar_subquery()
+
+
+def _newest(times) -> datetime | None:
+    found = [t for t in times if t is not None]
+    return max(found) if found else None
+
+
+@functools.cache
+def _seen_query(tables: tuple[str, ...], kinds: tuple[str, ...], newest: bool):
+    """Built once per page kind (building costs more than running it)."""
+    return select(*map(_generation, tables), *map(_newest_at, kinds), *([_newest_entry()] if newest else []))
 
 
 def _seen(s: Session, tables: tuple[str, ...], kinds: tuple[str, ...], newest: bool = False
           ) -> tuple[str, datetime | None]:
-    """The tables' generations (grants.core.models.generations) and the newest audit entry of
-    these kinds (one index lookup each: ix_audit_entries_type_clock), in one statement; `newest`:
-    the id of the newest audit entry of any kind too (`_newest_entry`), last in the key."""
-    q = _SEEN.get((tables, kinds, newest))
-    if q is None:
-        gens = [select(RowGeneration.generation).where(RowGeneration.name == t).scalar_subquery() for t in tables]
-        times = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k)
-                 .scalar_subquery() for k in kinds]
-        q = _SEEN[(tables, kinds, newest)] = select(*gens, *times, *([_newest_entry()] if newest else []))
-    row = s.execute(q).one()
-    found = [t for t in row[len(tables):len(tables) + len(kinds)] if t is not None]
+    """The tables' generations and the newest audit entry of these kinds, in one statement;
+    `newest`: the id of the newest audit entry of any kind too (`_newest_entry`), last in the key."""
+    row = s.execute(_seen_query(tables, kinds, newest)).one()
     key = ".".join(str(g or 0) for g in row[:len(tables)])
     if newest:
         key += f";{row[-1]}"
-    return key, max(found) if found else None
+    return key, _newest(row[len(tables):len(tables) + len(kinds)])
 
 
 _GRANTOR_KEYS = ("id", "code", "name", "office_name", "teryt", "colour", "coat_of_arms_url")
@@ -142,42 +160,28 @@ def contest_list(s: Session, **_) -> tuple[str, datetime | None]:
     return _seen(s, ("contests", "departments", "grantors"), ("contest",))
 
 
-def _newest_entry():
-    """The newest audit entry of any kind (the primary key's last row): it moves with every audited
-    change anywhere, so a page made of many kinds of rows (a contest with its offers, commission,
-    the concepts of its call, the stage it leads to) changes its ETag with any of them."""
-    return select(func.max(audit.AuditEntry.id)).scalar_subquery()
-
-
 def contest_api_list(s: Session) -> tuple[str, datetime | None]:
-    """The API's contest list: its `cancellation_mandatory` reads the contests' offers too."""
+    """The API's contest list: its `cancellation_mandatory` reads the contests' offers too (any
+    audited change moves the newest entry)."""
     return _seen(s, ("contests", "departments", "grantors"), ("contest",), newest=True)
 
 
-_CONTEST_PAGE: list = []
-
-
+@functools.cache
 def _contest_page_query():
     """One statement: the contest's version and authority, the generations of contests and
     departments, its offers' count, version sum and newest id, its commission's id and version,
-    the newest audit entry (grants.web.public_cache._newest_entry) and the newest of contests and offers."""
-    if not _CONTEST_PAGE:
-        cid = bindparam("cid")
-        offers = (select(func.count().label("n"), func.coalesce(func.sum(Offer.version), 0).label("total"),
-                         func.coalesce(func.max(Offer.id), 0).label("top"))
-                  .where(Offer.contest_id == cid).subquery("offers_seen"))
-        commission = (select(Commission.id, Commission.version).where(Commission.contest_id == cid)
-                      .subquery("commission_seen"))
-        gens = [select(RowGeneration.generation).where(RowGeneration.name == t).scalar_subquery()
-                for t in ("contests", "departments")]
-        last = [select(func.max(audit.AuditEntry.clock_at)).where(audit.AuditEntry.object_type == k).scalar_subquery()
-                for k in ("contest", "offer")]
-        _CONTEST_PAGE.append(
-            select(Contest.version, *(getattr(Grantor, k) for k in _GRANTOR_KEYS), offers.c.n, offers.c.total,
-                   offers.c.top, commission.c.id, commission.c.version, *gens, _newest_entry(), *last)
+    the newest audit entry of any kind and the newest of contests and offers."""
+    cid = bindparam("cid")
+    offers = (select(func.count().label("n"), func.coalesce(func.sum(Offer.version), 0).label("total"),
+                     func.coalesce(func.max(Offer.id), 0).label("top"))
+              .where(Offer.contest_id == cid).subquery("offers_seen"))
+    commission = (select(Commission.id, Commission.version).where(Commission.contest_id == cid)
+                  .subquery("commission_seen"))
+    return (select(Contest.version, *(getattr(Grantor, k) for k in _GRANTOR_KEYS), offers.c.n, offers.c.total,
+                   offers.c.top, commission.c.id, commission.c.version, _generation("contests"),
+                   _generation("departments"), _newest_entry(), _newest_at("contest"), _newest_at("offer"))
             .join(Grantor, Grantor.id == Contest.grantor_id)
             .join(offers, true()).outerjoin(commission, true()).where(Contest.id == cid))
-    return _CONTEST_PAGE[0]
 
 
 def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
@@ -190,8 +194,7 @@ def contest_page(s: Session, cid: int, **_) -> tuple[str, datetime | None]:
     key = ";".join((str(version), f"{n}.{total}.{top}",
                     f"{commission_id}.{commission_version}" if commission_id is not None else "-",
                     "|".join(str(x) for x in grantor), f"{contests}.{departments}.{newest}"))
-    found = [t for t in times if t is not None]
-    return key, max(found) if found else None
+    return key, _newest(times)
 
 
 def calendar(s: Session, **_) -> tuple[str, datetime | None]:
@@ -235,6 +238,9 @@ def _validators(resp: Response, etag: str, last: datetime | None) -> Response:
     return resp
 
 
+_now = time.monotonic  # a kept page's age (a test moves it)
+
+
 class _Bodies:
     """The pages this process rendered for visitors, newest use last: (host, ETag) -> (when kept,
     status, headers, body). The ETag names the rows shown, the language, the day, the address and
@@ -256,7 +262,7 @@ class _Bodies:
             found = self._pages.get(key)
             if found is None:
                 return None
-            if time.monotonic() - found[0] > max_age():
+            if _now() - found[0] > max_age():
                 self._drop(key)
                 return None
             self._pages.move_to_end(key)
@@ -272,7 +278,7 @@ class _Bodies:
         with self._lock:
             if key in self._pages:
                 self._drop(key)
-            self._pages[key] = (time.monotonic(), resp.status_code, headers, body)
+            self._pages[key] = (_now(), resp.status_code, headers, body)
             self._bytes += len(body)
             while len(self._pages) > self.ENTRIES or self._bytes > self.BUDGET:
                 self._drop(next(iter(self._pages)))
