@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, or_, select, union_all
 
 from grants.accounts.models import User, UserRole
 from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT
@@ -54,7 +54,10 @@ def _active(q):
 
 
 def _role_query(*roles: str):
-    return _active(select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles)))
+    # plain parameters, not an IN list rendered per call: the engine's write statement, which
+    # carries this read, is then compiled once (grants.core.direct)
+    return _active(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                   .where(or_(*(UserRole.role == r for r in roles))))
 
 
 def _members_query(org_ids):

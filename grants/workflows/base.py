@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from grants.core import audit, clock, outbox, validation_messages
+from grants.core.direct import direct
 from grants.core.db import IdKey
 from grants.core.errors import nul_fields
 from grants.core.i18n import LazyText, _
@@ -290,20 +291,27 @@ def _version(value) -> int | None:
         return None
 
 
-_LOCK_STATEMENTS: dict[tuple[type, str], Any] = {}
+#: true while the transaction has written nothing (PostgreSQL assigns a transaction id at its first write)
+_CLEAN = func.pg_current_xact_id_if_assigned().is_(None).label("clean")
+
+_LOCK_STATEMENTS: dict[tuple[type, str, bool], Any] = {}
 
 
-def _lock_statement(model, wf: Workflow):
-    """Built once per model (building it costs more CPU than running it)."""
-    q = _LOCK_STATEMENTS.get((model, wf.object_type))
+def _lock_statement(model, wf: Workflow, locking: bool = True):
+    """Built once per model and mode (building it costs more CPU than running it). Not locking:
+    the same row and head read plainly, with whether the transaction has written yet."""
+    key = (model, wf.object_type, locking)
+    q = _LOCK_STATEMENTS.get(key)
     if q is None:
         pk = bindparam("lock_pk")
         snap = model.__table__.alias("snapshot")  # an alias: not correlated to the locked row
         seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
-        q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
-             .where(model.id == pk).with_for_update(of=model).execution_options(populate_existing=True)
+        q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen if locking else _CLEAN)
+             .where(model.id == pk).execution_options(populate_existing=True)
              .options(*(_joined(model, path) for path in model.__lock_loads__)))
-        _LOCK_STATEMENTS[(model, wf.object_type)] = q
+        if locking:
+            q = q.with_for_update(of=model)
+        _LOCK_STATEMENTS[key] = q
     return q
 
 
@@ -318,13 +326,13 @@ def _joined(model, path: str):
     return option
 
 
-_CORE_LOCKS: dict[tuple[type, str], tuple] = {}
+_CORE_LOCKS: dict[tuple[type, str, bool], tuple] = {}
 
 
-def _core_lock_statement(model, wf: Workflow) -> tuple:
-    """The locking re-read as a Core statement of the row's columns (no ORM loading: a third of
-    the CPU of a transition), with the attribute each column fills. Built once per model."""
-    key = (model, wf.object_type)
+def _core_lock_statement(model, wf: Workflow, locking: bool = True) -> tuple:
+    """The re-read as a Core statement of the row's columns (no ORM loading: a third of the CPU of
+    a transition), with the attribute each column fills. Built once per model and mode."""
+    key = (model, wf.object_type, locking)
     found = _CORE_LOCKS.get(key)
     if found is None:
         table = model.__table__
@@ -334,28 +342,37 @@ def _core_lock_statement(model, wf: Workflow) -> tuple:
         pk = bindparam("lock_pk")
         snap = table.alias("snapshot")  # an alias: not correlated to the locked row
         seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
-        q = (select(*(c for _k, c in attrs), *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen)
-             .where(table.c.id == pk).with_for_update(of=table))
+        q = (select(*(c for _k, c in attrs), *audit.head_columns(wf.object_type, bindparam("lock_audit_id")),
+                    seen if locking else _CLEAN)
+             .where(table.c.id == pk))
+        if locking:
+            q = q.with_for_update(of=table)
         found = _CORE_LOCKS[key] = (q, tuple(k for k, _c in attrs), tuple(r.key for r in mapper.relationships))
     return found
 
 
-def _lock(session: Session, obj, wf: Workflow):
-    """PostgreSQL: lock the row and re-read it (the checks see what no one can change under
-    them), reading the object's audit chain head in the same round trip. The head is trusted only
-    when the row did not change while this statement waited for the lock (the version its own
+def _read(session: Session, obj, wf: Workflow, locking: bool):
+    """PostgreSQL: re-read the row (the checks see its current values) and the object's audit
+    chain head in one round trip; returns (head, clean).
+
+    Locking (`FOR UPDATE`): no one can change the row under the checks. The head is trusted only
+    when the row did not change while the statement waited for the lock (the version its own
     snapshot saw equals the one it locked); otherwise audit.record reads it again. An append that
-    left the row unchanged is not seen here: `_write` finds it when the entry's seq is taken."""
+    left the row unchanged is not seen here: `_write` finds it when the entry's seq is taken.
+
+    Not locking: row and head come from one snapshot, and `clean` says whether the transaction
+    has written anything yet; the write then proves nothing moved since (see `_write`)."""
     state = inspect(obj)
-    pk = state.identity[0]
+    pk = state.identity[0]  # (and the chain's id, workflow_id, from it: after a rollback nothing is loaded again)
     if not type(obj).__lock_loads__ and state.session is session and state.persistent:
-        q, keys, relationships = _core_lock_statement(type(obj), wf)
+        q, keys, relationships = _core_lock_statement(type(obj), wf, locking)
         if session.autoflush:  # as the ORM's query would: changes made before are written first
             session.flush()
-        row = session.connection().execute(q, {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).one_or_none()
-        if row is None:
+        rows = direct(q, session.bind.dialect).rows(session, {"lock_pk": pk, "lock_audit_id": str(pk)})
+        if not rows:
             session.refresh(obj, with_for_update=True)  # gone: the plain way says so
-            return audit.UNKNOWN
+            return audit.UNKNOWN, False
+        row = rows[0]
         # what the ORM's populate_existing does: the row's values as loaded (a pending change to
         # a column is dropped), relationships loaded before read again when asked
         for k, value in zip(keys, row):
@@ -363,17 +380,21 @@ def _lock(session: Session, obj, wf: Workflow):
         stale = [k for k in relationships if k in state.dict]
         if stale:
             session.expire(obj, stale)
-        if row.seen_version != obj.version:
-            return audit.UNKNOWN
-        return (row.audit_head_seq, row.audit_head_hash)
-    row = session.execute(_lock_statement(type(obj), wf),
-                          {"lock_pk": pk, "lock_audit_id": obj.workflow_id}).unique().one_or_none()
-    if row is None or row[0] is not obj:
-        session.refresh(obj, with_for_update=True)  # gone, or not this session's object: the plain way
-        return audit.UNKNOWN
+        seq, hash_, last = row[-3:]
+        if not locking:
+            return (seq, hash_), last
+        return ((seq, hash_) if last == obj.version else audit.UNKNOWN), False
+    else:
+        row = session.execute(_lock_statement(type(obj), wf, locking),
+                              {"lock_pk": pk, "lock_audit_id": str(pk)}).unique().one_or_none()
+        if row is None or row[0] is not obj:
+            session.refresh(obj, with_for_update=True)  # gone, or not this session's object: the plain way
+            return audit.UNKNOWN, False
+    if not locking:
+        return (row.audit_head_seq, row.audit_head_hash), row.clean
     if row.seen_version != obj.version:
-        return audit.UNKNOWN
-    return (row.audit_head_seq, row.audit_head_hash)
+        return audit.UNKNOWN, False
+    return (row.audit_head_seq, row.audit_head_hash), False
 
 
 def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str, dict]:
@@ -386,20 +407,34 @@ _WRITE_STATEMENTS: dict[tuple, Any] = {}
 
 
 def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...],
-                     extra: tuple = ()):
+                     extra: tuple = (), update_first: bool = False):
     """One PostgreSQL statement: the audit entry, the outbox row and the version-checked UPDATE of
     the row's changed `columns` (none: the row is already written), as data-modifying CTEs. The
     entry is inserted only when its seq is still free, and the other two only when it was: a head
     gone stale while waiting for the row lock then changes nothing and is told by `audited` = 0.
+    `update_first` (the row not locked before): the UPDATE takes the row's lock first and the entry
+    follows only when it matched the version, so the statement never holds a seq while it waits for
+    a row lock (another writer holding that lock may be about to take the same seq: a deadlock);
+    `audited` = 0 with a `version` then means the chain moved and the transaction must not commit.
     Built once per table and set of columns (building costs more CPU than running it). Parameter
     names carry a "x__" prefix no column has: a parameter named like a column of the updated table
     (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
-    key = (table, columns, audit_keys, event_keys, extra)
+    update_first = update_first and bool(columns)
+    key = (table, columns, audit_keys, event_keys, extra, update_first)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         entries, events = audit.AuditEntry.__table__, outbox.OutboxEvent.__table__
-        entry = (pg_insert(entries).values({k: bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys})
-                 .on_conflict_do_nothing(constraint="object_seq").returning(entries.c.object_type).cte("a__row"))
+        if update_first:
+            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"))
+                     .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
+                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
+            entry = (pg_insert(entries).from_select(
+                list(audit_keys), select(*(bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys))
+                .select_from(moved)).on_conflict_do_nothing(constraint="object_seq")
+                .returning(entries.c.object_type).cte("a__row"))
+        else:
+            entry = (pg_insert(entries).values({k: bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys})
+                     .on_conflict_do_nothing(constraint="object_seq").returning(entries.c.object_type).cte("a__row"))
         event = (insert(events).from_select(
             list(event_keys), select(*(bindparam("e__" + k, type_=events.c[k].type) for k in event_keys))
             .select_from(entry)).returning(events.c.id).cte("e__row"))
@@ -408,7 +443,9 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
         added = tuple(insert(target).from_select(
             list(keys), select(*(bindparam(f"x{i}__" + k, type_=target.c[k].type) for k in keys)).select_from(entry))
             .returning(target.c[keys[0]]).cte(f"x{i}__row") for i, (target, keys) in enumerate(extra))
-        if columns:
+        if update_first:
+            q = ((audited, select(moved.c.version).scalar_subquery().label("version")), (moved, entry, event, *added))
+        elif columns:
             moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
                                          select(entry.c.object_type).exists())
                      .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
@@ -457,15 +494,32 @@ def _pending_columns(session: Session, obj) -> dict[str, str] | None:
     return {attrs[k].columns[0].key: k for k in changed}
 
 
+class _Moved(Exception):
+    """The row or its audit chain moved after a plain (not locking) read, or the transaction had
+    written before it: the transition is performed again under the row lock, after rolling back
+    what this attempt wrote (`wrote`; the transaction had written nothing else)."""
+
+    def __init__(self, wrote: bool = True):
+        super().__init__()
+        self.wrote = wrote
+
+
 def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes: dict, data: dict, head,
-           now: datetime, before: str, read=None, read_params: dict | None = None) -> list | None:
+           now: datetime, before: str, read=None, read_params: dict | None = None, *, locked: bool = True
+           ) -> list | None:
     """PostgreSQL: the row's UPDATE (version-checked), its audit entry (chained on the head read
-    under the row lock) and the outbox event in one round trip. When other rows wait to be written
+    with the row) and the outbox event in one round trip. When other rows wait to be written
     (an effect's), the unit of work writes them and the row first; the audit and outbox rows then
-    follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned)."""
+    follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned).
+    Not `locked` (the row and head were read plainly): a version or a seq taken since raises `_Moved`."""
     columns = _pending_columns(session, obj)
     if columns is None:
-        session.flush()  # a concurrent change raises StaleDataError here
+        try:
+            session.flush()  # a concurrent change raises StaleDataError here
+        except StaleDataError:
+            if locked:
+                raise
+            raise _Moved from None
         columns = {}
     event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
     table = type(obj).__table__
@@ -483,11 +537,13 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
             params.update((f"x{i}__" + k, v) for k, v in values.items())
         if read_params:
             params.update(read_params)  # named "aud__...": no prefix of the write's own
-        q = _with_reads(_write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event), tuple(extra)),
-                        read)
-        result = session.connection().execute(q, params).all()
-        row = result[0]
-        if row.audited:
+        q = _with_reads(_write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event), tuple(extra),
+                                         update_first=not locked), read)
+        result = direct(q, session.bind.dialect).rows(session, params)
+        audited, version = result[0][:2]
+        if not locked and not (audited and (version is not None or not columns)):
+            raise _Moved  # nothing of it may be committed: the caller rolls back
+        if audited:
             break
         # Another transaction appended to the chain without changing the row (an issued document, a
         # booked return) while this one waited for the lock: the head read in the lock's snapshot is
@@ -496,7 +552,7 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
         head = audit.UNKNOWN
     else:
         raise RuntimeError(f"audit chain of {wf.object_type} {obj.workflow_id} moved under the row lock")
-    if columns and row.version is None:
+    if columns and version is None:
         raise StaleDataError(f"{table.name} {obj.workflow_id}: version {obj.version} changed")
     if columns:  # what the row now holds, as if the unit of work had written it: nothing left to flush
         set_committed_value(obj, "version", obj.version + 1)
@@ -523,9 +579,32 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
     guards, fire the machine, run the side effects, append the audit entry, queue the outbox
     event, commit. Anything failing rolls the whole change back. `received_at` is the business time
     the request arrived (a submission counts when received, not when processed)."""
+    pg = session.bind.dialect.name == "postgresql"
+    # PostgreSQL: first without the row lock, when nothing of the transaction would be lost by
+    # doing it again (it has written nothing yet): the write proves the row and its chain did not
+    # move since they were read, and a lock taken and then updated costs the database twice an
+    # UPDATE. Otherwise, or when something did move, under the row lock.
+    if pg and not session.in_nested_transaction():
+        try:
+            return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=False)
+        except _Moved as moved:
+            if moved.wrote:
+                session.rollback()  # only this attempt's own writes
+    return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=pg)
+
+
+def _perform(session: Session, obj, name: str, actor, payload, expected_version, commit: bool,
+             received_at: datetime | None, *, locking: bool):
+    """apply_transition's work; `locking` False (PostgreSQL): the row read plainly, and `_Moved`
+    raised (nothing written) when the transaction had written before or the row moved."""
     wf: Workflow = obj.__workflow__
+    pg = session.bind.dialect.name == "postgresql"
     try:
-        head = _lock(session, obj, wf) if session.bind.dialect.name == "postgresql" else audit.UNKNOWN
+        head = audit.UNKNOWN
+        if pg:
+            head, clean = _read(session, obj, wf, locking)
+            if not locking and not clean:
+                raise _Moved(wrote=False)  # the transaction wrote before: it could not be done again
         t = wf.by_name.get(name)
         if t is None:
             raise UnknownTransition(_("Nieznana czynność: %(name)s.", name=name),
@@ -554,7 +633,7 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         obj.next_check_at = wf.next_check(obj)
         changes = {"state": [before, obj.state], **ctx.changes}
         read_by = read_rows = None  # the one hook whose read rides on the write statement
-        if session.bind.dialect.name == "postgresql":
+        if pg:
             for hook in _transition_hooks:
                 reads = getattr(hook, "reads", None)
                 read = reads(wf, t, obj, before) if reads is not None else None
@@ -563,7 +642,8 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
                     break
             else:
                 read = None
-            read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, *(read or (None, {})))
+            read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, *(read or (None, {})),
+                               locked=locking)
         else:
             # the version-checked UPDATE now, so that a concurrent change (no row lock here)
             # raises StaleDataError here, not in the caller's later commit
@@ -583,6 +663,8 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         if commit:
             session.commit()
         return obj
+    except _Moved:
+        raise  # the caller rolls back (or, the transaction having written before, goes on under the lock)
     except StaleDataError:
         session.rollback()
         current = session.get(type(obj), obj.id)

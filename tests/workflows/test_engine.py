@@ -364,8 +364,9 @@ def test_workflow_errors_are_409_class_or_as_documented():
 # ------------------------------------------------------------------ round trips of the hot path
 
 def test_a_transition_is_two_statements_on_postgresql(session, people, draft):
-    """The row locked and re-read with its chain head, then its version-checked UPDATE, audit entry
-    and outbox row in one statement (close_early tells nobody: no hook queries)."""
+    """The row re-read with its chain head (not locked: the transaction had written nothing), then
+    its version-checked UPDATE, audit entry and outbox row in one statement (close_early tells
+    nobody: no hook queries)."""
     if not is_postgres():
         pytest.skip("the one-statement write is PostgreSQL's (data-modifying CTEs)")
     apply_transition(session, draft, "open", people["officer"])

@@ -1,0 +1,79 @@
+"""Statements compiled once and sent on the driver's own cursor, for the few hot paths (the workflow
+engine's read and write) where SQLAlchemy's execution machinery costs more CPU than the database
+spends on the statement: building a result's description, the parameters' processing, the
+compiled cache's lookup. The statement is still written as Core and compiled by SQLAlchemy for
+the session's dialect; its bind and result processors are SQLAlchemy's own, applied here.
+
+Listeners of the engine's `before_cursor_execute` (statement counts in tests, logging) are told
+of each statement as SQLAlchemy would tell them."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+
+class Direct:
+    """One Core statement compiled for one dialect: `rows(session, params)` sends it in the
+    session's transaction and returns its rows as tuples, each value as SQLAlchemy would give it."""
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.statement = statement
+        # positional parameters or ones rendered per call (an IN list): SQLAlchemy sends it
+        self.plain = not compiled.positional and not compiled.post_compile_params
+        self.sql = compiled.string
+        self.dialect = dialect
+        self.defaults = compiled.construct_params(escape_names=False, _check=False)  # values bound in the statement
+        self.processors = dict(compiled._bind_processors)
+        self.escaped = dict(compiled.escaped_bind_names or {})
+        self.types = [column[3] for column in compiled._result_columns]
+        self.keys = [column[0] for column in compiled._result_columns]
+        self._loaders: list | None = None  # result processors, known once a result's types are
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        out = dict(self.defaults)
+        out.update(values)
+        for name, process in self.processors.items():
+            if name in out:
+                out[name] = process(out[name])
+        if self.escaped:
+            out = {self.escaped.get(k, k): v for k, v in out.items()}
+        return out
+
+    def rows(self, session: Session, values: dict[str, Any]) -> list[tuple]:
+        connection = session.connection()
+        if not self.plain:
+            return [tuple(r) for r in connection.execute(self.statement, values)]
+        params = self.params(values)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            if connection.dispatch.before_cursor_execute:
+                connection.dispatch.before_cursor_execute(connection, cursor, self.sql, params, None, False)
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+            if not rows:
+                return rows
+            loaders = self._loaders
+            if loaders is None:
+                loaders = self._loaders = [
+                    t._cached_result_processor(self.dialect, d.type_code) for t, d in zip(self.types, cursor.description)]
+            if any(loaders):
+                rows = [tuple(v if f is None else f(v) for f, v in zip(loaders, row)) for row in rows]
+            return rows
+        finally:
+            cursor.close()
+
+
+_COMPILED: dict[tuple[int, str], tuple[Any, Direct]] = {}
+
+
+def direct(statement, dialect) -> Direct:
+    """The statement compiled once per dialect (kept by identity: build each statement once)."""
+    key = (id(statement), dialect.name)
+    kept = _COMPILED.get(key)
+    if kept is None or kept[0] is not statement:
+        if len(_COMPILED) > 512:  # statements built per call come and go: keep the store small
+            _COMPILED.clear()
+        kept = _COMPILED[key] = (statement, Direct(statement, dialect))
+    return kept[1]

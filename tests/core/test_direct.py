@@ -1,0 +1,46 @@
+"""grants.core.direct: a Core statement compiled once and sent on the driver's cursor gives the
+rows SQLAlchemy would give (its bind and result processors applied), tells the engine's
+listeners, and leaves a statement with an IN list to SQLAlchemy."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import bindparam, event, select
+
+from grants.consultations.models import Consultation
+from grants.core import db
+from grants.core.direct import direct
+
+from tests.workflows.support import new_consultation
+
+pytestmark = pytest.mark.postgres(reason="sends on psycopg's own cursor (the engine's hot path is PostgreSQL's)")
+
+
+def test_rows_are_as_sqlalchemy_gives_them(session, make_user):
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    q = select(Consultation.id, Consultation.title, Consultation.starts_at).where(
+        Consultation.id == bindparam("pk"), Consultation.starts_at > bindparam("after", type_=Consultation.starts_at.type))
+    sent = []
+    listener = (lambda _c, _cur, statement, *_a: sent.append(statement))
+    event.listen(db.get_engine(), "before_cursor_execute", listener)
+    try:
+        rows = direct(q, session.bind.dialect).rows(session, {"pk": c.id, "after": datetime(2000, 1, 1, tzinfo=timezone.utc)})
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", listener)
+    assert rows == [tuple(session.execute(q, {"pk": c.id, "after": datetime(2000, 1, 1, tzinfo=timezone.utc)}).one())]
+    assert rows[0][2].tzinfo is timezone.utc and len(sent) == 1
+    # the bind processor refuses a naive datetime as SQLAlchemy does
+    with pytest.raises(ValueError):
+        direct(q, session.bind.dialect).rows(session, {"pk": c.id, "after": datetime(2000, 1, 1)})
+    session.rollback()
+
+
+def test_a_statement_with_an_in_list_is_sent_by_sqlalchemy(session, make_user):
+    officer = make_user("officer")
+    ids = [new_consultation(session, officer, title=f"K{i}", starts_in=timedelta(hours=i + 1)).id for i in range(3)]
+    q = select(Consultation.id).where(Consultation.id.in_(ids[:2])).order_by(Consultation.id)
+    d = direct(q, session.bind.dialect)
+    assert not d.plain and d.rows(session, {}) == [(ids[0],), (ids[1],)]
+    assert direct(q, session.bind.dialect) is d  # compiled once

@@ -1,0 +1,157 @@
+"""The engine's plain (not locking) first attempt on PostgreSQL: taken only when the transaction
+has written nothing, proven by its write (the row's version and the chain's next seq), and done
+again under the row lock when anything moved, without losing or doubling anything."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from grants.consultations.models import Consultation
+from grants.core import audit, db
+from grants.workflows.base import apply_transition
+from grants.workflows.errors import StaleVersion
+
+from .support import audit_actions, new_consultation, snapshot
+
+pytestmark = pytest.mark.postgres(reason="the plain first attempt is PostgreSQL's (SQLite has no row locks to skip)")
+REASON = {"reason": "Zmiana planów miasta"}
+
+
+class _Sent(list):
+    def __call__(self, _conn, _cursor, statement, *_args):
+        self.append(" ".join(statement.split()))
+
+    def __enter__(self):
+        event.listen(db.get_engine(), "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(db.get_engine(), "before_cursor_execute", self)
+
+
+def _locks(sent) -> list[bool]:
+    return ["FOR UPDATE" in s for s in sent if s.startswith("SELECT") and "consultations" in s]
+
+
+def test_a_transition_in_a_transaction_that_wrote_nothing_takes_no_row_lock(session, make_user):
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer)
+    assert _locks(sent) == [False]
+    assert snapshot(c.id)["state"] == "open"
+    assert c.starts_at.tzinfo is timezone.utc  # the row's values as SQLAlchemy gives them (UTC, aware)
+    assert audit.verify(session).ok
+
+
+def test_a_transition_after_the_transaction_wrote_takes_the_lock_and_keeps_what_was_written(session, make_user):
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    other = new_consultation(session, officer, title="Inne konsultacje")
+    other.description = "Zmieniony wcześniej w tej transakcji"
+    session.flush()
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer, commit=False)
+    # read plainly, saw the transaction had written, then read again under the lock
+    assert _locks(sent) == [False, True]
+    session.commit()
+    assert snapshot(c.id)["state"] == "open"
+    with db.get_engine().connect() as conn:
+        assert conn.execute(text("SELECT description FROM consultations WHERE id = :i"),
+                            {"i": other.id}).scalar() == "Zmieniony wcześniej w tej transakcji"
+
+
+def test_a_row_changed_after_it_was_loaded_is_transitioned_as_it_now_is(session, make_user, engine_for_two):
+    """Loaded, then changed and committed elsewhere: the plain attempt reads the row as it now is
+    (the change is seen, nothing is lost) and the version the caller did not name does not refuse."""
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    session.commit()
+    with Session(engine_for_two, expire_on_commit=False) as s:
+        theirs = s.get(Consultation, c.id)
+        theirs.description = "Opis zmieniony w innej sesji"
+        s.commit()
+    apply_transition(session, c, "open", officer)
+    snap = snapshot(c.id)
+    assert snap["state"] == "open" and snap["version"] == 3
+    assert c.description == "Opis zmieniony w innej sesji"
+
+
+def test_a_row_moved_between_the_plain_read_and_the_write_is_done_again_under_the_lock(session, make_user,
+                                                                                      engine_for_two, monkeypatch):
+    """Another transaction commits a change after the plain read and before the write: the write
+    matches no version and writes nothing; the transition runs again under the row lock on the
+    row as it now is. Named with its version, it is refused as stale."""
+    from grants.workflows import base
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    apply_transition(session, c, "open", officer)
+    version = c.version
+    real_read = base._read
+    moved = []
+
+    def read_then_someone_moves(s, obj, wf, locking):
+        out = real_read(s, obj, wf, locking)
+        if not locking and not moved:
+            moved.append(True)
+            with Session(engine_for_two) as other:
+                other.execute(text("UPDATE consultations SET description = 'W międzyczasie', version = version + 1 "
+                                   "WHERE id = :i"), {"i": obj.id})
+                other.commit()
+        return out
+
+    monkeypatch.setattr(base, "_read", read_then_someone_moves)
+    with _Sent() as sent:
+        apply_transition(session, c, "close_early", officer, REASON)
+    assert _locks(sent) == [False, True]
+    snap = snapshot(c.id)
+    assert snap["state"] == "closed" and snap["version"] == version + 2
+    assert [a for a, _ in audit_actions(c.id)].count("close_early") == 1
+    assert audit.verify(session).ok
+
+    d = new_consultation(session, officer, title="Druga")
+    apply_transition(session, d, "open", officer)
+    moved.clear()
+    with pytest.raises(StaleVersion):
+        apply_transition(session, d, "close_early", officer, REASON, expected_version=d.version)
+    assert snapshot(d.id)["state"] == "open"
+
+
+def test_a_chain_appended_between_the_plain_read_and_the_write_is_done_again_under_the_lock(session, make_user,
+                                                                                          engine_for_two, monkeypatch):
+    """An entry appended to the object's chain without changing its row (a document issued) after the
+    plain read: the write's seq is taken, nothing of it stays, and the transition appends after it."""
+    from grants.workflows import base
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    real_read = base._read
+    appended = []
+
+    def read_then_someone_appends(s, obj, wf, locking):
+        out = real_read(s, obj, wf, locking)
+        if not locking and not appended:
+            appended.append(True)
+            with Session(engine_for_two) as other:
+                audit.lock_object(other, Consultation, obj.id)
+                audit.record(other, "consultation", obj.id, "document_issued", None, payload={"kind": "test"})
+                other.commit()
+        return out
+
+    monkeypatch.setattr(base, "_read", read_then_someone_appends)
+    before = snapshot(c.id)["outbox"]
+    apply_transition(session, c, "open", officer)
+    assert [a for a, _ in audit_actions(c.id)] == ["create", "document_issued", "open"]
+    assert snapshot(c.id)["outbox"] == before + 1  # the attempt that wrote nothing left no event
+    assert audit.verify(session).ok
+
+
+@pytest.fixture
+def engine_for_two():
+    eng = db.make_engine(db.get_engine().url.render_as_string(hide_password=False), pool_size=2, max_overflow=0)
+    yield eng
+    eng.dispose()
