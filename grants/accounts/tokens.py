@@ -5,11 +5,12 @@ generation moves on (grants/accounts/sessions.py) the token is dead, and the bum
 Technical time (clock.real_now). Flask-free: grants/api/tokens.py and grants/web/account.py wire it."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from grants.api.models import ApiToken
@@ -60,10 +61,16 @@ def find(session: Session, token: str) -> ApiToken | None:
     """The live token with this secret, its user, roles and memberships loaded; else None."""
     # one round trip: roles and memberships joined too (a handful of rows each; selectin loading
     # would add a query for each on every API request)
-    row = session.execute(select(ApiToken).where(ApiToken.token_hash == digest(token))
-                          .options(joinedload(ApiToken.user).joinedload(User.roles),
-                                   joinedload(ApiToken.user).joinedload(User.memberships))).unique().scalar()
+    row = session.execute(_find_statement(), {"token_hash": digest(token)}).unique().scalar()
     return row if _live(row) else None
+
+
+@functools.cache
+def _find_statement():
+    """Built once: every API request runs it, and building it cost about as much as running it."""
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+            .options(joinedload(ApiToken.user).joinedload(User.roles),
+                     joinedload(ApiToken.user).joinedload(User.memberships)))
 
 
 def list_for(session: Session, user: User) -> list[ApiToken]:

@@ -71,6 +71,36 @@ def _ping_when_idle(engine: Engine) -> None:
             raise sa_exc.DisconnectionError(str(e)) from e
 
 
+#: `Connection.info` key: while set, the connection may only read (see `reading_only`)
+READING_ONLY = "grants.reading_only"
+_LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE", "PG_ADVISORY")
+
+
+class WouldWrite(Exception):
+    """A statement that writes or locks, sent while the connection was to only read."""
+
+
+def reading_only(connection) -> dict:
+    """From now on any statement on `connection` other than a plain SELECT (a write, a row or
+    advisory lock, a savepoint) raises WouldWrite before it is sent, until `READING_ONLY` is
+    popped from the returned dict (the pooled connection's own: pop it in a `finally`). The
+    workflow engine's attempt without the row lock uses it: its checks may read, and whatever
+    would write or lock is done under the row lock instead, in the order every locking
+    transition takes its locks."""
+    info = connection.info
+    info[READING_ONLY] = True
+    return info
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes(conn, _cursor, statement, _parameters, _context, _executemany):
+    if conn.info.get(READING_ONLY):
+        text = statement.lstrip()[:6].upper()
+        upper = statement.upper()
+        if text != "SELECT" or any(word in upper for word in _LOCKING):
+            raise WouldWrite(statement.split(None, 1)[0])
+
+
 def make_engine(url: str, **kw) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **kw)

@@ -3,9 +3,10 @@ organisation's members), what a submission still lacks, who may download. The on
 writes attachments and their rules; each change goes into the owner's audit chain."""
 from __future__ import annotations
 
+import functools
 import os
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from grants.contests.models import Contest
@@ -89,14 +90,20 @@ def of_owner(session: Session, owner_type: str, owner_id: int) -> list[Attachmen
 
 def missing_required(session: Session, offer: Offer) -> list[str]:
     """The labels of the required attachments the offer does not have (submission refuses then)."""
-    # one query: the contest's required kinds the offer has no file of (a contest without rules
-    # of its own requires none: rules_of's defaults are all optional)
-    have = select(Attachment.id).where(Attachment.owner_type == "offer", Attachment.owner_id == offer.id,
-                                       Attachment.kind == AttachmentRule.kind)
-    kinds = session.scalars(select(AttachmentRule.kind).where(
-        AttachmentRule.contest_id == offer.contest_id, AttachmentRule.required.is_(True),
-        AttachmentRule.kind != "signed_confirmation", ~have.exists()).order_by(AttachmentRule.id))
+    kinds = session.scalars(_missing_statement(), {"offer_id": offer.id, "contest_id": offer.contest_id})
     return [str(KINDS[k]) for k in kinds]
+
+
+@functools.cache
+def _missing_statement():
+    """One query, built once (every submission runs it): the contest's required kinds the offer
+    has no file of (a contest without rules of its own requires none: rules_of's defaults are all
+    optional)."""
+    have = select(Attachment.id).where(Attachment.owner_type == "offer", Attachment.owner_id == bindparam("offer_id"),
+                                       Attachment.kind == AttachmentRule.kind)
+    return select(AttachmentRule.kind).where(
+        AttachmentRule.contest_id == bindparam("contest_id"), AttachmentRule.required.is_(True),
+        AttachmentRule.kind != "signed_confirmation", ~have.exists()).order_by(AttachmentRule.id)
 
 
 def allowed_kinds(session: Session, owner) -> dict[str, int]:

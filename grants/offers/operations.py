@@ -1,8 +1,10 @@
 """The only place that changes offers. Transitions go through the workflow engine."""
 from __future__ import annotations
 
+import functools
+
 from pydantic import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from grants.calltypes import get as get_call_type
@@ -39,24 +41,34 @@ def visible(q, user):
     not one withdrawn before it was submitted (its state is no longer draft, its content still is)."""
     if user is None:
         return q.where(False)
-    conds = []
-    orgs = list(getattr(user, "organisation_ids", ()))
-    if orgs:
-        # one IN over a UNION: both halves through their indexes (organisation_id, the partners'),
-        # then the offers by key; `organisation_id IN … OR id IN (…)` read every offer (issue 20)
-        mine = aliased(Offer)  # not correlated with the outer query's offers
-        own = select(mine.id).where(mine.organisation_id.in_(orgs))
-        partnered = select(OfferPartner.offer_id).where(OfferPartner.organisation_id.in_(orgs))
-        conds.append(Offer.id.in_(own.union(partnered)))
-    submitted = Offer.submitted_at.is_not(None)  # set at the first submission, never cleared
+    orgs = tuple(sorted(getattr(user, "organisation_ids", ())))
     if has_role(user, ADMIN):
-        conds.append(submitted & Offer.contest_id.in_(grantor_contests(user)))
-    elif has_role(user, OFFICER) and user.department_id is not None:
-        dept = select(Contest.id).where(Contest.department_id == user.department_id)
-        conds.append(submitted & Offer.contest_id.in_(dept))
-    if not conds:
-        return q.where(False)
-    return q.where(or_(*conds))
+        conds = [*_own(orgs), Offer.submitted_at.is_not(None) & Offer.contest_id.in_(grantor_contests(user))]
+        return q.where(or_(*conds))
+    dept = user.department_id if has_role(user, OFFICER) else None
+    return q.where(_condition(orgs, dept))
+
+
+def _own(orgs: tuple[int, ...]) -> list:
+    if not orgs:
+        return []
+    # one IN over a UNION: both halves through their indexes (organisation_id, the partners'),
+    # then the offers by key; `organisation_id IN … OR id IN (…)` read every offer (issue 20)
+    mine = aliased(Offer)  # not correlated with the outer query's offers
+    own = select(mine.id).where(mine.organisation_id.in_(orgs))
+    partnered = select(OfferPartner.offer_id).where(OfferPartner.organisation_id.in_(orgs))
+    return [Offer.id.in_(own.union(partnered))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition(orgs: tuple[int, ...], department_id: int | None):
+    """The rule for a member of `orgs` (and officer of the department), built once per such caller:
+    building it cost more CPU than the query it filters (an offer's submission, issue 20)."""
+    conds = _own(orgs)
+    if department_id is not None:
+        submitted = Offer.submitted_at.is_not(None)  # set at the first submission, never cleared
+        conds.append(submitted & Offer.contest_id.in_(select(Contest.id).where(Contest.department_id == department_id)))
+    return or_(*conds) if conds else false()
 
 
 def _check_member(actor, offer: Offer) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
-from grants.core import audit, clock, outbox, validation_messages
+from grants.core import audit, clock, db, outbox, validation_messages
 from grants.core.direct import direct
 from grants.core.db import IdKey
 from grants.core.errors import nul_fields
@@ -32,6 +32,7 @@ from grants.core.types import UTCDateTime
 
 from .errors import (
     GuardRefused,
+    WorkflowError,
     InvalidPayload,
     MalformedPayload,
     TransitionForbidden,
@@ -513,13 +514,12 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned).
     Not `locked` (the row and head were read plainly): a version or a seq taken since raises `_Moved`."""
     columns = _pending_columns(session, obj)
+    if not locked:
+        if columns is None:  # other rows to write: their locks are taken after the row's, under its lock
+            raise _Moved
+        session.connection().info.pop(db.READING_ONLY, None)
     if columns is None:
-        try:
-            session.flush()  # a concurrent change raises StaleDataError here
-        except StaleDataError:
-            if locked:
-                raise
-            raise _Moved from None
+        session.flush()  # a concurrent change raises StaleDataError here
         columns = {}
     event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
     table = type(obj).__table__
@@ -590,6 +590,11 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
         except _Moved as moved:
             if moved.wrote:
                 session.rollback()  # only this attempt's own writes
+        except (WorkflowError, db.WouldWrite):
+            # a refusal read from a row that may have moved is answered again under the lock (the
+            # answer a locking caller would get: "already paid", not the guard's "over the grant");
+            # a check that writes or locks runs under the row lock, taken first as always
+            session.rollback()
     return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=pg)
 
 
@@ -599,12 +604,15 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
     raised (nothing written) when the transaction had written before or the row moved."""
     wf: Workflow = obj.__workflow__
     pg = session.bind.dialect.name == "postgresql"
+    reading = None
     try:
         head = audit.UNKNOWN
         if pg:
             head, clean = _read(session, obj, wf, locking)
-            if not locking and not clean:
-                raise _Moved(wrote=False)  # the transaction wrote before: it could not be done again
+            if not locking:
+                if not clean:
+                    raise _Moved(wrote=False)  # the transaction wrote before: it could not be done again
+                reading = db.reading_only(session.connection())  # until the one write (`_write`)
         t = wf.by_name.get(name)
         if t is None:
             raise UnknownTransition(_("Nieznana czynność: %(name)s.", name=name),
@@ -663,7 +671,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
         if commit:
             session.commit()
         return obj
-    except _Moved:
+    except (_Moved, db.WouldWrite):
         raise  # the caller rolls back (or, the transaction having written before, goes on under the lock)
     except StaleDataError:
         session.rollback()
@@ -672,6 +680,9 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
     except Exception:
         session.rollback()
         raise
+    finally:
+        if reading is not None:
+            reading.pop(db.READING_ONLY, None)
 
 
 def record_change(session: Session, obj, action: str, actor, changes: dict, payload: dict | None = None,

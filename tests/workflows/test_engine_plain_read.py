@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timezone
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from grants.consultations.models import Consultation
 from grants.core import audit, db
 from grants.workflows.base import apply_transition
-from grants.workflows.errors import StaleVersion
+from grants.workflows.errors import StaleVersion, WorkflowError
 
 from .support import audit_actions, new_consultation, snapshot
 
@@ -155,3 +155,53 @@ def engine_for_two():
     eng = db.make_engine(db.get_engine().url.render_as_string(hide_password=False), pool_size=2, max_overflow=0)
     yield eng
     eng.dispose()
+
+
+def test_a_check_that_locks_runs_under_the_row_lock_taken_first(session, make_user, monkeypatch):
+    """A guard that locks another row (a payment locks its agreement) is not run in the plain
+    attempt: the lock would come before the row's, the reverse of every locking transition (a
+    deadlock). The transition is done under the row lock, taken first."""
+    from grants.registry.models import Grantor
+    from grants.workflows import base
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    real_guard = base._guard_reason
+
+    def locking_guard(t, obj, ctx):
+        ctx.session.execute(select(Grantor.id).where(Grantor.id == obj.grantor_id).with_for_update())
+        return real_guard(t, obj, ctx)
+
+    monkeypatch.setattr(base, "_guard_reason", locking_guard)
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer)
+    locks = [s for s in sent if "FOR UPDATE" in s]
+    assert len(locks) == 2 and "consultations" in locks[0] and "grantors" in locks[1], sent
+    assert snapshot(c.id)["state"] == "open"
+
+
+def test_a_refusal_in_the_plain_attempt_leaves_the_connection_free_to_write(session, make_user):
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    with pytest.raises(WorkflowError):
+        apply_transition(session, c, "close_early", officer, REASON)  # a draft is not closed early
+    assert db.READING_ONLY not in session.connection().info
+    c.description = "Zapisane po odmowie"
+    session.commit()
+    with db.get_engine().connect() as conn:
+        assert conn.execute(text("SELECT description FROM consultations WHERE id = :i"),
+                            {"i": c.id}).scalar() == "Zapisane po odmowie"
+
+
+def test_reading_only_refuses_writes_and_locks_before_they_are_sent(session):
+    conn = session.connection()
+    info = db.reading_only(conn)
+    try:
+        assert session.execute(text("SELECT 1")).scalar() == 1
+        for statement in ("UPDATE grantors SET name = name", "SELECT id FROM grantors FOR UPDATE",
+                          "SELECT pg_advisory_xact_lock(1)", "INSERT INTO row_generations VALUES ('x', 1)"):
+            with pytest.raises(db.WouldWrite):
+                session.execute(text(statement))
+    finally:
+        info.pop(db.READING_ONLY, None)
+    session.rollback()
