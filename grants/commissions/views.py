@@ -12,6 +12,7 @@ from grants.accounts.models import User, UserRole
 from grants.contests.models import Contest
 from grants.contests.operations import visible as contest_visible
 from grants.core import audit, db
+from grants.core.labels import REGISTRY as DICTIONARIES
 from grants.core.i18n import _
 from grants.documents.kinds import protocol_context
 from grants.documents.render import render_html
@@ -40,12 +41,9 @@ from .submissions import OFFERS, SCORED_STATES
 bp = Blueprint("commissions", __name__, template_folder="templates")
 PER_PAGE = 50  # offers on one page of a member's cards
 
-KIND_LABELS = {"city": _("przedstawiciel miasta"), "ngo": _("osoba wskazana przez organizacje"),
-               "expert": _("ekspert (głos doradczy)")}
-GROUND_LABELS = {"own_interest": _("sprawa dotyczy mnie osobiście"), "family": _("pokrewieństwo lub powinowactwo"),
-                 "household": _("wspólne gospodarstwo domowe"), "representation": _("reprezentuję oferenta"),
-                 "subordination": _("stosunek podległości służbowej"),
-                 "earlier_involvement": _("udział w przygotowaniu oferty"), "other": _("inna okoliczność")}
+# one dictionary for the pages, the protocol and the history (grants.core.labels)
+KIND_LABELS = DICTIONARIES["commission_member_kind"]
+GROUND_LABELS = DICTIONARIES["declaration_ground"]
 
 
 

@@ -74,6 +74,21 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "support": _("wspieranie"),
         "entrustment": _("powierzanie"),
     },
+    # a commission's members (reviewers.models.KINDS) and the grounds of a member's exclusion (GROUNDS)
+    "commission_member_kind": {
+        "city": _("przedstawiciel miasta"),
+        "ngo": _("osoba wskazana przez organizacje"),
+        "expert": _("ekspert (głos doradczy)"),
+    },
+    "declaration_ground": {
+        "own_interest": _("sprawa dotyczy mnie osobiście"),
+        "family": _("pokrewieństwo lub powinowactwo"),
+        "household": _("wspólne gospodarstwo domowe"),
+        "representation": _("reprezentuję oferenta"),
+        "subordination": _("stosunek podległości służbowej"),
+        "earlier_involvement": _("udział w przygotowaniu oferty"),
+        "other": _("inna okoliczność"),
+    },
     # fields that appear in histories, annexes and error messages
     "field": {
         "state": _("stan"),
