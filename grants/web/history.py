@@ -13,10 +13,13 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import inspect, select
+
 from grants.core import formatting, labels
 from grants.core.i18n import _
 from grants.core.permissions import ROLE_LABELS
 from grants.registry.dictionaries import FIELDS as PUBLIC_BENEFIT_FIELDS
+from grants.registry.models import Organisation
 from grants.workflows.agreement import AGREEMENT
 from grants.workflows.commission import COMMISSION
 from grants.workflows.concept import CONCEPT
@@ -83,6 +86,17 @@ VALUE_KINDS = {
     "sections": "offer_section",
 }
 
+# the same key names different things in different areas: an object type's own dictionaries come
+# first (a commission's member is of the kind city/ngo/expert, a report or an offer's version is
+# partial/final/submission...; a commission member's grounds of exclusion)
+TYPE_VALUE_KINDS = {
+    "commission": {**VALUE_KINDS, "kind": "commission_member_kind", "grounds": "declaration_ground"},
+}
+
+# keys whose value is an organisation's id (a commission member's nominating organisation): shown by
+# the organisation's name, the names of every such id on the page read in one query (`describe`)
+ORGANISATION_KEYS = {"nominated_by"}
+
 # fields whose value is a dict keyed by the codes of a dictionary (the offer's checklist answers)
 KEY_KINDS = {"formal_checks": "checklist"}
 
@@ -132,18 +146,31 @@ def _money_like(text: str) -> bool:
     return "." in text and len(text.rsplit(".", 1)[1]) == 2
 
 
-def value_text(key: str, value, wf=None) -> str:
-    """One value as people read it."""
+def _as_id(value) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def value_text(key: str, value, wf=None, kinds: dict | None = None, names: dict | None = None) -> str:
+    """One value as people read it. `kinds`: the dictionaries of the object's type (TYPE_VALUE_KINDS,
+    VALUE_KINDS when not given); `names`: organisation id -> name (`organisation_names`)."""
+    kinds = VALUE_KINDS if kinds is None else kinds
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(formatting.YES_NO[value])
+    if key in ORGANISATION_KEYS and _as_id(value) is not None:
+        name = (names or {}).get(_as_id(value))
+        return name if name else str(_("nieznana organizacja"))
     if key == "state" and wf is not None and isinstance(value, str):
         return wf.state_label(value)
     if key in OTHER_DICTIONARIES and isinstance(value, str):
         return str(OTHER_DICTIONARIES[key].get(value, value))
-    if key in VALUE_KINDS and isinstance(value, str):
-        kind = VALUE_KINDS[key]
+    if key in kinds and isinstance(value, str):
+        kind = kinds[key]
         if kind == "offer_section":
             return str(SECTION_LABELS.get(value, value))
         return labels.label(kind, value)
@@ -168,16 +195,16 @@ def value_text(key: str, value, wf=None) -> str:
         return value
     if isinstance(value, dict):
         if "label" in value or "code" in value:
-            text = labels.label(VALUE_KINDS.get(key, ""), value)
+            text = labels.label(kinds.get(key, ""), value)
             if value.get("max_points"):
                 text += f" ({formatting.points(value['max_points'])})"
             return text
         name = (lambda k: labels.label(KEY_KINDS[key], k)) if key in KEY_KINDS else labels.field_label
-        parts = [f"{name(k)}: {value_text(k, v, wf)}" for k, v in value.items()
+        parts = [f"{name(k)}: {value_text(k, v, wf, kinds, names)}" for k, v in value.items()
                  if k not in HIDDEN and not k.endswith("_id") and k != "id"]
         return "; ".join(parts)
     if isinstance(value, list):
-        return ", ".join(value_text(key, v, wf) for v in value) or "—"
+        return ", ".join(value_text(key, v, wf, kinds, names) for v in value) or "—"
     return str(value)
 
 
@@ -189,26 +216,30 @@ def _key(item) -> str:
 VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranches", "signed", "results"}
 
 
-def change(key: str, value, wf=None) -> Change | None:
+def change(key: str, value, wf=None, kinds: dict | None = None, names: dict | None = None) -> Change | None:
     if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via", "token"):
         return None  # ids and technical keys: the page itself says which object it is
     name = labels.field_label(key)
+
+    def text(v) -> str:
+        return value_text(key, v, wf, kinds, names)
+
     pair_of_lists = (isinstance(value, list) and len(value) == 2 and isinstance(value[0], (list, type(None)))
                      and isinstance(value[1], list))  # [before, after] of a list field (a consultation's fields)
     if isinstance(value, list) and len(value) == 2 and (key not in VALUE_LISTS or pair_of_lists):
         before, after = value
         if isinstance(before, (list, type(None))) and isinstance(after, list):
             old, new = {_key(x): x for x in (before or [])}, {_key(x): x for x in after}
-            return Change(name, "list", added=[value_text(key, new[k], wf) for k in new if k not in old],
-                          removed=[value_text(key, old[k], wf) for k in old if k not in new])
+            return Change(name, "list", added=[text(new[k]) for k in new if k not in old],
+                          removed=[text(old[k]) for k in old if k not in new])
         if isinstance(before, dict) and isinstance(after, dict):
             changed = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
-            return Change(name, "set", before=value_text(key, {k: before.get(k) for k in changed}, wf),
-                          after=value_text(key, {k: after.get(k) for k in changed}, wf))
-        return Change(name, "set", before=value_text(key, before, wf), after=value_text(key, after, wf))
+            return Change(name, "set", before=text({k: before.get(k) for k in changed}),
+                          after=text({k: after.get(k) for k in changed}))
+        return Change(name, "set", before=text(before), after=text(after))
     if isinstance(value, list):  # the items recorded with the action, each on its own
-        return Change(name, "items", added=[value_text(key, v, wf) for v in value])
-    return Change(name, "value", text=value_text(key, value, wf))
+        return Change(name, "items", added=[text(v) for v in value])
+    return Change(name, "value", text=text(value))
 
 
 def action_label(action: str, wf=None) -> str:
@@ -220,12 +251,41 @@ def action_label(action: str, wf=None) -> str:
     return str(known) if known is not None else action.replace("_", " ")
 
 
+def _ids_under(data, keys: set[str]):
+    """The ids recorded under `keys` anywhere in an entry's changes (nested dicts, lists, pairs)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k in keys:
+                for x in (v if isinstance(v, list) else [v]):
+                    if _as_id(x) is not None:
+                        yield _as_id(x)
+            yield from _ids_under(v, keys)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _ids_under(v, keys)
+
+
+def organisation_names(entries) -> dict[int, str]:
+    """id -> name of the organisations the entries name (ORGANISATION_KEYS): one query for the page,
+    in the session the entries were read in (none for entries that were not read from the database)."""
+    entries = list(entries)
+    ids = {i for e in entries for i in _ids_under(e.changes_data or {}, ORGANISATION_KEYS)}
+    state = inspect(entries[0], raiseerr=False) if entries else None
+    session = state.session if state is not None else None
+    if not ids or session is None:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+
+
 def describe(entries) -> list[Row]:
+    entries = list(entries)
+    names = organisation_names(entries)
     rows = []
     for e in entries:
         wf = WORKFLOWS.get(e.object_type)
+        kinds = TYPE_VALUE_KINDS.get(e.object_type, VALUE_KINDS)
         data = e.changes_data or {}
-        changes = [c for c in (change(k, v, wf) for k, v in data.items()) if c is not None]
+        changes = [c for c in (change(k, v, wf, kinds, names) for k, v in data.items()) if c is not None]
         # the state first: it says what happened
         changes.sort(key=lambda c: 0 if c.field == labels.field_label("state") else 1)
         rows.append(Row(seq=e.seq, at=e.clock_at, actor=e.actor_label or str(_("system")),
