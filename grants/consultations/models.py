@@ -22,6 +22,9 @@ CONSULTATION_STATES = {
 
 class Consultation(WorkflowMixin, Base, states=CONSULTATION_STATES):
     __tablename__ = "consultations"
+    # who locks a consultation's row changes it or appends to its chain (audit.lock_object): the
+    # engine's write sees both (grants.workflows.base)
+    __plain_read__ = True
 
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -33,6 +33,9 @@ class Offer(WorkflowMixin, Base, states=OFFER_STATES):
     __tablename__ = "offers"
     # what submission's checks and frozen revision read (deadline, registry data of the applicants)
     __lock_loads__ = ("contest", "organisation", "partners.organisation")
+    # who locks an offer's row changes it (its version) or appends to its chain (a federation
+    # member's answer, record_change): the engine's write sees both (grants.workflows.base)
+    __plain_read__ = True
 
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

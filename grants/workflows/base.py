@@ -180,6 +180,11 @@ class WorkflowMixin(IdKey):
     #: relationships (dotted paths) the transitions' checks read, loaded by the engine's locking
     #: re-read in the same statement (each would otherwise be a round trip of its own)
     __lock_loads__: ClassVar[tuple[str, ...]] = ()
+    #: True: transitions may first be tried without the row lock (apply_transition). Only for a
+    #: model whose row nobody locks without changing it or appending to its audit chain (the write
+    #: then sees every such change); a lock taken only to serialise (a payment's on its agreement,
+    #: set_amounts' on the contest, an event's booking) would go unseen
+    __plain_read__: ClassVar[bool] = False
 
     def __init_subclass__(cls, states: Iterable[str] | None = None, constraints: tuple = (), **kw) -> None:
         if states is not None:
@@ -496,13 +501,29 @@ def _pending_columns(session: Session, obj) -> dict[str, str] | None:
 
 
 class _Moved(Exception):
-    """The row or its audit chain moved after a plain (not locking) read, or the transaction had
-    written before it: the transition is performed again under the row lock, after rolling back
-    what this attempt wrote (`wrote`; the transaction had written nothing else)."""
+    """The plain (not locking) attempt cannot stand: the row or its audit chain moved, the
+    transaction had written before it, a check or effect would write or lock, or a refusal is to
+    be given under the lock. The transition is done again under the row lock; `rollback`: the
+    attempt's write reached the database and is rolled back (the transaction had written nothing
+    else); otherwise nothing reached it and only the attempt's unflushed changes are dropped
+    (`_forget_attempt`), so the caller's objects stay as loaded."""
 
-    def __init__(self, wrote: bool = True):
+    def __init__(self, rollback: bool = False):
         super().__init__()
-        self.wrote = wrote
+        self.rollback = rollback
+
+
+def _forget_attempt(session: Session) -> None:
+    """Drops what a plain attempt changed in the session and never flushed: objects it added are
+    expunged, objects it changed are expired (read again when asked). An object it deleted cannot
+    be brought back so cheaply: then the transaction, which has written nothing, is rolled back."""
+    if session.deleted:
+        session.rollback()
+        return
+    for o in list(session.new):
+        session.expunge(o)
+    for o in list(session.dirty):
+        session.expire(o)
 
 
 def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes: dict, data: dict, head,
@@ -516,7 +537,7 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     columns = _pending_columns(session, obj)
     if not locked:
         if columns is None:  # other rows to write: their locks are taken after the row's, under its lock
-            raise _Moved
+            raise _Moved(rollback=False)
         session.connection().info.pop(db.READING_ONLY, None)
     if columns is None:
         session.flush()  # a concurrent change raises StaleDataError here
@@ -542,7 +563,7 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
         result = direct(q, session.bind.dialect).rows(session, params)
         audited, version = result[0][:2]
         if not locked and not (audited and (version is not None or not columns)):
-            raise _Moved  # nothing of it may be committed: the caller rolls back
+            raise _Moved(rollback=True)  # nothing of it may be committed
         if audited:
             break
         # Another transaction appended to the chain without changing the row (an issued document, a
@@ -584,17 +605,15 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
     # doing it again (it has written nothing yet): the write proves the row and its chain did not
     # move since they were read, and a lock taken and then updated costs the database twice an
     # UPDATE. Otherwise, or when something did move, under the row lock.
-    if pg and not session.in_nested_transaction():
+    if pg and type(obj).__plain_read__ and not session.in_nested_transaction():
         try:
             return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=False)
         except _Moved as moved:
-            if moved.wrote:
-                session.rollback()  # only this attempt's own writes
-        except (WorkflowError, db.WouldWrite):
-            # a refusal read from a row that may have moved is answered again under the lock (the
-            # answer a locking caller would get: "already paid", not the guard's "over the grant");
-            # a check that writes or locks runs under the row lock, taken first as always
-            session.rollback()
+            transaction = session.get_transaction()
+            if moved.rollback or (transaction is not None and not transaction.is_active):
+                session.rollback()  # only this attempt's own write (or a flush the attempt refused)
+            else:
+                _forget_attempt(session)
     return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=pg)
 
 
@@ -611,7 +630,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
             head, clean = _read(session, obj, wf, locking)
             if not locking:
                 if not clean:
-                    raise _Moved(wrote=False)  # the transaction wrote before: it could not be done again
+                    raise _Moved  # the transaction wrote before: it could not be done again
                 reading = db.reading_only(session.connection())  # until the one write (`_write`)
         t = wf.by_name.get(name)
         if t is None:
@@ -671,13 +690,21 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
         if commit:
             session.commit()
         return obj
-    except (_Moved, db.WouldWrite):
-        raise  # the caller rolls back (or, the transaction having written before, goes on under the lock)
+    except _Moved:
+        raise
+    except db.WouldWrite:
+        # a check or effect that writes or locks runs under the row lock, taken first as always
+        # (never before it: the reverse of every locking transition's order, a deadlock)
+        raise _Moved from None
     except StaleDataError:
         session.rollback()
         current = session.get(type(obj), obj.id)
         raise stale(current.version if current else 0) from None
-    except Exception:
+    except Exception as e:
+        if not locking and isinstance(e, WorkflowError):
+            # a refusal read from a row that may have moved is given again under the lock (what a
+            # locking caller hears: "already paid", not the guard's "over the grant")
+            raise _Moved from None
         session.rollback()
         raise
     finally:

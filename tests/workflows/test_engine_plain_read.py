@@ -205,3 +205,52 @@ def test_reading_only_refuses_writes_and_locks_before_they_are_sent(session):
     finally:
         info.pop(db.READING_ONLY, None)
     session.rollback()
+
+
+def test_a_model_that_does_not_declare_plain_reads_is_locked_first(session, make_user):
+    """A contest's row is locked by set_amounts only to serialise (R-ALLOC: the amounts its decision
+    sums): its transitions always begin with the row lock."""
+    from grants.contests.models import Contest
+    from tests.factories import make_contest
+
+    officer = make_user("officer")
+    contest = make_contest(session, officer)
+    session.commit()
+    assert Contest.__plain_read__ is False and Consultation.__plain_read__ is True
+    with _Sent() as sent:
+        with pytest.raises(WorkflowError):
+            apply_transition(session, contest, "no_such_transition", officer)
+    reads = [s for s in sent if "FROM contests" in s]
+    assert reads and "FOR UPDATE" in reads[0]
+
+
+def test_an_effect_that_adds_rows_is_done_under_the_lock_and_the_callers_objects_stay_loaded(session, make_user,
+                                                                                           monkeypatch):
+    """An effect adding a row of its own (through the unit of work) makes the plain attempt give way
+    before anything reaches the database: the attempt's unflushed changes are dropped, not the
+    transaction, so what the caller loaded stays loaded (no rollback expiring it)."""
+    import dataclasses
+
+    from sqlalchemy import inspect as sa_inspect
+
+    from grants.core import outbox
+    from grants.workflows.consultation import CONSULTATION
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    other = new_consultation(session, officer, title="Trzymana przez wołającego")
+    session.commit()
+    other.title  # loaded by the caller before the transition
+
+    def extra(obj, ctx):
+        outbox.emit(ctx.session, "consultation.extra", {"id": obj.id})
+
+    t = CONSULTATION.by_name["open"]
+    monkeypatch.setitem(CONSULTATION.by_name, "open", dataclasses.replace(t, effects=(*t.effects, extra)))
+    before = snapshot(c.id)["outbox"]
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer)
+    assert _locks(sent) == [False, True]
+    assert not sa_inspect(other).expired_attributes and sa_inspect(other).persistent
+    assert snapshot(c.id)["state"] == "open" and snapshot(c.id)["outbox"] == before + 2  # the event once, and extra
+    assert audit.verify(session).ok
