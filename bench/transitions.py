@@ -3,7 +3,8 @@ version-checked UPDATEs of the same rows, on a fresh PostgreSQL database (create
 
     .venv/bin/python -m bench.transitions [--transitions 10000] [--server postgresql+psycopg://postgres@127.0.0.1:5432]
 
-Each engine transition is what an officer's click costs: lock and re-read the row, check role,
+Each engine transition is what an officer's click costs: re-read the row with its chain head
+(consultations are read without the row lock: the write proves nothing moved), check role,
 version, payload and guards, fire the machine, UPDATE with the version check, append the audit
 entry to the object's hash chain, write the outbox event, commit. The bare figure is one
 `UPDATE consultations SET state=..., version=version+1 WHERE id=:id AND version=:v` committed
