@@ -200,6 +200,7 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "role": _("rola"),
         "roles": _("role"),
         "user": _("użytkownik"),
+        "user_id": _("osoba"),
         "district": _("dzielnica"),
         "problem": _("problem"),
         "proposed_task": _("proponowane zadanie"),

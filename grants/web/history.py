@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, literal, select, union_all
 
+from grants.accounts.models import User
 from grants.core import formatting, labels
 from grants.core.i18n import _
 from grants.core.permissions import ROLE_LABELS
@@ -32,6 +33,7 @@ from grants.workflows.report import REPORT
 from grants.workflows.settlement import SETTLEMENT
 from grants.workflows.small_grant import SMALL_GRANT
 from grants.workflows.tranche import TRANCHE
+from reviewers.models import CommissionMember
 
 WORKFLOWS = {wf.object_type: wf for wf in (AGREEMENT, COMMISSION, CONCEPT, CONSULTATION, CONTEST, DIRECTION,
                                             INITIATIVE, OFFER, REPORT, SETTLEMENT, SMALL_GRANT, TRANCHE)}
@@ -93,9 +95,22 @@ TYPE_VALUE_KINDS = {
     "commission": {**VALUE_KINDS, "kind": "commission_member_kind", "grounds": "declaration_ground"},
 }
 
-# keys whose value is an organisation's id (a commission member's nominating organisation): shown by
-# the organisation's name, the names of every such id on the page read in one query (`describe`)
-ORGANISATION_KEYS = {"nominated_by"}
+# keys whose value is the id of something people know by its name: shown by that name (a commission
+# member's nominating organisation), never the id; the names of every such id on the page are read
+# in one query for each kind of thing (`read_names`)
+REFERENCES = {"nominated_by": "organisation"}
+# an object type's own references, where the id does not name the page's object: a commission's
+# entry names the person added or removed and the organisation a declaration concerns
+TYPE_REFERENCES = {
+    "commission": {**REFERENCES, "user_id": "person", "organisation_id": "organisation"},
+}
+# fields whose value is a dict keyed by ids: the keys shown by the names of what they name (the
+# members excluded when a commission's declarations open, keyed by the member's id)
+TYPE_KEYED_BY = {"commission": {"excluded": "member"}}
+# what an id names when no name was read for it (a value the database does not know, an entry read
+# outside a session): said in words, never the id
+UNKNOWN = {"organisation": _("nieznana organizacja"), "person": _("nieznana osoba"),
+           "member": _("nieznany członek komisji")}
 
 # fields whose value is a dict keyed by the codes of a dictionary (the offer's checklist answers)
 KEY_KINDS = {"formal_checks": "checklist"}
@@ -116,6 +131,34 @@ POINT_FIELDS = {"pass_threshold", "max_points"}
 HIDDEN = {"sha256", "protocol_sha256", "hash"}
 # codes named by dictionaries kept outside grants.core.labels (a code no dictionary knows stays as it is)
 OTHER_DICTIONARIES = {"roles": ROLE_LABELS, "fields": PUBLIC_BENEFIT_FIELDS}
+
+
+@dataclass
+class Names:
+    """Kind ("organisation", "person", "member") -> id -> the name people know it by: everything the
+    entries of a page name by id (REFERENCES, TYPE_REFERENCES, TYPE_KEYED_BY)."""
+    known: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def of(self, kind: str, value) -> str:
+        name = self.known.get(kind, {}).get(_as_id(value))
+        return name if name else str(UNKNOWN[kind])
+
+
+@dataclass
+class Reading:
+    """How the values of one object type's entries read: its workflow (states), its dictionaries
+    (TYPE_VALUE_KINDS), its references and dicts keyed by ids, and the page's names."""
+    wf: object = None
+    kinds: dict = field(default_factory=lambda: VALUE_KINDS)
+    refs: dict = field(default_factory=lambda: REFERENCES)
+    keyed: dict = field(default_factory=dict)
+    names: Names = field(default_factory=Names)
+
+    @classmethod
+    def of(cls, object_type: str, names: Names | None = None) -> "Reading":
+        return cls(WORKFLOWS.get(object_type), TYPE_VALUE_KINDS.get(object_type, VALUE_KINDS),
+                   TYPE_REFERENCES.get(object_type, REFERENCES), TYPE_KEYED_BY.get(object_type, {}),
+                   names or Names())
 
 
 @dataclass
@@ -154,17 +197,17 @@ def _as_id(value) -> int | None:
     return None
 
 
-def value_text(key: str, value, wf=None, kinds: dict | None = None, names: dict | None = None) -> str:
-    """One value as people read it. `kinds`: the dictionaries of the object's type (TYPE_VALUE_KINDS,
-    VALUE_KINDS when not given); `names`: organisation id -> name (`organisation_names`)."""
-    kinds = VALUE_KINDS if kinds is None else kinds
+def value_text(key: str, value, reading: Reading | None = None) -> str:
+    """One value as people read it, as `reading` says (its object type's dictionaries and references,
+    the page's names; any type's when not given)."""
+    reading = reading or Reading()
+    wf, kinds = reading.wf, reading.kinds
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(formatting.YES_NO[value])
-    if key in ORGANISATION_KEYS and _as_id(value) is not None:
-        name = (names or {}).get(_as_id(value))
-        return name if name else str(_("nieznana organizacja"))
+    if key in reading.refs and _as_id(value) is not None:
+        return reading.names.of(reading.refs[key], value)
     if key == "state" and wf is not None and isinstance(value, str):
         return wf.state_label(value)
     if key in OTHER_DICTIONARIES and isinstance(value, str):
@@ -199,12 +242,20 @@ def value_text(key: str, value, wf=None, kinds: dict | None = None, names: dict 
             if value.get("max_points"):
                 text += f" ({formatting.points(value['max_points'])})"
             return text
-        name = (lambda k: labels.label(KEY_KINDS[key], k)) if key in KEY_KINDS else labels.field_label
-        parts = [f"{name(k)}: {value_text(k, v, wf, kinds, names)}" for k, v in value.items()
-                 if k not in HIDDEN and not k.endswith("_id") and k != "id"]
+
+        def name(k: str) -> str:
+            if key in reading.keyed:  # keyed by ids: each by its name
+                return reading.names.of(reading.keyed[key], k)
+            if key in KEY_KINDS:
+                return labels.label(KEY_KINDS[key], k)
+            return labels.field_label(k)
+
+        # a person first: whom the rest is about
+        items = sorted(value.items(), key=lambda kv: reading.refs.get(kv[0]) != "person")
+        parts = [f"{name(k)}: {value_text(k, v, reading)}" for k, v in items if not _hidden(k, reading)]
         return "; ".join(parts)
     if isinstance(value, list):
-        return ", ".join(value_text(key, v, wf, kinds, names) for v in value) or "—"
+        return ", ".join(value_text(key, v, reading) for v in value) or "—"
     return str(value)
 
 
@@ -216,13 +267,22 @@ def _key(item) -> str:
 VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranches", "signed", "results"}
 
 
-def change(key: str, value, wf=None, kinds: dict | None = None, names: dict | None = None) -> Change | None:
-    if key in HIDDEN or key == "id" or key.endswith("_id") or key in ("invitation", "via", "token"):
-        return None  # ids and technical keys: the page itself says which object it is
+def _hidden(key: str, reading: Reading) -> bool:
+    """Ids and technical keys: the page itself says which object it is. An id of something else the
+    entry is about (REFERENCES) is shown, by its name."""
+    if key in reading.refs:
+        return False
+    return key in HIDDEN or key == "id" or key.endswith("_id")
+
+
+def change(key: str, value, reading: Reading | None = None) -> Change | None:
+    reading = reading or Reading()
+    if _hidden(key, reading) or key in ("invitation", "via", "token"):
+        return None
     name = labels.field_label(key)
 
     def text(v) -> str:
-        return value_text(key, v, wf, kinds, names)
+        return value_text(key, v, reading)
 
     pair_of_lists = (isinstance(value, list) and len(value) == 2 and isinstance(value[0], (list, type(None)))
                      and isinstance(value[1], list))  # [before, after] of a list field (a consultation's fields)
@@ -251,43 +311,71 @@ def action_label(action: str, wf=None) -> str:
     return str(known) if known is not None else action.replace("_", " ")
 
 
-def _ids_under(data, keys: set[str]):
-    """The ids recorded under `keys` anywhere in an entry's changes (nested dicts, lists, pairs)."""
+def _references(data, refs: dict, keyed: dict):
+    """(kind, id) of everything an entry's changes name by id, anywhere (nested dicts, lists, pairs):
+    the values under `refs`' keys, the keys of the dicts under `keyed`'s."""
     if isinstance(data, dict):
         for k, v in data.items():
-            if k in keys:
+            if k in refs:
                 for x in (v if isinstance(v, list) else [v]):
                     if _as_id(x) is not None:
-                        yield _as_id(x)
-            yield from _ids_under(v, keys)
+                        yield refs[k], _as_id(x)
+            if k in keyed and isinstance(v, dict):
+                for x in v:
+                    if _as_id(x) is not None:
+                        yield keyed[k], _as_id(x)
+            yield from _references(v, refs, keyed)
     elif isinstance(data, list):
         for v in data:
-            yield from _ids_under(v, keys)
+            yield from _references(v, refs, keyed)
 
 
-def organisation_names(entries) -> dict[int, str]:
-    """id -> name of the organisations the entries name (ORGANISATION_KEYS): one query for the page,
-    in the session the entries were read in (none for entries that were not read from the database)."""
+def _person(full_name: str | None, email: str | None) -> str:
+    return full_name or email or ""  # as User.display_name
+
+
+def read_names(entries) -> Names:
+    """The names of everything the entries name by id: one query for the organisations, one for the
+    people (users and commission members, by their user's full name or else e-mail), whatever the
+    number of entries; in the session the entries were read in (none for entries that were not read
+    from the database)."""
     entries = list(entries)
-    ids = {i for e in entries for i in _ids_under(e.changes_data or {}, ORGANISATION_KEYS)}
+    wanted: dict[str, set[int]] = {}
+    for e in entries:
+        for kind, i in _references(e.changes_data or {}, TYPE_REFERENCES.get(e.object_type, REFERENCES),
+                                   TYPE_KEYED_BY.get(e.object_type, {})):
+            wanted.setdefault(kind, set()).add(i)
     state = inspect(entries[0], raiseerr=False) if entries else None
     session = state.session if state is not None else None
-    if not ids or session is None:
-        return {}
-    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+    names = Names({kind: {} for kind in UNKNOWN})
+    if session is None:
+        return names
+    if wanted.get("organisation"):
+        names.known["organisation"].update(session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted["organisation"]))).all())
+    people = []
+    if wanted.get("person"):
+        people.append(select(literal("person").label("kind"), User.id, User.full_name, User.email)
+                      .where(User.id.in_(wanted["person"])))
+    if wanted.get("member"):
+        people.append(select(literal("member").label("kind"), CommissionMember.id, User.full_name, User.email)
+                      .join(User, User.id == CommissionMember.user_id)
+                      .where(CommissionMember.id.in_(wanted["member"])))
+    if people:
+        for kind, i, full_name, email in session.execute(union_all(*people) if len(people) > 1 else people[0]):
+            names.known[kind][i] = _person(full_name, email)
+    return names
 
 
 def describe(entries) -> list[Row]:
     entries = list(entries)
-    names = organisation_names(entries)
+    names = read_names(entries)
     rows = []
     for e in entries:
-        wf = WORKFLOWS.get(e.object_type)
-        kinds = TYPE_VALUE_KINDS.get(e.object_type, VALUE_KINDS)
-        data = e.changes_data or {}
-        changes = [c for c in (change(k, v, wf, kinds, names) for k, v in data.items()) if c is not None]
-        # the state first: it says what happened
-        changes.sort(key=lambda c: 0 if c.field == labels.field_label("state") else 1)
+        reading = Reading.of(e.object_type, names)
+        # the state first: it says what happened; then whom or what the entry concerns (REFERENCES)
+        data = sorted((e.changes_data or {}).items(), key=lambda kv: (kv[0] != "state", kv[0] not in reading.refs))
+        changes = [c for c in (change(k, v, reading) for k, v in data) if c is not None]
         rows.append(Row(seq=e.seq, at=e.clock_at, actor=e.actor_label or str(_("system")),
-                        action=action_label(e.action, wf), changes=changes))
+                        action=action_label(e.action, reading.wf), changes=changes))
     return rows

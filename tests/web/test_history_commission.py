@@ -5,12 +5,13 @@ means: a member's `kind` is a seat on the commission, a report's `kind` is parti
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 from grants.commissions import operations as commission_ops
+from grants.core import clock
 from grants.web import history
-from tests.factories import contest_in_evaluation
+from tests.factories import contest_in_evaluation, contest_values, contest_with_offers, evaluate
 
 
 def _history_section(page: str) -> str:
@@ -47,12 +48,13 @@ def test_commission_history_names_a_member_added_by_labels_values_and_organisati
     for code in ("city", "ngo", "nominated by", "nominated_by", "chair:", "excluded", f": {nominating.id};"):
         assert code not in text, (code, text)
 
-    # the organisations' names of the whole page: one query, however many entries name one
+    # the names of the whole page: one query for the organisations, one for the people, however many
+    # entries name one
     from grants.core import audit, db
     entries = audit.history(db.session, "commission", cid)
     with count_queries() as n:
         history.describe(entries)
-    assert n() == 1
+    assert n() == 2  # the organisations, the people
 
 
 def _entry(object_type, action, changes, seq=1):
@@ -75,10 +77,85 @@ def test_the_same_key_is_read_with_its_areas_dictionary():
         _entry("report", "create", {"kind": "final"}, 3),
     ])
     lines = _lines(rows)
-    assert lines == [
-        "członek: rodzaj: ekspert (głos doradczy); przewodniczący komisji: nie; organizacja wskazująca: —; "
-        "wyłączenie z komisji: —",
+    assert lines == [  # entries read outside a session: the people and organisations unknown, in words
+        "członek: osoba: nieznana osoba; rodzaj: ekspert (głos doradczy); przewodniczący komisji: nie; "
+        "organizacja wskazująca: —; wyłączenie z komisji: —",
+        "organizacja: nieznana organizacja",
         "konflikt interesów: tak",
         "podstawy wyłączenia: pokrewieństwo lub powinowactwo, udział w przygotowaniu oferty",
         "rodzaj: końcowe",
     ]
+
+
+def _named(session, user, full_name: str):
+    user.full_name = full_name
+    session.commit()
+    return user
+
+
+def test_commission_history_names_the_people_and_organisations_it_concerns(app, session, make_user, make_org, login,
+                                                                           count_queries):
+    """Who was added and who removed (by full name, the e-mail when there is none), which
+    organisation a declaration concerns and whom the opening of declarations excluded: never an id
+    (the page read "wyłączenie z komisji: 12: Wyłączony: ...", a removal and a declaration showed
+    nothing at all)."""
+    officer = _named(session, make_user("officer"), "Anna Przewodnicząca")
+    second = _named(session, make_user("officer"), "Piotr Urzędnik")
+    org_a, org_b = make_org(name="Fundacja Oferent Pierwszy"), make_org(name="Stowarzyszenie Oferent Drugi")
+    a, b = make_user("applicant", org=org_a), make_user("applicant", org=org_b)
+    early = _named(session, make_user("commission_member"), "Ewa Wczesna")
+    removed = _named(session, make_user("commission_member", email="odwolany@test.example.org"), "")
+    box = {}
+
+    def form_commission(contest):
+        c = commission_ops.create(session, officer, contest)
+        commission_ops.add_member(session, officer, c, user_id=officer.id, kind="city", is_chair=True)
+        commission_ops.add_member(session, officer, c, user_id=second.id, kind="city")
+        commission_ops.add_member(session, officer, c, user_id=early.id, kind="ngo",
+                                  nominating_organisation_id=org_a.id)  # org_a has not submitted yet
+        gone = commission_ops.add_member(session, officer, c, user_id=removed.id, kind="expert")
+        commission_ops.remove_member(session, officer, c, gone.id)
+        session.commit()
+        box["c"] = c
+
+    contest, offers = contest_with_offers(session, officer, [(a, org_a, "9000.00"), (b, org_b, "9000.00")],
+                                          contest_values(deadline=clock.now() - timedelta(days=10)),
+                                          before_submit=form_commission)
+    evaluate(session, officer, contest, offers)
+    c = box["c"]
+    early_member = c.member_for(early).id
+    commission_ops.transition(session, c, "open_declarations", officer, {"without_ngo_reason": "all_excluded"})
+    session.commit()
+    commission_ops.declare(session, second, c, org_b.id, False)
+    session.commit()
+    cid = c.id
+
+    page = login(officer, app.test_client()).get(f"/commissions/{cid}")
+    assert page.status_code == 200
+    text = _history_section(page.get_data(as_text=True))
+    rows = {}
+    for row in text.split('<p class="history-head">')[1:]:
+        action = re.search(r"<strong>(.*?)</strong>", row).group(1)
+        rows.setdefault(action, []).append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)))
+    # who was added: each member by name (the person first), the one with no full name by e-mail
+    added = rows["dodanie członka"]
+    assert [r.split("członek: osoba: ", 1)[1].split(";")[0] for r in added] == [
+        "Anna Przewodnicząca", "Piotr Urzędnik", "Ewa Wczesna", "odwolany@test.example.org"], added
+    # who was removed
+    assert rows["usunięcie członka"][0].strip().endswith("osoba: odwolany@test.example.org"), rows
+    # the declaration: the organisation it concerns, first
+    assert "organizacja: Stowarzyszenie Oferent Drugi konflikt interesów: nie" in rows["oświadczenie o bezstronności"][0]
+    # the exclusion at the opening of declarations: the member by name, not by the member's id
+    assert "wyłączenie z komisji: Ewa Wczesna: Wyłączony: organizacja wskazująca (Fundacja Oferent Pierwszy)" in text
+    assert f": {early_member}: " not in text and f">{early_member}: " not in text
+    for raw in ("user id", "organisation id", "member id", "nieznana osoba", "nieznana organizacja"):
+        assert raw not in text, (raw, text)
+
+    # the names of the whole page: one query for the organisations, one for the people, however many
+    # entries name them
+    from grants.core import audit, db
+    entries = audit.history(db.session, "commission", cid)
+    assert len(entries) >= 8
+    with count_queries() as n:
+        history.describe(entries)
+    assert n() == 2
