@@ -10,13 +10,11 @@ from sqlalchemy.orm import object_session
 from grants.calltypes import get
 from grants.contests.models import Contest
 from grants.core.i18n import _
+from grants.core.labels import REGISTRY as DICTIONARIES
 from grants.offers.models import Offer, OfferPartner
 
-WITHOUT_NGO = {
-    "none_nominated": _("organizacje nie wskazały kandydatów"),
-    "none_take_part": _("wskazane osoby nie wezmą udziału"),
-    "all_excluded": _("wszystkie wskazane osoby podlegają wyłączeniu"),
-}
+# one dictionary for the pages, the protocol and the history (grants.core.labels)
+WITHOUT_NGO = DICTIONARIES["commission_without_ngo"]
 
 
 def participating_organisations(session, contest_id: int) -> set[int]:

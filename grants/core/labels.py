@@ -89,6 +89,12 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "earlier_involvement": _("udział w przygotowaniu oferty"),
         "other": _("inna okoliczność"),
     },
+    # why a commission works without NGO nominees (R-COM-NGO; Commission.without_ngo_reason)
+    "commission_without_ngo": {
+        "none_nominated": _("organizacje nie wskazały kandydatów"),
+        "none_take_part": _("wskazane osoby nie wezmą udziału"),
+        "all_excluded": _("wszystkie wskazane osoby podlegają wyłączeniu"),
+    },
     # fields that appear in histories, annexes and error messages
     "field": {
         "state": _("stan"),
@@ -196,6 +202,10 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "excluded": _("wyłączenie z komisji"),
         "conflict": _("konflikt interesów"),
         "grounds": _("podstawy wyłączenia"),
+        "without_ngo_reason": _("komisja pracuje bez osób wskazanych przez organizacje"),
+        "missing_cards": _("brakujące karty oceny"),
+        "close_reason": _("uzasadnienie zamknięcia oceny"),
+        "reopen_reason": _("powód wznowienia oceny"),
         "email": _("e-mail"),
         "role": _("rola"),
         "roles": _("role"),

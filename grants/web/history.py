@@ -19,6 +19,7 @@ from grants.accounts.models import User
 from grants.core import formatting, labels
 from grants.core.i18n import _
 from grants.core.permissions import ROLE_LABELS
+from grants.offers.models import Offer
 from grants.registry.dictionaries import FIELDS as PUBLIC_BENEFIT_FIELDS
 from grants.registry.models import Organisation
 from grants.workflows.agreement import AGREEMENT
@@ -58,6 +59,7 @@ ACTIONS = {
     "nominate": _("zgłoszenie kandydata"),
     "consent": _("zgoda kandydata"),
     "record_return": _("zapisanie wpłaty zwrotu"),
+    "set_amounts": _("propozycja kwot dotacji"),
     "set_partners": _("zmiana partnerów oferty wspólnej"),
     "annex": _("aneks"),
     "revise": _("nowa wersja"),
@@ -92,7 +94,8 @@ VALUE_KINDS = {
 # first (a commission's member is of the kind city/ngo/expert, a report or an offer's version is
 # partial/final/submission...; a commission member's grounds of exclusion)
 TYPE_VALUE_KINDS = {
-    "commission": {**VALUE_KINDS, "kind": "commission_member_kind", "grounds": "declaration_ground"},
+    "commission": {**VALUE_KINDS, "kind": "commission_member_kind", "grounds": "declaration_ground",
+                   "without_ngo_reason": "commission_without_ngo"},
 }
 
 # keys whose value is the id of something people know by its name: shown by that name (a commission
@@ -107,10 +110,15 @@ TYPE_REFERENCES = {
 # fields whose value is a dict keyed by ids: the keys shown by the names of what they name (the
 # members excluded when a commission's declarations open, keyed by the member's id)
 TYPE_KEYED_BY = {"commission": {"excluded": "member"}}
+# entries whose own keys are ids (object type, action) -> what they name and the field's words for
+# one of them: the amounts a commission proposes, keyed by the offer's id
+ACTION_KEYED_BY = {
+    ("commission", "set_amounts"): ("offer", lambda name: _("proponowana dotacja dla oferty %(offer)s", offer=name)),
+}
 # what an id names when no name was read for it (a value the database does not know, an entry read
 # outside a session): said in words, never the id
 UNKNOWN = {"organisation": _("nieznana organizacja"), "person": _("nieznana osoba"),
-           "member": _("nieznany członek komisji")}
+           "member": _("nieznany członek komisji"), "offer": _("nieznana oferta")}
 
 # fields whose value is a dict keyed by the codes of a dictionary (the offer's checklist answers)
 KEY_KINDS = {"formal_checks": "checklist"}
@@ -135,7 +143,7 @@ OTHER_DICTIONARIES = {"roles": ROLE_LABELS, "fields": PUBLIC_BENEFIT_FIELDS}
 
 @dataclass
 class Names:
-    """Kind ("organisation", "person", "member") -> id -> the name people know it by: everything the
+    """Kind ("organisation", "person", "member", "offer") -> id -> the name people know it by: everything the
     entries of a page name by id (REFERENCES, TYPE_REFERENCES, TYPE_KEYED_BY)."""
     known: dict[str, dict[int, str]] = field(default_factory=dict)
 
@@ -147,18 +155,20 @@ class Names:
 @dataclass
 class Reading:
     """How the values of one object type's entries read: its workflow (states), its dictionaries
-    (TYPE_VALUE_KINDS), its references and dicts keyed by ids, and the page's names."""
+    (TYPE_VALUE_KINDS), its references and dicts keyed by ids, whether the entry's own keys are ids
+    (ACTION_KEYED_BY), and the page's names."""
     wf: object = None
     kinds: dict = field(default_factory=lambda: VALUE_KINDS)
     refs: dict = field(default_factory=lambda: REFERENCES)
     keyed: dict = field(default_factory=dict)
     names: Names = field(default_factory=Names)
+    own_keys: tuple | None = None
 
     @classmethod
-    def of(cls, object_type: str, names: Names | None = None) -> "Reading":
+    def of(cls, object_type: str, names: Names | None = None, action: str = "") -> "Reading":
         return cls(WORKFLOWS.get(object_type), TYPE_VALUE_KINDS.get(object_type, VALUE_KINDS),
                    TYPE_REFERENCES.get(object_type, REFERENCES), TYPE_KEYED_BY.get(object_type, {}),
-                   names or Names())
+                   names or Names(), ACTION_KEYED_BY.get((object_type, action)))
 
 
 @dataclass
@@ -277,9 +287,13 @@ def _hidden(key: str, reading: Reading) -> bool:
 
 def change(key: str, value, reading: Reading | None = None) -> Change | None:
     reading = reading or Reading()
-    if _hidden(key, reading) or key in ("invitation", "via", "token"):
+    if reading.own_keys is not None:  # the key is an id: what it names, in words
+        kind, words = reading.own_keys
+        name = str(words(reading.names.of(kind, key)))
+    elif _hidden(key, reading) or key in ("invitation", "via", "token"):
         return None
-    name = labels.field_label(key)
+    else:
+        name = labels.field_label(key)
 
     def text(v) -> str:
         return value_text(key, v, reading)
@@ -297,6 +311,8 @@ def change(key: str, value, reading: Reading | None = None) -> Change | None:
             return Change(name, "set", before=text({k: before.get(k) for k in changed}),
                           after=text({k: after.get(k) for k in changed}))
         return Change(name, "set", before=text(before), after=text(after))
+    if value == []:  # nothing recorded (no grounds of a declaration of no conflict)
+        return Change(name, "value", text="—")
     if isinstance(value, list):  # the items recorded with the action, each on its own
         return Change(name, "items", added=[text(v) for v in value])
     return Change(name, "value", text=text(value))
@@ -334,10 +350,16 @@ def _person(full_name: str | None, email: str | None) -> str:
     return full_name or email or ""  # as User.display_name
 
 
+def _offer(number: str | None, title: str | None) -> str:
+    """An offer as its lists name it: its number and title."""
+    title = f"„{title}”" if title else ""
+    return " ".join(x for x in (number, title) if x)
+
+
 def read_names(entries) -> Names:
     """The names of everything the entries name by id: one query for the organisations, one for the
-    people (users and commission members, by their user's full name or else e-mail), whatever the
-    number of entries; in the session the entries were read in (none for entries that were not read
+    people (users and commission members, by their user's full name or else e-mail), one for the
+    offers, whatever the number of entries; in the session the entries were read in (none for entries that were not read
     from the database)."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
@@ -345,6 +367,9 @@ def read_names(entries) -> Names:
         for kind, i in _references(e.changes_data or {}, TYPE_REFERENCES.get(e.object_type, REFERENCES),
                                    TYPE_KEYED_BY.get(e.object_type, {})):
             wanted.setdefault(kind, set()).add(i)
+        own = ACTION_KEYED_BY.get((e.object_type, e.action))
+        if own is not None:
+            wanted.setdefault(own[0], set()).update(i for i in map(_as_id, e.changes_data or {}) if i is not None)
     state = inspect(entries[0], raiseerr=False) if entries else None
     session = state.session if state is not None else None
     names = Names({kind: {} for kind in UNKNOWN})
@@ -364,6 +389,9 @@ def read_names(entries) -> Names:
     if people:
         for kind, i, full_name, email in session.execute(union_all(*people) if len(people) > 1 else people[0]):
             names.known[kind][i] = _person(full_name, email)
+    if wanted.get("offer"):
+        names.known["offer"].update((i, _offer(number, title)) for i, number, title in session.execute(
+            select(Offer.id, Offer.number, Offer.title).where(Offer.id.in_(wanted["offer"]))))
     return names
 
 
@@ -372,7 +400,7 @@ def describe(entries) -> list[Row]:
     names = read_names(entries)
     rows = []
     for e in entries:
-        reading = Reading.of(e.object_type, names)
+        reading = Reading.of(e.object_type, names, e.action)
         # the state first: it says what happened; then whom or what the entry concerns (REFERENCES)
         data = sorted((e.changes_data or {}).items(), key=lambda kv: (kv[0] != "state", kv[0] not in reading.refs))
         changes = [c for c in (change(k, v, reading) for k, v in data) if c is not None]

@@ -159,3 +159,52 @@ def test_commission_history_names_the_people_and_organisations_it_concerns(app, 
     with count_queries() as n:
         history.describe(entries)
     assert n() == 2
+
+
+def test_commission_history_from_opening_to_protocol_has_no_codes_keys_or_offer_ids(app, session, make_user, make_org,
+                                                                                    login, count_queries):
+    """The rest of a commission's life: the reason it works without NGO nominees in words (it read
+    "without ngo reason: none_nominated"), a declaration of no conflict with no grounds ("—", not an
+    empty list), scoring closed with cards missing and reopened, and the proposed amounts named by the
+    offer (it read "set amounts · 1: było 9 000,00 zł, jest 5 000,00 zł")."""
+    from decimal import Decimal
+
+    from tests.factories import commission_scoring, full_marks
+    officer, second = make_user("officer"), make_user("officer")
+    org_a, org_b = make_org(), make_org()
+    a, b = make_user("applicant", org=org_a), make_user("applicant", org=org_b)
+    contest, offers = contest_in_evaluation(session, officer, [(a, org_a, "9000.00"), (b, org_b, "8000.00")])
+    com = commission_scoring(session, officer, second, contest)
+    commission_ops.transition(session, com, "close_scoring", officer, {"reason": "Jeden członek zachorował."})
+    commission_ops.transition(session, com, "reopen", officer, {"reason": "Członek wrócił."})
+    for m in com.members:
+        for o in offers:
+            commission_ops.save_card(session, m.user, com, o, *full_marks(contest), submit=True)
+    session.commit()
+    commission_ops.transition(session, com, "close_scoring", officer)
+    commission_ops.set_amounts(session, officer, com, {offers[0].id: Decimal("5000.00")})
+    session.commit()
+    commission_ops.transition(session, com, "approve_protocol", officer)
+    session.commit()
+    cid, first = com.id, offers[0]
+
+    page = login(officer, app.test_client()).get(f"/commissions/{cid}")
+    assert page.status_code == 200
+    html = _history_section(page.get_data(as_text=True))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "komisja pracuje bez osób wskazanych przez organizacje: organizacje nie wskazały kandydatów" in text, text
+    assert "konflikt interesów: nie podstawy wyłączenia: — " in text and "<ul></ul>" not in html  # none, not a list
+    assert "brakujące karty oceny: 4" in text and "uzasadnienie zamknięcia oceny: Jeden członek zachorował." in text
+    assert "powód wznowienia oceny: Członek wrócił." in text
+    assert "propozycja kwot dotacji" in text
+    assert (f"proponowana dotacja dla oferty {first.number} „{first.title}”: było 9 000,00 zł, jest 5 000,00 zł"
+            in text.replace("\xa0", " ")), text
+    for raw in ("none_nominated", "without ngo", "missing cards", "close reason", "reopen reason", "set amounts",
+                f" {first.id}: ", "nieznana"):
+        assert raw not in text, (raw, text)
+
+    from grants.core import audit, db
+    entries = audit.history(db.session, "commission", cid)
+    with count_queries() as n:
+        history.describe(entries)
+    assert n() == 3  # the organisations, the people, the offers
