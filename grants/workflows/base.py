@@ -32,12 +32,12 @@ from grants.core.types import UTCDateTime
 
 from .errors import (
     GuardRefused,
-    WorkflowError,
     InvalidPayload,
     MalformedPayload,
     TransitionForbidden,
     TransitionNotAvailable,
     UnknownTransition,
+    WorkflowError,
     stale,
 )
 
@@ -624,6 +624,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
     wf: Workflow = obj.__workflow__
     pg = session.bind.dialect.name == "postgresql"
     reading = None
+    written = False  # the plain attempt's write was sent: what fails after it is rolled back
     try:
         head = audit.UNKNOWN
         if pg:
@@ -669,6 +670,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
                     break
             else:
                 read = None
+            written = not locking
             read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, *(read or (None, {})),
                                locked=locking)
         else:
@@ -704,7 +706,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
         if not locking and isinstance(e, WorkflowError):
             # a refusal read from a row that may have moved is given again under the lock (what a
             # locking caller hears: "already paid", not the guard's "over the grant")
-            raise _Moved from None
+            raise _Moved(rollback=written) from None
         session.rollback()
         raise
     finally:

@@ -254,3 +254,26 @@ def test_an_effect_that_adds_rows_is_done_under_the_lock_and_the_callers_objects
     assert not sa_inspect(other).expired_attributes and sa_inspect(other).persistent
     assert snapshot(c.id)["state"] == "open" and snapshot(c.id)["outbox"] == before + 2  # the event once, and extra
     assert audit.verify(session).ok
+
+
+def test_a_refusal_after_the_plain_write_rolls_that_write_back_before_the_locked_attempt(session, make_user,
+                                                                                        monkeypatch):
+    """A hook refusing after the plain attempt's write (here once): the write is rolled back, the
+    transition is done under the lock from the row as it was, with one entry in the chain."""
+    from grants.workflows import base
+    from grants.workflows.errors import GuardRefused
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    refused = []
+
+    def refuse_once(*_args, **_kw):
+        if not refused:
+            refused.append(True)
+            raise GuardRefused(base.Reason("Jeszcze nie"))
+
+    monkeypatch.setattr(base, "_transition_hooks", [*base._transition_hooks, refuse_once])
+    apply_transition(session, c, "open", officer)
+    assert refused and snapshot(c.id)["state"] == "open" and snapshot(c.id)["version"] == 2
+    assert [a for a, _ in audit_actions(c.id)] == ["create", "open"]
+    assert audit.verify(session).ok
