@@ -607,20 +607,20 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
     # UPDATE. Otherwise, or when something did move, under the row lock.
     if pg and type(obj).__plain_read__ and not session.in_nested_transaction():
         try:
-            return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=False)
+            return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, plain=True)
         except _Moved as moved:
             transaction = session.get_transaction()
             if moved.rollback or (transaction is not None and not transaction.is_active):
                 session.rollback()  # only this attempt's own write (or a flush the attempt refused)
             else:
                 _forget_attempt(session)
-    return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, locking=pg)
+    return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, plain=False)
 
 
 def _perform(session: Session, obj, name: str, actor, payload, expected_version, commit: bool,
-             received_at: datetime | None, *, locking: bool):
-    """apply_transition's work; `locking` False (PostgreSQL): the row read plainly, and `_Moved`
-    raised (nothing written) when the transaction had written before or the row moved."""
+             received_at: datetime | None, *, plain: bool):
+    """apply_transition's work; `plain` (PostgreSQL only): the row read without its lock, and
+    `_Moved` raised when the attempt cannot stand (see `_Moved`)."""
     wf: Workflow = obj.__workflow__
     pg = session.bind.dialect.name == "postgresql"
     reading = None
@@ -628,8 +628,8 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
     try:
         head = audit.UNKNOWN
         if pg:
-            head, clean = _read(session, obj, wf, locking)
-            if not locking:
+            head, clean = _read(session, obj, wf, locking=not plain)
+            if plain:
                 if not clean:
                     raise _Moved  # the transaction wrote before: it could not be done again
                 reading = db.reading_only(session.connection())  # until the one write (`_write`)
@@ -670,9 +670,9 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
                     break
             else:
                 read = None
-            written = not locking
+            written = plain
             read_rows = _write(session, obj, wf, name, ctx, changes, data, head, now, before, *(read or (None, {})),
-                               locked=locking)
+                               locked=not plain)
         else:
             # the version-checked UPDATE now, so that a concurrent change (no row lock here)
             # raises StaleDataError here, not in the caller's later commit
@@ -703,7 +703,7 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
         current = session.get(type(obj), obj.id)
         raise stale(current.version if current else 0) from None
     except Exception as e:
-        if not locking and isinstance(e, WorkflowError):
+        if plain and isinstance(e, WorkflowError):
             # a refusal read from a row that may have moved is given again under the lock (what a
             # locking caller hears: "already paid", not the guard's "over the grant")
             raise _Moved(rollback=written) from None
