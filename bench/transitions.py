@@ -57,8 +57,9 @@ def _setup(rows: int):
 
 CPU = {"engine": 0.0, "bare": 0.0, "hand": 0.0}  # this process's CPU seconds per phase
 ROUND_TRIPS = [0]  # statements and commits the engine phase sent
+# the engine's plain read of a consultation (no row lock: its write proves nothing moved)
 _LOCK = text("SELECT c.*, h.seq AS head, h.hash AS head_hash FROM consultations c LEFT JOIN audit_heads h "
-             "ON h.object_type = 'consultation' AND h.object_id = CAST(c.id AS VARCHAR) WHERE c.id = :id FOR UPDATE OF c")
+             "ON h.object_type = 'consultation' AND h.object_id = CAST(c.id AS VARCHAR) WHERE c.id = :id")
 _UPDATE = text("UPDATE consultations SET state = state, next_check_at = now(), version = version + 1 "
                "WHERE id = :id AND version = :v")
 _AUDIT = text("INSERT INTO audit_entries (object_type, object_id, seq, action, actor_id, actor_label, clock_at, "
