@@ -508,9 +508,9 @@ class _Moved(Exception):
     else); otherwise nothing reached it and only the attempt's unflushed changes are dropped
     (`_forget_attempt`), so the caller's objects stay as loaded."""
 
-    def __init__(self, rollback: bool = False):
+    def __init__(self, rollback: bool = False, forget: bool = True):
         super().__init__()
-        self.rollback = rollback
+        self.rollback, self.forget = rollback, forget
 
 
 def _forget_attempt(session: Session) -> None:
@@ -612,7 +612,7 @@ def apply_transition(session: Session, obj, name: str, actor, payload: dict | No
             transaction = session.get_transaction()
             if moved.rollback or (transaction is not None and not transaction.is_active):
                 session.rollback()  # only this attempt's own write (or a flush the attempt refused)
-            else:
+            elif moved.forget:
                 _forget_attempt(session)
     return _perform(session, obj, name, actor, payload, expected_version, commit, received_at, plain=False)
 
@@ -630,8 +630,10 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
         if pg:
             head, clean = _read(session, obj, wf, locking=not plain)
             if plain:
-                if not clean:
-                    raise _Moved  # the transaction wrote before: it could not be done again
+                if not clean or session.new or session.dirty or session.deleted:
+                    # the transaction wrote before, or the caller holds changes not yet flushed (under
+                    # no_autoflush): the attempt could not be undone without touching them
+                    raise _Moved(forget=False)
                 reading = db.reading_only(session.connection())  # until the one write (`_write`)
         t = wf.by_name.get(name)
         if t is None:

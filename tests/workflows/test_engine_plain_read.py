@@ -277,3 +277,25 @@ def test_a_refusal_after_the_plain_write_rolls_that_write_back_before_the_locked
     assert refused and snapshot(c.id)["state"] == "open" and snapshot(c.id)["version"] == 2
     assert [a for a, _ in audit_actions(c.id)] == ["create", "open"]
     assert audit.verify(session).ok
+
+
+def test_a_callers_unflushed_changes_are_kept_when_the_plain_attempt_gives_way(session, make_user):
+    """A caller holding changes it has not flushed (under no_autoflush) gets the locked transition
+    straight away: giving way would drop those changes with the attempt's."""
+    from grants.core import outbox
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    other = new_consultation(session, officer, title="Zmieniana przez wołającego")
+    session.commit()
+    before = snapshot(c.id)["outbox"]
+    with session.no_autoflush:
+        other.description = "Zmiana jeszcze nie zapisana"
+        outbox.emit(session, "consultation.caller", {"id": other.id})
+        with _Sent() as sent:
+            apply_transition(session, c, "open", officer)
+    assert _locks(sent)[-1] is True
+    with db.get_engine().connect() as conn:
+        assert conn.execute(text("SELECT description FROM consultations WHERE id = :i"),
+                            {"i": other.id}).scalar() == "Zmiana jeszcze nie zapisana"
+    assert snapshot(c.id)["state"] == "open" and snapshot(c.id)["outbox"] == before + 2
