@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 
@@ -50,8 +51,11 @@ class Direct:
         try:
             if connection.dispatch.before_cursor_execute:
                 connection.dispatch.before_cursor_execute(connection, cursor, self.sql, params, None, False)
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+            try:
+                cursor.execute(self.sql, params)
+                rows = cursor.fetchall()
+            except connection.dialect.loaded_dbapi.Error as e:
+                raise _wrapped(connection, cursor, self.sql, params, e) from e
             if not rows:
                 return rows
             loaders = self._loaders
@@ -63,6 +67,18 @@ class Direct:
             return rows
         finally:
             cursor.close()
+
+
+def _wrapped(connection, cursor, sql: str, params: dict, error: Exception) -> sa_exc.DBAPIError:
+    """The driver's error as SQLAlchemy would raise it (IntegrityError, OperationalError…: what
+    callers and grants.core.db.is_unavailable look for), the connection invalidated when it is
+    gone, so that the pool does not hand it out again."""
+    dialect = connection.dialect
+    gone = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if gone:
+        connection.invalidate(error)
+    return sa_exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, connection_invalidated=gone,
+                                      dialect=dialect)
 
 
 _COMPILED: dict[tuple[int, str], tuple[Any, Direct]] = {}

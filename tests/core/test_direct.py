@@ -44,3 +44,18 @@ def test_a_statement_with_an_in_list_is_sent_by_sqlalchemy(session, make_user):
     d = direct(q, session.bind.dialect)
     assert not d.plain and d.rows(session, {}) == [(ids[0],), (ids[1],)]
     assert direct(q, session.bind.dialect) is d  # compiled once
+
+
+def test_a_database_error_is_raised_as_sqlalchemy_raises_it(session, make_user):
+    """Callers catch SQLAlchemy's IntegrityError (a concurrent twin) and grants.core.db.is_unavailable
+    reads its OperationalError: the driver's own error would pass both by."""
+    from sqlalchemy import exc, insert
+
+    from grants.registry.models import Grantor
+
+    make_user("officer")
+    existing = session.scalars(select(Grantor)).first()
+    q = insert(Grantor).values(code=bindparam("code"), name=bindparam("name"))
+    with pytest.raises(exc.IntegrityError):
+        direct(q, session.bind.dialect).rows(session, {"code": existing.code, "name": "Drugi raz"})
+    session.rollback()
