@@ -29,7 +29,6 @@ class Direct:
         self.processors = dict(compiled._bind_processors)
         self.escaped = dict(compiled.escaped_bind_names or {})
         self.types = [column[3] for column in compiled._result_columns]
-        self.keys = [column[0] for column in compiled._result_columns]
         self._loaders: list | None = None  # result processors, known once a result's types are
 
     def params(self, values: dict[str, Any]) -> dict[str, Any]:

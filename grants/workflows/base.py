@@ -430,10 +430,15 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         entries, events = audit.AuditEntry.__table__, outbox.OutboxEvent.__table__
+
+        def moving(*also):  # the version-checked UPDATE of the changed columns
+            return (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
+                                        *also)
+                    .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
+                    .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
+
         if update_first:
-            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"))
-                     .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
-                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
+            moved = moving()
             entry = (pg_insert(entries).from_select(
                 list(audit_keys), select(*(bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys))
                 .select_from(moved)).on_conflict_do_nothing(constraint="object_seq")
@@ -452,10 +457,7 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
         if update_first:
             q = ((audited, select(moved.c.version).scalar_subquery().label("version")), (moved, entry, event, *added))
         elif columns:
-            moved = (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
-                                         select(entry.c.object_type).exists())
-                     .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
-                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
+            moved = moving(select(entry.c.object_type).exists())
             q = ((audited, select(moved.c.version).scalar_subquery().label("version")), (entry, event, *added, moved))
         else:
             q = ((audited, select(func.count()).select_from(event).scalar_subquery().label("version")),

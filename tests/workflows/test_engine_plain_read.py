@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from grants.consultations.models import Consultation
 from grants.core import audit, db
+from grants.workflows import base
 from grants.workflows.base import apply_transition
 from grants.workflows.errors import StaleVersion, WorkflowError
 
@@ -34,6 +35,25 @@ class _Sent(list):
 
 def _locks(sent) -> list[bool]:
     return ["FOR UPDATE" in s for s in sent if s.startswith("SELECT") and "consultations" in s]
+
+
+def _after_the_plain_read(monkeypatch, engine, act) -> list:
+    """Once, right after the engine's plain read, `act(other_session, obj)` runs and commits in a
+    transaction of its own; returns the list that says it ran (clear it to run `act` again)."""
+    real_read = base._read
+    done: list = []
+
+    def read_then_act(s, obj, wf, locking):
+        out = real_read(s, obj, wf, locking)
+        if not locking and not done:
+            done.append(True)
+            with Session(engine) as other:
+                act(other, obj)
+                other.commit()
+        return out
+
+    monkeypatch.setattr(base, "_read", read_then_act)
+    return done
 
 
 def test_a_transition_in_a_transaction_that_wrote_nothing_takes_no_row_lock(session, make_user):
@@ -85,26 +105,15 @@ def test_a_row_moved_between_the_plain_read_and_the_write_is_done_again_under_th
     """Another transaction commits a change after the plain read and before the write: the write
     matches no version and writes nothing; the transition runs again under the row lock on the
     row as it now is. Named with its version, it is refused as stale."""
-    from grants.workflows import base
-
     officer = make_user("officer")
     c = new_consultation(session, officer)
     apply_transition(session, c, "open", officer)
     version = c.version
-    real_read = base._read
-    moved = []
+    def move(other, obj):
+        other.execute(text("UPDATE consultations SET description = 'W międzyczasie', version = version + 1 "
+                           "WHERE id = :i"), {"i": obj.id})
 
-    def read_then_someone_moves(s, obj, wf, locking):
-        out = real_read(s, obj, wf, locking)
-        if not locking and not moved:
-            moved.append(True)
-            with Session(engine_for_two) as other:
-                other.execute(text("UPDATE consultations SET description = 'W międzyczasie', version = version + 1 "
-                                   "WHERE id = :i"), {"i": obj.id})
-                other.commit()
-        return out
-
-    monkeypatch.setattr(base, "_read", read_then_someone_moves)
+    moved = _after_the_plain_read(monkeypatch, engine_for_two, move)
     with _Sent() as sent:
         apply_transition(session, c, "close_early", officer, REASON)
     assert _locks(sent) == [False, True]
@@ -125,24 +134,13 @@ def test_a_chain_appended_between_the_plain_read_and_the_write_is_done_again_und
                                                                                           engine_for_two, monkeypatch):
     """An entry appended to the object's chain without changing its row (a document issued) after the
     plain read: the write's seq is taken, nothing of it stays, and the transition appends after it."""
-    from grants.workflows import base
-
     officer = make_user("officer")
     c = new_consultation(session, officer)
-    real_read = base._read
-    appended = []
+    def append(other, obj):
+        audit.lock_object(other, Consultation, obj.id)
+        audit.record(other, "consultation", obj.id, "document_issued", None, payload={"kind": "test"})
 
-    def read_then_someone_appends(s, obj, wf, locking):
-        out = real_read(s, obj, wf, locking)
-        if not locking and not appended:
-            appended.append(True)
-            with Session(engine_for_two) as other:
-                audit.lock_object(other, Consultation, obj.id)
-                audit.record(other, "consultation", obj.id, "document_issued", None, payload={"kind": "test"})
-                other.commit()
-        return out
-
-    monkeypatch.setattr(base, "_read", read_then_someone_appends)
+    _after_the_plain_read(monkeypatch, engine_for_two, append)
     before = snapshot(c.id)["outbox"]
     apply_transition(session, c, "open", officer)
     assert [a for a, _ in audit_actions(c.id)] == ["create", "document_issued", "open"]
@@ -162,8 +160,6 @@ def test_a_check_that_locks_runs_under_the_row_lock_taken_first(session, make_us
     attempt: the lock would come before the row's, the reverse of every locking transition (a
     deadlock). The transition is done under the row lock, taken first."""
     from grants.registry.models import Grantor
-    from grants.workflows import base
-
     officer = make_user("officer")
     c = new_consultation(session, officer)
     real_guard = base._guard_reason
@@ -260,7 +256,6 @@ def test_a_refusal_after_the_plain_write_rolls_that_write_back_before_the_locked
                                                                                         monkeypatch):
     """A hook refusing after the plain attempt's write (here once): the write is rolled back, the
     transition is done under the lock from the row as it was, with one entry in the chain."""
-    from grants.workflows import base
     from grants.workflows.errors import GuardRefused
 
     officer = make_user("officer")
