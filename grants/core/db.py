@@ -1,6 +1,7 @@
 """Declarative base, engine and the scoped session shared by web, CLI, jobs and tests."""
 from __future__ import annotations
 
+import re
 import time
 
 from sqlalchemy import MetaData, create_engine, event
@@ -73,7 +74,10 @@ def _ping_when_idle(engine: Engine) -> None:
 
 #: `Connection.info` key: while set, the connection may only read (see `reading_only`)
 READING_ONLY = "grants.reading_only"
+#: `Connection.info` key: set at the transaction's first statement that writes or locks (see `wrote`)
+WROTE = "grants.wrote"
 _LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE", "PG_ADVISORY")
+_LOCKS = re.compile(r"\sFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b|PG_ADVISORY", re.IGNORECASE)
 
 
 class WouldWrite(Exception):
@@ -92,13 +96,31 @@ def reading_only(connection) -> dict:
     return info
 
 
+def wrote(connection) -> bool:
+    """Whether the connection's current transaction has sent a statement that writes or locks (a
+    rollback would lose more than reads). Known from the statements themselves, as they are sent."""
+    return WROTE in connection.info
+
+
+def _writes(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() != "SELECT" or _LOCKS.search(statement) is not None
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _refuse_writes(conn, _cursor, statement, _parameters, _context, _executemany):
-    if conn.info.get(READING_ONLY):
+    info = conn.info
+    if info.get(READING_ONLY):
         text = statement.lstrip()[:6].upper()
         upper = statement.upper()
         if text != "SELECT" or any(word in upper for word in _LOCKING):
             raise WouldWrite(statement.split(None, 1)[0])
+    if WROTE not in info and _writes(statement):
+        info[WROTE] = True
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(conn):
+    conn.info.pop(WROTE, None)
 
 
 def make_engine(url: str, **kw) -> Engine:

@@ -41,8 +41,10 @@ class Direct:
             out = {self.escaped.get(k, k): v for k, v in out.items()}
         return out
 
-    def rows(self, session: Session, values: dict[str, Any]) -> list[tuple]:
-        connection = session.connection()
+    def rows(self, session: Session, values: dict[str, Any], connection=None) -> list[tuple]:
+        """`connection`: the session's, when the caller has it already (asking the session costs)."""
+        if connection is None:
+            connection = session.connection()
         if not self.plain:
             return [tuple(r) for r in connection.execute(self.statement, values)]
         params = self.params(values)

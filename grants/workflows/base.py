@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import (CheckConstraint, Integer, String, bindparam, func, insert, inspect, literal, select, true,
-                        update)
+from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, func, insert, inspect, literal, select,
+                        true, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
@@ -403,6 +403,31 @@ def _read(session: Session, obj, wf: Workflow, locking: bool):
     return (row.audit_head_seq, row.audit_head_hash), False
 
 
+def _as_loaded(session: Session, obj, wf: Workflow, connection) -> bool:
+    """May the plain attempt check the row as the session holds it, without reading it again? When
+    all its columns are loaded and nothing of the transaction would be lost by a rollback (no
+    change pending, no statement that wrote or locked): the write's version check then proves those
+    values current, and reads the chain's head itself (audit.IN_SQL). Relationships loaded before
+    are read again when asked, as after `_read`. Not for a model whose checks need relationships
+    loaded with the row (`__lock_loads__`): its read loads them in one statement."""
+    model = type(obj)
+    if model.__lock_loads__ or session.new or session.dirty or session.deleted:
+        return False
+    state = inspect(obj)
+    if state.session is not session or not state.persistent:
+        return False
+    _q, keys, relationships = _core_lock_statement(model, wf, False)
+    loaded = state.dict
+    if any(k not in loaded for k in keys):
+        return False
+    if db.wrote(connection):
+        return False
+    stale = [k for k in relationships if k in loaded]
+    if stale:
+        session.expire(obj, stale)
+    return True
+
+
 def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str, dict]:
     """The outbox event of a performed transition: (topic, payload)."""
     return f"{wf.name}.{name}", {"object_type": wf.object_type, "id": obj.workflow_id, "from": before,
@@ -412,8 +437,25 @@ def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str
 _WRITE_STATEMENTS: dict[tuple, Any] = {}
 
 
+def _head_in_sql(entries, audit_keys: tuple[str, ...], moved):
+    """The entry's row for `_write_statement` when the chain's head is read in the statement: after
+    the UPDATE has locked the row (`moved`), seq and prev_hash from `audit_heads` and the hash of
+    the content `audit.entry_values` split around them (head=IN_SQL; `audit.hash_parts`)."""
+    heads = audit.AuditHead.__table__
+    object_type, object_id = (bindparam("a__" + k, type_=entries.c[k].type) for k in ("object_type", "object_id"))
+    seq = func.coalesce(heads.c.seq, 0) + 1
+    text_ = (bindparam("a__hash_before", type_=String()) + func.coalesce('"' + heads.c.hash + '"', "null")
+             + bindparam("a__hash_between", type_=String()) + cast(seq, String())
+             + bindparam("a__hash_after", type_=String()))
+    hash_ = func.encode(func.sha256(func.convert_to(text_, "UTF8")), "hex", type_=String())
+    values = [object_type if k == "object_type" else object_id if k == "object_id"
+              else bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys]
+    joined = moved.outerjoin(heads, and_(heads.c.object_type == object_type, heads.c.object_id == object_id))
+    return [*audit_keys, "seq", "prev_hash", "hash"], select(*values, seq, heads.c.hash, hash_).select_from(joined)
+
+
 def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...], event_keys: tuple[str, ...],
-                     extra: tuple = (), update_first: bool = False):
+                     extra: tuple = (), update_first: bool = False, head_in_sql: bool = False):
     """One PostgreSQL statement: the audit entry, the outbox row and the version-checked UPDATE of
     the row's changed `columns` (none: the row is already written), as data-modifying CTEs. The
     entry is inserted only when its seq is still free, and the other two only when it was: a head
@@ -426,7 +468,8 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
     names carry a "x__" prefix no column has: a parameter named like a column of the updated table
     (the outbox's "event_" + "id" against event_registrations.event_id) would be taken for its value."""
     update_first = update_first and bool(columns)
-    key = (table, columns, audit_keys, event_keys, extra, update_first)
+    head_in_sql = head_in_sql and update_first
+    key = (table, columns, audit_keys, event_keys, extra, update_first, head_in_sql)
     q = _WRITE_STATEMENTS.get(key)
     if q is None:
         entries, events = audit.AuditEntry.__table__, outbox.OutboxEvent.__table__
@@ -437,7 +480,12 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
                     .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
 
-        if update_first:
+        if head_in_sql:
+            moved = moving()
+            entry = (pg_insert(entries).from_select(*_head_in_sql(entries, audit_keys, moved))
+                     .on_conflict_do_nothing(constraint="object_seq")
+                     .returning(entries.c.object_type, entries.c.seq, entries.c.hash).cte("a__row"))
+        elif update_first:
             moved = moving()
             entry = (pg_insert(entries).from_select(
                 list(audit_keys), select(*(bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys))
@@ -454,7 +502,11 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
         added = tuple(insert(target).from_select(
             list(keys), select(*(bindparam(f"x{i}__" + k, type_=target.c[k].type) for k in keys)).select_from(entry))
             .returning(target.c[keys[0]]).cte(f"x{i}__row") for i, (target, keys) in enumerate(extra))
-        if update_first:
+        if head_in_sql:
+            q = ((audited, select(moved.c.version).scalar_subquery().label("version"),
+                  select(entry.c.seq).scalar_subquery().label("seq"), select(entry.c.hash).scalar_subquery().label("hash")),
+                 (moved, entry, event, *added))
+        elif update_first:
             q = ((audited, select(moved.c.version).scalar_subquery().label("version")), (moved, entry, event, *added))
         elif columns:
             moved = moving(select(entry.c.object_type).exists())
@@ -493,10 +545,11 @@ def _pending_columns(session: Session, obj) -> dict[str, str] | None:
     """The row's changed columns (column name: attribute) when the row is all the session has to
     write and only its plain columns changed (the engine then writes it in its own statement);
     None otherwise."""
-    changed = inspect(obj).committed_state
+    state = inspect(obj)
+    changed = state.committed_state
     if session.new or session.deleted or any(o is not obj for o in session.dirty):
         return None
-    attrs = inspect(obj).mapper.column_attrs
+    attrs = state.mapper.column_attrs
     if any(k not in attrs or k == "version" or len(attrs[k].columns) != 1 for k in changed):
         return None  # a relationship changed (the unit of work orders that), or the version itself
     return {attrs[k].columns[0].key: k for k in changed}
@@ -537,10 +590,11 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned).
     Not `locked` (the row and head were read plainly): a version or a seq taken since raises `_Moved`."""
     columns = _pending_columns(session, obj)
+    connection = session.connection()
     if not locked:
         if columns is None:  # other rows to write: their locks are taken after the row's, under its lock
             raise _Moved(rollback=False)
-        session.connection().info.pop(db.READING_ONLY, None)
+        connection.info.pop(db.READING_ONLY, None)
     if columns is None:
         session.flush()  # a concurrent change raises StaleDataError here
         columns = {}
@@ -560,13 +614,16 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
             params.update((f"x{i}__" + k, v) for k, v in values.items())
         if read_params:
             params.update(read_params)  # named "aud__...": no prefix of the write's own
-        q = _with_reads(_write_statement(table, tuple(sorted(columns)), tuple(entry), tuple(event), tuple(extra),
-                                         update_first=not locked), read)
-        result = direct(q, session.bind.dialect).rows(session, params)
+        in_sql = audit.HASH_PARTS[0] in entry  # head=IN_SQL: the statement reads the head and hashes
+        written = _write_statement(table, tuple(sorted(columns)), tuple(k for k in entry if k not in audit.HASH_PARTS),
+                                   tuple(event), tuple(extra), update_first=not locked, head_in_sql=in_sql)
+        result = direct(_with_reads(written, read), session.bind.dialect).rows(session, params, connection)
         audited, version = result[0][:2]
         if not locked and not (audited and (version is not None or not columns)):
             raise _Moved(rollback=True)  # nothing of it may be committed
         if audited:
+            if in_sql:
+                audit.note_head(session, wf.object_type, obj.workflow_id, *result[0][2:4])
             break
         # Another transaction appended to the chain without changing the row (an issued document, a
         # booked return) while this one waited for the lock: the head read in the lock's snapshot is
@@ -584,7 +641,8 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     if ctx.rows:  # a collection of the row loaded before does not have them: read again when asked
         _expire_collections(session, obj, {target for target, _values in ctx.rows})
     if read is not None:
-        return [tuple(r[2:]) for r in result if any(v is not None for v in r[2:])]
+        width = len(written[1])  # the write's own columns come first
+        return [tuple(r[width:]) for r in result if any(v is not None for v in r[width:])]
     return None
 
 
@@ -629,14 +687,19 @@ def _perform(session: Session, obj, name: str, actor, payload, expected_version,
     written = False  # the plain attempt's write was sent: what fails after it is rolled back
     try:
         head = audit.UNKNOWN
-        if pg:
+        connection = session.connection() if plain else None
+        if plain and _as_loaded(session, obj, wf, connection):
+            head = audit.IN_SQL
+            reading = db.reading_only(connection)  # until the one write (`_write`)
+        elif pg:
             head, clean = _read(session, obj, wf, locking=not plain)
             if plain:
-                if not clean or session.new or session.dirty or session.deleted:
-                    # the transaction wrote before, or the caller holds changes not yet flushed (under
+                if not clean or db.wrote(connection) or session.new or session.dirty or session.deleted:
+                    # the transaction wrote or locked before (an advisory lock assigns no transaction
+                    # id: `clean` misses it), or the caller holds changes not yet flushed (under
                     # no_autoflush): the attempt could not be undone without touching them
                     raise _Moved(forget=False)
-                reading = db.reading_only(session.connection())  # until the one write (`_write`)
+                reading = db.reading_only(connection)  # until the one write (`_write`)
         t = wf.by_name.get(name)
         if t is None:
             raise UnknownTransition(_("Nieznana czynność: %(name)s.", name=name),

@@ -91,6 +91,19 @@ def test_hash_covers_canonical_content(session):
     session.rollback()
 
 
+@pytest.mark.parametrize("prev_hash, seq", [(None, 1), ("ab" * 32, 7)])
+def test_hash_from_parts_around_the_head_is_the_content_hash(session, prev_hash, seq):
+    """An entry whose head the database reads (audit.IN_SQL): its content in parts around prev_hash
+    and seq hashes, once they are known, as the whole content does (the SQL joins the same parts)."""
+    actor = SimpleNamespace(id=3, email="urzędnik@krakow.example")
+    values = audit.entry_values(session, "offer", 12, "submit", actor, changes={"state": ["draft", "submitted"]},
+                                payload={"uwagi": 'Zażółć "gęślą"\njaźń', "kwota": "1000.00"}, head=audit.IN_SQL)
+    assert {"seq", "prev_hash", "hash"}.isdisjoint(values) and set(audit.HASH_PARTS) <= set(values)
+    content = {k: v for k, v in values.items() if k not in audit.HASH_PARTS}
+    assert audit.hash_parts(values, prev_hash, seq) == audit.content_hash({**content, "prev_hash": prev_hash,
+                                                                          "seq": seq})
+
+
 def test_cli_verify_exits_zero_when_intact(session, cli):
     _chain(session, "1", 3)
     session.add(audit.checkpoint(session) or AuditSeal())

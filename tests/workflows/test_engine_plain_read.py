@@ -114,6 +114,7 @@ def test_a_row_moved_between_the_plain_read_and_the_write_is_done_again_under_th
                            "WHERE id = :i"), {"i": obj.id})
 
     moved = _after_the_plain_read(monkeypatch, engine_for_two, move)
+    session.expire(c)  # not loaded: the attempt reads it first
     with _Sent() as sent:
         apply_transition(session, c, "close_early", officer, REASON)
     assert _locks(sent) == [False, True]
@@ -125,9 +126,97 @@ def test_a_row_moved_between_the_plain_read_and_the_write_is_done_again_under_th
     d = new_consultation(session, officer, title="Druga")
     apply_transition(session, d, "open", officer)
     moved.clear()
+    session.expire(d)
     with pytest.raises(StaleVersion):
-        apply_transition(session, d, "close_early", officer, REASON, expected_version=d.version)
+        apply_transition(session, d, "close_early", officer, REASON, expected_version=2)
     assert snapshot(d.id)["state"] == "open"
+
+
+def test_a_row_moved_after_it_was_loaded_is_done_again_under_the_lock(session, make_user, engine_for_two):
+    """The row as loaded is checked without reading it again; another transaction changed it since:
+    the write matches no version and writes nothing, and the transition runs again under the row
+    lock on the row as it now is. Named with the version loaded, it is refused as stale."""
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    apply_transition(session, c, "open", officer)
+    version = c.version
+    with Session(engine_for_two) as other:
+        other.execute(text("UPDATE consultations SET description = 'W międzyczasie', version = version + 1 "
+                           "WHERE id = :i"), {"i": c.id})
+        other.commit()
+    with _Sent() as sent:
+        apply_transition(session, c, "close_early", officer, REASON)
+    assert sent[0].startswith("WITH") and _locks(sent) == [True]  # the write first, then under the lock
+    snap = snapshot(c.id)
+    assert snap["state"] == "closed" and snap["version"] == version + 2
+    assert c.description == "W międzyczasie"
+    assert [a for a, _ in audit_actions(c.id)].count("close_early") == 1
+    assert audit.verify(session).ok
+
+    d = new_consultation(session, officer, title="Druga")
+    apply_transition(session, d, "open", officer)
+    loaded = d.version
+    with Session(engine_for_two) as other:
+        other.execute(text("UPDATE consultations SET version = version + 1 WHERE id = :i"), {"i": d.id})
+        other.commit()
+    with pytest.raises(StaleVersion):
+        apply_transition(session, d, "close_early", officer, REASON, expected_version=loaded)
+    assert snapshot(d.id)["state"] == "open"
+
+
+def test_a_chain_appended_after_the_row_was_loaded_is_continued_from_its_new_head(session, make_user,
+                                                                                   engine_for_two):
+    """An entry appended to the chain without changing the row (a document issued) after the row was
+    loaded: the write reads the head after taking the row's lock, so the transition's entry follows
+    it (seq and hash computed by the database as Python computes them: the chain verifies)."""
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    session.commit()
+    session.refresh(c)  # every column loaded (a fresh insert leaves the database's defaults unloaded)
+    session.commit()
+    with Session(engine_for_two) as other:
+        audit.lock_object(other, Consultation, c.id)
+        audit.record(other, "consultation", c.id, "document_issued", None, payload={"rodzaj": "zaświadczenie"})
+        other.commit()
+    before = snapshot(c.id)["outbox"]
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer)
+    assert _locks(sent) == []
+    assert [a for a, _ in audit_actions(c.id)] == ["create", "document_issued", "open"]
+    assert snapshot(c.id)["outbox"] == before + 1
+    assert audit.verify(session).ok
+
+
+def test_an_entry_hashed_by_the_database_is_the_one_python_computes(session, make_user):
+    """The hash the write statement computes from the content's parts (audit.IN_SQL) equals the one
+    Python computes from the entry as stored, Polish letters, quotes and new lines included."""
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    session.commit()
+    apply_transition(session, c, "open", officer)
+    apply_transition(session, c, "close_early", officer, {"reason": 'Zażółć gęślą jaźń: "cytat"\ni dalej'})
+    entries = audit.history(session, "consultation", c.id)
+    assert [e.action for e in entries] == ["create", "open", "close_early"]
+    for entry in entries:
+        assert entry.hash == entry.compute_hash()
+    assert entries[2].prev_hash == entries[1].hash and entries[2].seq == 3
+
+
+def test_a_transaction_that_took_an_advisory_lock_is_not_rolled_back_by_the_attempt(session, make_user):
+    """An advisory lock gives the transaction no id (pg_current_xact_id_if_assigned stays NULL), but a
+    rollback would release it: the statements sent say it was taken, and the row is locked first."""
+    officer = make_user("officer")
+    c = new_consultation(session, officer)
+    session.commit()
+    session.execute(text("SELECT pg_advisory_xact_lock(424242)"))
+    assert db.wrote(session.connection())
+    with _Sent() as sent:
+        apply_transition(session, c, "open", officer, commit=False)
+    assert _locks(sent)[-1] is True
+    with db.get_engine().connect() as conn:  # still held by the session's transaction
+        assert conn.execute(text("SELECT pg_try_advisory_xact_lock(424242)")).scalar() is False
+    session.commit()
+    assert snapshot(c.id)["state"] == "open"
 
 
 def test_a_chain_appended_between_the_plain_read_and_the_write_is_done_again_under_the_lock(session, make_user,
