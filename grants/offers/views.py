@@ -70,7 +70,9 @@ def sections_for(contest) -> list[tuple[str, object]]:
 
 
 
-def _get(oid: int) -> Offer:
+def _get(oid: int, *, for_transition: bool = False) -> Offer:
+    if for_transition:  # the partners come with what the checks read, in the same statement
+        return visible_or_404(Offer, oid, ops.visible, for_transition=True)
     return visible_or_404(Offer, oid, ops.visible, selectinload(Offer.partners))
 
 
@@ -213,7 +215,7 @@ def edit_section(oid, name):
 @bp.route("/offers/<int:oid>/transitions/<name>", methods=["POST"])
 @login_required
 def transition(oid, name):
-    o = _get(oid)
+    o = _get(oid, for_transition=True)
     payload = {}
     if name == "request_correction":
         payload["deficiencies"] = [x.strip() for x in request.form.get("deficiencies", "").splitlines() if x.strip()]

@@ -15,6 +15,7 @@ from grants.core import db, keyset
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, PermissionDenied, has_role
 from grants.web.transitions import require_csrf
+from grants.workflows.base import load_for_transition
 from grants.workflows.errors import WorkflowError
 
 PER_PAGE = 200  # rows on one list page; the links below a list walk the rest
@@ -25,11 +26,12 @@ def viewer():
     return current_user if current_user.is_authenticated else None
 
 
-def visible_or_404(model, oid: int, visible, *options, user=None):
+def visible_or_404(model, oid: int, visible, *options, user=None, for_transition: bool = False):
     """`model` number `oid` through the area's `visible(query, user)` (with loader `options`), or a
-    404: an object the caller may not see does not exist for them."""
-    obj = db.session.scalar(visible(select(model).where(model.id == oid), viewer() if user is None else user)
-                            .options(*options))
+    404: an object the caller may not see does not exist for them. `for_transition`: loaded with
+    what a transition's checks read (the engine then does not read it again)."""
+    q = visible(select(model).where(model.id == oid), viewer() if user is None else user).options(*options)
+    obj = load_for_transition(db.session(), q) if for_transition else db.session.scalar(q)
     if obj is None:
         abort(404)
     return obj

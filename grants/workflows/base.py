@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, func, insert, inspect, literal, select,
-                        true, update)
+from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, event, func, insert, inspect, literal,
+                        select, true, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
@@ -408,24 +408,53 @@ def _as_loaded(session: Session, obj, wf: Workflow, connection) -> bool:
     all its columns are loaded and nothing of the transaction would be lost by a rollback (no
     change pending, no statement that wrote or locked): the write's version check then proves those
     values current, and reads the chain's head itself (audit.IN_SQL). Relationships loaded before
-    are read again when asked, as after `_read`. Not for a model whose checks need relationships
-    loaded with the row (`__lock_loads__`): its read loads them in one statement."""
+    are read again when asked, as after `_read`; a model whose checks read relationships
+    (`__lock_loads__`) only when `load_for_transition` loaded them in this very transaction."""
     model = type(obj)
-    if model.__lock_loads__ or session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted:
         return False
     state = inspect(obj)
     if state.session is not session or not state.persistent:
         return False
+    if model.__lock_loads__:
+        loaded_in = session.info.get(_CHECKS_LOADED, {}).get(state.identity_key)
+        if loaded_in is None or loaded_in is not session.get_transaction():
+            return False
     _q, keys, relationships = _core_lock_statement(model, wf, False)
     loaded = state.dict
     if any(k not in loaded for k in keys):
         return False
     if db.wrote(connection):
         return False
-    stale = [k for k in relationships if k in loaded]
-    if stale:
-        session.expire(obj, stale)
+    if not model.__lock_loads__:
+        stale = [k for k in relationships if k in loaded]
+        if stale:
+            session.expire(obj, stale)
     return True
+
+
+_CHECKS_LOADED = "grants.checks_loaded"  # session.info: identity key -> the transaction it was loaded in
+
+
+def load_for_transition(session: Session, statement):
+    """The object `statement` finds (a SELECT of one workflow model, the caller's visibility
+    applied), loaded as the engine's own read would: its values as the database now holds them
+    and the relationships its transitions' checks read (`__lock_loads__`) in the same statement.
+    A transition on it in this transaction then checks it as loaded, without reading it again
+    (`_as_loaded`). None when the statement finds nothing."""
+    model = statement.column_descriptions[0]["entity"]
+    loads = getattr(model, "__lock_loads__", ())
+    q = statement.options(*(_joined(model, path) for path in loads)).execution_options(populate_existing=True)
+    obj = session.scalars(q).unique().first()
+    if obj is not None and loads:
+        session.info.setdefault(_CHECKS_LOADED, {})[inspect(obj).identity_key] = session.get_transaction()
+    return obj
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_checks_loaded(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the session's transaction (a savepoint's end changes nothing loaded)
+        session.info.pop(_CHECKS_LOADED, None)
 
 
 def _event(wf: Workflow, name: str, obj, before: str, ctx: Context) -> tuple[str, dict]:

@@ -8,12 +8,13 @@ from grants.core import clock
 from grants.offers.models import Offer, OfferRevision
 from tests.factories import make_contest, offer_content
 
-# token with its user, roles and memberships; the offer; the offer read again with its contest and
-# applicants and chain head (not locked: the write proves nothing moved); the required attachments
-# missing; the write (UPDATE, revision, audit entry, outbox event, the notified audiences); the
-# notified accounts with their preferences; the idempotency record and the notifications inserted
-# at commit (the record is not looked up first: a retry collides with it)
-SUBMIT_STATEMENTS = 8
+# token with its user, roles and memberships; the offer with its contest and applicants (what the
+# checks read: not read again, the write proves nothing moved); the required attachments missing;
+# the write (UPDATE, the chain's head read under its lock, revision, audit entry hashed on it,
+# outbox event, the notified audiences); the notified accounts with their preferences; the
+# idempotency record and the notifications inserted at commit (the record is not looked up first:
+# a retry collides with it)
+SUBMIT_STATEMENTS = 7
 
 
 def test_r_off_deadline_submitting_an_offer_runs_a_fixed_number_of_statements(app, session, make_user, make_org,
@@ -49,3 +50,51 @@ def test_r_off_deadline_submitting_an_offer_runs_a_fixed_number_of_statements(ap
     assert offer.state == "submitted" and offer.receipt["sha256"]
     rev = session.scalars(select(OfferRevision).where(OfferRevision.offer_id == oid)).one()
     assert rev.content_hash == offer.receipt["sha256"] and rev.kind == "submission"
+
+
+def test_an_offer_is_checked_as_loaded_only_in_the_transaction_that_loaded_it_with_its_checks(
+        app, session, make_user, make_org, api_token, client):
+    """load_for_transition loads the offer with what submit's checks read (contest, applicants): in
+    that transaction the engine does not read it again. Loaded so in an earlier transaction, its
+    contest or partners may have changed since without the offer's version: it is read again."""
+    from sqlalchemy import event
+
+    from grants.core import db
+    from grants.workflows.base import apply_transition, load_for_transition
+
+    officer = make_user("officer")
+    org = make_org()
+    applicant = make_user("applicant", org=org)
+    contest = make_contest(session, officer)
+    headers = api_token(applicant)
+    ids = []
+    for _ in range(2):
+        r = client.post("/api/v1/offers", json={"contest_id": str(contest.id), "organisation_id": str(org.id)},
+                        headers=headers)
+        ids.append(int(r.get_json()["id"]))
+        assert client.patch(f"/api/v1/offers/{ids[-1]}", json=offer_content(contest), headers=headers).status_code == 200
+    session.expire_all()
+    sent = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split()))
+
+    def reads_of_the_offer():
+        return [s for s in sent if s.startswith("SELECT") and "FROM offers" in s and "audit_heads" in s]
+
+    earlier = load_for_transition(session, select(Offer).where(Offer.id == ids[0]))
+    session.commit()
+    event.listen(db.get_engine(), "before_cursor_execute", note)
+    try:
+        apply_transition(session, earlier, "submit", applicant, {})
+        first = reads_of_the_offer()
+        sent.clear()
+        now = load_for_transition(session, select(Offer).where(Offer.id == ids[1]))
+        sent.clear()
+        apply_transition(session, now, "submit", applicant, {})
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", note)
+    if session.bind.dialect.name == "postgresql":
+        assert len(first) == 1 and reads_of_the_offer() == []
+    session.expire_all()
+    assert [session.get(Offer, i).state for i in ids] == ["submitted", "submitted"]
