@@ -9,6 +9,7 @@ machine would add trigger methods to the model class namespace).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
@@ -314,11 +315,17 @@ def _lock_statement(model, wf: Workflow, locking: bool = True):
         seen = select(snap.c.version).where(snap.c.id == pk).scalar_subquery().label("seen_version")
         q = (select(model, *audit.head_columns(wf.object_type, bindparam("lock_audit_id")), seen if locking else _CLEAN)
              .where(model.id == pk).execution_options(populate_existing=True)
-             .options(*(_joined(model, path) for path in model.__lock_loads__)))
+             .options(*_joined_loads(model)))
         if locking:
             q = q.with_for_update(of=model)
         _LOCK_STATEMENTS[key] = q
     return q
+
+
+@functools.cache
+def _joined_loads(model) -> tuple:
+    """The loader options of a model's `__lock_loads__`, built once (building costs more than using)."""
+    return tuple(_joined(model, path) for path in getattr(model, "__lock_loads__", ()))
 
 
 def _joined(model, path: str):
@@ -444,7 +451,7 @@ def load_for_transition(session: Session, statement):
     (`_as_loaded`). None when the statement finds nothing."""
     model = statement.column_descriptions[0]["entity"]
     loads = getattr(model, "__lock_loads__", ())
-    q = statement.options(*(_joined(model, path) for path in loads)).execution_options(populate_existing=True)
+    q = statement.options(*_joined_loads(model)).execution_options(populate_existing=True)
     obj = session.scalars(q).unique().first()
     if obj is not None and loads:
         session.info.setdefault(_CHECKS_LOADED, {})[inspect(obj).identity_key] = session.get_transaction()
