@@ -181,7 +181,8 @@ class WorkflowMixin(IdKey):
     #: relationships (dotted paths) the transitions' checks read, loaded by the engine's locking
     #: re-read in the same statement (each would otherwise be a round trip of its own)
     __lock_loads__: ClassVar[tuple[str, ...]] = ()
-    #: True: transitions may first be tried without the row lock (apply_transition). Only for a
+    #: True: transitions may first be tried without the row lock (apply_transition), on the row
+    #: read plainly or, when the session holds it loaded, as loaded (`_as_loaded`). Only for a
     #: model whose row nobody locks without changing it or appending to its audit chain (the write
     #: then sees every such change); a lock taken only to serialise (a payment's on its agreement,
     #: set_amounts' on the contest, an event's booking) would go unseen
@@ -624,7 +625,9 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     with the row) and the outbox event in one round trip. When other rows wait to be written
     (an effect's), the unit of work writes them and the row first; the audit and outbox rows then
     follow in one statement. `read`: a hook's SELECT sent with it (its rows are returned).
-    Not `locked` (the row and head were read plainly): a version or a seq taken since raises `_Moved`."""
+    Not `locked` (the row and head were read plainly, or the row is checked as loaded and `head` is
+    audit.IN_SQL: the statement reads the head once its UPDATE holds the row lock): a version or a
+    seq taken since raises `_Moved`."""
     columns = _pending_columns(session, obj)
     connection = session.connection()
     if not locked:
@@ -634,6 +637,8 @@ def _write(session: Session, obj, wf: Workflow, name: str, ctx: Context, changes
     if columns is None:
         session.flush()  # a concurrent change raises StaleDataError here
         columns = {}
+    if head is audit.IN_SQL and not columns:  # no UPDATE to take the row lock before the head is read
+        raise _Moved(rollback=False)
     event = outbox.event_values(session, *_event(wf, name, obj, before, ctx))
     table = type(obj).__table__
     for _attempt in range(2):
