@@ -145,9 +145,56 @@ def percentile(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))]
 
 
-def run_phase(n_clients: int, work) -> tuple[float, list[float], list[str]]:
+def cpu_by_group(server_pid: int | None) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) used so far by each of this machine's processes, with its group:
+    "app" (the server process `server_pid` and its children), "database" (every postgres process),
+    "client" (this process) and "other". Linux only (read from /proc); empty elsewhere. Two readings
+    around a phase (`cpu_used`) say where the machine's CPU went."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[str, int, float]] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return {}
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        stats[int(name)] = (comm, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    out = {}
+    me = os.getpid()
+    for pid, (comm, _ppid, cpu) in stats.items():
+        ancestor, group = pid, "other"
+        while ancestor in stats and ancestor > 1:
+            if server_pid is not None and ancestor == server_pid:
+                group = "app"
+                break
+            ancestor = stats[ancestor][1]
+        if group == "other":
+            group = "client" if pid == me else "database" if comm.startswith("postgres") else "other"
+        out[pid] = (group, cpu)
+    return out
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds per group between two `cpu_by_group` readings: each process's own growth (one
+    started between them counts whole; one that ended between them is not counted)."""
+    out = {"app": 0.0, "database": 0.0, "client": 0.0, "other": 0.0}
+    for pid, (group, cpu) in after.items():
+        out[group] += cpu - (before[pid][1] if pid in before else 0.0)
+    return out
+
+
+def run_phase(n_clients: int, work, on_start=None) -> tuple[float, list[float], list[str]]:
     """Runs work(i, barrier, latencies, errors) in n threads; returns wall time of the timed part
-    (from the moment all threads reached the barrier), the latencies and the errors."""
+    (from the moment all threads reached the barrier), the latencies and the errors. `on_start`:
+    called when the timed part starts."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -172,6 +219,8 @@ def run_phase(n_clients: int, work) -> tuple[float, list[float], list[str]]:
         barrier.wait(timeout=600)  # everybody prepared
     except threading.BrokenBarrierError:
         pass
+    if on_start is not None:
+        on_start()
     start = time.perf_counter()
     for t in threads:
         t.join()

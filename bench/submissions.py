@@ -10,7 +10,9 @@ on a free local port. Each client (a thread with its own keep-alive connection) 
 drafts (POST /api/v1/offers, PATCH the complete content), then all clients submit at once
 (POST /api/v1/offers/<id>/transitions/submit): only the submit calls are timed. Then the same
 clients call POST /_bench/insert as many times. Printed: requests per second, p50 and p99.
-Target (the issue): submissions at least half the bare rate, p99 under 300 ms at 50 clients.
+Target (issue 20): submissions at least half the bare rate, their p99 within twice the bare p99, at 50
+clients. Also printed: the machine's CPU per request in each phase, by process group (the server, the
+database, this client), read from /proc: what the submission costs beside the bare insert.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import os
 import sys
 import time
 
-from bench.server import DEFAULT_SERVER, ROOT, BenchServer, Client, percentile, run_phase
+from bench.server import DEFAULT_SERVER, ROOT, BenchServer, Client, cpu_by_group, cpu_used, percentile, run_phase
 
 
 def _seed(url: str, clients: int) -> tuple[int, list[tuple[int, str]], dict]:
@@ -99,22 +101,30 @@ def main(argv=None) -> int:
                 if st != 201:
                     err.append(f"bare {st}")
 
-        results = {}
+        results, cpu = {}, {}
         for label, work in (("bare insert", bare_work), ("offer submit", submit_work), ("bare insert ", bare_work)):
-            wall, lat, errors = run_phase(args.clients, work)
+            before: list[dict] = []
+            wall, lat, errors = run_phase(args.clients, work, lambda: before.append(cpu_by_group(srv.process.pid)))
+            after = cpu_by_group(srv.process.pid)
             if errors:
                 print(f"{label}: {len(errors)} errors, first: {errors[0]}", file=sys.stderr)
             results[label] = (len(lat) / wall, percentile(lat, 50) * 1000, percentile(lat, 99) * 1000, len(lat))
+            if before and after and lat:
+                cpu[label] = {k: 1000 * v / len(lat) for k, v in cpu_used(before[0], after).items()}
         print(f"\n{args.clients} clients, {args.offers} requests each; gunicorn {args.workers} workers x "
               f"{args.threads} threads (gthread); PostgreSQL; {os.cpu_count()} CPUs")
         print(f"{'':14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'n':>6}")
         for label, (rate, p50, p99, n) in results.items():
             print(f"{label:14} {rate:8.1f} {p50:8.1f} {p99:8.1f} {n:6d}")
-        bare = max(results["bare insert"][0], results["bare insert "][0])
+        if cpu:  # where the machine's CPU went, per request (the target is a ratio of what is left)
+            print(f"\nCPU ms per request  {'app':>8} {'database':>9} {'client':>8} {'other':>7}")
+            for label, c in cpu.items():
+                print(f"{label:18} {c['app']:8.2f} {c['database']:9.2f} {c['client']:8.2f} {c['other']:7.2f}")
+        bare = max(results["bare insert"], results["bare insert "])  # the faster bare phase: its rate and p99
         sub = results["offer submit"]
-        ok = sub[0] >= bare / 2 and sub[2] < 300
-        print(f"submit/bare = {sub[0] / bare:.2f} (target >= 0.50), submit p99 = {sub[2]:.0f} ms (target < 300): "
-              f"{'met' if ok else 'NOT met'}")
+        ok = sub[0] >= bare[0] / 2 and sub[2] <= 2 * bare[2]
+        print(f"submit/bare = {sub[0] / bare[0]:.2f} (target >= 0.50), submit p99 / bare p99 = "
+              f"{sub[2] / bare[2]:.1f} (target <= 2.0): {'met' if ok else 'NOT met'}")
         return 0
     finally:
         srv.stop()
