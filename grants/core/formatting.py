@@ -66,6 +66,12 @@ def number(value, locale: str | None = None, places: int = 2) -> str:
                                         decimal_quantization=True)
 
 
+def number_for_input(value: Decimal) -> str:
+    """An amount as a money field shows it to be edited: Polish digits, two places, plain spaces
+    between thousands ("30 000,00": what grants.core.numbers reads back in any language)."""
+    return babel_numbers.format_decimal(value, format="#,##0.00", locale="pl").replace("\xa0", " ")
+
+
 def percent(value, locale: str | None = None, places: int = 2) -> str:
     """`value` in percent (88.93 means 88.93 %)."""
     d = _decimal(value)

@@ -153,6 +153,13 @@ def init(app: Flask) -> None:
         """Any value as people read it (grants.web.history.value_text): yes/no, lists, money, dates."""
         return history.value_text(key, value)
 
+    @app.template_filter("money_input")
+    def money_input(value):
+        """An amount as a money field is filled with it: "30 000,00", which the field's parser
+        reads whatever the page's language (an English "30,000.00" it would refuse)."""
+        d = _dec(value)
+        return "" if d is None else formatting.number_for_input(d)
+
     @app.template_filter("amount")
     def amount(value):
         """Money given as a Decimal or a two-place string (JSON) in Polish format."""

@@ -58,8 +58,9 @@ def confirmation(object_type: str, name: str, label, back: str, overrides: dict 
     fields = [(k, overrides.get(k, v)) for k, values in request.form.lists()
               if k not in ("csrf_token", "confirmed", "confirm_step") for v in values]
     fields += [(k, v) for k, v in overrides.items() if k not in request.form]
+    # `back` of page.html is a (url, text) link: this page's own "no, go back" is a plain address
     return render_template("transitions/confirm.html", label=label, what=what, fields=fields,
-                           back=back, form=CsrfForm())
+                           back_url=back, form=CsrfForm())
 
 
 class CsrfForm(FlaskForm):

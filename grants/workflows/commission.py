@@ -63,7 +63,7 @@ def all_declared(obj, ctx):
 def cards_complete_or_reason(obj, ctx):
     missing = missing_cards(ctx.session, obj)
     if missing and not (ctx.payload.get("reason") or "").strip():
-        return Reason(_("Brakuje %(n)s kart oceny. Zamknięcie oceny mimo braków wymaga uzasadnienia.", n=len(missing)),
+        return Reason(_("Brakujące karty oceny: %(n)s. Zamknięcie oceny mimo braków wymaga uzasadnienia.", n=len(missing)),
                       "R-SCORE")
     return None
 

@@ -280,7 +280,7 @@ def test_r_com_impartial_r_score_r_alloc_r_update_whole_flow_through_the_pages(c
     # ------------------------------------------------------------ the officer edits an amount (R-ALLOC)
     page = off.get(home).get_data(as_text=True)
     data = form(page, f"/commissions/{cid}/allocation")
-    assert data[f"amount.{ids['ob']}"] == "30000.00"  # the default proposal: the full request
+    assert data[f"amount.{ids['ob']}"] == "30 000,00"  # the default proposal: the full request, as Poles write it
     data[f"amount.{ids['oa']}"] = "45000.00"  # above the request: refused, explained, nothing changed
     page = post(off, f"/commissions/{cid}/allocation", data, follow_redirects=True).get_data(as_text=True)
     assert "flash-error" in page and fresh(Offer, ids["oa"]).proposed_grant == Decimal("40000.00")

@@ -207,7 +207,7 @@ def test_web_refusals_are_explained(world):
     k = world.ids["k_scoring"]
     r = c.post(f"/commissions/{k}/transitions/close_scoring", data={"version": world.version("k_scoring")},
                follow_redirects=True)
-    assert "Brakuje" in r.get_data(as_text=True)
+    assert "Brakujące karty oceny: " in r.get_data(as_text=True)
     r = world.clients["member_city"].post(f"/commissions/{world.ids['k_closed']}/cards/{world.ids[('k_closed', 'oc')]}",
                                           data={"scores.capacity": "1"}, follow_redirects=True)
     assert "Ocena nie trwa" in r.get_data(as_text=True)

@@ -49,6 +49,8 @@ def test_r_off_receipt_submission_asks_for_confirmation_and_changes_nothing_unti
     r = web.post(f"/offers/{o.id}/transitions/submit", data={"version": o.version, "confirm_step": "1"})
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Tej czynności nie można cofnąć." in page and 'name="confirmed" value="1"' in page
+    # "no" leads back to the offer (not a one-letter link to the home page)
+    assert f'href="/offers/{o.id}">Nie, wróć</a>' in page and "← " not in page
     session.expire_all()
     assert session.get(Offer, o.id).state == "draft"
     r = web.post(f"/offers/{o.id}/transitions/submit", data={"version": o.version, "confirmed": "1"})
