@@ -354,7 +354,9 @@ def _contests(s, users, orgs) -> None:
         values = _contest_values(title, year, field, budget, deadline)
         if target == "planned":
             values["planned_announcement"] = (now + timedelta(days=60)).date()
-        c = cops.create(s, who, values, planned=target == "planned")
+        # the history reads in order: made a week before its publication (drafts and plans: now)
+        made_at = now + timedelta(days=pub_days - 7) if pub_days is not None else None
+        c = cops.create(s, who, values, planned=target == "planned", at=made_at)
         s.commit()
         if target in ("planned", "draft"):
             continue
@@ -366,7 +368,7 @@ def _contests(s, users, orgs) -> None:
             offer(c, 1, "25000.00", published + timedelta(days=3))
             continue
         if target == "cancelled":
-            apply_transition(s, c, "close", SYSTEM)  # what the scheduler does at the deadline
+            apply_transition(s, c, "close", SYSTEM, received_at=deadline)  # what the scheduler does at the deadline
             cops.transition(s, c, "cancel", who, {"reason": "Nie złożono żadnej oferty (R-CANCEL): konkurs "
                                                             "unieważniony obowiązkowo."}, received_at=now - timedelta(days=19))
             continue
@@ -375,7 +377,7 @@ def _contests(s, users, orgs) -> None:
                 "evaluation": [(12, "30000.00"), (8, "45000.00"), (9, "25000.00")],
                 "closed": [(10, "20000.00"), (11, "28000.00")]}[target]
         made = [offer(c, i, grant, published + timedelta(days=2 + k)) for k, (i, grant) in enumerate(subs)]
-        apply_transition(s, c, "close", SYSTEM)  # the deadline has passed: what the scheduler does
+        apply_transition(s, c, "close", SYSTEM, received_at=deadline)  # the deadline has passed: what the scheduler does
         if target == "closed":
             continue
         review_at = now - timedelta(days=2)
@@ -383,7 +385,7 @@ def _contests(s, users, orgs) -> None:
         checks = {x["code"]: True for x in c.formal_checklist}
 
         def accept(o):
-            oops.set_formal_checks(s, o, who, checks)
+            oops.set_formal_checks(s, o, who, checks, at=review_at + timedelta(hours=1))
             s.commit()
             oops.transition(s, o, "accept_formally", who, received_at=review_at + timedelta(hours=2))
 
@@ -426,22 +428,24 @@ def _commissions(s, users, orgs) -> None:
         c = s.scalar(select(Contest).where(Contest.title == title))
         if c is not None:
             return c, None
-        published = now - timedelta(days=75)
-        c = cops.create(s, chair, _contest_values(title, year, field, "150000.00", now - timedelta(days=45)))
+        published, deadline = now - timedelta(days=75), now - timedelta(days=45)
+        c = cops.create(s, chair, _contest_values(title, year, field, "150000.00", deadline),
+                        at=published - timedelta(days=7))
         s.commit()
         cops.transition(s, c, "publish", chair, received_at=published)
         made = []
         for k, (i, grant) in enumerate(subs):
             o = oops.create(s, members[i], c, orgs[i].id, at=published + timedelta(days=1))
-            oops.save_sections(s, o, members[i], _offer_content(c, orgs[i], i, grant))
+            oops.save_sections(s, o, members[i], _offer_content(c, orgs[i], i, grant),
+                               at=published + timedelta(days=2))
             s.commit()
             oops.transition(s, o, "submit", members[i], received_at=published + timedelta(days=3, hours=k))
             made.append(o)
-        apply_transition(s, c, "close", SYSTEM)
+        apply_transition(s, c, "close", SYSTEM, received_at=deadline)
         cops.transition(s, c, "start_formal_review", chair, received_at=now - timedelta(days=30))
         checks = {x["code"]: True for x in c.formal_checklist}
         for o in made:
-            oops.set_formal_checks(s, o, chair, checks)
+            oops.set_formal_checks(s, o, chair, checks, at=now - timedelta(days=29, hours=1))
             s.commit()
             oops.transition(s, o, "accept_formally", chair, received_at=now - timedelta(days=29))
         cops.transition(s, c, "start_evaluation", chair, received_at=now - timedelta(days=28))
@@ -688,7 +692,7 @@ def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu
 
     values = _contest_values(title, 2025, "children_youth", "80000.00", at(2025, 3, 31, 15),
                              task_start=date(2025, 5, 1), task_end=date(2025, 10, 31), tranche_pattern="60/40")
-    c = cops.create(s, officer, values)
+    c = cops.create(s, officer, values, at=at(2025, 2, 20))
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=at(2025, 3, 1))
     content = empty()
@@ -712,12 +716,12 @@ def _settled_story(s, users, orgs, title: str = "Letnie półkolonie w Podgórzu
                           "own_in_kind": "0.00", "beneficiaries": "0.00"}
     content["declarations"]["accepted"] = list(DECLARATIONS)
     o = oops.create(s, applicant, c, org.id, at=at(2025, 3, 5))
-    oops.save_sections(s, o, applicant, content)
+    oops.save_sections(s, o, applicant, content, at=at(2025, 3, 6))
     s.commit()
     oops.transition(s, o, "submit", applicant, received_at=at(2025, 3, 10))
-    apply_transition(s, c, "close", SYSTEM)
+    apply_transition(s, c, "close", SYSTEM, received_at=at(2025, 3, 31, 15))
     cops.transition(s, c, "start_formal_review", officer, received_at=at(2025, 4, 1))
-    oops.set_formal_checks(s, o, officer, {x["code"]: True for x in c.formal_checklist})
+    oops.set_formal_checks(s, o, officer, {x["code"]: True for x in c.formal_checklist}, at=at(2025, 4, 1, 12))
     s.commit()
     oops.transition(s, o, "accept_formally", officer, received_at=at(2025, 4, 2))
     cops.transition(s, c, "start_evaluation", officer, received_at=at(2025, 4, 3))

@@ -51,9 +51,9 @@ def seed(s, password: str, users: dict, orgs: list, contest_values, offer_conten
                             task_conditions=f"Zadanie realizowane w Gminie Wieliczka w roku {year}.",
                             procedure="Ocena formalna, następnie ocena merytoryczna komisji. Decyzję podejmuje "
                                       "Burmistrz Miasta i Gminy Wieliczka.")
-    c = cops.create(s, officer, values)
-    s.commit()
     published = now - timedelta(days=3)
+    c = cops.create(s, officer, values, at=published - timedelta(days=7))
+    s.commit()
     cops.transition(s, c, "publish", officer, received_at=published)
     # the NGO that also applies in Kraków ("Kultura w dzielnicach"): one registry, one home for both
     member = next(u for u in users.values() for m in u.memberships if m.organisation_id == orgs[1].id)

@@ -66,7 +66,7 @@ def concept_call(s, users, orgs, values_for, year: int) -> None:
         min_own_total_pct=Decimal("0"))
     values["task_type"] = ("Koncepcje pilotaży łączących organizacje pozarządowe z biznesem, start-upami, kulturą "
                            "i nauką. Etap I nie przyznaje dotacji: wybiera koncepcje do konkursu na pilotaż.")
-    c = cops.create(s, officer, values)
+    c = cops.create(s, officer, values, at=published - timedelta(days=7))
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=published)
     members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
@@ -79,7 +79,7 @@ def concept_call(s, users, orgs, values_for, year: int) -> None:
         s.commit()
         kops.transition(s, concept, "submit", user, received_at=published + timedelta(days=3, hours=k))
         concepts.append(concept)
-    apply_transition(s, c, "close", SYSTEM)
+    apply_transition(s, c, "close", SYSTEM, received_at=values["deadline"])
     cops.transition(s, c, "start_formal_review", officer)
     cops.transition(s, c, "start_evaluation", officer)
     com = commission_scoring(s, officer, officer2, c)
@@ -110,7 +110,7 @@ def pilot_contest(s, users, orgs, values_for, year: int) -> None:
     deadline = (now + timedelta(days=24)).replace(hour=15, minute=0, second=0, microsecond=0)
     values = values_for(title, year, "economy", "300000.00", deadline, call_type="innovation_pilot",
                         call_params={"concept_call_id": call.id}, max_grant=Decimal("90000.00"))
-    c = cops.create(s, officer, values)
+    c = cops.create(s, officer, values, at=now - timedelta(days=9))
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=now - timedelta(days=2))
     ngo3 = users["ngo3@demo.krakow.pl"]
@@ -132,7 +132,7 @@ def youth_contest(s, users, orgs, values_for, offer_content, year: int) -> None:
     values = values_for(title, year, "children_youth", "150000.00", (now - timedelta(days=5)).replace(
         hour=15, minute=0, second=0, microsecond=0), call_type="youth_entrepreneurship",
         call_params={"min_age": 13, "max_age": 19, "min_ventures": 1})
-    c = cops.create(s, officer, values)
+    c = cops.create(s, officer, values, at=published - timedelta(days=7))
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=published)
     members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]
@@ -155,10 +155,10 @@ def youth_contest(s, users, orgs, values_for, offer_content, year: int) -> None:
                           "plan, budżet, sprzedaż i decyzje.", "mentor": {"name": "Joanna Mentorka",
                                                                           "role": "przedsiębiorczyni"}}],
             "child_protection_standards": True, "offender_register_checked": True}
-        oops.save_sections(s, o, u, content)
+        oops.save_sections(s, o, u, content, at=published + timedelta(days=3, hours=1))
         s.commit()
         oops.transition(s, o, "submit", u, received_at=published + timedelta(days=4, hours=k))
-    apply_transition(s, c, "close", SYSTEM)
+    apply_transition(s, c, "close", SYSTEM, received_at=values["deadline"])
     cops.transition(s, c, "start_formal_review", officer)
     s.commit()
 
@@ -174,7 +174,7 @@ def federation_contest(s, users, orgs, values_for, offer_content, year: int) -> 
     deadline = (now + timedelta(days=30)).replace(hour=15, minute=0, second=0, microsecond=0)
     values = values_for(title, year, "ngo_support", "120000.00", deadline, call_type="federation_building",
                         call_params={"min_members": 3})
-    c = cops.create(s, officer, values)
+    c = cops.create(s, officer, values, at=now - timedelta(days=8))
     s.commit()
     cops.transition(s, c, "publish", officer, received_at=now - timedelta(days=1))
     members = {i: u for u in users.values() for m in u.memberships for i in [orgs.index(m.organisation)]

@@ -114,7 +114,8 @@ def _department(session: Session, actor, department_id) -> int | None:
     return department_id
 
 
-def create(session: Session, actor, values: dict, *, planned: bool = False) -> Contest:
+def create(session: Session, actor, values: dict, *, planned: bool = False, at: datetime | None = None) -> Contest:
+    """A new announcement (draft, or planned); `at` is when it was made (the clock by default)."""
     if not has_role(actor, OFFICER, ADMIN):
         raise PermissionDenied()
     values = {k: v for k, v in values.items() if k in FIELDS_EDITABLE or k == "department_id"}
@@ -140,10 +141,10 @@ def create(session: Session, actor, values: dict, *, planned: bool = False) -> C
     base.state = "planned" if planned else CONTEST.initial
     base.version = 1
     base.created_by_id = actor.id
-    base.created_at = clock.now()
+    base.created_at = at or clock.now()
     session.add(base)
     session.flush()
-    record_change(session, base, "create", actor, {k: [None, v] for k, v in values.items()})
+    record_change(session, base, "create", actor, {k: [None, v] for k, v in values.items()}, at=at)
     return base
 
 

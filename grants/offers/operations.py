@@ -183,8 +183,9 @@ def set_partners(session: Session, offer: Offer, actor, organisation_ids: list[i
     return offer
 
 
-def set_formal_checks(session: Session, offer: Offer, actor, checks: dict[str, bool], expected_version=None) -> Offer:
-    """The officer works through the contest's formal checklist."""
+def set_formal_checks(session: Session, offer: Offer, actor, checks: dict[str, bool], expected_version=None,
+                      at=None) -> Offer:
+    """The officer works through the contest's formal checklist; `at` is when (the clock by default)."""
     if not has_role(actor, OFFICER, ADMIN) or not officer_of_contest(offer, actor):
         raise PermissionDenied()
     if offer.state != "submitted" or offer.contest.state != "formal_review":
@@ -201,7 +202,7 @@ def set_formal_checks(session: Session, offer: Offer, actor, checks: dict[str, b
         changes = {"formal_checks": [offer.formal_checks, new]}
         offer.formal_checks = new
         session.flush()
-        record_change(session, offer, "formal_checks", actor, changes)
+        record_change(session, offer, "formal_checks", actor, changes, at=at)
     return offer
 
 

@@ -32,3 +32,18 @@ def test_demo_has_listings_events_and_bookings_and_the_dashboards_count_them(app
     assert dashboard_figure(client, "Wymiany usług zrealizowane") == "1"
     assert dashboard_figure(client, "Szkolenia i wykłady przeprowadzone") == "1"
     assert dashboard_figure(client, "Obecności na szkoleniach") == "3"
+
+
+def test_the_demos_contest_and_offer_histories_read_in_order_of_time(app, session):
+    """What the demo backdates (a contest published weeks ago, offers submitted then, formal checks
+    made during the review) is recorded at those moments too: each contest's and offer's history,
+    in the order it happened, never goes back in time (a page reading 05.12, 21.09, 05.12, 05.11
+    confuses whoever looks at the demo first)."""
+    from grants import demo
+    from grants.core.audit import AuditEntry
+    demo.seed()
+    rows = session.execute(select(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.clock_at)
+                           .where(AuditEntry.object_type.in_(("contest", "offer")))
+                           .order_by(AuditEntry.object_type, AuditEntry.object_id, AuditEntry.seq)).all()
+    backwards = [(t, i, at, prev) for (t, i, at), (pt, pi, prev) in zip(rows[1:], rows) if (t, i) == (pt, pi) and at < prev]
+    assert rows and backwards == []
