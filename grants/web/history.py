@@ -137,8 +137,9 @@ PERCENT_FIELDS = {"min_own_total_pct", "min_own_financial_pct", "min_own_nonfina
                   "shift_pct"}
 POINT_FIELDS = {"pass_threshold", "max_points"}
 HIDDEN = {"sha256", "protocol_sha256", "hash"}
-# codes named by dictionaries kept outside grants.core.labels (a code no dictionary knows stays as it is)
-OTHER_DICTIONARIES = {"roles": ROLE_LABELS, "fields": PUBLIC_BENEFIT_FIELDS}
+# codes named by dictionaries kept outside grants.core.labels (a code no dictionary knows stays as it is);
+# a contest or a direction records one field of public benefit (`field`), a consultation several
+OTHER_DICTIONARIES = {"roles": ROLE_LABELS, "fields": PUBLIC_BENEFIT_FIELDS, "field": PUBLIC_BENEFIT_FIELDS}
 
 
 @dataclass
