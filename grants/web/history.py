@@ -358,13 +358,15 @@ def _offer(number: str | None, title: str | None) -> str:
 
 
 def read_names(entries) -> Names:
-    """The names of everything the entries name by id: one query for the organisations, one for the
-    people (users and commission members, by their user's full name or else e-mail), one for the
-    offers, whatever the number of entries; in the session the entries were read in (none for entries that were not read
-    from the database)."""
+    """The names of everything the entries name by id, and of the people who made them (`actor_id`):
+    one query for the organisations, one for the people (users and commission members, by their
+    user's full name or else e-mail), one for the offers, whatever the number of entries; in the
+    session the entries were read in (none for entries that were not read from the database)."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
     for e in entries:
+        if _as_id(getattr(e, "actor_id", None)) is not None:
+            wanted.setdefault("person", set()).add(_as_id(e.actor_id))
         for kind, i in _references(e.changes_data or {}, TYPE_REFERENCES.get(e.object_type, REFERENCES),
                                    TYPE_KEYED_BY.get(e.object_type, {})):
             wanted.setdefault(kind, set()).add(i)
@@ -396,6 +398,14 @@ def read_names(entries) -> Names:
     return names
 
 
+def actor_name(entry, names: Names) -> str:
+    """Who made the entry as the page names people: their name (read now, so an anonymised account
+    reads as anonymised), the e-mail recorded with the entry when the account is gone, "system" for
+    what time did."""
+    known = names.known.get("person", {}).get(_as_id(getattr(entry, "actor_id", None)))
+    return known or entry.actor_label or str(_("system"))
+
+
 def describe(entries) -> list[Row]:
     entries = list(entries)
     names = read_names(entries)
@@ -405,6 +415,6 @@ def describe(entries) -> list[Row]:
         # the state first: it says what happened; then whom or what the entry concerns (REFERENCES)
         data = sorted((e.changes_data or {}).items(), key=lambda kv: (kv[0] != "state", kv[0] not in reading.refs))
         changes = [c for c in (change(k, v, reading) for k, v in data) if c is not None]
-        rows.append(Row(seq=e.seq, at=e.clock_at, actor=e.actor_label or str(_("system")),
+        rows.append(Row(seq=e.seq, at=e.clock_at, actor=actor_name(e, names),
                         action=action_label(e.action, reading.wf), changes=changes))
     return rows

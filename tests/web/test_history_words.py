@@ -1,11 +1,19 @@
 """The change history reads as Polish sentences about people and things (a reviewer's pass over the
-pages): the field of public benefit by its name, never its code."""
+pages): the field of public benefit by its name, never its code; each entry's author by name."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from types import SimpleNamespace
 
+from grants.accounts.models import User
+from grants.contests import operations as cops
+from grants.core import audit, clock, db
+from grants.privacy.operations import ANONYMOUS_NAME, anonymise
 from grants.web import history
+from grants.workflows.base import SYSTEM, apply_transition
+from tests.factories import contest_values
 
 
 def _entry(object_type, action, changes, seq=1, actor_id=None, actor_label="urzednik@demo"):
@@ -40,3 +48,59 @@ def test_the_field_of_public_benefit_is_named_by_its_label():
         "sfera pożytku publicznego: było działalność na rzecz osób w wieku emerytalnym, "
         "jest kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego",
     ]
+
+
+def _history_heads(page: str) -> list[tuple[str, str]]:
+    """(action, actor) of each entry of the page's history, as read."""
+    section = re.search(r'<section class="history".*?</section>', page, re.S)
+    assert section, page[:2000]
+    return [(action, re.sub(r"\s+", " ", actor).strip()) for action, actor in re.findall(
+        r'<p class="history-head">.*?<strong>(.*?)</strong> · (.*?)</p>', section.group(0), re.S)]
+
+
+def test_the_people_who_made_the_entries_are_named_as_the_page_names_people(app, session, make_user, login,
+                                                                            count_queries):
+    """Each entry's author by full name (it showed "· urzedniczka.sz@demo.krakow.pl" although the
+    page names people elsewhere), the e-mail only for an account with no name, "system" for what
+    time did; all the page's authors read in one query."""
+
+    author = make_user("officer")
+    author.full_name = "Anna Urzędniczka"
+    nameless = make_user("officer", email="bez.nazwiska@test.example.org")
+    nameless.full_name = ""
+    session.commit()
+    c = cops.create(session, author, contest_values(deadline=clock.now() - timedelta(days=10)))
+    session.commit()
+    cops.update(session, c, nameless, {"budget": Decimal("310000.00")})
+    session.commit()
+    cops.transition(session, c, "publish", author, received_at=clock.now() - timedelta(days=40))
+    apply_transition(session, c, "close", SYSTEM)
+    session.commit()
+    cid, nameless_id = c.id, nameless.id
+
+    page = login(author, app.test_client()).get(f"/contests/{cid}").get_data(as_text=True)
+    heads = _history_heads(page)
+    assert heads == [("utworzenie", "Anna Urzędniczka"), ("zmiana danych", "bez.nazwiska@test.example.org"),
+                     ("czynność „Opublikuj ogłoszenie”", "Anna Urzędniczka"),
+                     ("czynność „Zamknij nabór (termin składania ofert)”", "system")], heads
+    assert author.email not in page.split('<section class="history"', 1)[1]
+
+    entries = audit.history(db.session, "contest", cid)
+    with count_queries() as n:
+        history.describe(entries)
+    assert n() == 1  # the people, however many entries they made
+
+    # a person whose account was anonymised (RODO) is no longer named by the e-mail they had
+    s = db.session()
+    anonymise(s, s.get(User, nameless_id))
+    s.commit()
+    actors = [r.actor for r in history.describe(audit.history(db.session, "contest", cid))]
+    assert actors[1] == ANONYMOUS_NAME and "bez.nazwiska@test.example.org" not in actors
+
+
+def test_an_entry_outside_the_database_keeps_the_recorded_author():
+    """No session to read names in (or an account since removed): the e-mail recorded with the
+    entry, "system" when none was."""
+    rows = history.describe([_entry("contest", "update", {"title": ["A", "B"]}, actor_id=7),
+                             _entry("contest", "close", {}, 2, actor_label="")])
+    assert [r.actor for r in rows] == ["urzednik@demo", "system"]
