@@ -106,6 +106,7 @@ REFERENCES = {"nominated_by": "organisation"}
 # entry names the person added or removed and the organisation a declaration concerns
 TYPE_REFERENCES = {
     "commission": {**REFERENCES, "user_id": "person", "organisation_id": "organisation"},
+    "contest": {**REFERENCES, "offer_id": "offer"},  # the results: the award of each offer
 }
 # fields whose value is a dict keyed by ids: the keys shown by the names of what they name (the
 # members excluded when a commission's declarations open, keyed by the member's id)
@@ -152,6 +153,9 @@ class Names:
         name = self.known.get(kind, {}).get(_as_id(value))
         return name if name else str(UNKNOWN[kind])
 
+    def known_name(self, kind: str, value) -> str | None:
+        return self.known.get(kind, {}).get(_as_id(value)) or None
+
 
 @dataclass
 class Reading:
@@ -164,12 +168,13 @@ class Reading:
     keyed: dict = field(default_factory=dict)
     names: Names = field(default_factory=Names)
     own_keys: tuple | None = None
+    words: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, object_type: str, names: Names | None = None, action: str = "") -> "Reading":
         return cls(WORKFLOWS.get(object_type), TYPE_VALUE_KINDS.get(object_type, VALUE_KINDS),
                    TYPE_REFERENCES.get(object_type, REFERENCES), TYPE_KEYED_BY.get(object_type, {}),
-                   names or Names(), ACTION_KEYED_BY.get((object_type, action)))
+                   names or Names(), ACTION_KEYED_BY.get((object_type, action)), TYPE_WORDS.get(object_type, {}))
 
 
 @dataclass
@@ -248,6 +253,9 @@ def value_text(key: str, value, reading: Reading | None = None) -> str:
             return formatting.day(value)
         return value
     if isinstance(value, dict):
+        own = reading.words[key](value, reading) if key in reading.words else None
+        if own is not None:
+            return own
         if "label" in value or "code" in value:
             text = labels.label(kinds.get(key, ""), value)
             if value.get("max_points"):
@@ -268,6 +276,25 @@ def value_text(key: str, value, reading: Reading | None = None) -> str:
     if isinstance(value, list):
         return ", ".join(value_text(key, v, reading) for v in value) or "—"
     return str(value)
+
+
+def _award(value: dict, reading: Reading) -> str | None:
+    """One offer's line of a contest's results: the offer by number and title, the grant awarded or
+    that it was not selected (the decision records 0). None for another call's results (concepts)."""
+    if _as_id(value.get("offer_id")) is None:
+        return None
+    name = reading.names.known_name("offer", value["offer_id"])
+    offer = str(_("oferta %(offer)s", offer=name)) if name else str(UNKNOWN["offer"])
+    try:
+        awarded = Decimal(str(value.get("awarded") or 0))
+    except InvalidOperation:
+        awarded = Decimal(0)
+    outcome = formatting.money(awarded) if awarded > 0 else str(_("niewybrana"))
+    return f"{offer}: {outcome}"
+
+
+# a dict value that reads as one phrase of its own, not as "label: value; ..." (object type -> key -> words)
+TYPE_WORDS = {"contest": {"results": _award}}
 
 
 def _key(item) -> str:

@@ -13,7 +13,7 @@ from grants.core import audit, clock, db
 from grants.privacy.operations import ANONYMOUS_NAME, anonymise
 from grants.web import history
 from grants.workflows.base import SYSTEM, apply_transition
-from tests.factories import contest_values
+from tests.factories import contest_values, decided_contest
 
 
 def _entry(object_type, action, changes, seq=1, actor_id=None, actor_label="urzednik@demo"):
@@ -48,6 +48,11 @@ def test_the_field_of_public_benefit_is_named_by_its_label():
         "sfera pożytku publicznego: było działalność na rzecz osób w wieku emerytalnym, "
         "jest kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego",
     ]
+
+
+def _text(html: str) -> str:
+    """What a reader sees of some HTML: its text, spaces as typed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
 
 
 def _history_heads(page: str) -> list[tuple[str, str]]:
@@ -104,3 +109,32 @@ def test_an_entry_outside_the_database_keeps_the_recorded_author():
     rows = history.describe([_entry("contest", "update", {"title": ["A", "B"]}, actor_id=7),
                              _entry("contest", "close", {}, 2, actor_label="")])
     assert [r.actor for r in rows] == ["urzednik@demo", "system"]
+
+
+def test_a_contests_results_name_each_offer_with_its_grant(app, session, make_user, make_org, login, count_queries):
+    """The decision's results: which offer got what (it read "wyniki:" and lines of "przyznana
+    dotacja: 9 000,00 zł" with no offer); the offers read in one query."""
+    officer, second = make_user("officer"), make_user("officer")
+    org_a, org_b = make_org(), make_org()
+    a, b = make_user("applicant", org=org_a), make_user("applicant", org=org_b)
+    contest, offers = decided_contest(session, officer, [(a, org_a, "9000.00"), (b, org_b, "8000.00")], second,
+                                      amounts={1: "5000.00"})
+    session.commit()
+    cid, first, other = contest.id, offers[0], offers[1]
+
+    page = login(officer, app.test_client()).get(f"/contests/{cid}").get_data(as_text=True)
+    text = _text(page.split('<section class="history"', 1)[1])
+    assert (f"wyniki: oferta {first.number} „{first.title}”: 9 000,00 zł "
+            f"oferta {other.number} „{other.title}”: 5 000,00 zł") in text, text
+    assert "przyznana dotacja" not in text and "nieznana" not in text
+
+    entries = audit.history(db.session, "contest", cid)
+    with count_queries() as n:
+        history.describe(entries)
+    assert n() == 2  # the people, the offers
+
+
+def test_an_offer_not_selected_and_one_not_found_say_so():
+    rows = history.describe([_entry("contest", "decide", {"results": [{"offer_id": 3, "awarded": "0"},
+                                                                      {"offer_id": 4, "awarded": "1234.56"}]})])
+    assert _lines(rows) == ["wyniki: nieznana oferta: niewybrana | nieznana oferta: 1\u00a0234,56\u00a0zł"]
