@@ -10,6 +10,7 @@ recorded with the action).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -240,6 +241,8 @@ def value_text(key: str, value, reading: Reading | None = None) -> str:
             return formatting.percent(value)
         return formatting.number(value) if key not in ("year", "revision", "number") else str(value)
     if isinstance(value, str):
+        if key == "excluded":
+            return _exclusion(value)
         if key in MONEY_FIELDS or _money_like(value):
             return formatting.money(value) if _money_like(value) or key in MONEY_FIELDS else value
         if key in PERCENT_FIELDS:
@@ -271,7 +274,9 @@ def value_text(key: str, value, reading: Reading | None = None) -> str:
 
         # a person first: whom the rest is about
         items = sorted(value.items(), key=lambda kv: reading.refs.get(kv[0]) != "person")
-        parts = [f"{name(k)}: {value_text(k, v, reading)}" for k, v in items if not _hidden(k, reading)]
+        # a dict keyed by ids holds values of its own key (a member's id -> the reason of the exclusion)
+        parts = [f"{name(k)}: {value_text(key if key in reading.keyed else k, v, reading)}"
+                 for k, v in items if not _hidden(k, reading)]
         return "; ".join(parts)
     if isinstance(value, list):
         return ", ".join(value_text(key, v, reading) for v in value) or "—"
@@ -293,8 +298,35 @@ def _award(value: dict, reading: Reading) -> str | None:
     return f"{offer}: {outcome}"
 
 
+# the reason of an exclusion (grants.commissions.composition) says "Wyłączony:" (once with the rule's id)
+# and ends a sentence: under the label "wyłączenie z komisji" only what follows, so the label is not
+# repeated and the reasons of several members join without ".;"
+_EXCLUDED = re.compile(r"^(?:Wyłączony|Wyłączona|Excluded)\s*(?:\([A-Z0-9-]+\))?\s*:\s*")
+
+
+def _exclusion(reason: str) -> str:
+    return _EXCLUDED.sub("", reason.strip()).rstrip(".")
+
+
+def _member(value: dict, reading: Reading) -> str:
+    """A commission's member added, as one phrase: the person, the seat, whether they chair, the
+    organisation that nominated them, any exclusion; nothing said of what does not apply."""
+    parts = []
+    if _as_id(value.get("user_id")) is not None:
+        parts.append(reading.names.of("person", value["user_id"]))
+    if value.get("kind"):
+        parts.append(value_text("kind", value["kind"], reading))
+    if value.get("chair"):
+        parts.append(labels.field_label("chair"))
+    if _as_id(value.get("nominated_by")) is not None:
+        parts.append(f"{labels.field_label('nominated_by')}: {reading.names.of('organisation', value['nominated_by'])}")
+    if value.get("excluded"):
+        parts.append(f"{labels.field_label('excluded')}: {_exclusion(value['excluded'])}")
+    return ", ".join(parts)
+
+
 # a dict value that reads as one phrase of its own, not as "label: value; ..." (object type -> key -> words)
-TYPE_WORDS = {"contest": {"results": _award}}
+TYPE_WORDS = {"contest": {"results": _award}, "commission": {"member": _member}}
 
 
 def _key(item) -> str:

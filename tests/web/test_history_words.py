@@ -138,3 +138,31 @@ def test_an_offer_not_selected_and_one_not_found_say_so():
     rows = history.describe([_entry("contest", "decide", {"results": [{"offer_id": 3, "awarded": "0"},
                                                                       {"offer_id": 4, "awarded": "1234.56"}]})])
     assert _lines(rows) == ["wyniki: nieznana oferta: niewybrana | nieznana oferta: 1\u00a0234,56\u00a0zł"]
+
+
+def test_a_member_added_reads_as_one_phrase_without_labels_in_labels():
+    """Whom, which seat, chairing, who nominated, any exclusion, in that order; nothing said of what
+    does not apply (it read "członek: osoba: …; przewodniczący komisji: nie; wyłączenie z komisji:
+    Wyłączony: …; rodzaj: …; organizacja wskazująca: —")."""
+    rows = history.describe([
+        _entry("commission", "add_member", {"member": {"user_id": 7, "kind": "city", "chair": True,
+                                                        "nominated_by": None, "excluded": None}}),
+        _entry("commission", "add_member", {"member": {
+            "user_id": 8, "kind": "ngo", "chair": False, "nominated_by": 5,
+            "excluded": "Wyłączony: organizacja wskazująca (Stowarzyszenie Przyjaciół Nowej Huty) złożyła ofertę "
+                        "w tym konkursie."}}, 2),
+        _entry("commission", "open_declarations", {"excluded": {  # two members, one in the older words
+            "3": "Wyłączony (R-COM-NGO): organizacja wskazująca (Fundacja A) złożyła ofertę w tym konkursie.",
+            "4": "Wyłączony: organizacja wskazująca (Fundacja B) złożyła ofertę w tym konkursie."}}, 3),
+    ])
+    lines = _lines(rows)
+    assert lines == [  # read outside a session: the people and organisations unknown, in words
+        "członek: nieznana osoba, przedstawiciel miasta, przewodniczący komisji",
+        "członek: nieznana osoba, osoba wskazana przez organizacje, organizacja wskazująca: nieznana organizacja, "
+        "wyłączenie z komisji: organizacja wskazująca (Stowarzyszenie Przyjaciół Nowej Huty) złożyła ofertę "
+        "w tym konkursie",
+        "wyłączenie z komisji: nieznany członek komisji: organizacja wskazująca (Fundacja A) złożyła ofertę "
+        "w tym konkursie; nieznany członek komisji: organizacja wskazująca (Fundacja B) złożyła ofertę w tym konkursie",
+    ], lines
+    for noise in ("osoba: ", "Wyłączony", "R-COM-NGO", ": —", "przewodniczący komisji: nie", ".;"):
+        assert noise not in "\n".join(lines), noise
