@@ -345,13 +345,39 @@ def _hidden(key: str, reading: Reading) -> bool:
     return key in HIDDEN or key == "id" or key.endswith("_id")
 
 
-def change(key: str, value, reading: Reading | None = None) -> Change | None:
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _answers(key: str, before: dict, after: dict, reading: Reading) -> list[Change]:
+    """A dict keyed by a dictionary's codes (the offer's checklist answers), item by item in the
+    dictionary's order: an answer given where there was none as it is, a changed one as before and
+    after, the unchanged ones not at all (it read "było …: —; …; jest …: tak; …" on one line)."""
+    kind = KEY_KINDS[key]
+    order = list(labels.REGISTRY.get(kind, {}))
+    codes = sorted(dict.fromkeys([*before, *after]), key=lambda k: order.index(k) if k in order else len(order))
+    out = []
+    for code in codes:
+        old, new = before.get(code), after.get(code)
+        if old == new or _empty(new) and _empty(old):
+            continue
+        name = labels.label(kind, code)
+        if _empty(old):
+            out.append(Change(name, "value", text=value_text(code, new, reading)))
+        else:
+            out.append(Change(name, "set", before=value_text(code, old, reading), after=value_text(code, new, reading)))
+    return out
+
+
+def changes_of(key: str, value, reading: Reading | None = None) -> list[Change]:
+    """What one key of an entry says, as changes (none for what the page does not show; one for each
+    item of a dict of answers)."""
     reading = reading or Reading()
     if reading.own_keys is not None:  # the key is an id: what it names, in words
         kind, words = reading.own_keys
         name = str(words(reading.names.of(kind, key)))
     elif _hidden(key, reading) or key in ("invitation", "via", "token"):
-        return None
+        return []
     else:
         name = labels.field_label(key)
 
@@ -362,20 +388,22 @@ def change(key: str, value, reading: Reading | None = None) -> Change | None:
                      and isinstance(value[1], list))  # [before, after] of a list field (a consultation's fields)
     if isinstance(value, list) and len(value) == 2 and (key not in VALUE_LISTS or pair_of_lists):
         before, after = value
+        if key in KEY_KINDS and isinstance(before, (dict, type(None))) and isinstance(after, dict):
+            return _answers(key, before or {}, after, reading)
         if isinstance(before, (list, type(None))) and isinstance(after, list):
             old, new = {_key(x): x for x in (before or [])}, {_key(x): x for x in after}
-            return Change(name, "list", added=[text(new[k]) for k in new if k not in old],
-                          removed=[text(old[k]) for k in old if k not in new])
+            return [Change(name, "list", added=[text(new[k]) for k in new if k not in old],
+                           removed=[text(old[k]) for k in old if k not in new])]
         if isinstance(before, dict) and isinstance(after, dict):
             changed = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
-            return Change(name, "set", before=text({k: before.get(k) for k in changed}),
-                          after=text({k: after.get(k) for k in changed}))
-        return Change(name, "set", before=text(before), after=text(after))
+            return [Change(name, "set", before=text({k: before.get(k) for k in changed}),
+                           after=text({k: after.get(k) for k in changed}))]
+        return [Change(name, "set", before=text(before), after=text(after))]
     if value == []:  # nothing recorded (no grounds of a declaration of no conflict)
-        return Change(name, "value", text="—")
+        return [Change(name, "value", text="—")]
     if isinstance(value, list):  # the items recorded with the action, each on its own
-        return Change(name, "items", added=[text(v) for v in value])
-    return Change(name, "value", text=text(value))
+        return [Change(name, "items", added=[text(v) for v in value])]
+    return [Change(name, "value", text=text(value))]
 
 
 def action_label(action: str, wf=None) -> str:
@@ -473,7 +501,7 @@ def describe(entries) -> list[Row]:
         reading = Reading.of(e.object_type, names, e.action)
         # the state first: it says what happened; then whom or what the entry concerns (REFERENCES)
         data = sorted((e.changes_data or {}).items(), key=lambda kv: (kv[0] != "state", kv[0] not in reading.refs))
-        changes = [c for c in (change(k, v, reading) for k, v in data) if c is not None]
+        changes = [c for k, v in data for c in changes_of(k, v, reading)]
         rows.append(Row(seq=e.seq, at=e.clock_at, actor=actor_name(e, names),
                         action=action_label(e.action, reading.wf), changes=changes))
     return rows

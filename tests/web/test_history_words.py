@@ -166,3 +166,22 @@ def test_a_member_added_reads_as_one_phrase_without_labels_in_labels():
     ], lines
     for noise in ("osoba: ", "Wyłączony", "R-COM-NGO", ": —", "przewodniczący komisji: nie", ".;"):
         assert noise not in "\n".join(lines), noise
+
+
+def test_the_formal_checklist_reads_one_item_a_line_and_only_what_changed():
+    """The officer's first answers: each item with its answer, in the checklist's order; answers
+    changed later: only those items, before and after (it printed every item twice on one line,
+    "było …: —; …; jest …: tak; …")."""
+    first = {"eligible_applicant": True, "in_time": True, "limits": True, "signed": True, "statutory": True,
+             "template": False}
+    rows = history.describe([_entry("offer", "formal_checks", {"formal_checks": [{}, first]}),
+                             _entry("offer", "formal_checks", {"formal_checks": [first, {**first, "template": True}]},
+                                    2)])
+    assert [_lines([r]) for r in rows] == [[
+        "Oferta złożona w terminie: tak",
+        "Oferta na obowiązującym wzorze, wszystkie wymagane pola wypełnione: nie",
+        "Oferent jest podmiotem uprawnionym (art. 3 ust. 2 i 3 UDPP): tak",
+        "Zadanie mieści się w działalności statutowej oferenta: tak",
+        "Oferta podpisana przez osoby upoważnione do reprezentacji: tak",
+        "Kwota dotacji i wkład własny zgodne z ogłoszeniem: tak",
+    ], ["Oferta na obowiązującym wzorze, wszystkie wymagane pola wypełnione: było nie, jest tak"]]
