@@ -170,12 +170,14 @@ class Reading:
     names: Names = field(default_factory=Names)
     own_keys: tuple | None = None
     words: dict = field(default_factory=dict)
+    action: str = ""
 
     @classmethod
     def of(cls, object_type: str, names: Names | None = None, action: str = "") -> "Reading":
         return cls(WORKFLOWS.get(object_type), TYPE_VALUE_KINDS.get(object_type, VALUE_KINDS),
                    TYPE_REFERENCES.get(object_type, REFERENCES), TYPE_KEYED_BY.get(object_type, {}),
-                   names or Names(), ACTION_KEYED_BY.get((object_type, action)), TYPE_WORDS.get(object_type, {}))
+                   names or Names(), ACTION_KEYED_BY.get((object_type, action)), TYPE_WORDS.get(object_type, {}),
+                   action)
 
 
 @dataclass
@@ -390,6 +392,8 @@ def changes_of(key: str, value, reading: Reading | None = None) -> list[Change]:
         before, after = value
         if key in KEY_KINDS and isinstance(before, (dict, type(None))) and isinstance(after, dict):
             return _answers(key, before or {}, after, reading)
+        if _empty(before):  # a value where there was none (a creation, a first date): only what it is
+            return [] if _empty(after) else [Change(name, "value", text=text(after))]
         if isinstance(before, (list, type(None))) and isinstance(after, list):
             old, new = {_key(x): x for x in (before or [])}, {_key(x): x for x in after}
             return [Change(name, "list", added=[text(new[k]) for k in new if k not in old],
@@ -401,6 +405,8 @@ def changes_of(key: str, value, reading: Reading | None = None) -> list[Change]:
         return [Change(name, "set", before=text(before), after=text(after))]
     if value == []:  # nothing recorded (no grounds of a declaration of no conflict)
         return [Change(name, "value", text="—")]
+    if isinstance(value, list) and reading.action == "create":  # set at once: one line
+        return [Change(name, "value", text=text(value))]
     if isinstance(value, list):  # the items recorded with the action, each on its own
         return [Change(name, "items", added=[text(v) for v in value])]
     return [Change(name, "value", text=text(value))]
@@ -493,14 +499,31 @@ def actor_name(entry, names: Names) -> str:
     return known or entry.actor_label or str(_("system"))
 
 
+# the keys an entry's changes start with: the state (it says what happened), the title or name of the
+# object; then whom or what the entry concerns (REFERENCES), then what a contest or a direction is
+# (LEADING, in this order); the rest as recorded
+FIRST = ("state", "title", "name")
+LEADING = ("year", "field", "form", "task_type", "budget", "min_grant", "max_grant", "deadline", "decision_by",
+           "task_start", "task_end")
+
+
+def _rank(key: str, reading: Reading) -> tuple[int, int]:
+    if key in FIRST:
+        return 0, FIRST.index(key)
+    if key in reading.refs:
+        return 1, 0
+    if key in LEADING:
+        return 2, LEADING.index(key)
+    return 3, 0
+
+
 def describe(entries) -> list[Row]:
     entries = list(entries)
     names = read_names(entries)
     rows = []
     for e in entries:
         reading = Reading.of(e.object_type, names, e.action)
-        # the state first: it says what happened; then whom or what the entry concerns (REFERENCES)
-        data = sorted((e.changes_data or {}).items(), key=lambda kv: (kv[0] != "state", kv[0] not in reading.refs))
+        data = sorted((e.changes_data or {}).items(), key=lambda kv: _rank(kv[0], reading))
         changes = [c for k, v in data for c in changes_of(k, v, reading)]
         rows.append(Row(seq=e.seq, at=e.clock_at, actor=actor_name(e, names),
                         action=action_label(e.action, reading.wf), changes=changes))

@@ -185,3 +185,32 @@ def test_the_formal_checklist_reads_one_item_a_line_and_only_what_changed():
         "Oferta podpisana przez osoby upoważnione do reprezentacji: tak",
         "Kwota dotacji i wkład własny zgodne z ogłoszeniem: tak",
     ], ["Oferta na obowiązującym wzorze, wszystkie wymagane pola wypełnione: było nie, jest tak"]]
+
+
+def test_a_creation_says_what_each_field_is_title_first_a_list_on_one_line():
+    """A value set where there was none reads "label: value" (it read "było —, jest …" for every
+    field), a list set at once is one line (it was a line an item), nothing said of what stayed
+    empty; the title first, then what the contest is."""
+    rows = history.describe([
+        _entry("contest", "create", {
+            "budget": [None, "80000.00"], "eligible_categories": [None, ["personnel", "materials", "venue"]],
+            "field": [None, "children_youth"], "form": [None, "support"], "tranche_pattern": [None, ""],
+            "title": [None, "Letnie półkolonie w Podgórzu 2025"], "year": [None, 2025]}),
+        _entry("contest", "publish", {"published_at": [None, "2025-03-01T09:00:00Z"],
+                                      "state": ["draft", "published"]}, 2),
+        _entry("user", "create", {"email": "a@demo", "roles": ["officer", "finance"]}, 3),
+    ])
+    assert [_lines([r]) for r in rows] == [[
+        "tytuł: Letnie półkolonie w Podgórzu 2025",
+        "rok: 2025",
+        "sfera pożytku publicznego: wypoczynek dzieci i młodzieży",
+        "forma realizacji zadania: wspieranie",
+        "wysokość środków publicznych: 80\u00a0000,00\u00a0zł",
+        "kwalifikowalne kategorie kosztów: wynagrodzenia, materiały, wynajem sali",
+    ], [
+        "stan: było w przygotowaniu, jest ogłoszony",
+        "opublikowano: 01.03.2025, 10:00",
+    ], [
+        "e-mail: a@demo",
+        "role: urzędnik, finanse",
+    ]]

@@ -108,15 +108,16 @@ def test_history_reads_as_sentences_with_labels_and_formatted_values():
     assert rows[0].action == "utworzenie" and rows[1].action == "czynność „Wezwij do uzupełnienia braków”"
     lines = _sentences(rows)
     text = "\n".join(lines)
-    assert f"wysokość środków publicznych: — -> 400{NBSP}000,00{NBSP}zł" in lines
-    assert "termin składania ofert: — -> 20.01.2027, 16:00" in lines
-    assert "kwalifikowalne kategorie kosztów + wynagrodzenia" in lines
-    assert f"kryteria oceny + Możliwość realizacji zadania przez oferenta (10{NBSP}pkt)" in lines
+    # set where there was nothing: only what it is, a list on one line (never "— -> …", an item a line)
+    assert f"wysokość środków publicznych: 400{NBSP}000,00{NBSP}zł" in lines
+    assert "termin składania ofert: 20.01.2027, 16:00" in lines
+    assert "kwalifikowalne kategorie kosztów: wynagrodzenia, materiały" in lines
+    assert f"kryteria oceny: Możliwość realizacji zadania przez oferenta (10{NBSP}pkt)" in lines
     assert "stan: złożona -> do uzupełnienia" in lines
     # two correction items are two items, never "A -> B"
     assert "braki formalne + Brak podpisu drugiej osoby." in lines
     assert "braki formalne + Niewypełniona tabela rezultatów." in lines
-    for code in ("None", "support_only", "personnel", "T15:00", "{", "'"):
+    for code in ("None", "support_only", "personnel", "T15:00", "{", "'", "—"):
         assert code not in text
 
 
