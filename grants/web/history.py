@@ -403,8 +403,8 @@ def changes_of(key: str, value, reading: Reading | None = None) -> list[Change]:
             return [Change(name, "set", before=text({k: before.get(k) for k in changed}),
                            after=text({k: after.get(k) for k in changed}))]
         return [Change(name, "set", before=text(before), after=text(after))]
-    if value == []:  # nothing recorded (no grounds of a declaration of no conflict)
-        return [Change(name, "value", text="—")]
+    if _empty(value):  # nothing recorded (no grounds of a declaration of no conflict): nothing to say
+        return []
     if isinstance(value, list) and reading.action == "create":  # set at once: one line
         return [Change(name, "value", text=text(value))]
     if isinstance(value, list):  # the items recorded with the action, each on its own

@@ -214,3 +214,20 @@ def test_a_creation_says_what_each_field_is_title_first_a_list_on_one_line():
         "e-mail: a@demo",
         "role: urzędnik, finanse",
     ]]
+
+
+def test_what_was_recorded_empty_is_not_said():
+    """Many declarations of no conflict each repeated "podstawy wyłączenia: —"; an account created
+    in no department said "wydział: —"."""
+    rows = history.describe([
+        _entry("commission", "declare", {"member_id": 3, "organisation_id": 5, "conflict": False, "grounds": []}),
+        _entry("commission", "declare", {"member_id": 3, "organisation_id": 6, "conflict": True,
+                                         "grounds": ["family"]}, 2),
+        _entry("user", "create", {"department": None, "email": "a@demo", "organisation": ""}, 3),
+    ])
+    assert [_lines([r]) for r in rows] == [
+        ["organizacja: nieznana organizacja", "konflikt interesów: nie"],
+        ["organizacja: nieznana organizacja", "konflikt interesów: tak",
+         "podstawy wyłączenia: pokrewieństwo lub powinowactwo"],
+        ["e-mail: a@demo"],
+    ]
