@@ -2,10 +2,11 @@
 field's label, values formatted (money, dates in Warsaw time, states and codes as labels), lists
 as the items added and removed, never Python's or JSON's spelling of a value.
 
-`describe(entries)` returns rows: {seq, at, actor, action, changes: [Change]}; a Change is
-{field, kind, before, after, added, removed, text}: "set" (was before, is after), "list" (the items
-added and removed), "items" (a list recorded with the action, item by item) or "value" (one value
-recorded with the action).
+`describe(entries)` returns rows: {seq, at, actor, action, changes: [Change]}; the actor by name; a
+Change is {field, kind, before, after, added, removed, text}: "set" (was before, is after), "list"
+(the items added and removed), "items" (a list recorded with the action, item by item) or "value"
+(one value recorded with the action, or set where there was none). What was recorded empty is not
+said.
 """
 from __future__ import annotations
 
@@ -361,7 +362,7 @@ def _answers(key: str, before: dict, after: dict, reading: Reading) -> list[Chan
     out = []
     for code in codes:
         old, new = before.get(code), after.get(code)
-        if old == new or _empty(new) and _empty(old):
+        if old == new or (_empty(old) and _empty(new)):
             continue
         name = labels.label(kind, code)
         if _empty(old):

@@ -43,10 +43,10 @@ def test_the_field_of_public_benefit_is_named_by_its_label():
     rows = history.describe([_entry("contest", "update", {"field": ["culture", "children_youth"]}),
                              _entry("direction", "update", {"field": ["seniors", "culture"]}, 2)])
     assert _lines(rows) == [
-        "sfera pożytku publicznego: było kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego, "
-        "jest wypoczynek dzieci i młodzieży",
-        "sfera pożytku publicznego: było działalność na rzecz osób w wieku emerytalnym, "
-        "jest kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego",
+        ("sfera pożytku publicznego: było kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego, "
+         "jest wypoczynek dzieci i młodzieży"),
+        ("sfera pożytku publicznego: było działalność na rzecz osób w wieku emerytalnym, "
+         "jest kultura, sztuka, ochrona dóbr kultury i dziedzictwa narodowego"),
     ]
 
 
@@ -158,11 +158,12 @@ def test_a_member_added_reads_as_one_phrase_without_labels_in_labels():
     lines = _lines(rows)
     assert lines == [  # read outside a session: the people and organisations unknown, in words
         "członek: nieznana osoba, przedstawiciel miasta, przewodniczący komisji",
-        "członek: nieznana osoba, osoba wskazana przez organizacje, organizacja wskazująca: nieznana organizacja, "
-        "wyłączenie z komisji: organizacja wskazująca (Stowarzyszenie Przyjaciół Nowej Huty) złożyła ofertę "
-        "w tym konkursie",
-        "wyłączenie z komisji: nieznany członek komisji: organizacja wskazująca (Fundacja A) złożyła ofertę "
-        "w tym konkursie; nieznany członek komisji: organizacja wskazująca (Fundacja B) złożyła ofertę w tym konkursie",
+        ("członek: nieznana osoba, osoba wskazana przez organizacje, organizacja wskazująca: nieznana organizacja, "
+         "wyłączenie z komisji: organizacja wskazująca (Stowarzyszenie Przyjaciół Nowej Huty) złożyła ofertę "
+         "w tym konkursie"),
+        ("wyłączenie z komisji: nieznany członek komisji: organizacja wskazująca (Fundacja A) złożyła ofertę "
+         "w tym konkursie; nieznany członek komisji: organizacja wskazująca (Fundacja B) złożyła ofertę "
+         "w tym konkursie"),
     ], lines
     for noise in ("osoba: ", "Wyłączony", "R-COM-NGO", ": —", "przewodniczący komisji: nie", ".;"):
         assert noise not in "\n".join(lines), noise
