@@ -232,3 +232,26 @@ def test_what_was_recorded_empty_is_not_said():
          "podstawy wyłączenia: pokrewieństwo lub powinowactwo"],
         ["e-mail: a@demo"],
     ]
+
+
+def test_a_long_history_shows_its_newest_entries_and_folds_the_earlier_ones(app, session, make_user, login):
+    """A commission's history reaches dozens of entries (metres of scrolling on a phone): the newest
+    ten are shown, the earlier ones folded above them under a summary that counts them, numbered on
+    from there; nothing is left out. A short one is shown whole."""
+    author = make_user("officer")
+    c = cops.create(session, author, contest_values())
+    session.commit()
+    for k in range(1, 15):  # 14 changes of the budget, after its creation: 15 entries
+        cops.update(session, c, author, {"budget": Decimal("300000.00") + k})
+        session.commit()
+    page = login(author, app.test_client()).get(f"/contests/{c.id}").get_data(as_text=True)
+    section = page.split('<section class="history"', 1)[1].split("</section>", 1)[0]
+    earlier, shown = section.split("</details>", 1)
+    assert "Wcześniejsze zmiany (5)" in _text(earlier) and earlier.count('class="history-head"') == 5
+    assert 'start="6"' in shown and shown.count('class="history-head"') == 10
+    assert "jest 300 014,00 zł" in _text(shown) and "300 014,00" not in _text(earlier)  # the newest in sight
+
+    short = cops.create(session, author, contest_values(title="Krótka historia"))
+    session.commit()
+    page = login(author, app.test_client()).get(f"/contests/{short.id}").get_data(as_text=True)
+    assert "history-earlier" not in page and "Historia zmian" in page
