@@ -151,6 +151,8 @@ REGISTRY: dict[str, dict[str, LazyText]] = {
         "min_own_nonfinancial_pct": _("minimalny wkład własny niefinansowy"),
         "own_tolerance_pp": _("tolerancja udziału wkładu własnego"),
         "tranche_pattern": _("wzór transz"),
+        "pattern": _("wzór transz"),  # an agreement's, recorded with its creation
+        "reference": _("tytuł przelewu"),  # a return paid (grants.settlements.calculation.record_return)
         "decision_by": _("termin wyboru ofert"),
         # the call types' offer sections (offer.content["call"])
         "call.age_from": _("najniższy wiek uczestników"),

@@ -44,6 +44,7 @@ WORKFLOWS = {wf.object_type: wf for wf in (AGREEMENT, COMMISSION, CONCEPT, CONSU
 # actions that are not transitions (edits, the engine's own words for them)
 ACTIONS = {
     "create": _("utworzenie"),
+    "open": _("otwarcie"),  # a settlement opened with its agreement (not a transition of its own)
     "save": _("zapisanie zmian"),
     "update": _("zmiana danych"),
     "edit": _("zmiana danych"),

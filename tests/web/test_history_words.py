@@ -255,3 +255,12 @@ def test_a_long_history_shows_its_newest_entries_and_folds_the_earlier_ones(app,
     session.commit()
     page = login(author, app.test_client()).get(f"/contests/{short.id}").get_data(as_text=True)
     assert "history-earlier" not in page and "Historia zmian" in page
+
+
+def test_an_agreements_pattern_a_returns_reference_and_a_settlement_opened_are_in_words():
+    """What the reviewer found left as codes: "pattern", "reference", the action "open"."""
+    rows = history.describe([_entry("agreement", "create", {"pattern": "60/40"}),
+                             _entry("settlement", "open", {}, 1),
+                             _entry("settlement", "record_return", {"reference": "Zwrot dotacji 2025/0014"}, 2)])
+    assert _lines(rows) == ["wzór transz: 60/40", "tytuł przelewu: Zwrot dotacji 2025/0014"]
+    assert rows[1].action == "otwarcie"
