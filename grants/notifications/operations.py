@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy import Integer, func, literal_column, select, union_all, update
 from sqlalchemy.orm import lazyload
 
 from grants.accounts.models import User
@@ -154,10 +154,10 @@ def _transition_query(wf, t, obj, before: str):
         parts = []
         for tag, (q, _variant, _params) in found:
             sq = q.subquery()
-            parts.append(select(literal(tag).label("tag"), sq.c[0].label("user_id")))
+            parts.append(select(literal_column(str(int(tag)), Integer()).label("tag"), sq.c[0].label("user_id")))
         if announce:
             sq = subscriptions.anyone_subscribes().subquery()
-            parts.append(select(literal(-1).label("tag"), sq.c[0].label("user_id")))
+            parts.append(select(literal_column("-1", Integer()).label("tag"), sq.c[0].label("user_id")))
         query = _QUERIES[key] = (union_all(*parts) if len(parts) > 1 else parts[0]) if parts else None
     return (query, params) if query is not None else None
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, event, func, insert, inspect, literal,
-                        select, true, update)
+from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, event, func, insert, inspect,
+                        literal_column, select, true, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
@@ -480,11 +480,15 @@ def _head_in_sql(entries, audit_keys: tuple[str, ...], moved):
     the content `audit.entry_values` split around them (head=IN_SQL; `audit.hash_parts`)."""
     heads = audit.AuditHead.__table__
     object_type, object_id = (bindparam("a__" + k, type_=entries.c[k].type) for k in ("object_type", "object_id"))
-    seq = func.coalesce(heads.c.seq, 0) + 1
-    text_ = (bindparam("a__hash_before", type_=String()) + func.coalesce('"' + heads.c.hash + '"', "null")
+    # the constants written into the statement, not bound: each bound value is converted on every call
+    seq = func.coalesce(heads.c.seq, literal_column("0")) + literal_column("1")
+    quote = literal_column("'\"'", String())
+    text_ = (bindparam("a__hash_before", type_=String()) + func.coalesce(quote + heads.c.hash + quote,
+                                                                         literal_column("'null'", String()))
              + bindparam("a__hash_between", type_=String()) + cast(seq, String())
              + bindparam("a__hash_after", type_=String()))
-    hash_ = func.encode(func.sha256(func.convert_to(text_, "UTF8")), "hex", type_=String())
+    hash_ = func.encode(func.sha256(func.convert_to(text_, literal_column("'UTF8'"))), literal_column("'hex'"),
+                        type_=String())
     values = [object_type if k == "object_type" else object_id if k == "object_id"
               else bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys]
     joined = moved.outerjoin(heads, and_(heads.c.object_type == object_type, heads.c.object_id == object_id))
@@ -567,7 +571,7 @@ def _with_reads(written, read):
     if kept is not None and kept[0] is q and kept[1] is read:  # a read built once (same people for every object)
         return kept[2]
     r = read.subquery("hook_rows")
-    one = select(literal(1).label("one")).subquery("one")
+    one = select(literal_column("1").label("one")).subquery("one")
     composed = select(*columns, *r.c).select_from(one.outerjoin(r, true())).add_cte(*ctes)
     if len(_READ_STATEMENTS) > 256:  # reads built per object come and go: keep the cache small
         _READ_STATEMENTS.clear()
