@@ -282,8 +282,8 @@ def value_text(key: str, value, reading: Reading | None = None) -> str:
         parts = [f"{name(k)}: {value_text(key if key in reading.keyed else k, v, reading)}"
                  for k, v in items if not _hidden(k, reading)]
         return "; ".join(parts)
-    if isinstance(value, list):
-        return ", ".join(value_text(key, v, reading) for v in value) or "—"
+    if isinstance(value, list):  # what is empty in it unsaid (a tranche without a condition)
+        return ", ".join(value_text(key, v, reading) for v in value if v not in ("", None)) or "—"
     return str(value)
 
 
@@ -339,6 +339,9 @@ def _key(item) -> str:
 
 # keys whose value is a list recorded as such, never a pair [before, after]
 VALUE_LISTS = {"deficiencies", "sections", "fields", "grounds", "roles", "tranches", "signed", "results"}
+# ...and of those, the ones recorded whole every time, whose items are lists themselves: two of them
+# are not a pair of lists (an agreement's two tranches read as one removed and one added)
+WHOLE_LISTS = {"tranches"}
 
 
 def _hidden(key: str, reading: Reading) -> bool:
@@ -389,7 +392,7 @@ def changes_of(key: str, value, reading: Reading | None = None) -> list[Change]:
         return value_text(key, v, reading)
 
     pair_of_lists = (isinstance(value, list) and len(value) == 2 and isinstance(value[0], (list, type(None)))
-                     and isinstance(value[1], list))  # [before, after] of a list field (a consultation's fields)
+                     and isinstance(value[1], list) and key not in WHOLE_LISTS)  # a consultation's fields
     if isinstance(value, list) and len(value) == 2 and (key not in VALUE_LISTS or pair_of_lists):
         before, after = value
         if key in KEY_KINDS and isinstance(before, (dict, type(None))) and isinstance(after, dict):

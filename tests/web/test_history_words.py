@@ -264,3 +264,12 @@ def test_an_agreements_pattern_a_returns_reference_and_a_settlement_opened_are_i
                              _entry("settlement", "record_return", {"reference": "Zwrot dotacji 2025/0014"}, 2)])
     assert _lines(rows) == ["wzór transz: 60/40", "tytuł przelewu: Zwrot dotacji 2025/0014"]
     assert rows[1].action == "otwarcie"
+
+
+def test_an_agreements_schedule_of_two_tranches_reads_as_two_tranches():
+    """Recorded whole, as [amount, date, condition] rows: two rows are not [before, after] (it read
+    "transze: usunięto 6 000,00 zł, usunięto 05.05.2025, usunięto —, dodano 4 000,00 zł, …")."""
+    rows = history.describe([_entry("agreement", "schedule", {"tranches": [
+        ["6000.00", "2025-05-05", ""], ["4000.00", "2025-09-01", "po sprawozdaniu częściowym"]]})])
+    assert [t.replace("\u00a0", " ") for t in _lines(rows)] == [
+        "transze: 6 000,00 zł, 05.05.2025 | 4 000,00 zł, 01.09.2025, po sprawozdaniu częściowym"]
