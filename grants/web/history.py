@@ -321,7 +321,7 @@ def _member(value: dict, reading: Reading) -> str:
     if value.get("kind"):
         parts.append(value_text("kind", value["kind"], reading))
     if value.get("chair"):
-        parts.append(labels.field_label("chair"))
+        parts.append(str(_("przewodniczy komisji")))  # a verb: the label "przewodniczący" is masculine for everyone
     if _as_id(value.get("nominated_by")) is not None:
         parts.append(f"{labels.field_label('nominated_by')}: {reading.names.of('organisation', value['nominated_by'])}")
     if value.get("excluded"):

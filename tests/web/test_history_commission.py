@@ -40,7 +40,7 @@ def test_commission_history_names_a_member_added_by_labels_values_and_organisati
     text = _history_section(page.get_data(as_text=True))
     assert text.count("dodanie członka") == 2
     # the city's representative chairs, nominated by nobody; the NGOs' nominee does not chair
-    assert "<li>członek: Test User, przedstawiciel miasta, przewodniczący komisji</li>" in text, text
+    assert "<li>członek: Test User, przedstawiciel miasta, przewodniczy komisji</li>" in text, text
     assert ("<li>członek: Test User, osoba wskazana przez organizacje, "
             "organizacja wskazująca: Stowarzyszenie Przyjaciół Nowej Huty</li>") in text, text
     for code in ("city", "ngo", "nominated by", "nominated_by", "chair:", "excluded", f": {nominating.id};",

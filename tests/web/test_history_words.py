@@ -157,7 +157,7 @@ def test_a_member_added_reads_as_one_phrase_without_labels_in_labels():
     ])
     lines = _lines(rows)
     assert lines == [  # read outside a session: the people and organisations unknown, in words
-        "członek: nieznana osoba, przedstawiciel miasta, przewodniczący komisji",
+        "członek: nieznana osoba, przedstawiciel miasta, przewodniczy komisji",
         ("członek: nieznana osoba, osoba wskazana przez organizacje, organizacja wskazująca: nieznana organizacja, "
          "wyłączenie z komisji: organizacja wskazująca (Stowarzyszenie Przyjaciół Nowej Huty) złożyła ofertę "
          "w tym konkursie"),
