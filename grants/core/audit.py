@@ -110,7 +110,7 @@ def _actor_fields(actor) -> tuple[int | None, str]:
 
 
 UNKNOWN = object()  # no chain head given: record() reads it
-IN_SQL = object()  # the statement inserting the entry reads the head itself (see `hash_parts`)
+IN_SQL = object()  # the statement inserting the entry reads the head itself (see `_around_head`)
 #: what entry_values gives with head=IN_SQL besides columns: the content around prev_hash and seq
 HASH_PARTS = ("hash_before", "hash_between", "hash_after")
 
@@ -134,13 +134,15 @@ def entry_values(session: Session, object_type: str, object_id, action: str, act
     when it was received).
 
     `head` is the chain's (seq, hash), or (None, None) for no entry yet, when the caller has just
-    read it under the object's row lock; otherwise it is read here. Entries this transaction
-    already appended to the chain take precedence over both."""
+    read it under the object's row lock; IN_SQL when the statement inserting the entry reads it
+    (the content then comes in parts, `_around_head`); otherwise it is read here. Entries this
+    transaction already appended to the chain take precedence over all three."""
     object_id = str(object_id)
     key = (object_type, object_id)
     written = session.info.get(_HEADS, {})
+    content = _content(object_type, object_id, action, actor, changes, payload, at)
     if head is IN_SQL and key not in written:
-        return _template(object_type, object_id, action, actor, changes, payload, at)
+        return _around_head(content)
     if key in written:
         last_seq, last_hash = written[key]
     elif head is not UNKNOWN:
@@ -151,53 +153,38 @@ def entry_values(session: Session, object_type: str, object_id, action: str, act
             .where(AuditHead.object_type == object_type, AuditHead.object_id == object_id)
         ).first()
         last_seq, last_hash = (row.seq, row.hash) if row else (None, None)
-    actor_id, actor_label = _actor_fields(actor)
-    values = {
-        "object_type": object_type, "object_id": object_id, "seq": (last_seq or 0) + 1,
-        "action": action, "actor_id": actor_id, "actor_label": actor_label,
-        "clock_at": at or clock.now(), "recorded_at": clock.real_now(),
-        "changes": canonical.dumps(changes or {}), "payload": canonical.dumps(payload or {}),
-        "request_id": _request_id.get(), "prev_hash": last_hash,
-    }
+    values = {**content, "seq": (last_seq or 0) + 1, "prev_hash": last_hash}
     values["hash"] = content_hash(values)
-    session.info.setdefault(_HEADS, {})[key] = (values["seq"], values["hash"])
+    note_head(session, object_type, object_id, values["seq"], values["hash"])
     return values
+
+
+def _content(object_type: str, object_id: str, action: str, actor, changes, payload, at) -> dict:
+    """An entry's content but its place in the chain (seq, prev_hash)."""
+    actor_id, actor_label = _actor_fields(actor)
+    return {"object_type": object_type, "object_id": object_id, "action": action, "actor_id": actor_id,
+            "actor_label": actor_label, "clock_at": at or clock.now(), "recorded_at": clock.real_now(),
+            "changes": canonical.dumps(changes or {}), "payload": canonical.dumps(payload or {}),
+            "request_id": _request_id.get()}
 
 
 _PREV, _SEQ = '"\ue000prev_hash\ue000"', '"\ue000seq\ue000"'  # placeholders no content holds
 
 
-def _template(object_type: str, object_id: str, action: str, actor, changes, payload, at) -> dict:
-    """entry_values with head=IN_SQL: the entry's columns but its seq, prev_hash and hash, and its
-    canonical content in three parts around the values of prev_hash and seq (`hash_parts`)."""
-    actor_id, actor_label = _actor_fields(actor)
-    values = {
-        "object_type": object_type, "object_id": object_id, "action": action, "actor_id": actor_id,
-        "actor_label": actor_label, "clock_at": at or clock.now(), "recorded_at": clock.real_now(),
-        "changes": canonical.dumps(changes or {}), "payload": canonical.dumps(payload or {}),
-        "request_id": _request_id.get(),
-    }
-    text = canonical.dumps({**values, "prev_hash": _PREV[1:-1], "seq": _SEQ[1:-1]})
+def _around_head(content: dict) -> dict:
+    """entry_values with head=IN_SQL: the entry's content and, under HASH_PARTS, its canonical JSON
+    in three parts around the values of prev_hash and seq; the statement that reads the head hashes
+    before || JSON of prev_hash || between || seq || after (grants.workflows.base._head_in_sql)."""
+    text = canonical.dumps({**content, "prev_hash": _PREV[1:-1], "seq": _SEQ[1:-1]})
     before, found, rest = text.partition(_PREV)
     between, found_too, after = rest.partition(_SEQ)
     if not (found and found_too):
         raise ValueError("the entry's content does not place prev_hash before seq")
-    values.update(hash_before=before, hash_between=between, hash_after=after)
-    return values
-
-
-def hash_parts(values: dict, prev_hash: str | None, seq: int) -> str:
-    """The hash of an entry built by `_template` once its head is known: what `content_hash` gives
-    for its content with that prev_hash and seq. The SQL the workflow engine sends computes the
-    same (sha256 of before || JSON of prev_hash || between || seq || after)."""
-    prev = "null" if prev_hash is None else f'"{prev_hash}"'
-    text = values["hash_before"] + prev + values["hash_between"] + str(seq) + values["hash_after"]
-    return hashlib.sha256(text.encode()).hexdigest()
+    return {**content, **dict(zip(HASH_PARTS, (before, between, after)))}
 
 
 def note_head(session: Session, object_type: str, object_id, seq: int, hash_: str) -> None:
-    """The chain's head after an entry whose seq and hash the database chose (head=IN_SQL): the
-    transaction's next entry of the chain follows it."""
+    """The chain's head after an entry of this transaction: its next entry follows it."""
     session.info.setdefault(_HEADS, {})[(object_type, str(object_id))] = (seq, hash_)
 
 

@@ -152,12 +152,12 @@ class Names:
     entries of a page name by id (REFERENCES, TYPE_REFERENCES, TYPE_KEYED_BY)."""
     known: dict[str, dict[int, str]] = field(default_factory=dict)
 
-    def of(self, kind: str, value) -> str:
-        name = self.known.get(kind, {}).get(_as_id(value))
-        return name if name else str(UNKNOWN[kind])
-
     def known_name(self, kind: str, value) -> str | None:
         return self.known.get(kind, {}).get(_as_id(value)) or None
+
+    def of(self, kind: str, value) -> str:
+        """The name, or the words for one no longer known ("nieznana osoba")."""
+        return self.known_name(kind, value) or str(UNKNOWN[kind])
 
 
 @dataclass
@@ -500,8 +500,7 @@ def actor_name(entry, names: Names) -> str:
     """Who made the entry as the page names people: their name (read now, so an anonymised account
     reads as anonymised), the e-mail recorded with the entry when the account is gone, "system" for
     what time did."""
-    known = names.known.get("person", {}).get(_as_id(getattr(entry, "actor_id", None)))
-    return known or entry.actor_label or str(_("system"))
+    return names.known_name("person", getattr(entry, "actor_id", None)) or entry.actor_label or str(_("system"))
 
 
 # the keys an entry's changes start with: the state (it says what happened), the title or name of the

@@ -477,7 +477,7 @@ _WRITE_STATEMENTS: dict[tuple, Any] = {}
 def _head_in_sql(entries, audit_keys: tuple[str, ...], moved):
     """The entry's row for `_write_statement` when the chain's head is read in the statement: after
     the UPDATE has locked the row (`moved`), seq and prev_hash from `audit_heads` and the hash of
-    the content `audit.entry_values` split around them (head=IN_SQL; `audit.hash_parts`)."""
+    the content `audit.entry_values` split around them (head=IN_SQL)."""
     heads = audit.AuditHead.__table__
     object_type, object_id = (bindparam("a__" + k, type_=entries.c[k].type) for k in ("object_type", "object_id"))
     # the constants written into the statement, not bound: each bound value is converted on every call
