@@ -33,6 +33,14 @@ class Offer(WorkflowMixin, Base, states=OFFER_STATES):
     __tablename__ = "offers"
     # what submission's checks and frozen revision read (deadline, registry data of the applicants)
     __lock_loads__ = ("contest", "organisation", "partners.organisation")
+    # what none of the offer's transitions reads of those rows (read on first use if one ever does)
+    __lock_defers__ = {
+        "contest": ("grant_rules", "task_conditions", "procedure", "previous_tasks", "announcement",
+                    "criteria", "cancel_reason", "cancelled_at", "cloned_from_id",
+                    "created_by_id", "created_at", "planned_announcement", "results_published_at"),
+        "organisation": ("description", "created_at"),
+        "partners.organisation": ("description", "created_at"),
+    }
     # who locks an offer's row changes it (its version) or appends to its chain (a federation
     # member's answer, record_change): the engine's write sees both (grants.workflows.base)
     __plain_read__ = True

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import (CheckConstraint, Integer, String, and_, bindparam, cast, event, func, insert, inspect,
                         literal_column, select, true, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Mapped, Session, declared_attr, joinedload, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, defer, joinedload, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
@@ -330,13 +330,18 @@ def _joined_loads(model) -> tuple:
 
 
 def _joined(model, path: str):
-    """joinedload along a dotted path of relationship names ("partners.organisation")."""
+    """joinedload along a dotted path of relationship names ("partners.organisation"), without the
+    columns no transition of the model reads of the related rows (`__lock_defers__`: {path: column
+    names}): long texts and frozen documents were most of what a submission read and decoded."""
     names = path.split(".")
     option = joinedload(getattr(model, names[0]))
     cls = getattr(model, names[0]).property.mapper.class_
     for name in names[1:]:
         option = option.joinedload(getattr(cls, name))
         cls = getattr(cls, name).property.mapper.class_
+    deferred = getattr(model, "__lock_defers__", {}).get(path, ())
+    if deferred:
+        option = option.options(*(defer(getattr(cls, c)) for c in deferred))
     return option
 
 

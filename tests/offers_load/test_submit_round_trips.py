@@ -98,3 +98,39 @@ def test_an_offer_is_checked_as_loaded_only_in_the_transaction_that_loaded_it_wi
         assert len(first) == 1 and reads_of_the_offer() == []
     session.expire_all()
     assert [session.get(Offer, i).state for i in ids] == ["submitted", "submitted"]
+
+
+def test_an_offers_checks_do_not_read_its_contests_long_texts_nor_frozen_announcement(app, session, make_user,
+                                                                                     make_org):
+    """The announcement (frozen at publication) and the contest's long texts can be tens of
+    kilobytes: read and decoded on every submission they were most of what its load moved. They
+    are left out of the load for the offer's transitions, and still read when something asks."""
+    from sqlalchemy import event
+
+    from grants.core import db
+    from grants.offers import operations as ops
+    from grants.workflows.base import load_for_transition
+
+    officer = make_user("officer")
+    org = make_org()
+    applicant = make_user("applicant", org=org)
+    contest = make_contest(session, officer)
+    contest.grant_rules = "Zasady " * 2000
+    session.flush()
+    oid = ops.create(session, applicant, contest, org.id).id
+    session.commit()
+    session.expire_all()
+    sent = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.get_engine(), "before_cursor_execute", note)
+    try:
+        loaded = load_for_transition(session, select(Offer).where(Offer.id == oid))
+    finally:
+        event.remove(db.get_engine(), "before_cursor_execute", note)
+    load = [x for x in sent if "FROM offers" in x]
+    assert len(load) == 1 and "contests_1.deadline" in load[0], sent
+    assert "grant_rules" not in load[0] and "contests_1.announcement," not in load[0]
+    assert loaded.contest.grant_rules.startswith("Zasady ")  # read when asked
