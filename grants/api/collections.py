@@ -13,7 +13,7 @@ from typing import Any, Callable
 from flask import Response, g, request
 from werkzeug.routing import BaseConverter
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from grants.core import clock, db, keyset
 from grants.web import public_cache
@@ -289,10 +289,11 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
 
     try:
         resp = perform()
-        if 200 <= resp.status_code < 300:
-            s.add(IdempotencyRecord(user_id=user.id, key=key, method=request.method, path=target,
-                                    status=resp.status_code, body=resp.get_data(as_text=True),
-                                    created_at=clock.real_now()))
+        if 200 <= resp.status_code < 300:  # one INSERT now, not the unit of work's at commit
+            s.execute(insert(IdempotencyRecord.__table__),
+                      {"user_id": user.id, "key": key, "method": request.method, "path": target,
+                       "status": resp.status_code, "body": resp.get_data(as_text=True),
+                       "created_at": clock.real_now()})
         s.commit()
     except Exception:
         s.rollback()
