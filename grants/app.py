@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.teardown_appcontext
     def _remove_session(exc=None):
-        db.session.remove()
+        db.end_session(failed=exc is not None)
 
     ratelimits.init(app, settings)
     init_web(app)

@@ -112,6 +112,26 @@ def _writes(statement: str) -> bool:
     return any(word in upper for word in _LOCKING)
 
 
+def end_session(failed: bool = False) -> None:
+    """Ends the scoped session of a request. A PostgreSQL transaction that only read is committed,
+    not rolled back: the same to the database, but psycopg forgets every prepared statement of the
+    connection at each ROLLBACK, so the read queries of every page were parsed and planned anew
+    each time (a third of a read's time in the database). Anything written, locked, pending or
+    failed is rolled back as before."""
+    if session.registry.has():
+        s = session()
+        if not failed and s.in_transaction() and not (s.new or s.dirty or s.deleted):
+            try:
+                conn = s.connection()
+                raw = conn.connection.dbapi_connection
+                if (conn.dialect.name == "postgresql" and not wrote(conn)
+                        and raw.info.transaction_status == raw.info.transaction_status.INTRANS):
+                    s.commit()
+            except sa_exc.SQLAlchemyError:
+                pass  # then rolled back below, as any other
+    session.remove()
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _watch_statements(conn, _cursor, statement, _parameters, _context, _executemany):
     """Refuses what writes or locks while reading only (`reading_only`), notes it otherwise (`wrote`)."""
