@@ -26,7 +26,7 @@ run: install
 	@echo "  grants is running at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@$(BIN)/python -c "from grants.demo import logins; print(logins())"
 	@echo ""
-	GRANTS_PORT=$(PORT) $(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:$(PORT) \
+	GRANTS_PORT=$(PORT) $(BIN)/gunicorn -c python:grants.gunicorn_config --workers 1 --threads 8 --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'grants:create_app()'
 
 test: install

@@ -83,7 +83,8 @@ class BenchServer:
         """Starts gunicorn and waits until /healthz answers 200; returns the port."""
         self.port = port or free_port()
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+            [str(VENV_BIN / "gunicorn"), "-c", os.environ.get("BENCH_GUNICORN_CONFIG", "python:grants.gunicorn_config"),
+             "-w", str(workers), "-k", "gthread", "--threads", str(threads),
              "-b", f"127.0.0.1:{self.port}", "--keep-alive", "30", "--log-level", "warning",
              "grants:create_app()"],
             env=self.env, cwd=ROOT)
