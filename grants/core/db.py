@@ -115,9 +115,9 @@ def _writes(statement: str) -> bool:
 def end_session(failed: bool = False) -> None:
     """Ends the scoped session of a request. A PostgreSQL transaction that only read is committed,
     not rolled back: the same to the database, but psycopg forgets every prepared statement of the
-    connection at each ROLLBACK, so the read queries of every page were parsed and planned anew
-    each time (a third of a read's time in the database). Anything written, locked, pending or
-    failed is rolled back as before."""
+    connection at each ROLLBACK, so the queries of every signed-in read were parsed and planned
+    anew each time (the API token's: 0.17 ms to plan, 0.03 ms to run). Anything written, locked,
+    pending or failed is rolled back as before."""
     if session.registry.has():
         s = session()
         if not failed and s.in_transaction() and not (s.new or s.dirty or s.deleted):
