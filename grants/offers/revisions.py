@@ -28,9 +28,10 @@ def content_hash(frozen: dict) -> str:
     return hashlib.sha256(canonical.dumps(frozen).encode()).hexdigest()
 
 
-def freeze_submission(session, offer, ctx, kind: str) -> dict:
+def freeze_submission(session, offer, ctx, kind: str, parsed=None) -> dict:
     """Freezes the offer's content as its next revision (the row's column values, returned); the
-    engine inserts it with the transition's own write (ctx.rows), in the same round trip."""
+    engine inserts it with the transition's own write (ctx.rows), in the same round trip.
+    `parsed`: the content already parsed (grants.offers.content.load), when the caller has it."""
     with session.no_autoflush:  # loading the applicants must not flush the new state: one UPDATE, not two
         frozen = frozen_content(offer)
     digest = content_hash(frozen)
@@ -43,7 +44,7 @@ def freeze_submission(session, offer, ctx, kind: str) -> dict:
         offer.number = f"{offer.contest.year}/{offer.contest_id:04d}/{offer.id:05d}"
     if offer.submitted_at is None:
         offer.submitted_at = ctx.now
-    f = figures(offer.content)
+    f = figures(offer.content, parsed)
     offer.requested_grant = f["sources"].grant
     offer.total_cost = f["total"]
     offer.title = offer.content.get("task", {}).get("title") or offer.title

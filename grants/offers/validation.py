@@ -85,8 +85,9 @@ def _required(c: Content) -> list[Issue]:
 
 
 def problems(contest, content: dict, organisation_id: int, partner_ids: list[int], *, session=None,
-             offer=None) -> list[Issue]:
-    c = load(content)
+             offer=None, parsed: Content | None = None) -> list[Issue]:
+    """`parsed`: `content` already parsed (`load`), when the caller has it."""
+    c = parsed if parsed is not None else load(content)
     out = _required(c)
     t = c.task
     years: list[int] = []
@@ -123,13 +124,14 @@ def problems(contest, content: dict, organisation_id: int, partner_ids: list[int
     return out
 
 
-def problems_for(session, offer) -> list[Issue]:
-    return problems(offer.contest, offer.content, offer.organisation_id, offer.partner_ids, session=session, offer=offer)
+def problems_for(session, offer, parsed: Content | None = None) -> list[Issue]:
+    return problems(offer.contest, offer.content, offer.organisation_id, offer.partner_ids, session=session, offer=offer,
+                    parsed=parsed)
 
 
-def figures(content: dict) -> dict:
-    """Totals and shares for display (V.A sums, V.B shares)."""
-    c = load(content)
+def figures(content: dict, parsed: Content | None = None) -> dict:
+    """Totals and shares for display (V.A sums, V.B shares); `parsed`: `content` already parsed."""
+    c = parsed if parsed is not None else load(content)
     years = []
     if c.task.start_date and c.task.end_date and c.task.end_date >= c.task.start_date:
         years = list(range(c.task.start_date.year, c.task.end_date.year + 1))

@@ -92,6 +92,8 @@ class Context:
     #: write (on PostgreSQL in its one statement), not through the unit of work; for rows nothing
     #: in the transaction reads back as objects (a frozen revision)
     rows: list = field(default_factory=list)
+    #: what a check worked out and an effect of the same transition reads again (a parsed form)
+    memo: dict = field(default_factory=dict)
 
 
 Guard = Callable[[Any, Context], "Reason | None"]

@@ -8,6 +8,7 @@ from grants.core.dates import days_after, end_of_day, local, warsaw_date
 from grants.core import labels
 from grants.core.i18n import _
 from grants.core.permissions import ADMIN, APPLICANT, OFFICER
+from grants.offers.content import load as load_content
 from grants.offers.models import OFFER_STATES, Offer
 from grants.offers.revisions import freeze_submission
 from grants.offers.update import update_problems
@@ -32,8 +33,16 @@ def received_by_deadline(obj, ctx):
     return None
 
 
+def _content(obj, ctx):
+    """The offer's content parsed once per transition: its check and its freeze both read it."""
+    kept = ctx.memo.get("content")
+    if kept is None or kept[0] is not obj.content:
+        kept = ctx.memo["content"] = (obj.content, load_content(obj.content))
+    return kept[1]
+
+
 def content_valid(obj, ctx):
-    problems = problems_for(ctx.session, obj)
+    problems = problems_for(ctx.session, obj, _content(obj, ctx))
     if problems:
         first = problems[0]
         more = len(problems) - 1
@@ -68,11 +77,11 @@ def before_correction_due(obj, ctx):
 
 
 def do_submit(obj, ctx):
-    freeze_submission(ctx.session, obj, ctx, kind="submission")
+    freeze_submission(ctx.session, obj, ctx, kind="submission", parsed=_content(obj, ctx))
 
 
 def do_resubmit(obj, ctx):
-    freeze_submission(ctx.session, obj, ctx, kind="correction")
+    freeze_submission(ctx.session, obj, ctx, kind="correction", parsed=_content(obj, ctx))
     obj.correction_due_at = None
 
 

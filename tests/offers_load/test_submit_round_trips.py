@@ -134,3 +134,30 @@ def test_an_offers_checks_do_not_read_its_contests_long_texts_nor_frozen_announc
     assert len(load) == 1 and "contests_1.deadline" in load[0], sent
     assert "grant_rules" not in load[0] and "contests_1.announcement," not in load[0]
     assert loaded.contest.grant_rules.startswith("Zasady ")  # read when asked
+
+
+def test_a_submission_parses_the_offers_content_once(app, session, make_user, make_org, monkeypatch):
+    """The check (R-OFF-SECTIONS and the rest) and the frozen revision's figures read the same
+    content: it is parsed once per transition, not once for each."""
+    from grants.offers import operations as ops
+    from grants.offers.content import Content
+    from grants.workflows.base import apply_transition
+
+    officer = make_user("officer")
+    org = make_org()
+    applicant = make_user("applicant", org=org)
+    contest = make_contest(session, officer)
+    offer = ops.create(session, applicant, contest, org.id)
+    ops.save_sections(session, offer, applicant, offer_content(contest))
+    session.commit()
+    parses = []
+    original = Content.model_validate.__func__
+
+    def counted(cls, *args, **kwargs):
+        parses.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Content, "model_validate", classmethod(counted))
+    apply_transition(session, offer, "submit", applicant, {})
+    assert offer.state == "submitted" and offer.requested_grant is not None
+    assert len(parses) == 1
