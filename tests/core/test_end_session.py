@@ -4,7 +4,7 @@ planned anew); one that wrote, locked, holds pending changes or failed is rolled
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from grants.accounts.models import LoginAttempt
 from grants.core import clock, db
@@ -37,8 +37,9 @@ def test_a_request_that_only_reads_ends_with_commit_and_keeps_the_prepared_state
     for _ in range(7):  # psycopg prepares a query at its sixth run on a connection
         assert client.get("/api/v1/offers", headers=headers).status_code == 200
     assert endings == ["commit"] * 7
-    prepared = [name for rec in db.get_engine().pool._pool.queue for name in rec.dbapi_connection._prepared._names]
-    assert prepared, "the token's query, run on every API call, is prepared on its connection"
+    with db.get_engine().connect() as c:  # the connection that served them, back in the pool
+        prepared = c.scalar(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%api_tokens%'"))
+    assert prepared == 1, "the token's query, run on every API call, is prepared on its connection"
 
 
 def test_what_wrote_is_rolled_back(app, endings):
