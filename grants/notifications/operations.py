@@ -64,11 +64,14 @@ def set_preferences(session, user, choices: dict[str, str]) -> None:
 # ------------------------------------------------------------------ writing
 
 def notify(session, user_ids, kind: str, params: dict, object_type: str | None, object_id: str | None,
-           *, key: str | None = None, exclude: int | None = None, mail: bool = True) -> list[dict]:
+           *, key: str | None = None, exclude: int | None = None, mail: bool = True,
+           known: dict | None = None) -> list[dict]:
     """Tells each of `user_ids` (but `exclude`, the actor) of `kind`: an inbox row each, and a mail
     now or in the digest per their preference (`mail=False`: the inbox only). With `key`, once per
-    person and key (reminders): someone already told is skipped. Returns the rows written (their
-    column values), written at once: one INSERT of them all, not left for the unit of work."""
+    person and key (reminders): someone already told is skipped. `known`: the accounts and their
+    preferences already read, {user id: (Recipient, {(category, mode)})} (a transition reads them
+    with its audiences); else read here. Returns the rows written (their column values), written at
+    once: one INSERT of them all, not left for the unit of work."""
     category = kinds.KINDS[kind].category
     ids = sorted({u for u in user_ids if u is not None and u != exclude})
     if not ids:
@@ -82,9 +85,15 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
     # the accounts (a mail needs the address, name and language) and their preferences (the
     # defaults filled in, locked categories always immediate), in one query of plain columns
     people, chosen = {}, []
-    for uid, email, name, locale, chosen_category, chosen_mode in session.execute(_recipients(), {"ids": ids}):
-        people[uid] = Recipient(uid, email, name, locale)
-        chosen.append((uid, chosen_category, chosen_mode))
+    if known is not None:
+        for uid in ids:
+            if uid in known:
+                people[uid] = known[uid][0]
+                chosen += [(uid, category, mode) for category, mode in known[uid][1]]
+    else:
+        for uid, email, name, locale, chosen_category, chosen_mode in session.execute(_recipients(), {"ids": ids}):
+            people[uid] = Recipient(uid, email, name, locale)
+            chosen.append((uid, chosen_category, chosen_mode))
     prefs = _preferences(ids, chosen)
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
@@ -158,8 +167,10 @@ def _plan(wf_name: str, t_name: str, before: str) -> tuple:
 
 def _transition_query(wf, t, obj, before: str):
     """The one query reading all the transition's audiences, and whether anyone subscribes, as rows
-    (tag, user id), tag -1 for "someone subscribes", with its parameters: (query, params), or None
-    when it reads nothing. Built once per transition, source state and the audiences' variants."""
+    (tag, user id, e-mail, name, language, chosen category, chosen mode): tag -1 for "someone
+    subscribes", a row per preference the person chose (None, None: none), what `notify` needs of
+    each. With its parameters: (query, params), or None when it reads nothing. Built once per
+    transition, source state and the audiences' variants."""
     _kinds, _in_app, announce, told = _plan(wf.name, t.name, before)
     found = [(tag, audiences.selection(audience, obj)) for tag, audience in told]
     found = [(tag, sel) for tag, sel in found if sel is not None]
@@ -174,8 +185,17 @@ def _transition_query(wf, t, obj, before: str):
         if announce:
             sq = subscriptions.anyone_subscribes().subquery()
             parts.append(select(literal_column("-1", Integer()).label("tag"), sq.c[0].label("user_id")))
-        query = _QUERIES[key] = (union_all(*parts) if len(parts) > 1 else parts[0]) if parts else None
+        query = _QUERIES[key] = _with_recipients(union_all(*parts) if len(parts) > 1 else parts[0]) if parts else None
     return (query, params) if query is not None else None
+
+
+def _with_recipients(tagged):
+    """The audiences' (tag, user id) rows with each person's account and chosen preferences."""
+    aud = tagged.subquery("audiences")
+    return (select(aud.c.tag, aud.c.user_id, User.email, User.full_name, User.locale, NotificationPreference.category,
+                   NotificationPreference.mode)
+            .select_from(aud.outerjoin(User, (User.id == aud.c.user_id) & (aud.c.tag >= 0))
+                         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)))
 
 
 def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[dict]:
@@ -190,12 +210,17 @@ def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[
         read = _transition_query(wf, t, obj, before)
         rows = session.execute(*read).all() if read is not None else []
     told: dict[str, set[int]] = {k: set() for k in kinds_told}  # kind -> people: one notification each
+    known: dict[int, tuple] = {}  # user id -> (Recipient, {(category, mode)}): read with the audiences
     anyone = False
-    for tag, user_id in rows:
+    for tag, user_id, email, name, locale, category, mode in rows:
         if tag == -1:
             anyone = True
-        else:
-            told[kinds_told[tag]].add(user_id)
+            continue
+        told[kinds_told[tag]].add(user_id)
+        if email is not None:  # an account that exists
+            person = known.setdefault(user_id, (Recipient(user_id, email, name, locale), set()))
+            if category is not None:
+                person[1].add((category, mode))
     if announce:
         subscriptions.announce(session, obj, anyone=anyone)
     actor_id = getattr(ctx.actor, "id", None)
@@ -204,7 +229,7 @@ def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[
     for kind, users in told.items():
         if users:
             out += notify(session, users, kind, facts.facts(obj), object_type, object_id, exclude=actor_id,
-                          mail=kind not in in_app_only)
+                          mail=kind not in in_app_only, known=known)
     return out
 
 

@@ -11,10 +11,9 @@ from tests.factories import make_contest, offer_content
 # token with its user, roles and memberships; the offer with its contest and applicants (what the
 # checks read: not read again, the write proves nothing moved); the required attachments missing;
 # the write (UPDATE, the chain's head read under its lock, revision, audit entry hashed on it,
-# outbox event, the notified audiences); the notified accounts with their preferences; the
-# idempotency record and the notifications inserted at commit (the record is not looked up first:
-# a retry collides with it)
-SUBMIT_STATEMENTS = 7
+# outbox event, the notified audiences with their accounts and preferences); the notifications;
+# the idempotency record (not looked up first: a retry collides with it)
+SUBMIT_STATEMENTS = 6
 
 
 def test_r_off_deadline_submitting_an_offer_runs_a_fixed_number_of_statements(app, session, make_user, make_org,
