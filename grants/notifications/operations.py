@@ -69,8 +69,8 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
     """Tells each of `user_ids` (but `exclude`, the actor) of `kind`: an inbox row each, and a mail
     now or in the digest per their preference (`mail=False`: the inbox only). With `key`, once per
     person and key (reminders): someone already told is skipped. `known`: the accounts and their
-    preferences already read, {user id: (Recipient, {(category, mode)})} (a transition reads them
-    with its audiences); else read here. Returns the rows written (their column values), written at
+    preferences already read, as `_people` gives them (a transition reads them with its audiences);
+    else read here. Returns the rows written (their column values), written at
     once: one INSERT of them all, not left for the unit of work."""
     category = kinds.KINDS[kind].category
     ids = sorted({u for u in user_ids if u is not None and u != exclude})
@@ -84,17 +84,9 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
             return []
     # the accounts (a mail needs the address, name and language) and their preferences (the
     # defaults filled in, locked categories always immediate), in one query of plain columns
-    people, chosen = {}, []
-    if known is not None:
-        for uid in ids:
-            if uid in known:
-                people[uid] = known[uid][0]
-                chosen += [(uid, category, mode) for category, mode in known[uid][1]]
-    else:
-        for uid, email, name, locale, chosen_category, chosen_mode in session.execute(_recipients(), {"ids": ids}):
-            people[uid] = Recipient(uid, email, name, locale)
-            chosen.append((uid, chosen_category, chosen_mode))
-    prefs = _preferences(ids, chosen)
+    people, chosen = known if known is not None else _people(session.execute(_recipients(), {"ids": ids}))
+    wanted = set(ids)
+    prefs = _preferences(ids, [c for c in chosen if c[0] in wanted])
     now = clock.real_now()
     path = facts.path_for(object_type, object_id)
     files = attachments.for_mail(session, kind, object_type, object_id) if mail else []
@@ -126,12 +118,26 @@ class Recipient(NamedTuple):
     locale: str | None
 
 
+#: what a notification reads of each person, after the user id: the account (None: no such account)
+#: and each preference chosen (None, None: none), one row per preference
+_RECIPIENT = (User.email, User.full_name, User.locale, NotificationPreference.category, NotificationPreference.mode)
+_THEIR_PREFERENCES = NotificationPreference.user_id == User.id
+
+
+def _people(rows) -> tuple[dict[int, Recipient], list[tuple]]:
+    """From rows (user id, *_RECIPIENT): {user id: Recipient} and [(user id, category, mode)] chosen."""
+    people, chosen = {}, []
+    for uid, email, name, locale, category, mode in rows:
+        if email is not None:
+            people.setdefault(uid, Recipient(uid, email, name, locale))
+            chosen.append((uid, category, mode))
+    return people, chosen
+
+
 @functools.cache
 def _recipients():
     """Built once: every notification reads it (building cost about as much as running it)."""
-    return (select(User.id, User.email, User.full_name, User.locale, NotificationPreference.category,
-                   NotificationPreference.mode)
-            .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+    return (select(User.id, *_RECIPIENT).outerjoin(NotificationPreference, _THEIR_PREFERENCES)
             .where(User.id.in_(bindparam("ids", expanding=True))))
 
 
@@ -192,10 +198,9 @@ def _transition_query(wf, t, obj, before: str):
 def _with_recipients(tagged):
     """The audiences' (tag, user id) rows with each person's account and chosen preferences."""
     aud = tagged.subquery("audiences")
-    return (select(aud.c.tag, aud.c.user_id, User.email, User.full_name, User.locale, NotificationPreference.category,
-                   NotificationPreference.mode)
+    return (select(aud.c.tag, aud.c.user_id, *_RECIPIENT)
             .select_from(aud.outerjoin(User, (User.id == aud.c.user_id) & (aud.c.tag >= 0))
-                         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)))
+                         .outerjoin(NotificationPreference, _THEIR_PREFERENCES)))
 
 
 def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[dict]:
@@ -210,17 +215,13 @@ def notify_transition(session, wf, t, obj, before: str, ctx, rows=None) -> list[
         read = _transition_query(wf, t, obj, before)
         rows = session.execute(*read).all() if read is not None else []
     told: dict[str, set[int]] = {k: set() for k in kinds_told}  # kind -> people: one notification each
-    known: dict[int, tuple] = {}  # user id -> (Recipient, {(category, mode)}): read with the audiences
     anyone = False
-    for tag, user_id, email, name, locale, category, mode in rows:
+    for tag, user_id, *_person in rows:
         if tag == -1:
             anyone = True
-            continue
-        told[kinds_told[tag]].add(user_id)
-        if email is not None:  # an account that exists
-            person = known.setdefault(user_id, (Recipient(user_id, email, name, locale), set()))
-            if category is not None:
-                person[1].add((category, mode))
+        else:
+            told[kinds_told[tag]].add(user_id)
+    known = _people(r[1:] for r in rows if r[0] != -1)  # their accounts and preferences, read with them
     if announce:
         subscriptions.announce(session, obj, anyone=anyone)
     actor_id = getattr(ctx.actor, "id", None)
