@@ -76,12 +76,7 @@ def main(argv=None) -> int:
             import cProfile
             profiler = cProfile.Profile(time.process_time)  # CPU: what a busy server runs out of
             profiler.enable()
-        machine = cpu_by_group(None)
-        wall, cpu = time.perf_counter(), time.process_time()
-        for oid, h in timed:
-            submit(oid, h)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        database = cpu_used(machine, cpu_by_group(None)).get("database", 0.0)
+        wall, cpu, database = _measured(lambda: [submit(oid, h) for oid, h in timed])
         if args.profile == "pyinstrument":
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
@@ -90,25 +85,34 @@ def main(argv=None) -> int:
             profiler.disable()
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         n = len(timed)
-        print(f"{n} submits: {1000 * wall / n:.2f} ms each, {1000 * cpu / n:.2f} ms of it this process's CPU, "
-              f"{1000 * database / n:.2f} ms the database's, {statements[0] / n:.1f} statements (and COMMIT)"
-              + (" (profiled)" if profiler else ""))
+        print(_line(f"{n} submits", n, wall, cpu, database)
+              + f", {statements[0] / n:.1f} statements (and COMMIT)" + (" (profiled)" if profiler else ""))
         if profiler is None:  # the floor beside it: the bare insert endpoint, as many times
-            for _ in range(10):
-                client.post("/_bench/insert")
-            machine = cpu_by_group(None)
-            wall, cpu = time.perf_counter(), time.process_time()
-            for _ in range(n):
+            def bare():
                 assert client.post("/_bench/insert").status_code == 201
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            database = cpu_used(machine, cpu_by_group(None)).get("database", 0.0)
-            print(f"{n} bare inserts: {1000 * wall / n:.2f} ms each, {1000 * cpu / n:.2f} ms of it this process's CPU, "
-                  f"{1000 * database / n:.2f} ms the database's")
+
+            for _ in range(10):
+                bare()
+            print(_line(f"{n} bare inserts", n, *_measured(lambda: [bare() for _ in range(n)])))
         db.session.remove()
         db.get_engine().dispose()
         return 0
     finally:
         admin(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _measured(run) -> tuple[float, float, float]:
+    """Seconds of wall time, of this process's CPU and of the database's CPU that `run()` takes."""
+    machine = cpu_by_group(None)
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall, cpu, cpu_used(machine, cpu_by_group(None)).get("database", 0.0)
+
+
+def _line(label: str, n: int, wall: float, cpu: float, database: float) -> str:
+    return (f"{label}: {1000 * wall / n:.2f} ms each, {1000 * cpu / n:.2f} ms of it this process's CPU, "
+            f"{1000 * database / n:.2f} ms the database's")
 
 
 if __name__ == "__main__":
