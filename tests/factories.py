@@ -125,6 +125,16 @@ def offer_content(contest, grant: str = "9000.00") -> dict:
     return c
 
 
+def complete_draft(session, user, contest, org, content: dict | None = None, at=None):
+    """A draft offer of `user` for `org` in `contest` with every section filled (`content`, by default
+    offer_content), committed; `at` is when it was started (the clock by default)."""
+    from grants.offers import operations as oops
+    offer = oops.create(session, user, contest, org.id, at=at)
+    oops.save_sections(session, offer, user, content or offer_content(contest))
+    session.commit()
+    return offer
+
+
 def contest_in_evaluation(session, officer, members_and_grants, values: dict | None = None, content=None):
     """A contest whose offers (one per (applicant user, organisation, grant)) were submitted, the
     deadline passed and all were accepted formally; the contest is in evaluation. `values` and
@@ -151,9 +161,7 @@ def contest_with_offers(session, officer, members_and_grants, values: dict | Non
         session.commit()
     offers = []
     for k, (user, org, grant) in enumerate(members_and_grants):
-        o = oops.create(session, user, c, org.id, at=published + timedelta(days=1))
-        oops.save_sections(session, o, user, (content or offer_content)(c, grant))
-        session.commit()
+        o = complete_draft(session, user, c, org, (content or offer_content)(c, grant), at=published + timedelta(days=1))
         oops.transition(session, o, "submit", user, received_at=published + timedelta(days=2, minutes=k))
         offers.append(o)
     return c, offers

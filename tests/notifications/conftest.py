@@ -43,7 +43,7 @@ def submitted_offer(app, session, make_user, make_org):
 
     from grants.core import clock
     from grants.offers import operations as oops
-    from tests.factories import make_contest, offer_content
+    from tests.factories import complete_draft, make_contest
 
     def build(**user_kw):
         officer = make_user("officer")
@@ -51,9 +51,7 @@ def submitted_offer(app, session, make_user, make_org):
         org = make_org()
         applicant = make_user("applicant", org=org)
         colleague = make_user("applicant", org=org, **user_kw)
-        offer = oops.create(session, applicant, contest, org.id, at=clock.now())
-        oops.save_sections(session, offer, applicant, offer_content(contest))
-        session.commit()
+        offer = complete_draft(session, applicant, contest, org, at=clock.now())
         oops.transition(session, offer, "submit", applicant, received_at=clock.now() + timedelta(minutes=1))
         return officer, applicant, colleague, org, contest, offer
     return build

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.core import clock
 from grants.offers.models import Offer, OfferRevision
-from tests.factories import make_contest, offer_content
+from tests.factories import complete_draft, make_contest, offer_content
 
 # token with its user, roles and memberships; the offer with its contest and applicants (what the
 # checks read: not read again, the write proves nothing moved); the required attachments missing;
@@ -138,17 +138,13 @@ def test_an_offers_checks_do_not_read_its_contests_long_texts_nor_frozen_announc
 def test_a_submission_parses_the_offers_content_once(app, session, make_user, make_org, monkeypatch):
     """The check (R-OFF-SECTIONS and the rest) and the frozen revision's figures read the same
     content: it is parsed once per transition, not once for each."""
-    from grants.offers import operations as ops
     from grants.offers.content import Content
     from grants.workflows.base import apply_transition
 
     officer = make_user("officer")
     org = make_org()
     applicant = make_user("applicant", org=org)
-    contest = make_contest(session, officer)
-    offer = ops.create(session, applicant, contest, org.id)
-    ops.save_sections(session, offer, applicant, offer_content(contest))
-    session.commit()
+    offer = complete_draft(session, applicant, make_contest(session, officer), org)
     parses = []
     original = Content.model_validate.__func__
 

@@ -279,14 +279,11 @@ def test_r_rodo_purge_runs_from_the_scheduler(app, session, make_user):
 def test_r_rodo_a_withdrawn_offer_is_kept_ten_full_years_after_its_year(app, session, make_user, make_org):
     from grants.offers import operations as oops
     from grants.privacy import retention
-    from tests.factories import make_contest, offer_content
+    from tests.factories import complete_draft, make_contest
     officer = make_user("officer")
     org = make_org()
     ngo = make_user("applicant", org=org)
-    contest = make_contest(session, officer)
-    offer = oops.create(session, ngo, contest, org.id)
-    oops.save_sections(session, offer, ngo, offer_content(contest))
-    session.commit()
+    offer = complete_draft(session, ngo, make_contest(session, officer), org)
     oops.transition(session, offer, "submit", ngo)
     [kept] = [k for k in retention.kept_documents(session, ngo) if k.kind == "offer"]
     assert kept.until is None  # submitted: the matter goes on
