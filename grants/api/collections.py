@@ -13,9 +13,10 @@ from typing import Any, Callable
 from flask import Response, g, request
 from werkzeug.routing import BaseConverter
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from grants.core import clock, db, keyset
+from grants.core.direct import direct
 from grants.web import public_cache
 from grants.workflows.base import apply_transition, available_transitions, load_for_transition
 
@@ -256,6 +257,11 @@ def _request_target() -> str:
     return f"{path} body-sha256:{hashlib.sha256(request.get_data(cache=True)).hexdigest()}"
 
 
+_RECORD = insert(IdempotencyRecord.__table__).values(
+    {c: bindparam(c, type_=IdempotencyRecord.__table__.c[c].type)
+     for c in ("user_id", "key", "method", "path", "status", "body", "created_at")})
+
+
 def idempotent(user, perform: Callable[[], Response]) -> Response:
     """Runs `perform` (which leaves its changes uncommitted) and commits. With an Idempotency-Key,
     the first successful result is stored in the same transaction as the change, so a retry with
@@ -290,10 +296,9 @@ def idempotent(user, perform: Callable[[], Response]) -> Response:
     try:
         resp = perform()
         if 200 <= resp.status_code < 300:  # one INSERT now, not the unit of work's at commit
-            s.execute(insert(IdempotencyRecord.__table__),
-                      {"user_id": user.id, "key": key, "method": request.method, "path": target,
-                       "status": resp.status_code, "body": resp.get_data(as_text=True),
-                       "created_at": clock.real_now()})
+            direct(_RECORD, s.bind.dialect).rows(
+                s, {"user_id": user.id, "key": key, "method": request.method, "path": target,
+                    "status": resp.status_code, "body": resp.get_data(as_text=True), "created_at": clock.real_now()})
         s.commit()
     except Exception:
         s.rollback()

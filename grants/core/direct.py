@@ -8,15 +8,18 @@ Listeners of the engine's `before_cursor_execute` (statement counts in tests, lo
 of each statement as SQLAlchemy would tell them."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import psycopg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 
 class Direct:
     """One Core statement compiled for one dialect: `rows(session, params)` sends it in the
-    session's transaction and returns its rows as tuples, each value as SQLAlchemy would give it."""
+    session's transaction and returns its rows as tuples, each value as SQLAlchemy would give it
+    (none for a statement that returns no rows)."""
 
     def __init__(self, statement, dialect):
         compiled = statement.compile(dialect=dialect)
@@ -30,6 +33,10 @@ class Direct:
         self.escaped = dict(compiled.escaped_bind_names or {})
         self.types = [column[3] for column in compiled._result_columns]
         self._loaders: list | None = None  # result processors, known once a result's types are
+        # psycopg: the statement with PostgreSQL's own numbered parameters, sent on a raw cursor, so
+        # the driver does not parse it again on each call (it keeps its parse only of short statements,
+        # and the engine's write is long)
+        self.numbered, self.order = _numbered(self.sql) if self.plain and dialect.driver == "psycopg" else (None, ())
 
     def params(self, values: dict[str, Any]) -> dict[str, Any]:
         out = dict(self.defaults)
@@ -46,15 +53,20 @@ class Direct:
         if connection is None:
             connection = session.connection()
         if not self.plain:
-            return [tuple(r) for r in connection.execute(self.statement, values)]
+            result = connection.execute(self.statement, values)
+            return [tuple(r) for r in result] if result.returns_rows else []
         params = self.params(values)
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor() if self.numbered is None else psycopg.RawCursor(driver)
         try:
             if connection.dispatch.before_cursor_execute:
                 connection.dispatch.before_cursor_execute(connection, cursor, self.sql, params, None, False)
             try:
-                cursor.execute(self.sql, params)
-                rows = cursor.fetchall()
+                if self.numbered is None:
+                    cursor.execute(self.sql, params)
+                else:
+                    cursor.execute(self.numbered, [params[name] for name in self.order])
+                rows = cursor.fetchall() if self.types else []  # a statement without RETURNING has none
             except connection.dialect.loaded_dbapi.Error as e:
                 raise _wrapped(connection, cursor, self.sql, params, e) from e
             if not rows:
@@ -68,6 +80,22 @@ class Direct:
             return rows
         finally:
             cursor.close()
+
+
+_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """A statement compiled with named parameters ("%(name)s", "%%" for "%") with PostgreSQL's
+    numbered ones ($1, a name used twice is one number) instead, and the names in their order."""
+    order: dict[str, int] = {}
+
+    def number(m: re.Match) -> str:
+        if m.group(1) is None:
+            return "%"
+        return f"${order.setdefault(m.group(1), len(order) + 1)}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(order)
 
 
 def _wrapped(connection, cursor, sql: str, params: dict, error: Exception) -> sa_exc.DBAPIError:

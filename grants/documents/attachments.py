@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from grants.contests.models import Contest
 from grants.core import audit, clock
+from grants.core.direct import direct
 from grants.core.i18n import _
 from grants.core.permissions import OFFICER, PermissionDenied, admin_of, has_role
 from grants.offers.models import Offer
@@ -90,8 +91,9 @@ def of_owner(session: Session, owner_type: str, owner_id: int) -> list[Attachmen
 
 def missing_required(session: Session, offer: Offer) -> list[str]:
     """The labels of the required attachments the offer does not have (submission refuses then)."""
-    kinds = session.scalars(_missing_statement(), {"offer_id": offer.id, "contest_id": offer.contest_id})
-    return [str(KINDS[k]) for k in kinds]
+    rows = direct(_missing_statement(), session.bind.dialect).rows(
+        session, {"offer_id": offer.id, "contest_id": offer.contest_id})
+    return [str(KINDS[k]) for k, in rows]
 
 
 @functools.cache

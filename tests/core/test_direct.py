@@ -59,3 +59,26 @@ def test_a_database_error_is_raised_as_sqlalchemy_raises_it(session, make_user):
     with pytest.raises(exc.IntegrityError):
         direct(q, session.bind.dialect).rows(session, {"code": existing.code, "name": "Drugi raz"})
     session.rollback()
+
+
+def test_numbered_parameters_once_per_name_and_percent_kept():
+    """psycopg sends the statement as compiled once, with PostgreSQL's own $n: a name used twice is
+    one parameter, and a literal "%" (compiled as "%%") stays one "%"."""
+    from grants.core.direct import _numbered
+
+    sql, order = _numbered("SELECT %(a)s, %(b_1)s, %(a)s WHERE x LIKE '10%%' AND y = %(c)s")
+    assert sql == "SELECT $1, $2, $1 WHERE x LIKE '10%' AND y = $3" and order == ("a", "b_1", "c")
+
+
+def test_a_parameter_used_twice_and_a_percent_reach_the_database(session, make_user):
+    from sqlalchemy import String, func, literal_column
+
+    officer = make_user("officer")
+    c = new_consultation(session, officer, title="Sto procent")
+    q = select(Consultation.id, func.concat(bindparam("word", type_=String()), literal_column("'%'"),
+                                                bindparam("word", type_=String()))).where(
+        Consultation.id == bindparam("pk"), Consultation.title.like("%procent"))
+    d = direct(q, session.bind.dialect)
+    assert "'%%'" in d.sql and "'%'" in d.numbered
+    assert d.rows(session, {"pk": c.id, "word": "x"}) == [(c.id, "x%x")]
+    session.rollback()
