@@ -5,11 +5,11 @@ import time
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy import Integer
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 
-from . import textsearch
+from . import pgcursor, textsearch
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -159,6 +159,8 @@ def make_engine(url: str, **kw) -> Engine:
         kw.setdefault("pool_size", 5)
         kw.setdefault("max_overflow", 5)
         ping = kw.pop("pool_pre_ping", None)  # not given: ping connections that were idle
+        if make_url(url).get_driver_name() == "psycopg":
+            kw.setdefault("connect_args", {}).setdefault("cursor_factory", pgcursor.Cursor)
         engine = create_engine(url, pool_pre_ping=bool(ping), **kw)
         if ping is None:
             _ping_when_idle(engine)
