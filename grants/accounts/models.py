@@ -26,7 +26,7 @@ class User(IdKey, Base):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # when the last password-reset mail was sent: at most one per RESET_COOLDOWN (no mail floods)
     password_reset_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     # the authority whose staff (officer, admin, finance) the person is; None for applicants and the
     # platform operator (issue 22): staff act within their grantor only
     grantor_id: Mapped[int | None] = mapped_column(ForeignKey("grantors.id"), index=True)
