@@ -6,17 +6,17 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, union_all
 
 from grants.accounts.models import User, UserRole
-from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT
+from grants.core.permissions import APPLICANT, FINANCE, OFFICER, PARTICIPANT, grantor_of
 from grants.directions.models import Direction, DirectionComment
 from grants.offers.models import Offer
-from grants.registry.models import Membership
+from grants.registry.models import Department, Membership
 from reviewers.models import Commission, CommissionMember
 
 NOBODY = "nobody"
 ORGANISATION = "organisation"  # the members of the organisation the object belongs to
-OFFICERS = "officers"  # officers of the object's department (all officers when it has none)
+OFFICERS = "officers"  # officers of the object's department (its authority's when it has none)
 COMMISSION = "commission"  # the members of the commission (of the object, or of its contest)
-FINANCE_STAFF = "finance"
+FINANCE_STAFF = "finance"  # the finance staff of the object's authority
 AUTHOR = "author"  # the person who proposed it (a direction)
 CONTEST_APPLICANTS = "contest_applicants"  # members of organisations with a submitted offer in the contest
 PUBLIC = "public"  # every applicant and participant account (announcements), and the subscribers
@@ -79,6 +79,13 @@ def _contest_id(obj) -> int | None:
     return getattr(obj, "contest_id", None)
 
 
+def _of_authority(obj) -> tuple[str | None, Any]:
+    """Staff are told of their own authority's objects only (issue 22): an object of no authority
+    has no staff to tell."""
+    grantor = grantor_of(obj)
+    return ("grantor", grantor) if grantor is not None else (None, None)
+
+
 def _value(audience: str, obj):
     """What the audience's query needs of the object: (variant, value); variant None: nobody."""
     if audience in (NOBODY, SUBSCRIBERS):
@@ -88,11 +95,15 @@ def _value(audience: str, obj):
         return ("org" if org is not None else None), org
     if audience == OFFICERS:
         dept = department_id(obj)
-        return ("all", None) if dept is None else ("department", dept)
+        if dept is not None:
+            return "department", dept
+        return _of_authority(obj)
+    if audience == FINANCE_STAFF:
+        return _of_authority(obj)
     if audience == RESPONDER:
         org = getattr(obj, "responder_org_id", None)
         return ("org" if org is not None else None), org
-    if audience in (FINANCE_STAFF, PUBLIC):
+    if audience == PUBLIC:
         return "all", None
     if audience == AUTHOR:
         author = getattr(obj, "author_id", None)
@@ -117,13 +128,15 @@ def _build(audience: str, variant: str):
         return _active(select(User.id).join(Membership, Membership.user_id == User.id)
                        .where(Membership.organisation_id == v))
     if audience == OFFICERS:
-        if variant == "all":
-            return _role_query(OFFICER)
-        # the department's officers; all officers when it has none
+        if variant == "grantor":
+            return _role_query(OFFICER).where(User.grantor_id == v)
+        # the department's officers; when it has none, its authority's officers
         in_department = _role_query(OFFICER).where(User.department_id == v)
-        return union_all(in_department, _role_query(OFFICER).where(~in_department.correlate(None).exists()))
+        authority = select(Department.grantor_id).where(Department.id == v).scalar_subquery()
+        return union_all(in_department, _role_query(OFFICER).where(User.grantor_id == authority,
+                                                                   ~in_department.correlate(None).exists()))
     if audience == FINANCE_STAFF:
-        return _role_query(FINANCE)
+        return _role_query(FINANCE).where(User.grantor_id == v)
     if audience == PUBLIC:
         return _role_query(APPLICANT, PARTICIPANT)  # one query for both roles
     if audience == AUTHOR:
