@@ -3,7 +3,7 @@
 psycopg makes a Column object for each column of each result as soon as `description` is asked
 for, and SQLAlchemy asks after every statement; for a statement it has run before, it then reads
 nothing of it (the compiled statement keeps its result's layout). An offer's load has 87 columns,
-so each submission built some 125 Columns to throw away: about a twentieth of its CPU (issue 20;
+so each submission built some 125 Columns to throw away: about 3 % of its CPU (issue 20;
 psycopg/psycopg#446, #1240). The Columns made here, when read, are psycopg's own, of the result
 as it was when described."""
 from __future__ import annotations
