@@ -3,6 +3,7 @@ GET list (paged), GET one (with the caller's transitions), POST create, PATCH ed
 POST …/transitions/<name> (If-Match, Idempotency-Key). Areas declare a `Collection` in their api.py."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -121,11 +122,19 @@ def visible_object(model, visible, raw: str, user, detail: str = NOT_VISIBLE, *,
     """The `model` row the URL names (`raw`) if `visible(query, user)` lets the caller see it, else a 404:
     one answer for "no such id" and "not yours", so ids do not leak. `for_transition`: loaded with
     what the transition's checks read, so the engine does not read it again."""
-    q = visible(select(model).where(model.id == path_id(raw, detail)), user)
-    obj = load_for_transition(db.session(), q) if for_transition else db.session.scalar(q)
+    pk = path_id(raw, detail)
+    if for_transition:  # the id a parameter: the statement is then the same for each of the caller's objects
+        obj = load_for_transition(db.session(), visible(_by_id(model), user), {"object_pk": pk})
+    else:
+        obj = db.session.scalar(visible(select(model).where(model.id == pk), user))
     if obj is None:
         raise ApiProblem(404, detail)
     return obj
+
+
+@functools.cache
+def _by_id(model):
+    return select(model).where(model.id == bindparam("object_pk"))
 
 
 def _object(c: Collection, obj_id: str, user, *, for_transition: bool = False):

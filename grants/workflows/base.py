@@ -451,19 +451,40 @@ def _as_loaded(session: Session, obj, wf: Workflow, connection) -> bool:
 _CHECKS_LOADED = "grants.checks_loaded"  # session.info: identity key -> the transaction it was loaded in
 
 
-def load_for_transition(session: Session, statement):
+def load_for_transition(session: Session, statement, params: dict | None = None):
     """The object `statement` finds (a SELECT of one workflow model, the caller's visibility
-    applied), loaded as the engine's own read would: its values as the database now holds them
-    and the relationships its transitions' checks read (`__lock_loads__`) in the same statement.
-    A transition on it in this transaction then checks it as loaded, without reading it again
-    (`_as_loaded`). None when the statement finds nothing."""
+    applied; `params`: values of its named parameters), loaded as the engine's own read would: its
+    values as the database now holds them and the relationships its transitions' checks read
+    (`__lock_loads__`) in the same statement. A transition on it in this transaction then checks
+    it as loaded, without reading it again (`_as_loaded`). None when the statement finds nothing."""
     model = statement.column_descriptions[0]["entity"]
     loads = getattr(model, "__lock_loads__", ())
-    q = statement.options(*_joined_loads(model)).execution_options(populate_existing=True)
-    obj = session.scalars(q).unique().first()
+    q = _loading(model, statement)
+    obj = session.scalars(q, params).unique().first()
     if obj is not None and loads:
         session.info.setdefault(_CHECKS_LOADED, {})[inspect(obj).identity_key] = session.get_transaction()
     return obj
+
+
+_LOADINGS: dict[tuple, tuple] = {}  # (model, the ids of the WHERE's criteria) -> (statement, its loading one)
+
+
+def _loading(model, statement):
+    """`statement` with the loads of `__lock_loads__`, refreshing what the session holds. Building it
+    anew for each request, SQLAlchemy then keyed the new statement again, a third of the load's CPU
+    (issue 20); a statement equal to one seen before (SQLAlchemy's own comparison, values included;
+    quick when `visible()` hands out the same criteria objects, as the offers' does for one caller)
+    gets that one's loading statement back. The ids only find the candidate: `compare` decides."""
+    criteria = statement.whereclause
+    key = (model, tuple(map(id, getattr(criteria, "clauses", (criteria,)))))
+    seen = _LOADINGS.get(key)
+    if seen is not None and statement.compare(seen[0]):
+        return seen[1]
+    q = statement.options(*_joined_loads(model)).execution_options(populate_existing=True)
+    if len(_LOADINGS) >= 2048:  # statements of callers whose criteria are built per call come and go
+        _LOADINGS.clear()
+    _LOADINGS[key] = (statement, q)
+    return q
 
 
 @event.listens_for(Session, "after_transaction_end")
