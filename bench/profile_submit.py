@@ -2,10 +2,12 @@
 database seeded as bench/submissions.py seeds it: where a submit's milliseconds go, function by
 function, and how many statements it sends.
 
-    .venv/bin/python -m bench.profile_submit [--offers 60] [--profile none|pyinstrument|cprofile]
+    .venv/bin/python -m bench.profile_submit [--offers 60] [--per-caller 1] [--profile none|pyinstrument|cprofile]
 
 Each offer is created and completed through the API, ten are submitted to warm up, the rest are
-timed (and profiled when asked). The database is dropped at the end.
+timed (and profiled when asked). The database is dropped at the end. `--per-caller N`: each
+organisation submits N offers in a row (its later submits reuse the load statement built for it,
+as an officer's transitions do; a deadline hour is closer to 1).
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from bench.server import DEFAULT_SERVER, admin, cpu_by_group, cpu_used
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--offers", type=int, default=60)
+    ap.add_argument("--per-caller", type=int, default=1,
+                    help="offers each organisation submits (a caller's later submits reuse its load statement)")
     ap.add_argument("--profile", choices=("none", "pyinstrument", "cprofile"), default="none")
     ap.add_argument("--sort", default="cumulative", help="cprofile: pstats sort key (cumulative, tottime)")
     ap.add_argument("--server", default=DEFAULT_SERVER)
@@ -37,7 +41,8 @@ def main(argv=None) -> int:
         subprocess.run([sys.executable, "-c", "from grants.cli import main; main()", "db", "upgrade"], check=True,
                        capture_output=True)
         from bench.submissions import _seed
-        contest_id, clients, content = _seed(url, max(args.offers, 11))
+        per = max(args.per_caller, 1)
+        contest_id, clients, content = _seed(url, max(-(-args.offers // per), -(-11 // per)))
         from sqlalchemy import event
 
         from grants import create_app
@@ -45,7 +50,7 @@ def main(argv=None) -> int:
         app = create_app({"RATELIMIT_ENABLED": False})
         client = app.test_client()
         offers = []
-        for org, token in clients:
+        for org, token in [c for c in clients for _ in range(per)]:
             h = {"Authorization": f"Bearer {token}", "Accept-Language": "pl"}
             r = client.post("/api/v1/offers", json={"contest_id": str(contest_id), "organisation_id": str(org)},
                             headers=h)
