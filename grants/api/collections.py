@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, select
 
 from grants.core import clock, db, keyset
-from grants.core.direct import direct
+from grants.core.direct import direct, parameters
 from grants.web import public_cache
 from grants.workflows.base import apply_transition, available_transitions, load_for_transition
 
@@ -122,11 +122,9 @@ def visible_object(model, visible, raw: str, user, detail: str = NOT_VISIBLE, *,
     """The `model` row the URL names (`raw`) if `visible(query, user)` lets the caller see it, else a 404:
     one answer for "no such id" and "not yours", so ids do not leak. `for_transition`: loaded with
     what the transition's checks read, so the engine does not read it again."""
-    pk = path_id(raw, detail)
-    if for_transition:  # the id a parameter: the statement is then the same for each of the caller's objects
-        obj = load_for_transition(db.session(), visible(_by_id(model), user), {"object_pk": pk})
-    else:
-        obj = db.session.scalar(visible(select(model).where(model.id == pk), user))
+    # the id a parameter: the statement is then the same for each of the caller's objects
+    q, pk = visible(_by_id(model), user), {"object_pk": path_id(raw, detail)}
+    obj = load_for_transition(db.session(), q, pk) if for_transition else db.session.scalar(q, pk)
     if obj is None:
         raise ApiProblem(404, detail)
     return obj
@@ -266,9 +264,8 @@ def _request_target() -> str:
     return f"{path} body-sha256:{hashlib.sha256(request.get_data(cache=True)).hexdigest()}"
 
 
-_RECORD = insert(IdempotencyRecord.__table__).values(
-    {c: bindparam(c, type_=IdempotencyRecord.__table__.c[c].type)
-     for c in ("user_id", "key", "method", "path", "status", "body", "created_at")})
+_RECORD = insert(IdempotencyRecord.__table__).values(parameters(
+    IdempotencyRecord.__table__, ("user_id", "key", "method", "path", "status", "body", "created_at")))
 
 
 def idempotent(user, perform: Callable[[], Response]) -> Response:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import psycopg
+from sqlalchemy import bindparam
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -80,6 +81,12 @@ class Direct:
             return rows
         finally:
             cursor.close()
+
+
+def parameters(table, columns, prefix: str = "", suffix: str = "") -> dict[str, Any]:
+    """{column: a parameter named prefix + column + suffix, of the column's type}, in the order of
+    `columns`: a row of `table` as the named parameters of a statement built once."""
+    return {c: bindparam(prefix + c + suffix, type_=table.c[c].type) for c in columns}
 
 
 _PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")

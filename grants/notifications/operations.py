@@ -9,7 +9,7 @@ from sqlalchemy import Integer, bindparam, func, insert, literal_column, select,
 
 from grants.accounts.models import User
 from grants.core import clock, outbox
-from grants.core.direct import direct
+from grants.core.direct import direct, parameters
 from grants.core.i18n import _
 from grants.directions.models import DirectionComment
 from grants.workflows.registry import models
@@ -108,7 +108,7 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
                      "delivery": delivery, "emailed_at": now if emailed else None, "digest_claim": None})
     if len(rows) <= _AT_ONCE:
         if rows:
-            direct(_insert(len(rows)), session.bind.dialect).rows(
+            direct(_insert(tuple(rows[0]), len(rows)), session.bind.dialect).rows(
                 session, {f"{c}_{i}": v for i, row in enumerate(rows) for c, v in row.items()})
     else:
         session.execute(insert(Notification.__table__), rows)
@@ -116,16 +116,13 @@ def notify(session, user_ids, kind: str, params: dict, object_type: str | None, 
 
 
 _AT_ONCE = 8  # rows one statement built once per count writes (most transitions tell one to a few)
-_COLUMNS = ("user_id", "kind", "category", "object_type", "object_id", "params", "key", "created_at", "read_at",
-            "delivery", "emailed_at", "digest_claim")
 
 
 @functools.cache
-def _insert(n: int):
-    """One INSERT of n notifications' rows (parameters "<column>_<row>")."""
-    table = Notification.__table__
-    return insert(table).values([{c: bindparam(f"{c}_{i}", type_=table.c[c].type) for c in _COLUMNS}
-                                 for i in range(n)])
+def _insert(columns: tuple[str, ...], n: int):
+    """One INSERT of n notifications' rows of these columns (parameters "<column>_<row>")."""
+    return insert(Notification.__table__).values(
+        [parameters(Notification.__table__, columns, suffix=f"_{i}") for i in range(n)])
 
 
 class Recipient(NamedTuple):

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from grants.core import audit, clock, db, outbox, validation_messages
-from grants.core.direct import direct
+from grants.core.direct import direct, parameters
 from grants.core.db import IdKey
 from grants.core.errors import nul_fields
 from grants.core.i18n import LazyText, _
@@ -507,7 +507,8 @@ def _head_in_sql(entries, audit_keys: tuple[str, ...], moved):
     the UPDATE has locked the row (`moved`), seq and prev_hash from `audit_heads` and the hash of
     the content `audit.entry_values` split around them (head=IN_SQL)."""
     heads = audit.AuditHead.__table__
-    object_type, object_id = (bindparam("a__" + k, type_=entries.c[k].type) for k in ("object_type", "object_id"))
+    given = parameters(entries, ("object_type", "object_id", *audit_keys), "a__")
+    object_type, object_id = given["object_type"], given["object_id"]
     # the constants written into the statement, not bound: each bound value is converted on every call
     seq = func.coalesce(heads.c.seq, literal_column("0")) + literal_column("1")
     quote = literal_column("'\"'", String())
@@ -517,8 +518,7 @@ def _head_in_sql(entries, audit_keys: tuple[str, ...], moved):
              + bindparam("a__hash_after", type_=String()))
     hash_ = func.encode(func.sha256(func.convert_to(text_, literal_column("'UTF8'"))), literal_column("'hex'"),
                         type_=String())
-    values = [object_type if k == "object_type" else object_id if k == "object_id"
-              else bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys]
+    values = [given[k] for k in audit_keys]
     joined = moved.outerjoin(heads, and_(heads.c.object_type == object_type, heads.c.object_id == object_id))
     return [*audit_keys, "seq", "prev_hash", "hash"], select(*values, seq, heads.c.hash, hash_).select_from(joined)
 
@@ -546,7 +546,7 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
         def moving(*also):  # the version-checked UPDATE of the changed columns
             return (update(table).where(table.c.id == bindparam("r__pk"), table.c.version == bindparam("r__version"),
                                         *also)
-                    .values({c: bindparam("r__" + c, type_=table.c[c].type) for c in columns})
+                    .values(parameters(table, columns, "r__"))
                     .values(version=bindparam("r__new_version")).returning(table.c.version).cte("moved"))
 
         if head_in_sql:
@@ -557,19 +557,19 @@ def _write_statement(table, columns: tuple[str, ...], audit_keys: tuple[str, ...
         elif update_first:
             moved = moving()
             entry = (pg_insert(entries).from_select(
-                list(audit_keys), select(*(bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys))
+                list(audit_keys), select(*parameters(entries, audit_keys, "a__").values())
                 .select_from(moved)).on_conflict_do_nothing(constraint="object_seq")
                 .returning(entries.c.object_type).cte("a__row"))
         else:
-            entry = (pg_insert(entries).values({k: bindparam("a__" + k, type_=entries.c[k].type) for k in audit_keys})
+            entry = (pg_insert(entries).values(parameters(entries, audit_keys, "a__"))
                      .on_conflict_do_nothing(constraint="object_seq").returning(entries.c.object_type).cte("a__row"))
         event = (insert(events).from_select(
-            list(event_keys), select(*(bindparam("e__" + k, type_=events.c[k].type) for k in event_keys))
+            list(event_keys), select(*parameters(events, event_keys, "e__").values())
             .select_from(entry)).returning(events.c.id).cte("e__row"))
         audited = select(func.count()).select_from(entry).scalar_subquery().label("audited")
         # an effect's plain rows (`Context.rows`): inserted only with the entry, like the outbox row
         added = tuple(insert(target).from_select(
-            list(keys), select(*(bindparam(f"x{i}__" + k, type_=target.c[k].type) for k in keys)).select_from(entry))
+            list(keys), select(*parameters(target, keys, f"x{i}__").values()).select_from(entry))
             .returning(target.c[keys[0]]).cte(f"x{i}__row") for i, (target, keys) in enumerate(extra))
         if head_in_sql:
             q = ((audited, select(moved.c.version).scalar_subquery().label("version"),
