@@ -134,7 +134,9 @@ def document() -> dict:
         "info": {"title": "grants API", "version": "1.0.0",
                  "description": "Grant contests for public tasks (UDPP). Money is a string of digits with at most two "
                                 "decimals after a dot (\"1250.50\"; no exponent, sign, NaN or thousands separator); "
-                                "ids are opaque strings; errors are application/problem+json (RFC 9457)."},
+                                "ids are opaque strings; errors are application/problem+json (RFC 9457). Labels, "
+                                "reasons and domain messages are in Polish or English: as Accept-Language asks, "
+                                "else the token holder's language, else Polish (Content-Language says which)."},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {"schemas": components,

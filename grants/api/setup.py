@@ -3,10 +3,11 @@ A module of its own (not the package's __init__), so that importing an API helpe
 every handler."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 
 from grants.api import collections, docs, errors, me, seals, tokens, users
 from grants.api.blueprint import bp
+from grants.web.i18n import is_api_request, select_locale
 from grants.web.security import csrf
 
 
@@ -19,3 +20,11 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(docs.bp)
     errors.init(app)
     me, seals, tokens, users  # noqa: B018 - routes registered on import
+
+    @app.after_request
+    def _language(resp: Response) -> Response:
+        # the answer's messages are in the language Accept-Language asked for (grants.web.i18n)
+        if is_api_request():
+            resp.headers["Content-Language"] = select_locale()
+            resp.vary.add("Accept-Language")
+        return resp

@@ -35,12 +35,29 @@ def select_locale() -> str:
 
 
 def _choose_locale() -> str:
+    if is_api_request():
+        return _api_locale()
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
     return "pl"
+
+
+def is_api_request() -> bool:
+    """A call of the JSON API (its human docs page is a page like the others)."""
+    return request.path.startswith("/api/") and request.blueprint != "api_docs"
+
+
+def _api_locale() -> str:
+    """The API's language: the request's Accept-Language (pl or en), else the token holder's own
+    (their profile's), else Polish. Never the session cookie, which the API does not read."""
+    asked = request.accept_languages.best_match(LANGUAGES)
+    if asked:
+        return asked
+    locale = getattr(g.get("api_user"), "locale", None)
+    return locale if locale in LANGUAGES else "pl"
 
 
 def _same_origin() -> bool:
