@@ -12,6 +12,7 @@ as an officer's transitions do; a deadline hour is closer to 1).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -70,6 +71,8 @@ def main(argv=None) -> int:
 
         for oid, h in offers[:10]:
             submit(oid, h)
+        gc.collect()  # as a gunicorn worker does (grants/gunicorn_config.py): what is loaded is not scanned again
+        gc.freeze()
         timed = offers[10:]
         statements[0] = 0
         profiler = None
