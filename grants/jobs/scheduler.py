@@ -2,8 +2,9 @@
 Several may run (one per machine, for availability): on PostgreSQL exactly one acts at a time, the
 holder of an advisory lock (grants.jobs.leader); the others stand by and take over when it dies.
 Every tick enqueues the idempotent "run due transitions" job and re-sends pending outbox rows;
-every few minutes it seals the audit trail; once a day it purges what is past its retention period
-(R-RODO, grants.privacy.operations.purge)."""
+every minute it registers newly published open-data releases (grants.opendata.publications, what the
+changes feed reads); every few minutes it seals the audit trail; once a day it purges what is past its
+retention period (R-RODO, grants.privacy.operations.purge)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ import threading
 import time
 
 from grants.core import audit, db
+from grants.opendata import publications, settings as opendata_settings
 from grants.privacy import operations as privacy
 
 from . import actors, relay
@@ -27,7 +29,9 @@ class Scheduler:
         self._last_seal: float | None = None
         self._last_purge: float | None = None
         self._last_notifications: float | None = None
+        self._last_opendata: float | None = None
         self.notify_every = 60.0
+        self.opendata_every = 60.0
         self.leadership = Leadership()
 
     def tick(self) -> dict:
@@ -39,6 +43,7 @@ class Scheduler:
         for name, step in (("due", lambda: actors.run_due_transitions.send() is not None),
                            ("notifications", lambda: self._notifications(actors)),
                            ("relayed", relay.relay_pending),
+                           ("published", self._opendata),
                            ("sealed", self._seal),
                            ("purged", self._purge)):
             try:
@@ -56,6 +61,16 @@ class Scheduler:
         actors.run_notification_jobs.send()
         self._last_notifications = now
         return True
+
+    def _opendata(self) -> int | bool:
+        """Open-data releases published since the last run, registered for the changes feed."""
+        now = time.monotonic()
+        if self._last_opendata is not None and now - self._last_opendata < self.opendata_every:
+            return False
+        with db.session.session_factory() as s:
+            done = publications.sync(s, opendata_settings.load())
+        self._last_opendata = now
+        return done
 
     def _seal(self) -> bool:
         now = time.monotonic()

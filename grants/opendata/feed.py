@@ -1,7 +1,9 @@
 """The changes feed: OCDS releases first published after a moment (a date or date-time; a time without
 zone is Europe/Warsaw), in the order of publication, at most `limit` of them; the publication instant
 of the last one is the cursor of the next request. A fact recorded late (its release dated in the past)
-is still new to a harvester who asked before it was recorded. Also as Atom (RFC 4287) for feed readers."""
+is still new to a harvester who asked before it was recorded. Also as Atom (RFC 4287) for feed readers.
+A release is in the feed once the scheduler has registered it (grants.opendata.publications.sync,
+every minute): the feed itself only reads."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -11,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from grants.core.dates import WARSAW
 
-from . import ocds, publications, sources
+from . import ocds, publications
 from .settings import OpenDataSettings
 from .values import iso_datetime
 
-MAX_LIMIT = 1000
+MAX_LIMIT = 100  # releases a page: its contests are built on each request
 
 
 class BadCursor(ValueError):
@@ -39,20 +41,16 @@ def parse_since(raw: str | None) -> datetime | None:
 
 def changes(s: Session, cfg: OpenDataSettings, since: datetime | None,
             limit: int = MAX_LIMIT) -> tuple[list[dict], datetime | None]:
-    """Releases first published after `since` (all when None), in the order of publication, at most
-    `limit`; and the cursor for the next request (the last one's publication instant)."""
-    if since is None:
-        items = list(ocds.releases(s, cfg))
-    else:
-        items = list(ocds.releases(s, cfg, ids=sources.contest_ids_changed_since(s, since)))
-    # a release is registered in the order of its fact's date, so a first harvest reads as a story
-    items.sort(key=lambda r: (datetime.fromisoformat(r["date"]), r["id"]))
-    published = publications.first_published(s, items)
-    if since is not None:
-        items = [r for r in items if published[r["id"]] > since]
-    items.sort(key=lambda r: (published[r["id"]], r["id"]))
-    found = items[:limit]
-    return found, (published[found[-1]["id"]] if found else None)
+    """Releases first published after `since` (from the first when None), in the order of
+    publication, at most `limit`; and the cursor for the next request (the last one's publication
+    instant). Read from the register (grants.opendata.publications) a page at a time: only the
+    page's contests are built."""
+    registered = publications.page(s, since, limit)
+    ids = sorted({cid for r in registered if (cid := ocds.contest_id_of(cfg, r.ocid)) is not None})
+    built = {r["id"]: r for r in ocds.releases(s, cfg, ids=ids)} if ids else {}
+    # a release no longer public (its contest withdrawn from the portal) is left out, its place kept
+    found = [built[r.release_id] for r in registered if r.release_id in built]
+    return found, (registered[-1].first_published_at if registered else None)
 
 
 def cursor_text(cursor: datetime) -> str:

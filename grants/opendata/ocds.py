@@ -39,6 +39,13 @@ def ocid(cfg: OpenDataSettings, contest_id: int) -> str:
     return f"{cfg.ocds_prefix}-contest-{contest_id}"
 
 
+def contest_id_of(cfg: OpenDataSettings, ocid_: str) -> int | None:
+    """The contest an ocid names, None for anything else (another prefix, not an ocid)."""
+    prefix = f"{cfg.ocds_prefix}-contest-"
+    rest = ocid_[len(prefix):] if ocid_.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() and len(rest) < 10 else None
+
+
 def _value(x: Decimal | None) -> dict | None:
     return None if x is None else {"amount": amount(x), "currency": "PLN"}
 

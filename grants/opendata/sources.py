@@ -82,6 +82,12 @@ def contest_ids(s: Session, year: int | None = None, grantor_id: int | None = No
     return list(s.scalars(_contest_filter(select(Contest.id), year, grantor_id).order_by(Contest.id)))
 
 
+def contest_ids_after(s: Session, after: int, limit: int) -> list[int]:
+    """The next `limit` public contests after the id `after`, in id order (a pass over all, by key)."""
+    return list(s.scalars(_contest_filter(select(Contest.id), None).where(Contest.id > after)
+                          .order_by(Contest.id).limit(limit)))
+
+
 def contests(s: Session, year: int | None = None, ids: list[int] | None = None,
              grantor_id: int | None = None) -> Iterator[ContestFacts]:
     """Each public contest with its published facts, in id order, BATCH contests per round of queries

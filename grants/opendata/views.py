@@ -227,12 +227,11 @@ def records_json():
 @bp.route("/open-data/ocds/<ocid>.json")
 def record_json(ocid):
     cfg = settings.load()
-    prefix = f"{cfg.ocds_prefix}-contest-"
-    cid = ocid[len(prefix):] if ocid.startswith(prefix) else ""
-    if not cid.isdigit():
+    cid = ocds.contest_id_of(cfg, ocid)
+    if cid is None:
         return _problem(404, str(_("Nie ma takiego postępowania: %(o)s", o=ocid[:80])))
     s = db.session()
-    facts = list(sources.contests(s, ids=[int(cid)]))
+    facts = list(sources.contests(s, ids=[cid]))
     releases = ocds.contest_releases(facts[0], cfg) if facts else []
     if not releases:
         return _problem(404, str(_("Nie ma takiego postępowania: %(o)s", o=ocid[:80])))
