@@ -68,6 +68,9 @@ def _versions(source: str) -> str:
     return f"pg_dump {client}, server {server}{note}"
 
 
+CACHES = ("opendata/",)  # instance folders the app rebuilds (grants/opendata/downloads.py)
+
+
 def dump(source: str, instance: Path, work: Path) -> tuple[dict[str, int], dict[str, str], dict]:
     """The dump and the tar in `work`; (row counts in the dump's snapshot, file hashes, timings)."""
     times = {}
@@ -88,8 +91,10 @@ def dump(source: str, instance: Path, work: Path) -> tuple[dict[str, int], dict[
     hashes = {}
     with tarfile.open(work / "instance.tar.gz", "w:gz") as tar:
         for path in sorted(p for p in instance.rglob("*") if p.is_file() and not p.is_symlink()):
-            data = path.read_bytes()  # hashed and archived from the same bytes
             rel = path.relative_to(instance).as_posix()
+            if rel.startswith(CACHES):
+                continue  # made again from the database, and replaced while the backup runs
+            data = path.read_bytes()  # hashed and archived from the same bytes
             hashes[rel] = hashlib.sha256(data).hexdigest()
             info = tar.gettarinfo(str(path), arcname=rel)
             info.size = len(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -189,6 +190,7 @@ def wipe() -> None:
 def _clean_database():
     yield
     wipe()
+    shutil.rmtree(TMP / "instance" / "opendata", ignore_errors=True)  # the downloads kept of its data go with it
     from grants.ratelimits import limiter
     if limiter.initialized:  # the per-address counters (Flask-Limiter) start afresh too
         limiter.reset()

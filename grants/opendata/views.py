@@ -14,12 +14,13 @@ Every download has an ETag and Last-Modified and answers 304 to a matching condi
 from __future__ import annotations
 
 import hashlib
-from datetime import timezone
 from itertools import chain
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.wsgi import wrap_file
 
 from grants.contests.models import Contest
 from grants.core import db
@@ -27,7 +28,7 @@ from grants.core.i18n import _
 from grants.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from grants.registry import authorities
 
-from . import feed, flatten, jsonout, ocds, settings, sources, threesixty
+from . import downloads, feed, flatten, jsonout, ocds, settings, sources, threesixty
 
 bp = Blueprint("opendata", __name__, template_folder="templates")
 JSON = "application/json; charset=utf-8"
@@ -81,39 +82,50 @@ def _publisher(s, cfg, g=None) -> str:
     return ", ".join(names[:3]) + (" …" if len(names) > 3 else "") if names else "Gmina"
 
 
-def _conditional(kind: str, year, g=None):
-    """(etag, last_modified, response or None): a 304 when the client already has this version."""
-    s = db.session()
-    cfg = settings.load()
-    who = g.code if g is not None else ""
-    etag = hashlib.sha256(f"{kind}|{year}|{who}|{cfg}|{sources.fingerprint(s)}".encode()).hexdigest()[:32]
-    last = sources.last_change(s)
-    if request.if_none_match.contains(etag):
-        r = Response(status=304)
-    elif not request.if_none_match and last and request.if_modified_since and \
-            last.astimezone(timezone.utc).replace(microsecond=0) <= request.if_modified_since:
-        r = Response(status=304)
-    else:
-        r = None
-    if r is not None:
-        r.set_etag(etag)
-        if last:
-            r.last_modified = last
-    return etag, last, r
-
-
-def _download(kind: str):
-    """(year, grantor, etag, last_modified, response or None) of a download of `kind`: the response
-    answers at once (a 400 for a bad ?year=, a 404 for an unknown ?grantor=, a 304 when the client
-    already has this version)."""
+def _download():
+    """(year, grantor, response or None) of a download's ?year= and ?grantor=: the response answers
+    at once (a 400 for a bad year, a 404 for an unknown authority)."""
     year, bad = _year()
     if bad:
-        return None, None, None, None, bad
+        return None, None, bad
     g, bad = _authority()
     if bad:
-        return None, None, None, None, bad
-    etag, last, not_modified = _conditional(kind, year, g)
-    return year, g, etag, last, not_modified
+        return None, None, bad
+    return year, g, None
+
+
+def _kept(kind: str, year, g, name: str, mimetype: str, produce, attachment: str | None) -> Response | None:
+    """The download `name` served from the file kept of it (grants.opendata.downloads), made by
+    `produce(file)` when the data changed; a 304 when the client already has that file; None when
+    there is nothing to publish. (Only `name` and `kind` name the file: `kind` is in the version.)"""
+    cfg = settings.load()
+    who = g.code if g is not None else ""
+
+    def version() -> str:
+        return hashlib.sha256(f"{kind}|{year}|{who}|{cfg}|{name}|{sources.fingerprint(db.session())}"
+                              .encode()).hexdigest()[:32]
+
+    found = downloads.kept(Path(current_app.instance_path) / "opendata", name, version, produce)
+    if found.size == 0:
+        found.file.close()
+        return None
+    if request.if_none_match.contains(found.version) or (
+            not request.if_none_match and request.if_modified_since and found.modified <= request.if_modified_since):
+        found.file.close()
+        r = Response(status=304)
+    else:
+        r = Response(wrap_file(request.environ, found.file), mimetype=mimetype, direct_passthrough=True)
+        r.content_length = found.size
+    return _finish(r, found.version, found.modified, attachment)
+
+
+def _written(f, chunks) -> bool:
+    """Writes a JSON download's pieces to `f`; False when it holds no item (grants.opendata.jsonout.package)."""
+    wrote = False
+    for chunk in chunks:
+        f.write(chunk.encode())
+        wrote = True
+    return wrote
 
 
 def _finish(r: Response, etag: str, last, filename: str | None = None) -> Response:
@@ -146,72 +158,82 @@ def index():
                            publisher=_publisher(s, cfg, g), last=sources.last_change(s))
 
 
-def _streamed(s: Session, chunks):
-    """The chunks of a download, read through a session of its own that is closed when the download
-    ends or is abandoned: the response outlives the request's context and session."""
+def _own_session(work):
+    """`work(session)` on a session of its own: the exports read in batches and forget what they
+    read (expunge_all), which must not touch the request's objects."""
+    s = Session(db.get_engine())
     try:
-        yield from chunks
+        return work(s)
     finally:
         s.close()
 
 
-def _grants_stream(year, g=None):
-    cfg = settings.load()
-    publisher = _publisher(db.session(), cfg, g)
-    header = threesixty.package_header(cfg, publisher,
-                                       f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
-    s = Session(db.get_engine())
-    items = threesixty.grants(s, cfg, year, g.id if g is not None else None)
-    first = next(items, None)
-    if first is None:
-        s.close()
-        return None
-    return _streamed(s, jsonout.package(header, "grants", chain([first], items)))
+_NOTHING = _("Brak przyznanych dotacji do opublikowania za wybrany okres.")
 
 
 @bp.route("/open-data/360giving.json")
 def grants_json():
-    year, g, etag, last, early = _download("360json")
+    year, g, early = _download()
     if early is not None:
         return early
-    body = _grants_stream(year, g)
-    if body is None:
-        return _fail(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
-    return _finish(Response(body, mimetype=JSON), etag, last,
-                   None if _api() else f"dotacje-360giving{_suffix(year, g)}.json")
+    cfg = settings.load()
+    publisher = _publisher(db.session(), cfg, g)
+    header = threesixty.package_header(cfg, publisher,
+                                       f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
+
+    def produce(f) -> bool:
+        def work(s):
+            items = threesixty.grants(s, cfg, year, g.id if g is not None else None)
+            first = next(items, None)
+            return first is not None and _written(f, jsonout.package(header, "grants", chain([first], items)))
+        return _own_session(work)
+
+    name = f"dotacje-360giving{_suffix(year, g)}.json"
+    r = _kept("360json", year, g, name, JSON, produce, None if _api() else name)
+    return r if r is not None else _fail(404, str(_NOTHING))
 
 
 @bp.route("/open-data/360giving.<fmt>")
 def grants_flat(fmt):
     if fmt not in ("csv", "xlsx", "zip"):
         abort(404)
-    year, g, etag, last, early = _download("360" + fmt)
+    year, g, early = _download()
     if early is not None:
         return early
-    s = db.session()
     cfg = settings.load()
-    grants = list(threesixty.grants(s, cfg, year, g.id if g is not None else None))
-    if not grants:
-        abort(404, str(_("Brak przyznanych dotacji do opublikowania za wybrany okres.")))
-    if fmt == "csv":
-        r = Response(flatten.csv_bytes(grants), mimetype=CSV_MIMETYPE)
-    elif fmt == "zip":
-        r = Response(flatten.csv_zip_bytes(grants), mimetype="application/zip")
-    else:
-        r = Response(flatten.xlsx_bytes(grants), mimetype=XLSX_MIMETYPE)
-    return _finish(r, etag, last, f"dotacje-360giving{_suffix(year, g)}.{fmt}")
+    flat = {"csv": flatten.csv_bytes, "zip": flatten.csv_zip_bytes, "xlsx": flatten.xlsx_bytes}[fmt]
+
+    def produce(f) -> bool:
+        grants = _own_session(lambda s: list(threesixty.grants(s, cfg, year, g.id if g is not None else None)))
+        if grants:
+            f.write(flat(grants))
+        return bool(grants)
+
+    name = f"dotacje-360giving{_suffix(year, g)}.{fmt}"
+    mimetype = {"csv": CSV_MIMETYPE, "zip": "application/zip", "xlsx": XLSX_MIMETYPE}[fmt]
+    r = _kept("360" + fmt, year, g, name, mimetype, produce, name)
+    if r is None:
+        abort(404, str(_NOTHING))
+    return r
 
 
 def _ocds_package(kind: str, list_name: str, items_of):
-    year, g, etag, last, early = _download("ocds" + kind)
+    year, g, early = _download()
     if early is not None:
         return early
     cfg = settings.load()
     header = ocds.package_header(cfg, _publisher(db.session(), cfg, g), request.base_url)
-    s = Session(db.get_engine())
-    body = _streamed(s, jsonout.package(header, list_name, items_of(s, cfg, year, grantor_id=g.id if g else None)))
-    return _finish(Response(body, mimetype=JSON), etag, last,
-                   None if _api() else f"konkursy-ocds-{kind}{_suffix(year, g)}.json")
+
+    def produce(f) -> bool:
+        _own_session(lambda s: _written(f, jsonout.package(
+            header, list_name, items_of(s, cfg, year, grantor_id=g.id if g else None))))
+        return True  # an empty package is still the answer
+
+    # the package names its own address (another host, the API's path): a file of its own
+    where = hashlib.sha256(request.base_url.encode()).hexdigest()[:12]
+    name = f"konkursy-ocds-{kind}{_suffix(year, g)}"
+    return _kept("ocds" + kind, year, g, f"{name}-{where}.json", JSON, produce,
+                 None if _api() else f"{name}.json")
 
 
 @bp.route("/open-data/ocds/releases.json")

@@ -42,6 +42,8 @@ def instance_with_data(session, tmp_path):
     (instance / "files" / "ab").mkdir(parents=True)
     (instance / "files" / "ab" / "offer.pdf").write_bytes(b"%PDF-1.7 " + bytes(range(256)) * 100)
     (instance / "secret_key").write_text("k" * 64)
+    (instance / "opendata").mkdir()  # kept downloads: a cache the app makes again, not backed up
+    (instance / "opendata" / "dotacje-360giving.ab12.json").write_bytes(b'{"grants": []}')
     return instance
 
 
