@@ -50,10 +50,19 @@ def _of(model, grantor_id):
 def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None,
            grantor_id=None) -> list[Event]:
     out: list[Event] = []
-    for c in session.scalars(select(Contest).where(Contest.state.in_(
-            ("planned", "published", "closed", "formal_review", "evaluation", "decided")), *_of(Contest, grantor_id))):
-        url = url_for("contests.show", cid=c.id)
-        common = dict(field=c.field, department_id=c.department_id, call_type=c.call_type, url=url)
+    # the contests' few columns the events show, filtered in SQL: the national set's tens of
+    # thousands of contests were loaded whole and filtered here (issue 20)
+    wanted = [Contest.state.in_(("planned", "published", "closed", "formal_review", "evaluation", "decided")),
+              *_of(Contest, grantor_id)]
+    for column, value in ((Contest.field, field), (Contest.department_id, department_id),
+                          (Contest.call_type, call_type)):
+        if value:
+            wanted.append(column == value)
+    contest_url = _url_of(url_for, "contests.show", "cid")
+    for c in session.execute(select(Contest.id, Contest.state, Contest.title, Contest.planned_announcement,
+                                    Contest.deadline, Contest.decision_by, Contest.field, Contest.department_id,
+                                    Contest.call_type).where(*wanted)):
+        common = dict(field=c.field, department_id=c.department_id, call_type=c.call_type, url=contest_url(c.id))
         if c.state == "planned" and c.planned_announcement:
             out.append(Event(f"contest-{c.id}-planned", "planned", c.title, c.planned_announcement, None, **common))
         if c.deadline and c.state != "planned":
@@ -85,6 +94,19 @@ def events(session, url_for, *, field=None, district=None, department_id=None, c
     if district:
         out = [e for e in out if e.district in (None, district)]
     return sorted(out, key=lambda e: (e.day, e.title))
+
+
+_SENTINEL = 987654321
+
+
+def _url_of(url_for, endpoint: str, arg: str):
+    """The address of `endpoint` for an id, built by url_for once (tens of thousands of contests
+    each asked the router before)."""
+    template = url_for(endpoint, **{arg: _SENTINEL})
+    head, sep, tail = template.rpartition(str(_SENTINEL))
+    if not sep:  # an address that does not show the id as such: ask each time
+        return lambda pk: url_for(endpoint, **{arg: pk})
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def ical(evts: list[Event], base_url: str) -> bytes:
