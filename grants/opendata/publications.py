@@ -60,9 +60,9 @@ def sync(s: Session, cfg: OpenDataSettings) -> int:
     # contest by contest, so that a page of it is a few whole records, not a few facts of a hundred
     # contests (each built on each request)
     news = set(changed)
-    recent = sorted((r for r in built if ocds.contest_id_of(cfg, r["ocid"]) in news), key=_by_date)
-    older = sorted((r for r in built if ocds.contest_id_of(cfg, r["ocid"]) not in news),
-                   key=lambda r: (ocds.contest_id_of(cfg, r["ocid"]), *_by_date(r)))
+    of = {r["id"]: ocds.contest_id_of(cfg, r["ocid"]) for r in built}
+    recent = sorted((r for r in built if of[r["id"]] in news), key=_by_date)
+    older = sorted((r for r in built if of[r["id"]] not in news), key=lambda r: (of[r["id"]], *_by_date(r)))
     registered = _register(s, recent + older)
     _mark(s, SYNCED, started.isoformat())
     s.commit()

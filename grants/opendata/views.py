@@ -27,6 +27,7 @@ from grants.core import db
 from grants.core.i18n import _
 from grants.core.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from grants.registry import authorities
+from grants.web import public_cache
 
 from . import downloads, feed, flatten, jsonout, ocds, settings, sources, threesixty
 
@@ -94,23 +95,20 @@ def _download():
     return year, g, None
 
 
-def _kept(kind: str, year, g, name: str, mimetype: str, produce, attachment: str | None) -> Response | None:
-    """The download `name` served from the file kept of it (grants.opendata.downloads), made by
-    `produce(file)` when the data changed; a 304 when the client already has that file; None when
-    there is nothing to publish. (Only `name` and `kind` name the file: `kind` is in the version.)"""
+def _kept(name: str, mimetype: str, produce, attachment: str | None) -> Response | None:
+    """The download `name` (which says its kind, year, authority and address) served from the file
+    kept of it (grants.opendata.downloads), made by `produce(file)` when the data changed; a 304
+    when the client already has that file; None when there is nothing to publish."""
     cfg = settings.load()
-    who = g.code if g is not None else ""
 
     def version() -> str:
-        return hashlib.sha256(f"{kind}|{year}|{who}|{cfg}|{name}|{sources.fingerprint(db.session())}"
-                              .encode()).hexdigest()[:32]
+        return hashlib.sha256(f"{name}|{cfg}|{sources.fingerprint(db.session())}".encode()).hexdigest()[:32]
 
     found = downloads.kept(Path(current_app.instance_path) / "opendata", name, version, produce)
     if found.size == 0:
         found.file.close()
         return None
-    if request.if_none_match.contains(found.version) or (
-            not request.if_none_match and request.if_modified_since and found.modified <= request.if_modified_since):
+    if public_cache.not_modified(found.version, found.modified):
         found.file.close()
         r = Response(status=304)
     else:
@@ -177,19 +175,19 @@ def grants_json():
     if early is not None:
         return early
     cfg = settings.load()
-    publisher = _publisher(db.session(), cfg, g)
-    header = threesixty.package_header(cfg, publisher,
-                                       f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
 
     def produce(f) -> bool:
         def work(s):
+            publisher = _publisher(s, cfg, g)
+            header = threesixty.package_header(cfg, publisher,
+                                               f"Dotacje {publisher}{' ' + str(year) if year else ''} (360Giving)")
             items = threesixty.grants(s, cfg, year, g.id if g is not None else None)
             first = next(items, None)
             return first is not None and _written(f, jsonout.package(header, "grants", chain([first], items)))
         return _own_session(work)
 
     name = f"dotacje-360giving{_suffix(year, g)}.json"
-    r = _kept("360json", year, g, name, JSON, produce, None if _api() else name)
+    r = _kept(name, JSON, produce, None if _api() else name)
     return r if r is not None else _fail(404, str(_NOTHING))
 
 
@@ -211,7 +209,7 @@ def grants_flat(fmt):
 
     name = f"dotacje-360giving{_suffix(year, g)}.{fmt}"
     mimetype = {"csv": CSV_MIMETYPE, "zip": "application/zip", "xlsx": XLSX_MIMETYPE}[fmt]
-    r = _kept("360" + fmt, year, g, name, mimetype, produce, name)
+    r = _kept(name, mimetype, produce, name)
     if r is None:
         abort(404, str(_NOTHING))
     return r
@@ -222,18 +220,19 @@ def _ocds_package(kind: str, list_name: str, items_of):
     if early is not None:
         return early
     cfg = settings.load()
-    header = ocds.package_header(cfg, _publisher(db.session(), cfg, g), request.base_url)
+    uri = request.base_url
 
     def produce(f) -> bool:
-        _own_session(lambda s: _written(f, jsonout.package(
-            header, list_name, items_of(s, cfg, year, grantor_id=g.id if g else None))))
+        def work(s):
+            header = ocds.package_header(cfg, _publisher(s, cfg, g), uri)
+            _written(f, jsonout.package(header, list_name, items_of(s, cfg, year, grantor_id=g.id if g else None)))
+        _own_session(work)
         return True  # an empty package is still the answer
 
     # the package names its own address (another host, the API's path): a file of its own
-    where = hashlib.sha256(request.base_url.encode()).hexdigest()[:12]
+    where = hashlib.sha256(uri.encode()).hexdigest()[:12]
     name = f"konkursy-ocds-{kind}{_suffix(year, g)}"
-    return _kept("ocds" + kind, year, g, f"{name}-{where}.json", JSON, produce,
-                 None if _api() else f"{name}.json")
+    return _kept(f"{name}-{where}.json", JSON, produce, None if _api() else f"{name}.json")
 
 
 @bp.route("/open-data/ocds/releases.json")

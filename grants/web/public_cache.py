@@ -221,7 +221,8 @@ def authority_calendar(s: Session, code: str, **_) -> tuple[str, datetime | None
 
 # ---------------------------------------------------------------- the decorator
 
-def _not_modified(etag: str, last: datetime | None) -> bool:
+def not_modified(etag: str, last: datetime | None) -> bool:
+    """Does the request's If-None-Match (else If-Modified-Since) name this version?"""
     if request.if_none_match:
         return request.if_none_match.contains(etag)
     return bool(last and request.if_modified_since
@@ -319,7 +320,7 @@ def answer(fingerprint: tuple[str, datetime | None], render) -> Response:
     (key of the rows shown, when they last changed or None)."""
     key, last = fingerprint
     etag = etag_of(key)
-    if _not_modified(etag, last):
+    if not_modified(etag, last):
         return _validators(Response(status=304), etag, last)
     kept_as = (request.scheme, request.host, request.method == "HEAD", etag)
     kept = _bodies().get(kept_as)
