@@ -163,6 +163,7 @@ def wipe() -> None:
     from sqlalchemy.orm import close_all_sessions
 
     from grants.core import clock, db
+    from grants.registry import dashboard
     from grants.web import public_cache
     db.session.remove()
     close_all_sessions()  # a test may hold a Session the scoped registry no longer knows
@@ -184,6 +185,7 @@ def wipe() -> None:
                 text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
     clock.invalidate_cache()
     public_cache.forget_pages()  # the generations its pages were kept under start again
+    dashboard.forget()  # the public figures kept of the emptied data
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,10 @@ The public version counts only published facts: no planned budget (the plan is a
 announcement) and no overdue counts (they concern named organisations' obligations)."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from markupsafe import escape
@@ -164,6 +166,44 @@ def queries(session: Session, f: Filters, today: date) -> list[tuple]:
 
 def figures(session: Session, f: Filters, today: date) -> list[dict]:
     """One row per value of the grouping, each with every figure of `columns(f.public)`."""
+    return _finish(session, f, _aggregate(session, f, today))
+
+
+#: the public figures are counted again at most this often in a process: at the national size their
+#: aggregates read every offer (about a million: 3-5 s a page, issue 20); they are published facts,
+#: and the page says when they were counted
+KEEP_PUBLIC = timedelta(minutes=10)
+_KEPT_MAX = 64  # filter combinations kept (the least recently asked go first)
+_kept: OrderedDict[tuple, tuple[datetime, dict]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def published(session: Session, f: Filters, today: date) -> tuple[list[dict], datetime]:
+    """The public figures for `f` (as `figures`) and when they were counted: at most once per
+    KEEP_PUBLIC for the same filters and day. Labels are made on each call (the reader's language)."""
+    key, now = (f, today), clock.real_now()
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None and now - found[0] < KEEP_PUBLIC:
+            _kept.move_to_end(key)
+    if found is None or now - found[0] >= KEEP_PUBLIC:
+        found = (now, _aggregate(session, f, today))
+        with _kept_lock:
+            _kept[key] = found
+            _kept.move_to_end(key)
+            while len(_kept) > _KEPT_MAX:
+                _kept.popitem(last=False)
+    return _finish(session, f, found[1]), found[0]
+
+
+def forget() -> None:
+    """Drops the kept public figures (a database emptied and filled again: the tests)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _aggregate(session: Session, f: Filters, today: date) -> dict:
+    """The aggregates' rows by grouping value, before labels and derived figures."""
     rows: dict = {}
     for query, names in queries(session, f, today):
         for r in session.execute(query):
@@ -172,7 +212,7 @@ def figures(session: Session, f: Filters, today: date) -> list[dict]:
                 row["returns_overdue"] = (row.get("returns_overdue") or 0) + (1 if _late(r[1], today) else 0)
             else:
                 row.update({n: r[i + 1] for i, n in enumerate(names)})
-    return _finish(session, f, rows)
+    return rows
 
 
 def _late(obligations, today: date) -> bool:

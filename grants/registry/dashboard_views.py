@@ -56,7 +56,11 @@ def _page(public: bool):
             abort(404)
     f = dashboard.Filters(by, _int("year"), _int("department"), public,
                           authority.id if authority else None if public else actor_grantor(current_user))
-    rows = dashboard.figures(db.session(), f, clock.today())
+    counted_at = None
+    if public:
+        rows, counted_at = dashboard.published(db.session(), f, clock.today())
+    else:
+        rows = dashboard.figures(db.session(), f, clock.today())
     columns = dashboard.columns(public)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
@@ -76,6 +80,7 @@ def _page(public: bool):
     s = db.session()
     return render_template("registry/dashboard.html", rows=rows, columns=columns, charts=charts, public=public,
                            filters=f, dimensions=dashboard.DIMENSIONS, departments=departments, authority=authority,
+                           counted_at=counted_at, keep_minutes=int(dashboard.KEEP_PUBLIC.total_seconds() // 60),
                            beyond=(partnerships.counts(s), services.counts(s), education.attendance(s)))
 
 

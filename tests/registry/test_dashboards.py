@@ -150,3 +150,39 @@ def test_staff_of_another_authority_see_none_of_its_figures(app, session, make_u
     page = other.get("/dashboards/").get_data(as_text=True)
     assert "777\u00a0777,00" not in page and "Brak danych" in page
     assert "777777.00" not in other.get("/dashboards/?format=csv").get_data(as_text=True)
+
+
+def test_public_figures_are_counted_once_in_a_period_and_the_page_says_when(app, session, make_user, make_org,
+                                                                            monkeypatch, login):
+    """Issue 20: at the national size the public figures read every offer (3-5 s a page); they are
+    counted at most once per KEEP_PUBLIC for the same filters, in the reader's language each time;
+    the staff's dashboard counts afresh."""
+    officer, _draft, decided = _city(session, make_user, make_org)
+    session.commit()
+    counted = []
+    real = dashboard._aggregate
+    monkeypatch.setattr(dashboard, "_aggregate", lambda *a: counted.append(1) or real(*a))
+    client = app.test_client()
+    page = client.get("/dashboards/public").get_data(as_text=True)
+    assert "40\u00a0000,00\u00a0zł" in page and "Stan na" in page and "co 10 minut" in page
+    # a new selected offer: not in the public figures before the period ends
+    session.add(Offer(contest_id=decided.id, organisation_id=make_org().id, state="selected",
+                      awarded_grant=Decimal("5000.00"), created_at=clock.real_now()))
+    session.commit()
+    assert "40\u00a0000,00\u00a0zł" in client.get("/dashboards/public").get_data(as_text=True)
+    reader = app.test_client()
+    reader.post("/lang/en", data={"next": "/"})
+    english = reader.get("/dashboards/public").get_data(as_text=True)
+    assert "Figures as of" in english and "Planned" not in english
+    assert client.get("/dashboards/public?format=csv").status_code == 200
+    assert len(counted) == 1
+    # other filters are counted on their own
+    client.get("/dashboards/public?by=year")
+    assert len(counted) == 2
+    # the staff's view counts afresh every time
+    staff = login(officer, app.test_client())
+    assert "45\u00a0000,00\u00a0zł" in staff.get("/dashboards/").get_data(as_text=True)
+    # once the period is over, counted again
+    later = clock.real_now() + dashboard.KEEP_PUBLIC
+    monkeypatch.setattr(clock, "real_now", lambda: later)
+    assert "45\u00a0000,00\u00a0zł" in client.get("/dashboards/public").get_data(as_text=True)
