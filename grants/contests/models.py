@@ -33,7 +33,10 @@ class Contest(WorkflowMixin, Base, states=CONTEST_STATES,
                            # the public list's order, walked by key (grants.core.keyset, issue 20)
                            Index("ix_contests_deadline_id", "deadline", "id"),
                            # open calls, nearest deadline first (the homes' section, the portals)
-                           Index("ix_contests_state_deadline", "state", "deadline", "id"))):
+                           Index("ix_contests_state_deadline", "state", "deadline", "id"),
+                           # the calendar's next planned announcements and results days (issue 20)
+                           Index("ix_contests_planned_announcement_id", "planned_announcement", "id"),
+                           Index("ix_contests_decision_by_id", "decision_by", "id"))):
     __tablename__ = "contests"
 
     grantor_id: Mapped[int] = mapped_column(ForeignKey("grantors.id"), index=True)

@@ -4,7 +4,7 @@ iCalendar feed both render."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar
 from icalendar import Event as IEvent
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from grants.consultations.models import Consultation
 from grants.contests.models import Contest
 from grants.education.models import EVENT_KINDS, EducationEvent
-from grants.core.clock import real_now
-from grants.core.dates import warsaw_date
+from grants.core.clock import real_now, today
+from grants.core.dates import start_of_day, warsaw_date
 from grants.core.i18n import _
 from grants.small_grants.models import SmallGrant
 
@@ -47,41 +47,62 @@ def _of(model, grantor_id):
     return [model.grantor_id == grantor_id] if grantor_id is not None else []
 
 
-def events(session, url_for, *, field=None, district=None, department_id=None, call_type=None,
-           grantor_id=None) -> list[Event]:
+#: contests' states whose dates the calendar shows
+SHOWN_STATES = ("planned", "published", "closed", "formal_review", "evaluation", "decided")
+
+
+def _window(column, since: date | None, until: date | None, moment: bool) -> list:
+    """`column` within the Warsaw days [since, until); a moment's column compared with the days' instants."""
+    out = []
+    if since is not None:
+        out.append(column >= (start_of_day(since) if moment else since))
+    if until is not None:
+        out.append(column < (start_of_day(until) if moment else until))
+    return out
+
+
+def events(session, url_for, *, since: date | None = None, until: date | None = None, limit: int | None = None,
+           field=None, district=None, department_id=None, call_type=None, grantor_id=None) -> list[Event]:
+    """The calendar's events in date order. `since`/`until`: only those of these Warsaw days (until
+    excluded). `limit`: the contests' events (the only kind that grows to tens of thousands: the
+    national set) are read at most `limit` of each kind, the first from `since` on; the caller keeps
+    the first `limit` of the whole (`page`)."""
     out: list[Event] = []
     # the contests' few columns the events show, filtered in SQL: the national set's tens of
     # thousands of contests were loaded whole and filtered here (issue 20)
-    wanted = [Contest.state.in_(("planned", "published", "closed", "formal_review", "evaluation", "decided")),
-              *_of(Contest, grantor_id)]
+    wanted = list(_of(Contest, grantor_id))
     for column, value in ((Contest.field, field), (Contest.department_id, department_id),
                           (Contest.call_type, call_type)):
         if value:
             wanted.append(column == value)
     contest_url = _url_of(url_for, "contests.show", "cid")
-    for c in session.execute(select(Contest.id, Contest.state, Contest.title, Contest.planned_announcement,
-                                    Contest.deadline, Contest.decision_by, Contest.field, Contest.department_id,
-                                    Contest.call_type).where(*wanted)):
-        common = dict(field=c.field, department_id=c.department_id, call_type=c.call_type, url=contest_url(c.id))
-        if c.state == "planned" and c.planned_announcement:
-            out.append(Event(f"contest-{c.id}-planned", "planned", c.title, c.planned_announcement, None, **common))
-        if c.deadline and c.state != "planned":
-            out.append(Event(f"contest-{c.id}-deadline", "deadline", c.title, c.deadline, None, **common))
-        if c.decision_by and c.state != "planned":
-            out.append(Event(f"contest-{c.id}-results", "results", c.title, c.decision_by, None, **common))
+    columns = (Contest.id, Contest.state, Contest.title, Contest.field, Contest.department_id, Contest.call_type)
+    for kind, column, states in (("planned", Contest.planned_announcement, ("planned",)),
+                                 ("deadline", Contest.deadline, SHOWN_STATES[1:]),
+                                 ("results", Contest.decision_by, SHOWN_STATES[1:])):
+        q = (select(*columns, column.label("on")).where(Contest.state.in_(states), column.is_not(None), *wanted,
+                                                         *_window(column, since, until, kind == "deadline"))
+             .order_by(column, Contest.id))
+        for c in session.execute(q.limit(limit) if limit is not None else q):
+            out.append(Event(f"contest-{c.id}-{kind}", kind, c.title, c.on, None, field=c.field,
+                             department_id=c.department_id, call_type=c.call_type, url=contest_url(c.id)))
+    # the other kinds are few (an authority's consultations, art. 19a offers, trainings of a year)
     for k in session.scalars(select(Consultation).where(Consultation.state.in_(("open", "closed", "reported")),
-                                                    *_of(Consultation, grantor_id))):
-        if k.starts_at and k.ends_at:
-            out.append(Event(f"consultation-{k.id}", "consultation", k.title, k.starts_at, k.ends_at,
-                             url_for("consultations.show", cid=k.id), field=(k.fields or [None])[0],
-                             department_id=k.department_id))
+                                                    Consultation.starts_at.is_not(None),
+                                                    Consultation.ends_at.is_not(None), *_of(Consultation, grantor_id),
+                                                    *_window(Consultation.starts_at, since, until, True))):
+        out.append(Event(f"consultation-{k.id}", "consultation", k.title, k.starts_at, k.ends_at,
+                         url_for("consultations.show", cid=k.id), field=(k.fields or [None])[0],
+                         department_id=k.department_id))
     for g in session.scalars(select(SmallGrant).where(SmallGrant.state.in_(("published", "comments_closed")),
-                                                *_of(SmallGrant, grantor_id))):
-        if g.published_at and g.comments_close_at:
-            out.append(Event(f"small-grant-{g.id}", "small_grant", g.title, g.published_at, g.comments_close_at,
-                             url_for("small_grants.show", sid=g.id), field=g.field, department_id=g.department_id,
-                             call_type="art19a"))
-    for ev in session.scalars(select(EducationEvent).where(EducationEvent.state.in_(("published", "held")))):
+                                                SmallGrant.published_at.is_not(None),
+                                                SmallGrant.comments_close_at.is_not(None), *_of(SmallGrant, grantor_id),
+                                                *_window(SmallGrant.published_at, since, until, True))):
+        out.append(Event(f"small-grant-{g.id}", "small_grant", g.title, g.published_at, g.comments_close_at,
+                         url_for("small_grants.show", sid=g.id), field=g.field, department_id=g.department_id,
+                         call_type="art19a"))
+    for ev in session.scalars(select(EducationEvent).where(EducationEvent.state.in_(("published", "held")),
+                                                     *_window(EducationEvent.starts_at, since, until, True))):
         out.append(Event(f"education-event-{ev.id}", "education", f"{EVENT_KINDS[ev.kind]}: {ev.title}",
                          ev.starts_at, ev.ends_at, url_for("education.event", eid=ev.id), district=ev.district,
                          department_id=ev.department_id))
@@ -93,7 +114,27 @@ def events(session, url_for, *, field=None, district=None, department_id=None, c
         out = [e for e in out if e.call_type == call_type]
     if district:
         out = [e for e in out if e.district in (None, district)]
-    return sorted(out, key=lambda e: (e.day, e.title))
+    return sorted(out, key=lambda e: (e.day, e.title, e.uid))
+
+
+def whole_days(evts: list[Event], limit: int) -> tuple[list[Event], date | None]:
+    """The first events of `evts` (in date order), up to `limit` and whole days only, and the day of
+    the first one left out (None: none left out; nothing shown when the first day alone is more)."""
+    if len(evts) <= limit:
+        return evts, None
+    last = evts[limit].day
+    return [e for e in evts[:limit] if e.day < last], last
+
+
+def upcoming(session, url_for, since: date, limit: int, **filters) -> tuple[list[Event], date | None]:
+    """The events from the day `since` on, up to `limit` and whole days only, and the day the next
+    ones start on (None: nothing more). A day that alone holds more than `limit` events is given whole."""
+    shown, last = whole_days(events(session, url_for, since=since, limit=limit + 1, **filters), limit)
+    if shown or last is None:
+        return shown, last
+    shown = events(session, url_for, since=last, until=last + timedelta(days=1), **filters)
+    later = events(session, url_for, since=last + timedelta(days=1), limit=1, **filters)
+    return shown, later[0].day if later else None
 
 
 _SENTINEL = 987654321
@@ -107,6 +148,16 @@ def _url_of(url_for, endpoint: str, arg: str):
     if not sep:  # an address that does not show the id as such: ask each time
         return lambda pk: url_for(endpoint, **{arg: pk})
     return lambda pk: f"{head}{pk}{tail}"
+
+
+#: the iCalendar feed's events start this many days back (a subscriber's calendar mirrors the feed;
+#: every past year of every authority made the national feed 9.9 MB and 7 s, issue 20)
+FEED_PAST_DAYS = 365
+
+
+def feed(session, url_for, base_url: str, **filters) -> bytes:
+    """The feed of the events from FEED_PAST_DAYS ago on."""
+    return ical(events(session, url_for, since=today() - timedelta(days=FEED_PAST_DAYS), **filters), base_url)
 
 
 def ical(evts: list[Event], base_url: str) -> bytes:

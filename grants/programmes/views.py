@@ -46,26 +46,59 @@ def _filters():
     return f
 
 
-def month_grid(evts, wanted: str) -> dict:
-    """One month as weeks of days (Monday first) with their events, today marked; `wanted` is
-    "YYYY-MM" (this month by default)."""
-    today = clock.today()
+#: the month view lists this many of the following events (whole days); the list view this many a
+#: page, as does the month's own list; a day's cell of the grid shows this many, then links the list
+UPCOMING = 30
+LIST_PAGE = 100
+DAY_CELL = 4
+
+
+def _day(text: str, default: date) -> date:
+    """A "YYYY-MM" (its first day) or "YYYY-MM-DD" from the address, of the years a calendar pages
+    through (a month before or after is always a date); else `default`."""
     try:
-        year, month = (int(x) for x in wanted.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+        parts = [int(x) for x in text.split("-")]
+        if len(parts) not in (2, 3) or not 1900 <= parts[0] <= 2200:
+            return default
+        return date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+    except (ValueError, TypeError):
+        return default
+
+
+def _month_after(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def month_grid(evts, first: date) -> dict:
+    """One month as weeks of days (Monday first) with their events, today marked."""
+    today = clock.today()
     by_day: dict[date, list] = {}
     for e in evts:
         by_day.setdefault(e.day, []).append(e)
-    weeks = [[{"day": d, "other": d.month != first.month, "today": d == today, "events": by_day.get(d, [])}
-              for d in week] for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
+    weeks = [[{"day": d, "other": d.month != first.month, "today": d == today, "events": by_day.get(d, [])[:DAY_CELL],
+               "more": max(len(by_day.get(d, [])) - DAY_CELL, 0)}
+              for d in week] for week in _weeks(first)]
     prev = (first - timedelta(days=1)).replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
+    nxt = _month_after(first)
+    days = [d for d in sorted(by_day) if d.year == first.year and d.month == first.month]
+    listed, rest = cal.whole_days([e for d in days for e in by_day[d]], LIST_PAGE)
+    if not listed and rest is not None:  # the month's first day alone holds more: that day whole
+        listed, rest = by_day[rest], next((d for d in days if d > rest), None)
     return {"title": formatting.month_name(first.year, first.month), "weeks": weeks,
             "weekdays": formatting.weekday_names(), "prev": prev.strftime("%Y-%m"), "next": nxt.strftime("%Y-%m"),
             "prev_title": formatting.month_name(prev.year, prev.month), "next_title": formatting.month_name(nxt.year, nxt.month),
-            "events": [e for d in sorted(by_day) if d.year == first.year and d.month == first.month for e in by_day[d]]}
+            "events": listed, "rest": rest.isoformat() if rest else None}
+
+
+def _weeks(first: date) -> list[list[date]]:
+    return pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+
+
+def _by_month(evts) -> dict[str, list]:
+    months: dict[str, list] = {}
+    for e in evts:
+        months.setdefault(e.day.strftime("%Y-%m"), []).append(e)
+    return months
 
 
 def _departments(grantor_id):
@@ -82,23 +115,41 @@ def _departments(grantor_id):
 @bp.route("/calendar")
 @public_cache.cached(public_cache.calendar)
 def calendar():
+    """The month's grid and its events, then the following ones (UPCOMING, whole days); or the list
+    (?view=list) from a day on, LIST_PAGE a page: never every event of every year (issue 20)."""
     f = _filters()
-    evts = cal.events(db.session(), url_for, **f)
-    months: dict[str, list] = {}
-    for e in evts:
-        months.setdefault(e.day.strftime("%Y-%m"), []).append(e)
+    s = db.session()
+    view = "list" if request.args.get("view") == "list" else "month"
+    this_month = clock.today().replace(day=1)
+    first = _day(request.args.get("month", ""), this_month).replace(day=1)
+    grid = shown = months = more = earlier = None
+    if view == "month":
+        weeks = _weeks(first)
+        grid = month_grid(cal.events(s, url_for, since=weeks[0][0], until=weeks[-1][-1] + timedelta(days=1), **f),
+                          first)
+        shown, more = cal.upcoming(s, url_for, _month_after(first), UPCOMING, **f)
+        any_events = bool(grid["events"] or shown)
+    else:
+        since = _day(request.args.get("from", ""), first)
+        shown, more = cal.upcoming(s, url_for, since, LIST_PAGE, **f)
+        earlier = (since - timedelta(days=1)).replace(day=1)
+        any_events = bool(shown)
+    months = _by_month(shown)
+    query = {k: v for k, v in request.args.items() if v and k not in ("month", "from", "view")}
     feed = url_for(".calendar_ics", **{k: v for k, v in request.args.items() if v})
-    grid = month_grid(evts, request.args.get("month", ""))
     return render_template("programmes/calendar.html", months=months, kinds=cal.KINDS, fields=FIELDS, grid=grid,
-                           districts=DISTRICTS, call_types=call_types(),
+                           districts=DISTRICTS, call_types=call_types(), any_events=any_events, query=query,
+                           more=more.isoformat() if more else None,
+                           earlier=earlier.strftime("%Y-%m") if earlier else None,
+                           earlier_title=formatting.month_name(earlier.year, earlier.month) if earlier else None,
                            departments=_departments(f["grantor_id"]),
-                           args=request.args, feed=feed, view=request.args.get("view", "month"))
+                           args=request.args, feed=feed, view=view)
 
 
 @bp.route("/calendar.ics")
 @public_cache.cached(public_cache.calendar)
 def calendar_ics():
-    body = cal.ical(cal.events(db.session(), url_for, **_filters()), request.host_url)
+    body = cal.feed(db.session(), url_for, request.host_url, **_filters())
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=kalendarz.ics"})
 
 

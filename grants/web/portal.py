@@ -73,7 +73,7 @@ def render_authority(g):
 @public_cache.cached(public_cache.authority_calendar)
 def authority_ics(code: str):
     g = _authority(code)
-    body = cal.ical(cal.events(db.session(), url_for, grantor_id=g.id), request.host_url)
+    body = cal.feed(db.session(), url_for, request.host_url, grantor_id=g.id)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f"inline; filename=kalendarz-{g.code.lower()}.ics"})
 
