@@ -4,7 +4,7 @@ filterable by authority, voivodeship, district (powiat) and field. Public states
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from grants.registry.models import Grantor
 
@@ -14,18 +14,23 @@ PUBLIC_ON_PORTAL = ("planned", "published", "closed", "formal_review", "evaluati
 RESULTS = ("decided", "concluded")
 
 
-def open_calls(session: Session, *, grantor_id: int | None = None, teryt_prefix: str = "",
-               field: str | None = None) -> list[Contest]:
-    """Published contests (taking offers) of every authority, or of those filtered, by deadline."""
-    q = (select(Contest).join(Grantor, Grantor.id == Contest.grantor_id).where(Contest.state == "published")
-         .options(selectinload(Contest.grantor)).order_by(Contest.deadline.asc().nulls_last(), Contest.id))
+#: the national list's order: nearest deadline first (its keys walk ix_contests_state_deadline)
+OPEN_ORDER = (Contest.deadline.asc().nulls_last(), Contest.id)
+
+
+def open_calls(*, grantor_id: int | None = None, teryt_prefix: str = "", field: str | None = None):
+    """Published contests (taking offers) of every authority, or of those filtered: a query of the
+    columns the national list shows, to be paged in OPEN_ORDER (thousands at the national size)."""
+    q = (select(Contest.id, Contest.title, Contest.deadline, Grantor.code.label("grantor_code"),
+                Grantor.name.label("grantor_name"), Grantor.teryt.label("grantor_teryt"))
+         .join(Grantor, Grantor.id == Contest.grantor_id).where(Contest.state == "published"))
     if grantor_id is not None:
         q = q.where(Contest.grantor_id == grantor_id)
     if teryt_prefix:  # a voivodeship's 2 digits or a powiat's 4
         q = q.where(Grantor.teryt.startswith(teryt_prefix, autoescape=True))
     if field:
         q = q.where(Contest.field == field)
-    return list(session.scalars(q))
+    return q
 
 
 def of_authority(session: Session, grantor_id: int, states=PUBLIC_ON_PORTAL) -> list[Contest]:

@@ -7,13 +7,14 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.routing import BaseConverter
 
 from grants.contests import portal
-from grants.contests.models import CONTEST_STATES
+from grants.contests.models import CONTEST_STATES, Contest
 from grants.core import db
 from grants.programmes import calendar as cal
 from grants.registry import authorities
 from grants.registry.dictionaries import FIELDS
 
 from . import public_cache
+from .areas import listing
 
 bp = Blueprint("portal", __name__)
 
@@ -44,10 +45,13 @@ def national():
     voiv = args.get("voivodeship") if args.get("voivodeship") in authorities.VOIVODESHIPS else ""
     powiat = args.get("district", "") if args.get("district", "").isdigit() and len(args.get("district", "")) == 4 else ""
     field = args.get("field") if args.get("field") in FIELDS else None
-    rows = [] if args.get("grantor") and g is None else portal.open_calls(
-        s, grantor_id=g.id if g else None, teryt_prefix=powiat or voiv, field=field)
-    return render_template("portal/national.html", rows=rows, grantors=authorities.all_grantors(s), fields=FIELDS,
-                           voivodeships=authorities.VOIVODESHIPS, args=args, voivodeship=authorities.voivodeship)
+    # an unknown authority's code lists nothing; otherwise a page of the open calls (thousands nationally)
+    page = None if args.get("grantor") and g is None else listing(
+        portal.open_calls(grantor_id=g.id if g else None, teryt_prefix=powiat or voiv, field=field), Contest,
+        *portal.OPEN_ORDER, rows=True)
+    return render_template("portal/national.html", page=page, rows=page.rows if page else [],
+                           grantors=authorities.all_grantors(s), fields=FIELDS,
+                           voivodeships=authorities.VOIVODESHIPS, args=args)
 
 
 def for_host():
