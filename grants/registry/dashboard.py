@@ -28,7 +28,7 @@ from grants.reports.models import Report
 from grants.settlements.models import ReturnPayment, Settlement
 
 from .dictionaries import DISTRICTS, FIELDS
-from .models import Department, Organisation
+from .models import Department, Grantor, Organisation
 
 PLANNED_STATES = ("planned", "draft")
 ANNOUNCED_STATES = ("published", "closed", "formal_review", "evaluation", "decided", "concluded")
@@ -40,7 +40,7 @@ OPEN_REPORT_STATES = ("draft", "needs_correction")
 #: what a row is: its grouping column (the district is the organisation's, so only offer-side
 #: figures have one) and its label
 DIMENSIONS = {
-    "department": _("Wydział"), "year": _("Rok"), "field": _("Sfera pożytku publicznego"),
+    "department": _("Wydział"), "grantor": _("Organ dotujący"), "year": _("Rok"), "field": _("Sfera pożytku publicznego"),
     "district": _("Dzielnica"), "call_type": _("Rodzaj naboru"),
 }
 #: every figure: key, label, unit ("zł", "" for counts, "%", "dni"), shown to the public?
@@ -80,7 +80,7 @@ def columns(public: bool) -> list[tuple[str, str, str]]:
 
 
 def _group(by: str):
-    return {"department": Contest.department_id, "year": Contest.year, "field": Contest.field,
+    return {"department": Contest.department_id, "grantor": Contest.grantor_id, "year": Contest.year, "field": Contest.field,
             "district": Organisation.district, "call_type": Contest.call_type}[by]
 
 
@@ -241,13 +241,14 @@ def _short(label: str, width: int = 28) -> str:
 
 
 def _finish(session: Session, f: Filters, rows: dict) -> list[dict]:
-    # a department by its name: its code ("KD", "SZ") tells a reader nothing
-    names = dict(session.execute(select(Department.id, Department.name)).all()) if f.by == "department" else {}
+    # a department or an authority by its name: a code ("KD", "SZ") tells a reader nothing
+    named = {"department": Department, "grantor": Grantor}.get(f.by)
+    names = dict(session.execute(select(named.id, named.name)).all()) if named is not None else {}
     out = []
     for key, v in rows.items():
         offers, selected = v.get("offers") or 0, v.get("selected") or 0
         decided = v.get("decided_contests") or 0
-        row = {"key": key, "label": names.get(key, "—") if f.by == "department" else _label(f.by, key)}
+        row = {"key": key, "label": names.get(key, "—") if named is not None else _label(f.by, key)}
         for k, _label_, unit in columns(f.public):
             value = v.get(k)
             if unit == "zł":

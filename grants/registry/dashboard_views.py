@@ -44,9 +44,6 @@ def _download(fmt: str, f: dashboard.Filters, rows: list[dict], columns):
 
 
 def _page(public: bool):
-    by = request.args.get("by", "department")
-    if by not in dashboard.DIMENSIONS:
-        by = "department"
     # staff: their authority's figures (drafts included); the public page: every authority's published
     # ones, or one authority's (?grantor=<code>, linked from its portal: issue 22)
     authority = None
@@ -54,6 +51,11 @@ def _page(public: bool):
         authority = authorities.by_code(db.session(), request.args["grantor"])
         if authority is None:
             abort(404)
+    # every authority's figures are first shown by authority (hundreds of departments nationally)
+    several = public and authority is None and len(authorities.all_grantors(db.session())) > 1
+    by = request.args.get("by") or ("grantor" if several else "department")
+    if by not in dashboard.DIMENSIONS:
+        by = "department"
     f = dashboard.Filters(by, _int("year"), _int("department"), public,
                           authority.id if authority else None if public else actor_grantor(current_user))
     counted_at = None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import count
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from grants.agreements.models import Agreement, Tranche
 from grants.core import clock
@@ -186,3 +187,22 @@ def test_public_figures_are_counted_once_in_a_period_and_the_page_says_when(app,
     later = clock.real_now() + dashboard.KEEP_PUBLIC
     monkeypatch.setattr(clock, "real_now", lambda: later)
     assert "45\u00a0000,00\u00a0zł" in client.get("/dashboards/public").get_data(as_text=True)
+
+
+def test_every_authoritys_public_figures_come_by_authority_first(app, session, make_user, make_org):
+    """Nationally hundreds of departments made one row each; with several authorities the deployment's
+    public page groups by authority unless asked otherwise; one authority's page by department."""
+    from grants.registry import authorities
+    from grants.registry.models import Grantor
+    _city(session, make_user, make_org)
+    session.add(Grantor(code="WIE", name="Gmina Wieliczka", teryt="1219054"))
+    session.commit()
+    assert len(authorities.all_grantors(session)) > 1
+    client = app.test_client()
+    page = client.get("/dashboards/public").get_data(as_text=True)
+    krk = session.scalars(select(Grantor).where(Grantor.code != "WIE")).first()
+    assert "Liczby według: Organ dotujący" in page and f'<th scope="row">{krk.name}</th>' in page
+    assert "Liczby według: Wydział" in client.get("/dashboards/public?by=department").get_data(as_text=True)
+    assert "Liczby według: Wydział" in client.get(f"/dashboards/public?grantor={krk.code}").get_data(as_text=True)
+    csv = client.get("/dashboards/public?format=csv").get_data(as_text=True)
+    assert csv.startswith("Organ dotujący;") and krk.name in csv
