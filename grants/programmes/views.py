@@ -122,7 +122,7 @@ def calendar():
     view = "list" if request.args.get("view") == "list" else "month"
     this_month = clock.today().replace(day=1)
     first = _day(request.args.get("month", ""), this_month).replace(day=1)
-    grid = shown = months = more = earlier = None
+    grid = more = earlier = None
     if view == "month":
         weeks = _weeks(first)
         grid = month_grid(cal.events(s, url_for, since=weeks[0][0], until=weeks[-1][-1] + timedelta(days=1), **f),

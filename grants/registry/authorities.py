@@ -68,6 +68,11 @@ def all_grantors(session: Session) -> list[Grantor]:
     return list(session.scalars(select(Grantor).order_by(Grantor.name, Grantor.id)))
 
 
+def several(session: Session) -> bool:
+    """Does the deployment serve more than one authority?"""
+    return len(session.scalars(select(Grantor.id).limit(2)).all()) > 1
+
+
 HOST = re.compile(r"^(?=.{1,255}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 

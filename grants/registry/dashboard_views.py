@@ -52,8 +52,8 @@ def _page(public: bool):
         if authority is None:
             abort(404)
     # every authority's figures are first shown by authority (hundreds of departments nationally)
-    several = public and authority is None and len(authorities.all_grantors(db.session())) > 1
-    by = request.args.get("by") or ("grantor" if several else "department")
+    by = request.args.get("by") or ("grantor" if public and authority is None and authorities.several(db.session())
+                                    else "department")
     if by not in dashboard.DIMENSIONS:
         by = "department"
     f = dashboard.Filters(by, _int("year"), _int("department"), public,

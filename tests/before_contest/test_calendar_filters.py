@@ -3,8 +3,13 @@ every event links its contest (issue 20: the national set's contests were loaded
 the router for its address, and filtered afterwards)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+from grants.contests.models import Contest
+from grants.core import clock
 from grants.core.dates import WARSAW
 from grants.programmes import calendar as cal
+from grants.programmes import views
 from tests.factories import make_contest
 
 
@@ -32,9 +37,6 @@ def test_an_events_address_is_the_routers_own():
 def _dated(session, officer, n: int, first_in_days: int, apart: int = 7, name: str = "Konkurs kalendarzowy"):
     """`n` published contests: deadlines `apart` days from each other, the first `first_in_days` from now;
     the results a day after each deadline."""
-    from datetime import timedelta
-
-    from grants.core import clock
     out = []
     for i in range(n):
         deadline = clock.now() + timedelta(days=first_in_days + i * apart)
@@ -48,7 +50,6 @@ def test_the_month_view_lists_the_following_events_up_to_a_bound_then_links_the_
                                                                                     make_user, monkeypatch):
     """Issue 20: the month view listed every later event of every year (2.3 MB at the national size);
     now the month, then the next UPCOMING events (whole days), then a link to the list from there on."""
-    from grants.programmes import views
     monkeypatch.setattr(views, "UPCOMING", 4)
     contests = _dated(session, make_user("officer"), 5, 70)
     page = client.get("/calendar").get_data(as_text=True)
@@ -62,7 +63,6 @@ def test_the_month_view_lists_the_following_events_up_to_a_bound_then_links_the_
 
 def test_the_list_view_pages_by_whole_days_and_a_crowded_day_comes_whole(app, client, session, make_user,
                                                                          monkeypatch):
-    from grants.programmes import views
     monkeypatch.setattr(views, "LIST_PAGE", 3)
     officer = make_user("officer")
     first = _dated(session, officer, 2, 70)  # 4 events on 4 days
@@ -99,14 +99,10 @@ def test_the_month_grid_reads_only_its_weeks(app, client, session, make_user):
 
 
 def test_the_feed_starts_a_year_back(app, client, session, make_user):
-    from datetime import timedelta
-
-    from grants.core import clock
     officer = make_user("officer")
     old, recent = (make_contest(session, officer, title=t, deadline=clock.now() + timedelta(days=30))
                    for t in ("Konkurs sprzed lat", "Konkurs z tego roku"))
     session.commit()
-    from grants.contests.models import Contest
     session.get(Contest, old.id).deadline = clock.now() - timedelta(days=cal.FEED_PAST_DAYS + 40)
     session.get(Contest, old.id).decision_by = (clock.now() - timedelta(days=cal.FEED_PAST_DAYS + 10)).date()
     session.get(Contest, recent.id).deadline = clock.now() - timedelta(days=cal.FEED_PAST_DAYS - 10)
@@ -122,12 +118,8 @@ def test_odd_months_and_days_in_the_address_fall_back_to_this_month(client):
 
 
 def test_a_crowded_month_shows_a_few_a_day_and_links_the_rest(app, client, session, make_user, monkeypatch):
-    from grants.programmes import views
     monkeypatch.setattr(views, "DAY_CELL", 2)
     monkeypatch.setattr(views, "LIST_PAGE", 3)
-    from datetime import timedelta
-
-    from grants.core import clock
     today = clock.today()
     tenth = ((today.replace(day=1) + timedelta(days=70)).replace(day=10))  # mid-month: the results day in it too
     crowded = _dated(session, make_user("officer"), 4, (tenth - today).days, apart=0, name="Konkurs tłumu")
