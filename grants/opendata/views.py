@@ -153,7 +153,8 @@ def index():
     counts = {"contests": s.scalar(select(func.count()).select_from(Contest).where(*public))}
     return render_template("opendata/index.html", years=years, cfg=cfg, counts=counts, authority=g,
                            grantor_q={"grantor": g.code} if g else {}, grantors=authorities.all_grantors(s),
-                           publisher=_publisher(s, cfg, g), last=sources.last_change(s))
+                           publisher=_publisher(s, cfg, g), last=sources.last_change(s),
+                           lag_minutes=int(downloads.REFRESH // 60))
 
 
 def _own_session(work):

@@ -201,3 +201,4 @@ def test_open_data_downloads_answer_304_when_unchanged_and_reject_bad_input_in_p
     assert client.get("/open-data/360giving.json?year=2001").status_code == 404
     page = _get(client, "/open-data/").get_data(as_text=True)
     assert "creativecommons.org/licenses/by/4.0" in page and "360giving.csv" in page
+    assert "mogą być do 10 minut starsze od danych" in page  # the kept downloads' lag, said where they are
