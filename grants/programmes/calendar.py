@@ -66,7 +66,7 @@ def events(session, url_for, *, since: date | None = None, until: date | None = 
     """The calendar's events in date order. `since`/`until`: only those of these Warsaw days (until
     excluded). `limit`: the contests' events (the only kind that grows to tens of thousands: the
     national set) are read at most `limit` of each kind, the first from `since` on; the caller keeps
-    the first `limit` of the whole (`page`)."""
+    the first `limit` of the whole (`upcoming`)."""
     out: list[Event] = []
     # the contests' few columns the events show, filtered in SQL: the national set's tens of
     # thousands of contests were loaded whole and filtered here (issue 20)
@@ -76,7 +76,7 @@ def events(session, url_for, *, since: date | None = None, until: date | None = 
         if value:
             wanted.append(column == value)
     contest_url = _url_of(url_for, "contests.show", "cid")
-    columns = (Contest.id, Contest.state, Contest.title, Contest.field, Contest.department_id, Contest.call_type)
+    columns = (Contest.id, Contest.title, Contest.field, Contest.department_id, Contest.call_type)
     for kind, column, states in (("planned", Contest.planned_announcement, ("planned",)),
                                  ("deadline", Contest.deadline, SHOWN_STATES[1:]),
                                  ("results", Contest.decision_by, SHOWN_STATES[1:])):

@@ -69,15 +69,15 @@ def _month_after(first: date) -> date:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-def month_grid(evts, first: date) -> dict:
-    """One month as weeks of days (Monday first) with their events, today marked."""
+def month_grid(evts, first: date, weeks: list[list[date]]) -> dict:
+    """One month as weeks of days (Monday first, `_weeks`) with their events, today marked."""
     today = clock.today()
     by_day: dict[date, list] = {}
     for e in evts:
         by_day.setdefault(e.day, []).append(e)
     weeks = [[{"day": d, "other": d.month != first.month, "today": d == today, "events": by_day.get(d, [])[:DAY_CELL],
                "more": max(len(by_day.get(d, [])) - DAY_CELL, 0)}
-              for d in week] for week in _weeks(first)]
+              for d in week] for week in weeks]
     prev = (first - timedelta(days=1)).replace(day=1)
     nxt = _month_after(first)
     days = [d for d in sorted(by_day) if d.year == first.year and d.month == first.month]
@@ -126,7 +126,7 @@ def calendar():
     if view == "month":
         weeks = _weeks(first)
         grid = month_grid(cal.events(s, url_for, since=weeks[0][0], until=weeks[-1][-1] + timedelta(days=1), **f),
-                          first)
+                          first, weeks)
         shown, more = cal.upcoming(s, url_for, _month_after(first), UPCOMING, **f)
         any_events = bool(grid["events"] or shown)
     else:
@@ -135,8 +135,8 @@ def calendar():
         earlier = (since - timedelta(days=1)).replace(day=1)
         any_events = bool(shown)
     months = _by_month(shown)
-    query = {k: v for k, v in request.args.items() if v and k not in ("month", "from", "view")}
-    feed = url_for(".calendar_ics", **{k: v for k, v in request.args.items() if v})
+    query = {k: v for k, v in request.args.items() if v and k not in ("month", "from", "view")}  # the filters
+    feed = url_for(".calendar_ics", **query)
     return render_template("programmes/calendar.html", months=months, kinds=cal.KINDS, fields=FIELDS, grid=grid,
                            districts=DISTRICTS, call_types=call_types(), any_events=any_events, query=query,
                            more=more.isoformat() if more else None,

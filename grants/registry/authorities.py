@@ -35,7 +35,12 @@ class GrantorError(FieldErrors):
 
 
 def voivodeship(g: Grantor) -> str:
-    return VOIVODESHIPS.get((g.teryt or "")[:2], "")
+    return voivodeship_of(g.teryt)
+
+
+def voivodeship_of(teryt: str | None) -> str:
+    """The voivodeship a TERYT code lies in (its first two digits)."""
+    return VOIVODESHIPS.get((teryt or "")[:2], "")
 
 
 #: an authority's districts by its TERYT code (the subscription and the offer's district filters);

@@ -51,7 +51,7 @@ def national():
         *portal.OPEN_ORDER, rows=True)
     return render_template("portal/national.html", page=page, rows=page.rows if page else [],
                            grantors=authorities.all_grantors(s), fields=FIELDS,
-                           voivodeships=authorities.VOIVODESHIPS, args=args)
+                           voivodeships=authorities.VOIVODESHIPS, args=args, voivodeship_of=authorities.voivodeship_of)
 
 
 def for_host():

@@ -3,6 +3,7 @@ every event links its contest (issue 20: the national set's contests were loaded
 the router for its address, and filtered afterwards)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from grants.contests.models import Contest
@@ -34,6 +35,11 @@ def test_an_events_address_is_the_routers_own():
     assert by_name(42) == "/contests/by-name"  # an address without the id: the router's, each time
 
 
+def _list_links(page: str) -> list[str]:
+    """The page's links to the list view from a day on, in order."""
+    return [u.replace("&amp;", "&") for u in re.findall(r'href="([^"]*view=list[^"]*from=[^"]*)"', page)]
+
+
 def _dated(session, officer, n: int, first_in_days: int, apart: int = 7, name: str = "Konkurs kalendarzowy"):
     """`n` published contests: deadlines `apart` days from each other, the first `first_in_days` from now;
     the results a day after each deadline."""
@@ -55,9 +61,7 @@ def test_the_month_view_lists_the_following_events_up_to_a_bound_then_links_the_
     page = client.get("/calendar").get_data(as_text=True)
     # two contests' deadline and results days (4 events), not the later ones
     assert all(c.title in page for c in contests[:2]) and not any(c.title in page for c in contests[2:])
-    link = next(part.split('"')[0] for part in page.split('href="')[1:] if "view=list" in part.split('"')[0]
-                and "from=" in part.split('"')[0])
-    later = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    later = client.get(_list_links(page)[0]).get_data(as_text=True)
     assert all(c.title in later for c in contests[2:]) and contests[0].title not in later
 
 
@@ -66,7 +70,8 @@ def test_the_list_view_pages_by_whole_days_and_a_crowded_day_comes_whole(app, cl
     monkeypatch.setattr(views, "LIST_PAGE", 3)
     officer = make_user("officer")
     first = _dated(session, officer, 2, 70)  # 4 events on 4 days
-    crowded = _dated(session, officer, 4, 90, apart=0, name="Konkurs jednego dnia")  # 8 events on 2 days (deadlines, then results)
+    # 8 events on 2 days (the deadlines, then the results)
+    crowded = _dated(session, officer, 4, 90, apart=0, name="Konkurs jednego dnia")
     page = client.get("/calendar?view=list").get_data(as_text=True)
     # 3 a page: the first contest's deadline and results and the second's deadline, on three days
     assert first[0].title in page and first[1].title in page and crowded[0].title not in page
@@ -74,7 +79,7 @@ def test_the_list_view_pages_by_whole_days_and_a_crowded_day_comes_whole(app, cl
     for _ in range(10):
         body = client.get(url).get_data(as_text=True)
         seen |= {c.title for c in first + crowded if c.title in body}
-        links = [p.split('"')[0].replace("&amp;", "&") for p in body.split('href="')[1:] if "from=" in p.split('"')[0]]
+        links = _list_links(body)
         if not links:
             break
         url = links[-1]
